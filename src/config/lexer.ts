@@ -1,0 +1,81 @@
+/**
+ * Splits dnsmasq-style config text into option lines (reference §6.1): one `name[=value]` per
+ * line, whitespace around the name and `=` ignored, `#` at the start of a token begins a comment,
+ * double quotes protect `#`, `,` and spaces. Pure: text in, lines out.
+ */
+import { ConfigError, type Origin } from '../errors.js';
+
+/** One option line: the name, its raw value (quotes kept) or null for a bare flag, and its origin. */
+export interface OptionLine {
+  readonly name: string;
+  readonly value: string | null;
+  readonly origin: Origin;
+}
+
+/** Removes a comment that starts at a token boundary outside quotes; throws on an open quote. */
+function stripComment(line: string, origin: Origin): string {
+  let inQuote = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (c === '\\' && inQuote) {
+      i++;
+      continue;
+    }
+    if (c === '"') inQuote = !inQuote;
+    else if (c === '#' && !inQuote && (i === 0 || line[i - 1] === ' ' || line[i - 1] === '\t')) {
+      return line.slice(0, i);
+    }
+  }
+  if (inQuote) throw new ConfigError('FANDNS_CONFIG_SYNTAX', origin, 'missing closing " (quote)');
+  return line;
+}
+
+/** Lexes a whole file's text. Line numbers are physical and 1-based. */
+export function lexConfig(text: string, file: string): OptionLine[] {
+  const out: OptionLine[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const origin = { file, line: i + 1 };
+    const content = stripComment(lines[i]!.replace(/\t/g, ' '), origin).trim();
+    if (content === '') continue;
+    const eq = content.indexOf('=');
+    if (eq < 0) {
+      out.push({ name: content, value: null, origin });
+    } else {
+      out.push({ name: content.slice(0, eq).trim(), value: content.slice(eq + 1).trim(), origin });
+    }
+  }
+  return out;
+}
+
+const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', t: '\t', n: '\n', r: '\r', b: '\b', e: '\x1b' };
+
+/**
+ * Splits a value on `sep` outside double quotes and removes the quotes, applying the escapes
+ * dnsmasq knows inside them (\\ \" \t \n \r \b \e). Fields are trimmed unless quoted.
+ */
+export function splitFields(value: string, sep = ','): string[] {
+  const fields: string[] = [];
+  let cur = '';
+  let inQuote = false;
+  let quoted = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i]!;
+    if (inQuote) {
+      if (c === '\\' && i + 1 < value.length) {
+        const e = value[++i]!;
+        cur += ESCAPES[e] ?? e;
+      } else if (c === '"') inQuote = false;
+      else cur += c;
+    } else if (c === '"') {
+      inQuote = true;
+      quoted = true;
+    } else if (c === sep) {
+      fields.push(quoted ? cur : cur.trim());
+      cur = '';
+      quoted = false;
+    } else cur += c;
+  }
+  fields.push(quoted ? cur : cur.trim());
+  return fields;
+}

@@ -1,0 +1,148 @@
+/**
+ * Reads config files (with conf-file= and conf-dir= includes) and applies every option line to a
+ * ConfigBuilder, then returns the frozen Config. The only file I/O in src/config/.
+ */
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, ExitCode, formatOrigin, type Origin } from '../errors.js';
+import { ConfigBuilder } from './builder.js';
+import { checkArg, DIRECTIVES, findDirective } from './directives.js';
+import { isDnsmasqOption, nearest } from './dnsmasq-options.js';
+import { lexConfig, splitFields, type OptionLine } from './lexer.js';
+import type { Config } from './types.js';
+
+/** What to load: lines from the command line, then the main config file. */
+export interface LoadRequest {
+  /** Option lines from the command line; they come first and their single values win. */
+  readonly cliLines?: readonly OptionLine[];
+  /** The main config file, or null for none. */
+  readonly file?: string | null;
+  /** When true, a missing main file is not an error (dnsmasq's default /etc/dnsmasq.conf). */
+  readonly fileOptional?: boolean;
+}
+
+const CLI_ORIGIN_FILE = 'command line';
+
+/** Reads one file's text, mapping fs errors to a ConfigError with exit code 3. */
+function readText(path: string, origin: Origin | null): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
+    throw new ConfigError('FANDNS_CONFIG_FILE', origin ?? { file: path, line: 0 }, `cannot read ${path}: ${why}`, ExitCode.FILE);
+  }
+}
+
+/** Files of a conf-dir, filtered and ordered as dnsmasq does (reference §6.2). */
+export function confDirFiles(value: string, origin: Origin): string[] {
+  const [dir = '', ...suffixes] = splitFields(value);
+  const include = suffixes.filter((s) => s.startsWith('*') && s.length > 1).map((s) => s.slice(1));
+  const exclude = suffixes.filter((s) => !s.startsWith('*') && s !== '');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message;
+    throw new ConfigError('FANDNS_CONFIG_FILE', origin, `cannot access directory ${dir}: ${why}`, ExitCode.FILE);
+  }
+  const endsStrictly = (n: string, s: string) => n.length > s.length && n.endsWith(s);
+  return names
+    .filter((n) => !n.endsWith('~') && !n.startsWith('.') && !(n.length > 1 && n.startsWith('#') && n.endsWith('#')))
+    .filter((n) => (include.length === 0 || include.some((s) => endsStrictly(n, s))) && !exclude.some((s) => endsStrictly(n, s)))
+    .map((n) => join(dir, n))
+    .filter((p) => {
+      try {
+        return statSync(p).isFile();
+      } catch {
+        return false;
+      }
+    })
+    .sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+}
+
+/** Applies option lines, following includes. One instance per load. */
+class Loader {
+  readonly builder = new ConfigBuilder();
+  readonly #stack: string[] = [];
+  readonly #read = new Set<string>();
+  readonly #singles = new Map<string, Origin>();
+
+  /** Reads and applies one file; `from` is the line that included it (null for the main file). */
+  file(path: string, from: Origin | null): void {
+    let real: string;
+    try {
+      real = realpathSync(path);
+    } catch {
+      readText(path, from); // throws the ENOENT ConfigError
+      return;
+    }
+    if (this.#stack.includes(real)) {
+      throw new ConfigError('FANDNS_CONFIG_CYCLE', from ?? { file: path, line: 0 }, `include cycle: ${path} is already being read`);
+    }
+    if (this.#read.has(real)) return;
+    this.#read.add(real);
+    this.builder.files.push(path);
+    this.#stack.push(real);
+    this.lines(lexConfig(readText(path, from), path));
+    this.#stack.pop();
+  }
+
+  /** Applies a list of lines in order. */
+  lines(lines: readonly OptionLine[]): void {
+    for (const line of lines) this.line(line);
+  }
+
+  line({ name, value, origin }: OptionLine): void {
+    const d = findDirective(name);
+    if (!d) {
+      if (isDnsmasqOption(name)) {
+        this.builder.warnings.push(`${formatOrigin(origin)}: "${name}" is a dnsmasq option that fandns does not implement; ignored`);
+        return;
+      }
+      const guess = nearest(name, DIRECTIVES.map((x) => x.name));
+      throw new ConfigError('FANDNS_CONFIG_UNKNOWN', origin, `unknown option "${name}"${guess ? `; did you mean "${guess}"?` : ''}`);
+    }
+    checkArg(d, value, origin);
+    if (d.name === 'conf-file') return this.file(value!, origin);
+    if (d.name === 'conf-dir') {
+      for (const f of confDirFiles(value!, origin)) this.file(f, origin);
+      return;
+    }
+    if (d.repeat === 'single' && d.arg !== 'flag') {
+      const prev = this.#singles.get(d.name);
+      const fromCli = origin.file === CLI_ORIGIN_FILE;
+      if (prev && !fromCli && prev.file !== CLI_ORIGIN_FILE) {
+        throw new ConfigError('FANDNS_CONFIG_REPEATED', origin, `${d.name} given twice (first at ${formatOrigin(prev)})`);
+      }
+      if (prev && prev.file === CLI_ORIGIN_FILE && !fromCli) return; // the command line wins
+      this.#singles.set(d.name, origin);
+    }
+    d.apply(this.builder, value, origin);
+  }
+}
+
+/** Loads the configuration: command-line lines first, then the main file and its includes. */
+export function loadConfig(req: LoadRequest): Config {
+  const loader = new Loader();
+  loader.lines(req.cliLines ?? []);
+  if (req.file) {
+    let exists = true;
+    try {
+      statSync(req.file);
+    } catch {
+      exists = false;
+    }
+    if (exists || !req.fileOptional) loader.file(req.file, null);
+  }
+  return loader.builder.finish();
+}
+
+/** Parses config text without touching the file system except for includes (for tests and --test). */
+export function parseConfigText(text: string, file = 'inline.conf'): Config {
+  const loader = new Loader();
+  loader.lines(lexConfig(text, file));
+  return loader.builder.finish();
+}
+
+/** The origin used for options given on the command line. */
+export const CLI_ORIGIN: Origin = { file: CLI_ORIGIN_FILE, line: 0 };

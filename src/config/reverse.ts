@@ -1,0 +1,52 @@
+/**
+ * Reverse-lookup domains for address prefixes (RFC 1035 §3.5 in-addr.arpa, RFC 3596 §2.5
+ * ip6.arpa), for `rev-server=` (reference §1.4).
+ */
+import { isIPv4, isIPv6 } from 'node:net';
+import { ConfigError, type Origin } from '../errors.js';
+import { parseServer } from './server-spec.js';
+import type { DomainRule } from './types.js';
+import { ipv6Bytes } from '../util/ip.js';
+
+/** Domains covering `addr/prefix`: one when the prefix falls on a label boundary, else 2^n. */
+export function reverseDomains(addr: string, prefix: number): string[] {
+  if (isIPv4(addr)) {
+    const octets = addr.split('.').map(Number);
+    const whole = Math.floor(prefix / 8);
+    const base = octets.slice(0, whole);
+    const spare = prefix % 8;
+    if (spare === 0) return [[...base].reverse().join('.') + (whole ? '.' : '') + 'in-addr.arpa'];
+    const keep = 0xff << (8 - spare);
+    const first = octets[whole]! & keep;
+    const out: string[] = [];
+    for (let v = first; v < first + (1 << (8 - spare)); v++) out.push([...base, v].reverse().join('.') + '.in-addr.arpa');
+    return out;
+  }
+  const nibbles = ipv6Bytes(addr).flatMap((b) => [b >>> 4, b & 0xf]);
+  const whole = Math.floor(prefix / 4);
+  const base = nibbles.slice(0, whole);
+  const spare = prefix % 4;
+  const fmt = (ns: number[]) => ns.map((n) => n.toString(16)).reverse().join('.') + (ns.length ? '.' : '') + 'ip6.arpa';
+  if (spare === 0) return [fmt(base)];
+  const first = nibbles[whole]! & (0xf << (4 - spare)) & 0xf;
+  const out: string[] = [];
+  for (let v = first; v < first + (1 << (4 - spare)); v++) out.push(fmt([...base, v]));
+  return out;
+}
+
+/** `rev-server=ADDR[/PREFIX][,SERVER-SPEC]`: sugar for `server=/<reverse domains>/SPEC`. */
+export function parseRevServer(value: string, origin: Origin): DomainRule[] {
+  const comma = value.indexOf(',');
+  const net = comma < 0 ? value : value.slice(0, comma);
+  const spec = comma < 0 ? '' : value.slice(comma + 1).trim();
+  const [addr = '', prefixText] = net.split('/');
+  const v6 = isIPv6(addr);
+  if (!v6 && !isIPv4(addr)) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad address "${addr}" in rev-server`);
+  const max = v6 ? 128 : 32;
+  const prefix = prefixText === undefined ? max : Number(prefixText);
+  if (!/^\d+$/.test(prefixText ?? String(max)) || prefix < 1 || prefix > max) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad IPv${v6 ? 6 : 4} prefix length "${prefixText}"`);
+  }
+  const domains = reverseDomains(addr, prefix);
+  return parseServer(`/${domains.join('/')}/${spec}`, origin, 'rev-server');
+}

@@ -1,0 +1,140 @@
+/**
+ * Parsers for the routing directives `server=`, `local=`, `address=` and `rev-server=`
+ * (reference §1.1–1.4). They turn one value into domain rules; building the lookup table from the
+ * rules is src/routing/'s job.
+ */
+import { isIP } from 'node:net';
+import { ConfigError, type Origin } from '../errors.js';
+import { canonicalName } from '../wire/name.js';
+import type { DomainPattern, DomainRule, RuleAction, UpstreamSpec } from './types.js';
+
+const DEFAULT_DNS_PORT = 53;
+
+/** Parses `#port` text (1–65535). */
+export function parsePort(text: string, origin: Origin, what = 'port'): number {
+  if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65535) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad ${what} "${text}" (expected 1-65535)`);
+  }
+  return Number(text);
+}
+
+/** Canonicalises and checks one domain (labels 1-63 bytes, name at most 253). */
+function checkDomain(name: string, origin: Origin): string {
+  const d = canonicalName(name);
+  if (d.length > 253 || d.split('.').some((l) => l.length === 0 || l.length > 63)) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad domain "${name}"`);
+  }
+  return d;
+}
+
+/** Parses one domain between slashes: `d`, `.d`, `*d`, `*.d`, `#` or empty (unqualified names). */
+export function parseDomainPattern(text: string, origin: Origin): DomainPattern {
+  if (text === '') return { name: '', match: 'unqualified' };
+  if (text === '#') return { name: '', match: 'default' };
+  if (text.startsWith('*.')) return { name: checkDomain(text.slice(2), origin), match: 'subdomains' };
+  if (text.startsWith('*')) {
+    const rest = text.slice(1);
+    if (rest === '') throw new ConfigError('FANDNS_CONFIG_VALUE', origin, 'bad wildcard domain "*"');
+    return { name: canonicalName(rest), match: 'wildcard' };
+  }
+  const stripped = text.replace(/^\.+/, '');
+  if (stripped === '') return { name: '', match: 'default' };
+  return { name: checkDomain(stripped, origin), match: 'suffix' };
+}
+
+/** Splits `/d1/d2/rest` into the domain list and the text after the last slash. */
+function splitDomains(value: string, origin: Origin, option: string): { domains: DomainPattern[]; rest: string } {
+  const last = value.lastIndexOf('/');
+  if (last === 0) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad ${option}: missing closing "/" in "${value}"`);
+  const domains = value.slice(1, last).split('/').map((d) => parseDomainPattern(d, origin));
+  return { domains, rest: value.slice(last + 1) };
+}
+
+/**
+ * Parses a server address spec: `ADDR[#PORT][%SCOPE][@SOURCE[#PORT]]`, where SOURCE may be an
+ * interface, an address of the same family, or `iface@address`. Returns null for `0.0.0.0`,
+ * which dnsmasq silently ignores.
+ */
+export function parseUpstream(spec: string, origin: Origin): UpstreamSpec | null {
+  const at = spec.indexOf('@');
+  const addrPart = at < 0 ? spec : spec.slice(0, at);
+  const sourcePart = at < 0 ? null : spec.slice(at + 1);
+  const hash = addrPart.indexOf('#');
+  let host = hash < 0 ? addrPart : addrPart.slice(0, hash);
+  const port = hash < 0 ? DEFAULT_DNS_PORT : parsePort(addrPart.slice(hash + 1), origin);
+  const pct = host.indexOf('%');
+  const scope = pct < 0 ? '' : host.slice(pct);
+  if (pct >= 0) host = host.slice(0, pct);
+  const fam = isIP(host);
+  if (fam === 0) {
+    throw new ConfigError(
+      'FANDNS_CONFIG_VALUE',
+      origin,
+      `bad server address "${host}": an IPv4 or IPv6 literal is required (host names are not resolved)`,
+    );
+  }
+  const family = fam as 4 | 6;
+  if (host === '0.0.0.0' || host === '::') return null;
+  let sourceAddress: string | null = null;
+  let sourcePort: number | null = null;
+  let device: string | null = null;
+  if (sourcePart !== null) {
+    for (const piece of sourcePart.split('@')) {
+      const h = piece.indexOf('#');
+      const text = h < 0 ? piece : piece.slice(0, h);
+      const srcFam = isIP(text);
+      if (srcFam === 0) {
+        if (h >= 0 || text === '') throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad source "@${piece}"`);
+        if (device !== null) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, 'interface given twice');
+        device = text;
+        continue;
+      }
+      if (srcFam !== family) {
+        throw new ConfigError(
+          'FANDNS_CONFIG_VALUE',
+          origin,
+          `cannot use IPv${family} server address with IPv${srcFam} source address`,
+        );
+      }
+      sourceAddress = text;
+      if (h >= 0) sourcePort = parsePort(piece.slice(h + 1), origin, 'source port');
+    }
+  }
+  return { address: host + scope, family, port, sourceAddress, sourcePort, device, origin };
+}
+
+/** `server=` and `local=` (exact synonyms in dnsmasq 2.90). */
+export function parseServer(value: string, origin: Origin, option = 'server'): DomainRule[] {
+  if (value === '') throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `missing value for ${option}`);
+  if (!value.startsWith('/')) {
+    const server = parseUpstream(value, origin);
+    return server ? [{ domain: { name: '', match: 'default' }, action: { kind: 'forward', server }, origin }] : [];
+  }
+  const { domains, rest } = splitDomains(value, origin, option);
+  let action: RuleAction;
+  if (rest === '') action = { kind: 'local-only' };
+  else if (rest === '#') action = { kind: 'use-default' };
+  else {
+    const server = parseUpstream(rest, origin);
+    if (!server) return [];
+    action = { kind: 'forward', server };
+  }
+  return domains.map((domain) => ({ domain, action, origin }));
+}
+
+/** `address=/d[/d…]/[ADDR|#]` (reference §1.3). */
+export function parseAddress(value: string, origin: Origin): DomainRule[] {
+  if (!value.startsWith('/')) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad address: expected /domain/[address], got "${value}"`);
+  }
+  const { domains, rest } = splitDomains(value, origin, 'address');
+  let action: RuleAction;
+  if (rest === '') action = { kind: 'local-only' };
+  else if (rest === '#') action = { kind: 'null-address' };
+  else {
+    const fam = isIP(rest);
+    if (fam === 0) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad address "${rest}"`);
+    action = { kind: 'address', family: fam as 4 | 6, address: rest };
+  }
+  return domains.map((domain) => ({ domain, action, origin }));
+}

@@ -1,0 +1,86 @@
+/**
+ * The typed, fully defaulted, read-only configuration that the loader produces. Nothing outside
+ * src/config/ knows dnsmasq syntax; handlers receive these shapes.
+ */
+import type { Origin } from '../errors.js';
+
+/** One upstream DNS server as written in a `server=` line or found in resolv.conf. */
+export interface UpstreamSpec {
+  readonly address: string;
+  readonly family: 4 | 6;
+  readonly port: number;
+  /** `@addr` source address, if any. */
+  readonly sourceAddress: string | null;
+  /** `@addr#port` fixed source port, if any. */
+  readonly sourcePort: number | null;
+  /** `@iface` device binding (parsed, reported as unsupported at start-up). */
+  readonly device: string | null;
+  readonly origin: Origin;
+}
+
+/**
+ * How a rule's domain matches a query name (reference §1.2):
+ * - `suffix`: the domain and every name below it, label by label (`/d/`);
+ * - `wildcard`: any name ending in the string, at any character (`/*d/`);
+ * - `subdomains`: names strictly below the domain (`/*.d/`);
+ * - `unqualified`: names without a dot (`//`);
+ * - `default`: every name (no domain, `server=ip` or `/#/`).
+ */
+export type MatchKind = 'suffix' | 'wildcard' | 'subdomains' | 'unqualified' | 'default';
+
+/** The domain part of a rule. `name` is canonical (lower-case, no trailing dot). */
+export interface DomainPattern {
+  readonly name: string;
+  readonly match: MatchKind;
+}
+
+/** What a rule does for its domain. */
+export type RuleAction =
+  | { readonly kind: 'forward'; readonly server: UpstreamSpec }
+  | { readonly kind: 'local-only' }
+  | { readonly kind: 'use-default' }
+  | { readonly kind: 'address'; readonly family: 4 | 6; readonly address: string }
+  | { readonly kind: 'null-address' };
+
+/** One entry of the domain-rule table: from `server=`, `local=`, `address=` or `rev-server=`. */
+export interface DomainRule {
+  readonly domain: DomainPattern;
+  readonly action: RuleAction;
+  readonly origin: Origin;
+}
+
+/** How a server group sends a query (reference §2.1–2.3, with fandns's arbitration). */
+export type UpstreamPolicy = 'fastest' | 'strict-order' | 'all-servers';
+
+/** Listening sockets. */
+export interface ListenConfig {
+  readonly addresses: readonly string[];
+  readonly port: number;
+  readonly maxTcpConnections: number;
+}
+
+/** Forwarding behaviour shared by every server group. */
+export interface ForwardConfig {
+  readonly policy: UpstreamPolicy;
+  readonly forwardMax: number;
+  readonly ednsPacketMax: number;
+  /** How long one attempt at one upstream may take before it counts as failed. */
+  readonly upstreamTimeoutMs: number;
+  /** Upper bound for a whole forwarded query; past it the client gets SERVFAIL. */
+  readonly queryTimeoutMs: number;
+  readonly resolvFiles: readonly string[];
+  readonly noResolv: boolean;
+  readonly noPoll: boolean;
+}
+
+/** The whole configuration. */
+export interface Config {
+  readonly listen: ListenConfig;
+  readonly forward: ForwardConfig;
+  /** Every domain rule, in config order (command line first, then files). */
+  readonly rules: readonly DomainRule[];
+  /** Config files read, in order (for messages). */
+  readonly files: readonly string[];
+  /** Non-fatal findings, each already prefixed with `file:line: `. */
+  readonly warnings: readonly string[];
+}

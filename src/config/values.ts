@@ -1,0 +1,33 @@
+/**
+ * Small value parsers shared by the directive table. Each throws a ConfigError naming the
+ * origin, so every bad value is reported as `file:line: …`.
+ */
+import { isIP } from 'node:net';
+import { ConfigError, type Origin } from '../errors.js';
+
+/** A non-negative integer written as plain digits, within [min, max]. */
+export function parseIntIn(value: string, origin: Origin, name: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value)) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${name} needs a whole number, got "${value}"`);
+  }
+  const n = Number(value);
+  if (n < min || n > max) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${name}=${value} is out of range (${min}-${max})`);
+  }
+  return n;
+}
+
+/** An IPv4 or IPv6 literal. */
+export function parseIp(value: string, origin: Origin, name: string): string {
+  if (isIP(value) === 0) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${name} needs an IP address, got "${value}"`);
+  return value;
+}
+
+/** `host:port` or `[v6]:port` (used by fandns's own address options such as metrics-address). */
+export function parseHostPort(value: string, origin: Origin, name: string): { host: string; port: number } {
+  const m = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:]+):(\d+)$/.exec(value);
+  if (!m || isIP(m[1]!) === 0) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${name} needs ADDRESS:PORT, got "${value}"`);
+  }
+  return { host: m[1]!, port: parseIntIn(m[2]!, origin, `${name} port`, 1, 65535) };
+}

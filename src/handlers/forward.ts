@@ -1,0 +1,113 @@
+/**
+ * The forward stage: sends the query to the server group its route names, coalescing identical
+ * in-flight queries, capping concurrency per group (dns-forward-max → REFUSED) and bounding the
+ * whole exchange by query-timeout (→ SERVFAIL). No servers at all → REFUSED (reference §2.10).
+ */
+import { RCode } from '../wire/constants.js';
+import { clampOptSize, withoutAdditional } from '../wire/opt.js';
+import { questionReply } from '../wire/reply-build.js';
+import { Reply, type Handler, type Outcome } from '../pipeline/types.js';
+import type { Query } from '../pipeline/query.js';
+import type { DomainTable } from '../routing/domain-table.js';
+import type { GroupOutcome, ServerGroup } from '../upstream/group.js';
+import { Inflight } from '../upstream/inflight.js';
+import type { Answer } from '../upstream/outcome.js';
+import { routeOf } from './route.js';
+
+/** Options for the forward stage. */
+export interface ForwardOptions {
+  readonly forwardMax: number;
+  readonly queryTimeoutMs: number;
+  readonly ednsPacketMax: number;
+}
+
+/** Counters the forward stage keeps. */
+export interface ForwardCounters {
+  forwarded: number;
+  refusedOverload: number;
+  refusedNoServer: number;
+  servfail: number;
+  deadlineExceeded: number;
+}
+
+/** Result of the shared upstream work for one coalesced key. */
+type Work = GroupOutcome | typeof TIMED_OUT;
+
+const TIMED_OUT = 'deadline' as const;
+
+/** Races the group against the query deadline with one timer. */
+function withDeadline(p: Promise<GroupOutcome>, ms: number): Promise<Work> {
+  return new Promise((resolve) => {
+    const t = setTimeout(() => resolve(TIMED_OUT), ms);
+    void p.then((r) => {
+      clearTimeout(t);
+      resolve(r);
+    });
+  });
+}
+
+/** The reply for the asker who started the work: the upstream bytes themselves. */
+function leaderReply(a: Answer): Reply {
+  const opt = a.layout.opt;
+  return new Reply(a.wire, 'upstream', true, opt ? opt.start : -1, opt ? opt.end : -1, a.server);
+}
+
+/**
+ * The reply for askers who joined: shared bytes without the upstream's OPT, whose options (a
+ * server cookie, say) belong to the leader's exchange (RFC 7873 §5.3); finalize adds a fresh OPT.
+ */
+function followerReply(a: Answer): Reply {
+  const opt = a.layout.opt;
+  const wire = opt ? withoutAdditional(a.wire, opt.start, opt.end) : a.wire;
+  return new Reply(wire, 'coalesced', false, -1, -1, a.server);
+}
+
+/** Creates the forward stage. `table` routes; its groups do the sending. */
+export function createForward(opts: ForwardOptions, table: DomainTable<ServerGroup>) {
+  const inflight = new Inflight<Work>();
+  const counters: ForwardCounters = { forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0 };
+
+  const errorReply = (q: Query, rcode: number): Reply => new Reply(questionReply(q.msg, q.p.qEnd, rcode), 'error', true, -1, -1, null);
+
+  const toReply = (q: Query, w: Work, leader: boolean): Reply => {
+    if (w === TIMED_OUT) {
+      counters.deadlineExceeded++;
+      counters.servfail++;
+      return errorReply(q, RCode.SERVFAIL);
+    }
+    if (w.kind === 'answer') return leader ? leaderReply(w.answer) : followerReply(w.answer);
+    if (w.lastError) return leader ? leaderReply(w.lastError) : followerReply(w.lastError);
+    counters.servfail++;
+    return errorReply(q, RCode.SERVFAIL);
+  };
+
+  const handler: Handler & { counters: ForwardCounters; inflight: Inflight<Work> } = {
+    name: 'forward',
+    counters,
+    inflight,
+    handle(q: Query): Outcome | Promise<Outcome> {
+      const route = routeOf(q, table);
+      if (route.kind !== 'forward') {
+        counters.refusedNoServer++;
+        return errorReply(q, RCode.REFUSED);
+      }
+      const group = route.group;
+      const key = `${q.p.key}${q.p.edns ? '\x01' : '\x00'}${q.p.rd ? '\x01' : '\x00'}${group.members[0]!.label}`;
+      const joined = inflight.get(key);
+      if (joined) return joined.then((w) => toReply(q, w, false));
+      if (group.inFlight >= opts.forwardMax) {
+        group.overflows++;
+        counters.refusedOverload++;
+        return errorReply(q, RCode.REFUSED);
+      }
+      // reference §0.1 step 5: the client's UDP size is clamped before forwarding.
+      if (q.p.optStart >= 0) clampOptSize(q.msg, q.p.optStart, opts.ednsPacketMax);
+      counters.forwarded++;
+      group.inFlight++;
+      const work = withDeadline(group.forward(q.msg, q.p.qEnd), opts.queryTimeoutMs);
+      void work.then(() => group.inFlight--);
+      return inflight.start(key, work).then((w) => toReply(q, w, true));
+    },
+  };
+  return handler;
+}

@@ -1,0 +1,52 @@
+/**
+ * Shared by the UDP and TCP listeners: parse the raw query, answer malformed ones directly
+ * (FORMERR / NOTIMP / BADVERS, or silence for packets that must not be answered) and hand valid
+ * ones to the dispatcher.
+ */
+import { performance } from 'node:perf_hooks';
+import { RCode } from '../wire/constants.js';
+import { parseQuery, QueryFault } from '../wire/query-parse.js';
+import { badVersionReply, headerOnlyReply } from '../wire/reply-build.js';
+import type { Dispatched } from '../pipeline/dispatch.js';
+import { Query, type Client } from '../pipeline/query.js';
+
+/** Counters for queries rejected before the pipeline. */
+export interface AcceptCounters {
+  dropped: number;
+  formerr: number;
+  notimp: number;
+  badvers: number;
+}
+
+/** Creates a fresh counters object. */
+export function acceptCounters(): AcceptCounters {
+  return { dropped: 0, formerr: 0, notimp: 0, badvers: 0 };
+}
+
+/** Turns one received message into the bytes to send back (or null). */
+export function acceptQuery(
+  msg: Buffer,
+  client: Client,
+  dispatch: (q: Query) => Dispatched | Promise<Dispatched>,
+  counters: AcceptCounters,
+  ednsPacketMax: number,
+): Dispatched | Promise<Dispatched> {
+  const p = parseQuery(msg);
+  if (typeof p === 'number') {
+    switch (p) {
+      case QueryFault.DROP:
+        counters.dropped++;
+        return null;
+      case QueryFault.NOTIMP:
+        counters.notimp++;
+        return headerOnlyReply(msg, RCode.NOTIMP);
+      case QueryFault.BADVERS:
+        counters.badvers++;
+        return badVersionReply(msg, ednsPacketMax);
+      default:
+        counters.formerr++;
+        return headerOnlyReply(msg, RCode.FORMERR);
+    }
+  }
+  return dispatch(new Query(msg, p, client, performance.now()));
+}

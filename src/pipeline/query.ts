@@ -1,0 +1,54 @@
+/**
+ * One query travelling through the pipeline: the bytes as received, what the hot-path parser
+ * learned, who asked and how. Fields are all set in the constructor (one stable object shape).
+ */
+import { keyNameLength, type ParsedQuery } from '../wire/query-parse.js';
+import { readName } from '../wire/name.js';
+import { typeName } from '../wire/constants.js';
+
+/** Transport the client used. */
+export type Protocol = 'udp' | 'tcp';
+
+/** The client end of a query. */
+export interface Client {
+  readonly address: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+/** A parsed query plus context. */
+export class Query {
+  /** Wire length of the question name (the key's name part). */
+  readonly nameLen: number;
+  /** Set by the router once per query; other stages read it. */
+  route: unknown = null;
+  #name: string | null = null;
+
+  /**
+   * @param msg the query bytes as received (owned: nobody else mutates them)
+   * @param p what parseQuery found
+   * @param client who asked
+   * @param started time the query arrived (performance.now() ms)
+   * @param depth how many cname hops led here (0 for client queries)
+   */
+  constructor(
+    readonly msg: Buffer,
+    readonly p: ParsedQuery,
+    readonly client: Client,
+    readonly started: number,
+    readonly depth = 0,
+  ) {
+    this.nameLen = keyNameLength(p.key);
+  }
+
+  /** Lower-cased dotted name without trailing dot ('' for the root); computed on first use. */
+  get name(): string {
+    if (this.#name === null) this.#name = readName(Buffer.from(this.p.key, 'latin1'), 0)?.name ?? '';
+    return this.#name;
+  }
+
+  /** Query type mnemonic, for logs. */
+  get typeName(): string {
+    return typeName(this.p.qtype);
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * The one domain-rule table (reference §1.5): every `server=`, `local=`, `address=` and
+ * `rev-server=` rule plus the resolv.conf servers, looked up by walking the query name's labels
+ * from the longest suffix toward the root. `address=` and `server=` share it, so a more specific
+ * `server=` beats a less specific `address=` and vice versa, exactly as in dnsmasq.
+ *
+ * Keys are lower-cased wire-format names as latin1 strings, so a lookup needs no dotted-name
+ * conversion: each label boundary of the query key is one Map probe.
+ */
+import { RRType } from '../wire/constants.js';
+import { encodeName } from '../wire/name.js';
+import { ipBytes } from '../util/ip.js';
+import type { DomainRule, UpstreamSpec } from '../config/types.js';
+
+/** Everything configured for one domain (one pattern). */
+class DomainEntry<G> {
+  readonly v4: Buffer[] = [];
+  readonly v6: Buffer[] = [];
+  nullAddress = false;
+  useDefault = false;
+  localOnly = false;
+  readonly servers: UpstreamSpec[] = [];
+  group: G | null = null;
+  constructor(readonly domain: string) {}
+  get hasAddress(): boolean {
+    return this.v4.length > 0 || this.v6.length > 0 || this.nullAddress;
+  }
+}
+
+/** The outcome of a lookup: what the pipeline should do with the query. */
+export type Route<G> =
+  | { readonly kind: 'forward'; readonly group: G; readonly domain: string }
+  | { readonly kind: 'address'; readonly rrtype: number; readonly rdata: readonly Buffer[]; readonly domain: string }
+  | { readonly kind: 'local'; readonly hasAddress: boolean; readonly domain: string }
+  | { readonly kind: 'refused' };
+
+const ZERO4 = Buffer.alloc(4);
+const ZERO6 = Buffer.alloc(16);
+
+/** A wildcard entry: `*d` (any string suffix) or `*.d` (strictly below d). */
+interface Wildcard<G> {
+  readonly suffix: string;
+  readonly entry: DomainEntry<G>;
+}
+
+/** Builds and answers lookups; rebuild it (cheaply) when the rules or resolv servers change. */
+export class DomainTable<G> {
+  readonly #exact = new Map<string, DomainEntry<G>>();
+  readonly #wildcards: Wildcard<G>[] = [];
+  readonly #default: DomainEntry<G>;
+  readonly #unqualified: DomainEntry<G> | null;
+
+  /**
+   * @param rules config rules in order
+   * @param resolvServers servers read from resolv-file (default group, after config servers)
+   * @param makeGroup creates (or reuses) the server group object for a list of servers
+   */
+  constructor(rules: readonly DomainRule[], resolvServers: readonly UpstreamSpec[], makeGroup: (servers: readonly UpstreamSpec[]) => G) {
+    const def = new DomainEntry<G>('');
+    let unq: DomainEntry<G> | null = null;
+    const wild = new Map<string, DomainEntry<G>>();
+    for (const rule of rules) {
+      const { name, match } = rule.domain;
+      let entry: DomainEntry<G>;
+      if (match === 'default') entry = def;
+      else if (match === 'unqualified') entry = unq ??= new DomainEntry<G>('');
+      else if (match === 'suffix') {
+        const key = encodeName(name).toString('latin1');
+        entry = this.#exact.get(key) ?? new DomainEntry<G>(name);
+        this.#exact.set(key, entry);
+      } else {
+        const suffix = match === 'subdomains' ? `.${name}` : name;
+        entry = wild.get(suffix) ?? new DomainEntry<G>(name);
+        wild.set(suffix, entry);
+      }
+      const a = rule.action;
+      if (a.kind === 'forward') entry.servers.push(a.server);
+      else if (a.kind === 'local-only') entry.localOnly = true;
+      else if (a.kind === 'use-default') entry.useDefault = true;
+      else if (a.kind === 'null-address') entry.nullAddress = true;
+      else (a.family === 4 ? entry.v4 : entry.v6).push(ipBytes(a.address));
+    }
+    def.servers.push(...resolvServers);
+    this.#default = def;
+    this.#unqualified = unq;
+    for (const [suffix, entry] of wild) this.#wildcards.push({ suffix, entry });
+    this.#wildcards.sort((x, y) => y.suffix.length - x.suffix.length);
+    for (const e of [def, ...(unq ? [unq] : []), ...this.#exact.values(), ...wild.values()]) {
+      if (e.servers.length) e.group = makeGroup(e.servers);
+    }
+  }
+
+  /** True when any server is configured anywhere (otherwise every forward is REFUSED). */
+  get hasDefaultServers(): boolean {
+    return this.#default.group !== null;
+  }
+
+  /**
+   * Routes a query. `key` is the query's cache key, which starts with the lower-cased wire name;
+   * `nameLen` is that name's wire length; `dotted` lazily gives the dotted name for wildcards.
+   */
+  lookup(key: string, nameLen: number, qtype: number, dotted: () => string): Route<G> {
+    const wilds = this.#wildcards;
+    let w = 0;
+    let off = 0;
+    const dottedName = wilds.length ? dotted() : '';
+    // Walk suffixes longest first; interleave wildcard entries by the length they match.
+    while (off < nameLen - 1) {
+      const suffixLen = nameLen - off - 2; // dotted length of this suffix
+      for (; w < wilds.length && wilds[w]!.suffix.length > suffixLen; w++) {
+        const r = this.#tryWildcard(wilds[w]!, dottedName, qtype);
+        if (r) return r;
+      }
+      const entry = this.#exact.get(key.slice(off, nameLen));
+      if (entry) {
+        const r = this.#decide(entry, qtype);
+        if (r) return r;
+      }
+      off += key.charCodeAt(off) + 1;
+    }
+    for (; w < wilds.length; w++) {
+      const r = this.#tryWildcard(wilds[w]!, dottedName, qtype);
+      if (r) return r;
+    }
+    if (this.#unqualified && nameLen > 1 && key.charCodeAt(0) + 2 === nameLen) {
+      const r = this.#decide(this.#unqualified, qtype);
+      if (r) return r;
+    }
+    return this.#decide(this.#default, qtype) ?? { kind: 'refused' };
+  }
+
+  #tryWildcard(wc: Wildcard<G>, name: string, qtype: number): Route<G> | null {
+    return name.endsWith(wc.suffix) ? this.#decide(wc.entry, qtype) : null;
+  }
+
+  /** Applies reference §1.5 step 2 to one entry; null means "carry on to a shorter suffix". */
+  #decide(e: DomainEntry<G>, qtype: number): Route<G> | null {
+    if (qtype === RRType.AAAA && e.v6.length) return { kind: 'address', rrtype: RRType.AAAA, rdata: e.v6, domain: e.domain };
+    if (qtype === RRType.A && e.v4.length) return { kind: 'address', rrtype: RRType.A, rdata: e.v4, domain: e.domain };
+    if (e.nullAddress && (qtype === RRType.A || qtype === RRType.AAAA)) {
+      return { kind: 'address', rrtype: qtype, rdata: [qtype === RRType.A ? ZERO4 : ZERO6], domain: e.domain };
+    }
+    if (e.useDefault) {
+      // `server=/d/#`: the standard servers, never the default entry's address= (reference §1.5).
+      return this.#default.group !== null ? { kind: 'forward', group: this.#default.group, domain: '' } : { kind: 'refused' };
+    }
+    if (e.group !== null) return { kind: 'forward', group: e.group, domain: e.domain };
+    if (e.localOnly) return { kind: 'local', hasAddress: e.hasAddress, domain: e.domain };
+    return null;
+  }
+}

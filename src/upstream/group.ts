@@ -1,0 +1,96 @@
+/**
+ * A server group: the servers configured for one domain (or the defaults), with the policy that
+ * sends its queries and its own dns-forward-max budget (reference §2.6: per group since 2.86).
+ *
+ * Policies (issue #2):
+ * - fastest (default): the healthy server with the lowest smoothed RTT; every 50th query or after
+ *   20 s all servers are raced to re-measure; on failure or SERVFAIL/REFUSED the others are raced.
+ * - strict-order: servers in config order (down ones last); the next on timeout, SERVFAIL or
+ *   REFUSED; when all fail, the last error answer is returned, never silence.
+ * - all-servers: every server at once, arbitrated by race().
+ * Down servers are skipped while another is up, except for a periodic probe (health.ts).
+ */
+import { performance } from 'node:perf_hooks';
+import type { UpstreamPolicy } from '../config/types.js';
+import { AnswerClass, classify, type Answer } from './outcome.js';
+import { race } from './race.js';
+import type { Upstream } from './upstream.js';
+
+/** What forwarding through a group produced. */
+export type GroupOutcome =
+  | { readonly kind: 'answer'; readonly answer: Answer }
+  /** Every server failed; `lastError` is the last error answer (SERVFAIL/REFUSED…) if any came. */
+  | { readonly kind: 'failed'; readonly lastError: Answer | null };
+
+const PROBE_EVERY_QUERIES = 50;
+const PROBE_EVERY_MS = 20_000;
+
+/** One server group. */
+export class ServerGroup {
+  /** Forwarded queries currently in flight through this group. */
+  inFlight = 0;
+  /** Queries refused because inFlight reached dns-forward-max. */
+  overflows = 0;
+  #sinceProbe = 0;
+  #lastProbe = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly members: readonly Upstream[],
+    readonly policy: UpstreamPolicy,
+    readonly attemptMs: number,
+  ) {}
+
+  /** Servers to use now: the up ones plus any down one due for a probe; all if none is up. */
+  live(now: number): Upstream[] {
+    const up = this.members.filter((m) => m.health.up);
+    if (up.length === 0) return [...this.members];
+    for (const m of this.members) if (!m.health.up && m.health.probeDue(now)) up.push(m);
+    return up;
+  }
+
+  /** Sends the query by this group's policy. Never rejects. */
+  forward(query: Buffer, qEnd: number): Promise<GroupOutcome> {
+    if (this.policy === 'strict-order') return this.#strict(query, qEnd);
+    if (this.policy === 'all-servers') return this.#all(query, qEnd);
+    return this.#fastest(query, qEnd);
+  }
+
+  async #all(query: Buffer, qEnd: number): Promise<GroupOutcome> {
+    const r = await race(this.live(performance.now()), query, qEnd, this.attemptMs);
+    // all-servers: when every server failed the client gets SERVFAIL, not one server's error.
+    return r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: null };
+  }
+
+  async #strict(query: Buffer, qEnd: number): Promise<GroupOutcome> {
+    const live = this.live(performance.now());
+    const order = [...this.members.filter((m) => live.includes(m)), ...this.members.filter((m) => !live.includes(m))];
+    let lastError: Answer | null = null;
+    for (const m of order) {
+      const r = await m.exchange(query, qEnd, this.attemptMs);
+      if (r.kind !== 'answer') continue;
+      if (classify(r) !== AnswerClass.ERROR) return { kind: 'answer', answer: r };
+      lastError = r;
+    }
+    return { kind: 'failed', lastError };
+  }
+
+  async #fastest(query: Buffer, qEnd: number): Promise<GroupOutcome> {
+    const now = performance.now();
+    const live = this.live(now);
+    const unmeasured = live.some((m) => Number.isNaN(m.health.rttMs));
+    if (live.length > 1 && (unmeasured || ++this.#sinceProbe >= PROBE_EVERY_QUERIES || now - this.#lastProbe > PROBE_EVERY_MS)) {
+      this.#sinceProbe = 0;
+      this.#lastProbe = now;
+      const r = await race(live, query, qEnd, this.attemptMs);
+      return r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError };
+    }
+    let best = live[0]!;
+    for (const m of live) if (m.health.up && (!best.health.up || m.health.rttMs < best.health.rttMs)) best = m;
+    const first = await best.exchange(query, qEnd, this.attemptMs);
+    if (first.kind === 'answer' && classify(first) !== AnswerClass.ERROR) return { kind: 'answer', answer: first };
+    const firstError = first.kind === 'answer' ? first : null;
+    const rest = this.members.filter((m) => m !== best);
+    const r = await race(rest, query, qEnd, this.attemptMs);
+    return r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError };
+  }
+}

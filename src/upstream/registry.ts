@@ -1,0 +1,60 @@
+/**
+ * Creates the Upstream and ServerGroup objects for a configuration: one Upstream per distinct
+ * server (so health and RTT are shared by every group listing it), one ServerGroup per distinct
+ * ordered server list.
+ */
+import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
+import { ServerGroup } from './group.js';
+import { Upstream } from './upstream.js';
+
+function specKey(s: UpstreamSpec): string {
+  return `${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
+}
+
+/** Owns every upstream socket; close() releases them all. */
+export class UpstreamRegistry {
+  readonly #upstreams = new Map<string, Upstream>();
+  readonly #groups = new Map<string, ServerGroup>();
+
+  constructor(
+    private readonly policy: UpstreamPolicy,
+    private readonly attemptMs: number,
+    private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
+  ) {}
+
+  /** The group for this server list, created on first use. */
+  group(specs: readonly UpstreamSpec[]): ServerGroup {
+    const members: Upstream[] = [];
+    for (const s of specs) {
+      const k = specKey(s);
+      let u = this.#upstreams.get(k);
+      if (!u) {
+        u = new Upstream(s, this.onHealthChange);
+        this.#upstreams.set(k, u);
+      }
+      if (!members.includes(u)) members.push(u);
+    }
+    const gk = members.map((m) => specKey(m.spec)).join(',');
+    let g = this.#groups.get(gk);
+    if (!g) {
+      g = new ServerGroup(members, this.policy, this.attemptMs);
+      this.#groups.set(gk, g);
+    }
+    return g;
+  }
+
+  /** Every upstream, in creation order. */
+  upstreams(): Upstream[] {
+    return [...this.#upstreams.values()];
+  }
+
+  /** Every group. */
+  groups(): ServerGroup[] {
+    return [...this.#groups.values()];
+  }
+
+  /** Closes all sockets. */
+  close(): void {
+    for (const u of this.#upstreams.values()) u.close();
+  }
+}

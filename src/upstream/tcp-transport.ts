@@ -1,0 +1,139 @@
+/**
+ * TCP exchanges with one upstream (RFC 1035 §4.2.2 framing, RFC 7766 §6.2 connection reuse and
+ * pipelining): one persistent connection per server, many queries in flight on it, matched by ID
+ * and question. Idle connections close after a while; a query that fails because a reused
+ * connection had been closed by the server is retried once on a fresh one.
+ */
+import { connect, type Socket } from 'node:net';
+import { HEADER_SIZE } from '../wire/constants.js';
+import { sameWireName } from '../wire/name.js';
+import { random16 } from './random.js';
+import type { UdpResult, UdpTarget } from './udp-transport.js';
+
+interface Pending {
+  readonly query: Buffer;
+  readonly qEnd: number;
+  readonly resolve: (r: UdpResult) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+const IDLE_MS = 10_000;
+
+/** One framed connection. */
+class TcpConnection {
+  readonly pending = new Map<number, Pending>();
+  readonly socket: Socket;
+  closed = false;
+  /** Replies received so far; > 0 means the connection has been reused. */
+  answered = 0;
+  #buf: Buffer = Buffer.alloc(0);
+  #idle: NodeJS.Timeout | null = null;
+
+  constructor(target: UdpTarget, private readonly onClose: (c: TcpConnection) => void) {
+    const opts = { host: target.address, port: target.port, family: target.family, noDelay: true } as const;
+    this.socket = target.sourceAddress !== null ? connect({ ...opts, localAddress: target.sourceAddress }) : connect(opts);
+    this.socket.on('data', (d) => this.#data(d));
+    this.socket.on('error', () => this.close());
+    this.socket.on('close', () => this.close());
+  }
+
+  send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
+    if (this.#idle) {
+      clearTimeout(this.#idle);
+      this.#idle = null;
+    }
+    let id = random16();
+    while (this.pending.has(id)) id = random16();
+    const frame = Buffer.allocUnsafe(query.length + 2);
+    frame.writeUInt16BE(query.length, 0);
+    query.copy(frame, 2);
+    frame[2] = id >>> 8;
+    frame[3] = id & 0xff;
+    return new Promise<UdpResult>((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve('timeout');
+        this.#maybeIdle();
+      }, timeoutMs);
+      this.pending.set(id, { query: frame.subarray(2), qEnd, resolve, timer });
+      this.socket.write(frame);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.#idle) clearTimeout(this.#idle);
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      p.resolve('network');
+    }
+    this.socket.destroy();
+    this.onClose(this);
+  }
+
+  #data(d: Buffer): void {
+    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, d]) : d;
+    while (this.#buf.length >= 2) {
+      const len = this.#buf.readUInt16BE(0);
+      if (this.#buf.length < 2 + len) break;
+      const msg = Buffer.from(this.#buf.subarray(2, 2 + len));
+      this.#buf = this.#buf.subarray(2 + len);
+      this.#reply(msg);
+    }
+  }
+
+  #reply(msg: Buffer): void {
+    if (msg.length < HEADER_SIZE) return;
+    const p = this.pending.get((msg[0]! << 8) | msg[1]!);
+    if (!p) return;
+    if ((msg[2]! & 0x80) === 0 || msg[4] !== 0 || msg[5] !== 1 || msg.length < p.qEnd ||
+        !sameWireName(msg, HEADER_SIZE, p.query, HEADER_SIZE, p.qEnd - HEADER_SIZE)) return;
+    this.pending.delete((msg[0]! << 8) | msg[1]!);
+    clearTimeout(p.timer);
+    this.answered++;
+    p.resolve(msg);
+    this.#maybeIdle();
+  }
+
+  #maybeIdle(): void {
+    if (this.pending.size === 0 && !this.closed && !this.#idle) {
+      this.#idle = setTimeout(() => this.close(), IDLE_MS);
+      this.#idle.unref();
+    }
+  }
+}
+
+/** TCP transport to one server. */
+export class TcpTransport {
+  #conn: TcpConnection | null = null;
+  constructor(private readonly target: UdpTarget) {}
+
+  /** Sends over the shared connection (opening one if needed); same contract as UdpTransport.send. */
+  async send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
+    const conn = this.#connection();
+    const reused = conn.answered > 0;
+    const started = Date.now();
+    const r = await conn.send(query, qEnd, timeoutMs);
+    if (r === 'network' && reused) {
+      const left = timeoutMs - (Date.now() - started);
+      if (left > 0) return this.#connection().send(query, qEnd, left);
+    }
+    return r;
+  }
+
+  /** Closes the connection; waiting queries resolve as 'network'. */
+  close(): void {
+    this.#conn?.close();
+  }
+
+  #connection(): TcpConnection {
+    if (!this.#conn || this.#conn.closed) {
+      this.#conn = new TcpConnection(this.target, (c) => {
+        if (this.#conn === c) this.#conn = null;
+      });
+    }
+    return this.#conn;
+  }
+}

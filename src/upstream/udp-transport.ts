@@ -1,0 +1,195 @@
+/**
+ * UDP exchanges with one upstream server. Queries leave from a pool of connect()ed sockets, each
+ * on its own OS-chosen ephemeral port and replaced after a number of queries or seconds, with a
+ * CSPRNG ID unique on its socket (RFC 5452 §9.2–9.3). A reply is accepted only when it arrives
+ * from the server's address and port (the connected socket and rinfo both check), carries an ID
+ * we are waiting for on that socket, is a response, and echoes our question (case-insensitive);
+ * anything else is dropped and counted while we keep waiting.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { HEADER_SIZE } from '../wire/constants.js';
+import { sameWireName } from '../wire/name.js';
+import { random16 } from './random.js';
+
+/** What a send resolves to: the reply bytes, or why there is none. */
+export type UdpResult = Buffer | 'timeout' | 'network';
+
+/** Counters a transport keeps for metrics and the spoofing tests. */
+export interface UdpCounters {
+  /** Datagrams that matched no waiting ID, or came from elsewhere. */
+  unmatched: number;
+  /** Datagrams with a waiting ID but a different question, or not a response. */
+  mismatched: number;
+}
+
+interface Pending {
+  readonly query: Buffer;
+  readonly qEnd: number;
+  readonly resolve: (r: UdpResult) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** Where and how to send. */
+export interface UdpTarget {
+  readonly address: string;
+  readonly port: number;
+  readonly family: 4 | 6;
+  readonly sourceAddress: string | null;
+  readonly sourcePort: number | null;
+}
+
+const POOL_SIZE = 8;
+const MAX_USES = 2000;
+const MAX_AGE_MS = 60_000;
+/** Sync lookup: the address is always a literal, so skip dns.lookup's nextTick per send (node-performance §6). */
+const literalLookup = (address: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void) =>
+  cb(null, address, address.includes(':') ? 6 : 4);
+
+/** One connected socket and the queries waiting on it. */
+class PooledSocket {
+  readonly pending = new Map<number, Pending>();
+  readonly socket: Socket;
+  uses = 0;
+  readonly born = Date.now();
+  retired = false;
+  ready: boolean = false;
+  readonly #queue: Buffer[] = [];
+
+  constructor(target: UdpTarget, counters: UdpCounters, onDrained: (s: PooledSocket) => void) {
+    const s = createSocket({ type: target.family === 6 ? 'udp6' : 'udp4', lookup: literalLookup as never });
+    this.socket = s;
+    s.on('message', (msg, rinfo) => {
+      if (rinfo.port !== target.port || msg.length < HEADER_SIZE) {
+        counters.unmatched++;
+        return;
+      }
+      const id = (msg[0]! << 8) | msg[1]!;
+      const p = this.pending.get(id);
+      if (!p) {
+        counters.unmatched++;
+        return;
+      }
+      const qEnd = p.qEnd;
+      if ((msg[2]! & 0x80) === 0 || msg[4] !== 0 || msg[5] !== 1 || msg.length < qEnd ||
+          !sameWireName(msg, HEADER_SIZE, p.query, HEADER_SIZE, qEnd - HEADER_SIZE)) {
+        counters.mismatched++;
+        return;
+      }
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      p.resolve(msg);
+      if (this.retired && this.pending.size === 0) onDrained(this);
+    });
+    s.on('error', (err: NodeJS.ErrnoException) => {
+      // ICMP port unreachable on a connected socket: the server is not listening. Fail fast.
+      if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
+        this.failAll('network');
+      }
+    });
+    const connect = () =>
+      s.connect(target.port, target.address, () => {
+        this.ready = true;
+        for (const q of this.#queue.splice(0)) s.send(q);
+      });
+    if (target.sourceAddress !== null) s.bind({ address: target.sourceAddress, port: target.sourcePort ?? 0 }, connect);
+    else connect();
+  }
+
+  send(wire: Buffer): void {
+    if (this.ready) this.socket.send(wire);
+    else this.#queue.push(wire);
+  }
+
+  failAll(reason: 'network'): void {
+    for (const [id, p] of this.pending) {
+      this.pending.delete(id);
+      clearTimeout(p.timer);
+      p.resolve(reason);
+    }
+  }
+
+  close(): void {
+    this.failAll('network');
+    try {
+      this.socket.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** UDP transport to one server. */
+export class UdpTransport {
+  readonly counters: UdpCounters = { unmatched: 0, mismatched: 0 };
+  readonly #target: UdpTarget;
+  readonly #pool: (PooledSocket | null)[];
+  readonly #retired = new Set<PooledSocket>();
+
+  constructor(target: UdpTarget) {
+    this.#target = target;
+    // A fixed source port allows one socket only.
+    this.#pool = new Array<PooledSocket | null>(target.sourcePort !== null ? 1 : POOL_SIZE).fill(null);
+  }
+
+  /**
+   * Sends `query` (bytes [12, qEnd) are its question) under a fresh ID and waits up to
+   * `timeoutMs` for the matching reply. The caller's buffer is not modified.
+   */
+  send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
+    const sock = this.#socket();
+    let id = random16();
+    while (sock.pending.has(id)) id = random16();
+    const wire = Buffer.allocUnsafe(query.length);
+    query.copy(wire);
+    wire[0] = id >>> 8;
+    wire[1] = id & 0xff;
+    return new Promise<UdpResult>((resolve) => {
+      const timer = setTimeout(() => {
+        sock.pending.delete(id);
+        resolve('timeout');
+        if (sock.retired && sock.pending.size === 0) this.#drained(sock);
+      }, timeoutMs);
+      sock.pending.set(id, { query: wire, qEnd, resolve, timer });
+      sock.send(wire);
+    });
+  }
+
+  /** Number of queries waiting for a reply. */
+  get inFlight(): number {
+    let n = 0;
+    for (const s of this.#pool) n += s?.pending.size ?? 0;
+    for (const s of this.#retired) n += s.pending.size;
+    return n;
+  }
+
+  /** Closes every socket; waiting queries resolve as 'network'. */
+  close(): void {
+    for (const s of this.#pool) s?.close();
+    for (const s of this.#retired) s.close();
+    this.#pool.fill(null);
+    this.#retired.clear();
+  }
+
+  /** Picks a random pool slot, replacing its socket when it has served long enough. */
+  #socket(): PooledSocket {
+    const slot = random16() % this.#pool.length;
+    let s = this.#pool[slot];
+    if (s && (s.uses >= MAX_USES || Date.now() - s.born > MAX_AGE_MS)) {
+      s.retired = true;
+      if (s.pending.size === 0) s.close();
+      else this.#retired.add(s);
+      s = null;
+    }
+    if (!s) {
+      s = new PooledSocket(this.#target, this.counters, (d) => this.#drained(d));
+      this.#pool[slot] = s;
+    }
+    s.uses++;
+    return s;
+  }
+
+  #drained(s: PooledSocket): void {
+    this.#retired.delete(s);
+    s.close();
+  }
+}

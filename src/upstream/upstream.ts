@@ -1,0 +1,87 @@
+/**
+ * One upstream server: its transports, health and counters. `exchange` is one attempt: UDP, and
+ * on a truncated reply the same query over TCP (RFC 7766 §5: TC means retry over TCP), then
+ * structural validation of the reply.
+ */
+import { performance } from 'node:perf_hooks';
+import type { UpstreamSpec } from '../config/types.js';
+import { isTruncated } from '../wire/header.js';
+import { scanMessage } from '../wire/layout.js';
+import { Health } from './health.js';
+import type { ExchangeResult } from './outcome.js';
+import { TcpTransport } from './tcp-transport.js';
+import { UdpTransport, type UdpResult } from './udp-transport.js';
+
+/** Per-upstream counters (SIGUSR1 stats, metrics). */
+export interface UpstreamStats {
+  queries: number;
+  answers: number;
+  failures: number;
+  timeouts: number;
+  malformed: number;
+  tcpRetries: number;
+  nxdomain: number;
+  rttTotalMs: number;
+}
+
+/** A label like dnsmasq prints: `10.0.0.5#8600`. */
+export function upstreamLabel(spec: Pick<UpstreamSpec, 'address' | 'port'>): string {
+  return `${spec.address}#${spec.port}`;
+}
+
+/** An upstream server shared by every group that lists it. */
+export class Upstream {
+  readonly label: string;
+  readonly udp: UdpTransport;
+  readonly tcp: TcpTransport;
+  readonly health: Health;
+  readonly stats: UpstreamStats = { queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0 };
+
+  constructor(readonly spec: UpstreamSpec, onHealthChange: (u: Upstream, up: boolean) => void = () => {}) {
+    this.label = upstreamLabel(spec);
+    this.udp = new UdpTransport(spec);
+    this.tcp = new TcpTransport(spec);
+    this.health = new Health((up) => onHealthChange(this, up));
+  }
+
+  /** One attempt within `timeoutMs`: UDP, then TCP if truncated. Never rejects. */
+  async exchange(query: Buffer, qEnd: number, timeoutMs: number, tcpOnly = false): Promise<ExchangeResult> {
+    const t0 = performance.now();
+    this.stats.queries++;
+    let viaTcp = tcpOnly;
+    let r: UdpResult = tcpOnly ? await this.tcp.send(query, qEnd, timeoutMs) : await this.udp.send(query, qEnd, timeoutMs);
+    if (typeof r !== 'string' && isTruncated(r) && !tcpOnly) {
+      this.stats.tcpRetries++;
+      viaTcp = true;
+      const left = Math.max(1, timeoutMs - (performance.now() - t0));
+      r = await this.tcp.send(query, qEnd, left);
+    }
+    const now = performance.now();
+    if (typeof r === 'string') {
+      this.stats.failures++;
+      if (r === 'timeout') this.stats.timeouts++;
+      this.health.failure(now);
+      return { kind: 'failure', reason: r, server: this.label };
+    }
+    const layout = scanMessage(r);
+    if (!layout) {
+      this.stats.failures++;
+      this.stats.malformed++;
+      this.health.failure(now);
+      return { kind: 'failure', reason: 'malformed', server: this.label };
+    }
+    const rtt = now - t0;
+    this.stats.answers++;
+    this.stats.rttTotalMs += rtt;
+    const rcode = r[3]! & 0x0f;
+    if (rcode === 3) this.stats.nxdomain++;
+    this.health.success(rtt);
+    return { kind: 'answer', wire: r, layout, rcode, server: this.label, viaTcp };
+  }
+
+  /** Closes sockets. */
+  close(): void {
+    this.udp.close();
+    this.tcp.close();
+  }
+}

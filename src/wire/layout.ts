@@ -1,0 +1,124 @@
+/**
+ * One pass over a whole DNS message (RFC 1035 §4.1) that records where every resource record
+ * sits, so later stages (OPT clamping, TTL patching, negative-TTL lookup, rotation) work on
+ * offsets instead of a decoded object. Used on the miss path only: once per upstream reply.
+ * Returns null for a malformed message (truncated record, bad name, forward pointer).
+ */
+import { HEADER_SIZE, MAX_LABEL, RRType } from './constants.js';
+import { u16 } from './header.js';
+
+/** Which section a record came from. */
+export const Section = { ANSWER: 0, AUTHORITY: 1, ADDITIONAL: 2 } as const;
+
+/** Offsets of one resource record. */
+export interface RecordSpan {
+  readonly start: number;
+  /** Offset of the TYPE field (just past the owner name). */
+  readonly typeOff: number;
+  readonly type: number;
+  readonly section: number;
+  readonly rdataOff: number;
+  readonly rdlen: number;
+  /** Offset just past the record. */
+  readonly end: number;
+}
+
+/** Where everything is in a message. */
+export interface MessageLayout {
+  /** Offset just past the question section. */
+  readonly qEnd: number;
+  readonly records: readonly RecordSpan[];
+  readonly ancount: number;
+  readonly nscount: number;
+  readonly arcount: number;
+  /** The OPT record, if present (RFC 6891 §6.1.1: at most one, in the additional section). */
+  readonly opt: RecordSpan | null;
+}
+
+const MAX_HOPS = 32;
+
+/** Offset past the name at `off` after checking that its whole pointer chain is sound; -1 if not. */
+export function checkedNameEnd(msg: Uint8Array, off: number): number {
+  let end = -1;
+  let pos = off;
+  let hops = 0;
+  let total = 0;
+  for (;;) {
+    if (pos >= msg.length) return -1;
+    const b = msg[pos]!;
+    if (b === 0) return end < 0 ? pos + 1 : end;
+    if ((b & 0xc0) === 0xc0) {
+      if (pos + 1 >= msg.length || ++hops > MAX_HOPS) return -1;
+      const target = ((b & 0x3f) << 8) | msg[pos + 1]!;
+      if (target >= pos) return -1;
+      if (end < 0) end = pos + 2;
+      pos = target;
+      continue;
+    }
+    if (b > MAX_LABEL) return -1;
+    total += b + 1;
+    if (total > 255) return -1;
+    pos += b + 1;
+  }
+}
+
+/** Checks the domain names embedded in RDATA of the RFC 1035 / RFC 2782 types that carry them. */
+function rdataNamesOk(msg: Uint8Array, type: number, off: number, end: number): boolean {
+  switch (type) {
+    case RRType.CNAME:
+    case RRType.NS:
+    case RRType.PTR:
+    case RRType.DNAME:
+      return checkedNameEnd(msg, off) === end;
+    case RRType.MX:
+      return off + 2 <= end && checkedNameEnd(msg, off + 2) === end;
+    case RRType.SRV:
+      return off + 6 <= end && checkedNameEnd(msg, off + 6) === end;
+    case RRType.SOA: {
+      const m = checkedNameEnd(msg, off);
+      const r = m < 0 ? -1 : checkedNameEnd(msg, m);
+      return r > 0 && r + 20 === end;
+    }
+    default:
+      return true;
+  }
+}
+
+/** Scans a message; null when any part of it is malformed. */
+export function scanMessage(msg: Uint8Array): MessageLayout | null {
+  if (msg.length < HEADER_SIZE) return null;
+  const qdcount = u16(msg, 4);
+  const ancount = u16(msg, 6);
+  const nscount = u16(msg, 8);
+  const arcount = u16(msg, 10);
+  let off = HEADER_SIZE;
+  for (let i = 0; i < qdcount; i++) {
+    off = checkedNameEnd(msg, off);
+    if (off < 0 || off + 4 > msg.length) return null;
+    off += 4;
+  }
+  const qEnd = off;
+  const records: RecordSpan[] = [];
+  let opt: RecordSpan | null = null;
+  const total = ancount + nscount + arcount;
+  for (let i = 0; i < total; i++) {
+    const start = off;
+    const typeOff = checkedNameEnd(msg, off);
+    if (typeOff < 0 || typeOff + 10 > msg.length) return null;
+    const type = u16(msg, typeOff);
+    const rdlen = u16(msg, typeOff + 8);
+    const rdataOff = typeOff + 10;
+    const end = rdataOff + rdlen;
+    if (end > msg.length) return null;
+    if (!rdataNamesOk(msg, type, rdataOff, end)) return null;
+    const section = i < ancount ? Section.ANSWER : i < ancount + nscount ? Section.AUTHORITY : Section.ADDITIONAL;
+    const rec: RecordSpan = { start, typeOff, type, section, rdataOff, rdlen, end };
+    if (type === RRType.OPT) {
+      if (opt !== null || section !== Section.ADDITIONAL) return null;
+      opt = rec;
+    }
+    records.push(rec);
+    off = end;
+  }
+  return { qEnd, records, ancount, nscount, arcount, opt };
+}

@@ -1,0 +1,136 @@
+/**
+ * A small DNS client for tests: builds queries with dns-packet, sends them over UDP or TCP to
+ * 127.0.0.1 and returns the raw reply plus its decoding. Every call has a timeout.
+ */
+import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
+import * as dnsPacket from 'dns-packet';
+
+export type Packet = dnsPacket.Packet;
+export type Answer = dnsPacket.Answer;
+
+/** How to build a query. */
+export interface QueryOptions {
+  readonly type?: string;
+  readonly id?: number;
+  /** Add an OPT record with this UDP size (default: no EDNS). */
+  readonly edns?: number;
+  readonly dnssecOk?: boolean;
+  readonly cd?: boolean;
+  readonly rd?: boolean;
+  readonly ad?: boolean;
+  /** Raw EDNS options to carry (e.g. a cookie). */
+  readonly ednsOptions?: { code: number; data: Buffer }[];
+}
+
+/** Encodes a query for `name`. */
+export function buildQuery(name: string, opts: QueryOptions = {}): Buffer {
+  let flags = opts.rd === false ? 0 : dnsPacket.RECURSION_DESIRED;
+  if (opts.cd) flags |= dnsPacket.CHECKING_DISABLED;
+  if (opts.ad) flags |= dnsPacket.AUTHENTIC_DATA;
+  const additionals: dnsPacket.Answer[] = [];
+  if (opts.edns !== undefined) {
+    additionals.push({
+      type: 'OPT',
+      name: '.',
+      udpPayloadSize: opts.edns,
+      flags: opts.dnssecOk ? dnsPacket.DNSSEC_OK : 0,
+      options: (opts.ednsOptions ?? []) as never,
+    } as never);
+  }
+  return dnsPacket.encode({
+    type: 'query',
+    id: opts.id ?? Math.floor(Math.random() * 65536),
+    flags,
+    questions: [{ type: (opts.type ?? 'A') as never, name, class: 'IN' }],
+    additionals,
+  });
+}
+
+/** A reply: the bytes, their decoding, and the RCODE and flags read from the header. */
+export interface Reply {
+  readonly raw: Buffer;
+  readonly packet: Packet;
+  /** RCODE mnemonic: NOERROR, NXDOMAIN, SERVFAIL, REFUSED, FORMERR, NOTIMP… */
+  readonly rcode: string;
+  readonly aa: boolean;
+  readonly tc: boolean;
+  readonly ra: boolean;
+}
+
+const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
+
+/** Wraps raw reply bytes. */
+export function toReply(raw: Buffer): Reply {
+  return {
+    raw,
+    packet: dnsPacket.decode(raw),
+    rcode: RCODES[raw[3]! & 0x0f] ?? `RCODE${raw[3]! & 0x0f}`,
+    aa: (raw[2]! & 0x04) !== 0,
+    tc: (raw[2]! & 0x02) !== 0,
+    ra: (raw[3]! & 0x80) !== 0,
+  };
+}
+
+/** Sends raw bytes over UDP and waits for one datagram back (rejects on timeout). */
+export function udpExchange(raw: Buffer, port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const s = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    const t = setTimeout(() => {
+      s.close();
+      reject(new Error(`udp timeout after ${timeoutMs} ms`));
+    }, timeoutMs);
+    s.on('message', (m) => {
+      clearTimeout(t);
+      s.close();
+      resolve(m);
+    });
+    s.send(raw, port, host);
+  });
+}
+
+/** Sends raw bytes over TCP (framed) and waits for one framed reply. */
+export function tcpExchange(raw: Buffer, port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port });
+    let buf = Buffer.alloc(0);
+    const t = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`tcp timeout after ${timeoutMs} ms`));
+    }, timeoutMs);
+    sock.on('error', (e) => {
+      clearTimeout(t);
+      reject(e);
+    });
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        clearTimeout(t);
+        sock.destroy();
+        resolve(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      }
+    });
+    const frame = Buffer.alloc(raw.length + 2);
+    frame.writeUInt16BE(raw.length, 0);
+    raw.copy(frame, 2);
+    sock.write(frame);
+  });
+}
+
+/** Queries `name` on 127.0.0.1:port and decodes the reply. */
+export async function query(port: number, name: string, opts: QueryOptions & { tcp?: boolean; timeoutMs?: number } = {}): Promise<Reply> {
+  const q = buildQuery(name, opts);
+  const raw = opts.tcp ? await tcpExchange(q, port, opts.timeoutMs) : await udpExchange(q, port, opts.timeoutMs);
+  return toReply(raw);
+}
+
+/** The answer records' data as strings, e.g. ['10.0.0.1'] for A. */
+export function answerData(p: Packet): string[] {
+  return (p.answers ?? []).map((a) => {
+    const d = (a as { data?: unknown }).data;
+    if (typeof d === 'string') return d;
+    if (Buffer.isBuffer(d)) return d.toString();
+    if (Array.isArray(d)) return d.map((x) => (Buffer.isBuffer(x) ? x.toString() : String(x))).join('');
+    return JSON.stringify(d);
+  });
+}

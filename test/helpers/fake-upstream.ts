@@ -1,0 +1,197 @@
+/**
+ * A scripted DNS server on 127.0.0.1 (UDP and TCP on one port) for tests: each query is passed to
+ * a script that decides the answer, or a fault: delay, silence, garbage, truncation, a wrong ID or
+ * question, a reply from another port. Every received query is recorded.
+ */
+import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import * as dnsPacket from 'dns-packet';
+
+/** What the script sees of one query. */
+export interface SeenQuery {
+  readonly name: string;
+  readonly type: string;
+  readonly proto: 'udp' | 'tcp';
+  readonly packet: dnsPacket.Packet;
+  readonly raw: Buffer;
+  readonly at: number;
+}
+
+/** What the script wants sent back. */
+export interface FakeAnswer {
+  readonly rcode?: 'NOERROR' | 'NXDOMAIN' | 'SERVFAIL' | 'REFUSED' | 'FORMERR' | 'NOTIMP';
+  readonly answers?: dnsPacket.Answer[];
+  readonly authorities?: dnsPacket.Answer[];
+  readonly additionals?: dnsPacket.Answer[];
+  readonly aa?: boolean;
+  readonly delayMs?: number;
+  /** Over UDP: reply with TC=1 and no records. Over TCP: the full answer. */
+  readonly truncateUdp?: boolean;
+  /** Send these bytes as the reply instead. */
+  readonly raw?: Buffer;
+  /** No reply at all. */
+  readonly drop?: boolean;
+  /** Add this to the ID (a forged reply). */
+  readonly idDelta?: number;
+  /** Echo this name in the question instead of the asked one. */
+  readonly questionName?: string;
+  /** Send the UDP reply from another socket (another source port). */
+  readonly fromOtherPort?: boolean;
+}
+
+export type Script = (q: SeenQuery) => FakeAnswer;
+
+/** Record builders. */
+export const rr = {
+  a: (name: string, data: string, ttl = 300): dnsPacket.Answer => ({ type: 'A', name, ttl, class: 'IN', data }),
+  aaaa: (name: string, data: string, ttl = 300): dnsPacket.Answer => ({ type: 'AAAA', name, ttl, class: 'IN', data }),
+  cname: (name: string, data: string, ttl = 300): dnsPacket.Answer => ({ type: 'CNAME', name, ttl, class: 'IN', data }),
+  txt: (name: string, data: string, ttl = 300): dnsPacket.Answer => ({ type: 'TXT', name, ttl, class: 'IN', data }),
+  srv: (name: string, target: string, port: number, ttl = 300): dnsPacket.Answer =>
+    ({ type: 'SRV', name, ttl, class: 'IN', data: { priority: 1, weight: 1, port, target } }),
+  soa: (name: string, minimum = 60, ttl = 300): dnsPacket.Answer =>
+    ({ type: 'SOA', name, ttl, class: 'IN', data: { mname: `ns.${name}`, rname: `hostmaster.${name}`, serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum } }),
+};
+
+/** A running fake upstream. */
+export class FakeUpstream {
+  readonly queries: SeenQuery[] = [];
+  #script: Script;
+  private constructor(
+    private readonly udp: Socket,
+    private readonly tcp: Server,
+    private readonly other: Socket,
+    readonly port: number,
+    script: Script,
+  ) {
+    this.#script = script;
+  }
+
+  /** Starts on 127.0.0.1 with an OS-chosen port (UDP and TCP share it). */
+  static async start(script: Script): Promise<FakeUpstream> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const udp = createSocket('udp4');
+      await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+      const port = udp.address().port;
+      const tcp = createServer();
+      const ok = await new Promise<boolean>((r) => {
+        tcp.once('error', () => r(false));
+        tcp.listen(port, '127.0.0.1', () => r(true));
+      });
+      if (!ok) {
+        udp.close();
+        continue;
+      }
+      const other = createSocket('udp4');
+      await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
+      const f = new FakeUpstream(udp, tcp, other, port, script);
+      f.#listen();
+      return f;
+    }
+    throw new Error('could not bind a fake upstream');
+  }
+
+  /** `server=` value for this upstream. */
+  get spec(): string {
+    return `127.0.0.1#${this.port}`;
+  }
+
+  /** Replaces the script. */
+  setScript(s: Script): void {
+    this.#script = s;
+  }
+
+  /** Queries seen for a name (case-insensitive), optionally of one type. */
+  count(name: string, type?: string): number {
+    return this.queries.filter((q) => q.name.toLowerCase() === name.toLowerCase() && (!type || q.type === type)).length;
+  }
+
+  /** Stops both listeners. */
+  async close(): Promise<void> {
+    await Promise.all([
+      new Promise<void>((r) => this.udp.close(() => r())),
+      new Promise<void>((r) => this.other.close(() => r())),
+      new Promise<void>((r) => this.tcp.close(() => r())),
+    ]);
+  }
+
+  #listen(): void {
+    this.udp.on('message', (raw: Buffer, rinfo: RemoteInfo) => {
+      const seen = this.#seen(raw, 'udp');
+      if (!seen) return;
+      this.#respond(seen, (out, ans) => (ans.fromOtherPort ? this.other : this.udp).send(out, rinfo.port, rinfo.address));
+    });
+    this.tcp.on('connection', (sock: TcpSocket) => {
+      let buf = Buffer.alloc(0);
+      sock.on('error', () => {});
+      sock.on('data', (d) => {
+        buf = Buffer.concat([buf, d]);
+        while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+          const raw = buf.subarray(2, 2 + buf.readUInt16BE(0));
+          buf = buf.subarray(2 + raw.length);
+          const seen = this.#seen(Buffer.from(raw), 'tcp');
+          if (!seen) continue;
+          this.#respond(seen, (out) => {
+            if (sock.destroyed) return;
+            const frame = Buffer.alloc(out.length + 2);
+            frame.writeUInt16BE(out.length, 0);
+            out.copy(frame, 2);
+            sock.write(frame);
+          });
+        }
+      });
+    });
+  }
+
+  #seen(raw: Buffer, proto: 'udp' | 'tcp'): SeenQuery | null {
+    let packet: dnsPacket.Packet;
+    try {
+      packet = dnsPacket.decode(raw);
+    } catch {
+      return null;
+    }
+    const q = packet.questions?.[0];
+    if (!q) return null;
+    const seen: SeenQuery = { name: q.name, type: q.type, proto, packet, raw, at: Date.now() };
+    this.queries.push(seen);
+    return seen;
+  }
+
+  #respond(q: SeenQuery, send: (out: Buffer, ans: FakeAnswer) => void): void {
+    const ans = this.#script(q);
+    if (ans.drop) return;
+    const out = ans.raw ?? this.#encode(q, ans);
+    if (ans.delayMs) setTimeout(() => send(out, ans), ans.delayMs);
+    else send(out, ans);
+  }
+
+  #encode(q: SeenQuery, ans: FakeAnswer): Buffer {
+    const question = q.packet.questions![0]!;
+    const truncated = q.proto === 'udp' && ans.truncateUdp === true;
+    const opt = (q.packet.additionals ?? []).find((a) => a.type === 'OPT');
+    const additionals = truncated ? [] : [...(ans.additionals ?? [])];
+    if (opt) additionals.push({ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as never);
+    let flags = dnsPacket.RECURSION_AVAILABLE | ((q.packet.flags ?? 0) & dnsPacket.RECURSION_DESIRED);
+    if (ans.aa) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
+    if (truncated) flags |= dnsPacket.TRUNCATED_RESPONSE;
+    const out = dnsPacket.encode({
+      type: 'response',
+      id: ((q.packet.id ?? 0) + (ans.idDelta ?? 0)) & 0xffff,
+      flags,
+      rcode: ans.rcode ?? 'NOERROR',
+      questions: [{ ...question, name: ans.questionName ?? question.name }],
+      answers: truncated ? [] : (ans.answers ?? []),
+      authorities: truncated ? [] : (ans.authorities ?? []),
+      additionals,
+    } as never);
+    return out;
+  }
+}
+
+/** Allocates a free UDP+TCP port on 127.0.0.1 (for a server started later, e.g. dnsmasq). */
+export async function freePort(): Promise<number> {
+  const f = await FakeUpstream.start(() => ({ drop: true }));
+  const p = f.port;
+  await f.close();
+  return p;
+}
