@@ -70,6 +70,7 @@ async function main(argv: readonly string[]): Promise<void> {
       log.error({ err: (err as Error).message }, 'reload rejected; keeping the running configuration');
     }
   });
+  process.on('SIGUSR1', () => log.info(server.stats(), 'statistics'));
   const stop = (signal: string) => {
     log.info({ signal }, 'exiting');
     const hard = setTimeout(() => process.exit(ExitCode.OK), 3000);

@@ -2,7 +2,7 @@
  * The fandns server: builds the pipeline in its fixed order from a Config, owns the listeners and
  * the upstream sockets, and handles reload and shutdown.
  *
- *   listener → parse → local → forward          (acl, cname and cache stages join as they land)
+ *   listener → parse → local → cache → forward          (acl and cname stages join as they land)
  */
 import { readFileSync } from 'node:fs';
 import type { Socket as UdpSocket } from 'node:dgram';
@@ -11,6 +11,9 @@ import { networkInterfaces } from 'node:os';
 import { formatOrigin } from './errors.js';
 import { parseResolvConf } from './config/resolv.js';
 import type { Config, DomainRule, UpstreamSpec } from './config/types.js';
+import { systemClock, type Clock } from './clock.js';
+import { CacheStore } from './cache/store.js';
+import { createCache } from './handlers/cache.js';
 import { createForward } from './handlers/forward.js';
 import { createLocal } from './handlers/local.js';
 import { acceptCounters, acceptQuery, type AcceptCounters } from './listen/accept.js';
@@ -38,6 +41,8 @@ interface Runtime {
   readonly table: DomainTable<ServerGroup>;
   readonly dispatch: (q: Query) => Dispatched | Promise<Dispatched>;
   readonly forward: ReturnType<typeof createForward>;
+  readonly cache: ReturnType<typeof createCache>;
+  readonly store: CacheStore;
 }
 
 /** Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). */
@@ -77,7 +82,11 @@ export class FandnsServer {
   #rt: Runtime | null = null;
   #tap: Tap | null = null;
 
-  constructor(private config: Config, private readonly log: Logger) {}
+  constructor(
+    private config: Config,
+    private readonly log: Logger,
+    private readonly clock: Clock = systemClock,
+  ) {}
 
   /** The current runtime (after start). */
   get runtime(): Runtime {
@@ -121,6 +130,33 @@ export class FandnsServer {
     this.log.info('configuration reloaded');
   }
 
+  /** A statistics summary (SIGUSR1): cache and per-upstream counters, never the entries. */
+  stats(): Record<string, unknown> {
+    const rt = this.runtime;
+    const upstreams = rt.registry.upstreams().map((u) => ({
+      server: u.label,
+      up: u.health.up,
+      queries: u.stats.queries,
+      failures: u.stats.failures,
+      timeouts: u.stats.timeouts,
+      nxdomain: u.stats.nxdomain,
+      avgLatencyMs: u.stats.answers ? Math.round((u.stats.rttTotalMs / u.stats.answers) * 100) / 100 : null,
+    }));
+    return {
+      cache: {
+        size: rt.config.cache.size,
+        entries: rt.store.size,
+        bytes: rt.store.bytes,
+        insertions: rt.store.counters.insertions,
+        evictions: rt.store.counters.evictions,
+        ...rt.cache.counters,
+      },
+      forward: rt.forward.counters,
+      rejected: this.accept,
+      upstreams,
+    };
+  }
+
   /** Stops listening and closes upstream sockets. */
   async stop(): Promise<void> {
     await Promise.all([
@@ -153,12 +189,26 @@ export class FandnsServer {
       { forwardMax: config.forward.forwardMax, queryTimeoutMs: config.forward.queryTimeoutMs, ednsPacketMax: config.forward.ednsPacketMax },
       table,
     );
-    const chain = compose([createLocal({ localTtl: 0 }, table), forward], () => DROP);
+    const c = config.cache;
+    const store = new CacheStore(Math.max(1, c.size), c.maxBytes);
+    const cache = createCache(
+      {
+        enabled: c.size > 0,
+        ttl: { minCacheTtl: c.minTtl, maxCacheTtl: c.maxTtl, negTtl: c.negTtl, noNegcache: c.noNegcache },
+        clientMaxTtl: c.clientMaxTtl,
+        rotate: c.rotate,
+        ednsPacketMax: config.forward.ednsPacketMax,
+        stale: c.staleMaxSec === null ? null : { maxSec: c.staleMaxSec, clientTimeoutMs: c.staleClientTimeoutMs, ttl: 30 },
+      },
+      store,
+      this.clock,
+    );
+    const chain = compose([createLocal({ localTtl: config.localTtl }, table), cache, forward], () => DROP);
     const dispatch = createDispatcher(chain, {
       ednsPacketMax: config.forward.ednsPacketMax,
       onError: (err, q) => log.error({ err, name: q.name, type: q.typeName }, 'query failed with an internal error'),
       tap: this.#tap ? (q, r, n) => this.#tap?.(q, r, n) : null,
     });
-    return { config, registry, table, dispatch, forward };
+    return { config, registry, table, dispatch, forward, cache, store };
   }
 }

@@ -2,7 +2,14 @@
  * The mutable state the directive table writes into while files are read, and its conversion
  * into the read-only Config with every default filled in.
  */
+import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import type { Config, DomainRule } from './types.js';
+
+/** A value with the line that set it, for cross-option error messages. */
+export interface Setting<T> {
+  readonly value: T;
+  readonly origin: Origin;
+}
 
 /** Defaults, in one place; conf/fandns.conf documents the same values. */
 export const DEFAULTS = {
@@ -14,6 +21,12 @@ export const DEFAULTS = {
   upstreamTimeoutMs: 1500,
   queryTimeoutMs: 4000,
   resolvFile: '/etc/resolv.conf',
+  cacheSize: 10_000,
+  cacheMaxBytes: 256 * 1024 * 1024,
+  maxTtl: 2_147_483_647,
+  staleMaxSec: 86_400,
+  staleClientTimeoutMs: 1800,
+  localTtl: 0,
 } as const;
 
 /** Accumulates directive values. `null` means "not given": the default applies. */
@@ -32,11 +45,34 @@ export class ConfigBuilder {
   ednsPacketMax: number | null = null;
   upstreamTimeoutMs: number | null = null;
   queryTimeoutMs: number | null = null;
+  cacheSize: number | null = null;
+  cacheMaxBytes: number | null = null;
+  minCacheTtl: Setting<number> | null = null;
+  maxCacheTtl: Setting<number> | null = null;
+  clientMaxTtl: number | null = null;
+  negTtl: number | null = null;
+  noNegcache = false;
+  /** undefined: off; null: on with the default window. */
+  staleMaxSec: number | null | undefined = undefined;
+  staleClientTimeoutMs: number | null = null;
+  noRotate = false;
+  localTtl: number | null = null;
   readonly files: string[] = [];
   readonly warnings: string[] = [];
 
+  /** Cross-option checks, each naming the lines involved. */
+  validate(): void {
+    const min = this.minCacheTtl;
+    const max = this.maxCacheTtl;
+    if (min && max && min.value > max.value) {
+      throw new ConfigError('FANDNS_CONFIG_CONFLICT', min.origin,
+        `min-cache-ttl=${min.value} is above max-cache-ttl=${max.value} (${formatOrigin(max.origin)})`);
+    }
+  }
+
   /** Freezes the accumulated values into a Config, applying defaults. */
   finish(): Config {
+    this.validate();
     const config: Config = {
       listen: {
         addresses: this.listenAddresses.length ? [...new Set(this.listenAddresses)] : [DEFAULTS.listenAddress],
@@ -53,6 +89,19 @@ export class ConfigBuilder {
         noResolv: this.noResolv,
         noPoll: this.noPoll,
       },
+      cache: {
+        size: this.cacheSize ?? DEFAULTS.cacheSize,
+        maxBytes: this.cacheMaxBytes ?? DEFAULTS.cacheMaxBytes,
+        minTtl: this.minCacheTtl?.value ?? 0,
+        maxTtl: this.maxCacheTtl?.value ?? DEFAULTS.maxTtl,
+        clientMaxTtl: this.clientMaxTtl ?? 0,
+        negTtl: this.negTtl,
+        noNegcache: this.noNegcache,
+        staleMaxSec: this.staleMaxSec === undefined ? null : (this.staleMaxSec ?? DEFAULTS.staleMaxSec),
+        staleClientTimeoutMs: this.staleClientTimeoutMs ?? DEFAULTS.staleClientTimeoutMs,
+        rotate: !this.noRotate,
+      },
+      localTtl: this.localTtl ?? DEFAULTS.localTtl,
       rules: this.rules,
       files: this.files,
       warnings: this.warnings,

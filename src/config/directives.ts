@@ -9,6 +9,7 @@ import type { ConfigBuilder } from './builder.js';
 import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
 import { parseIntIn, parseIp } from './values.js';
+import { typeFromName } from '../wire/constants.js';
 
 /** `flag`: no value allowed. `value`: a value is required. `optional`: `name` or `name=value`. */
 export type ArgKind = 'flag' | 'value' | 'optional';
@@ -30,6 +31,8 @@ export interface Directive {
 }
 
 const v = (value: string | null): string => value ?? '';
+/** Largest TTL (RFC 2181 §8). */
+const MAX_TTL = 2_147_483_647;
 const int = (name: string, min: number, max: number) => (value: string | null, o: Origin) =>
   parseIntIn(v(value), o, name, min, max);
 
@@ -92,6 +95,50 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'query-timeout', arg: 'value', repeat: 'single', hint: '<ms>',
     describe: 'fandns: longest time a forwarded query may take before SERVFAIL (default 4000 ms).',
     apply: (b, val, o) => { b.queryTimeoutMs = int('query-timeout', 100, 120_000)(val, o); } },
+  // ---- cache
+  { name: 'cache-size', short: 'c', arg: 'value', repeat: 'single', hint: '<entries>',
+    describe: 'Cache size in entries, one per name/type/class/DO/CD (default 10000; 0 disables caching).',
+    apply: (b, val, o) => { b.cacheSize = int('cache-size', 0, 10_000_000)(val, o); } },
+  { name: 'cache-max-bytes', arg: 'value', repeat: 'single', hint: '<bytes>',
+    describe: 'fandns: byte bound on the cache, keys and entries counted (default 268435456).',
+    apply: (b, val, o) => { b.cacheMaxBytes = int('cache-max-bytes', 65_536, 64 * 1024 ** 3)(val, o); } },
+  { name: 'min-cache-ttl', arg: 'value', repeat: 'single', hint: '<seconds>',
+    describe: 'Cache records for at least this long, even with TTL 0 (no silent cap at 3600).',
+    apply: (b, val, o) => { b.minCacheTtl = { value: int('min-cache-ttl', 0, MAX_TTL)(val, o), origin: o }; } },
+  { name: 'max-cache-ttl', arg: 'value', repeat: 'single', hint: '<seconds>',
+    describe: 'Cache records for at most this long.',
+    apply: (b, val, o) => { b.maxCacheTtl = { value: int('max-cache-ttl', 0, MAX_TTL)(val, o), origin: o }; } },
+  { name: 'max-ttl', arg: 'value', repeat: 'single', hint: '<seconds>',
+    describe: 'Largest TTL sent to clients (answers from the cache and forwarded answers).',
+    apply: (b, val, o) => { b.clientMaxTtl = int('max-ttl', 1, MAX_TTL)(val, o); } },
+  { name: 'neg-ttl', arg: 'value', repeat: 'single', hint: '<seconds>',
+    describe: 'Cache time for negative answers that carry no SOA record.',
+    apply: (b, val, o) => { b.negTtl = int('neg-ttl', 0, MAX_TTL)(val, o); } },
+  { name: 'no-negcache', short: 'N', arg: 'flag', repeat: 'single',
+    describe: 'Do not cache negative answers (NXDOMAIN, NODATA).', apply: (b) => { b.noNegcache = true; } },
+  { name: 'local-ttl', short: 'T', arg: 'value', repeat: 'single', hint: '<seconds>',
+    describe: 'TTL of locally synthesized answers (address=, hosts, cname=…; default 0).',
+    apply: (b, val, o) => { b.localTtl = int('local-ttl', 0, MAX_TTL)(val, o); } },
+  { name: 'use-stale-cache', arg: 'optional', repeat: 'single', hint: '[=<max-seconds>]',
+    describe: 'Serve expired answers (TTL 30) when upstreams fail or are slow, for up to max-seconds past expiry (default 86400; 0: no limit).',
+    apply: (b, val, o) => { b.staleMaxSec = val === null ? null : int('use-stale-cache', 0, MAX_TTL)(val, o); } },
+  { name: 'stale-client-timeout', arg: 'value', repeat: 'single', hint: '<ms>',
+    describe: 'fandns: with use-stale-cache, how long a client waits for a refresh before it gets the stale answer (default 1800).',
+    apply: (b, val, o) => { b.staleClientTimeoutMs = int('stale-client-timeout', 0, 60_000)(val, o); } },
+  { name: 'no-rotate', arg: 'flag', repeat: 'single',
+    describe: 'Keep cached multi-record answers in upstream order instead of rotating them on each hit.',
+    apply: (b) => { b.noRotate = true; } },
+  { name: 'no-round-robin', arg: 'flag', repeat: 'single',
+    describe: 'dnsmasq name for no-rotate.', apply: (b) => { b.noRotate = true; } },
+  { name: 'cache-rr', arg: 'value', repeat: 'list', hint: '<type>[,<type>…]',
+    describe: 'Accepted for dnsmasq compatibility: fandns caches every record type already.',
+    apply: (_b, val, o) => {
+      for (const t of v(val).split(',')) {
+        if (t.trim().toUpperCase() !== 'ANY' && typeFromName(t.trim()) === undefined && !/^\d+$/.test(t.trim())) {
+          throw new ConfigError('FANDNS_CONFIG_VALUE', o, `cache-rr: unknown record type "${t}"`);
+        }
+      }
+    } },
   // ---- process (accepted for compatibility: fandns always stays in the foreground)
   { name: 'keep-in-foreground', short: 'k', arg: 'flag', repeat: 'single',
     describe: 'Accepted for dnsmasq compatibility; fandns never daemonizes.', apply: () => {} },

@@ -73,10 +73,32 @@ export interface ForwardConfig {
   readonly noPoll: boolean;
 }
 
+/** The cache (reference §4, with fandns's differences: no silent caps, every type cached). */
+export interface CacheConfig {
+  /** Entries (`cache-size`); 0 disables caching. */
+  readonly size: number;
+  /** Byte bound over keys and entries (`cache-max-bytes`). */
+  readonly maxBytes: number;
+  readonly minTtl: number;
+  readonly maxTtl: number;
+  /** `max-ttl`: cap on TTLs sent to clients (0: none). */
+  readonly clientMaxTtl: number;
+  readonly negTtl: number | null;
+  readonly noNegcache: boolean;
+  /** `use-stale-cache[=N]`: seconds past expiry (0 = no limit), or null when off. */
+  readonly staleMaxSec: number | null;
+  readonly staleClientTimeoutMs: number;
+  /** Rotate multi-record answers on each hit (`no-rotate` / `no-round-robin` turn it off). */
+  readonly rotate: boolean;
+}
+
 /** The whole configuration. */
 export interface Config {
   readonly listen: ListenConfig;
   readonly forward: ForwardConfig;
+  readonly cache: CacheConfig;
+  /** TTL of locally synthesized answers (`local-ttl`). */
+  readonly localTtl: number;
   /** Every domain rule, in config order (command line first, then files). */
   readonly rules: readonly DomainRule[];
   /** Config files read, in order (for messages). */

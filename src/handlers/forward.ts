@@ -49,7 +49,7 @@ function withDeadline(p: Promise<GroupOutcome>, ms: number): Promise<Work> {
 /** The reply for the asker who started the work: the upstream bytes themselves. */
 function leaderReply(a: Answer): Reply {
   const opt = a.layout.opt;
-  return new Reply(a.wire, 'upstream', true, opt ? opt.start : -1, opt ? opt.end : -1, a.server);
+  return new Reply(a.wire, 'upstream', true, opt ? opt.start : -1, opt ? opt.end : -1, a.server, a.layout);
 }
 
 /**

@@ -3,6 +3,7 @@
  * the rest of the chain, and *returns* a Reply (or DROP); it never writes to a socket. Static and
  * cache-hit paths stay synchronous; only handlers that wait return a Promise.
  */
+import type { MessageLayout } from '../wire/layout.js';
 import type { Query } from './query.js';
 
 /** Where an answer came from, as logged and counted. */
@@ -21,6 +22,7 @@ export class Reply {
    * @param optStart offset of the OPT record in `wire`, or -1
    * @param optEnd offset just past the OPT record, or -1
    * @param upstream `address#port` of the server that answered, or null
+   * @param layout where the records of `wire` are, when the producer already scanned it
    */
   constructor(
     readonly wire: Buffer,
@@ -29,6 +31,7 @@ export class Reply {
     readonly optStart: number,
     readonly optEnd: number,
     readonly upstream: string | null,
+    readonly layout: MessageLayout | null = null,
   ) {}
 
   /** The 4-bit RCODE in the header. */

@@ -6,6 +6,7 @@
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import * as dnsPacket from 'dns-packet';
+import { rcodeBits } from './wire.js';
 
 /** What the script sees of one query. */
 export interface SeenQuery {
@@ -177,8 +178,7 @@ export class FakeUpstream {
     const out = dnsPacket.encode({
       type: 'response',
       id: ((q.packet.id ?? 0) + (ans.idDelta ?? 0)) & 0xffff,
-      flags,
-      rcode: ans.rcode ?? 'NOERROR',
+      flags: flags | rcodeBits(ans.rcode),
       questions: [{ ...question, name: ans.questionName ?? question.name }],
       answers: truncated ? [] : (ans.answers ?? []),
       authorities: truncated ? [] : (ans.authorities ?? []),

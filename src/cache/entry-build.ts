@@ -1,0 +1,80 @@
+/**
+ * Turns an upstream reply into a cache entry string (format in entry-format.ts). Runs once per
+ * insert: strips the OPT record, drops AA/TC, applies the TTL plan, records TTL offsets and the
+ * RRsets that rotate, and rewrites names first when a pointer targets a record that rotation would
+ * move.
+ */
+import { readName } from '../wire/name.js';
+import { scanMessage, Section, type MessageLayout } from '../wire/layout.js';
+import { compressToQuestion, hasPointerInto } from '../wire/rewrite-names.js';
+import { TAIL_SIZE, T_ANCOUNT, T_ARCOUNT, T_BORN, T_FLAGS2, T_FLAGS3, T_LIFE, T_NSCOUNT, T_RUNS, T_TTLS } from './entry-format.js';
+import { planTtls, type TtlPolicy } from './ttl-policy.js';
+
+/** A run of answer records with one owner and type, as [start, end) offsets per record. */
+type Run = { start: number; end: number }[];
+
+/** Consecutive answer records with the same owner name and type, two or more long. */
+function findRuns(msg: Buffer, layout: MessageLayout): Run[] {
+  const runs: Run[] = [];
+  let cur: Run = [];
+  let curKey = '';
+  const flush = () => {
+    if (cur.length > 1) runs.push(cur);
+    cur = [];
+  };
+  for (const r of layout.records) {
+    if (r.section !== Section.ANSWER) break;
+    const key = `${readName(msg, r.start)?.name.toLowerCase()}/${r.type}`;
+    if (key !== curKey) flush();
+    curKey = key;
+    cur.push({ start: r.start, end: r.end });
+  }
+  flush();
+  return runs;
+}
+
+/** Builds the entry for a reply, or null when it is not cacheable. */
+export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, policy: TtlPolicy, rotate: boolean, keepZero: boolean): string | null {
+  let msg = wire;
+  let layout = scanned;
+  let plan = planTtls(msg, layout, policy);
+  if (!plan || (plan.life === 0 && !keepZero)) return null;
+  let runs = rotate ? findRuns(msg, layout) : [];
+  if (runs.length && runs.some((run) => hasPointerInto(msg, layout, run[0]!.start, run.at(-1)!.end))) {
+    msg = compressToQuestion(msg, layout);
+    const again = scanMessage(msg);
+    if (!again) return null;
+    layout = again;
+    plan = planTtls(msg, layout, policy)!;
+    runs = findRuns(msg, layout);
+  }
+  const qEnd = layout.qEnd;
+  // The OPT record is dropped; only when it is last (no TSIG after it) do offsets stay valid.
+  if (layout.opt && layout.records.at(-1) !== layout.opt) return null;
+  const kept = layout.opt ? layout.records.slice(0, -1) : layout.records;
+  const records = msg.subarray(qEnd, layout.opt ? layout.opt.start : msg.length);
+  const shift = (off: number): number => off - qEnd;
+  const ttlRows = Buffer.allocUnsafe(6 * kept.length);
+  kept.forEach((r, i) => {
+    ttlRows.writeUInt16BE(shift(r.typeOff + 4), 6 * i);
+    ttlRows.writeUInt32BE(plan.ttls[i]!, 6 * i + 2);
+  });
+  const runBytes: number[] = [];
+  for (const run of runs) {
+    runBytes.push(run.length);
+    for (const rec of run) runBytes.push(shift(rec.start) >>> 8, shift(rec.start) & 0xff);
+    const end = shift(run.at(-1)!.end);
+    runBytes.push(end >>> 8, end & 0xff);
+  }
+  const tail = Buffer.alloc(TAIL_SIZE);
+  tail[T_FLAGS2] = msg[2]! & ~0x06; // clear AA and TC: a cached answer is not authoritative
+  tail[T_FLAGS3] = msg[3]!;
+  tail.writeUInt16BE(layout.ancount, T_ANCOUNT);
+  tail.writeUInt16BE(layout.nscount, T_NSCOUNT);
+  tail.writeUInt16BE(layout.arcount - (layout.opt ? 1 : 0), T_ARCOUNT);
+  tail.writeUInt16BE(kept.length, T_TTLS);
+  tail.writeUInt16BE(runBytes.length, T_RUNS);
+  tail.writeUInt32BE(now >>> 0, T_BORN);
+  tail.writeUInt32BE(plan.life, T_LIFE);
+  return Buffer.concat([records, ttlRows, Buffer.from(runBytes), tail]).toString('latin1');
+}

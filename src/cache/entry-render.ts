@@ -1,0 +1,86 @@
+/**
+ * The cache-hit fast path: one allocation and one copy of the stored records behind the client's
+ * own header and question, TTLs patched to the remaining lifetime, the RRsets rotated, and an OPT
+ * record added for EDNS clients. No decode, no encode (DESIGN.md "cache"; node-performance §7).
+ */
+import { OPT_DO, RRType } from '../wire/constants.js';
+import { OPT_SIZE } from '../wire/opt.js';
+import { s16, s32, TAIL_SIZE, T_ANCOUNT, T_BORN, T_FLAGS2, T_FLAGS3, T_RUNS, T_TTLS } from './entry-format.js';
+
+/** How to render a hit. */
+export interface RenderOptions {
+  /** max-ttl: cap on TTLs sent to clients (0: none). */
+  readonly clientMaxTtl: number;
+  /** When >= 0, serve every TTL as this value (a stale answer, RFC 8767 §4). */
+  readonly forceTtl: number;
+  readonly rotate: boolean;
+  /** UDP size to advertise in an added OPT record; 0 for clients without EDNS. */
+  readonly ednsUdp: number;
+  readonly dnssecOk: boolean;
+}
+
+let rotation = 0;
+
+/** Rotates run records in `out` (records start at `base`) by `rotation % k` places. */
+function rotateRuns(v: string, out: Buffer, base: number, runTab: number, runEnd: number): void {
+  rotation = (rotation + 1) & 0x3fffffff;
+  for (let i = runTab; i < runEnd; ) {
+    const k = v.charCodeAt(i);
+    const first = s16(v, i + 1);
+    const shift = rotation % k;
+    const end = s16(v, i + 1 + 2 * k);
+    if (shift !== 0) {
+      const mid = s16(v, i + 1 + 2 * shift);
+      const head = Buffer.from(out.subarray(base + first, base + mid));
+      out.copyWithin(base + first, base + mid, base + end);
+      head.copy(out, base + first + (end - mid));
+    }
+    i += 1 + 2 * (k + 1);
+  }
+}
+
+/** Builds the client's reply from entry `v`; `msg` is the client's query, `qEnd` its question end. */
+export function renderEntry(v: string, msg: Buffer, qEnd: number, now: number, o: RenderOptions): Buffer {
+  const t = v.length - TAIL_SIZE;
+  const n = s16(v, t + T_TTLS);
+  const runsLen = s16(v, t + T_RUNS);
+  const runTab = t - runsLen;
+  const ttlTab = runTab - 6 * n;
+  const opt = o.ednsUdp > 0 ? OPT_SIZE : 0;
+  const out = Buffer.allocUnsafe(qEnd + ttlTab + opt);
+  msg.copy(out, 0, 0, qEnd);
+  out.write(v, qEnd, ttlTab, 'latin1');
+  out[2] = v.charCodeAt(t + T_FLAGS2);
+  out[3] = v.charCodeAt(t + T_FLAGS3);
+  for (let i = 0; i < 6; i++) out[6 + i] = v.charCodeAt(t + T_ANCOUNT + i);
+  const age = now - s32(v, t + T_BORN);
+  for (let i = ttlTab; i < runTab; i += 6) {
+    let ttl = o.forceTtl >= 0 ? o.forceTtl : s32(v, i + 2) - age;
+    if (ttl < 0) ttl = 0;
+    if (o.clientMaxTtl > 0 && ttl > o.clientMaxTtl) ttl = o.clientMaxTtl;
+    const at = qEnd + s16(v, i);
+    out[at] = ttl >>> 24;
+    out[at + 1] = (ttl >>> 16) & 0xff;
+    out[at + 2] = (ttl >>> 8) & 0xff;
+    out[at + 3] = ttl & 0xff;
+  }
+  if (runsLen > 0 && o.rotate) rotateRuns(v, out, qEnd, runTab, t);
+  if (opt) {
+    const at = qEnd + ttlTab;
+    out[at] = 0;
+    out[at + 1] = 0;
+    out[at + 2] = RRType.OPT;
+    out[at + 3] = o.ednsUdp >>> 8;
+    out[at + 4] = o.ednsUdp & 0xff;
+    out[at + 5] = 0;
+    out[at + 6] = 0;
+    out[at + 7] = o.dnssecOk ? OPT_DO >>> 8 : 0;
+    out[at + 8] = 0;
+    out[at + 9] = 0;
+    out[at + 10] = 0;
+    const ar = ((out[10]! << 8) | out[11]!) + 1;
+    out[10] = ar >>> 8;
+    out[11] = ar & 0xff;
+  }
+  return out;
+}

@@ -1,0 +1,148 @@
+/**
+ * The cache stage (DESIGN.md "cache"; issue #3). A hit renders the stored bytes for the client
+ * without decoding; a miss goes on down the chain and the upstream reply is stored. With
+ * use-stale-cache (RFC 8767), an expired entry within the stale window is served (TTL 30 s) when
+ * the refresh fails or takes longer than stale-client-timeout; the refresh still completes in the
+ * background and updates the entry. max-ttl caps the answer TTLs clients see.
+ */
+import type { Clock } from '../clock.js';
+import { buildEntry } from '../cache/entry-build.js';
+import { entryExpiry } from '../cache/entry-format.js';
+import { renderEntry, type RenderOptions } from '../cache/entry-render.js';
+import type { CacheStore } from '../cache/store.js';
+import type { TtlPolicy } from '../cache/ttl-policy.js';
+import { RCode } from '../wire/constants.js';
+import { setU32 } from '../wire/header.js';
+import { scanMessage, Section } from '../wire/layout.js';
+import { OPT_SIZE } from '../wire/opt.js';
+import type { Query } from '../pipeline/query.js';
+import { DROP, Reply, type Handler, type Next, type Outcome } from '../pipeline/types.js';
+import { isPromise } from '../util/thenable.js';
+
+/** Serve-stale settings (RFC 8767). */
+export interface StaleOptions {
+  /** Seconds past expiry an entry may still be served; 0 = without limit. */
+  readonly maxSec: number;
+  /** How long a client waits for the refresh before it gets the stale answer (RFC 8767 §5: 1.8 s). */
+  readonly clientTimeoutMs: number;
+  /** TTL of stale answers (RFC 8767 §4: 30 s). */
+  readonly ttl: number;
+}
+
+/** Options for the cache stage. */
+export interface CacheOptions {
+  readonly enabled: boolean;
+  readonly ttl: TtlPolicy;
+  /** max-ttl (0: none). */
+  readonly clientMaxTtl: number;
+  readonly rotate: boolean;
+  readonly ednsPacketMax: number;
+  readonly stale: StaleOptions | null;
+}
+
+/** Cache stage counters (hits + misses + stale = queries that reached the stage). */
+export interface CacheCounters {
+  hits: number;
+  misses: number;
+  staleServed: number;
+  expired: number;
+}
+
+/** Caps the answer-section TTLs of a forwarded reply at `max`, in place (reference §4.4). */
+function capAnswerTtls(r: Reply, max: number): void {
+  const layout = r.layout ?? scanMessage(r.wire);
+  if (!layout) return;
+  for (const rec of layout.records) {
+    if (rec.section !== Section.ANSWER) break;
+    const at = rec.typeOff + 4;
+    if (r.wire.readUInt32BE(at) > max) setU32(r.wire, at, max);
+  }
+}
+
+const usable = (o: Outcome): o is Reply =>
+  o !== DROP && o.source !== 'error' && (o.rcode === RCode.NOERROR || o.rcode === RCode.NXDOMAIN);
+
+/** Creates the cache stage over `store`. */
+export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock): Handler & { counters: CacheCounters } {
+  const counters: CacheCounters = { hits: 0, misses: 0, staleServed: 0, expired: 0 };
+  const keepZero = opts.stale !== null;
+
+  const render = (v: string, q: Query, now: number, forceTtl: number, source: 'cache' | 'stale'): Reply => {
+    const o: RenderOptions = {
+      clientMaxTtl: opts.clientMaxTtl,
+      forceTtl,
+      rotate: opts.rotate,
+      ednsUdp: q.p.edns ? opts.ednsPacketMax : 0,
+      dnssecOk: q.p.dnssecOk,
+    };
+    const wire = renderEntry(v, q.msg, q.p.qEnd, now, o);
+    const optStart = q.p.edns ? wire.length - OPT_SIZE : -1;
+    return new Reply(wire, source, true, optStart, q.p.edns ? wire.length : -1, null);
+  };
+
+  const insert = (q: Query, o: Outcome): Outcome => {
+    if (o === DROP || o.source !== 'upstream') return o;
+    if (opts.clientMaxTtl > 0) capAnswerTtls(o, opts.clientMaxTtl);
+    // RD=0 replies may be referrals; they must not answer recursive queries later.
+    if (!opts.enabled || !q.p.rd) return o;
+    const layout = o.layout ?? scanMessage(o.wire);
+    if (!layout) return o;
+    const entry = buildEntry(o.wire, layout, clock.now(), opts.ttl, opts.rotate, keepZero);
+    if (entry !== null) store.set(q.p.key, entry);
+    return o;
+  };
+
+  const after = (q: Query, r: Outcome | Promise<Outcome>): Outcome | Promise<Outcome> =>
+    isPromise(r) ? r.then((o) => insert(q, o)) : insert(q, r);
+
+  const serveStale = (q: Query, next: Next, v: string, now: number, stale: StaleOptions): Promise<Outcome> => {
+    const staleReply = () => {
+      counters.staleServed++;
+      return render(v, q, now, stale.ttl, 'stale');
+    };
+    let refresh: Outcome | Promise<Outcome>;
+    try {
+      refresh = after(q, next(q));
+    } catch {
+      return Promise.resolve(staleReply());
+    }
+    return new Promise((resolve) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        done = true;
+        resolve(staleReply());
+      }, stale.clientTimeoutMs);
+      const settle = (o: Outcome | null) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(o !== null && usable(o) ? o : staleReply());
+      };
+      Promise.resolve(refresh).then(settle, () => settle(null));
+    });
+  };
+
+  return {
+    name: 'cache',
+    counters,
+    handle(q, next) {
+      if (opts.enabled) {
+        const v = store.get(q.p.key);
+        if (v !== undefined) {
+          const now = clock.now();
+          const expiry = entryExpiry(v);
+          if (now < expiry) {
+            counters.hits++;
+            return render(v, q, now, -1, 'cache');
+          }
+          const stale = opts.stale;
+          if (stale && (stale.maxSec === 0 || now < expiry + stale.maxSec)) return serveStale(q, next, v, now, stale);
+          store.delete(q.p.key);
+          counters.expired++;
+        }
+        counters.misses++;
+      }
+      return after(q, next(q));
+    },
+  };
+}

@@ -1,0 +1,221 @@
+/**
+ * The cache stage with a fake clock and a fake next stage: TTL countdown and expiry, negative
+ * caching by SOA and neg-ttl, min/max TTL rules, what is never cached, DO/CD keys, rotation,
+ * max-ttl, serve-stale.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { FakeClock } from '../../../src/clock.js';
+import { CacheStore } from '../../../src/cache/store.js';
+import { createCache, type CacheOptions } from '../../../src/handlers/cache.js';
+import { finalize } from '../../../src/pipeline/finalize.js';
+import type { Query } from '../../../src/pipeline/query.js';
+import { Reply, type Next, type Outcome } from '../../../src/pipeline/types.js';
+import { isPromise } from '../../../src/util/thenable.js';
+import { rr } from '../../helpers/fake-upstream.js';
+import { decode, makeQuery, upstreamReply, type ReplySpec } from '../../helpers/wire.js';
+
+const BASE: CacheOptions = {
+  enabled: true,
+  ttl: { minCacheTtl: 0, maxCacheTtl: 2_147_483_647, negTtl: null, noNegcache: false },
+  clientMaxTtl: 0,
+  rotate: true,
+  ednsPacketMax: 1232,
+  stale: null,
+};
+
+/** A cache stage over a fake upstream that answers from `spec(q)` and counts calls. */
+function setup(opts: Partial<CacheOptions> = {}, spec: (q: Query) => ReplySpec | 'fail' = () => ({})) {
+  const clock = new FakeClock();
+  const store = new CacheStore(1000, 1 << 24);
+  const cache = createCache({ ...BASE, ...opts }, store, clock);
+  let calls = 0;
+  let upstream = spec;
+  const next: Next = (q) => {
+    calls++;
+    const s = upstream(q);
+    if (s === 'fail') return new Reply(Buffer.from(q.msg), 'error', true, -1, -1, null);
+    return Promise.resolve(upstreamReply(q, s));
+  };
+  const ask = async (name: string, qopts = {}) => {
+    const q = makeQuery(name, qopts);
+    const r = cache.handle(q, next);
+    const o: Outcome = isPromise(r) ? await r : r;
+    assert.ok(o instanceof Reply);
+    return { reply: o, packet: decode(finalize(o, q, 1232)) };
+  };
+  return { clock, store, cache, ask, calls: () => calls, setUpstream: (s: typeof spec) => (upstream = s) };
+}
+
+const ttls = (p: ReturnType<typeof decode>) => (p.answers ?? []).map((a) => (a as { ttl: number }).ttl);
+
+describe('cache stage', () => {
+  it('answers a repeated question from the cache with TTLs counting down', async () => {
+    const t = setup({}, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300)] }));
+    assert.equal((await t.ask('a.test')).reply.source, 'upstream');
+    t.clock.advance(100);
+    const hit = await t.ask('A.TEST');
+    assert.equal(hit.reply.source, 'cache');
+    assert.equal(t.calls(), 1);
+    assert.deepEqual(ttls(hit.packet), [200]);
+    assert.equal(hit.packet.questions?.[0]?.name, 'A.TEST');
+  });
+
+  it('expires an entry when its smallest TTL runs out', async () => {
+    const t = setup({}, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300), rr.a(q.name, '10.0.0.2', 60)] }));
+    await t.ask('b.test');
+    t.clock.advance(59);
+    assert.equal((await t.ask('b.test')).reply.source, 'cache');
+    t.clock.advance(1);
+    assert.equal((await t.ask('b.test')).reply.source, 'upstream');
+    assert.equal(t.calls(), 2);
+  });
+
+  it('never serves a negative or larger-than-original TTL', async () => {
+    const t = setup({}, (q) => ({ answers: [rr.cname(q.name, 'target.test', 100), rr.a('target.test', '10.0.0.3', 30)] }));
+    await t.ask('c.test');
+    t.clock.advance(29);
+    const hit = await t.ask('c.test');
+    for (const ttl of ttls(hit.packet)) assert.ok(ttl >= 0 && ttl <= 100, `ttl ${ttl}`);
+  });
+
+  it('does not cache TTL 0 unless min-cache-ttl raises it', async () => {
+    const t = setup({}, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 0)] }));
+    await t.ask('z.test');
+    await t.ask('z.test');
+    assert.equal(t.calls(), 2);
+    const m = setup({ ttl: { ...BASE.ttl, minCacheTtl: 60 } }, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 0)] }));
+    await m.ask('z.test');
+    const hit = await m.ask('z.test');
+    assert.equal(m.calls(), 1);
+    assert.deepEqual(ttls(hit.packet), [60]);
+  });
+
+  it('lowers TTLs above max-cache-ttl and caps client TTLs with max-ttl', async () => {
+    const t = setup({ ttl: { ...BASE.ttl, maxCacheTtl: 50 } }, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 999)] }));
+    const first = await t.ask('m.test');
+    assert.deepEqual(ttls(first.packet), [999], 'the forwarded answer keeps the upstream TTL');
+    assert.deepEqual(ttls((await t.ask('m.test')).packet), [50]);
+    const c = setup({ clientMaxTtl: 20 }, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 999)] }));
+    assert.deepEqual(ttls((await c.ask('m.test')).packet), [20]);
+    assert.deepEqual(ttls((await c.ask('m.test')).packet), [20]);
+  });
+
+  it('caches NXDOMAIN for min(SOA TTL, SOA minimum) and counts the SOA down', async () => {
+    const t = setup({}, () => ({ rcode: 'NXDOMAIN', authorities: [rr.soa('test', 60, 300)] }));
+    await t.ask('nx.test');
+    t.clock.advance(10);
+    const hit = await t.ask('nx.test');
+    assert.equal(hit.reply.source, 'cache');
+    assert.equal(hit.reply.rcode, 3);
+    assert.equal((hit.packet.authorities?.[0] as { ttl: number }).ttl, 50);
+    t.clock.advance(50);
+    assert.equal((await t.ask('nx.test')).reply.source, 'upstream');
+  });
+
+  it('caches NODATA; without an SOA only when neg-ttl is set; never with no-negcache', async () => {
+    const nodata = setup({}, () => ({ authorities: [rr.soa('test', 30, 300)] }));
+    await nodata.ask('nd.test', { type: 'AAAA' });
+    assert.equal((await nodata.ask('nd.test', { type: 'AAAA' })).reply.source, 'cache');
+    const bare = setup({}, () => ({ rcode: 'NXDOMAIN' }));
+    await bare.ask('x.test');
+    assert.equal((await bare.ask('x.test')).reply.source, 'upstream');
+    const neg = setup({ ttl: { ...BASE.ttl, negTtl: 20 } }, () => ({ rcode: 'NXDOMAIN' }));
+    await neg.ask('x.test');
+    assert.equal((await neg.ask('x.test')).reply.source, 'cache');
+    const off = setup({ ttl: { ...BASE.ttl, noNegcache: true } }, () => ({ rcode: 'NXDOMAIN', authorities: [rr.soa('test')] }));
+    await off.ask('x.test');
+    assert.equal((await off.ask('x.test')).reply.source, 'upstream');
+  });
+
+  it('never caches SERVFAIL, REFUSED or truncated replies', async () => {
+    for (const spec of [{ rcode: 'SERVFAIL' }, { rcode: 'REFUSED' }, { flags: 0x200, answers: [] }] as ReplySpec[]) {
+      const t = setup({}, () => spec);
+      await t.ask('e.test');
+      await t.ask('e.test');
+      assert.equal(t.calls(), 2, JSON.stringify(spec));
+    }
+  });
+
+  it('keeps DO and CD queries apart from plain ones', async () => {
+    const t = setup({}, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300)] }));
+    await t.ask('d.test');
+    assert.equal((await t.ask('d.test', { edns: 1232, dnssecOk: true })).reply.source, 'upstream');
+    assert.equal((await t.ask('d.test', { cd: true })).reply.source, 'upstream');
+    assert.equal((await t.ask('d.test', { edns: 1232, dnssecOk: true })).reply.source, 'cache');
+    assert.equal((await t.ask('d.test', { edns: 4096 })).reply.source, 'cache', 'EDNS without DO shares the entry');
+    assert.equal(t.calls(), 3);
+  });
+
+  it('adds an OPT record for EDNS clients on a hit, and none for others', async () => {
+    const t = setup({}, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300)] }));
+    await t.ask('o.test');
+    const withEdns = await t.ask('o.test', { edns: 4096 });
+    const opt = (withEdns.packet.additionals ?? []).find((a) => a.type === 'OPT') as { udpPayloadSize: number } | undefined;
+    assert.equal(opt?.udpPayloadSize, 1232);
+    const plain = await t.ask('o.test');
+    assert.equal((plain.packet.additionals ?? []).length, 0);
+  });
+
+  it('rotates multi-record answers on each hit, unless no-rotate', async () => {
+    const addrs = ['10.0.0.1', '10.0.0.2', '10.0.0.3'];
+    const spec = (q: Query) => ({ answers: addrs.map((a) => rr.a(q.name, a, 300)) });
+    const t = setup({}, spec);
+    await t.ask('r.test');
+    const firsts = new Set<string>();
+    for (let i = 0; i < 6; i++) {
+      const data = (await t.ask('r.test')).packet.answers!.map((a) => (a as { data: string }).data);
+      assert.deepEqual([...data].sort(), addrs);
+      firsts.add(data[0]!);
+    }
+    assert.equal(firsts.size, 3);
+    const fixed = setup({ rotate: false }, spec);
+    await fixed.ask('r.test');
+    for (let i = 0; i < 4; i++) {
+      assert.deepEqual((await fixed.ask('r.test')).packet.answers!.map((a) => (a as { data: string }).data), addrs);
+    }
+  });
+
+  it('rotates SRV records whose targets the additional section points into', async () => {
+    const t = setup({}, (q) => ({
+      answers: [rr.srv(q.name, 'a.node.consul', 8080, 60), rr.srv(q.name, 'b.node.consul', 8081, 60)],
+      additionals: [rr.a('a.node.consul', '10.0.0.1', 60), rr.a('b.node.consul', '10.0.0.2', 60)],
+    }));
+    await t.ask('_web._tcp.service.consul', { type: 'SRV' });
+    const targets = new Set<string>();
+    for (let i = 0; i < 4; i++) {
+      const p = (await t.ask('_web._tcp.service.consul', { type: 'SRV' })).packet;
+      targets.add((p.answers![0] as { data: { target: string } }).data.target);
+      const extra = (p.additionals ?? []).map((a) => `${a.name}=${(a as { data: string }).data}`).sort();
+      assert.deepEqual(extra, ['a.node.consul=10.0.0.1', 'b.node.consul=10.0.0.2']);
+    }
+    assert.equal(targets.size, 2);
+  });
+
+  it('serves a stale answer with TTL 30 when the refresh fails, then refreshes', async () => {
+    const t = setup(
+      { stale: { maxSec: 3600, clientTimeoutMs: 1000, ttl: 30 } },
+      (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 60)] }),
+    );
+    await t.ask('s.test');
+    t.clock.advance(120);
+    t.setUpstream(() => 'fail');
+    const stale = await t.ask('s.test');
+    assert.equal(stale.reply.source, 'stale');
+    assert.deepEqual(ttls(stale.packet), [30]);
+    t.setUpstream((q) => ({ answers: [rr.a(q.name, '10.0.0.9', 60)] }));
+    const fresh = await t.ask('s.test');
+    assert.equal(fresh.reply.source, 'upstream');
+    assert.equal((await t.ask('s.test')).reply.source, 'cache');
+    t.clock.advance(60 + 3600);
+    t.setUpstream(() => 'fail');
+    assert.equal((await t.ask('s.test')).reply.source, 'error', 'stale data past the window is dropped');
+  });
+
+  it('with use-stale-cache, keeps TTL 0 answers for stale service', async () => {
+    const t = setup({ stale: { maxSec: 0, clientTimeoutMs: 1000, ttl: 30 } }, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 0)] }));
+    await t.ask('zero.test');
+    t.setUpstream(() => 'fail');
+    assert.equal((await t.ask('zero.test')).reply.source, 'stale');
+  });
+});
