@@ -134,3 +134,28 @@ export function answerData(p: Packet): string[] {
     return JSON.stringify(d);
   });
 }
+
+/**
+ * Sends many queries from one UDP socket at once and collects the replies by ID. Resolves when
+ * every query has a reply or after `timeoutMs` (with what arrived).
+ */
+export function udpBurst(queries: Buffer[], port: number, timeoutMs = 5000): Promise<Map<number, Buffer>> {
+  return new Promise((resolve) => {
+    // A big receive buffer: a thousand replies arriving at once overflow the default one.
+    const s = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
+    const got = new Map<number, Buffer>();
+    const done = () => {
+      clearTimeout(t);
+      s.close();
+      resolve(got);
+    };
+    const t = setTimeout(done, timeoutMs);
+    s.on('message', (m) => {
+      got.set(m.readUInt16BE(0), m);
+      if (got.size === queries.length) done();
+    });
+    s.bind(0, '127.0.0.1', () => {
+      for (const q of queries) s.send(q, port, '127.0.0.1');
+    });
+  });
+}
