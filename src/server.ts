@@ -2,7 +2,7 @@
  * The fandns server: builds the pipeline in its fixed order from a Config, owns the listeners and
  * the upstream sockets, and handles reload and shutdown.
  *
- *   listener → parse → local → cache → forward          (acl and cname stages join as they land)
+ *   listener → parse → local → cname → cache → answer-filter → forward   (acl joins as it lands)
  */
 import { readFileSync } from 'node:fs';
 import type { Socket as UdpSocket } from 'node:dgram';
@@ -16,6 +16,11 @@ import { CacheStore } from './cache/store.js';
 import { createCache } from './handlers/cache.js';
 import { createForward } from './handlers/forward.js';
 import { createLocal } from './handlers/local.js';
+import { createCname } from './handlers/cname.js';
+import { createAnswerFilter } from './handlers/answer-filter.js';
+import { buildZone } from './local/build-zone.js';
+import { loadHosts } from './local/hosts-loader.js';
+import type { LocalZone } from './local/zone.js';
 import { acceptCounters, acceptQuery, type AcceptCounters } from './listen/accept.js';
 import { listenTcp, TCP_DEFAULTS } from './listen/tcp.js';
 import { listenUdp } from './listen/udp.js';
@@ -23,7 +28,7 @@ import type { Logger } from './log/logger.js';
 import { compose } from './pipeline/compose.js';
 import { createDispatcher, type Dispatched, type Tap } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
-import { DROP } from './pipeline/types.js';
+import { DROP, type Handler, type Next } from './pipeline/types.js';
 import { DomainTable } from './routing/domain-table.js';
 import type { ServerGroup } from './upstream/group.js';
 import { UpstreamRegistry } from './upstream/registry.js';
@@ -43,6 +48,7 @@ interface Runtime {
   readonly forward: ReturnType<typeof createForward>;
   readonly cache: ReturnType<typeof createCache>;
   readonly store: CacheStore;
+  readonly zone: LocalZone;
 }
 
 /** Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). */
@@ -203,12 +209,20 @@ export class FandnsServer {
       store,
       this.clock,
     );
-    const chain = compose([createLocal({ localTtl: config.localTtl }, table), cache, forward], () => DROP);
+    const zone = buildZone(config, loadHosts(config.hosts, (msg) => log.warn(msg)));
+    const f = config.filters;
+    let chain: Next = () => DROP;
+    const cname = createCname(config.cnames, config.localTtl, () => chain);
+    const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys);
+    const stages: Handler[] = [local, cname, cache];
+    if (f.stopDnsRebind || !zone.empty) stages.push(createAnswerFilter(f, zone));
+    stages.push(forward);
+    chain = compose(stages, () => DROP);
     const dispatch = createDispatcher(chain, {
       ednsPacketMax: config.forward.ednsPacketMax,
       onError: (err, q) => log.error({ err, name: q.name, type: q.typeName }, 'query failed with an internal error'),
       tap: this.#tap ? (q, r, n) => this.#tap?.(q, r, n) : null,
     });
-    return { config, registry, table, dispatch, forward, cache, store };
+    return { config, registry, table, dispatch, forward, cache, store, zone };
   }
 }

@@ -3,7 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
-import type { Config, DomainRule } from './types.js';
+import type { CnameRule, Config, DomainRule, LocalRecord } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -57,6 +57,17 @@ export class ConfigBuilder {
   staleClientTimeoutMs: number | null = null;
   noRotate = false;
   localTtl: number | null = null;
+  readonly localRecords: LocalRecord[] = [];
+  readonly cnames: CnameRule[] = [];
+  noHosts = false;
+  readonly addnHosts: string[] = [];
+  expandHosts = false;
+  domain: string | null = null;
+  domainNeeded = false;
+  bogusPriv = false;
+  stopDnsRebind = false;
+  rebindLocalhostOk = false;
+  readonly rebindDomainOk: string[] = [];
   readonly files: string[] = [];
   readonly warnings: string[] = [];
 
@@ -70,9 +81,34 @@ export class ConfigBuilder {
     }
   }
 
+  /** cname=: each alias once, and no alias chain that comes back to itself (reference §3.1). */
+  validateCnames(): void {
+    const byAlias = new Map<string, CnameRule>();
+    for (const c of this.cnames) {
+      const prev = byAlias.get(c.alias);
+      if (prev) {
+        throw new ConfigError('FANDNS_CONFIG_CONFLICT', c.origin, `duplicate cname alias ${c.alias} (first at ${formatOrigin(prev.origin)})`);
+      }
+      byAlias.set(c.alias, c);
+    }
+    for (const start of this.cnames) {
+      const seen = new Set([start.alias]);
+      let cur = byAlias.get(start.target);
+      while (cur) {
+        if (seen.has(cur.alias)) {
+          throw new ConfigError('FANDNS_CONFIG_CONFLICT', cur.origin,
+            `cname loop: ${cur.alias} -> ${cur.target} leads back through ${start.alias} (${formatOrigin(start.origin)})`);
+        }
+        seen.add(cur.alias);
+        cur = byAlias.get(cur.target);
+      }
+    }
+  }
+
   /** Freezes the accumulated values into a Config, applying defaults. */
   finish(): Config {
     this.validate();
+    this.validateCnames();
     const config: Config = {
       listen: {
         addresses: this.listenAddresses.length ? [...new Set(this.listenAddresses)] : [DEFAULTS.listenAddress],
@@ -102,6 +138,16 @@ export class ConfigBuilder {
         rotate: !this.noRotate,
       },
       localTtl: this.localTtl ?? DEFAULTS.localTtl,
+      localRecords: this.localRecords,
+      cnames: this.cnames,
+      hosts: { systemHosts: !this.noHosts, extra: this.addnHosts, expandHosts: this.expandHosts, domain: this.domain },
+      filters: {
+        domainNeeded: this.domainNeeded,
+        bogusPriv: this.bogusPriv,
+        stopDnsRebind: this.stopDnsRebind,
+        rebindLocalhostOk: this.rebindLocalhostOk,
+        rebindDomainOk: this.rebindDomainOk,
+      },
       rules: this.rules,
       files: this.files,
       warnings: this.warnings,
@@ -111,7 +157,7 @@ export class ConfigBuilder {
 }
 
 function deepFreeze<T>(o: T): T {
-  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+  if (o && typeof o === 'object' && !Object.isFrozen(o) && !ArrayBuffer.isView(o)) {
     Object.freeze(o);
     for (const v of Object.values(o)) deepFreeze(v);
   }

@@ -10,6 +10,8 @@ import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
 import { parseIntIn, parseIp } from './values.js';
 import { typeFromName } from '../wire/constants.js';
+import { splitFields } from './lexer.js';
+import { localName, parseCname, parseHostRecord, parseMxHost, parsePtrRecord, parseSrvHost, parseTxtRecord } from './local-records.js';
 
 /** `flag`: no value allowed. `value`: a value is required. `optional`: `name` or `name=value`. */
 export type ArgKind = 'flag' | 'value' | 'optional';
@@ -138,6 +140,48 @@ export const DIRECTIVES: readonly Directive[] = [
           throw new ConfigError('FANDNS_CONFIG_VALUE', o, `cache-rr: unknown record type "${t}"`);
         }
       }
+    } },
+  // ---- local data
+  { name: 'cname', arg: 'value', repeat: 'list', hint: '<alias>[,<alias>…],<target>[,<ttl>]',
+    describe: 'Alias: CNAME to target, and the target resolved through the normal rules (local data, cache, upstream).',
+    apply: (b, val, o) => { b.cnames.push(...parseCname(v(val), o)); } },
+  { name: 'host-record', arg: 'value', repeat: 'list', hint: '<name>[,<name>…],[<ipv4>],[<ipv6>][,<ttl>]',
+    describe: 'A/AAAA records for names, and PTR records for the addresses.',
+    apply: (b, val, o) => { b.localRecords.push(...parseHostRecord(v(val), o)); } },
+  { name: 'txt-record', short: 'Y', arg: 'value', repeat: 'list', hint: '<name>[,<text>…]',
+    describe: 'A TXT record.', apply: (b, val, o) => { b.localRecords.push(...parseTxtRecord(v(val), o)); } },
+  { name: 'ptr-record', arg: 'value', repeat: 'list', hint: '<name>[,<target>]',
+    describe: 'A PTR record.', apply: (b, val, o) => { b.localRecords.push(...parsePtrRecord(v(val), o)); } },
+  { name: 'srv-host', short: 'W', arg: 'value', repeat: 'list', hint: '<_service>.<_proto>.<domain>[,<target>[,<port>[,<prio>[,<weight>]]]]',
+    describe: 'An SRV record.', apply: (b, val, o) => { b.localRecords.push(...parseSrvHost(v(val), o)); } },
+  { name: 'mx-host', short: 'm', arg: 'value', repeat: 'list', hint: '<name>[[,<target>],<preference>]',
+    describe: 'An MX record.', apply: (b, val, o) => { b.localRecords.push(...parseMxHost(v(val), o)); } },
+  { name: 'no-hosts', short: 'h', arg: 'flag', repeat: 'single',
+    describe: 'Do not read /etc/hosts.', apply: (b) => { b.noHosts = true; } },
+  { name: 'addn-hosts', short: 'H', arg: 'value', repeat: 'list', hint: '<file|dir>',
+    describe: 'Read another hosts file, or every file in a directory (re-read on SIGHUP).',
+    apply: (b, val) => { b.addnHosts.push(v(val)); } },
+  { name: 'expand-hosts', short: 'E', arg: 'flag', repeat: 'single',
+    describe: 'Add the domain= suffix to plain names in hosts files.', apply: (b) => { b.expandHosts = true; } },
+  { name: 'domain', short: 's', arg: 'value', repeat: 'single', hint: '<domain>',
+    describe: 'The local domain (used by expand-hosts).',
+    apply: (b, val, o) => { b.domain = localName(splitFields(v(val))[0] ?? '', o, 'domain'); } },
+  // ---- filters
+  { name: 'domain-needed', short: 'D', arg: 'flag', repeat: 'single',
+    describe: 'Never forward A/AAAA queries for names without a dot.', apply: (b) => { b.domainNeeded = true; } },
+  { name: 'bogus-priv', short: 'b', arg: 'flag', repeat: 'single',
+    describe: 'Answer reverse lookups of private addresses NXDOMAIN unless a server= covers them.',
+    apply: (b) => { b.bogusPriv = true; } },
+  { name: 'stop-dns-rebind', arg: 'flag', repeat: 'single',
+    describe: 'Reject upstream answers that point into private address space.', apply: (b) => { b.stopDnsRebind = true; } },
+  { name: 'rebind-localhost-ok', arg: 'flag', repeat: 'single',
+    describe: 'With stop-dns-rebind, allow 127.0.0.0/8 and 0.0.0.0/8 answers.', apply: (b) => { b.rebindLocalhostOk = true; } },
+  { name: 'rebind-domain-ok', arg: 'value', repeat: 'list', hint: '[/]<domain>[/<domain>…/]',
+    describe: 'Domains exempt from stop-dns-rebind (e.g. the service-discovery domain).',
+    apply: (b, val, o) => {
+      const text = v(val);
+      const names = text.startsWith('/') ? text.slice(1, text.endsWith('/') ? -1 : undefined).split('/') : [text];
+      for (const n of names) b.rebindDomainOk.push(n === '' ? '' : localName(n, o, 'rebind-domain-ok domain'));
     } },
   // ---- process (accepted for compatibility: fandns always stays in the foreground)
   { name: 'keep-in-foreground', short: 'k', arg: 'flag', repeat: 'single',

@@ -34,6 +34,11 @@ export function reverseDomains(addr: string, prefix: number): string[] {
   return out;
 }
 
+/** The PTR owner name for one address (`4.3.2.1.in-addr.arpa`, nibbles under ip6.arpa). */
+export function reversePointerName(addr: string): string {
+  return reverseDomains(addr, isIPv4(addr) ? 32 : 128)[0]!;
+}
+
 /** `rev-server=ADDR[/PREFIX][,SERVER-SPEC]`: sugar for `server=/<reverse domains>/SPEC`. */
 export function parseRevServer(value: string, origin: Origin): DomainRule[] {
   const comma = value.indexOf(',');

@@ -92,6 +92,48 @@ export interface CacheConfig {
   readonly rotate: boolean;
 }
 
+/** One locally served record (host-record, txt-record, srv-host, ptr-record, mx-host). */
+export interface LocalRecord {
+  /** Canonical owner name. */
+  readonly name: string;
+  readonly type: number;
+  readonly rdata: Buffer;
+  /** Own TTL, or null for local-ttl. */
+  readonly ttl: number | null;
+  readonly origin: Origin;
+  /** True for a name-only entry (`srv-host=name`): the name exists, with no record of the type. */
+  readonly placeholder?: boolean;
+}
+
+/** One `cname=` alias. */
+export interface CnameRule {
+  readonly alias: string;
+  readonly target: string;
+  readonly ttl: number | null;
+  readonly origin: Origin;
+}
+
+/** Hosts files (reference §6.7). */
+export interface HostsConfig {
+  /** Read /etc/hosts (false with `no-hosts`). */
+  readonly systemHosts: boolean;
+  /** `addn-hosts=` files or directories. */
+  readonly extra: readonly string[];
+  readonly expandHosts: boolean;
+  /** `domain=`: the local domain for expand-hosts. */
+  readonly domain: string | null;
+}
+
+/** Query filters (reference §6.5). */
+export interface FilterConfig {
+  readonly domainNeeded: boolean;
+  readonly bogusPriv: boolean;
+  readonly stopDnsRebind: boolean;
+  readonly rebindLocalhostOk: boolean;
+  /** Domains whose answers may point into private space; '' means dotless names. */
+  readonly rebindDomainOk: readonly string[];
+}
+
 /** The whole configuration. */
 export interface Config {
   readonly listen: ListenConfig;
@@ -99,6 +141,10 @@ export interface Config {
   readonly cache: CacheConfig;
   /** TTL of locally synthesized answers (`local-ttl`). */
   readonly localTtl: number;
+  readonly localRecords: readonly LocalRecord[];
+  readonly cnames: readonly CnameRule[];
+  readonly hosts: HostsConfig;
+  readonly filters: FilterConfig;
   /** Every domain rule, in config order (command line first, then files). */
   readonly rules: readonly DomainRule[];
   /** Config files read, in order (for messages). */

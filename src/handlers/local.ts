@@ -1,36 +1,73 @@
 /**
- * The local stage: answers that never touch the cache or the network. For now the domain-rule
- * outcomes: `address=` (A/AAAA for a domain and below, reference §1.3) and local-only domains
- * (`server=/d/`, `local=/d/`, `address=/d/`: NXDOMAIN, or NODATA when the domain has addresses
- * of another type), both authoritative (AA) with `local-ttl`.
+ * The local stage: answers that never touch the cache or the network, all authoritative (AA):
+ * - local data (hosts files, host-record, txt-record, srv-host, ptr-record, mx-host): the records
+ *   of the asked type, or NODATA when the name exists with other types only;
+ * - domain-rule outcomes: `address=` (A/AAAA for a domain and below, reference §1.3) and
+ *   local-only domains (`server=/d/`, `local=/d/`, `address=/d/`): NXDOMAIN, or NODATA when the
+ *   domain has addresses or the name is locally known;
+ * - domain-needed (dotless A/AAAA → NXDOMAIN) and bogus-priv (private PTR → NXDOMAIN unless a
+ *   domain-specific server covers it), reference §6.5.
+ * cname aliases pass through to the cname stage.
  */
-import { QClass, RCode } from '../wire/constants.js';
+import { QClass, RCode, RRType } from '../wire/constants.js';
 import { answerReply } from '../wire/answer-build.js';
 import { questionReply } from '../wire/reply-build.js';
 import { Reply, type Handler } from '../pipeline/types.js';
+import type { Query } from '../pipeline/query.js';
 import type { DomainTable } from '../routing/domain-table.js';
 import type { ServerGroup } from '../upstream/group.js';
+import type { LocalZone } from '../local/zone.js';
+import { isPrivateV4, isPrivateV6, reverseNameAddress } from '../local/private-ranges.js';
 import { routeOf } from './route.js';
 
 /** Options for the local stage. */
 export interface LocalOptions {
   readonly localTtl: number;
+  readonly domainNeeded: boolean;
+  readonly bogusPriv: boolean;
 }
 
-/** Creates the local stage over the current domain table. */
-export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>): Handler {
+const reply = (wire: Buffer) => new Reply(wire, 'local', true, -1, -1, null);
+const rcodeReply = (q: Query, rcode: number) => reply(questionReply(q.msg, q.p.qEnd, rcode, true));
+
+/** True for a reverse name of a private address (bogus-priv). */
+function isPrivatePtr(name: string): boolean {
+  const a = reverseNameAddress(name);
+  return a !== null && (a.length === 4 ? isPrivateV4(a) : isPrivateV6(a));
+}
+
+/** Creates the local stage. `aliases` holds the wire keys of cname aliases (left to the cname stage). */
+export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>, zone: LocalZone, aliases: ReadonlySet<string>): Handler {
   return {
     name: 'local',
     handle(q, next) {
+      const { qtype, qclass } = q.p;
+      const inClass = qclass === QClass.IN || qclass === QClass.ANY;
+      if (!zone.empty && inClass) {
+        const key = q.p.key.slice(0, q.nameLen);
+        if (aliases.has(key)) return next(q);
+        const recs = zone.records(key);
+        if (recs) {
+          const match = recs.filter((r) => r.type === qtype || qtype === RRType.ANY);
+          if (match.length === 0) return rcodeReply(q, RCode.NOERROR);
+          const ttl = Math.min(...match.map((r) => r.ttl));
+          return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, match, ttl, true));
+        }
+      }
       const route = routeOf(q, table);
-      if (route.kind === 'address' && (q.p.qclass === QClass.IN || q.p.qclass === QClass.ANY)) {
+      if (route.kind === 'address' && inClass) {
         const records = route.rdata.map((rdata) => ({ type: route.rrtype, rdata }));
-        const wire = answerReply(q.msg, q.p.qEnd, QClass.IN, records, opts.localTtl, true);
-        return new Reply(wire, 'local', true, -1, -1, null);
+        return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, records, opts.localTtl, true));
       }
       if (route.kind === 'local') {
-        const rcode = route.hasAddress ? RCode.NOERROR : RCode.NXDOMAIN;
-        return new Reply(questionReply(q.msg, q.p.qEnd, rcode, true), 'local', true, -1, -1, null);
+        const known = route.hasAddress || zone.isKnown(q.p.key.slice(0, q.nameLen));
+        return rcodeReply(q, known ? RCode.NOERROR : RCode.NXDOMAIN);
+      }
+      if (opts.domainNeeded && (qtype === RRType.A || qtype === RRType.AAAA) && q.nameLen > 1 && q.p.key.charCodeAt(0) + 2 === q.nameLen) {
+        return rcodeReply(q, RCode.NXDOMAIN);
+      }
+      if (opts.bogusPriv && qtype === RRType.PTR && !(route.kind === 'forward' && route.domain !== '') && isPrivatePtr(q.name)) {
+        return rcodeReply(q, RCode.NXDOMAIN);
       }
       return next(q);
     },

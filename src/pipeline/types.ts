@@ -7,7 +7,7 @@ import type { MessageLayout } from '../wire/layout.js';
 import type { Query } from './query.js';
 
 /** Where an answer came from, as logged and counted. */
-export type ReplySource = 'local' | 'cache' | 'stale' | 'upstream' | 'coalesced' | 'error';
+export type ReplySource = 'local' | 'cache' | 'stale' | 'upstream' | 'coalesced' | 'blocked' | 'error';
 
 /**
  * A complete DNS message for the client, before personalisation. Its question may differ from

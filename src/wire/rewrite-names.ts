@@ -8,6 +8,7 @@
 import { HEADER_SIZE, RRType } from './constants.js';
 import { setU16 } from './header.js';
 import type { MessageLayout } from './layout.js';
+import { nameLen, pointerSites } from './pointers.js';
 
 /** Reads the labels of the name at `off` (following pointers) as byte slices. */
 function labelsAt(msg: Buffer, off: number): Buffer[] {
@@ -108,51 +109,10 @@ export function compressToQuestion(msg: Buffer, layout: MessageLayout): Buffer {
   return Buffer.from(out.buf.subarray(0, out.len));
 }
 
-/** Bytes the name at `off` occupies in place (a pointer counts 2). */
-function nameLen(msg: Uint8Array, off: number): number {
-  let pos = off;
-  while (msg[pos] !== 0) {
-    if ((msg[pos]! & 0xc0) === 0xc0) return pos + 2 - off;
-    pos += msg[pos]! + 1;
-  }
-  return pos + 1 - off;
-}
-
 /** True when some compression pointer in the message targets [start, end). */
 export function hasPointerInto(msg: Uint8Array, layout: MessageLayout, start: number, end: number): boolean {
-  const check = (at: number): boolean => {
-    let pos = at;
-    while (pos < msg.length && msg[pos] !== 0) {
-      const b = msg[pos]!;
-      if ((b & 0xc0) === 0xc0) {
-        const t = ((b & 0x3f) << 8) | msg[pos + 1]!;
-        return t >= start && t < end;
-      }
-      pos += b + 1;
-    }
-    return false;
-  };
-  for (const r of layout.records) {
-    if (check(r.start)) return true;
-    const d = r.rdataOff;
-    switch (r.type) {
-      case RRType.CNAME:
-      case RRType.NS:
-      case RRType.PTR:
-      case RRType.DNAME:
-        if (check(d)) return true;
-        break;
-      case RRType.MX:
-        if (check(d + 2)) return true;
-        break;
-      case RRType.SRV:
-        if (check(d + 6)) return true;
-        break;
-      case RRType.SOA:
-        if (check(d) || check(d + nameLen(msg, d))) return true;
-        break;
-      default:
-    }
-  }
-  return false;
+  return pointerSites(msg, layout).some((at) => {
+    const t = ((msg[at]! & 0x3f) << 8) | msg[at + 1]!;
+    return t >= start && t < end;
+  });
 }

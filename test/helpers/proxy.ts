@@ -18,7 +18,7 @@ export interface TestProxy {
 }
 
 /** Config text every test proxy starts with. */
-export const TEST_PREAMBLE = 'port=0\nlisten-address=127.0.0.1\nno-resolv\n';
+export const TEST_PREAMBLE = 'port=0\nlisten-address=127.0.0.1\nno-resolv\nno-hosts\n';
 
 /** Starts a proxy with `conf` appended to the test preamble. */
 export async function startProxy(conf: string): Promise<TestProxy> {

@@ -1,0 +1,82 @@
+/**
+ * The cname stage: `cname=alias,target` answers a query for the alias with the CNAME and then
+ * whatever the whole pipeline returns for the target (local data, cache, then the upstream its
+ * domain rules pick, all-servers arbitration included). This is what dnsmasq cannot do: its
+ * aliases only see local and already-cached data (reference §3.3). Aliases of aliases are
+ * followed; a chain deeper than MAX_ALIAS_DEPTH is SERVFAIL; loops are refused at config time.
+ */
+import { performance } from 'node:perf_hooks';
+import { RCode, RRType } from '../wire/constants.js';
+import { encodeName } from '../wire/name.js';
+import { scanMessage } from '../wire/layout.js';
+import { parseQuery } from '../wire/query-parse.js';
+import { questionReply } from '../wire/reply-build.js';
+import { cnameOnly, spliceAlias, type AliasHop } from '../wire/splice-alias.js';
+import { Query } from '../pipeline/query.js';
+import { DROP, Reply, type Handler, type Next, type Outcome } from '../pipeline/types.js';
+import { isPromise } from '../util/thenable.js';
+import type { CnameRule } from '../config/types.js';
+import { wireKey } from '../local/zone.js';
+
+/** Longest alias chain followed (dnsmasq's CNAME_CHAIN is 10). */
+export const MAX_ALIAS_DEPTH = 10;
+
+/** One alias, ready for the hot path. */
+interface Alias {
+  readonly target: Buffer;
+  readonly ttl: number;
+}
+
+/** The query for the target: the client's header, the target name, the client's type, class and OPT. */
+function targetQuery(q: Query, target: Buffer): Query | null {
+  const { msg } = q;
+  const qEnd = q.p.qEnd;
+  const opt = q.p.optStart >= 0 ? msg.subarray(q.p.optStart, q.p.optStart + 11 + msg.readUInt16BE(q.p.optStart + 9)) : null;
+  const out = Buffer.allocUnsafe(12 + target.length + 4 + (opt?.length ?? 0));
+  msg.copy(out, 0, 0, 12);
+  out.writeUInt16BE(1, 4);
+  out.writeUInt32BE(0, 6);
+  out.writeUInt16BE(opt ? 1 : 0, 10);
+  target.copy(out, 12);
+  msg.copy(out, 12 + target.length, qEnd - 4, qEnd);
+  opt?.copy(out, 16 + target.length);
+  const p = parseQuery(out);
+  return typeof p === 'number' ? null : new Query(out, p, q.client, performance.now(), q.depth + 1);
+}
+
+/**
+ * Creates the cname stage. `resolve` is the whole chain from its first stage, so targets see
+ * local data too; it is bound after composition.
+ */
+export function createCname(rules: readonly CnameRule[], localTtl: number, resolve: () => Next): Handler & { aliasKeys: ReadonlySet<string> } {
+  const aliases = new Map<string, Alias>();
+  for (const r of rules) aliases.set(wireKey(r.alias), { target: encodeName(r.target), ttl: r.ttl ?? localTtl });
+  const servfail = (q: Query) => new Reply(questionReply(q.msg, q.p.qEnd, RCode.SERVFAIL), 'error', true, -1, -1, null);
+
+  const combine = (q: Query, hop: AliasHop, o: Outcome): Outcome => {
+    if (o === DROP) return o;
+    if (o.rcode !== RCode.NOERROR && o.rcode !== RCode.NXDOMAIN) {
+      return new Reply(questionReply(q.msg, q.p.qEnd, o.rcode), o.source, true, -1, -1, o.upstream);
+    }
+    const layout = o.layout ?? scanMessage(o.wire);
+    const wire = layout ? spliceAlias(hop, o.wire, layout, o.rcode, o.source === 'local') : null;
+    return wire ? new Reply(wire, o.source, true, -1, -1, o.upstream) : servfail(q);
+  };
+
+  return {
+    name: 'cname',
+    aliasKeys: new Set(aliases.keys()),
+    handle(q, next) {
+      if (aliases.size === 0) return next(q);
+      const alias = aliases.get(q.p.key.slice(0, q.nameLen));
+      if (!alias) return next(q);
+      const hop: AliasHop = { query: q.msg, qEnd: q.p.qEnd, target: alias.target, ttl: alias.ttl };
+      if (q.p.qtype === RRType.CNAME) return new Reply(cnameOnly(hop), 'local', true, -1, -1, null);
+      if (q.depth >= MAX_ALIAS_DEPTH) return servfail(q);
+      const tq = targetQuery(q, alias.target);
+      if (!tq) return servfail(q);
+      const r = resolve()(tq);
+      return isPromise(r) ? r.then((o) => combine(q, hop, o)) : combine(q, hop, r);
+    },
+  };
+}

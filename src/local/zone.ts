@@ -1,0 +1,61 @@
+/**
+ * Local data: records served by fandns itself (hosts files, host-record, txt-record, srv-host,
+ * ptr-record, mx-host) and the set of "locally known" names (names with data, cname aliases, and
+ * every ancestor of them: reference §1.3). Keys are lower-cased wire-format names as latin1
+ * strings, so the local stage looks a query up with one substring of its cache key.
+ */
+import { encodeName } from '../wire/name.js';
+
+/** A record of a local name. */
+export interface ZoneRecord {
+  readonly type: number;
+  readonly rdata: Buffer;
+  /** TTL to serve. */
+  readonly ttl: number;
+}
+
+/** The wire key of a canonical dotted name. */
+export function wireKey(name: string): string {
+  return encodeName(name).toString('latin1');
+}
+
+/** Local records and known names. */
+export class LocalZone {
+  readonly #records = new Map<string, ZoneRecord[]>();
+  readonly #known = new Set<string>();
+
+  /** Adds a record (duplicates of type and data are ignored). */
+  add(name: string, rec: ZoneRecord): void {
+    const key = wireKey(name);
+    const list = this.#records.get(key) ?? [];
+    if (!list.some((r) => r.type === rec.type && r.rdata.equals(rec.rdata))) list.push(rec);
+    this.#records.set(key, list);
+    this.know(name);
+  }
+
+  /** Marks a name as existing locally (with its ancestors) without records of its own. */
+  know(name: string): void {
+    const labels = name.split('.');
+    for (let i = 0; i < labels.length; i++) this.#known.add(wireKey(labels.slice(i).join('.')));
+  }
+
+  /** Records of a name by wire key, or undefined when the name has none. */
+  records(key: string): readonly ZoneRecord[] | undefined {
+    return this.#records.get(key);
+  }
+
+  /** True when the name (wire key) has local data or is an ancestor of a name that has. */
+  isKnown(key: string): boolean {
+    return this.#known.has(key);
+  }
+
+  /** True when there is no local data at all (the local stage then skips the lookups). */
+  get empty(): boolean {
+    return this.#known.size === 0;
+  }
+
+  /** Number of names with records. */
+  get size(): number {
+    return this.#records.size;
+  }
+}
