@@ -64,7 +64,7 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
         return rcodeReply(q, known ? RCode.NOERROR : RCode.NXDOMAIN);
       }
       if (opts.domainNeeded && (qtype === RRType.A || qtype === RRType.AAAA) && q.nameLen > 1 && q.p.key.charCodeAt(0) + 2 === q.nameLen) {
-        return rcodeReply(q, RCode.NXDOMAIN);
+        return rcodeReply(q, zone.isKnown(q.p.key.slice(0, q.nameLen)) ? RCode.NOERROR : RCode.NXDOMAIN);
       }
       if (opts.bogusPriv && qtype === RRType.PTR && !(route.kind === 'forward' && route.domain !== '') && isPrivatePtr(q.name)) {
         return rcodeReply(q, RCode.NXDOMAIN);
