@@ -9,7 +9,7 @@ import { ConfigError, ExitCode } from './errors.js';
 import { cliParser, DEFAULT_CONFIG_FILE, parseCli, type CliRequest } from './config/cli-args.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
-import { createLogger } from './log/logger.js';
+import { createLogger, reopenLogger } from './log/logger.js';
 import { FandnsServer } from './server.js';
 
 function version(): string {
@@ -53,8 +53,8 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write('fandns: syntax check OK.\n');
     return;
   }
-  const log = createLogger();
-  const server = new FandnsServer(config, log);
+  const log = createLogger(undefined, config.log.target);
+  const server = new FandnsServer(config, log, undefined, version());
   try {
     await server.start();
   } catch (err) {
@@ -71,6 +71,10 @@ async function main(argv: readonly string[]): Promise<void> {
     }
   });
   process.on('SIGUSR1', () => log.info(server.stats(), 'statistics'));
+  process.on('SIGUSR2', () => {
+    server.reopenLogs();
+    reopenLogger(log);
+  });
   const stop = (signal: string) => {
     log.info({ signal }, 'exiting');
     const hard = setTimeout(() => process.exit(ExitCode.OK), 3000);

@@ -6,7 +6,6 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Socket as UdpSocket } from 'node:dgram';
-import type { Server as TcpServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { formatOrigin } from './errors.js';
 import { parseResolvConf } from './config/resolv.js';
@@ -22,7 +21,7 @@ import { buildZone } from './local/build-zone.js';
 import { loadHosts } from './local/hosts-loader.js';
 import type { LocalZone } from './local/zone.js';
 import { acceptCounters, acceptQuery, type AcceptCounters } from './listen/accept.js';
-import { listenTcp, TCP_DEFAULTS } from './listen/tcp.js';
+import { listenTcp, TCP_DEFAULTS, type TcpListener } from './listen/tcp.js';
 import { listenUdp } from './listen/udp.js';
 import type { Logger } from './log/logger.js';
 import { compose } from './pipeline/compose.js';
@@ -30,6 +29,13 @@ import { createDispatcher, type Dispatched, type Tap } from './pipeline/dispatch
 import type { Client, Query } from './pipeline/query.js';
 import { DROP, type Handler, type Next } from './pipeline/types.js';
 import { DomainTable } from './routing/domain-table.js';
+import { QueryLog } from './log/query-log.js';
+import { QueryStats } from './metrics/query-stats.js';
+import { createRegistry, type MetricsSnapshot } from './metrics/prometheus.js';
+import { startMetricsServer } from './metrics/http.js';
+import type { Server as HttpServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { isPromise } from './util/thenable.js';
 import type { ServerGroup } from './upstream/group.js';
 import { UpstreamRegistry } from './upstream/registry.js';
 
@@ -49,6 +55,7 @@ interface Runtime {
   readonly cache: ReturnType<typeof createCache>;
   readonly store: CacheStore;
   readonly zone: LocalZone;
+  readonly blocked: () => number;
 }
 
 /** Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). */
@@ -83,16 +90,34 @@ function isSelf(s: UpstreamSpec, endpoints: readonly Endpoint[], locals: () => S
 export class FandnsServer {
   readonly accept: AcceptCounters = acceptCounters();
   readonly #udp: UdpSocket[] = [];
-  readonly #tcp: TcpServer[] = [];
+  readonly #tcp: TcpListener[] = [];
   readonly #endpoints: Endpoint[] = [];
   #rt: Runtime | null = null;
-  #tap: Tap | null = null;
+  readonly #tap: Tap | null;
+  readonly queryLog: QueryLog | null;
+  readonly queryStats: QueryStats | null;
+  #http: HttpServer | null = null;
+  #ready = false;
+  /** Queries handed to the pipeline and not yet answered. */
+  #pending = 0;
 
   constructor(
     private config: Config,
     private readonly log: Logger,
     private readonly clock: Clock = systemClock,
-  ) {}
+    private readonly version = '0.0.0',
+  ) {
+    const lc = config.log;
+    this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
+    this.queryStats = config.metrics ? new QueryStats() : null;
+    const ql = this.queryLog;
+    const qs = this.queryStats;
+    this.#tap = ql || qs ? (q, r, n) => {
+      const ms = performance.now() - q.started;
+      ql?.record(q, r, n, ms);
+      qs?.record(q, r, ms);
+    } : null;
+  }
 
   /** The current runtime (after start). */
   get runtime(): Runtime {
@@ -105,16 +130,19 @@ export class FandnsServer {
     return this.#endpoints;
   }
 
-  /** Installs the query tap (query log, metrics). */
-  setTap(tap: Tap | null): void {
-    this.#tap = tap;
-  }
-
   /** Binds every listener, then builds the pipeline (self-detection needs the bound ports). */
   async start(): Promise<void> {
     for (const w of this.config.warnings) this.log.warn(w);
-    const onQuery = (msg: Buffer, client: Client) =>
-      acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax);
+    const settle = (out: Dispatched) => {
+      this.#pending--;
+      return out;
+    };
+    const onQuery = (msg: Buffer, client: Client) => {
+      const r = acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax);
+      if (!isPromise(r)) return r;
+      this.#pending++;
+      return r.then(settle);
+    };
     const { port, addresses, maxTcpConnections } = this.config.listen;
     for (const address of addresses) {
       const udp = await listenUdp(address, port, onQuery);
@@ -124,7 +152,64 @@ export class FandnsServer {
       this.#endpoints.push({ address, port: bound });
     }
     this.#rt = this.#build(this.config);
-    this.log.info({ listen: this.#endpoints.map((e) => `${e.address}#${e.port}`) }, 'started');
+    if (this.config.metrics) {
+      const reg = createRegistry(this.queryStats!, () => this.metricsSnapshot(), this.version);
+      this.#http = await startMetricsServer(this.config.metrics.host, this.config.metrics.port, {
+        metrics: () => reg.metrics(),
+        contentType: reg.contentType,
+        health: () => this.health(),
+        ready: () => this.#ready,
+      });
+    }
+    this.#ready = true;
+    this.log.info({ listen: this.#endpoints.map((e) => `${e.address}#${e.port}`), metrics: this.metricsEndpoint }, 'started');
+  }
+
+  /** Where the metrics endpoint listens (`host:port`), or null. */
+  get metricsEndpoint(): string | null {
+    const a = this.#http?.address();
+    return a && typeof a === 'object' ? `${a.address}:${a.port}` : null;
+  }
+
+  /** Per-upstream state for /health. */
+  health(): { status: 'ok' | 'degraded'; upstreams: { server: string; up: boolean; rttMs: number | null }[] } {
+    const ups = this.#rt ? this.#rt.registry.upstreams() : [];
+    const upstreams = ups.map((u) => ({ server: u.label, up: u.health.up, rttMs: Number.isNaN(u.health.rttMs) ? null : Math.round(u.health.rttMs * 100) / 100 }));
+    return { status: upstreams.every((u) => u.up) ? 'ok' : 'degraded', upstreams };
+  }
+
+  /** Everything /metrics reports, read at scrape time. */
+  metricsSnapshot(): MetricsSnapshot {
+    const rt = this.runtime;
+    const ups = rt.registry.upstreams();
+    return {
+      cache: { ...rt.cache.counters, evictions: rt.store.counters.evictions, insertions: rt.store.counters.insertions, entries: rt.store.size, bytes: rt.store.bytes },
+      forward: {
+        refusedOverload: rt.forward.counters.refusedOverload,
+        refusedNoServer: rt.forward.counters.refusedNoServer,
+        coalesced: rt.forward.inflight.joined,
+        inFlight: rt.registry.groups().reduce((n, g) => n + g.inFlight, 0),
+      },
+      rejected: { ...this.accept },
+      rebindBlocked: rt.blocked(),
+      upstreams: ups.map((u) => ({
+        label: u.label,
+        up: u.health.up,
+        queries: u.stats.queries,
+        timeouts: u.stats.timeouts,
+        malformed: u.stats.malformed,
+        network: u.stats.failures - u.stats.timeouts - u.stats.malformed,
+        rttBuckets: u.stats.rttBuckets,
+        rttTotalMs: u.stats.rttTotalMs,
+        answers: u.stats.answers,
+      })),
+      queryLogLost: this.queryLog?.lost ?? 0,
+    };
+  }
+
+  /** SIGUSR2: reopen the log file (logrotate). */
+  reopenLogs(): void {
+    this.queryLog?.reopen();
   }
 
   /** Replaces the configuration (listeners stay); in-flight queries finish on the old runtime. */
@@ -163,15 +248,30 @@ export class FandnsServer {
     };
   }
 
-  /** Stops listening and closes upstream sockets. */
-  async stop(): Promise<void> {
-    await Promise.all([
+  /**
+   * Stops accepting queries, lets those in flight finish (at most `drainMs`), then closes the
+   * upstream sockets, the metrics endpoint and flushes the query log.
+   */
+  async stop(drainMs = 2000): Promise<void> {
+    this.#ready = false;
+    const closing = [
       ...this.#udp.map((s) => new Promise<void>((r) => s.close(() => r()))),
-      ...this.#tcp.map((s) => new Promise<void>((r) => s.close(() => r()))),
-    ]);
+      ...this.#tcp.map((s) => s.close()),
+    ];
+    const tcp = this.#tcp.splice(0);
     this.#udp.length = 0;
-    this.#tcp.length = 0;
+    const deadline = performance.now() + drainMs;
+    while (this.#pending > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     this.#rt?.registry.close();
+    for (const t of tcp) t.destroyConnections();
+    await Promise.all(closing);
+    if (this.#http) {
+      const http = this.#http;
+      this.#http = null;
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
+    this.queryLog?.close();
   }
 
   readonly #dispatch = (q: Query): Dispatched | Promise<Dispatched> => (this.#rt ? this.#rt.dispatch(q) : null);
@@ -215,14 +315,15 @@ export class FandnsServer {
     const cname = createCname(config.cnames, config.localTtl, () => chain);
     const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys);
     const stages: Handler[] = [local, cname, cache];
-    if (f.stopDnsRebind || !zone.empty) stages.push(createAnswerFilter(f, zone));
+    const filter = f.stopDnsRebind || !zone.empty ? createAnswerFilter(f, zone) : null;
+    if (filter) stages.push(filter);
     stages.push(forward);
     chain = compose(stages, () => DROP);
     const dispatch = createDispatcher(chain, {
       ednsPacketMax: config.forward.ednsPacketMax,
       onError: (err, q) => log.error({ err, name: q.name, type: q.typeName }, 'query failed with an internal error'),
-      tap: this.#tap ? (q, r, n) => this.#tap?.(q, r, n) : null,
+      tap: this.#tap,
     });
-    return { config, registry, table, dispatch, forward, cache, store, zone };
+    return { config, registry, table, dispatch, forward, cache, store, zone, blocked: filter ? filter.blocked : () => 0 };
   }
 }

@@ -3,7 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
-import type { CnameRule, Config, DomainRule, LocalRecord } from './types.js';
+import type { CnameRule, Config, DomainRule, LocalRecord, LogTarget, MetricsConfig } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -27,6 +27,8 @@ export const DEFAULTS = {
   staleMaxSec: 86_400,
   staleClientTimeoutMs: 1800,
   localTtl: 0,
+  logAsyncBound: 10_000,
+  logAsyncFlag: 5,
 } as const;
 
 /** Accumulates directive values. `null` means "not given": the default applies. */
@@ -68,6 +70,10 @@ export class ConfigBuilder {
   stopDnsRebind = false;
   rebindLocalhostOk = false;
   readonly rebindDomainOk: string[] = [];
+  logQueries: 'off' | 'on' | 'extra' = 'off';
+  logTarget: LogTarget = { kind: 'stderr' };
+  logAsync: number | null = null;
+  metrics: MetricsConfig | null = null;
   readonly files: string[] = [];
   readonly warnings: string[] = [];
 
@@ -148,6 +154,8 @@ export class ConfigBuilder {
         rebindLocalhostOk: this.rebindLocalhostOk,
         rebindDomainOk: this.rebindDomainOk,
       },
+      log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound },
+      metrics: this.metrics,
       rules: this.rules,
       files: this.files,
       warnings: this.warnings,

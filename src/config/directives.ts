@@ -5,10 +5,11 @@
  * that conf/fandns.conf documents each row.
  */
 import { ConfigError, type Origin } from '../errors.js';
-import type { ConfigBuilder } from './builder.js';
 import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
-import { parseIntIn, parseIp } from './values.js';
+import { parseHostPort, parseIntIn, parseIp } from './values.js';
+import { DEFAULTS, type ConfigBuilder } from './builder.js';
+import { parseLogFacility } from './log-facility.js';
 import { typeFromName } from '../wire/constants.js';
 import { splitFields } from './lexer.js';
 import { localName, parseCname, parseHostRecord, parseMxHost, parsePtrRecord, parseSrvHost, parseTxtRecord } from './local-records.js';
@@ -183,6 +184,19 @@ export const DIRECTIVES: readonly Directive[] = [
       const names = text.startsWith('/') ? text.slice(1, text.endsWith('/') ? -1 : undefined).split('/') : [text];
       for (const n of names) b.rebindDomainOk.push(n === '' ? '' : localName(n, o, 'rebind-domain-ok domain'));
     } },
+  // ---- logging and metrics
+  { name: 'log-queries', short: 'q', arg: 'optional', repeat: 'list', hint: '[=extra]',
+    describe: 'Log every query (JSON lines, asynchronously); =extra adds the DNS ID, EDNS details and reply size.',
+    apply: (b, val) => { b.logQueries = val === 'extra' || b.logQueries === 'extra' ? 'extra' : 'on'; } },
+  { name: 'log-facility', short: '8', arg: 'value', repeat: 'single', hint: '<path>|-',
+    describe: 'Log destination: a file path (must contain "/"), or "-" for stderr (default stderr).',
+    apply: (b, val, o) => { b.logTarget = parseLogFacility(v(val), o, b.warnings); } },
+  { name: 'log-async', arg: 'optional', repeat: 'single', hint: '[=<lines>]',
+    describe: 'Most query-log lines queued before new ones are dropped and counted (bare: 5; default 10000).',
+    apply: (b, val, o) => { b.logAsync = val === null ? DEFAULTS.logAsyncFlag : int('log-async', 1, 10_000_000)(val, o); } },
+  { name: 'metrics-address', arg: 'value', repeat: 'single', hint: '<ip>:<port>',
+    describe: 'fandns: serve Prometheus /metrics, /health and /ready over HTTP here (off by default).',
+    apply: (b, val, o) => { b.metrics = parseHostPort(v(val), o, 'metrics-address'); } },
   // ---- process (accepted for compatibility: fandns always stays in the foreground)
   { name: 'keep-in-foreground', short: 'k', arg: 'flag', repeat: 'single',
     describe: 'Accepted for dnsmasq compatibility; fandns never daemonizes.', apply: () => {} },

@@ -134,6 +134,24 @@ export interface FilterConfig {
   readonly rebindDomainOk: readonly string[];
 }
 
+/** Where logs go (`log-facility`). */
+export type LogTarget = { readonly kind: 'stderr' } | { readonly kind: 'file'; readonly path: string };
+
+/** Logging (reference §5, with an asynchronous bounded query log always). */
+export interface LogConfig {
+  /** `log-queries` (on) and `log-queries=extra`. */
+  readonly queries: 'off' | 'on' | 'extra';
+  readonly target: LogTarget;
+  /** `log-async=N`: most query-log lines queued before new ones are dropped and counted. */
+  readonly asyncBound: number;
+}
+
+/** `metrics-address=host:port`: the Prometheus and health endpoint. */
+export interface MetricsConfig {
+  readonly host: string;
+  readonly port: number;
+}
+
 /** The whole configuration. */
 export interface Config {
   readonly listen: ListenConfig;
@@ -145,6 +163,8 @@ export interface Config {
   readonly cnames: readonly CnameRule[];
   readonly hosts: HostsConfig;
   readonly filters: FilterConfig;
+  readonly log: LogConfig;
+  readonly metrics: MetricsConfig | null;
   /** Every domain rule, in config order (command line first, then files). */
   readonly rules: readonly DomainRule[];
   /** Config files read, in order (for messages). */

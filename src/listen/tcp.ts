@@ -20,6 +20,15 @@ export interface TcpOptions {
 /** Default TCP limits (idle 10 s as CoreDNS and RFC 7766 §6.2.3 suggest; 32 in flight). */
 export const TCP_DEFAULTS: TcpOptions = { maxConnections: 100, idleMs: 10_000, maxInFlightPerConnection: 32 };
 
+/** A listening TCP server and its open connections. */
+export interface TcpListener {
+  readonly server: Server;
+  /** Stops accepting; resolves once closed (after destroyConnections, or when clients leave). */
+  close(): Promise<void>;
+  /** Ends every open connection now. */
+  destroyConnections(): void;
+}
+
 function serveConnection(sock: Socket, onQuery: DatagramHandler, opts: TcpOptions): void {
   const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'tcp' };
   let buf: Buffer = Buffer.alloc(0);
@@ -54,15 +63,27 @@ function serveConnection(sock: Socket, onQuery: DatagramHandler, opts: TcpOption
 }
 
 /** Starts a TCP DNS server on address:port. Resolves once listening. */
-export function listenTcp(address: string, port: number, onQuery: DatagramHandler, opts: TcpOptions = TCP_DEFAULTS): Promise<Server> {
-  const server = createServer((sock) => serveConnection(sock, onQuery, opts));
+export function listenTcp(address: string, port: number, onQuery: DatagramHandler, opts: TcpOptions = TCP_DEFAULTS): Promise<TcpListener> {
+  const open = new Set<Socket>();
+  const server = createServer((sock) => {
+    open.add(sock);
+    sock.once('close', () => open.delete(sock));
+    serveConnection(sock, onQuery, opts);
+  });
   server.maxConnections = opts.maxConnections;
+  const listener: TcpListener = {
+    server,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+    destroyConnections: () => {
+      for (const s of open) s.destroy();
+    },
+  };
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: address, port, backlog: 128 }, () => {
       server.off('error', reject);
       server.on('error', () => {});
-      resolve(server);
+      resolve(listener);
     });
   });
 }

@@ -22,7 +22,12 @@ export interface UpstreamStats {
   tcpRetries: number;
   nxdomain: number;
   rttTotalMs: number;
+  /** RTT histogram: counts per RTT_BOUNDS bucket (non-cumulative), last slot for larger. */
+  rttBuckets: Float64Array;
 }
+
+/** Upstream RTT histogram bounds in seconds. */
+export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048];
 
 /** A label like dnsmasq prints: `10.0.0.5#8600`. */
 export function upstreamLabel(spec: Pick<UpstreamSpec, 'address' | 'port'>): string {
@@ -35,7 +40,10 @@ export class Upstream {
   readonly udp: UdpTransport;
   readonly tcp: TcpTransport;
   readonly health: Health;
-  readonly stats: UpstreamStats = { queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0 };
+  readonly stats: UpstreamStats = {
+    queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0,
+    rttBuckets: new Float64Array(RTT_BOUNDS.length + 1),
+  };
 
   constructor(readonly spec: UpstreamSpec, onHealthChange: (u: Upstream, up: boolean) => void = () => {}) {
     this.label = upstreamLabel(spec);
@@ -73,6 +81,9 @@ export class Upstream {
     const rtt = now - t0;
     this.stats.answers++;
     this.stats.rttTotalMs += rtt;
+    let b = 0;
+    while (b < RTT_BOUNDS.length && rtt / 1000 > RTT_BOUNDS[b]!) b++;
+    this.stats.rttBuckets[b]!++;
     const rcode = r[3]! & 0x0f;
     if (rcode === 3) this.stats.nxdomain++;
     this.health.success(rtt);

@@ -1,0 +1,143 @@
+/**
+ * A bounded asynchronous line writer: the hot path only appends to a queue; batches are written
+ * with one fs.write in flight at a time. When the destination cannot keep up (slow disk, a pipe
+ * nobody reads) lines beyond the bound are dropped and counted, never queued without limit
+ * (issue #5; CoreDNS dnstap does the same). SIGUSR2 reopens a file (logrotate); on exit the
+ * queue is flushed synchronously.
+ */
+import { closeSync, openSync, write, writeSync } from 'node:fs';
+
+/** Where lines go: a file (append) or stderr. */
+export type SinkTarget = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stderr' };
+
+/** Produces the text of queued items in one batch (the expensive part runs here, off the hot path). */
+export type BatchFormatter<T> = (items: readonly T[]) => string;
+
+const RETRY_MS = 50;
+
+/** A bounded queue of items drained into a file descriptor. */
+export class LineSink<T> {
+  /** Items dropped because the queue was full (cumulative). */
+  lost = 0;
+  #queue: T[] = [];
+  #fd: number;
+  #writing = false;
+  #scheduled = false;
+  #reopen = false;
+  #closed = false;
+  readonly #extra: string[] = [];
+  /** Items in the batch being written, counted as lost if the write fails. */
+  #inFlight = 0;
+
+  /**
+   * @param target where to write
+   * @param bound most items queued while a write is in flight; beyond it new ones are dropped
+   * @param format turns a batch of items into text (with trailing newlines)
+   */
+  constructor(
+    private readonly target: SinkTarget,
+    private readonly bound: number,
+    private readonly format: BatchFormatter<T>,
+  ) {
+    this.#fd = this.#open();
+  }
+
+  /** Queues one item; O(1). Returns false when it was dropped. */
+  push(item: T): boolean {
+    if (this.#queue.length >= this.bound) {
+      this.lost++;
+      return false;
+    }
+    this.#queue.push(item);
+    if (!this.#scheduled && !this.#writing) {
+      this.#scheduled = true;
+      setImmediate(this.#drain);
+    }
+    return true;
+  }
+
+  /** Queues a ready line (reports such as "N records lost"); never dropped, written with the next batch. */
+  note(line: string): void {
+    this.#extra.push(line);
+    if (!this.#scheduled && !this.#writing) {
+      this.#scheduled = true;
+      setImmediate(this.#drain);
+    }
+  }
+
+  /** Items waiting. */
+  get pending(): number {
+    return this.#queue.length;
+  }
+
+  /** Closes and reopens a file destination once the current write is done (SIGUSR2). */
+  reopen(): void {
+    if (this.target.kind !== 'file') return;
+    if (this.#writing) this.#reopen = true;
+    else this.#doReopen();
+  }
+
+  /** Writes everything queued synchronously (exit path); a destination that would block loses the rest. */
+  flushSync(): void {
+    const text = this.#take();
+    if (text === '') return;
+    try {
+      writeSync(this.#fd, text);
+    } catch {
+      // the destination is gone or blocked; nothing more can be done at exit
+    }
+  }
+
+  /** Flushes and closes. */
+  close(): void {
+    this.flushSync();
+    this.#closed = true;
+    if (this.target.kind === 'file') closeSync(this.#fd);
+  }
+
+  #open(): number {
+    return this.target.kind === 'file' ? openSync(this.target.path, 'a', 0o640) : 2;
+  }
+
+  #doReopen(): void {
+    this.#reopen = false;
+    try {
+      const fd = this.#open();
+      closeSync(this.#fd);
+      this.#fd = fd;
+    } catch {
+      // keep writing to the old descriptor if the new file cannot be opened
+    }
+  }
+
+  #take(): string {
+    const items = this.#queue;
+    this.#inFlight = items.length;
+    this.#queue = [];
+    const extra = this.#extra.length ? this.#extra.splice(0).join('') : '';
+    return extra + (items.length ? this.format(items) : '');
+  }
+
+  readonly #drain = (): void => {
+    this.#scheduled = false;
+    if (this.#writing || this.#closed) return;
+    const text = this.#take();
+    if (text === '') return;
+    this.#writeAll(Buffer.from(text));
+  };
+
+  #writeAll(buf: Buffer): void {
+    this.#writing = true;
+    write(this.#fd, buf, 0, buf.length, null, (err, n) => {
+      if (err && (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK')) {
+        setTimeout(() => this.#writeAll(buf), RETRY_MS).unref();
+        return;
+      }
+      if (!err && n < buf.length) return this.#writeAll(buf.subarray(n));
+      if (err) this.lost += this.#inFlight;
+      this.#writing = false;
+      if (this.#reopen) this.#doReopen();
+      if (this.#queue.length || this.#extra.length) this.#drain();
+    });
+  }
+}

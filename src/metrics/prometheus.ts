@@ -1,0 +1,115 @@
+/**
+ * Prometheus exposition with prom-client's Registry. Values are read at scrape time from the
+ * counters the pipeline already keeps (custom collected metrics), so no prom-client call happens
+ * per query. Names follow CoreDNS's style with a `fandns_` prefix; the README lists them.
+ */
+import { collectDefaultMetrics, Registry, type Metric } from 'prom-client';
+import { COUNTED_TYPES, LATENCY_BOUNDS, RCODE_SLOTS, SOURCES, type QueryStats } from './query-stats.js';
+import { RTT_BOUNDS } from '../upstream/upstream.js';
+import { rcodeName } from '../wire/constants.js';
+
+/** One sample. */
+interface Sample {
+  readonly labels: Record<string, string | number>;
+  readonly value: number;
+  readonly metricName?: string;
+}
+
+/** A snapshot of everything the server counts (see FandnsServer.metricsSnapshot). */
+export interface MetricsSnapshot {
+  readonly cache: { hits: number; misses: number; staleServed: number; evictions: number; insertions: number; entries: number; bytes: number };
+  readonly forward: { refusedOverload: number; refusedNoServer: number; coalesced: number; inFlight: number };
+  readonly rejected: Record<string, number>;
+  readonly rebindBlocked: number;
+  readonly upstreams: readonly {
+    readonly label: string;
+    readonly up: boolean;
+    readonly queries: number;
+    readonly timeouts: number;
+    readonly malformed: number;
+    readonly network: number;
+    readonly rttBuckets: Float64Array;
+    readonly rttTotalMs: number;
+    readonly answers: number;
+  }[];
+  readonly queryLogLost: number;
+}
+
+/** A metric whose samples come from a function at scrape time. */
+function collected(name: string, help: string, type: 'counter' | 'gauge' | 'histogram', samples: () => Sample[]): Metric {
+  return { name, help, type, get: async () => ({ name, help, type, values: samples(), aggregator: 'sum' }) } as unknown as Metric;
+}
+
+/** Cumulative histogram samples from non-cumulative bucket counts. */
+function histogram(name: string, bounds: readonly number[], counts: ArrayLike<number>, sum: number, count: number, labels: Record<string, string>): Sample[] {
+  const out: Sample[] = [];
+  let acc = 0;
+  bounds.forEach((le, i) => {
+    acc += counts[i]!;
+    out.push({ labels: { ...labels, le }, value: acc, metricName: `${name}_bucket` });
+  });
+  out.push({ labels: { ...labels, le: '+Inf' }, value: count, metricName: `${name}_bucket` });
+  out.push({ labels, value: sum, metricName: `${name}_sum` });
+  out.push({ labels, value: count, metricName: `${name}_count` });
+  return out;
+}
+
+/** Builds the registry. */
+export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapshot, version: string): Registry {
+  const reg = new Registry();
+  collectDefaultMetrics({ register: reg });
+  const add = (m: Metric) => reg.registerMetric(m);
+  const one = (name: string, help: string, type: 'counter' | 'gauge', value: (s: MetricsSnapshot) => number) =>
+    add(collected(name, help, type, () => [{ labels: {}, value: value(snapshot()) }]));
+
+  add(collected('fandns_build_info', 'fandns version and Node.js version.', 'gauge', () => [{ labels: { version, node: process.version }, value: 1 }]));
+  add(collected('fandns_requests_total', 'Queries received, by type and protocol.', 'counter', () =>
+    COUNTED_TYPES.flatMap((type, i) => (['udp', 'tcp'] as const).map((proto, p) => ({ labels: { type, proto }, value: stats.requests[i * 2 + p]! })))
+      .filter((s) => s.value > 0)));
+  add(collected('fandns_responses_total', 'Replies sent, by RCODE and by where the answer came from.', 'counter', () => {
+    const out: Sample[] = [];
+    for (let rc = 0; rc < RCODE_SLOTS; rc++) {
+      SOURCES.forEach((source, s) => {
+        const value = stats.responses[rc * SOURCES.length + s]!;
+        if (value > 0) out.push({ labels: { rcode: rcodeName(rc), source }, value });
+      });
+    }
+    return out;
+  }));
+  add(collected('fandns_request_duration_seconds', 'Time from receiving a query to having its reply, by source.', 'histogram', () =>
+    SOURCES.flatMap((source, s) => {
+      const base = s * (LATENCY_BOUNDS.length + 2);
+      const count = stats.latency[base + LATENCY_BOUNDS.length + 1]!;
+      return count === 0 ? [] : histogram('fandns_request_duration_seconds', LATENCY_BOUNDS, stats.latency.subarray(base), stats.latency[base + LATENCY_BOUNDS.length]!, count, { source });
+    })));
+  one('fandns_cache_hits_total', 'Answers served from the cache.', 'counter', (s) => s.cache.hits);
+  one('fandns_cache_misses_total', 'Cache lookups that found nothing fresh.', 'counter', (s) => s.cache.misses);
+  one('fandns_cache_stale_total', 'Stale answers served (use-stale-cache).', 'counter', (s) => s.cache.staleServed);
+  one('fandns_cache_evictions_total', 'Live entries evicted to make room.', 'counter', (s) => s.cache.evictions);
+  one('fandns_cache_insertions_total', 'Entries stored.', 'counter', (s) => s.cache.insertions);
+  one('fandns_cache_entries', 'Entries in the cache.', 'gauge', (s) => s.cache.entries);
+  one('fandns_cache_bytes', 'Bytes accounted to the cache (keys, entries and a fixed overhead each).', 'gauge', (s) => s.cache.bytes);
+  one('fandns_coalesced_total', 'Queries that joined an identical query already in flight.', 'counter', (s) => s.forward.coalesced);
+  one('fandns_inflight_queries', 'Forwarded queries waiting for an upstream.', 'gauge', (s) => s.forward.inFlight);
+  add(collected('fandns_forward_refused_total', 'Queries refused instead of forwarded, by reason.', 'counter', () => {
+    const s = snapshot();
+    return [{ labels: { reason: 'overload' }, value: s.forward.refusedOverload }, { labels: { reason: 'no_server' }, value: s.forward.refusedNoServer }];
+  }));
+  add(collected('fandns_queries_rejected_total', 'Malformed or unanswerable queries, by reason.', 'counter', () =>
+    Object.entries(snapshot().rejected).map(([reason, value]) => ({ labels: { reason }, value }))));
+  one('fandns_rebind_blocked_total', 'Upstream answers blanked by stop-dns-rebind.', 'counter', (s) => s.rebindBlocked);
+  one('fandns_query_log_lost_total', 'Query log records dropped because the log could not keep up.', 'counter', (s) => s.queryLogLost);
+  add(collected('fandns_upstream_queries_total', 'Queries sent to each upstream.', 'counter', () =>
+    snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.queries }))));
+  add(collected('fandns_upstream_failures_total', 'Failed exchanges per upstream, by reason.', 'counter', () =>
+    snapshot().upstreams.flatMap((u) => [
+      { labels: { upstream: u.label, reason: 'timeout' }, value: u.timeouts },
+      { labels: { upstream: u.label, reason: 'network' }, value: u.network },
+      { labels: { upstream: u.label, reason: 'malformed' }, value: u.malformed },
+    ])));
+  add(collected('fandns_upstream_healthy', '1 when the upstream is considered up, 0 when down.', 'gauge', () =>
+    snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.up ? 1 : 0 }))));
+  add(collected('fandns_upstream_rtt_seconds', 'Round-trip time of answered upstream exchanges.', 'histogram', () =>
+    snapshot().upstreams.flatMap((u) => histogram('fandns_upstream_rtt_seconds', RTT_BOUNDS, u.rttBuckets, u.rttTotalMs / 1000, u.answers, { upstream: u.label }))));
+  return reg;
+}
