@@ -11,7 +11,7 @@ import { parseHostPort, parseIntIn, parseIp } from './values.js';
 import { DEFAULTS, type ConfigBuilder } from './builder.js';
 import { parseLogFacility } from './log-facility.js';
 import { typeFromName } from '../wire/constants.js';
-import { splitFields } from './lexer.js';
+import { splitFields, unquote } from './lexer.js';
 import { localName, parseCname, parseHostRecord, parseMxHost, parsePtrRecord, parseSrvHost, parseTxtRecord } from './local-records.js';
 
 /** `flag`: no value allowed. `value`: a value is required. `optional`: `name` or `name=value`. */
@@ -33,11 +33,14 @@ export interface Directive {
   readonly special?: boolean;
 }
 
+/** A value as written, quotes kept (for options whose parsers split fields with splitFields). */
 const v = (value: string | null): string => value ?? '';
+/** A single-token value with its quotes removed, as dnsmasq does (`server="127.0.0.1#5353"`). */
+const u = (value: string | null): string => unquote(value ?? '');
 /** Largest TTL (RFC 2181 §8). */
 const MAX_TTL = 2_147_483_647;
 const int = (name: string, min: number, max: number) => (value: string | null, o: Origin) =>
-  parseIntIn(v(value), o, name, min, max);
+  parseIntIn(u(value), o, name, min, max);
 
 /** Every directive fandns implements. */
 export const DIRECTIVES: readonly Directive[] = [
@@ -52,28 +55,29 @@ export const DIRECTIVES: readonly Directive[] = [
     apply: (b, val, o) => { b.port = int('port', 0, 65535)(val, o); } },
   { name: 'listen-address', short: 'a', arg: 'value', repeat: 'list', hint: '<ip>[,<ip>…]',
     describe: 'Address to listen on (repeatable; default 127.0.0.1 only).',
-    apply: (b, val, o) => { for (const a of v(val).split(',')) b.listenAddresses.push(parseIp(a.trim(), o, 'listen-address')); } },
+    apply: (b, val, o) => { for (const a of u(val).split(',')) b.listenAddresses.push(parseIp(a.trim(), o, 'listen-address')); } },
   { name: 'max-tcp-connections', arg: 'value', repeat: 'single', hint: '<n>',
     describe: 'Most TCP client connections open at once (default 100).',
     apply: (b, val, o) => { b.maxTcpConnections = int('max-tcp-connections', 1, 100000)(val, o); } },
   // ---- routing
   { name: 'server', short: 'S', arg: 'value', repeat: 'list', hint: '[/<domain>/]<ip>[#<port>][@<source>]',
     describe: 'Upstream server, for every name or only for the given domains.',
-    apply: (b, val, o) => { b.rules.push(...parseServer(v(val), o, 'server')); } },
+    apply: (b, val, o) => { b.rules.push(...parseServer(u(val), o, 'server')); } },
   { name: 'local', arg: 'value', repeat: 'list', hint: '/<domain>/[<ip>]',
     describe: 'Synonym of server; /domain/ alone means answer from local data only.',
-    apply: (b, val, o) => { b.rules.push(...parseServer(v(val), o, 'local')); } },
+    apply: (b, val, o) => { b.rules.push(...parseServer(u(val), o, 'local')); } },
   { name: 'address', short: 'A', arg: 'value', repeat: 'list', hint: '/<domain>/[<ip>|#]',
     describe: 'Answer A (IPv4) or AAAA (IPv6) for a domain and its subdomains locally.',
-    apply: (b, val, o) => { b.rules.push(...parseAddress(v(val), o)); } },
+    apply: (b, val, o) => { b.rules.push(...parseAddress(u(val), o)); } },
   { name: 'rev-server', arg: 'value', repeat: 'list', hint: '<ip>[/<prefix>][,<server>]',
     describe: 'Server for reverse lookups of an address range.',
-    apply: (b, val, o) => { b.rules.push(...parseRevServer(v(val), o)); } },
+    apply: (b, val, o) => { b.rules.push(...parseRevServer(u(val), o)); } },
   { name: 'resolv-file', short: 'r', arg: 'optional', repeat: 'list', hint: '<path>',
     describe: 'Read upstream servers from this file instead of /etc/resolv.conf (empty: none).',
     apply: (b, val) => {
       if (b.resolvFiles === null) b.resolvFiles = [];
-      if (val) b.resolvFiles.push(val);
+      const path = u(val);
+      if (path) b.resolvFiles.push(path);
     } },
   { name: 'no-resolv', short: 'R', arg: 'flag', repeat: 'single',
     describe: 'Do not read resolv.conf for upstream servers.', apply: (b) => { b.noResolv = true; } },
@@ -161,7 +165,7 @@ export const DIRECTIVES: readonly Directive[] = [
     describe: 'Do not read /etc/hosts.', apply: (b) => { b.noHosts = true; } },
   { name: 'addn-hosts', short: 'H', arg: 'value', repeat: 'list', hint: '<file|dir>',
     describe: 'Read another hosts file, or every file in a directory (re-read on SIGHUP).',
-    apply: (b, val) => { b.addnHosts.push(v(val)); } },
+    apply: (b, val) => { b.addnHosts.push(u(val)); } },
   { name: 'expand-hosts', short: 'E', arg: 'flag', repeat: 'single',
     describe: 'Add the domain= suffix to plain names in hosts files.', apply: (b) => { b.expandHosts = true; } },
   { name: 'domain', short: 's', arg: 'value', repeat: 'single', hint: '<domain>',

@@ -52,7 +52,8 @@ const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', t: '\t', n: '\n'
 
 /**
  * Splits a value on `sep` outside double quotes and removes the quotes, applying the escapes
- * dnsmasq knows inside them (\\ \" \t \n \r \b \e). Fields are trimmed unless quoted.
+ * dnsmasq knows inside them (\\ \" \t \n \r \b \e). Fields are trimmed unless quoted. An empty
+ * `sep` never splits.
  */
 export function splitFields(value: string, sep = ','): string[] {
   const fields: string[] = [];
@@ -78,4 +79,12 @@ export function splitFields(value: string, sep = ','): string[] {
   }
   fields.push(quoted ? cur : cur.trim());
   return fields;
+}
+
+/**
+ * A whole value with its quotes removed and their escapes applied, as dnsmasq does for every
+ * option line (`server="127.0.0.1#5353"` is `server=127.0.0.1#5353`).
+ */
+export function unquote(value: string): string {
+  return value.includes('"') ? splitFields(value, '')[0]! : value;
 }

@@ -8,7 +8,7 @@ import { ConfigError, ExitCode, formatOrigin, type Origin } from '../errors.js';
 import { ConfigBuilder } from './builder.js';
 import { checkArg, DIRECTIVES, findDirective } from './directives.js';
 import { isDnsmasqOption, nearest } from './dnsmasq-options.js';
-import { lexConfig, splitFields, type OptionLine } from './lexer.js';
+import { lexConfig, splitFields, unquote, type OptionLine } from './lexer.js';
 import type { Config } from './types.js';
 
 /** What to load: lines from the command line, then the main config file. */
@@ -103,7 +103,7 @@ class Loader {
       throw new ConfigError('FANDNS_CONFIG_UNKNOWN', origin, `unknown option "${name}"${guess ? `; did you mean "${guess}"?` : ''}`);
     }
     checkArg(d, value, origin);
-    if (d.name === 'conf-file') return this.file(value!, origin);
+    if (d.name === 'conf-file') return this.file(unquote(value!), origin);
     if (d.name === 'conf-dir') {
       for (const f of confDirFiles(value!, origin)) this.file(f, origin);
       return;
