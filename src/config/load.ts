@@ -65,7 +65,10 @@ class Loader {
   readonly builder = new ConfigBuilder();
   readonly #stack: string[] = [];
   readonly #read = new Set<string>();
+  /** Single-valued options seen in files, with their first origin. */
   readonly #singles = new Map<string, Origin>();
+  /** Single-valued options given on the command line. */
+  readonly #cliSingles = new Set<string>();
 
   /** Reads and applies one file; `from` is the line that included it (null for the main file). */
   file(path: string, from: Origin | null): void {
@@ -109,13 +112,16 @@ class Loader {
       return;
     }
     if (d.repeat === 'single' && d.arg !== 'flag') {
-      const prev = this.#singles.get(d.name);
-      const fromCli = origin.file === CLI_ORIGIN_FILE;
-      if (prev && !fromCli && prev.file !== CLI_ORIGIN_FILE) {
-        throw new ConfigError('FANDNS_CONFIG_REPEATED', origin, `${d.name} given twice (first at ${formatOrigin(prev)})`);
+      if (origin.file === CLI_ORIGIN_FILE) this.#cliSingles.add(d.name);
+      else {
+        const prev = this.#singles.get(d.name);
+        if (prev) throw new ConfigError('FANDNS_CONFIG_REPEATED', origin, `${d.name} given twice (first at ${formatOrigin(prev)})`);
+        this.#singles.set(d.name, origin);
+        if (this.#cliSingles.has(d.name)) {
+          d.apply(new ConfigBuilder(), value, origin); // checked, but the command line wins
+          return;
+        }
       }
-      if (prev && prev.file === CLI_ORIGIN_FILE && !fromCli) return; // the command line wins
-      this.#singles.set(d.name, origin);
     }
     d.apply(this.builder, value, origin);
   }
