@@ -22,22 +22,24 @@ export interface CliRequest {
 export const DEFAULT_CONFIG_FILE = '/etc/fandns.conf';
 
 /**
- * yargs reads `-7` and `-0` as negative numbers, so dnsmasq's digit short options are rewritten
- * to their long names first (`-7 DIR` → `--conf-dir DIR`, `-0100` → `--dns-forward-max=100`).
+ * yargs reads `-7` and `-0` as negative numbers and splits a glued value such as `-a127.0.0.1`
+ * into single letters, so short options that take a value are rewritten to their long names first
+ * (`-7 DIR` → `--conf-dir DIR`, `-0100` → `--dns-forward-max=100`, `-S1.2.3.4` → `--server=1.2.3.4`).
  */
-function rewriteDigitShorts(argv: readonly string[]): string[] {
-  const digits = new Map(DIRECTIVES.filter((d) => d.short && /^\d$/.test(d.short)).map((d) => [d.short!, d.name]));
+function rewriteShorts(argv: readonly string[]): string[] {
+  const valued = new Map(DIRECTIVES.filter((d) => d.short && d.arg !== 'flag').map((d) => [d.short!, d.name]));
   return argv.map((a) => {
-    const m = /^-(\d)(.*)$/.exec(a);
-    const long = m ? digits.get(m[1]!) : undefined;
+    const m = /^-([^-])(.*)$/.exec(a);
+    const long = m ? valued.get(m[1]!) : undefined;
     if (!m || !long) return a;
-    return m[2] ? `--${long}=${m[2]}` : `--${long}`;
+    if (m[2]) return `--${long}=${m[2]}`;
+    return /^\d$/.test(m[1]!) ? `--${long}` : a;
   });
 }
 
 /** Builds the yargs parser (also used to print --help). */
 export function cliParser(argv: readonly string[]): Argv {
-  let y = yargs(rewriteDigitShorts(argv))
+  let y = yargs(rewriteShorts(argv))
     .scriptName('fandns')
     .usage('Usage: $0 [options]\n\nA caching, forwarding DNS proxy that reads dnsmasq configuration.\nEvery option may also be written in a config file as name=value, without the dashes.')
     .parserConfiguration({

@@ -22,6 +22,11 @@ describe('parseCli', () => {
     [['-p', '5353'], [['port', '5353']]],
     [['-p5353'], [['port', '5353']]],
     [['-a', '127.0.0.1'], [['listen-address', '127.0.0.1']]],
+    [['-a127.0.0.1'], [['listen-address', '127.0.0.1']]],
+    [['-S127.0.0.1#5353'], [['server', '127.0.0.1#5353']]],
+    [['-S/d.test/127.0.0.2'], [['server', '/d.test/127.0.0.2']]],
+    [['-A/x.test/192.0.2.1'], [['address', '/x.test/192.0.2.1']]],
+    [['-r/run/r.conf'], [['resolv-file', '/run/r.conf']]],
     [['-R'], [['no-resolv', null]]],
     [['-o'], [['strict-order', null]]],
     [['-Ro'], [['no-resolv', null], ['strict-order', null]]],
@@ -46,6 +51,7 @@ describe('parseCli', () => {
   it('takes the first -C as the main file and reads later ones as includes', () => {
     const r = parseCli(['-C', '/a.conf', '--conf-file=/b.conf', '-C', '/c.conf']);
     assert.equal(r.file, '/a.conf');
+    assert.equal(parseCli(['-C/glued.conf']).file, '/glued.conf');
     assert.deepEqual(r.lines.map((l) => [l.name, l.value]), [['conf-file', '/b.conf'], ['conf-file', '/c.conf']]);
     assert.equal(parseCli([]).file, null);
   });
