@@ -37,6 +37,20 @@ function rewriteShorts(argv: readonly string[]): string[] {
   });
 }
 
+/** Options that take no value; yargs would silently read `--no-resolv=yes` as false. */
+const FLAG_NAMES = new Set([...DIRECTIVES.filter((d) => d.arg === 'flag').map((d) => d.name), 'test', 'help', 'version']);
+
+/** Rejects `--flag=value` (dnsmasq: bad command line options). */
+function checkFlagValues(argv: readonly string[]): void {
+  for (const a of argv) {
+    const m = /^--([^=]+)=(.*)$/.exec(a);
+    if (m && FLAG_NAMES.has(m[1]!)) {
+      const why = `--${m[1]} takes no value (extraneous parameter "${m[2]}")`;
+      throw new ConfigError('FANDNS_CONFIG_SYNTAX', CLI_ORIGIN, `bad command line options: ${why}; try --help`);
+    }
+  }
+}
+
 /** Builds the yargs parser (also used to print --help). */
 export function cliParser(argv: readonly string[]): Argv {
   let y = yargs(rewriteShorts(argv))
@@ -74,6 +88,7 @@ export function cliParser(argv: readonly string[]): Argv {
 
 /** Parses argv (without node and script) into a CliRequest. Throws ConfigError for bad input. */
 export function parseCli(argv: readonly string[]): CliRequest & { help: boolean; version: boolean } {
+  checkFlagValues(argv);
   let parsed: Record<string, unknown>;
   try {
     parsed = cliParser(argv).exitProcess(false).fail((msg: string, err: Error | undefined) => {
