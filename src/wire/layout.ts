@@ -4,7 +4,7 @@
  * offsets instead of a decoded object. Used on the miss path only: once per upstream reply.
  * Returns null for a malformed message (truncated record, bad name, forward pointer).
  */
-import { HEADER_SIZE, MAX_LABEL, RRType } from './constants.js';
+import { HEADER_SIZE, MAX_LABEL, MAX_NAME, RRType } from './constants.js';
 import { u16 } from './header.js';
 
 /** Which section a record came from. */
@@ -57,7 +57,7 @@ export function checkedNameEnd(msg: Uint8Array, off: number): number {
     }
     if (b > MAX_LABEL) return -1;
     total += b + 1;
-    if (total > 255) return -1;
+    if (total >= MAX_NAME) return -1; // plus the terminating zero byte
     pos += b + 1;
   }
 }

@@ -25,7 +25,7 @@ export function skipName(msg: Uint8Array, off: number): number {
     }
     if (b > MAX_LABEL) return -1; // 0x40 and 0x80 label types are obsolete (RFC 6891 §5)
     wireLen += b + 1;
-    if (wireLen > MAX_NAME) return -1;
+    if (wireLen >= MAX_NAME) return -1; // the terminating zero byte makes it wireLen + 1
     off += b + 1;
   }
   return -1;
@@ -65,7 +65,7 @@ export function readName(msg: Uint8Array, off: number): ReadName | null {
     }
     if (b > MAX_LABEL || pos + 1 + b > msg.length) return null;
     total += b + 1;
-    if (total > MAX_NAME) return null;
+    if (total >= MAX_NAME) return null; // plus the terminating zero byte
     let label = '';
     for (let i = pos + 1; i < pos + 1 + b; i++) {
       const c = msg[i]!;

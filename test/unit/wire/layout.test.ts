@@ -1,0 +1,131 @@
+/**
+ * scanMessage over real replies built with dns-packet and over hand-made compressed and malformed
+ * ones: section counts, record offsets, the OPT record, and null for anything malformed.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import * as dnsPacket from 'dns-packet';
+import { checkedNameEnd, scanMessage, Section, type MessageLayout } from '../../../src/wire/layout.js';
+import { rr } from '../../helpers/fake-upstream.js';
+import { bytes, header, labels, nameOfLength, opt, pointer, question, record, u16 } from '../../helpers/wire-bytes.js';
+
+/** Encodes a response for `name` with the given sections. */
+function reply(name: string, sections: Pick<dnsPacket.Packet, 'answers' | 'authorities' | 'additionals'>): Buffer {
+  return dnsPacket.encode({ type: 'response', id: 7, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name, class: 'IN' }], ...sections });
+}
+
+/** Scans and insists on success. */
+function scanned(msg: Buffer): MessageLayout {
+  const l = scanMessage(msg);
+  assert.ok(l, 'expected a layout');
+  return l;
+}
+
+const OPT_RR = { type: 'OPT', name: '.', udpPayloadSize: 4096, flags: 0 } as unknown as dnsPacket.Answer;
+
+describe('scanMessage on dns-packet replies', () => {
+  const msg = reply('www.example.com', {
+    answers: [rr.cname('www.example.com', 'web.example.com', 30), rr.a('web.example.com', '192.0.2.1', 60), rr.a('web.example.com', '192.0.2.2', 60)],
+    authorities: [rr.soa('example.com', 60, 300)],
+    additionals: [rr.txt('info.example.com', 'hello'), OPT_RR],
+  });
+  const l = scanned(msg);
+
+  it('counts the sections', () => {
+    assert.deepEqual([l.ancount, l.nscount, l.arcount, l.records.length], [3, 1, 2, 6]);
+    assert.deepEqual(l.records.map((r) => r.section), [0, 0, 0, 1, 2, 2].map((s) => [Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL][s]));
+  });
+
+  it('finds the end of the question', () => {
+    assert.equal(l.qEnd, 12 + 17 + 4);
+  });
+
+  it('records type, RDATA and TTL offsets that point at the right bytes', () => {
+    assert.deepEqual(l.records.map((r) => r.type), [5, 1, 1, 6, 16, 41]);
+    const a = l.records[1]!;
+    assert.deepEqual([...msg.subarray(a.rdataOff, a.rdataOff + a.rdlen)], [192, 0, 2, 1]);
+    assert.equal(msg.readUInt32BE(a.typeOff + 4), 60);
+    assert.equal(a.end, l.records[2]!.start);
+    assert.equal(l.records.at(-1)!.end, msg.length);
+  });
+
+  it('finds the OPT record', () => {
+    assert.ok(l.opt);
+    assert.equal(l.opt.type, 41);
+    assert.equal(msg.readUInt16BE(l.opt.start + 3), 4096);
+    assert.equal(l.opt.end, msg.length);
+  });
+
+  it('has no OPT when the reply carries none', () => {
+    assert.equal(scanned(reply('a.test', { answers: [rr.a('a.test', '192.0.2.3')] })).opt, null);
+  });
+
+  it('scans an empty NXDOMAIN-style reply', () => {
+    const e = scanned(reply('nx.test', {}));
+    assert.deepEqual([e.records.length, e.qEnd], [0, 12 + 9 + 4]);
+  });
+
+  it('scans SRV and MX records', () => {
+    const mx = { type: 'MX', name: 'm.test', ttl: 60, class: 'IN', data: { preference: 10, exchange: 'mail.m.test' } } as dnsPacket.Answer;
+    const s = scanned(reply('m.test', { answers: [mx, rr.srv('_x._tcp.m.test', 'host.m.test', 8600)] }));
+    assert.deepEqual(s.records.map((r) => r.type), [15, 33]);
+  });
+});
+
+describe('scanMessage on compressed replies', () => {
+  const EXAMPLE = labels('www', 'example', 'com');
+  /** Question www.example.com, answer owner = pointer to it, CNAME target = "web" + pointer to "example.com". */
+  const msg = bytes(
+    header({ flags2: 0x81, flags3: 0x80, an: 2 }),
+    question(EXAMPLE),
+    record(pointer(12), 5, 30, [3, ...Buffer.from('web'), ...pointer(16)]),
+    record(pointer(12 + EXAMPLE.length + 4 + 12), 1, 60, [192, 0, 2, 9]),
+  );
+
+  it('follows backward pointers in owners and RDATA', () => {
+    const l = scanned(msg);
+    assert.deepEqual(l.records.map((r) => [r.type, r.typeOff - r.start]), [[5, 2], [1, 2]]);
+    assert.equal(l.records[1]!.end, msg.length);
+  });
+});
+
+describe('scanMessage rejects malformed messages', () => {
+  const Q = question(labels('m', 'test'));
+  const A = record([0], 1, 60, [1, 2, 3, 4]);
+  const good = bytes(header({ an: 1 }), Q, A);
+  const rows: [string, Buffer][] = [
+    ['fewer than 12 bytes', good.subarray(0, 11)],
+    ['a record cut by one byte', good.subarray(0, good.length - 1)],
+    ['a question cut short', bytes(header(), labels('m', 'test'), u16(1))],
+    ['more records counted than present', bytes(header({ an: 2 }), Q, A)],
+    ['RDLENGTH past the end', bytes(header({ an: 1 }), Q, [0, ...u16(1), ...u16(1), 0, 0, 0, 60, ...u16(9), 1, 2, 3, 4])],
+    ['a forward pointer in an owner', bytes(header({ an: 1 }), Q, record(pointer(40), 1, 60, [1, 2, 3, 4]), 0)],
+    ['a pointer to itself in an owner', bytes(header({ an: 1 }), Q, record(pointer(12 + Q.length), 1, 60, [1, 2, 3, 4]))],
+    ['a CNAME whose RDATA is not a name', bytes(header({ an: 1 }), Q, record([0], 5, 60, [5, 0x61]))],
+    ['a CNAME with bytes after its name', bytes(header({ an: 1 }), Q, record([0], 5, 60, [1, 0x61, 0, 9]))],
+    ['an MX with RDATA too short', bytes(header({ an: 1 }), Q, record([0], 15, 60, [0]))],
+    ['an SRV with a bad target', bytes(header({ an: 1 }), Q, record([0], 33, 60, [0, 1, 0, 1, 0, 53, 0x45]))],
+    ['an SOA with the wrong RDATA length', bytes(header({ ns: 1 }), Q, record([0], 6, 60, [0, 0, 1, 2, 3]))],
+    ['an OPT record in the answer section', bytes(header({ an: 1 }), Q, opt())],
+    ['two OPT records', bytes(header({ ar: 2 }), Q, opt(), opt())],
+    ['an owner name of 256 octets', bytes(header({ an: 1 }), Q, record(nameOfLength(256), 1, 60, [1, 2, 3, 4]))],
+  ];
+  for (const [what, msg] of rows) it(what, () => assert.equal(scanMessage(msg), null));
+
+  it('accepts the valid base message', () => assert.equal(scanned(good).records.length, 1));
+  it('accepts an owner name of exactly 255 octets', () => {
+    assert.ok(scanMessage(bytes(header({ an: 1 }), Q, record(nameOfLength(255), 1, 60, [1, 2, 3, 4]))));
+  });
+});
+
+describe('checkedNameEnd', () => {
+  const rows: [string, Buffer, number, number][] = [
+    ['a plain name', bytes(labels('a', 'b')), 0, 5],
+    ['a pointer after labels', bytes(labels('a'), 1, 0x62, pointer(0)), 3, 7],
+    ['a name of 255 octets', bytes(nameOfLength(255)), 0, 255],
+    ['a name of 256 octets', bytes(nameOfLength(256)), 0, -1],
+    ['a forward pointer', bytes(pointer(2), 0), 0, -1],
+    ['a label of 64', bytes(labels('x'.repeat(64))), 0, -1],
+  ];
+  for (const [what, msg, off, end] of rows) it(what, () => assert.equal(checkedNameEnd(msg, off), end));
+});
