@@ -1,0 +1,39 @@
+/**
+ * conf/fandns.conf, the documented default: it loads without warnings, documents every row of
+ * the directive table, and each commented example line is itself a valid config line.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DIRECTIVES } from '../../../src/config/directives.js';
+import { loadConfig, parseConfigText } from '../../../src/config/load.js';
+
+const FILE = fileURLToPath(new URL('../../../../conf/fandns.conf', import.meta.url));
+const TEXT = readFileSync(FILE, 'utf8');
+
+/** Commented example lines (`#name[=value]   note`), without the `#` and the note. */
+const EXAMPLES = TEXT.split('\n')
+  .map((l) => /^#([a-z][a-z0-9-]*(?:=\S*)?)(?:\s{2,}.*)?$/.exec(l)?.[1])
+  .filter((l): l is string => l !== undefined);
+
+describe('conf/fandns.conf', () => {
+  it('loads without warnings', () => {
+    const c = loadConfig({ file: FILE });
+    assert.deepEqual(c.warnings, []);
+    assert.deepEqual(c.files, [FILE]);
+  });
+
+  it('documents every directive', () => {
+    for (const d of DIRECTIVES) {
+      assert.match(TEXT, new RegExp(`^#?${d.name}(=|\\s|$)`, 'm'), `${d.name} is not documented`);
+    }
+  });
+
+  // Examples that read files are skipped: their paths do not exist on a test machine.
+  for (const line of EXAMPLES.filter((l) => !/^conf-(file|dir)=/.test(l))) {
+    it(`example "${line}" parses`, () => {
+      assert.deepEqual(parseConfigText(line, 'example.conf').warnings, []);
+    });
+  }
+});
