@@ -49,6 +49,12 @@ describe('conf-file= includes', () => {
     assertConfigError(() => parseConfigText(`conf-file=${bad}`, 'main.conf'), 'FANDNS_CONFIG_VALUE', `${bad}:3`, /port/);
   });
 
+  it('rejects a single value repeated across files, naming both places', () => {
+    const inc = tree.write('port-inc.conf', '\nport=54\n');
+    const main = tree.write('port-main.conf', `port=53\nconf-file=${inc}\n`);
+    assertConfigError(() => loadConfig({ file: main }), 'FANDNS_CONFIG_REPEATED', `${inc}:2`, new RegExp(`first at ${main}:1`));
+  });
+
   it('fails with exit code 3 for a missing file, naming the including line', () => {
     const missing = tree.path('nope.conf');
     const err = assertConfigError(
