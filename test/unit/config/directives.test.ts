@@ -106,6 +106,8 @@ describe('resolv-file and no-resolv (reference §1.7)', () => {
     ['resolv-file=/run/a.conf\nresolv-file=/run/b.conf', ['/run/a.conf', '/run/b.conf'], false],
     ['resolv-file=', [], false],
     ['resolv-file', [], false],
+    ['resolv-file=""', [], false],
+    ['resolv-file="/run/with space.conf"', ['/run/with space.conf'], false],
     ['resolv-file=\nresolv-file=/run/b.conf', ['/run/b.conf'], false],
     ['no-resolv', [], true],
     ['resolv-file=/run/a.conf\nno-resolv', [], true],
