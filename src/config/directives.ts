@@ -133,7 +133,7 @@ export const DIRECTIVES: readonly Directive[] = [
     describe: 'fandns: with use-stale-cache, how long a client waits for a refresh before it gets the stale answer (default 1800).',
     apply: (b, val, o) => { b.staleClientTimeoutMs = int('stale-client-timeout', 0, 60_000)(val, o); } },
   { name: 'no-rotate', arg: 'flag', repeat: 'single',
-    describe: 'Keep cached multi-record answers in upstream order instead of rotating them on each hit.',
+    describe: 'fandns: keep cached multi-record answers in upstream order instead of rotating them on each hit.',
     apply: (b) => { b.noRotate = true; } },
   { name: 'no-round-robin', arg: 'flag', repeat: 'single',
     describe: 'dnsmasq name for no-rotate.', apply: (b) => { b.noRotate = true; } },
