@@ -170,3 +170,46 @@ describe('single-valued options repeated in one file', () => {
     assert.equal(parse('server=127.0.0.1\nserver=127.0.0.2\naddress=/a/192.0.2.1\naddress=/a/192.0.2.2').rules.length, 4);
   });
 });
+
+describe('cache options', () => {
+  it('has defaults', () => {
+    const c = parse('').cache;
+    assert.deepEqual([c.size, c.minTtl, c.negTtl, c.noNegcache, c.staleMaxSec, c.rotate], [DEFAULTS.cacheSize, 0, null, false, null, true]);
+  });
+  const rows: [string, Record<string, unknown>][] = [
+    ['cache-size=0', { size: 0 }],
+    ['cache-size=1000000', { size: 1000000 }],
+    ['min-cache-ttl=99999', { minTtl: 99999 }],
+    ['max-cache-ttl=60', { maxTtl: 60 }],
+    ['max-ttl=300', { clientMaxTtl: 300 }],
+    ['neg-ttl=30', { negTtl: 30 }],
+    ['no-negcache', { noNegcache: true }],
+    ['use-stale-cache', { staleMaxSec: 86400 }],
+    ['use-stale-cache=0', { staleMaxSec: 0 }],
+    ['use-stale-cache=600', { staleMaxSec: 600 }],
+    ['no-rotate', { rotate: false }],
+    ['no-round-robin', { rotate: false }],
+  ];
+  for (const [line, expected] of rows) {
+    it(line, () => {
+      const c = parse(line).cache as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(expected)) assert.equal(c[k], v, k);
+    });
+  }
+
+  const errors: [string, ErrorCode, RegExp][] = [
+    ['cache-size=-5', 'FANDNS_CONFIG_VALUE', /whole number/],
+    ['cache-size=abc', 'FANDNS_CONFIG_VALUE', /whole number/],
+    ['min-cache-ttl=2147483648', 'FANDNS_CONFIG_VALUE', /out of range/],
+    ['max-ttl=0', 'FANDNS_CONFIG_VALUE', /out of range/],
+    ['cache-rr=BOGUS', 'FANDNS_CONFIG_VALUE', /unknown record type/],
+    ['no-negcache=1', 'FANDNS_CONFIG_SYNTAX', /takes no value/],
+  ];
+  for (const [line, code, message] of errors) it(`rejects ${line}`, () => rejects(line, code, message));
+
+  it('accepts cache-rr with types, numbers and ANY', () => assert.deepEqual(parse('cache-rr=TXT,mx,65,ANY').warnings, []));
+
+  it('rejects min-cache-ttl above max-cache-ttl, naming both lines', () => {
+    assertConfigError(() => parse('max-cache-ttl=60\nmin-cache-ttl=120'), 'FANDNS_CONFIG_CONFLICT', 'dir.conf:2', /above max-cache-ttl=60 \(dir\.conf:1\)/);
+  });
+});

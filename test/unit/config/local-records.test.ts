@@ -1,83 +1,103 @@
 /**
- * Config for local data and aliases: cname= forms, duplicates and loops (errors naming both
- * lines), host-record/txt-record/srv-host/mx-host/ptr-record parsing, rebind-domain-ok forms,
- * cache TTL ranges.
+ * Local-data directives (reference §3.1, §6.7) through parseConfigText: cname=, host-record=,
+ * txt-record=, ptr-record=, srv-host= and mx-host= become typed records with the right RDATA, and
+ * malformed lines ConfigErrors naming file:line.
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
+import * as dnsPacket from 'dns-packet';
+import type { LocalRecord } from '../../../src/config/types.js';
 import { parseConfigText } from '../../../src/config/load.js';
-import { ConfigError } from '../../../src/errors.js';
-import { RRType } from '../../../src/wire/constants.js';
+import { typeName } from '../../../src/wire/constants.js';
+import type { ErrorCode } from '../../../src/errors.js';
+import { assertConfigError } from '../../helpers/config.js';
 
-const parse = (text: string) => parseConfigText(text, 'x.conf');
-const fails = (text: string, code: string, re: RegExp) => {
-  assert.throws(() => parse(text), (e: unknown) => e instanceof ConfigError && e.code === code && re.test(e.message));
-};
+const parse = (text: string) => parseConfigText(text, 'local.conf');
 
-describe('cname=', () => {
-  it('takes several aliases, a target and an optional TTL', () => {
-    const c = parse('cname=a.test,b.test,target.test,600\ncname=x.test,y.test').cnames;
-    assert.deepEqual(c.map((r) => [r.alias, r.target, r.ttl]), [
-      ['a.test', 'target.test', 600],
-      ['b.test', 'target.test', 600],
-      ['x.test', 'y.test', null],
-    ]);
+/** A record as `name TYPE data [ttl]`, its RDATA decoded by dns-packet. */
+function describeRecord(r: LocalRecord): string {
+  const type = typeName(r.type);
+  let data: string;
+  if (r.placeholder) data = '(name only)';
+  else {
+    // dns-packet's RDATA codecs read the RDLENGTH prefix first.
+    const withLength = Buffer.concat([Buffer.from([r.rdata.length >>> 8, r.rdata.length & 0xff]), r.rdata]);
+    const decoded: unknown = (dnsPacket as unknown as Record<string, { decode(b: Buffer): unknown }>)[type.toLowerCase()]?.decode(withLength);
+    data = Array.isArray(decoded) ? decoded.map((b) => Buffer.from(b as Uint8Array).toString()).join('|') : typeof decoded === 'string' ? decoded : JSON.stringify(decoded);
+  }
+  return `${r.name} ${type} ${data}${r.ttl !== null ? ` ttl=${r.ttl}` : ''}`;
+}
+
+const recordsOf = (line: string) => parse(line).localRecords.map(describeRecord);
+
+/** Rejects `line` (given on line 2) with `code` and a message matching `message`. */
+function rejects(line: string, code: ErrorCode, message: RegExp): void {
+  assertConfigError(() => parse(`no-resolv\n${line}`), code, 'local.conf:2', message);
+}
+
+describe('cname= (reference §3.1)', () => {
+  const rows: [string, string[]][] = [
+    ['cname=web.example.com,web.service.consul', ['web.example.com>web.service.consul']],
+    ['cname=A.test,B.test,Target.Test.', ['a.test>target.test', 'b.test>target.test']],
+    ['cname=a.test,t.test,600', ['a.test>t.test ttl=600']],
+    ['cname=a.test,600', ['a.test>600']],
+    ['cname=a.test,b.test,t.test,30', ['a.test>t.test ttl=30', 'b.test>t.test ttl=30']],
+  ];
+  for (const [line, cnames] of rows) {
+    it(line, () => {
+      const got = parse(line).cnames.map((c) => `${c.alias}>${c.target}${c.ttl !== null ? ` ttl=${c.ttl}` : ''}`);
+      assert.deepEqual(got, cnames);
+    });
+  }
+
+  it('rejects a single field', () => rejects('cname=onlyone', 'FANDNS_CONFIG_VALUE', /bad cname/));
+  it('rejects a bad alias', () => rejects('cname=a..b,t.test', 'FANDNS_CONFIG_VALUE', /bad cname alias/));
+  it('rejects a duplicate alias, naming the second line and the first', () => {
+    assertConfigError(() => parse('cname=a.test,t1.test\ncname=a.test,t2.test'), 'FANDNS_CONFIG_CONFLICT', 'local.conf:2', /duplicate cname alias a\.test \(first at local\.conf:1\)/);
   });
-  it('reads a numeric second field as the target, not a TTL (reference §3.1)', () => {
-    assert.equal(parse('cname=a.test,600').cnames[0]!.target, '600');
+  it('rejects an alias loop', () => {
+    assertConfigError(() => parse('cname=a.test,b.test\ncname=b.test,c.test\ncname=c.test,a.test'), 'FANDNS_CONFIG_CONFLICT', 'local.conf:1', /cname loop/);
   });
-  it('rejects a single field', () => fails('cname=onlyone', 'FANDNS_CONFIG_VALUE', /^x\.conf:1: bad cname/));
-  it('rejects a duplicate alias, naming both lines', () =>
-    fails('cname=a.test,t1.test\ncname=A.test,t2.test', 'FANDNS_CONFIG_CONFLICT', /^x\.conf:2: duplicate cname alias a\.test \(first at x\.conf:1\)/));
-  it('rejects a loop, naming both lines', () =>
-    fails('cname=a.test,b.test\ncname=b.test,c.test\ncname=c.test,a.test', 'FANDNS_CONFIG_CONFLICT', /x\.conf:\d: cname loop: .*\(x\.conf:\d\)/));
-  it('rejects an alias pointing to itself', () => fails('cname=a.test,a.test', 'FANDNS_CONFIG_CONFLICT', /cname loop/));
+  it('allows a chain without a loop', () => assert.equal(parse('cname=a.test,b.test\ncname=b.test,c.test').cnames.length, 2));
 });
 
-describe('local records', () => {
-  it('host-record makes A, AAAA for every name and PTR to the first', () => {
-    const recs = parse('host-record=h.lan,h,192.168.1.2,2001:db8::2,60').localRecords;
-    assert.deepEqual(recs.map((r) => [r.name, r.type, r.ttl]), [
-      ['h.lan', RRType.A, 60], ['h', RRType.A, 60], ['2.1.168.192.in-addr.arpa', RRType.PTR, 60],
-      ['h.lan', RRType.AAAA, 60], ['h', RRType.AAAA, 60],
-      ['2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa', RRType.PTR, 60],
-    ]);
-  });
-  it('host-record needs a name and an address', () => fails('host-record=1.2.3.4', 'FANDNS_CONFIG_VALUE', /x\.conf:1: host-record needs/));
-  it('txt-record keeps quoted commas and splits long strings into 255-byte pieces', () => {
-    const [r] = parse(`txt-record=t.test,"a,b",${'x'.repeat(300)}`).localRecords;
-    assert.equal(r!.rdata[0], 3);
-    assert.equal(r!.rdata.subarray(1, 4).toString(), 'a,b');
-    assert.equal(r!.rdata[4], 255);
-    assert.equal(r!.rdata[4 + 256], 45);
-  });
-  it('srv-host fills defaults and checks numbers', () => {
-    const [r] = parse('srv-host=_x._tcp.test,t.test,80').localRecords;
-    assert.deepEqual([...r!.rdata.subarray(0, 6)], [0, 0, 0, 0, 0, 80]);
-    fails('srv-host=_x._tcp.test,t.test,99999', 'FANDNS_CONFIG_VALUE', /x\.conf:1: bad SRV port/);
-  });
-  it('rebind-domain-ok takes /d1/d2/ and plain forms', () => {
-    assert.deepEqual(parse('rebind-domain-ok=/a.test/b.test/\nrebind-domain-ok=c.test').filters.rebindDomainOk, ['a.test', 'b.test', 'c.test']);
-  });
+describe('host-record=', () => {
+  const rows: [string, string[]][] = [
+    ['host-record=h.test,192.0.2.1', ['h.test A 192.0.2.1', '1.2.0.192.in-addr.arpa PTR h.test']],
+    ['host-record=H.Test,2001:db8::1', ['h.test AAAA 2001:db8::1', `1.${'0.'.repeat(23)}8.b.d.0.1.0.0.2.ip6.arpa PTR h.test`]],
+    ['host-record=a.test,b.test,192.0.2.2,300', ['a.test A 192.0.2.2 ttl=300', 'b.test A 192.0.2.2 ttl=300', '2.2.0.192.in-addr.arpa PTR a.test ttl=300']],
+  ];
+  for (const [line, records] of rows) it(line, () => assert.deepEqual(recordsOf(line), records));
+
+  it('rejects a record without address', () => rejects('host-record=h.test', 'FANDNS_CONFIG_VALUE', /at least one name and one address/));
+  it('rejects a record without name', () => rejects('host-record=192.0.2.1', 'FANDNS_CONFIG_VALUE', /at least one name and one address/));
 });
 
-describe('cache options', () => {
-  it('has defaults and takes every TTL option', () => {
-    const c = parse('').cache;
-    assert.equal(c.size, 10000);
-    assert.equal(c.staleMaxSec, null);
-    const d = parse('cache-size=1000000\nmin-cache-ttl=7200\nmax-cache-ttl=86400\nmax-ttl=60\nneg-ttl=30\nno-negcache\nuse-stale-cache\nno-rotate').cache;
-    assert.deepEqual([d.size, d.minTtl, d.maxTtl, d.clientMaxTtl, d.negTtl, d.noNegcache, d.staleMaxSec, d.rotate], [1000000, 7200, 86400, 60, 30, true, 86400, false]);
-    assert.equal(parse('use-stale-cache=0').cache.staleMaxSec, 0);
+describe('txt-record=, ptr-record=, srv-host=, mx-host=', () => {
+  const rows: [string, string[]][] = [
+    ['txt-record=t.test,hello', ['t.test TXT hello']],
+    ['txt-record=t.test,"a,b#c",second', ['t.test TXT a,b#c|second']],
+    ['txt-record=t.test', ['t.test TXT ']],
+    ['ptr-record=1.2.0.192.in-addr.arpa,Host.Test', ['1.2.0.192.in-addr.arpa PTR host.test']],
+    ['ptr-record=p.test', ['p.test PTR (name only)']],
+    ['srv-host=_ldap._tcp.ex.test,ldap.ex.test,389,1,2', ['_ldap._tcp.ex.test SRV {"priority":1,"weight":2,"port":389,"target":"ldap.ex.test"}']],
+    ['srv-host=_x._tcp.ex.test', ['_x._tcp.ex.test SRV (name only)']],
+    ['mx-host=ex.test,mail.ex.test,10', ['ex.test MX {"preference":10,"exchange":"mail.ex.test"}']],
+    ['mx-host=ex.test,5', ['ex.test MX {"preference":5,"exchange":"ex.test"}']],
+  ];
+  for (const [line, records] of rows) it(line, () => assert.deepEqual(recordsOf(line), records));
+
+  it('splits a TXT string longer than 255 bytes into character-strings', () => {
+    const [r] = parse(`txt-record=long.test,${'x'.repeat(300)}`).localRecords;
+    assert.deepEqual([r?.rdata[0], r?.rdata[256], r?.rdata.length], [255, 45, 302]);
   });
-  it('does not cap min-cache-ttl silently, but rejects min above max naming both lines', () => {
-    assert.equal(parse('min-cache-ttl=99999').cache.minTtl, 99999);
-    fails('max-cache-ttl=60\nmin-cache-ttl=120', 'FANDNS_CONFIG_CONFLICT', /^x\.conf:2: min-cache-ttl=120 is above max-cache-ttl=60 \(x\.conf:1\)/);
-  });
-  it('rejects out-of-range and non-numeric values', () => {
-    fails('cache-size=-5', 'FANDNS_CONFIG_VALUE', /x\.conf:1: cache-size needs a whole number/);
-    fails('cache-size=20000000', 'FANDNS_CONFIG_VALUE', /out of range/);
-    fails('min-cache-ttl=abc', 'FANDNS_CONFIG_VALUE', /min-cache-ttl/);
-    fails('cache-rr=BOGUS', 'FANDNS_CONFIG_VALUE', /unknown record type/);
-  });
+
+  const errors: [string, RegExp][] = [
+    ['txt-record=,x', /missing txt-record name/],
+    ['srv-host=_x._tcp.ex.test,t.test,99999', /bad SRV port/],
+    ['srv-host=_x._tcp.ex.test,t.test,http', /bad SRV port/],
+    ['mx-host=ex.test,mail.ex.test,x', /bad MX preference/],
+    ['ptr-record=a..b,t.test', /bad ptr-record name/],
+  ];
+  for (const [line, message] of errors) it(`rejects ${line}`, () => rejects(line, 'FANDNS_CONFIG_VALUE', message));
 });
