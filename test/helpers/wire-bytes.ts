@@ -97,3 +97,30 @@ export function record(owner: readonly number[], type: number, ttl: number, rdat
 export function pointer(offset: number): number[] {
   return [0xc0 | (offset >>> 8), offset & 0xff];
 }
+
+/** The question name of compressedReply() and the offset of its "example.com" suffix. */
+export const COMPRESSED = { Q_NAME: labels('www', 'example', 'com'), EXAMPLE_AT: 12 + 4 } as const;
+
+/**
+ * A reply to www.example.com A whose names are compressed every way RFC 1035 allows: answer 1
+ * CNAME www→web.example.com (owner: pointer to the question; RDATA "web" + pointer), answer 2 A
+ * 192.0.2.1 for web.example.com (owner: pointer into answer 1's RDATA), authority MX example.com
+ * 10 mail.example.com, additional SOA with compressed MNAME and RNAME. `sites` are the offsets of
+ * every pointer outside the question.
+ */
+export function compressedReply(): { msg: Buffer; sites: number[] } {
+  const { Q_NAME, EXAMPLE_AT } = COMPRESSED;
+  const sites: number[] = [];
+  const parts: number[] = [...header({ flags2: 0x81, flags3: 0x80, an: 2, ns: 1, ar: 1 }), ...question(Q_NAME)];
+  const add = (rec: number[], siteOffsets: number[]) => {
+    for (const s of siteOffsets) sites.push(parts.length + s);
+    parts.push(...rec);
+  };
+  const cnameAt = parts.length;
+  add(record(pointer(12), 5, 60, [3, ...Buffer.from('web'), ...pointer(EXAMPLE_AT)]), [0, 12 + 4]);
+  add(record(pointer(cnameAt + 12), 1, 60, [192, 0, 2, 1]), [0]);
+  add(record(pointer(EXAMPLE_AT), 15, 60, [...u16(10), 4, ...Buffer.from('mail'), ...pointer(EXAMPLE_AT)]), [0, 12 + 2 + 5]);
+  const soaTail = Array<number>(20).fill(0);
+  add(record(pointer(EXAMPLE_AT), 6, 60, [...pointer(EXAMPLE_AT), 2, 0x6e, 0x73, ...pointer(EXAMPLE_AT), ...soaTail]), [0, 12, 12 + 2 + 3]);
+  return { msg: bytes(parts), sites };
+}
