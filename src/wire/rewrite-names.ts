@@ -8,6 +8,7 @@
 import { HEADER_SIZE, RRType } from './constants.js';
 import { setU16 } from './header.js';
 import type { MessageLayout } from './layout.js';
+import { lowerName } from './name.js';
 import { nameLen, pointerSites } from './pointers.js';
 
 /** Reads the labels of the name at `off` (following pointers) as byte slices. */
@@ -28,7 +29,8 @@ function labelsAt(msg: Buffer, off: number): Buffer[] {
   return labels;
 }
 
-const lowerKey = (labels: Buffer[]) => labels.map((l) => l.toString('latin1').toLowerCase()).join('.');
+/** Length-prefixed labels with ASCII letters lower-cased (RFC 4343): equal keys are equal names. */
+const lowerKey = (labels: Buffer[]) => labels.map((l) => String.fromCharCode(l.length) + lowerName(l.toString('latin1'))).join('');
 
 /** A growing output buffer. */
 class Out {
