@@ -1,0 +1,119 @@
+/**
+ * spliceAlias / cnameOnly (splice-alias.ts): the client's question, a CNAME to the target, then
+ * the target reply's records relocated so that every compression pointer still names the same
+ * bytes; null when the target reply cannot be relocated.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import * as dnsPacket from 'dns-packet';
+import { scanMessage, type MessageLayout } from '../../../src/wire/layout.js';
+import { encodeName } from '../../../src/wire/name.js';
+import { parseQuery, type ParsedQuery } from '../../../src/wire/query-parse.js';
+import { cnameOnly, spliceAlias, type AliasHop } from '../../../src/wire/splice-alias.js';
+import { buildQuery } from '../../helpers/dns-client.js';
+import { rr } from '../../helpers/fake-upstream.js';
+import { bytes, COMPRESSED, compressedReply, header, opt, pointer, question, record } from '../../helpers/wire-bytes.js';
+
+/** The hop for a client query `alias` (type A unless given) aliased to `target`. */
+function hop(alias: string, target: string, ttl = 0, type = 'A'): AliasHop {
+  const query = buildQuery(alias, { id: 0x2a2a, type });
+  const p = parseQuery(query) as ParsedQuery;
+  return { query, qEnd: p.qEnd, target: encodeName(target), ttl };
+}
+
+/** Scans and insists on success. */
+function scanned(msg: Buffer): MessageLayout {
+  const l = scanMessage(msg);
+  assert.ok(l, 'message must scan');
+  return l;
+}
+
+/** Answers as `name TYPE data ttl`. */
+const answersOf = (msg: Buffer) =>
+  (dnsPacket.decode(msg).answers ?? []).map((a) => {
+    const r = a as { name: string; type: string; data: unknown; ttl: number };
+    return `${r.name} ${r.type} ${typeof r.data === 'string' ? r.data : JSON.stringify(r.data)} ${r.ttl}`;
+  });
+
+describe('spliceAlias', () => {
+  it('puts the CNAME before the target records (uncompressed target reply)', () => {
+    const h = hop('Web.Example.Com', 'web.service.consul', 5);
+    const t = dnsPacket.encode({
+      type: 'response', id: 9, flags: 0,
+      questions: [{ type: 'A', name: 'web.service.consul', class: 'IN' }],
+      answers: [rr.a('web.service.consul', '10.1.0.1', 0), rr.a('web.service.consul', '10.1.0.2', 0)],
+    });
+    const out = spliceAlias(h, t, scanned(t), 0, false);
+    assert.ok(out);
+    const d = dnsPacket.decode(out);
+    assert.equal(d.id, 0x2a2a);
+    assert.equal(d.questions?.[0]?.name, 'Web.Example.Com');
+    assert.deepEqual(answersOf(out), [
+      'Web.Example.Com CNAME web.service.consul 5',
+      'web.service.consul A 10.1.0.1 0',
+      'web.service.consul A 10.1.0.2 0',
+    ]);
+    assert.equal(out[2]! & 0x04, 0, 'AA from the caller');
+    assert.equal(out[3]! & 0x80, 0x80, 'RA');
+  });
+
+  it('relocates pointers into the target question and into its records', () => {
+    const { msg: t } = compressedReply();
+    const h = hop('alias.test', 'www.example.com', 60);
+    const out = spliceAlias(h, t, scanned(t), 0, true);
+    assert.ok(out);
+    assert.deepEqual(answersOf(out), [
+      'alias.test CNAME www.example.com 60',
+      'www.example.com CNAME web.example.com 60',
+      'web.example.com A 192.0.2.1 60',
+    ]);
+    const d = dnsPacket.decode(out);
+    assert.deepEqual([d.authorities?.[0]?.name, (d.authorities?.[0] as { data: { exchange: string } }).data.exchange], ['example.com', 'mail.example.com']);
+    assert.equal(d.additionals?.[0]?.type, 'SOA');
+    assert.equal(out[2]! & 0x04, 0x04, 'AA when the caller says local');
+    assert.equal(scanned(out).records.length, 5);
+  });
+
+  it('passes the RCODE and counts through, dropping a final OPT', () => {
+    const Q = COMPRESSED.Q_NAME;
+    const t = bytes(header({ flags2: 0x81, flags3: 0x83, ns: 1, ar: 1 }), question(Q), record(pointer(16), 6, 30, [...pointer(16), ...pointer(16), ...Array<number>(20).fill(0)]), opt());
+    const out = spliceAlias(hop('nx.alias.test', 'www.example.com'), t, scanned(t), 3, false);
+    assert.ok(out);
+    assert.equal(out[3]! & 0x0f, 3);
+    assert.deepEqual([out.readUInt16BE(6), out.readUInt16BE(8), out.readUInt16BE(10)], [1, 1, 0]);
+    assert.equal(scanned(out).opt, null);
+  });
+
+  it('copies CD and RD from the client query', () => {
+    const query = buildQuery('cd.alias.test', { cd: true, rd: false });
+    const p = parseQuery(query) as ParsedQuery;
+    const t = dnsPacket.encode({ type: 'response', id: 1, flags: 0, questions: [{ type: 'A', name: 't.test', class: 'IN' }], answers: [] });
+    const out = spliceAlias({ query, qEnd: p.qEnd, target: encodeName('t.test'), ttl: 0 }, t, scanned(t), 0, true);
+    assert.ok(out);
+    assert.deepEqual([out[2]! & 0x01, out[3]! & 0x10], [0, 0x10]);
+  });
+
+  it('returns null for an OPT that is not the last record', () => {
+    const Q = COMPRESSED.Q_NAME;
+    const t = bytes(header({ flags2: 0x81, ar: 2 }), question(Q), opt(), record([0], 16, 0, [0]));
+    assert.equal(spliceAlias(hop('a.test', 'www.example.com'), t, scanned(t), 0, false), null);
+  });
+
+  it('returns null for a pointer into the target header or QTYPE', () => {
+    const Q = COMPRESSED.Q_NAME;
+    const intoHeader = bytes(header({ flags2: 0x81, an: 1 }), question(Q), record(pointer(4), 1, 60, [1, 2, 3, 4]));
+    assert.equal(spliceAlias(hop('a.test', 'www.example.com'), intoHeader, scanned(intoHeader), 0, false), null);
+    const qtypeAt = 12 + Q.length;
+    const intoQtype = bytes(header({ flags2: 0x81, an: 1 }), question(Q, 0), record(pointer(qtypeAt), 1, 60, [1, 2, 3, 4]));
+    assert.equal(spliceAlias(hop('a.test', 'www.example.com'), intoQtype, scanned(intoQtype), 0, false), null);
+  });
+});
+
+describe('cnameOnly', () => {
+  it('answers a CNAME query for the alias with just the CNAME, authoritative', () => {
+    const out = cnameOnly(hop('Alias.Test', 'target.test', 30, 'CNAME'));
+    assert.deepEqual(answersOf(out), ['Alias.Test CNAME target.test 30']);
+    assert.equal(out[2]! & 0x04, 0x04);
+    assert.deepEqual([out.readUInt16BE(4), out.readUInt16BE(6), out.readUInt16BE(8), out.readUInt16BE(10)], [1, 1, 0, 0]);
+  });
+});
