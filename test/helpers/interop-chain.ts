@@ -3,6 +3,7 @@
  * and an in-process fandns in front of it (`server=/service.consul/` plus the default server both
  * point at that dnsmasq). Clients (dig, kdig, dnspython) then talk to fandns.
  */
+import { after, before } from 'node:test';
 import { startDnsmasq, type RunningDnsmasq } from './dnsmasq.js';
 import { startProxy, type TestProxy } from './proxy.js';
 
@@ -12,9 +13,13 @@ export const MULTI_COUNT = 40;
 /** The three 200-byte strings of the `big.test` TXT record (over 600 bytes in all). */
 export const BIG_TXT = ['a', 'b', 'c'].map((ch) => ch.repeat(200));
 
-/** What the upstream dnsmasq serves, all with TTL 30 (local-ttl). */
+/**
+ * What the upstream dnsmasq serves, all with TTL 30 (local-ttl). `local=/service.consul/` makes it
+ * answer unknown service names NXDOMAIN itself, as Consul does.
+ */
 export const UPSTREAM_CONF = [
   'local-ttl=30',
+  'local=/service.consul/',
   'host-record=web.service.consul,10.1.0.1',
   'srv-host=_web._tcp.service.consul,web.service.consul,8080',
   ...Array.from({ length: MULTI_COUNT }, (_, i) => `address=/multi.test/10.2.0.${i + 1}`),
@@ -45,5 +50,23 @@ export async function startChain(): Promise<Chain> {
       await proxy.stop();
       await upstream.stop();
     },
+  };
+}
+
+/**
+ * Starts a chain before the enclosing suite's tests and stops it after them; returns a getter
+ * (the chain exists only once `before` has run).
+ */
+export function chainForSuite(): () => Chain {
+  let chain: Chain | undefined;
+  before(async () => {
+    chain = await startChain();
+  });
+  after(async () => {
+    await chain?.stop();
+  });
+  return () => {
+    if (!chain) throw new Error('chain not started');
+    return chain;
   };
 }

@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import * as dnsPacket from 'dns-packet';
 import { dig, withoutTtl, type DigResult } from '../helpers/dig.js';
 import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
-import { BIG_TXT, MULTI_COUNT, startChain, type Chain } from '../helpers/interop-chain.js';
+import { BIG_TXT, MULTI_COUNT, chainForSuite } from '../helpers/interop-chain.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { skipUnless } from '../helpers/tools.js';
 
@@ -22,14 +22,8 @@ function assertClean(r: DigResult): void {
 }
 
 describe('dig → fandns → dnsmasq', { skip: skipUnless('dig', 'dnsmasq') }, () => {
-  let chain: Chain;
-  before(async () => {
-    chain = await startChain();
-  });
-  after(async () => {
-    await chain?.stop();
-  });
-  const q = (...args: string[]) => dig(chain.proxy.port, args);
+  const chain = chainForSuite();
+  const q = (...args: string[]) => dig(chain().proxy.port, args);
 
   it('answers an A query over UDP', async () => {
     const r = await q('web.service.consul', 'A');

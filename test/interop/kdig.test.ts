@@ -3,23 +3,17 @@
  * kdig sends no EDNS unless asked, so its UDP queries also exercise the 512-byte limit. (kdig
  * lower-cases query names before sending, so letter case is tested with dig and dnspython.)
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { kdig, withoutTtl } from '../helpers/dig.js';
-import { MULTI_COUNT, startChain, type Chain } from '../helpers/interop-chain.js';
+import { MULTI_COUNT, chainForSuite } from '../helpers/interop-chain.js';
 import { skipUnless } from '../helpers/tools.js';
 
 const WEB_A = 'web.service.consul. IN A 10.1.0.1';
 
 describe('kdig → fandns → dnsmasq', { skip: skipUnless('kdig', 'dnsmasq') }, () => {
-  let chain: Chain;
-  before(async () => {
-    chain = await startChain();
-  });
-  after(async () => {
-    await chain?.stop();
-  });
-  const q = (...args: string[]) => kdig(chain.proxy.port, args);
+  const chain = chainForSuite();
+  const q = (...args: string[]) => kdig(chain().proxy.port, args);
 
   it('answers over UDP', async () => {
     const r = await q('web.service.consul', 'A');

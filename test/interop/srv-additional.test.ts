@@ -4,10 +4,10 @@
  * intact, i.e. the same answer, authority and additional sections (modulo TTL) as asking dnsmasq
  * directly, over UDP and TCP, with and without EDNS.
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { dig, kdig, withoutTtl, type DigResult } from '../helpers/dig.js';
-import { startChain, type Chain } from '../helpers/interop-chain.js';
+import { chainForSuite } from '../helpers/interop-chain.js';
 import { skipUnless } from '../helpers/tools.js';
 
 const SRV = '_web._tcp.service.consul. IN SRV 0 0 8080 web.service.consul.';
@@ -26,19 +26,13 @@ function sections(r: DigResult) {
 }
 
 describe('SRV with additional records from a dnsmasq upstream', { skip: skipUnless('dig', 'dnsmasq') }, () => {
-  let chain: Chain;
-  before(async () => {
-    chain = await startChain();
-  });
-  after(async () => {
-    await chain?.stop();
-  });
+  const chain = chainForSuite();
 
   for (const variant of [[], ['+tcp'], ['+noedns'], ['+tcp', '+noedns'], ['+dnssec']]) {
     it(`fandns and dnsmasq agree (dig ${variant.join(' ') || 'default'})`, async () => {
       const args = [...variant, '_web._tcp.service.consul', 'SRV'];
-      const direct = await dig(chain.upstream.port, args);
-      const via = await dig(chain.proxy.port, args);
+      const direct = await dig(chain().upstream.port, args);
+      const via = await dig(chain().proxy.port, args);
       assert.deepEqual(sections(direct).answer, [SRV], direct.text);
       assert.deepEqual(sections(direct).additional, [GLUE], direct.text);
       assert.deepEqual(sections(via), sections(direct), `via fandns:\n${via.text}\ndirect:\n${direct.text}`);
@@ -47,13 +41,13 @@ describe('SRV with additional records from a dnsmasq upstream', { skip: skipUnle
   }
 
   it('kdig sees the same through fandns as from dnsmasq', { skip: skipUnless('kdig') }, async () => {
-    const direct = await kdig(chain.upstream.port, ['_web._tcp.service.consul', 'SRV']);
-    const via = await kdig(chain.proxy.port, ['_web._tcp.service.consul', 'SRV']);
+    const direct = await kdig(chain().upstream.port, ['_web._tcp.service.consul', 'SRV']);
+    const via = await kdig(chain().proxy.port, ['_web._tcp.service.consul', 'SRV']);
     assert.deepEqual(sections(via), sections(direct), `via fandns:\n${via.text}\ndirect:\n${direct.text}`);
     assert.deepEqual(sections(via).additional, [GLUE]);
   });
 
   it('the upstream was asked through the service.consul rule', () => {
-    assert.match(chain.upstream.log(), /query\[SRV\] _web\._tcp\.service\.consul from 127\.0\.0\.1/);
+    assert.match(chain().upstream.log(), /query\[SRV\] _web\._tcp\.service\.consul from 127\.0\.0\.1/);
   });
 });
