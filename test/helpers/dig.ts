@@ -110,11 +110,22 @@ export function parseDigOutput(text: string): DigResult {
   };
 }
 
-/** Runs `dig @127.0.0.1 -p PORT … args` (one try, 2 s) and parses the output. */
-export async function dig(port: number, args: readonly string[]): Promise<DigResult> {
+/** Parses output holding several responses (dig with several names), in order. */
+export function parseEveryResponse(text: string): DigResult[] {
+  const mark = ';; ->>HEADER<<-';
+  return text.split(mark).slice(1).map((chunk) => parseDigOutput(mark + chunk));
+}
+
+/** Runs `dig @127.0.0.1 -p PORT … args` (one try, 2 s) and returns its whole output. */
+export async function digText(port: number, args: readonly string[]): Promise<string> {
   const r = await run('dig', ['@127.0.0.1', '-p', String(port), '+time=2', '+tries=1', ...args]);
   if (r.code !== 0) throw new Error(`dig exited ${r.code}: ${r.stdout}${r.stderr}`);
-  return parseDigOutput(r.stdout + r.stderr);
+  return r.stdout + r.stderr;
+}
+
+/** Runs `dig @127.0.0.1 -p PORT … args` (one try, 2 s) and parses the output. */
+export async function dig(port: number, args: readonly string[]): Promise<DigResult> {
+  return parseDigOutput(await digText(port, args));
 }
 
 /** Runs `kdig @127.0.0.1 -p PORT … args` (one try, 2 s) and parses the output. */

@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import * as dnsPacket from 'dns-packet';
-import { dig, withoutTtl, type DigResult } from '../helpers/dig.js';
+import { dig, digText, parseEveryResponse, withoutTtl, type DigResult } from '../helpers/dig.js';
 import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
 import { BIG_TXT, MULTI_COUNT, chainForSuite } from '../helpers/interop-chain.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
@@ -97,6 +97,28 @@ describe('dig → fandns → dnsmasq', { skip: skipUnless('dig', 'dnsmasq') }, (
     assert.equal(r.protocol, 'UDP');
     assert.ok(!r.retriedOverTcp && !r.flags.includes('tc'), r.text);
     assert.equal(r.answer.length, MULTI_COUNT);
+  });
+
+  it('answers several queries on one kept-open TCP connection (+tcp +keepopen)', async () => {
+    const text = await digText(chain().proxy.port, ['+tcp', '+keepopen', 'web.service.consul', 'A', '_web._tcp.service.consul', 'SRV', 'multi.test', 'A', 'nope.service.consul', 'A']);
+    const rs = parseEveryResponse(text);
+    assert.equal(rs.length, 4, text);
+    assert.deepEqual(rs.map((r) => r.question?.name), ['web.service.consul.', '_web._tcp.service.consul.', 'multi.test.', 'nope.service.consul.']);
+    assert.deepEqual(rs.map((r) => r.status), ['NOERROR', 'NOERROR', 'NOERROR', 'NXDOMAIN']);
+    assert.deepEqual(rs.map((r) => r.answer.length), [1, 1, MULTI_COUNT, 0]);
+    assert.ok(rs.every((r) => r.protocol === 'TCP'));
+  });
+
+  // RFC 6891 §7: a responder MUST include an OPT in its response to a request that had one. dig
+  // reads an error without OPT as "this server has no EDNS" and says to retry with +noedns.
+  it('error replies to EDNS queries (NOTIMP, FORMERR) carry an OPT record', {
+    todo: 'fandns answers NOTIMP/FORMERR header-only, without OPT; dig warns "retry with +noedns"',
+  }, async () => {
+    for (const args of [['+opcode=status', 'web.service.consul'], ['+header-only', 'web.service.consul']]) {
+      const r = await q(...args);
+      assert.notEqual(r.edns, null, `OPT expected (${args.join(' ')}): ${r.text}`);
+      assertClean(r);
+    }
   });
 
   it('+dnssec: the DO bit comes back in the OPT record; without it, it does not', async () => {
