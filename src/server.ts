@@ -21,6 +21,7 @@ import { buildZone } from './local/build-zone.js';
 import { loadHosts } from './local/hosts-loader.js';
 import type { LocalZone } from './local/zone.js';
 import { acceptCounters, acceptQuery, type AcceptCounters } from './listen/accept.js';
+import { bindPair } from './listen/bind-pair.js';
 import { listenTcp, TCP_DEFAULTS, type TcpListener } from './listen/tcp.js';
 import { listenUdp } from './listen/udp.js';
 import type { Logger } from './log/logger.js';
@@ -144,22 +145,29 @@ export class FandnsServer {
       return r.then(settle);
     };
     const { port, addresses, maxTcpConnections } = this.config.listen;
-    for (const address of addresses) {
-      const udp = await listenUdp(address, port, onQuery);
-      this.#udp.push(udp);
-      const bound = udp.address().port;
-      this.#tcp.push(await listenTcp(address, bound, onQuery, { ...TCP_DEFAULTS, maxConnections: maxTcpConnections }));
-      this.#endpoints.push({ address, port: bound });
-    }
-    this.#rt = this.#build(this.config);
-    if (this.config.metrics) {
-      const reg = createRegistry(this.queryStats!, () => this.metricsSnapshot(), this.version);
-      this.#http = await startMetricsServer(this.config.metrics.host, this.config.metrics.port, {
-        metrics: () => reg.metrics(),
-        contentType: reg.contentType,
-        health: () => this.health(),
-        ready: () => this.#ready,
-      });
+    const tcpOptions = { ...TCP_DEFAULTS, maxConnections: maxTcpConnections };
+    try {
+      for (const address of addresses) {
+        const pair = await bindPair(port, (p) => listenUdp(address, p, onQuery), (p) => listenTcp(address, p, onQuery, tcpOptions));
+        this.#udp.push(pair.udp);
+        this.#tcp.push(pair.tcp);
+        this.#endpoints.push({ address, port: pair.port });
+      }
+      this.#rt = this.#build(this.config);
+      if (this.config.metrics) {
+        const reg = createRegistry(this.queryStats!, () => this.metricsSnapshot(), this.version);
+        this.#http = await startMetricsServer(this.config.metrics.host, this.config.metrics.port, {
+          metrics: () => reg.metrics(),
+          contentType: reg.contentType,
+          health: () => this.health(),
+          ready: () => this.#ready,
+        });
+      }
+    } catch (err) {
+      // Release what was bound, or its sockets would keep the process alive after the failure.
+      await this.stop();
+      this.#endpoints.length = 0;
+      throw err;
     }
     this.#ready = true;
     this.log.info({ listen: this.#endpoints.map((e) => `${e.address}#${e.port}`), metrics: this.metricsEndpoint }, 'started');

@@ -1,0 +1,86 @@
+/**
+ * The real `fandns` command as a child process (node dist/src/cli.js): run it to completion
+ * (`--test`, `--help`), or start it as a server and learn its port from the "started" log line
+ * (so `--port 0` works), then stop it with a signal sent to its PID.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { run, type RunResult } from './tools.js';
+
+/** dist/src/cli.js, found from dist/test/helpers/. */
+export const CLI_PATH = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
+
+/** Runs the CLI to completion with `args`. */
+export function runCli(args: readonly string[], timeoutMs = 15_000): Promise<RunResult> {
+  return run(process.execPath, [CLI_PATH, ...args], timeoutMs);
+}
+
+/** How a CLI process ended. */
+export interface CliExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** A running fandns process. */
+export interface CliProcess {
+  readonly pid: number;
+  /** The UDP/TCP port of its first listen address, as it logged it. */
+  readonly port: number;
+  /** Its stderr so far (the operational log). */
+  stderr(): string;
+  /** Sends `signal` to its PID and waits for it to exit (SIGKILL after `graceMs`). */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<CliExit>;
+}
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
+});
+
+function exitOf(child: ChildProcess): Promise<CliExit> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+/**
+ * Starts `fandns ARGS` and resolves once it logged `started` with its listen addresses. The
+ * caller's args must keep it off the host's resolvers (`--no-resolv` or a file with no-resolv).
+ */
+export async function startCli(args: readonly string[], readyTimeoutMs = 10_000): Promise<CliProcess> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  live.add(child);
+  let err = '';
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`fandns did not log "started" within ${readyTimeoutMs} ms:\n${err}`)), readyTimeoutMs);
+    const fail = (e: Error) => {
+      clearTimeout(timer);
+      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+      reject(e);
+    };
+    child.once('exit', (code) => fail(new Error(`fandns exited with ${code} before starting:\n${err}`)));
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /"listen":\["[^"#]+#(\d+)"/.exec(err);
+      if (m && /"msg":"started"/.test(err)) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+  });
+  return {
+    pid: child.pid!,
+    port,
+    stderr: () => err,
+    stop: async (signal = 'SIGTERM', graceMs = 5000) => {
+      const done = exitOf(child);
+      if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, signal);
+      const timer = setTimeout(() => {
+        if (child.exitCode === null && child.signalCode === null) process.kill(child.pid!, 'SIGKILL');
+      }, graceMs);
+      const exit = await done;
+      clearTimeout(timer);
+      live.delete(child);
+      return exit;
+    },
+  };
+}
