@@ -23,11 +23,11 @@ export function parseIp(value: string, origin: Origin, name: string): string {
   return value;
 }
 
-/** `host:port` or `[v6]:port` (used by fandns's own address options such as metrics-address). */
+/** `host:port` or `[v6]:port` (used by fandns's own address options such as metrics-address); port 0 picks a free one. */
 export function parseHostPort(value: string, origin: Origin, name: string): { host: string; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(value) ?? /^([^:]+):(\d+)$/.exec(value);
   if (!m || isIP(m[1]!) === 0) {
     throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${name} needs ADDRESS:PORT, got "${value}"`);
   }
-  return { host: m[1]!, port: parseIntIn(m[2]!, origin, `${name} port`, 1, 65535) };
+  return { host: m[1]!, port: parseIntIn(m[2]!, origin, `${name} port`, 0, 65535) };
 }

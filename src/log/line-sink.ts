@@ -5,7 +5,10 @@
  * (issue #5; CoreDNS dnstap does the same). SIGUSR2 reopens a file (logrotate); on exit the
  * queue is flushed synchronously.
  */
-import { closeSync, openSync, write, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, write, writeSync } from 'node:fs';
+
+/** Append, create (mode 0640), and never block: a FIFO whose reader stalls must not stall us. */
+const OPEN_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
 
 /** Where lines go: a file (append) or stderr. */
 export type SinkTarget = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stderr' };
@@ -84,7 +87,8 @@ export class LineSink<T> {
     try {
       writeSync(this.#fd, text);
     } catch {
-      // the destination is gone or blocked; nothing more can be done at exit
+      // the destination is gone or would block; nothing more can be done at exit
+      this.lost += this.#inFlight;
     }
   }
 
@@ -96,7 +100,7 @@ export class LineSink<T> {
   }
 
   #open(): number {
-    return this.target.kind === 'file' ? openSync(this.target.path, 'a', 0o640) : 2;
+    return this.target.kind === 'file' ? openSync(this.target.path, OPEN_FLAGS, 0o640) : 2;
   }
 
   #doReopen(): void {

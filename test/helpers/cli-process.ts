@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { run, type RunResult } from './tools.js';
+import { buildQuery, udpExchange } from './dns-client.js';
 
 /** dist/src/cli.js, found from dist/test/helpers/. */
 export const CLI_PATH = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
@@ -42,15 +43,34 @@ function exitOf(child: ChildProcess): Promise<CliExit> {
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
+/** Resolves once something answers a DNS query on 127.0.0.1:port (any reply counts). */
+async function answering(port: number, child: ChildProcess, timeoutMs: number): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until && child.exitCode === null) {
+    try {
+      await udpExchange(buildQuery('ready.invalid'), port, 100);
+      return port;
+    } catch {
+      // not listening yet
+    }
+  }
+  throw new Error(`fandns did not answer on port ${port} within ${timeoutMs} ms`);
+}
+
 /**
- * Starts `fandns ARGS` and resolves once it logged `started` with its listen addresses. The
- * caller's args must keep it off the host's resolvers (`--no-resolv` or a file with no-resolv).
+ * Starts `fandns ARGS` and resolves once it logged `started` with its listen addresses, or, with
+ * `pollPort` (for a log that goes to a file), once it answers on that port. The caller's args must
+ * keep it off the host's resolvers (`--no-resolv` or a file with no-resolv).
  */
-export async function startCli(args: readonly string[], readyTimeoutMs = 10_000): Promise<CliProcess> {
+export async function startCli(args: readonly string[], readyTimeoutMs = 10_000, pollPort?: number): Promise<CliProcess> {
   const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   live.add(child);
   let err = '';
-  const port = await new Promise<number>((resolve, reject) => {
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const port = pollPort !== undefined ? await answering(pollPort, child, readyTimeoutMs).catch((e: Error) => {
+    if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+    throw new Error(`${e.message}:\n${err}`);
+  }) : await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`fandns did not log "started" within ${readyTimeoutMs} ms:\n${err}`)), readyTimeoutMs);
     const fail = (e: Error) => {
       clearTimeout(timer);
@@ -58,8 +78,7 @@ export async function startCli(args: readonly string[], readyTimeoutMs = 10_000)
       reject(e);
     };
     child.once('exit', (code) => fail(new Error(`fandns exited with ${code} before starting:\n${err}`)));
-    child.stderr!.on('data', (d: Buffer) => {
-      err += d.toString();
+    child.stderr!.on('data', () => {
       const m = /"listen":\["[^"#]+#(\d+)"/.exec(err);
       if (m && /"msg":"started"/.test(err)) {
         clearTimeout(timer);
