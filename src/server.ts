@@ -323,7 +323,7 @@ export class FandnsServer {
     const cname = createCname(config.cnames, config.localTtl, () => chain);
     const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys);
     const stages: Handler[] = [local, cname, cache];
-    const filter = f.stopDnsRebind || !zone.empty ? createAnswerFilter(f, zone) : null;
+    const filter = f.stopDnsRebind || !zone.empty || table.hasAddressRules ? createAnswerFilter(f, zone, table) : null;
     if (filter) stages.push(filter);
     stages.push(forward);
     chain = compose(stages, () => DROP);

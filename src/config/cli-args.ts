@@ -7,6 +7,10 @@
 import yargs, { type Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { DIRECTIVES } from './directives.js';
+import { DNSMASQ_OPTIONS } from './dnsmasq-options.js';
+
+/** dnsmasq options without a fandns directive (help, version and test are CLI options here). */
+const UNIMPLEMENTED = DNSMASQ_OPTIONS.filter((n) => !DIRECTIVES.some((d) => d.name === n) && !['help', 'version', 'test'].includes(n));
 import type { OptionLine } from './lexer.js';
 import { CLI_ORIGIN } from './load.js';
 
@@ -80,6 +84,8 @@ export function cliParser(argv: readonly string[]): Argv {
       group: 'Options:',
     });
   }
+  // dnsmasq options fandns does not implement: accepted (hidden) so they warn as in files.
+  for (const name of UNIMPLEMENTED) y = y.option(name, { type: 'string', hidden: true });
   return y
     .option('test', { type: 'boolean', describe: 'Check the configuration and exit: 0 if valid, 1 (or 3 for a missing file) if not.' })
     .option('help', { alias: 'w', type: 'boolean', describe: 'Show this help.' })
@@ -117,6 +123,13 @@ export function parseCli(argv: readonly string[]): CliRequest & { help: boolean;
         continue;
       }
       lines.push({ name: d.name, value: d.arg === 'optional' && text === '' ? null : text, origin: CLI_ORIGIN });
+    }
+  }
+  for (const name of UNIMPLEMENTED) {
+    const raw = parsed[name];
+    if (raw === undefined) continue;
+    for (const val of Array.isArray(raw) ? (raw as unknown[]) : [raw]) {
+      lines.push({ name, value: String(val) === '' ? null : String(val), origin: CLI_ORIGIN });
     }
   }
   return { lines, file, test: parsed['test'] === true, help: parsed['help'] === true, version: parsed['version'] === true };

@@ -4,10 +4,10 @@
  * - stop-dns-rebind (reference §6.5): an A/AAAA answer inside private space blanks the whole
  *   reply (NOERROR, no records), unless the name is under a rebind-domain-ok domain; loopback
  *   and 0/8 count unless rebind-localhost-ok;
- * - an upstream NXDOMAIN for a locally known name (local data, an alias, or an ancestor of one)
- *   becomes NODATA with AA (reference §1.3).
+ * - an upstream NXDOMAIN for a locally known name (local data, an alias, an ancestor of one, or a
+ *   name under an `address=` domain with an address) becomes NODATA with AA (reference §1.3).
  */
-import { RCode, RRType } from '../wire/constants.js';
+import { FLAG2, RCode, RRType } from '../wire/constants.js';
 import { scanMessage, Section } from '../wire/layout.js';
 import { questionReply } from '../wire/reply-build.js';
 import { encodeName } from '../wire/name.js';
@@ -15,6 +15,8 @@ import type { Query } from '../pipeline/query.js';
 import { DROP, Reply, type Handler, type Outcome } from '../pipeline/types.js';
 import { isPrivateV4, isPrivateV6 } from '../local/private-ranges.js';
 import type { LocalZone } from '../local/zone.js';
+import type { DomainTable } from '../routing/domain-table.js';
+import type { ServerGroup } from '../upstream/group.js';
 import { isPromise } from '../util/thenable.js';
 
 /** Options for the answer filter. */
@@ -49,14 +51,18 @@ function pointsInside(r: Reply, localhostOk: boolean): boolean {
 }
 
 /** Creates the filter stage. */
-export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone): Handler & { blocked: () => number } {
+export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, table: DomainTable<ServerGroup>): Handler & { blocked: () => number } {
   const okDomains = new Set(opts.rebindDomainOk.filter((d) => d !== '').map((d) => encodeName(d).toString('latin1')));
   const okDotless = opts.rebindDomainOk.includes('');
   let blocked = 0;
   const check = (q: Query, o: Outcome): Outcome => {
     if (o === DROP || (o.source !== 'upstream' && o.source !== 'coalesced')) return o;
-    if (o.rcode === RCode.NXDOMAIN && !zone.empty && zone.isKnown(q.p.key.slice(0, q.nameLen))) {
-      return new Reply(questionReply(q.msg, q.p.qEnd, RCode.NOERROR, true), 'local', true, -1, -1, o.upstream);
+    if (o.rcode === RCode.NXDOMAIN && ((!zone.empty && zone.isKnown(q.p.key.slice(0, q.nameLen))) || table.addressCovers(q.p.key, q.nameLen, () => q.name))) {
+      // Keep the upstream's records (its SOA); only the RCODE and AA change, as in dnsmasq.
+      const wire = o.owned ? o.wire : Buffer.from(o.wire);
+      wire[2] = wire[2]! | FLAG2.AA;
+      wire[3] = (wire[3]! & ~0x0f) | RCode.NOERROR;
+      return new Reply(wire, o.source, true, o.optStart, o.optEnd, o.upstream, o.layout);
     }
     if (opts.stopDnsRebind && o.rcode === RCode.NOERROR && !underAny(q, okDomains, okDotless) && pointsInside(o, opts.rebindLocalhostOk)) {
       blocked++;

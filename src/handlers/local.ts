@@ -1,10 +1,11 @@
 /**
- * The local stage: answers that never touch the cache or the network, all authoritative (AA):
+ * The local stage: answers that never touch the cache or the network, authoritative (AA) except
+ * where noted:
  * - local data (hosts files, host-record, txt-record, srv-host, ptr-record, mx-host): the records
  *   of the asked type, or NODATA when the name exists with other types only;
  * - domain-rule outcomes: `address=` (A/AAAA for a domain and below, reference §1.3) and
  *   local-only domains (`server=/d/`, `local=/d/`, `address=/d/`): NXDOMAIN, or NODATA when the
- *   domain has addresses or the name is locally known;
+ *   domain has addresses or the name is locally known (these two without AA, as dnsmasq);
  * - domain-needed (dotless A/AAAA → NXDOMAIN) and bogus-priv (private PTR → NXDOMAIN unless a
  *   domain-specific server covers it), reference §6.5.
  * cname aliases pass through to the cname stage.
@@ -28,7 +29,7 @@ export interface LocalOptions {
 }
 
 const reply = (wire: Buffer) => new Reply(wire, 'local', true, -1, -1, null);
-const rcodeReply = (q: Query, rcode: number) => reply(questionReply(q.msg, q.p.qEnd, rcode, true));
+const rcodeReply = (q: Query, rcode: number, aa = true) => reply(questionReply(q.msg, q.p.qEnd, rcode, aa));
 
 /** True for a reverse name of a private address (bogus-priv). */
 function isPrivatePtr(name: string): boolean {
@@ -60,8 +61,9 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
         return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, records, opts.localTtl, true));
       }
       if (route.kind === 'local') {
+        // dnsmasq 2.90 answers local-only domains without AA (reference §1.2, §1.3).
         const known = route.hasAddress || zone.isKnown(q.p.key.slice(0, q.nameLen));
-        return rcodeReply(q, known ? RCode.NOERROR : RCode.NXDOMAIN);
+        return rcodeReply(q, known ? RCode.NOERROR : RCode.NXDOMAIN, false);
       }
       if (opts.domainNeeded && (qtype === RRType.A || qtype === RRType.AAAA) && q.nameLen > 1 && q.p.key.charCodeAt(0) + 2 === q.nameLen) {
         return rcodeReply(q, zone.isKnown(q.p.key.slice(0, q.nameLen)) ? RCode.NOERROR : RCode.NXDOMAIN);

@@ -7,6 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
 import { parseQuery, QueryFault } from '../wire/query-parse.js';
 import { badVersionReply, headerOnlyReply } from '../wire/reply-build.js';
+import { scanMessage } from '../wire/layout.js';
+import { withOpt } from '../wire/opt.js';
 import type { Dispatched } from '../pipeline/dispatch.js';
 import { Query, type Client } from '../pipeline/query.js';
 
@@ -21,6 +23,15 @@ export interface AcceptCounters {
 /** Creates a fresh counters object. */
 export function acceptCounters(): AcceptCounters {
   return { dropped: 0, formerr: 0, notimp: 0, badvers: 0 };
+}
+
+/**
+ * Adds an OPT record to an error reply when the query carried one and its structure can be read
+ * (RFC 6891 §7: a responder that understands EDNS includes OPT in replies to EDNS queries).
+ */
+function withOptIfEdns(reply: Buffer, msg: Buffer, ednsPacketMax: number): Buffer {
+  const layout = scanMessage(msg);
+  return layout?.opt ? withOpt(reply, ednsPacketMax, false) : reply;
 }
 
 /** Turns one received message into the bytes to send back (or null). */
@@ -39,13 +50,13 @@ export function acceptQuery(
         return null;
       case QueryFault.NOTIMP:
         counters.notimp++;
-        return headerOnlyReply(msg, RCode.NOTIMP);
+        return withOptIfEdns(headerOnlyReply(msg, RCode.NOTIMP), msg, ednsPacketMax);
       case QueryFault.BADVERS:
         counters.badvers++;
         return badVersionReply(msg, ednsPacketMax);
       default:
         counters.formerr++;
-        return headerOnlyReply(msg, RCode.FORMERR);
+        return withOptIfEdns(headerOnlyReply(msg, RCode.FORMERR), msg, ednsPacketMax);
     }
   }
   return dispatch(new Query(msg, p, client, performance.now()));

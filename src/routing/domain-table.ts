@@ -90,6 +90,11 @@ export class DomainTable<G> {
     }
   }
 
+  /** True when some `address=` rule has an address (the answer filter then checks NXDOMAINs). */
+  get hasAddressRules(): boolean {
+    return this.#default.hasAddress || [...this.#exact.values()].some((e) => e.hasAddress) || this.#wildcards.some((w) => w.entry.hasAddress);
+  }
+
   /** True when any server is configured anywhere (otherwise every forward is REFUSED). */
   get hasDefaultServers(): boolean {
     return this.#default.group !== null;
@@ -127,6 +132,21 @@ export class DomainTable<G> {
       if (r) return r;
     }
     return this.#decide(this.#default, qtype) ?? { kind: 'refused' };
+  }
+
+  /**
+   * True when an `address=` rule with an address (or `#`) covers the name: dnsmasq then treats it
+   * as locally known and turns an upstream NXDOMAIN into NODATA (reference §1.3).
+   */
+  addressCovers(key: string, nameLen: number, dotted: () => string): boolean {
+    for (let off = 0; off < nameLen - 1; off += key.charCodeAt(off) + 1) {
+      if (this.#exact.get(key.slice(off, nameLen))?.hasAddress) return true;
+    }
+    if (this.#wildcards.length) {
+      const name = dotted();
+      if (this.#wildcards.some((w) => w.entry.hasAddress && name.endsWith(w.suffix))) return true;
+    }
+    return this.#default.hasAddress;
   }
 
   #tryWildcard(wc: Wildcard<G>, name: string, qtype: number): Route<G> | null {
