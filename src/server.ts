@@ -4,7 +4,7 @@
  *
  *   listener → parse → local → cname → cache → answer-filter → forward   (acl joins as it lands)
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { Socket as UdpSocket } from 'node:dgram';
 import { networkInterfaces } from 'node:os';
 import { formatOrigin } from './errors.js';
@@ -169,6 +169,7 @@ export class FandnsServer {
       this.#endpoints.length = 0;
       throw err;
     }
+    this.#watchResolv();
     this.#ready = true;
     this.log.info({ listen: this.#endpoints.map((e) => `${e.address}#${e.port}`), metrics: this.metricsEndpoint }, 'started');
   }
@@ -222,11 +223,33 @@ export class FandnsServer {
 
   /** Replaces the configuration (listeners stay); in-flight queries finish on the old runtime. */
   reload(config: Config): void {
+    this.#swap(config, null);
+    this.#watchResolv();
+    this.log.info('configuration reloaded');
+  }
+
+  /** Replaces the runtime; in-flight queries finish on the old one, whose sockets close later. */
+  #swap(config: Config, keepStore: CacheStore | null): void {
     const old = this.#rt;
     this.config = config;
-    this.#rt = this.#build(config);
+    this.#rt = this.#build(config, keepStore);
     if (old) setTimeout(() => old.registry.close(), config.forward.queryTimeoutMs + 1000).unref();
-    this.log.info('configuration reloaded');
+  }
+
+  readonly #watched: string[] = [];
+
+  /** Unless no-poll, re-reads resolv-file when it changes (checked every second), keeping the cache. */
+  #watchResolv(): void {
+    for (const f of this.#watched.splice(0)) unwatchFile(f);
+    if (this.config.forward.noPoll) return;
+    for (const file of this.config.forward.resolvFiles) {
+      watchFile(file, { interval: 1000, persistent: false }, (cur, prev) => {
+        if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
+        this.log.info({ file }, 'resolv-file changed: re-reading upstream servers');
+        this.#swap(this.config, this.#rt?.store ?? null);
+      });
+      this.#watched.push(file);
+    }
   }
 
   /** A statistics summary (SIGUSR1): cache and per-upstream counters, never the entries. */
@@ -262,6 +285,7 @@ export class FandnsServer {
    */
   async stop(drainMs = 2000): Promise<void> {
     this.#ready = false;
+    for (const f of this.#watched.splice(0)) unwatchFile(f);
     const closing = [
       ...this.#udp.map((s) => new Promise<void>((r) => s.close(() => r()))),
       ...this.#tcp.map((s) => s.close()),
@@ -284,7 +308,7 @@ export class FandnsServer {
 
   readonly #dispatch = (q: Query): Dispatched | Promise<Dispatched> => (this.#rt ? this.#rt.dispatch(q) : null);
 
-  #build(config: Config): Runtime {
+  #build(config: Config, keepStore: CacheStore | null = null): Runtime {
     const log = this.log;
     const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up) =>
       up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
@@ -304,7 +328,7 @@ export class FandnsServer {
       table,
     );
     const c = config.cache;
-    const store = new CacheStore(Math.max(1, c.size), c.maxBytes);
+    const store = keepStore ?? new CacheStore(Math.max(1, c.size), c.maxBytes);
     const cache = createCache(
       {
         enabled: c.size > 0,

@@ -1,0 +1,75 @@
+/**
+ * resolv-file as the source of default servers: read at start-up, re-read within a second or two
+ * of a change (unless no-poll), and our own address never used as an upstream. Servers named in
+ * the file sit on 127.0.0.x port 53 where nothing listens, so no packet leaves loopback and the
+ * outcome (SERVFAIL for a dead server, REFUSED for none) shows what fandns read.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfigText } from '../../src/config/load.js';
+import { createLogger } from '../../src/log/logger.js';
+import { FandnsServer } from '../../src/server.js';
+import { query } from '../helpers/dns-client.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function serve(conf: string) {
+  const server = new FandnsServer(parseConfigText(conf, 'test.conf'), createLogger('silent'));
+  await server.start();
+  return server;
+}
+
+describe('resolv-file', () => {
+  it('re-reads the file when it changes, keeping the cache', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fandns-resolv-'));
+    const file = join(dir, 'resolv.conf');
+    writeFileSync(file, '# no servers yet\nsearch example.com\n');
+    const server = await serve(`port=0\nlisten-address=127.0.0.1\nno-hosts\nresolv-file=${file}\nupstream-timeout=200\nquery-timeout=600\naddress=/fixed.test/192.0.2.1`);
+    const port = server.endpoints[0]!.port;
+    try {
+      assert.equal((await query(port, 'a.example')).rcode, 'REFUSED', 'no servers: REFUSED');
+      writeFileSync(file, 'nameserver 127.0.0.77\nnameserver 127.0.0.1#5353\n');
+      await sleep(2500);
+      assert.equal((await query(port, 'a.example')).rcode, 'SERVFAIL', 'the new (dead) server is used');
+      assert.deepEqual(server.runtime.registry.upstreams().map((u) => u.label), ['127.0.0.77#53']);
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with no-poll, keeps what it read at start-up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fandns-resolv-'));
+    const file = join(dir, 'resolv.conf');
+    writeFileSync(file, 'nameserver 127.0.0.78\n');
+    const server = await serve(`port=0\nlisten-address=127.0.0.1\nno-hosts\nno-poll\nresolv-file=${file}\nupstream-timeout=200\nquery-timeout=600`);
+    try {
+      writeFileSync(file, '\n');
+      await sleep(2500);
+      assert.deepEqual(server.runtime.registry.upstreams().map((u) => u.label), ['127.0.0.78#53']);
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('drops a resolv-file entry that is fandns itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fandns-resolv-'));
+    const file = join(dir, 'resolv.conf');
+    // fandns listens on 127.0.0.1 port 0 → some port P; an entry for port 53 is not us and stays.
+    writeFileSync(file, 'nameserver 127.0.0.79\n');
+    const server = await serve(`port=0\nlisten-address=127.0.0.1\nno-hosts\nresolv-file=${file}\nserver=127.0.0.1#1\n`);
+    try {
+      const port = server.endpoints[0]!.port;
+      // Reload with a config naming our own address and port as a server.
+      server.reload(parseConfigText(`port=0\nlisten-address=127.0.0.1\nno-hosts\nresolv-file=${file}\nserver=127.0.0.1#${port}\n`, 'test.conf'));
+      assert.deepEqual(server.runtime.registry.upstreams().map((u) => u.label), ['127.0.0.79#53']);
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
