@@ -29,6 +29,8 @@ export const DEFAULTS = {
   localTtl: 0,
   logAsyncBound: 10_000,
   logAsyncFlag: 5,
+  user: 'nobody',
+  workers: 1,
 } as const;
 
 /** Accumulates directive values. `null` means "not given": the default applies. */
@@ -74,11 +76,19 @@ export class ConfigBuilder {
   logTarget: LogTarget = { kind: 'stderr' };
   logAsync: number | null = null;
   metrics: MetricsConfig | null = null;
+  user: string | null = null;
+  group: string | null = null;
+  workers: number | null = null;
   readonly files: string[] = [];
   readonly warnings: string[] = [];
 
   /** Cross-option checks, each naming the lines involved. */
   validate(): void {
+    const fixedSource = this.rules.find((r) => r.action.kind === 'forward' && r.action.server.sourcePort !== null);
+    if (fixedSource && (this.workers ?? 1) > 1) {
+      throw new ConfigError('FANDNS_CONFIG_CONFLICT', fixedSource.origin,
+        `a fixed source port cannot be shared by workers=${this.workers}: give only @address, or one worker`);
+    }
     const min = this.minCacheTtl;
     const max = this.maxCacheTtl;
     if (min && max && min.value > max.value) {
@@ -156,6 +166,7 @@ export class ConfigBuilder {
       },
       log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound },
       metrics: this.metrics,
+      process: { user: this.user ?? DEFAULTS.user, group: this.group, workers: Math.max(1, this.workers ?? DEFAULTS.workers) },
       rules: this.rules,
       files: this.files,
       warnings: this.warnings,

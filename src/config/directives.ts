@@ -7,7 +7,7 @@
 import { ConfigError, type Origin } from '../errors.js';
 import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
-import { parseHostPort, parseIntIn, parseIp } from './values.js';
+import { parseAccount, parseHostPort, parseIntIn, parseIp } from './values.js';
 import { DEFAULTS, type ConfigBuilder } from './builder.js';
 import { parseLogFacility } from './log-facility.js';
 import { typeFromName } from '../wire/constants.js';
@@ -39,6 +39,8 @@ const v = (value: string | null): string => value ?? '';
 const u = (value: string | null): string => unquote(value ?? '');
 /** Largest TTL (RFC 2181 §8). */
 const MAX_TTL = 2_147_483_647;
+/** Most worker processes (`workers=`); far beyond any useful number of cores. */
+const MAX_WORKERS = 256;
 const int = (name: string, min: number, max: number) => (value: string | null, o: Origin) =>
   parseIntIn(u(value), o, name, min, max);
 
@@ -201,7 +203,17 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'metrics-address', arg: 'value', repeat: 'single', hint: '<ip>:<port>',
     describe: 'fandns: serve Prometheus /metrics, /health and /ready over HTTP here (off by default).',
     apply: (b, val, o) => { b.metrics = parseHostPort(v(val), o, 'metrics-address'); } },
-  // ---- process (accepted for compatibility: fandns always stays in the foreground)
+  // ---- process
+  { name: 'user', short: 'u', arg: 'value', repeat: 'single', hint: '<user>',
+    describe: 'When started as root, switch to this user once every socket is bound (default nobody; root keeps root).',
+    apply: (b, val, o) => { b.user = parseAccount(u(val), o, 'user'); } },
+  { name: 'group', short: 'g', arg: 'value', repeat: 'single', hint: '<group>',
+    describe: "When started as root, switch to this group once every socket is bound (default: the user's group).",
+    apply: (b, val, o) => { b.group = parseAccount(u(val), o, 'group'); } },
+  { name: 'workers', arg: 'value', repeat: 'single', hint: '<n>',
+    describe: 'fandns: processes answering queries on the same sockets, each with its own cache (default 1; 0 or 1: one process).',
+    apply: (b, val, o) => { b.workers = int('workers', 0, MAX_WORKERS)(val, o); } },
+  // accepted for compatibility: fandns always stays in the foreground
   { name: 'keep-in-foreground', short: 'k', arg: 'flag', repeat: 'single',
     describe: 'Accepted for dnsmasq compatibility; fandns never daemonizes.', apply: () => {} },
   { name: 'no-daemon', short: 'd', arg: 'flag', repeat: 'single',

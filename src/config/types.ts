@@ -152,6 +152,16 @@ export interface MetricsConfig {
   readonly port: number;
 }
 
+/** The process: whom to run as after binding (when started as root), and how many workers. */
+export interface ProcessConfig {
+  /** `user=`: the account to switch to once every socket is bound; 'root' keeps root. */
+  readonly user: string;
+  /** `group=`: the group to switch to, or null for the user's own group. */
+  readonly group: string | null;
+  /** `workers=`: processes answering queries (node:cluster); 1 means no cluster. */
+  readonly workers: number;
+}
+
 /** The whole configuration. */
 export interface Config {
   readonly listen: ListenConfig;
@@ -165,6 +175,7 @@ export interface Config {
   readonly filters: FilterConfig;
   readonly log: LogConfig;
   readonly metrics: MetricsConfig | null;
+  readonly process: ProcessConfig;
   /** Every domain rule, in config order (command line first, then files). */
   readonly rules: readonly DomainRule[];
   /** Config files read, in order (for messages). */

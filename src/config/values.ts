@@ -31,3 +31,11 @@ export function parseHostPort(value: string, origin: Origin, name: string): { ho
   }
   return { host: m[1]!, port: parseIntIn(m[2]!, origin, `${name} port`, 0, 65535) };
 }
+
+/** A user or group name as the account database writes it (letters, digits, `_ . -`, a final `$`), or a numeric ID. */
+export function parseAccount(value: string, origin: Origin, name: string): string {
+  if (!/^(?:\d+|[A-Za-z_][A-Za-z0-9_.-]*\$?)$/.test(value)) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${name} needs a user or group name, got "${value}"`);
+  }
+  return value;
+}
