@@ -91,7 +91,9 @@ class PooledSocket {
         this.ready = true;
         for (const q of this.#queue.splice(0)) s.send(q);
       });
-    if (target.sourceAddress !== null) s.bind({ address: target.sourceAddress, port: target.sourcePort ?? 0 }, connect);
+    // exclusive: in a cluster worker a non-exclusive bind would share one socket (and its replies)
+    // with the other workers through the primary; connect() alone binds exclusively already.
+    if (target.sourceAddress !== null) s.bind({ address: target.sourceAddress, port: target.sourcePort ?? 0, exclusive: true }, connect);
     else connect();
   }
 
