@@ -5,7 +5,7 @@
  * (issue #5; CoreDNS dnstap does the same). SIGUSR2 reopens a file (logrotate); on exit the
  * queue is flushed synchronously.
  */
-import { closeSync, constants, openSync, write, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, write, writeSync } from 'node:fs';
 
 /** Append, create (mode 0640), and never block: a FIFO whose reader stalls must not stall us. */
 const OPEN_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
@@ -18,12 +18,31 @@ export type BatchFormatter<T> = (items: readonly T[]) => string;
 
 const RETRY_MS = 50;
 
+/**
+ * With workers= several processes write to one destination. O_APPEND keeps each write() to a
+ * regular file whole, but a pipe or socket (stderr under systemd or docker, a FIFO) only keeps
+ * writes of up to PIPE_BUF (4096 bytes on Linux) whole; there batches go out in pieces of whole
+ * lines no longer than that, so lines of different workers never interleave.
+ */
+const PIPE_BUF = 4096;
+
+/** How many bytes of `buf` to write at once: all of it, or whole lines up to `limit` bytes. */
+export function chunkLength(buf: Uint8Array, limit: number): number {
+  if (buf.length <= limit) return buf.length;
+  const cut = buf.lastIndexOf(0x0a, limit - 1);
+  if (cut >= 0) return cut + 1;
+  const end = buf.indexOf(0x0a);
+  return end >= 0 ? end + 1 : buf.length;
+}
+
 /** A bounded queue of items drained into a file descriptor. */
 export class LineSink<T> {
   /** Items dropped because the queue was full (cumulative). */
   lost = 0;
   #queue: T[] = [];
   #fd: number;
+  /** Largest write that stays whole: unlimited for a regular file, PIPE_BUF otherwise. */
+  #atomic = Infinity;
   #writing = false;
   #scheduled = false;
   #reopen = false;
@@ -85,7 +104,12 @@ export class LineSink<T> {
     const text = this.#take();
     if (text === '') return;
     try {
-      writeSync(this.#fd, text);
+      let buf = Buffer.from(text);
+      while (buf.length > 0) {
+        const n = writeSync(this.#fd, buf, 0, chunkLength(buf, this.#atomic));
+        if (n <= 0) break;
+        buf = buf.subarray(n);
+      }
     } catch {
       // the destination is gone or would block; nothing more can be done at exit
       this.lost += this.#inFlight;
@@ -100,7 +124,13 @@ export class LineSink<T> {
   }
 
   #open(): number {
-    return this.target.kind === 'file' ? openSync(this.target.path, OPEN_FLAGS, 0o640) : 2;
+    const fd = this.target.kind === 'file' ? openSync(this.target.path, OPEN_FLAGS, 0o640) : 2;
+    try {
+      this.#atomic = fstatSync(fd).isFile() ? Infinity : PIPE_BUF;
+    } catch {
+      this.#atomic = PIPE_BUF;
+    }
+    return fd;
   }
 
   #doReopen(): void {
@@ -132,7 +162,7 @@ export class LineSink<T> {
 
   #writeAll(buf: Buffer): void {
     this.#writing = true;
-    write(this.#fd, buf, 0, buf.length, null, (err, n) => {
+    write(this.#fd, buf, 0, chunkLength(buf, this.#atomic), null, (err, n) => {
       if (err && (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK')) {
         setTimeout(() => this.#writeAll(buf), RETRY_MS).unref();
         return;
