@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 /**
- * The `fandns` command: command line → Config → server. Signals: SIGHUP reloads the whole
- * configuration (an invalid one is rejected and the old one keeps running), SIGTERM and SIGINT
- * stop listening, let in-flight queries finish (bounded) and exit.
+ * The `fandns` command: command line → Config → server, in this process or, with workers > 1, in
+ * cluster workers that this process starts and watches (src/process/). Signals: SIGHUP reloads
+ * the whole configuration (an invalid one is rejected and the old one keeps running), SIGTERM
+ * and SIGINT stop listening, let in-flight queries finish (bounded) and exit.
  */
+import cluster from 'node:cluster';
 import { readFileSync } from 'node:fs';
 import { ConfigError, ExitCode } from './errors.js';
 import { cliParser, DEFAULT_CONFIG_FILE, parseCli, type CliRequest } from './config/cli-args.js';
 import { loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
-import { createLogger, reopenLogger } from './log/logger.js';
-import { FandnsServer } from './server.js';
+import { planPrivilegeDrop, PrivilegeError, type Credentials } from './process/privileges.js';
+import { runPrimary } from './process/run-primary.js';
+import { serve } from './process/serve.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -23,7 +26,7 @@ export function configFrom(req: CliRequest): Config {
 }
 
 function fail(err: unknown): never {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof PrivilegeError) {
     process.stderr.write(`\nfandns: ${err.message}\n`);
     process.exit(err.exitCode);
   }
@@ -53,36 +56,14 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stderr.write('fandns: syntax check OK.\n');
     return;
   }
-  const log = createLogger(undefined, config.log.target);
-  const server = new FandnsServer(config, log, undefined, version());
+  let creds: Credentials | null;
   try {
-    await server.start();
+    creds = planPrivilegeDrop(config.process);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    log.fatal({ err: e.message }, 'failed to create listening socket');
-    process.stderr.write(`\nfandns: failed to create listening socket: ${e.message}\n`);
-    process.exit(ExitCode.NETWORK);
+    fail(err);
   }
-  process.on('SIGHUP', () => {
-    try {
-      server.reload(configFrom(req));
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'reload rejected; keeping the running configuration');
-    }
-  });
-  process.on('SIGUSR1', () => log.info(server.stats(), 'statistics'));
-  process.on('SIGUSR2', () => {
-    server.reopenLogs();
-    reopenLogger(log);
-  });
-  const stop = (signal: string) => {
-    log.info({ signal }, 'exiting');
-    const hard = setTimeout(() => process.exit(ExitCode.OK), 3000);
-    hard.unref();
-    void server.stop().then(() => process.exit(ExitCode.OK));
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  if (cluster.isPrimary && config.process.workers > 1) await runPrimary(config, creds);
+  else await serve({ config, creds, version: version(), reload: () => configFrom(req) });
 }
 
 void main(process.argv.slice(2));

@@ -35,6 +35,7 @@ import { QueryStats } from './metrics/query-stats.js';
 import { createRegistry, type MetricsSnapshot } from './metrics/prometheus.js';
 import { startMetricsServer } from './metrics/http.js';
 import type { Server as HttpServer } from 'node:http';
+import type { Registry } from 'prom-client';
 import { performance } from 'node:perf_hooks';
 import { isPromise } from './util/thenable.js';
 import type { ServerGroup } from './upstream/group.js';
@@ -44,6 +45,12 @@ import { UpstreamRegistry } from './upstream/registry.js';
 export interface Endpoint {
   readonly address: string;
   readonly port: number;
+}
+
+/** How the server is embedded in its process. */
+export interface ServerOptions {
+  /** Serve metrics-address over HTTP (default true); a cluster worker leaves that to the primary. */
+  readonly metricsHttp?: boolean;
 }
 
 /** Everything built from one Config; replaced as a whole on reload. */
@@ -98,6 +105,8 @@ export class FandnsServer {
   readonly queryLog: QueryLog | null;
   readonly queryStats: QueryStats | null;
   #http: HttpServer | null = null;
+  /** The Prometheus registry, once started with metrics-address (a cluster worker reports it to the primary). */
+  metricsRegistry: Registry | null = null;
   #ready = false;
   /** Queries handed to the pipeline and not yet answered. */
   #pending = 0;
@@ -107,6 +116,7 @@ export class FandnsServer {
     private readonly log: Logger,
     private readonly clock: Clock = systemClock,
     private readonly version = '0.0.0',
+    private readonly options: ServerOptions = {},
   ) {
     const lc = config.log;
     this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
@@ -156,12 +166,15 @@ export class FandnsServer {
       this.#rt = this.#build(this.config);
       if (this.config.metrics) {
         const reg = createRegistry(this.queryStats!, () => this.metricsSnapshot(), this.version);
-        this.#http = await startMetricsServer(this.config.metrics.host, this.config.metrics.port, {
-          metrics: () => reg.metrics(),
-          contentType: reg.contentType,
-          health: () => this.health(),
-          ready: () => this.#ready,
-        });
+        this.metricsRegistry = reg;
+        if (this.options.metricsHttp !== false) {
+          this.#http = await startMetricsServer(this.config.metrics.host, this.config.metrics.port, {
+            metrics: () => reg.metrics(),
+            contentType: reg.contentType,
+            health: () => this.health(),
+            ready: () => this.#ready,
+          });
+        }
       }
     } catch (err) {
       // Release what was bound, or its sockets would keep the process alive after the failure.

@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 export interface HttpHandlers {
   metrics(): Promise<string>;
   readonly contentType: string;
+  /** The /health body; a cluster primary asks its workers, so it may come as a promise. */
   health(): unknown;
   ready(): boolean;
 }
@@ -23,8 +24,9 @@ export function startMetricsServer(host: string, port: number, h: HttpHandlers):
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', 'method not allowed\n');
     if (path === '/metrics') {
       h.metrics().then((text) => send(200, h.contentType, text), (err: Error) => send(500, 'text/plain', `${err.message}\n`));
-    } else if (path === '/health') send(200, 'application/json', `${JSON.stringify(h.health())}\n`);
-    else if (path === '/ready') send(h.ready() ? 200 : 503, 'text/plain', h.ready() ? 'ready\n' : 'starting\n');
+    } else if (path === '/health') {
+      Promise.resolve(h.health()).then((body) => send(200, 'application/json', `${JSON.stringify(body)}\n`), (err: Error) => send(500, 'text/plain', `${err.message}\n`));
+    } else if (path === '/ready') send(h.ready() ? 200 : 503, 'text/plain', h.ready() ? 'ready\n' : 'starting\n');
     else send(404, 'text/plain', 'not found\n');
   });
   return new Promise((resolve, reject) => {

@@ -35,9 +35,12 @@ export interface MetricsSnapshot {
   readonly queryLogLost: number;
 }
 
+/** How the cluster primary combines one metric across workers (prom-client's aggregators). */
+type Aggregator = 'sum' | 'first' | 'min';
+
 /** A metric whose samples come from a function at scrape time. */
-function collected(name: string, help: string, type: 'counter' | 'gauge' | 'histogram', samples: () => Sample[]): Metric {
-  return { name, help, type, get: async () => ({ name, help, type, values: samples(), aggregator: 'sum' }) } as unknown as Metric;
+function collected(name: string, help: string, type: 'counter' | 'gauge' | 'histogram', samples: () => Sample[], aggregator: Aggregator = 'sum'): Metric {
+  return { name, help, type, get: async () => ({ name, help, type, values: samples(), aggregator }) } as unknown as Metric;
 }
 
 /** Cumulative histogram samples from non-cumulative bucket counts. */
@@ -62,7 +65,7 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   const one = (name: string, help: string, type: 'counter' | 'gauge', value: (s: MetricsSnapshot) => number) =>
     add(collected(name, help, type, () => [{ labels: {}, value: value(snapshot()) }]));
 
-  add(collected('fandns_build_info', 'fandns version and Node.js version.', 'gauge', () => [{ labels: { version, node: process.version }, value: 1 }]));
+  add(collected('fandns_build_info', 'fandns version and Node.js version.', 'gauge', () => [{ labels: { version, node: process.version }, value: 1 }], 'first'));
   add(collected('fandns_requests_total', 'Queries received, by type and protocol.', 'counter', () =>
     COUNTED_TYPES.flatMap((type, i) => (['udp', 'tcp'] as const).map((proto, p) => ({ labels: { type, proto }, value: stats.requests[i * 2 + p]! })))
       .filter((s) => s.value > 0)));
@@ -107,8 +110,8 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
       { labels: { upstream: u.label, reason: 'network' }, value: u.network },
       { labels: { upstream: u.label, reason: 'malformed' }, value: u.malformed },
     ])));
-  add(collected('fandns_upstream_healthy', '1 when the upstream is considered up, 0 when down.', 'gauge', () =>
-    snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.up ? 1 : 0 }))));
+  add(collected('fandns_upstream_healthy', '1 when the upstream is considered up, 0 when down (with workers: 1 only if every worker has it up).', 'gauge', () =>
+    snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.up ? 1 : 0 })), 'min'));
   add(collected('fandns_upstream_rtt_seconds', 'Round-trip time of answered upstream exchanges.', 'histogram', () =>
     snapshot().upstreams.flatMap((u) => histogram('fandns_upstream_rtt_seconds', RTT_BOUNDS, u.rttBuckets, u.rttTotalMs / 1000, u.answers, { upstream: u.label }))));
   return reg;

@@ -110,7 +110,9 @@ describe('log files and signals (CLI process)', () => {
     const file = join(dir, 'fandns.log');
     const up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300)] }));
     const port = await freePort();
-    const cli = await startCli([`--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', `--server=${up.spec}`, '--log-queries', `--log-facility=${file}`], 10_000, port);
+    // --user=root: as root fandns would otherwise switch to nobody, who cannot create the new log
+    // file in this 0700 temp dir after the rename (ignored when the tests do not run as root).
+    const cli = await startCli([`--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', `--server=${up.spec}`, '--log-queries', `--log-facility=${file}`, '--user=root'], 10_000, port);
     try {
       await query(cli.port, 'before.test');
       await sleep(200);

@@ -97,7 +97,9 @@ describe('fandns command line', () => {
 
   it('SIGHUP re-reads the config file; an invalid one is rejected and the old one keeps working', async () => {
     const conf = file('reload.conf', `no-resolv\nserver=${up1.spec}\n`);
-    const p = await startCli(['-C', conf, '--port', '0']);
+    // Run as root, fandns would switch to nobody, who cannot re-read a file in this 0700 temp
+    // dir; --user=root keeps root (and is ignored when the tests do not run as root).
+    const p = await startCli(['-C', conf, '--port', '0', '--user=root']);
     const ask = async () => answerData((await query(p.port, 'reload.test')).packet);
     try {
       assert.deepEqual(await ask(), ['10.9.0.1']);

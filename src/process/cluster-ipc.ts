@@ -1,0 +1,102 @@
+/**
+ * Messages between the cluster primary and its workers over node:cluster's IPC channel. Each
+ * fandns message has a `fandns` field naming its kind, so messages of Node or prom-client are
+ * never taken for ours. The primary asks workers for their metrics or health and waits, bounded,
+ * for every answer; a worker that exits meanwhile is left out.
+ */
+import type { Worker } from 'node:cluster';
+import type { Endpoint } from '../server.js';
+
+/** What the primary can ask a worker for. */
+export type RequestKind = 'metrics' | 'health';
+
+/** Primary → worker. */
+export interface PrimaryRequest {
+  readonly fandns: 'request';
+  readonly id: number;
+  readonly what: RequestKind;
+}
+
+/** Worker → primary: it listens (with what it bound), or it answers a request. */
+export type WorkerMessage =
+  | { readonly fandns: 'started'; readonly endpoints: readonly Endpoint[] }
+  | { readonly fandns: 'reply'; readonly id: number; readonly body?: unknown; readonly error?: string };
+
+const isObject = (m: unknown): m is Record<string, unknown> => typeof m === 'object' && m !== null;
+
+/** True for a request of the primary. */
+export function isPrimaryRequest(m: unknown): m is PrimaryRequest {
+  return isObject(m) && m['fandns'] === 'request' && typeof m['id'] === 'number';
+}
+
+/** True for a message of a worker. */
+export function isWorkerMessage(m: unknown): m is WorkerMessage {
+  return isObject(m) && (m['fandns'] === 'started' || m['fandns'] === 'reply');
+}
+
+interface Pending {
+  readonly waiting: Set<number>;
+  readonly answers: Map<number, unknown>;
+  readonly resolve: (answers: Map<number, unknown>) => void;
+  readonly reject: (err: Error) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** Requests of the primary in flight, answered by worker ID. */
+export class WorkerRequests {
+  #next = 0;
+  readonly #pending = new Map<number, Pending>();
+
+  /** Asks every worker in `workers`; resolves with the answers by worker ID, rejects after `timeoutMs`. */
+  ask(workers: readonly Worker[], what: RequestKind, timeoutMs = 3000): Promise<Map<number, unknown>> {
+    const id = this.#next++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new Error(`workers did not answer a ${what} request within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const p: Pending = { waiting: new Set(), answers: new Map(), resolve, reject, timer };
+      this.#pending.set(id, p);
+      const request: PrimaryRequest = { fandns: 'request', id, what };
+      for (const w of workers) {
+        if (!w.isConnected()) continue;
+        p.waiting.add(w.id);
+        w.send(request, undefined, (err) => (err ? this.#settle(id, w.id, undefined) : undefined));
+      }
+      this.#check(id);
+    });
+  }
+
+  /** A worker's reply. */
+  onReply(worker: Worker, msg: WorkerMessage & { fandns: 'reply' }): void {
+    const p = this.#pending.get(msg.id);
+    if (!p) return;
+    if (msg.error !== undefined) {
+      this.#pending.delete(msg.id);
+      clearTimeout(p.timer);
+      p.reject(new Error(`worker ${worker.process.pid}: ${msg.error}`));
+      return;
+    }
+    this.#settle(msg.id, worker.id, msg.body);
+  }
+
+  /** A worker exited: nothing more is awaited from it. */
+  onExit(worker: Worker): void {
+    for (const id of [...this.#pending.keys()]) this.#settle(id, worker.id, undefined);
+  }
+
+  #settle(id: number, workerId: number, body: unknown): void {
+    const p = this.#pending.get(id);
+    if (!p || !p.waiting.delete(workerId)) return;
+    if (body !== undefined) p.answers.set(workerId, body);
+    this.#check(id);
+  }
+
+  #check(id: number): void {
+    const p = this.#pending.get(id);
+    if (!p || p.waiting.size > 0) return;
+    this.#pending.delete(id);
+    clearTimeout(p.timer);
+    p.resolve(p.answers);
+  }
+}

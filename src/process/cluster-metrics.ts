@@ -1,0 +1,70 @@
+/**
+ * What the cluster primary serves on metrics-address. /metrics: every worker's registry (as
+ * prom-client JSON) and the primary's own, combined by prom-client's AggregatorRegistry.aggregate
+ * with each metric's aggregator: counters, histograms and most gauges are summed, build info is
+ * taken once, upstream health is the minimum (up only if every worker has it up). /health: the
+ * workers' upstream states merged the same way, with each worker's own status.
+ *
+ * The primary asks the workers itself instead of using AggregatorRegistry.clusterMetrics(): that
+ * one also asks workers still starting, which cannot answer yet, and then fails the whole scrape.
+ */
+import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+
+/** The /health body of one server (FandnsServer.health). */
+export interface HealthBody {
+  readonly status: 'ok' | 'degraded';
+  readonly upstreams: readonly { readonly server: string; readonly up: boolean; readonly rttMs: number | null }[];
+}
+
+/** The primary's /health body. */
+export interface ClusterHealth extends HealthBody {
+  readonly workers: readonly { readonly pid: number; readonly status: 'ok' | 'degraded' }[];
+}
+
+/** The primary's own metrics: its process, the workers serving and the restarts so far. */
+export class PrimaryMetrics {
+  readonly registry = new Registry();
+  readonly #restarts: Counter;
+
+  constructor(serving: () => number) {
+    collectDefaultMetrics({ register: this.registry });
+    new Gauge({
+      name: 'fandns_workers', help: 'Worker processes serving queries (workers=).', registers: [this.registry],
+      collect() {
+        this.set(serving());
+      },
+    });
+    this.#restarts = new Counter({ name: 'fandns_worker_restarts_total', help: 'Workers restarted after they died.', registers: [this.registry] });
+  }
+
+  /** Counts one restart. */
+  restarted(): void {
+    this.#restarts.inc();
+  }
+
+  /** Prometheus text for the workers' metrics (getMetricsAsJSON results) and the primary's. */
+  async text(workers: readonly object[]): Promise<string> {
+    return AggregatorRegistry.aggregate([...workers, await this.registry.getMetricsAsJSON()]).metrics();
+  }
+}
+
+/** Merges the workers' health: an upstream is up only if every worker has it up; rttMs is the mean. */
+export function mergeHealth(byPid: ReadonlyMap<number, HealthBody>): ClusterHealth {
+  const merged = new Map<string, { up: boolean; rtts: number[] }>();
+  for (const h of byPid.values()) {
+    for (const u of h.upstreams) {
+      const m = merged.get(u.server) ?? { up: true, rtts: [] };
+      m.up &&= u.up;
+      if (u.rttMs !== null) m.rtts.push(u.rttMs);
+      merged.set(u.server, m);
+    }
+  }
+  const upstreams = [...merged].map(([server, m]) => ({
+    server,
+    up: m.up,
+    rttMs: m.rtts.length ? Math.round((m.rtts.reduce((a, b) => a + b, 0) / m.rtts.length) * 100) / 100 : null,
+  }));
+  const workers = [...byPid].map(([pid, h]) => ({ pid, status: h.status }));
+  const status = byPid.size > 0 && upstreams.every((u) => u.up) ? 'ok' : 'degraded';
+  return { status, workers, upstreams };
+}

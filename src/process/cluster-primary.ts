@@ -1,0 +1,196 @@
+/**
+ * workers=N: the primary process of a node:cluster. It forks N workers, and each runs a whole
+ * FandnsServer on the same addresses. On Node 20 a worker's UDP bind (exclusive: false) asks the
+ * primary for the socket, and every worker reads that one socket (cluster's SharedHandle); TCP
+ * connections are accepted by the primary and handed to the workers round-robin. Each worker has
+ * its own cache.
+ *
+ * Node ≥ 22.12 and 23.1 offer `reusePort` for dgram and net: one socket per worker, with the
+ * kernel spreading clients over them by address hash and no shared-socket wake-ups. fandns does
+ * not use it: Node 20, where fandns is developed and tested, ignores the option.
+ *
+ * The primary restarts a worker that dies, after a delay that grows while it keeps dying quickly,
+ * passes signals on, and serves metrics-address with the workers' metrics summed. The sockets
+ * stay open in the primary while at least one worker uses them, so a replacement worker needs no
+ * privileges to bind; if every worker dies at once Node closes them, and a primary that dropped
+ * root can bind a port below 1024 again only with CAP_NET_BIND_SERVICE.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import type { Server as HttpServer } from 'node:http';
+import type { Config } from '../config/types.js';
+import { ExitCode } from '../errors.js';
+import type { Logger } from '../log/logger.js';
+import { startMetricsServer } from '../metrics/http.js';
+import type { Endpoint } from '../server.js';
+import { RestartBackoff } from './backoff.js';
+import { isWorkerMessage, WorkerRequests } from './cluster-ipc.js';
+import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
+
+/** One worker position: its current process, if any, and its restart delays. */
+interface Slot {
+  readonly index: number;
+  readonly backoff: RestartBackoff;
+  worker: Worker | null;
+  forkedAt: number;
+  serving: boolean;
+  restartTimer: NodeJS.Timeout | null;
+}
+
+/** Longest wait for the workers to exit after SIGTERM before they are killed. */
+const STOP_WAIT_MS = 5000;
+
+/** The cluster cannot start or cannot keep any worker serving; `exitCode` is what to exit with. */
+export class ClusterFailure extends Error {
+  constructor(
+    readonly exitCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClusterFailure';
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
+
+/** The cluster primary. */
+export class ClusterPrimary {
+  readonly #slots: Slot[];
+  readonly #requests = new WorkerRequests();
+  readonly #metrics: PrimaryMetrics;
+  #http: HttpServer | null = null;
+  #endpoints: readonly Endpoint[] = [];
+  #stopping = false;
+  #starting: { resolve: () => void; reject: (e: ClusterFailure) => void } | null = null;
+
+  /** `onFatal` is called when no worker serves and a new one could not start. */
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly onFatal: (failure: ClusterFailure) => void,
+  ) {
+    this.#slots = Array.from({ length: config.process.workers }, (_, index) =>
+      ({ index, backoff: new RestartBackoff(), worker: null, forkedAt: 0, serving: false, restartTimer: null }));
+    this.#metrics = new PrimaryMetrics(() => this.#serving().length);
+  }
+
+  /** What the workers bound (the first one to report). */
+  get endpoints(): readonly Endpoint[] {
+    return this.#endpoints;
+  }
+
+  /** Where metrics are served (`host:port`), or null. */
+  get metricsEndpoint(): string | null {
+    const a = this.#http?.address();
+    return a && typeof a === 'object' ? `${a.address}:${a.port}` : null;
+  }
+
+  /** PIDs of the workers serving now. */
+  get workerPids(): number[] {
+    return this.#serving().map((w) => w.process.pid!);
+  }
+
+  /** Serves metrics-address, forks the workers and resolves once every one listens. */
+  async start(): Promise<void> {
+    cluster.on('message', (w, m: unknown) => this.#onMessage(w, m));
+    cluster.on('exit', (w, code, signal) => this.#onExit(w, code, signal));
+    const m = this.config.metrics;
+    if (m) {
+      this.#http = await startMetricsServer(m.host, m.port, {
+        metrics: () => this.#metricsText(),
+        contentType: this.#metrics.registry.contentType,
+        health: () => this.#health(),
+        ready: () => !this.#stopping && this.#serving().length > 0,
+      });
+    }
+    const all = new Promise<void>((resolve, reject) => (this.#starting = { resolve, reject }));
+    for (const s of this.#slots) this.#fork(s);
+    await all;
+  }
+
+  /** Passes a signal to every serving worker (one still starting reads the config afresh anyway). */
+  signal(sig: NodeJS.Signals): void {
+    for (const w of this.#serving()) w.process.kill(sig);
+  }
+
+  /** Stops restarting, sends SIGTERM to the workers, waits (bounded) for them, closes metrics. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    for (const s of this.#slots) if (s.restartTimer) clearTimeout(s.restartTimer);
+    const live = this.#slots.flatMap((s) => (s.worker && !s.worker.isDead() ? [s.worker] : []));
+    const exited = Promise.all(live.map((w) => new Promise<void>((r) => (w.isDead() ? r() : w.once('exit', () => r())))));
+    for (const w of live) w.process.kill('SIGTERM');
+    await Promise.race([exited, sleep(STOP_WAIT_MS)]);
+    for (const w of live) if (!w.isDead()) w.process.kill('SIGKILL');
+    await Promise.race([exited, sleep(1000)]);
+    const http = this.#http;
+    this.#http = null;
+    if (http) {
+      http.closeAllConnections();
+      await new Promise<void>((r) => http.close(() => r()));
+    }
+  }
+
+  #serving(): Worker[] {
+    return this.#slots.flatMap((s) => (s.serving && s.worker ? [s.worker] : []));
+  }
+
+  #fork(slot: Slot): void {
+    slot.restartTimer = null;
+    slot.serving = false;
+    slot.forkedAt = Date.now();
+    slot.worker = cluster.fork();
+  }
+
+  #onMessage(w: Worker, m: unknown): void {
+    if (!isWorkerMessage(m)) return;
+    if (m.fandns === 'reply') return this.#requests.onReply(w, m);
+    const slot = this.#slots.find((s) => s.worker === w);
+    if (!slot) return;
+    slot.serving = true;
+    if (this.#endpoints.length === 0) this.#endpoints = m.endpoints;
+    if (this.#starting && this.#slots.every((s) => s.serving)) {
+      const s = this.#starting;
+      this.#starting = null;
+      s.resolve();
+    } else if (!this.#starting) this.log.info({ worker: slot.index, pid: w.process.pid }, 'worker replaced');
+  }
+
+  #onExit(w: Worker, code: number | null, signal: string | null): void {
+    this.#requests.onExit(w);
+    const slot = this.#slots.find((s) => s.worker === w);
+    if (!slot) return;
+    const wasServing = slot.serving;
+    slot.worker = null;
+    slot.serving = false;
+    if (this.#stopping) return;
+    const pid = w.process.pid;
+    const exitCode = code === null || code === 0 ? ExitCode.OTHER : code;
+    if (this.#starting || (!wasServing && this.#serving().length === 0)) {
+      const failure = new ClusterFailure(exitCode, `worker ${pid} exited (${code ?? signal}) before it could serve`);
+      if (this.#starting) {
+        const s = this.#starting;
+        this.#starting = null;
+        s.reject(failure);
+      } else this.onFatal(failure);
+      return;
+    }
+    const delay = slot.backoff.next(Date.now() - slot.forkedAt);
+    this.log.warn({ worker: slot.index, pid, code, signal, restartInMs: delay }, 'worker exited; starting another');
+    slot.restartTimer = setTimeout(() => {
+      this.#metrics.restarted();
+      this.#fork(slot);
+    }, delay);
+  }
+
+  async #health(): Promise<ClusterHealth> {
+    const serving = this.#serving();
+    const pids = new Map(serving.map((w) => [w.id, w.process.pid!]));
+    const answers = await this.#requests.ask(serving, 'health');
+    return mergeHealth(new Map([...answers].map(([id, body]) => [pids.get(id) ?? id, body as HealthBody])));
+  }
+
+  async #metricsText(): Promise<string> {
+    const answers = await this.#requests.ask(this.#serving(), 'metrics');
+    return this.#metrics.text([...answers.values()] as object[]);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Runs one FandnsServer in this process, alone (workers=1) or as a cluster worker: bind, then,
+ * when started as root, drop privileges, then serve until SIGTERM or SIGINT. SIGHUP reloads the
+ * configuration (read again by the unprivileged user), SIGUSR1 logs statistics, SIGUSR2 reopens
+ * the logs. A worker also reports to the primary, which serves metrics-address for it.
+ */
+import cluster from 'node:cluster';
+import type { Config } from '../config/types.js';
+import { ExitCode } from '../errors.js';
+import { createLogger, reopenLogger } from '../log/logger.js';
+import { FandnsServer } from '../server.js';
+import { attachToPrimary } from './cluster-worker.js';
+import { becomeUnprivileged, die, exitOnStopSignals } from './lifecycle.js';
+import type { Credentials } from './privileges.js';
+
+/** What a process needs to run. */
+export interface RunOptions {
+  readonly config: Config;
+  /** Reads the configuration again, from the same command line (SIGHUP). */
+  readonly reload: () => Config;
+  /** Whom to become after binding, or null to stay as we are. */
+  readonly creds: Credentials | null;
+  readonly version: string;
+}
+
+/** Starts the server and installs the signal handlers. */
+export async function serve(opts: RunOptions): Promise<void> {
+  const { config } = opts;
+  const log = createLogger(undefined, config.log.target);
+  const worker = cluster.isWorker;
+  const server = new FandnsServer(config, log, undefined, opts.version, { metricsHttp: !worker });
+  try {
+    await server.start();
+  } catch (err) {
+    const message = (err as Error).message;
+    die(log, `failed to create listening socket: ${message}`, ExitCode.NETWORK, { err: message });
+  }
+  if (opts.creds) becomeUnprivileged(opts.creds, config, log);
+  process.on('SIGHUP', () => {
+    try {
+      server.reload(opts.reload());
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'reload rejected; keeping the running configuration');
+    }
+  });
+  process.on('SIGUSR1', () => log.info(server.stats(), 'statistics'));
+  process.on('SIGUSR2', () => {
+    server.reopenLogs();
+    reopenLogger(log);
+  });
+  exitOnStopSignals(log, () => server.stop());
+  if (worker) attachToPrimary(server);
+}

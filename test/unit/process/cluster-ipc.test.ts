@@ -1,0 +1,72 @@
+/**
+ * The primary's requests to its workers: answers collected by worker, workers that exit are left
+ * out, an error reply fails the request, silence times out, and other messages are not ours.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import type { Worker } from 'node:cluster';
+import { isPrimaryRequest, isWorkerMessage, WorkerRequests, type PrimaryRequest } from '../../../src/process/cluster-ipc.js';
+
+/** A stand-in for a cluster Worker that records what it was sent. */
+function fakeWorker(id: number, connected = true) {
+  const sent: PrimaryRequest[] = [];
+  const w = {
+    id,
+    process: { pid: 1000 + id },
+    isConnected: () => connected,
+    send: (m: PrimaryRequest, _h: unknown, cb: (e: Error | null) => void) => {
+      sent.push(m);
+      cb(null);
+      return true;
+    },
+  };
+  return { worker: w as unknown as Worker, sent };
+}
+
+describe('WorkerRequests', () => {
+  it('collects one answer per worker and skips workers that are not connected', async () => {
+    const r = new WorkerRequests();
+    const a = fakeWorker(1);
+    const b = fakeWorker(2);
+    const gone = fakeWorker(3, false);
+    const p = r.ask([a.worker, b.worker, gone.worker], 'health');
+    assert.equal(gone.sent.length, 0);
+    const id = a.sent[0]!.id;
+    r.onReply(b.worker, { fandns: 'reply', id, body: 'B' });
+    r.onReply(a.worker, { fandns: 'reply', id, body: 'A' });
+    assert.deepEqual([...(await p)], [[2, 'B'], [1, 'A']]);
+  });
+
+  it('leaves out a worker that exits before it answers', async () => {
+    const r = new WorkerRequests();
+    const a = fakeWorker(1);
+    const b = fakeWorker(2);
+    const p = r.ask([a.worker, b.worker], 'metrics');
+    r.onReply(a.worker, { fandns: 'reply', id: a.sent[0]!.id, body: [] });
+    r.onExit(b.worker);
+    assert.deepEqual([...(await p)], [[1, []]]);
+  });
+
+  it('fails on an error reply, and after the timeout when a worker stays silent', async () => {
+    const r = new WorkerRequests();
+    const a = fakeWorker(1);
+    const p = r.ask([a.worker], 'metrics');
+    r.onReply(a.worker, { fandns: 'reply', id: a.sent[0]!.id, error: 'boom' });
+    await assert.rejects(p, /worker 1001: boom/);
+    await assert.rejects(r.ask([fakeWorker(2).worker], 'health', 20), /did not answer a health request within 20 ms/);
+  });
+
+  it('resolves at once with no workers', async () => {
+    assert.equal((await new WorkerRequests().ask([], 'health')).size, 0);
+  });
+});
+
+describe('message guards', () => {
+  it('tell fandns messages from anything else on the channel', () => {
+    assert.ok(isPrimaryRequest({ fandns: 'request', id: 1, what: 'metrics' }));
+    assert.ok(isWorkerMessage({ fandns: 'started', endpoints: [] }));
+    for (const m of [null, 'x', { type: 'prom-client:getMetricsReq', requestId: 1 }, { fandns: 'other' }]) {
+      assert.ok(!isPrimaryRequest(m) && !isWorkerMessage(m), JSON.stringify(m));
+    }
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * What the cluster primary serves: two workers' registries (as the workers send them, prom-client
+ * JSON) summed with the primary's own metrics, build info taken once, upstream health the minimum;
+ * and the merged /health body.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { createRegistry, type MetricsSnapshot } from '../../../src/metrics/prometheus.js';
+import { QueryStats } from '../../../src/metrics/query-stats.js';
+import { mergeHealth, PrimaryMetrics } from '../../../src/process/cluster-metrics.js';
+import { RTT_BOUNDS } from '../../../src/upstream/upstream.js';
+
+/** A worker's registry with `hits` cache hits, `udp` A queries and the upstream up or down. */
+function workerRegistry(hits: number, udp: number, up: boolean) {
+  const stats = new QueryStats();
+  stats.requests[0] = udp;
+  const buckets = new Float64Array(RTT_BOUNDS.length + 1);
+  buckets[0] = udp;
+  const snapshot: MetricsSnapshot = {
+    cache: { hits, misses: 1, staleServed: 0, evictions: 0, insertions: 1, entries: 1, bytes: 100 },
+    forward: { refusedOverload: 0, refusedNoServer: 0, coalesced: 0, inFlight: 0 },
+    rejected: { formerr: 0 },
+    rebindBlocked: 0,
+    upstreams: [{ label: '127.0.0.1#53', up, queries: udp, timeouts: 0, malformed: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp }],
+    queryLogLost: 0,
+  };
+  return createRegistry(stats, () => snapshot, '9.9.9');
+}
+
+/** The value of the sample line `name{labels}` (labels as written), or undefined. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('PrimaryMetrics', () => {
+  it('sums the workers, takes build info once, reports upstream health as the minimum, adds its own', async () => {
+    const a = await workerRegistry(3, 10, true).getMetricsAsJSON();
+    const b = await workerRegistry(4, 5, false).getMetricsAsJSON();
+    const primary = new PrimaryMetrics(() => 2);
+    primary.restarted();
+    const text = await primary.text([a, b]);
+    assert.equal(sample(text, 'fandns_cache_hits_total'), 7);
+    assert.equal(sample(text, 'fandns_cache_entries'), 2);
+    assert.equal(sample(text, 'fandns_requests_total{type="A",proto="udp"}'), 15);
+    assert.equal(sample(text, 'fandns_upstream_queries_total{upstream="127.0.0.1#53"}'), 15);
+    assert.equal(sample(text, 'fandns_upstream_rtt_seconds_count{upstream="127.0.0.1#53"}'), 15);
+    assert.equal(sample(text, 'fandns_upstream_rtt_seconds_bucket{upstream="127.0.0.1#53",le="0.0005"}'), 15);
+    assert.equal(sample(text, 'fandns_upstream_healthy{upstream="127.0.0.1#53"}'), 0);
+    assert.equal(sample(text, `fandns_build_info{version="9.9.9",node="${process.version}"}`), 1);
+    assert.equal(sample(text, 'fandns_workers'), 2);
+    assert.equal(sample(text, 'fandns_worker_restarts_total'), 1);
+    assert.ok((sample(text, 'process_resident_memory_bytes') ?? 0) > 0, 'process metrics of all processes, summed');
+  });
+
+  it('serves its own metrics when no worker answered', async () => {
+    const text = await new PrimaryMetrics(() => 0).text([]);
+    assert.equal(sample(text, 'fandns_workers'), 0);
+    assert.equal(sample(text, 'fandns_cache_hits_total'), undefined);
+  });
+});
+
+describe('mergeHealth', () => {
+  const up = (server: string, isUp: boolean, rttMs: number | null) => ({ server, up: isUp, rttMs });
+  it('has an upstream up only when every worker has it up, with the mean RTT', () => {
+    const h = mergeHealth(new Map([
+      [11, { status: 'ok' as const, upstreams: [up('a#53', true, 1), up('b#53', true, null)] }],
+      [12, { status: 'degraded' as const, upstreams: [up('a#53', true, 2), up('b#53', false, 4)] }],
+    ]));
+    assert.deepEqual(h, {
+      status: 'degraded',
+      workers: [{ pid: 11, status: 'ok' }, { pid: 12, status: 'degraded' }],
+      upstreams: [up('a#53', true, 1.5), up('b#53', false, 4)],
+    });
+  });
+
+  it('is ok when every worker has every upstream up, degraded with no worker at all', () => {
+    assert.equal(mergeHealth(new Map([[1, { status: 'ok' as const, upstreams: [up('a#53', true, 1)] }]])).status, 'ok');
+    assert.equal(mergeHealth(new Map()).status, 'degraded');
+  });
+});
