@@ -29,6 +29,24 @@ export async function serve(opts: RunOptions): Promise<void> {
   const log = createLogger(undefined, config.log.target);
   const worker = cluster.isWorker;
   const server = new FandnsServer(config, log, undefined, opts.version, { metricsHttp: !worker });
+  // Handlers go in before start(): a signal that arrives while it binds must not find the
+  // default action (which ends the process). The others wait until the server serves.
+  let serving = false;
+  exitOnStopSignals(log, () => server.stop());
+  process.on('SIGHUP', () => {
+    if (!serving) return;
+    try {
+      server.reload(opts.reload());
+    } catch (err) {
+      log.error({ err: (err as Error).message }, 'reload rejected; keeping the running configuration');
+    }
+  });
+  process.on('SIGUSR1', () => serving && log.info(server.stats(), 'statistics'));
+  process.on('SIGUSR2', () => {
+    if (!serving) return;
+    server.reopenLogs();
+    reopenLogger(log);
+  });
   try {
     await server.start();
   } catch (err) {
@@ -36,18 +54,6 @@ export async function serve(opts: RunOptions): Promise<void> {
     die(log, `failed to create listening socket: ${message}`, ExitCode.NETWORK, { err: message });
   }
   if (opts.creds) becomeUnprivileged(opts.creds, config, log);
-  process.on('SIGHUP', () => {
-    try {
-      server.reload(opts.reload());
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'reload rejected; keeping the running configuration');
-    }
-  });
-  process.on('SIGUSR1', () => log.info(server.stats(), 'statistics'));
-  process.on('SIGUSR2', () => {
-    server.reopenLogs();
-    reopenLogger(log);
-  });
-  exitOnStopSignals(log, () => server.stop());
+  serving = true;
   if (worker) attachToPrimary(server);
 }

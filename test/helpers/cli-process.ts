@@ -60,10 +60,13 @@ async function answering(port: number, child: ChildProcess, timeoutMs: number): 
 /**
  * Starts `fandns ARGS` and resolves once it logged `started` with its listen addresses, or, with
  * `pollPort` (for a log that goes to a file), once it answers on that port. The caller's args must
- * keep it off the host's resolvers (`--no-resolv` or a file with no-resolv).
+ * keep it off the host's resolvers (`--no-resolv` or a file with no-resolv). `wrapper` is a
+ * command that runs node, e.g. `ip netns exec NS`.
  */
-export async function startCli(args: readonly string[], readyTimeoutMs = 10_000, pollPort?: number): Promise<CliProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function startCli(args: readonly string[], readyTimeoutMs = 10_000, pollPort?: number, wrapper: readonly string[] = []): Promise<CliProcess> {
+  // A wrapper (`ip netns exec NS`, `setpriv …`) must exec node in place, so the PID is fandns's.
+  const argv = [...wrapper, process.execPath, CLI_PATH, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   live.add(child);
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
@@ -74,14 +77,16 @@ export async function startCli(args: readonly string[], readyTimeoutMs = 10_000,
     const timer = setTimeout(() => fail(new Error(`fandns did not log "started" within ${readyTimeoutMs} ms:\n${err}`)), readyTimeoutMs);
     const fail = (e: Error) => {
       clearTimeout(timer);
-      if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
       reject(e);
     };
-    child.once('exit', (code) => fail(new Error(`fandns exited with ${code} before starting:\n${err}`)));
+    const exitedEarly = (code: number | null) => fail(new Error(`fandns exited with ${code} before starting:\n${err}`));
+    child.once('exit', exitedEarly);
     child.stderr!.on('data', () => {
       const m = /"listen":\["[^"#]+#(\d+)"/.exec(err);
       if (m && /"msg":"started"/.test(err)) {
         clearTimeout(timer);
+        child.off('exit', exitedEarly); // a later exit (the test stopping it) is no start-up failure
         resolve(Number(m[1]));
       }
     });
@@ -102,4 +107,20 @@ export async function startCli(args: readonly string[], readyTimeoutMs = 10_000,
       return exit;
     },
   };
+}
+
+/** The JSON lines fandns has written to stderr so far (operational log and query log). */
+export function logRecords(p: CliProcess): Record<string, unknown>[] {
+  return p.stderr().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/** Polls (every 50 ms, at most `timeoutMs`) until `count` log records satisfy `match`; returns them. */
+export async function waitForLog(p: CliProcess, match: (r: Record<string, unknown>) => boolean, count = 1, timeoutMs = 10_000): Promise<Record<string, unknown>[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const found = logRecords(p).filter(match);
+    if (found.length >= count) return found;
+    if (Date.now() > until) throw new Error(`fewer than ${count} matching log records after ${timeoutMs} ms:\n${p.stderr()}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
