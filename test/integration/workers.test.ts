@@ -8,11 +8,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants as fsc, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
 import { buildQuery, query, udpBurst } from '../helpers/dns-client.js';
 import { logRecords, runCli, startCli, waitForLog, type CliProcess } from '../helpers/cli-process.js';
 import { isAlive, processIds, skipUnlessRoot, waitGone } from '../helpers/proc.js';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isQuery = (r: Record<string, unknown>) => r['msg'] === 'query';
 const withMsg = (msg: string) => (r: Record<string, unknown>) => r['msg'] === msg;
 
@@ -30,9 +35,12 @@ async function udpAnswered(port: number, prefix: string, n: number): Promise<num
   return answered;
 }
 
-/** Sends `n` queries over TCP, each on its own connection (so cluster round-robin spreads them). */
+/**
+ * Sends `n` queries over TCP, each on its own connection (so cluster round-robin spreads them);
+ * each may take 8 s, room for fandns to retry an upstream exchange lost on a busy machine.
+ */
 async function tcpAnswered(port: number, prefix: string, n: number): Promise<number> {
-  const replies = await Promise.all(Array.from({ length: n }, (_, i) => query(port, `${prefix}-${i}.test`, { tcp: true })));
+  const replies = await Promise.all(Array.from({ length: n }, (_, i) => query(port, `${prefix}-${i}.test`, { tcp: true, timeoutMs: 8000 })));
   return replies.filter((r) => r.rcode === 'NOERROR' && r.packet.answers?.length === 1).length;
 }
 
@@ -133,6 +141,63 @@ describe('workers=2 (CLI process)', () => {
     assert.deepEqual(await cli.stop('SIGTERM', 10_000), { code: 0, signal: null });
     for (const pid of workers) assert.ok(await waitGone(pid), `worker ${pid} still running`);
     assert.equal(logRecords(cli).filter(withMsg('exiting')).length, 3, 'the primary and both workers stopped in order');
+  });
+});
+
+describe('workers=2 logging into a pipe that fills up', () => {
+  it('keeps every line of both workers whole', { skip: !existsSync('/usr/bin/mkfifo') && 'mkfifo not installed' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fandns-wfifo-'));
+    const fifo = join(dir, 'queries.log');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, fsc.O_RDONLY | fsc.O_NONBLOCK); // not read until the pipe is full
+    const up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300)] }));
+    const port = await freePort();
+    const cli = await startCli(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts',
+      `--server=${up.spec}`, '--log-queries=extra', `--log-facility=${fifo}`], 15_000, port);
+    let text = '';
+    const drain = () => {
+      const buf = Buffer.alloc(65536);
+      for (;;) {
+        let n: number;
+        try {
+          n = readSync(reader, buf);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return;
+          throw err;
+        }
+        if (n === 0) return;
+        text += buf.toString('utf8', 0, n);
+      }
+    };
+    try {
+      // Far more than the pipe's 64 KiB, from both workers (TCP connections go round-robin).
+      for (let round = 0; round < 8; round++) assert.equal(await tcpAnswered(port, `fill${round}`, 50), 50);
+      const until = Date.now() + 10_000;
+      while ((text.match(/"name":"fill/g) ?? []).length < 400 && Date.now() < until) {
+        drain();
+        await sleep(20);
+      }
+      assert.deepEqual(await cli.stop('SIGTERM', 10_000), { code: 0, signal: null });
+      drain();
+      const lines = text.split('\n').filter((l) => l !== '');
+      const bad = lines.filter((l) => {
+        try {
+          JSON.parse(l);
+          return false;
+        } catch {
+          return true;
+        }
+      });
+      assert.deepEqual(bad, [], 'every line is whole JSON');
+      const fills = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r['msg'] === 'query' && String(r['name']).startsWith('fill'));
+      assert.equal(fills.length, 400);
+      assert.equal(new Set(fills.map((r) => r['pid'])).size, 2, 'both workers wrote');
+    } finally {
+      await cli.stop('SIGKILL');
+      await up.close();
+      closeSync(reader);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
