@@ -1,7 +1,9 @@
 /**
  * The forward stage: sends the query to the server group its route names, coalescing identical
- * in-flight queries, capping concurrency per group (dns-forward-max → REFUSED) and bounding the
- * whole exchange by query-timeout (→ SERVFAIL). No servers at all → REFUSED (reference §2.10).
+ * in-flight queries, capping concurrency per group (dns-forward-max → REFUSED) and the number of
+ * clients waiting in total (max-inflight → REFUSED, so overload cannot grow memory without bound),
+ * and bounding the whole exchange by query-timeout (→ SERVFAIL). No servers at all → REFUSED
+ * (reference §2.10).
  */
 import { RCode } from '../wire/constants.js';
 import { clampOptSize, withoutAdditional } from '../wire/opt.js';
@@ -17,6 +19,8 @@ import { routeOf } from './route.js';
 /** Options for the forward stage. */
 export interface ForwardOptions {
   readonly forwardMax: number;
+  /** Most clients waiting on upstreams at once (max-inflight), coalesced ones included. */
+  readonly maxWaiting: number;
   readonly queryTimeoutMs: number;
   readonly ednsPacketMax: number;
 }
@@ -67,6 +71,17 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
   const inflight = new Inflight<Work>();
   const counters: ForwardCounters = { forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0 };
 
+  /** Clients waiting on upstream work, leaders and coalesced followers alike. */
+  let waiting = 0;
+  const done = (r: Reply) => {
+    waiting--;
+    return r;
+  };
+  const wait = (p: Promise<Reply>): Promise<Reply> => {
+    waiting++;
+    return p.then(done);
+  };
+
   const errorReply = (q: Query, rcode: number): Reply => new Reply(questionReply(q.msg, q.p.qEnd, rcode), 'error', true, -1, -1, null);
 
   const toReply = (q: Query, w: Work, leader: boolean): Reply => {
@@ -81,10 +96,11 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
     return errorReply(q, RCode.SERVFAIL);
   };
 
-  const handler: Handler & { counters: ForwardCounters; inflight: Inflight<Work> } = {
+  const handler: Handler & { counters: ForwardCounters; inflight: Inflight<Work>; waiting: () => number } = {
     name: 'forward',
     counters,
     inflight,
+    waiting: () => waiting,
     handle(q: Query): Outcome | Promise<Outcome> {
       const route = routeOf(q, table);
       if (route.kind !== 'forward') {
@@ -92,9 +108,13 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
         return errorReply(q, RCode.REFUSED);
       }
       const group = route.group;
-      const key = `${q.p.key}${q.p.edns ? '\x01' : '\x00'}${q.p.rd ? '\x01' : '\x00'}${group.members[0]!.label}`;
+      if (waiting >= opts.maxWaiting) {
+        counters.refusedOverload++;
+        return errorReply(q, RCode.REFUSED);
+      }
+      const key = `${q.p.key}${q.p.edns ? '\x01' : '\x00'}${q.p.rd ? '\x01' : '\x00'}${group.id}`;
       const joined = inflight.get(key);
-      if (joined) return joined.then((w) => toReply(q, w, false));
+      if (joined) return wait(joined.then((w) => toReply(q, w, false)));
       if (group.inFlight >= opts.forwardMax) {
         group.overflows++;
         counters.refusedOverload++;
@@ -106,7 +126,7 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       group.inFlight++;
       const work = withDeadline(group.forward(q.msg, q.p.qEnd), opts.queryTimeoutMs);
       void work.then(() => group.inFlight--);
-      return inflight.start(key, work).then((w) => toReply(q, w, true));
+      return wait(inflight.start(key, work).then((w) => toReply(q, w, true)));
     },
   };
   return handler;

@@ -34,7 +34,12 @@ export class ServerGroup {
   #sinceProbe = 0;
   #lastProbe = Number.NEGATIVE_INFINITY;
 
+  /**
+   * @param id distinct per group within one registry (coalescing keys use it)
+   * @param members the servers, in config order
+   */
   constructor(
+    readonly id: number,
     readonly members: readonly Upstream[],
     readonly policy: UpstreamPolicy,
     readonly attemptMs: number,
