@@ -3,6 +3,7 @@
  * in-flight queries, capping concurrency per group (dns-forward-max → REFUSED) and bounding the
  * whole exchange by query-timeout (→ SERVFAIL). No servers at all → REFUSED (reference §2.10).
  */
+import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
 import { clampOptSize, withoutAdditional } from '../wire/opt.js';
 import { questionReply } from '../wire/reply-build.js';
@@ -104,7 +105,7 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       if (q.p.optStart >= 0) clampOptSize(q.msg, q.p.optStart, opts.ednsPacketMax);
       counters.forwarded++;
       group.inFlight++;
-      const work = withDeadline(group.forward(q.msg, q.p.qEnd), opts.queryTimeoutMs);
+      const work = withDeadline(group.forward(q.msg, q.p.qEnd, performance.now() + opts.queryTimeoutMs), opts.queryTimeoutMs);
       void work.then(() => group.inFlight--);
       return inflight.start(key, work).then((w) => toReply(q, w, true));
     },

@@ -13,7 +13,7 @@ import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
 import { TEST_PREAMBLE } from '../helpers/proxy.js';
 import { withUpstreams } from '../helpers/scenario.js';
 import { answer, dead } from '../helpers/scripts.js';
-import { waitFor } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 describe('dns-forward-max', () => {
   it('refuses a third concurrent distinct query at once when the cap is 2', () =>
@@ -46,6 +46,15 @@ describe('query-timeout', () => {
       const r = await proxy.query('slow.qt.test', { timeoutMs: 5000 });
       assert.equal(r.rcode, 'SERVFAIL');
       assert.deepEqual(answerData(r.packet), []);
+    }));
+
+  it('stops asking further servers once the query has timed out (strict-order)', () =>
+    withUpstreams([dead(), dead(), dead(), dead()], 'strict-order\nupstream-timeout=300\nquery-timeout=400', async ({ ups, proxy }) => {
+      const r = await proxy.query('walk.qt.test', { timeoutMs: 5000 });
+      assert.equal(r.rcode, 'SERVFAIL');
+      // Long enough for the walk to have reached servers 3 and 4, had it gone on.
+      await sleep(1200);
+      assert.deepEqual(ups.map((u) => u.queries.length), [1, 1, 0, 0]);
     }));
 });
 
