@@ -54,13 +54,15 @@ function leaderReply(a: Answer): Reply {
 }
 
 /**
- * The reply for askers who joined: shared bytes without the upstream's OPT, whose options (a
+ * The reply for askers who joined: a private copy without the upstream's OPT, whose options (a
  * server cookie, say) belong to the leader's exchange (RFC 7873 §5.3); finalize adds a fresh OPT.
+ * The copy is taken here, when the work settles, because the leader's reply owns the upstream
+ * bytes and finalize personalises them in place (its ID, question, RD and a cleared AD).
  */
 function followerReply(a: Answer): Reply {
   const opt = a.layout.opt;
-  const wire = opt ? withoutAdditional(a.wire, opt.start, opt.end) : a.wire;
-  return new Reply(wire, 'coalesced', false, -1, -1, a.server);
+  const wire = opt ? withoutAdditional(a.wire, opt.start, opt.end) : Buffer.from(a.wire);
+  return new Reply(wire, 'coalesced', true, -1, -1, a.server);
 }
 
 /** Creates the forward stage. `table` routes; its groups do the sending. */

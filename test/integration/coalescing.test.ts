@@ -38,6 +38,18 @@ describe('coalescing identical queries', () => {
       assert.equal(new Set(replies.map((r) => r.subarray(12, raws[0]!.length).toString('latin1'))).size, 50, 'fifty distinct cases came back');
     }));
 
+  it('gives a joining client AD when it asked for AD, even if the first asker did not', () =>
+    withUpstreams([(q) => ({ ad: true, answers: [rr.a(q.name, '10.0.0.1', 60)], delayMs: SLOW })], CONF, async ({ ups: [up], proxy }) => {
+      const first = udpExchange(buildQuery('ad.coalesce.test'), proxy.port);
+      await waitFor(() => up!.queries.length === 1, 'the first query to reach the upstream');
+      const second = udpExchange(buildQuery('ad.coalesce.test', { ad: true }), proxy.port);
+      const [r1, r2] = (await Promise.all([first, second])).map(toReply);
+      assert.equal(up!.queries.length, 1, 'the two queries were coalesced');
+      const ad = (p: dnsPacket.Packet) => ((p.flags ?? 0) & dnsPacket.AUTHENTIC_DATA) !== 0;
+      assert.equal(ad(r1!.packet), false, 'the first client did not ask for AD');
+      assert.equal(ad(r2!.packet), true, 'the second client asked for AD and the upstream set it');
+    }));
+
   it('gives a UDP client TC and a TCP client the whole answer from one shared upstream reply', () =>
     withUpstreams(
       [(q) => ({ answers: Array.from({ length: 40 }, (_, i) => rr.a(q.name, `10.5.0.${i}`, 60)), delayMs: SLOW })],
