@@ -89,4 +89,17 @@ describe('client queries over TCP', () => {
         assert.notDeepEqual(order, ids, 'replies are sent as they complete, not in query order');
       },
     ));
+
+  it('answers every query of a pipeline longer than the per-connection in-flight limit', () =>
+    withUpstreams([(q) => ({ answers: [rr.a(q.name, '10.3.1.1', 60)], delayMs: 50 })], CONF, async ({ ups: [up], proxy }) => {
+      const N = 40;
+      const raws = await tcpPipeline(Array.from({ length: N }, (_, i) => buildQuery(`n${i}.pipe.test`, { id: 7000 + i })), proxy.port, 5000);
+      const replies = raws.map(toReply);
+      assert.deepEqual(replies.map((r) => r.packet.id).sort((a, b) => a! - b!), Array.from({ length: N }, (_, i) => 7000 + i));
+      for (const r of replies) {
+        assert.equal(r.packet.questions?.[0]?.name, `n${r.packet.id! - 7000}.pipe.test`);
+        assert.deepEqual(answerData(r.packet), ['10.3.1.1']);
+      }
+      assert.equal(up!.queries.length, N);
+    }));
 });
