@@ -76,6 +76,13 @@ describe('header flags', () => {
       assert.ok(r.ra, 'reply has RA');
     }));
 
+  it('passes AA from the upstream through', () =>
+    withUpstreams([(q) => ({ aa: true, answers: [rr.a(q.name, '10.0.0.1', 60)] })], CONF, async ({ proxy }) => {
+      const r = await proxy.query('aa.tr.test');
+      assert.equal(r.aa, true);
+      assert.ok(r.ra);
+    }));
+
   it('passes AD back when the client set AD (or DO), and clears it otherwise', () =>
     withUpstreams([(q) => ({ ad: true, answers: [rr.a(q.name, '10.0.0.1', 60)] })], CONF, async ({ proxy }) => {
       const ad = (r: { packet: dnsPacket.Packet }) => ((r.packet.flags ?? 0) & dnsPacket.AUTHENTIC_DATA) !== 0;

@@ -102,4 +102,15 @@ describe('client queries over TCP', () => {
       }
       assert.equal(up!.queries.length, N);
     }));
+
+  it('answers a malformed query in a pipeline with FORMERR and the others normally', () =>
+    withUpstreams([(q) => ({ answers: [rr.a(q.name, '10.3.2.1', 60)] })], CONF, async ({ proxy }) => {
+      const bad = buildQuery('bad.pipe.test', { id: 2 });
+      bad.writeUInt16BE(2, 4); // QDCOUNT=2 with one question: malformed
+      const raws = await tcpPipeline([buildQuery('a.pipe.test', { id: 1 }), bad, buildQuery('c.pipe.test', { id: 3 })], proxy.port);
+      const byId = new Map(raws.map((raw) => [toReply(raw).packet.id, toReply(raw)]));
+      assert.equal(byId.get(2)?.rcode, 'FORMERR');
+      assert.deepEqual(answerData(byId.get(1)!.packet), ['10.3.2.1']);
+      assert.deepEqual(answerData(byId.get(3)!.packet), ['10.3.2.1']);
+    }));
 });
