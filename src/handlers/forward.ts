@@ -5,6 +5,7 @@
  * and bounding the whole exchange by query-timeout (→ SERVFAIL). No servers at all → REFUSED
  * (reference §2.10).
  */
+import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
 import { clampOptSize, withoutAdditional } from '../wire/opt.js';
 import { questionReply } from '../wire/reply-build.js';
@@ -57,13 +58,15 @@ function leaderReply(a: Answer): Reply {
 }
 
 /**
- * The reply for askers who joined: shared bytes without the upstream's OPT, whose options (a
+ * The reply for askers who joined: a private copy without the upstream's OPT, whose options (a
  * server cookie, say) belong to the leader's exchange (RFC 7873 §5.3); finalize adds a fresh OPT.
+ * The copy is taken here, when the work settles, because the leader's reply owns the upstream
+ * bytes and finalize personalises them in place (its ID, question, RD and a cleared AD).
  */
 function followerReply(a: Answer): Reply {
   const opt = a.layout.opt;
-  const wire = opt ? withoutAdditional(a.wire, opt.start, opt.end) : a.wire;
-  return new Reply(wire, 'coalesced', false, -1, -1, a.server);
+  const wire = opt ? withoutAdditional(a.wire, opt.start, opt.end) : Buffer.from(a.wire);
+  return new Reply(wire, 'coalesced', true, -1, -1, a.server);
 }
 
 /** Creates the forward stage. `table` routes; its groups do the sending. */
@@ -124,7 +127,7 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       if (q.p.optStart >= 0) clampOptSize(q.msg, q.p.optStart, opts.ednsPacketMax);
       counters.forwarded++;
       group.inFlight++;
-      const work = withDeadline(group.forward(q.msg, q.p.qEnd), opts.queryTimeoutMs);
+      const work = withDeadline(group.forward(q.msg, q.p.qEnd, performance.now() + opts.queryTimeoutMs), opts.queryTimeoutMs);
       void work.then(() => group.inFlight--);
       return wait(inflight.start(key, work).then((w) => toReply(q, w, true)));
     },
