@@ -306,7 +306,7 @@ export class FandnsServer {
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
     }
-    this.queryLog?.close();
+    await this.queryLog?.close();
   }
 
   readonly #dispatch = (q: Query): Dispatched | Promise<Dispatched> => (this.#rt ? this.#rt.dispatch(q) : null);

@@ -64,10 +64,10 @@ export class QueryLog {
   }
 
   /** Writes what is queued and stops (SIGTERM, exit). */
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.#timer);
     this.#reportLost();
-    this.#sink.close();
+    await this.#sink.close();
   }
 
   #reportLost(): void {
