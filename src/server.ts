@@ -141,11 +141,12 @@ export class FandnsServer {
       return out;
     };
     const onQuery = (msg: Buffer, client: Client) => {
-      const r = acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax);
+      const r = acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax, timed);
       if (!isPromise(r)) return r;
       this.#pending++;
       return r.then(settle);
     };
+    const timed = this.#tap !== null;
     const { port, maxTcpConnections } = this.config.listen;
     const addresses = listenAddresses(this.config.listen);
     const tcpOptions = { ...TCP_DEFAULTS, maxConnections: maxTcpConnections };
