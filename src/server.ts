@@ -2,7 +2,7 @@
  * The fandns server: builds the pipeline in its fixed order from a Config, owns the listeners and
  * the upstream sockets, and handles reload and shutdown.
  *
- *   listener → parse → local → cname → cache → answer-filter → forward   (acl joins as it lands)
+ *   listener → parse → acl → local → cname → cache → answer-filter → forward
  */
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import type { Socket as UdpSocket } from 'node:dgram';
@@ -15,6 +15,8 @@ import { CacheStore } from './cache/store.js';
 import { createCache } from './handlers/cache.js';
 import { createForward } from './handlers/forward.js';
 import { createLocal } from './handlers/local.js';
+import { createAcl } from './handlers/acl.js';
+import { listenAddresses, localSubnets } from './listen/interfaces.js';
 import { createCname } from './handlers/cname.js';
 import { createAnswerFilter } from './handlers/answer-filter.js';
 import { buildZone } from './local/build-zone.js';
@@ -149,12 +151,14 @@ export class FandnsServer {
       return out;
     };
     const onQuery = (msg: Buffer, client: Client) => {
-      const r = acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax);
+      const r = acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax, timed);
       if (!isPromise(r)) return r;
       this.#pending++;
       return r.then(settle);
     };
-    const { port, addresses, maxTcpConnections } = this.config.listen;
+    const timed = this.#tap !== null;
+    const { port, maxTcpConnections } = this.config.listen;
+    const addresses = listenAddresses(this.config.listen);
     const tcpOptions = { ...TCP_DEFAULTS, maxConnections: maxTcpConnections };
     try {
       for (const address of addresses) {
@@ -316,7 +320,7 @@ export class FandnsServer {
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
     }
-    this.queryLog?.close();
+    await this.queryLog?.close();
   }
 
   readonly #dispatch = (q: Query): Dispatched | Promise<Dispatched> => (this.#rt ? this.#rt.dispatch(q) : null);
@@ -337,7 +341,12 @@ export class FandnsServer {
     const table = new DomainTable(rules, resolv, (specs) => registry.group(specs));
     if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
     const forward = createForward(
-      { forwardMax: config.forward.forwardMax, queryTimeoutMs: config.forward.queryTimeoutMs, ednsPacketMax: config.forward.ednsPacketMax },
+      {
+        forwardMax: config.forward.forwardMax,
+        maxWaiting: config.forward.maxInflight,
+        queryTimeoutMs: config.forward.queryTimeoutMs,
+        ednsPacketMax: config.forward.ednsPacketMax,
+      },
       table,
     );
     const c = config.cache;
@@ -360,6 +369,7 @@ export class FandnsServer {
     const cname = createCname(config.cnames, config.localTtl, () => chain);
     const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys);
     const stages: Handler[] = [local, cname, cache];
+    if (config.listen.localService) stages.unshift(createAcl(localSubnets()));
     const filter = f.stopDnsRebind || !zone.empty || table.hasAddressRules ? createAnswerFilter(f, zone, table) : null;
     if (filter) stages.push(filter);
     stages.push(forward);

@@ -20,6 +20,8 @@ export interface RenderOptions {
 }
 
 let rotation = 0;
+/** Holds the records that move to the back during a rotation (no allocation per hit). */
+const scratch = Buffer.allocUnsafe(65536);
 
 /** Rotates run records in `out` (records start at `base`) by `rotation % k` places. */
 function rotateRuns(v: string, out: Buffer, base: number, runTab: number, runEnd: number): void {
@@ -31,9 +33,9 @@ function rotateRuns(v: string, out: Buffer, base: number, runTab: number, runEnd
     const end = s16(v, i + 1 + 2 * k);
     if (shift !== 0) {
       const mid = s16(v, i + 1 + 2 * shift);
-      const head = Buffer.from(out.subarray(base + first, base + mid));
+      out.copy(scratch, 0, base + first, base + mid);
       out.copyWithin(base + first, base + mid, base + end);
-      head.copy(out, base + first + (end - mid));
+      scratch.copy(out, base + first + (end - mid), 0, mid - first);
     }
     i += 1 + 2 * (k + 1);
   }

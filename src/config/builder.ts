@@ -17,6 +17,7 @@ export const DEFAULTS = {
   listenAddress: '127.0.0.1',
   maxTcpConnections: 100,
   forwardMax: 150,
+  maxInflight: 10_000,
   ednsPacketMax: 1232,
   upstreamTimeoutMs: 1500,
   queryTimeoutMs: 4000,
@@ -37,6 +38,9 @@ export const DEFAULTS = {
 export class ConfigBuilder {
   port: number | null = null;
   listenAddresses: string[] = [];
+  readonly interfaces: string[] = [];
+  readonly exceptInterfaces: string[] = [];
+  localService = false;
   maxTcpConnections: number | null = null;
   rules: DomainRule[] = [];
   /** null: the default file; otherwise the files given (possibly none after `resolv-file=`). */
@@ -46,6 +50,7 @@ export class ConfigBuilder {
   strictOrder = false;
   allServers = false;
   forwardMax: number | null = null;
+  maxInflight: number | null = null;
   ednsPacketMax: number | null = null;
   upstreamTimeoutMs: number | null = null;
   queryTimeoutMs: number | null = null;
@@ -127,13 +132,17 @@ export class ConfigBuilder {
     this.validateCnames();
     const config: Config = {
       listen: {
-        addresses: this.listenAddresses.length ? [...new Set(this.listenAddresses)] : [DEFAULTS.listenAddress],
+        addresses: this.listenAddresses.length || this.interfaces.length ? [...new Set(this.listenAddresses)] : [DEFAULTS.listenAddress],
+        interfaces: this.interfaces,
+        exceptInterfaces: this.exceptInterfaces,
+        localService: this.localService,
         port: this.port ?? DEFAULTS.port,
         maxTcpConnections: this.maxTcpConnections ?? DEFAULTS.maxTcpConnections,
       },
       forward: {
         policy: this.allServers ? 'all-servers' : this.strictOrder ? 'strict-order' : 'fastest',
         forwardMax: this.forwardMax ?? DEFAULTS.forwardMax,
+        maxInflight: this.maxInflight ?? DEFAULTS.maxInflight,
         ednsPacketMax: this.ednsPacketMax ?? DEFAULTS.ednsPacketMax,
         upstreamTimeoutMs: this.upstreamTimeoutMs ?? DEFAULTS.upstreamTimeoutMs,
         queryTimeoutMs: this.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs,

@@ -54,7 +54,14 @@ export type UpstreamPolicy = 'fastest' | 'strict-order' | 'all-servers';
 
 /** Listening sockets. */
 export interface ListenConfig {
+  /** `listen-address` values (127.0.0.1 when neither these nor interfaces are given). */
   readonly addresses: readonly string[];
+  /** `interface=` names (a trailing `*` matches a prefix); their addresses and loopback are served. */
+  readonly interfaces: readonly string[];
+  /** `except-interface=` names, never served. */
+  readonly exceptInterfaces: readonly string[];
+  /** `local-service`: answer only clients on directly connected subnets (others are ignored). */
+  readonly localService: boolean;
   readonly port: number;
   readonly maxTcpConnections: number;
 }
@@ -63,6 +70,8 @@ export interface ListenConfig {
 export interface ForwardConfig {
   readonly policy: UpstreamPolicy;
   readonly forwardMax: number;
+  /** `max-inflight`: most clients waiting on upstreams at once, coalesced ones included. */
+  readonly maxInflight: number;
   readonly ednsPacketMax: number;
   /** How long one attempt at one upstream may take before it counts as failed. */
   readonly upstreamTimeoutMs: number;

@@ -1,8 +1,11 @@
 /**
  * The forward stage: sends the query to the server group its route names, coalescing identical
- * in-flight queries, capping concurrency per group (dns-forward-max → REFUSED) and bounding the
- * whole exchange by query-timeout (→ SERVFAIL). No servers at all → REFUSED (reference §2.10).
+ * in-flight queries, capping concurrency per group (dns-forward-max → REFUSED) and the number of
+ * clients waiting in total (max-inflight → REFUSED, so overload cannot grow memory without bound),
+ * and bounding the whole exchange by query-timeout (→ SERVFAIL). No servers at all → REFUSED
+ * (reference §2.10).
  */
+import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
 import { clampOptSize, withoutAdditional } from '../wire/opt.js';
 import { questionReply } from '../wire/reply-build.js';
@@ -17,6 +20,8 @@ import { routeOf } from './route.js';
 /** Options for the forward stage. */
 export interface ForwardOptions {
   readonly forwardMax: number;
+  /** Most clients waiting on upstreams at once (max-inflight), coalesced ones included. */
+  readonly maxWaiting: number;
   readonly queryTimeoutMs: number;
   readonly ednsPacketMax: number;
 }
@@ -53,19 +58,32 @@ function leaderReply(a: Answer): Reply {
 }
 
 /**
- * The reply for askers who joined: shared bytes without the upstream's OPT, whose options (a
+ * The reply for askers who joined: a private copy without the upstream's OPT, whose options (a
  * server cookie, say) belong to the leader's exchange (RFC 7873 §5.3); finalize adds a fresh OPT.
+ * The copy is taken here, when the work settles, because the leader's reply owns the upstream
+ * bytes and finalize personalises them in place (its ID, question, RD and a cleared AD).
  */
 function followerReply(a: Answer): Reply {
   const opt = a.layout.opt;
-  const wire = opt ? withoutAdditional(a.wire, opt.start, opt.end) : a.wire;
-  return new Reply(wire, 'coalesced', false, -1, -1, a.server);
+  const wire = opt ? withoutAdditional(a.wire, opt.start, opt.end) : Buffer.from(a.wire);
+  return new Reply(wire, 'coalesced', true, -1, -1, a.server);
 }
 
 /** Creates the forward stage. `table` routes; its groups do the sending. */
 export function createForward(opts: ForwardOptions, table: DomainTable<ServerGroup>) {
   const inflight = new Inflight<Work>();
   const counters: ForwardCounters = { forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0 };
+
+  /** Clients waiting on upstream work, leaders and coalesced followers alike. */
+  let waiting = 0;
+  const done = (r: Reply) => {
+    waiting--;
+    return r;
+  };
+  const wait = (p: Promise<Reply>): Promise<Reply> => {
+    waiting++;
+    return p.then(done);
+  };
 
   const errorReply = (q: Query, rcode: number): Reply => new Reply(questionReply(q.msg, q.p.qEnd, rcode), 'error', true, -1, -1, null);
 
@@ -81,10 +99,11 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
     return errorReply(q, RCode.SERVFAIL);
   };
 
-  const handler: Handler & { counters: ForwardCounters; inflight: Inflight<Work> } = {
+  const handler: Handler & { counters: ForwardCounters; inflight: Inflight<Work>; waiting: () => number } = {
     name: 'forward',
     counters,
     inflight,
+    waiting: () => waiting,
     handle(q: Query): Outcome | Promise<Outcome> {
       const route = routeOf(q, table);
       if (route.kind !== 'forward') {
@@ -92,9 +111,13 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
         return errorReply(q, RCode.REFUSED);
       }
       const group = route.group;
-      const key = `${q.p.key}${q.p.edns ? '\x01' : '\x00'}${q.p.rd ? '\x01' : '\x00'}${group.members[0]!.label}`;
+      if (waiting >= opts.maxWaiting) {
+        counters.refusedOverload++;
+        return errorReply(q, RCode.REFUSED);
+      }
+      const key = `${q.p.key}${q.p.edns ? '\x01' : '\x00'}${q.p.rd ? '\x01' : '\x00'}${group.id}`;
       const joined = inflight.get(key);
-      if (joined) return joined.then((w) => toReply(q, w, false));
+      if (joined) return wait(joined.then((w) => toReply(q, w, false)));
       if (group.inFlight >= opts.forwardMax) {
         group.overflows++;
         counters.refusedOverload++;
@@ -104,9 +127,9 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       if (q.p.optStart >= 0) clampOptSize(q.msg, q.p.optStart, opts.ednsPacketMax);
       counters.forwarded++;
       group.inFlight++;
-      const work = withDeadline(group.forward(q.msg, q.p.qEnd), opts.queryTimeoutMs);
+      const work = withDeadline(group.forward(q.msg, q.p.qEnd, performance.now() + opts.queryTimeoutMs), opts.queryTimeoutMs);
       void work.then(() => group.inFlight--);
-      return inflight.start(key, work).then((w) => toReply(q, w, true));
+      return wait(inflight.start(key, work).then((w) => toReply(q, w, true)));
     },
   };
   return handler;

@@ -39,6 +39,9 @@ function isPrivatePtr(name: string): boolean {
 
 /** Creates the local stage. `aliases` holds the wire keys of cname aliases (left to the cname stage). */
 export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>, zone: LocalZone, aliases: ReadonlySet<string>): Handler {
+  // Measured: a route lookup on every query (cache hits included) was ~7% of the hit path; with
+  // no address= or local-only rule the lookup can only say "forward", so it is left to that stage.
+  const routesLocally = table.hasLocalRules;
   return {
     name: 'local',
     handle(q, next) {
@@ -55,6 +58,7 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
           return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, match, ttl, true));
         }
       }
+      if (!routesLocally && !opts.domainNeeded && !opts.bogusPriv) return next(q);
       const route = routeOf(q, table);
       if (route.kind === 'address' && inClass) {
         const records = route.rdata.map((rdata) => ({ type: route.rrtype, rdata }));

@@ -1,10 +1,14 @@
 /**
  * TCP listener (RFC 1035 §4.2.2 framing; RFC 7766 §6.2 many queries per connection, answered as
- * they complete). Connections are capped (max-tcp-connections), idle ones close after a timeout,
- * a connection may have a bounded number of queries in flight (reading pauses beyond it), and a
- * frame that never completes cannot hold a connection past the idle timeout.
+ * they complete). Protections against slow or idle clients (RFC 7766 §6.2.3):
+ * - at most `maxConnections` at once; when full, the connection idle the longest (with nothing in
+ *   flight) is closed to make room, so idle or slow-loris connections cannot lock others out;
+ * - an idle connection closes after `idleMs`;
+ * - a started frame must arrive whole within `frameMs` (a client trickling bytes is cut off);
+ * - at most `maxInFlightPerConnection` queries in flight per connection (reading pauses beyond).
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Dispatched } from '../pipeline/dispatch.js';
 import type { Client } from '../pipeline/query.js';
 import { isPromise } from '../util/thenable.js';
@@ -14,68 +18,116 @@ import type { DatagramHandler } from './udp.js';
 export interface TcpOptions {
   readonly maxConnections: number;
   readonly idleMs: number;
+  readonly frameMs: number;
   readonly maxInFlightPerConnection: number;
 }
 
-/** Default TCP limits (idle 10 s as CoreDNS and RFC 7766 §6.2.3 suggest; 32 in flight). */
-export const TCP_DEFAULTS: TcpOptions = { maxConnections: 100, idleMs: 10_000, maxInFlightPerConnection: 32 };
+/** Default TCP limits (idle 10 s as CoreDNS does; 5 s to finish a frame; 32 in flight). */
+export const TCP_DEFAULTS: TcpOptions = { maxConnections: 100, idleMs: 10_000, frameMs: 5_000, maxInFlightPerConnection: 32 };
 
 /** A listening TCP server and its open connections. */
 export interface TcpListener {
   readonly server: Server;
+  /** Connections closed to make room for new ones, or cut off for being too slow. */
+  readonly counters: { evicted: number; slow: number; refused: number };
   /** Stops accepting; resolves once closed (after destroyConnections, or when clients leave). */
   close(): Promise<void>;
   /** Ends every open connection now. */
   destroyConnections(): void;
 }
 
-function serveConnection(sock: Socket, onQuery: DatagramHandler, opts: TcpOptions): void {
-  const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'tcp' };
-  let buf: Buffer = Buffer.alloc(0);
-  let inFlight = 0;
-  sock.setNoDelay(true);
-  sock.setTimeout(opts.idleMs, () => sock.destroy());
-  sock.on('error', () => sock.destroy());
-  const write = (out: Dispatched) => {
-    inFlight--;
+/** One client connection's state. */
+class Connection {
+  lastActivity = performance.now();
+  inFlight = 0;
+  #buf: Buffer = Buffer.alloc(0);
+  #frameTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly sock: Socket,
+    private readonly onQuery: DatagramHandler,
+    private readonly opts: TcpOptions,
+    private readonly onSlow: () => void,
+  ) {
+    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'tcp' };
+    sock.setNoDelay(true);
+    sock.setTimeout(opts.idleMs, () => sock.destroy());
+    sock.on('error', () => sock.destroy());
+    sock.on('close', () => this.#clearFrameTimer());
+    sock.on('data', (d: Buffer) => this.#data(d, client));
+  }
+
+  readonly #write = (out: Dispatched): void => {
+    this.inFlight--;
+    this.lastActivity = performance.now();
+    const sock = this.sock;
     if (out !== null && !sock.destroyed) {
       const frame = Buffer.allocUnsafe(out.length + 2);
       frame.writeUInt16BE(out.length, 0);
       out.copy(frame, 2);
       sock.write(frame);
     }
-    if (sock.isPaused() && inFlight < opts.maxInFlightPerConnection) sock.resume();
+    if (sock.isPaused() && this.inFlight < this.opts.maxInFlightPerConnection) sock.resume();
   };
-  sock.on('data', (d: Buffer) => {
-    buf = buf.length ? Buffer.concat([buf, d]) : d;
-    while (buf.length >= 2) {
-      const len = buf.readUInt16BE(0);
-      if (buf.length < 2 + len) break;
-      const msg = Buffer.from(buf.subarray(2, 2 + len));
-      buf = buf.subarray(2 + len);
-      inFlight++;
-      const r = onQuery(msg, client);
-      if (isPromise(r)) void r.then(write);
-      else write(r);
+
+  #data(d: Buffer, client: Client): void {
+    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, d]) : d;
+    while (this.#buf.length >= 2) {
+      const len = this.#buf.readUInt16BE(0);
+      if (this.#buf.length < 2 + len) break;
+      const msg = Buffer.from(this.#buf.subarray(2, 2 + len));
+      this.#buf = this.#buf.subarray(2 + len);
+      this.inFlight++;
+      this.lastActivity = performance.now();
+      const r = this.onQuery(msg, client);
+      if (isPromise(r)) void r.then(this.#write);
+      else this.#write(r);
     }
-    if (inFlight >= opts.maxInFlightPerConnection) sock.pause();
-  });
+    if (this.#buf.length === 0) this.#clearFrameTimer();
+    else if (!this.#frameTimer) {
+      this.#frameTimer = setTimeout(() => {
+        this.onSlow();
+        this.sock.destroy();
+      }, this.opts.frameMs);
+    }
+    if (this.inFlight >= this.opts.maxInFlightPerConnection) this.sock.pause();
+  }
+
+  #clearFrameTimer(): void {
+    if (this.#frameTimer) {
+      clearTimeout(this.#frameTimer);
+      this.#frameTimer = null;
+    }
+  }
 }
 
 /** Starts a TCP DNS server on address:port. Resolves once listening. */
 export function listenTcp(address: string, port: number, onQuery: DatagramHandler, opts: TcpOptions = TCP_DEFAULTS): Promise<TcpListener> {
-  const open = new Set<Socket>();
+  const open = new Set<Connection>();
+  const counters = { evicted: 0, slow: 0, refused: 0 };
   const server = createServer((sock) => {
-    open.add(sock);
-    sock.once('close', () => open.delete(sock));
-    serveConnection(sock, onQuery, opts);
+    if (open.size >= opts.maxConnections) {
+      let victim: Connection | null = null;
+      for (const c of open) if (c.inFlight === 0 && (!victim || c.lastActivity < victim.lastActivity)) victim = c;
+      if (!victim) {
+        counters.refused++;
+        sock.destroy();
+        return;
+      }
+      counters.evicted++;
+      open.delete(victim);
+      victim.sock.destroy();
+    }
+    const conn = new Connection(sock, onQuery, opts, () => counters.slow++);
+    open.add(conn);
+    sock.once('close', () => open.delete(conn));
   });
-  server.maxConnections = opts.maxConnections;
   const listener: TcpListener = {
     server,
+    counters,
     close: () => new Promise<void>((r) => server.close(() => r())),
     destroyConnections: () => {
-      for (const s of open) s.destroy();
+      for (const c of open) c.sock.destroy();
     },
   };
   return new Promise((resolve, reject) => {

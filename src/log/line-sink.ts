@@ -116,10 +116,14 @@ export class LineSink<T> {
     }
   }
 
-  /** Flushes and closes. */
-  close(): void {
-    this.flushSync();
+  /**
+   * Waits for the write in flight (an exit while it sits in the thread pool would lose it), then
+   * writes what is queued and closes.
+   */
+  async close(): Promise<void> {
     this.#closed = true;
+    for (let i = 0; this.#writing && i < 200; i++) await new Promise((r) => setTimeout(r, 5));
+    this.flushSync();
     if (this.target.kind === 'file') closeSync(this.#fd);
   }
 
@@ -164,12 +168,18 @@ export class LineSink<T> {
     this.#writing = true;
     write(this.#fd, buf, 0, chunkLength(buf, this.#atomic), null, (err, n) => {
       if (err && (err.code === 'EAGAIN' || err.code === 'EWOULDBLOCK')) {
+        if (this.#closed) {
+          this.#writing = false; // closing: give up on a destination that cannot take it
+          this.lost += this.#inFlight;
+          return;
+        }
         setTimeout(() => this.#writeAll(buf), RETRY_MS).unref();
         return;
       }
       if (!err && n < buf.length) return this.#writeAll(buf.subarray(n));
       if (err) this.lost += this.#inFlight;
       this.#writing = false;
+      if (this.#closed) return;
       if (this.#reopen) this.#doReopen();
       if (this.#queue.length || this.#extra.length) this.#drain();
     });

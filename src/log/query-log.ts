@@ -1,6 +1,7 @@
 /**
  * The query log (`log-queries`): one JSON line per query in pino's format (level, time, pid,
- * hostname, msg) so `pino-pretty` reads it, with the client, protocol, name, type, where the
+ * hostname, msg) so `pino-pretty` reads it, with the client, protocol, qname, qtype (not "name",
+ * which pino tools take for the logger's name), where the
  * answer came from, the upstream, RCODE, answer count and latency. The hot path only queues a
  * small record; names are decoded and lines formatted in batches (pino per query cost 30–40% of
  * throughput in the prototype: shared/reference/node-performance.md §5). A periodic line reports
@@ -64,10 +65,10 @@ export class QueryLog {
   }
 
   /** Writes what is queued and stops (SIGTERM, exit). */
-  close(): void {
+  async close(): Promise<void> {
     clearInterval(this.#timer);
     this.#reportLost();
-    this.#sink.close();
+    await this.#sink.close();
   }
 
   #reportLost(): void {
@@ -83,7 +84,7 @@ export class QueryLog {
     const extra = this.opts.extra;
     for (const { q, r, bytes, latencyMs } of items) {
       const c = q.client;
-      out += `{"level":30,"time":${Math.round(origin + q.started)}${this.#prefix},"client":"${c.address}","port":${c.port},"proto":"${c.protocol}","name":${JSON.stringify(q.name)},"type":"${q.typeName}"`;
+      out += `{"level":30,"time":${Math.round(origin + q.started)}${this.#prefix},"client":"${c.address}","port":${c.port},"proto":"${c.protocol}","qname":${JSON.stringify(q.name)},"qtype":"${q.typeName}"`;
       if (r) {
         out += `,"source":"${r.source}","upstream":${r.upstream === null ? 'null' : `"${r.upstream}"`},"rcode":"${rcodeName(r.rcode)}","answers":${r.answerCount}`;
       } else out += ',"source":"dropped"';

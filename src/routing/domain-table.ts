@@ -90,6 +90,16 @@ export class DomainTable<G> {
     }
   }
 
+  /**
+   * True when some rule can answer locally (`address=` or a local-only domain). Without one,
+   * every route is a forward or REFUSED, and the local stage need not look routes up at all.
+   */
+  get hasLocalRules(): boolean {
+    const local = (e: DomainEntry<G>) => e.hasAddress || e.localOnly;
+    return local(this.#default) || (this.#unqualified !== null && local(this.#unqualified)) ||
+      [...this.#exact.values()].some(local) || this.#wildcards.some((w) => local(w.entry));
+  }
+
   /** True when some `address=` rule has an address (the answer filter then checks NXDOMAINs). */
   get hasAddressRules(): boolean {
     return this.#default.hasAddress || [...this.#exact.values()].some((e) => e.hasAddress) || this.#wildcards.some((w) => w.entry.hasAddress);

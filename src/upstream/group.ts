@@ -34,7 +34,12 @@ export class ServerGroup {
   #sinceProbe = 0;
   #lastProbe = Number.NEGATIVE_INFINITY;
 
+  /**
+   * @param id distinct per group within one registry (coalescing keys use it)
+   * @param members the servers, in config order
+   */
   constructor(
+    readonly id: number,
     readonly members: readonly Upstream[],
     readonly policy: UpstreamPolicy,
     readonly attemptMs: number,
@@ -48,11 +53,14 @@ export class ServerGroup {
     return up;
   }
 
-  /** Sends the query by this group's policy. Never rejects. */
-  forward(query: Buffer, qEnd: number): Promise<GroupOutcome> {
-    if (this.policy === 'strict-order') return this.#strict(query, qEnd);
+  /**
+   * Sends the query by this group's policy. Never rejects. No further server is tried once
+   * `deadline` (performance.now() ms: the query-timeout) has passed; attempts under way finish.
+   */
+  forward(query: Buffer, qEnd: number, deadline = Number.POSITIVE_INFINITY): Promise<GroupOutcome> {
+    if (this.policy === 'strict-order') return this.#strict(query, qEnd, deadline);
     if (this.policy === 'all-servers') return this.#all(query, qEnd);
-    return this.#fastest(query, qEnd);
+    return this.#fastest(query, qEnd, deadline);
   }
 
   async #all(query: Buffer, qEnd: number): Promise<GroupOutcome> {
@@ -61,11 +69,12 @@ export class ServerGroup {
     return r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: null };
   }
 
-  async #strict(query: Buffer, qEnd: number): Promise<GroupOutcome> {
+  async #strict(query: Buffer, qEnd: number, deadline: number): Promise<GroupOutcome> {
     const live = this.live(performance.now());
     const order = [...this.members.filter((m) => live.includes(m)), ...this.members.filter((m) => !live.includes(m))];
     let lastError: Answer | null = null;
     for (const m of order) {
+      if (performance.now() >= deadline) break;
       const r = await m.exchange(query, qEnd, this.attemptMs);
       if (r.kind !== 'answer') continue;
       if (classify(r) !== AnswerClass.ERROR) return { kind: 'answer', answer: r };
@@ -74,7 +83,7 @@ export class ServerGroup {
     return { kind: 'failed', lastError };
   }
 
-  async #fastest(query: Buffer, qEnd: number): Promise<GroupOutcome> {
+  async #fastest(query: Buffer, qEnd: number, deadline: number): Promise<GroupOutcome> {
     const now = performance.now();
     const live = this.live(now);
     const unmeasured = live.some((m) => Number.isNaN(m.health.rttMs));
@@ -89,6 +98,7 @@ export class ServerGroup {
     const first = await best.exchange(query, qEnd, this.attemptMs);
     if (first.kind === 'answer' && classify(first) !== AnswerClass.ERROR) return { kind: 'answer', answer: first };
     const firstError = first.kind === 'answer' ? first : null;
+    if (performance.now() >= deadline) return { kind: 'failed', lastError: firstError };
     const rest = this.members.filter((m) => m !== best);
     const r = await race(rest, query, qEnd, this.attemptMs);
     return r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError };

@@ -37,7 +37,7 @@ export class UpstreamRegistry {
     const gk = members.map((m) => specKey(m.spec)).join(',');
     let g = this.#groups.get(gk);
     if (!g) {
-      g = new ServerGroup(members, this.policy, this.attemptMs);
+      g = new ServerGroup(this.#groups.size + 1, members, this.policy, this.attemptMs);
       this.#groups.set(gk, g);
     }
     return g;

@@ -90,31 +90,9 @@ export function udpExchange(raw: Buffer, port: number, timeoutMs = 3000, host = 
 }
 
 /** Sends raw bytes over TCP (framed) and waits for one framed reply. */
-export function tcpExchange(raw: Buffer, port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const sock = connect({ host, port });
-    let buf = Buffer.alloc(0);
-    const t = setTimeout(() => {
-      sock.destroy();
-      reject(new Error(`tcp timeout after ${timeoutMs} ms`));
-    }, timeoutMs);
-    sock.on('error', (e) => {
-      clearTimeout(t);
-      reject(e);
-    });
-    sock.on('data', (d) => {
-      buf = Buffer.concat([buf, d]);
-      if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
-        clearTimeout(t);
-        sock.destroy();
-        resolve(buf.subarray(2, 2 + buf.readUInt16BE(0)));
-      }
-    });
-    const frame = Buffer.alloc(raw.length + 2);
-    frame.writeUInt16BE(raw.length, 0);
-    raw.copy(frame, 2);
-    sock.write(frame);
-  });
+export async function tcpExchange(raw: Buffer, port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<Buffer> {
+  const [reply] = await tcpPipeline([raw], port, timeoutMs, host);
+  return reply!;
 }
 
 /** Queries `name` on 127.0.0.1:port and decodes the reply. */
@@ -158,4 +136,42 @@ export function udpBurst(queries: Buffer[], port: number, timeoutMs = 5000): Pro
       for (const q of queries) s.send(q, port, '127.0.0.1');
     });
   });
+}
+
+/**
+ * Sends several raw queries on one TCP connection in a single write (pipelined, RFC 7766 §6.2.1.1)
+ * and collects `raws.length` framed replies in the order they arrive.
+ */
+export function tcpPipeline(raws: readonly Buffer[], port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port });
+    const replies: Buffer[] = [];
+    let buf = Buffer.alloc(0);
+    const t = setTimeout(() => {
+      sock.destroy();
+      reject(new Error(`tcp pipeline timeout after ${timeoutMs} ms with ${replies.length}/${raws.length} replies`));
+    }, timeoutMs);
+    sock.on('error', (e) => {
+      clearTimeout(t);
+      reject(e);
+    });
+    sock.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        replies.push(Buffer.from(buf.subarray(2, 2 + buf.readUInt16BE(0))));
+        buf = buf.subarray(2 + buf.readUInt16BE(0));
+      }
+      if (replies.length >= raws.length) {
+        clearTimeout(t);
+        sock.destroy();
+        resolve(replies);
+      }
+    });
+    sock.write(Buffer.concat(raws.flatMap((raw) => [Buffer.from([raw.length >> 8, raw.length & 0xff]), raw])));
+  });
+}
+
+/** The OPT pseudo-record of a decoded message, if any. */
+export function optOf(p: Packet): (Answer & { udpPayloadSize?: number; flags?: number; options?: { code: number; data: Buffer }[] }) | undefined {
+  return (p.additionals ?? []).find((a) => a.type === 'OPT') as never;
 }

@@ -25,6 +25,8 @@ export interface FakeAnswer {
   readonly authorities?: dnsPacket.Answer[];
   readonly additionals?: dnsPacket.Answer[];
   readonly aa?: boolean;
+  /** Set AD (authenticated data) in the reply. */
+  readonly ad?: boolean;
   readonly delayMs?: number;
   /** Over UDP: reply with TC=1 and no records. Over TCP: the full answer. */
   readonly truncateUdp?: boolean;
@@ -38,9 +40,12 @@ export interface FakeAnswer {
   readonly questionName?: string;
   /** Send the UDP reply from another socket (another source port). */
   readonly fromOtherPort?: boolean;
+  /** Further replies to the same query, each built and delayed on its own (e.g. a forged one, then the real one). */
+  readonly also?: readonly FakeAnswer[];
 }
 
 export type Script = (q: SeenQuery) => FakeAnswer;
+
 
 /** Record builders. */
 export const rr = {
@@ -58,6 +63,8 @@ export const rr = {
 export class FakeUpstream {
   readonly queries: SeenQuery[] = [];
   #script: Script;
+  #closed = false;
+  readonly #conns = new Set<TcpSocket>();
   private constructor(
     private readonly udp: Socket,
     private readonly tcp: Server,
@@ -68,16 +75,26 @@ export class FakeUpstream {
     this.#script = script;
   }
 
-  /** Starts on 127.0.0.1 with an OS-chosen port (UDP and TCP share it). */
-  static async start(script: Script): Promise<FakeUpstream> {
-    for (let attempt = 0; attempt < 20; attempt++) {
+  /**
+   * Starts on 127.0.0.1 (UDP and TCP share the port): an OS-chosen port, or `port` (to bring a
+   * closed upstream back on the same address; rejects if that port is taken).
+   */
+  static async start(script: Script, port = 0): Promise<FakeUpstream> {
+    for (let attempt = 0; attempt < (port === 0 ? 20 : 1); attempt++) {
       const udp = createSocket('udp4');
-      await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
-      const port = udp.address().port;
+      const bound = await new Promise<boolean>((r) => {
+        udp.once('error', () => r(false));
+        udp.bind(port, '127.0.0.1', () => r(true));
+      });
+      if (!bound) {
+        udp.close();
+        continue;
+      }
+      const udpPort = udp.address().port;
       const tcp = createServer();
       const ok = await new Promise<boolean>((r) => {
         tcp.once('error', () => r(false));
-        tcp.listen(port, '127.0.0.1', () => r(true));
+        tcp.listen(udpPort, '127.0.0.1', () => r(true));
       });
       if (!ok) {
         udp.close();
@@ -85,7 +102,7 @@ export class FakeUpstream {
       }
       const other = createSocket('udp4');
       await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
-      const f = new FakeUpstream(udp, tcp, other, port, script);
+      const f = new FakeUpstream(udp, tcp, other, udpPort, script);
       f.#listen();
       return f;
     }
@@ -107,8 +124,10 @@ export class FakeUpstream {
     return this.queries.filter((q) => q.name.toLowerCase() === name.toLowerCase() && (!type || q.type === type)).length;
   }
 
-  /** Stops both listeners. */
+  /** Stops both listeners and drops open TCP connections; replies still pending are not sent. */
   async close(): Promise<void> {
+    this.#closed = true;
+    for (const c of this.#conns) c.destroy();
     await Promise.all([
       new Promise<void>((r) => this.udp.close(() => r())),
       new Promise<void>((r) => this.other.close(() => r())),
@@ -120,10 +139,14 @@ export class FakeUpstream {
     this.udp.on('message', (raw: Buffer, rinfo: RemoteInfo) => {
       const seen = this.#seen(raw, 'udp');
       if (!seen) return;
-      this.#respond(seen, (out, ans) => (ans.fromOtherPort ? this.other : this.udp).send(out, rinfo.port, rinfo.address));
+      this.#respond(seen, (out, ans) => {
+        if (!this.#closed) (ans.fromOtherPort ? this.other : this.udp).send(out, rinfo.port, rinfo.address);
+      });
     });
     this.tcp.on('connection', (sock: TcpSocket) => {
       let buf = Buffer.alloc(0);
+      this.#conns.add(sock);
+      sock.on('close', () => this.#conns.delete(sock));
       sock.on('error', () => {});
       sock.on('data', (d) => {
         buf = Buffer.concat([buf, d]);
@@ -160,10 +183,12 @@ export class FakeUpstream {
 
   #respond(q: SeenQuery, send: (out: Buffer, ans: FakeAnswer) => void): void {
     const ans = this.#script(q);
-    if (ans.drop) return;
-    const out = ans.raw ?? this.#encode(q, ans);
-    if (ans.delayMs) setTimeout(() => send(out, ans), ans.delayMs);
-    else send(out, ans);
+    for (const a of [ans, ...(ans.also ?? [])]) {
+      if (a.drop) continue;
+      const out = a.raw ?? this.#encode(q, a);
+      if (a.delayMs) setTimeout(() => send(out, a), a.delayMs);
+      else send(out, a);
+    }
   }
 
   #encode(q: SeenQuery, ans: FakeAnswer): Buffer {
@@ -174,6 +199,7 @@ export class FakeUpstream {
     if (opt) additionals.push({ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as never);
     let flags = dnsPacket.RECURSION_AVAILABLE | ((q.packet.flags ?? 0) & dnsPacket.RECURSION_DESIRED);
     if (ans.aa) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
+    if (ans.ad) flags |= dnsPacket.AUTHENTIC_DATA;
     if (truncated) flags |= dnsPacket.TRUNCATED_RESPONSE;
     const out = dnsPacket.encode({
       type: 'response',

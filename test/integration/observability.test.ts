@@ -13,6 +13,7 @@ import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
 import { buildQuery, query, udpBurst } from '../helpers/dns-client.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { startCli } from '../helpers/cli-process.js';
+import { prettyFactory } from 'pino-pretty';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const records = (file: string) =>
@@ -43,18 +44,25 @@ describe('query log', () => {
     await Promise.all([proxy.query('slow.test'), proxy.query('slow.test')]);
     await sleep(100);
     const recs = records(file);
-    const by = (name: string) => recs.filter((r) => String(r['name']).toLowerCase() === name);
+    const by = (name: string) => recs.filter((r) => String(r['qname']).toLowerCase() === name);
     const fresh = by('fresh.test');
     assert.deepEqual(fresh.map((r) => r['source']), ['upstream', 'cache']);
     assert.equal(fresh[0]!['upstream'], up.spec);
-    assert.equal(fresh[0]!['name'], 'fresh.test', 'names are logged lower-cased');
+    assert.equal(fresh[0]!['qname'], 'fresh.test', 'names are logged lower-cased');
     for (const r of recs) {
-      for (const k of ['time', 'client', 'port', 'proto', 'name', 'type', 'source', 'rcode', 'answers', 'latency_ms', 'id', 'bytes']) assert.ok(k in r, `${k} in ${JSON.stringify(r)}`);
+      for (const k of ['time', 'client', 'port', 'proto', 'qname', 'qtype', 'source', 'rcode', 'answers', 'latency_ms', 'id', 'bytes']) assert.ok(k in r, `${k} in ${JSON.stringify(r)}`);
       assert.equal(r['level'], 30);
       assert.equal(r['client'], '127.0.0.1');
     }
     assert.deepEqual(by('x.local.test').map((r) => [r['source'], r['proto'], r['rcode'], r['answers']]), [['local', 'udp', 'NOERROR', 1], ['local', 'tcp', 'NOERROR', 1]]);
     assert.deepEqual(by('slow.test').map((r) => r['source']).sort(), ['coalesced', 'upstream']);
+  });
+
+  it('writes lines pino-pretty reads', () => {
+    const line = readFileSync(file, 'utf8').split('\n').find((l) => l.includes('"msg":"query"'))!;
+    const text = prettyFactory({ colorize: false })(line);
+    assert.match(text, /INFO \(\d+\): query/);
+    assert.match(text, /qname: "fresh\.test"/);
   });
 
   it('exposes metrics that agree with the queries sent', async () => {
@@ -123,8 +131,8 @@ describe('log files and signals (CLI process)', () => {
       const replies = await udpBurst(Array.from({ length: n }, (_, i) => buildQuery(`q${i}.after.test`, { id: i })), cli.port, 5000);
       assert.equal(replies.size, n);
       assert.deepEqual(await cli.stop(), { code: 0, signal: null });
-      assert.ok(records(`${file}.1`).some((r) => r['name'] === 'before.test'));
-      const after = records(file).filter((r) => String(r['name']).endsWith('after.test'));
+      assert.ok(records(`${file}.1`).some((r) => r['qname'] === 'before.test'));
+      const after = records(file).filter((r) => String(r['qname']).endsWith('after.test'));
       assert.equal(after.length, n, 'all records written before exit, to the new file');
     } finally {
       await cli.stop();

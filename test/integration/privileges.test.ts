@@ -45,7 +45,7 @@ describe('privilege drop (CLI process)', { skip: skipUnlessRoot() }, () => {
     }
     const log = readFileSync(file, 'utf8');
     assert.match(log, /"user":"nobody","uid":65534,"group":"nogroup","gid":65534,"msg":"dropped privileges"/);
-    assert.match(log, /"name":"after-drop.test"/);
+    assert.match(log, /"qname":"after-drop.test"/);
   });
 
   it('keeps root for --user=root', async () => {

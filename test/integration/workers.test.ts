@@ -173,7 +173,7 @@ describe('workers=2 logging into a pipe that fills up', () => {
       // Far more than the pipe's 64 KiB, from both workers (TCP connections go round-robin).
       for (let round = 0; round < 8; round++) assert.equal(await tcpAnswered(port, `fill${round}`, 50), 50);
       const until = Date.now() + 10_000;
-      while ((text.match(/"name":"fill/g) ?? []).length < 400 && Date.now() < until) {
+      while ((text.match(/"qname":"fill/g) ?? []).length < 400 && Date.now() < until) {
         drain();
         await sleep(20);
       }
@@ -189,7 +189,7 @@ describe('workers=2 logging into a pipe that fills up', () => {
         }
       });
       assert.deepEqual(bad, [], 'every line is whole JSON');
-      const fills = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r['msg'] === 'query' && String(r['name']).startsWith('fill'));
+      const fills = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => r['msg'] === 'query' && String(r['qname']).startsWith('fill'));
       assert.equal(fills.length, 400);
       assert.equal(new Set(fills.map((r) => r['pid'])).size, 2, 'both workers wrote');
     } finally {

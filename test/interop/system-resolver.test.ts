@@ -98,7 +98,7 @@ describe('fandns as the system nameserver (network namespace)', { skip: skipUnle
     for (const name of Object.keys(NAMES)) {
       assert.equal(log.split('\n').filter((l) => l.includes(`query[A] ${name} from 127.0.0.1`)).length, 1, `${name} at the upstream:\n${log}`);
     }
-    const records = await waitForLog(fandns!, (r) => r['msg'] === 'query' && String(r['name']).endsWith('zone.test'), 6);
+    const records = await waitForLog(fandns!, (r) => r['msg'] === 'query' && String(r['qname']).endsWith('zone.test'), 6);
     assert.deepEqual(new Set(records.map((r) => r['upstream'] ?? null)), new Set(['127.0.0.2#53', null]), 'answers came from 127.0.0.2 or the cache');
     assert.equal(records.filter((r) => r['source'] === 'cache').length, 3);
   });
@@ -110,7 +110,7 @@ describe('fandns as the system nameserver (network namespace)', { skip: skipUnle
     const r = await ns!.exec('getent', ['hosts', 'glibc.zone.test']);
     assert.equal(r.code, 0, `getent: ${r.stderr}\n${fandns!.stderr()}`);
     assert.match(r.stdout, /^192\.0\.2\.13\s+glibc\.zone\.test$/m);
-    const seen = await waitForLog(fandns!, (x) => x['msg'] === 'query' && x['name'] === 'glibc.zone.test' && x['type'] === 'A');
+    const seen = await waitForLog(fandns!, (x) => x['msg'] === 'query' && x['qname'] === 'glibc.zone.test' && x['qtype'] === 'A');
     assert.deepEqual([seen[0]!['client'], seen[0]!['upstream'], seen[0]!['answers']], ['127.0.0.1', '127.0.0.2#53', 1]);
   });
 });

@@ -21,7 +21,15 @@ const rejects = (line: string, code: ErrorCode, message: RegExp): void => {
 describe('defaults', () => {
   it('fills every value when the file is empty', () => {
     const c = parse('');
-    assert.deepEqual(c.listen, { addresses: [DEFAULTS.listenAddress], port: 53, maxTcpConnections: DEFAULTS.maxTcpConnections });
+    assert.deepEqual(c.listen, {
+      addresses: [DEFAULTS.listenAddress],
+      interfaces: [],
+      exceptInterfaces: [],
+      localService: false,
+      port: 53,
+      maxTcpConnections: DEFAULTS.maxTcpConnections,
+    });
+    assert.deepEqual(parse('interface=eth0').listen.addresses, [], 'interface= replaces the loopback default');
     assert.equal(c.forward.policy, 'fastest');
     assert.equal(c.forward.forwardMax, 150);
     assert.equal(c.forward.ednsPacketMax, 1232);
