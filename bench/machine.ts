@@ -1,0 +1,84 @@
+/**
+ * The tools the harness needs (with install hints when they are missing) and a description of the
+ * machine and the code under test, recorded with every result.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism, release } from 'node:os';
+
+/** A required external program. */
+interface Tool {
+  readonly cmd: string;
+  readonly debian: string;
+}
+
+/** dnsperf drives the load; dnsmasq is both the upstream and the comparison; taskset pins cores. */
+export const TOOLS: readonly Tool[] = [
+  { cmd: 'dnsperf', debian: 'dnsperf' },
+  { cmd: 'dnsmasq', debian: 'dnsmasq-base' },
+  { cmd: 'taskset', debian: 'util-linux' },
+  { cmd: 'timeout', debian: 'coreutils' },
+];
+
+/** True when `cmd` is on PATH (or in /usr/sbin, where Debian puts dnsmasq). */
+export function hasCommand(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** The tools that are missing. */
+export function missingTools(): Tool[] {
+  return TOOLS.filter((t) => !hasCommand(t.cmd));
+}
+
+/** The message printed when tools are missing. */
+export function installHint(missing: readonly Tool[]): string {
+  const pkgs = [...new Set(missing.map((t) => t.debian))].join(' ');
+  return `bench: missing ${missing.map((t) => t.cmd).join(', ')}.\n` +
+    `Install on Debian/Ubuntu with:  sudo apt-get install ${pkgs}\n`;
+}
+
+/** `<cmd> <version>` from the first version number the program prints. */
+const version = (cmd: string, args: string[]): string => {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  return `${cmd} ${/version\s+(\d+(?:\.\d+)+)/i.exec(`${r.stdout}${r.stderr}`)?.[1] ?? 'unknown'}`;
+};
+
+/** The machine and software a result came from. */
+export interface MachineInfo {
+  readonly date: string;
+  readonly nproc: number;
+  readonly cpuModel: string;
+  readonly kernel: string;
+  readonly node: string;
+  readonly dnsmasq: string;
+  readonly dnsperf: string;
+  readonly gitSha: string;
+  readonly gitDirty: boolean;
+  readonly pinned: boolean;
+}
+
+/** Git commit of the repository at `root`. */
+function git(root: string, args: string[]): string {
+  try {
+    return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+}
+
+/** Collects MachineInfo; `pinned` says whether server and load got separate cores. */
+export function machineInfo(root: string, pinned: boolean): MachineInfo {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    date: new Date().toISOString(),
+    nproc: availableParallelism(),
+    cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown',
+    kernel: release(),
+    node: process.version,
+    dnsmasq: version('dnsmasq', ['--version']),
+    dnsperf: version('dnsperf', ['-h']),
+    gitSha: git(root, ['rev-parse', '--short=10', 'HEAD']) || 'unknown',
+    gitDirty: git(root, ['status', '--porcelain', '--untracked-files=no']) !== '',
+    pinned,
+  };
+}

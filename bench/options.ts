@@ -1,0 +1,45 @@
+/** Command-line options of `node dist/bench/run.js`. */
+
+/** Parsed options. */
+export interface BenchOptions {
+  readonly quick: boolean;
+  /** Scenario ids, or null for all. */
+  readonly scenarios: readonly string[] | null;
+  /** Results directory, or null for bench/results. */
+  readonly out: string | null;
+  /** Keep the work directory (configs, query files, logs). */
+  readonly keep: boolean;
+  readonly help: boolean;
+}
+
+/** Usage text. */
+export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,id…] [--out DIR] [--keep]
+  --quick       about a second per phase: proves the harness works, numbers are rough
+  --scenarios   run only these (hit, miss, mixed, fanout, cname, tcp, log)
+  --out         write results here instead of bench/results/
+  --keep        keep the work directory (configs, query files, server and dnsperf logs)
+`;
+
+/** Parses argv (without node and script). Throws on unknown options. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  let quick = false;
+  let scenarios: string[] | null = null;
+  let out: string | null = null;
+  let keep = false;
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--quick') quick = true;
+    else if (flag === '--keep') keep = true;
+    else if (flag === '--help' || flag === '-h') help = true;
+    else if (flag === '--scenarios') scenarios = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (flag === '--out') out = value();
+    else throw new Error(`unknown option ${argv[i]}`);
+  }
+  return { quick, scenarios, out, keep, help };
+}

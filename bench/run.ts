@@ -1,0 +1,87 @@
+/**
+ * `npm run bench`: fandns against dnsmasq with dnsperf, scenario by scenario, on the same config
+ * file. The servers run on core 0, dnsperf and the upstream dnsmasq on core 1 (when the machine has
+ * two cores and taskset). Prints progress and a markdown table; writes JSON, markdown and an SVG
+ * chart under bench/results/. See bench/README.md.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hasCommand, installHint, machineInfo, missingTools } from './machine.js';
+import { parseOptions, USAGE, type BenchOptions } from './options.js';
+import { freePort } from './ports.js';
+import { installCleanup, stop } from './procs.js';
+import { FULL, QUICK, type Profile } from './profile.js';
+import { uniqueNames, writeQuerySets } from './query-sets.js';
+import { markdown, writeResults } from './results.js';
+import { runScenario, type ScenarioResult } from './scenario-run.js';
+import { selectScenarios } from './scenarios.js';
+import { ROOT, startUpstream, type Placement, type Running } from './servers.js';
+
+const t0 = Date.now();
+const say = (msg: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
+
+/** Longest a single server process may live, from the profile's phase lengths. */
+function serverLimitSec(p: Profile): number {
+  return Math.ceil(p.warmSec + p.loadSec + p.latencySec + 3 * (2 + 5) + 30);
+}
+
+async function main(o: BenchOptions): Promise<number> {
+  const missing = missingTools();
+  if (missing.length) {
+    process.stderr.write(installHint(missing));
+    return 2;
+  }
+  const p = o.quick ? QUICK : FULL;
+  const scenarios = selectScenarios(o.scenarios);
+  const pinned = availableParallelism() >= 2 && hasCommand('taskset');
+  const workDir = mkdtempSync(join(tmpdir(), 'fandns-bench-'));
+  const limitSec = serverLimitSec(p);
+  const at: Placement = { serverCpu: pinned ? 0 : null, loadCpu: pinned ? 1 : null, workDir, limitSec };
+  const placement = pinned
+    ? 'Server under test pinned to core 0; dnsperf and the upstream dnsmasq share core 1.'
+    : 'No pinning (fewer than 2 cores or no taskset): servers, dnsperf and upstream share the CPUs.';
+  installCleanup();
+  const upstreams: Running[] = [];
+  try {
+    say(`${p.name} run of ${scenarios.map((s) => s.id).join(', ')}; work directory ${workDir}`);
+    say(placement);
+    const files = await writeQuerySets(workDir, p, scenarios);
+    const nUp = Math.max(...scenarios.map((s) => s.upstreams));
+    for (let i = 0; i < nUp; i++) {
+      upstreams.push(await startUpstream(await freePort(), at, limitSec * 3 * scenarios.length + 60));
+    }
+    say(`upstream dnsmasq on port(s) ${upstreams.map((u) => u.port).join(', ')}`);
+    const ctx = { upstreamPorts: upstreams.map((u) => u.port), workDir, uniqueNames: uniqueNames(p) };
+    const results: ScenarioResult[] = [];
+    for (const s of scenarios) results.push(await runScenario(s, p, at, ctx, files, say));
+    const record = { machine: machineInfo(ROOT, pinned), profile: p, placement, scenarios: results };
+    const file = writeResults(o.out ?? join(ROOT, 'bench/results'), record);
+    process.stdout.write(`\n${markdown(record)}\n`);
+    say(`results: ${file} (+ .md, .svg)`);
+    return results.some((r) => r.runs.some((x) => x.status === 'failed')) ? 1 : 0;
+  } finally {
+    for (const u of upstreams) await stop(u.proc);
+    if (o.keep) say(`kept ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+let opts: BenchOptions;
+try {
+  opts = parseOptions(process.argv.slice(2));
+} catch (err) {
+  process.stderr.write(`bench: ${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (opts.help) {
+  process.stdout.write(USAGE);
+} else {
+  main(opts).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`bench: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

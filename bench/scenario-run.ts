@@ -1,0 +1,108 @@
+/**
+ * Runs one scenario: writes its config file, then for each server (fandns, dnsmasq, and the echo
+ * floor where asked) starts it pinned, measures it and stops it. A failure of one server is
+ * recorded and the others still run; a fandns option that is not implemented yet makes that run
+ * "not available yet".
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findDirective } from '../src/config/directives.js';
+import { measure, type Measured, type Say } from './measure.js';
+import { freePort } from './ports.js';
+import { stop } from './procs.js';
+import type { Profile } from './profile.js';
+import type { ConfigContext, Scenario } from './scenarios.js';
+import { startServer, type Placement, type ServerKind } from './servers.js';
+
+/** The outcome for one server. */
+export type ServerRun =
+  | { readonly server: ServerKind; readonly status: 'ok'; readonly result: Measured; readonly notes: readonly string[] }
+  | { readonly server: ServerKind; readonly status: 'not available yet' | 'failed'; readonly reason: string };
+
+/** fandns ÷ dnsmasq for the headline numbers. */
+export interface Ratios {
+  readonly qps: number;
+  readonly cpuPerQuery: number;
+  readonly p99: number;
+  readonly peakRss: number;
+}
+
+/** One scenario's results. */
+export interface ScenarioResult {
+  readonly id: string;
+  readonly title: string;
+  readonly note: string;
+  readonly config: string;
+  readonly runs: readonly ServerRun[];
+  readonly ratio: Ratios | null;
+}
+
+/** fandns options the scenario needs that this build does not implement. */
+export function missingFeatures(s: Scenario): string[] {
+  return s.needs.filter((d) => findDirective(d) === undefined);
+}
+
+/** dnsmasq options in every bench config that fandns may ignore without changing the result. */
+const HARMLESS = new Set(['no-hosts', 'bind-interfaces']);
+
+/** Notes worth reading next to the numbers: other ignored options, answers that are not NOERROR. */
+function notesFor(m: Measured, log: string): string[] {
+  const notes: string[] = [];
+  for (const w of log.matchAll(/\\?"([a-z-]+)\\?" is a dnsmasq option that fandns does not implement/g)) {
+    if (!HARMLESS.has(w[1]!)) notes.push(`fandns ignored ${w[1]}`);
+  }
+  const ok = m.throughput.rcodes['NOERROR'] ?? 0;
+  if (ok < m.throughput.completed * 0.99) notes.push(`answers: ${JSON.stringify(m.throughput.rcodes)}`);
+  return notes;
+}
+
+const ratio = (a: number, b: number) => (b > 0 && Number.isFinite(a) ? Math.round((a / b) * 100) / 100 : NaN);
+
+function ratios(runs: readonly ServerRun[]): Ratios | null {
+  const f = runs.find((r) => r.server === 'fandns');
+  const d = runs.find((r) => r.server === 'dnsmasq');
+  if (f?.status !== 'ok' || d?.status !== 'ok') return null;
+  const [a, b] = [f.result, d.result];
+  return {
+    qps: ratio(a.throughput.qps, b.throughput.qps),
+    cpuPerQuery: ratio(a.cpu.usPerQuery, b.cpu.usPerQuery),
+    p99: ratio(a.latency.percentiles.p99, b.latency.percentiles.p99),
+    peakRss: ratio(a.memory.hwmKiB, b.memory.hwmKiB),
+  };
+}
+
+/** Runs scenario `s`; `say` reports progress. */
+export async function runScenario(
+  s: Scenario, p: Profile, at: Placement, ctx: ConfigContext, files: Readonly<Record<string, string>>, say: Say,
+): Promise<ScenarioResult> {
+  const confText = `${s.config(ctx).join('\n')}\n`;
+  const conf = join(at.workDir, `${s.id}.conf`);
+  writeFileSync(conf, confText);
+  const kinds: ServerKind[] = ['fandns', 'dnsmasq', ...(s.echo ? (['echo'] as const) : [])];
+  const runs: ServerRun[] = [];
+  for (const kind of kinds) {
+    const tell: Say = (m) => say(`[${s.id}] ${kind}: ${m}`);
+    const missing = kind === 'fandns' ? missingFeatures(s) : [];
+    if (missing.length) {
+      tell(`not available yet (fandns does not implement ${missing.join(', ')})`);
+      runs.push({ server: kind, status: 'not available yet', reason: `fandns does not implement ${missing.join(', ')} yet` });
+      continue;
+    }
+    try {
+      const port = await freePort();
+      tell(`starting on port ${port}`);
+      const srv = await startServer(kind, conf, confText, port, at, s.id);
+      try {
+        const result = await measure(srv, s, p, at, files, tell);
+        runs.push({ server: kind, status: 'ok', result, notes: notesFor(result, readFileSync(srv.proc.logFile, 'utf8')) });
+      } finally {
+        await stop(srv.proc);
+        rmSync(join(at.workDir, 'query.log'), { force: true }); // log scenario: can reach 100 MB
+      }
+    } catch (err) {
+      tell(`FAILED: ${(err as Error).message}`);
+      runs.push({ server: kind, status: 'failed', reason: (err as Error).message });
+    }
+  }
+  return { id: s.id, title: s.title, note: s.note, config: confText, runs, ratio: ratios(runs) };
+}

@@ -1,0 +1,119 @@
+/**
+ * The scenarios: one dnsmasq-syntax config each (the same file for fandns and dnsmasq; only
+ * `--port` differs), which query sets warm, load and time it, and which fandns options it needs
+ * (a scenario whose option fandns does not implement yet is reported as "not available yet").
+ */
+import { ZONE } from './query-files.js';
+
+/** The query files prepared for a run (see run.ts). */
+export type QueryFileId = 'hit' | 'warmUnique' | 'loadUnique' | 'latencyUnique' | 'mixedLoad' | 'mixedLatency' | 'alias';
+
+/** A query file and whether dnsperf may loop over it (false: unique names, `-n 1`). */
+export interface QuerySet {
+  readonly file: QueryFileId;
+  readonly loop: boolean;
+}
+
+/** What a scenario's config needs to know. */
+export interface ConfigContext {
+  readonly upstreamPorts: readonly number[];
+  readonly workDir: string;
+  readonly uniqueNames: number;
+}
+
+/** One scenario. */
+export interface Scenario {
+  readonly id: string;
+  readonly title: string;
+  readonly tcp: boolean;
+  /** Upstream dnsmasq instances used (their ports are the first N of the context). */
+  readonly upstreams: number;
+  /** Also run the bare Node echo server (the floor for hit CPU per query). */
+  readonly echo: boolean;
+  /** fandns directives the config relies on. */
+  readonly needs: readonly string[];
+  readonly warm: QuerySet;
+  readonly load: QuerySet;
+  readonly latency: QuerySet;
+  /** Fixed rate of the latency run (full profile), queries per second. */
+  readonly latencyRate: number;
+  readonly note: string;
+  config(c: ConfigContext): string[];
+}
+
+/** Aliases in the cname scenario: alias<i>.test → h<i>.bench.test. */
+export const ALIASES = 10;
+
+const hit: QuerySet = { file: 'hit', loop: true };
+
+function base(id: string, c: ConfigContext, cacheSize: number, upstreams = 1): string[] {
+  return [
+    `# fandns bench, scenario "${id}": given unchanged to fandns and to dnsmasq; only --port differs.`,
+    'no-resolv',
+    'no-hosts',
+    'bind-interfaces',
+    'listen-address=127.0.0.1',
+    'dns-forward-max=1000',
+    `cache-size=${cacheSize}`,
+    ...c.upstreamPorts.slice(0, upstreams).map((p) => `server=127.0.0.1#${p}`),
+  ];
+}
+
+/** Every scenario, in run order. */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    id: 'hit', title: 'cache hit (UDP)', tcp: false, upstreams: 1, echo: true, needs: [],
+    warm: hit, load: hit, latency: hit, latencyRate: 20_000,
+    note: '50 names × A/AAAA, warmed first; the echo server is the floor',
+    config: (c) => base('hit', c, 10_000),
+  },
+  {
+    id: 'miss', title: 'cache miss (UDP)', tcp: false, upstreams: 1, echo: false, needs: [],
+    warm: { file: 'warmUnique', loop: false }, load: { file: 'loadUnique', loop: false },
+    latency: { file: 'latencyUnique', loop: false }, latencyRate: 8_000,
+    note: 'a new name every query, forwarded to the upstream dnsmasq',
+    config: (c) => base('miss', c, c.uniqueNames),
+  },
+  {
+    id: 'mixed', title: 'mixed 90% hit (UDP)', tcp: false, upstreams: 1, echo: false, needs: [],
+    warm: hit, load: { file: 'mixedLoad', loop: false }, latency: { file: 'mixedLatency', loop: false },
+    latencyRate: 15_000, note: 'every 10th query a new name, the rest from the warmed hit set',
+    config: (c) => base('mixed', c, c.uniqueNames),
+  },
+  {
+    id: 'fanout', title: 'all-servers fan-out ×3, miss (UDP)', tcp: false, upstreams: 3, echo: false, needs: ['all-servers'],
+    warm: { file: 'warmUnique', loop: false }, load: { file: 'loadUnique', loop: false },
+    latency: { file: 'latencyUnique', loop: false }, latencyRate: 5_000,
+    note: 'all-servers, three upstream dnsmasq instances, a new name every query',
+    config: (c) => [...base('fanout', c, c.uniqueNames, 3), 'all-servers'],
+  },
+  {
+    id: 'cname', title: 'cname to upstream target (UDP)', tcp: false, upstreams: 1, echo: false, needs: ['cname'],
+    warm: { file: 'alias', loop: true }, load: { file: 'alias', loop: true }, latency: { file: 'alias', loop: true },
+    latencyRate: 15_000,
+    note: `cname=alias<i>.test,h<i>.${ZONE} (${ALIASES} aliases); dnsmasq answers a bare CNAME here (target only upstream)`,
+    config: (c) => [...base('cname', c, 10_000), ...Array.from({ length: ALIASES }, (_, i) => `cname=alias${i}.test,h${i}.${ZONE}`)],
+  },
+  {
+    id: 'tcp', title: 'cache hit (TCP)', tcp: true, upstreams: 1, echo: false, needs: [],
+    warm: hit, load: hit, latency: hit, latencyRate: 10_000,
+    note: 'dnsperf -m tcp, 4 connections; dnsmasq forks a child per TCP connection',
+    config: (c) => base('tcp', c, 10_000),
+  },
+  {
+    id: 'log', title: 'cache hit + log-queries (UDP)', tcp: false, upstreams: 1, echo: false, needs: ['log-queries', 'log-facility'],
+    warm: hit, load: hit, latency: hit, latencyRate: 15_000,
+    note: 'log-queries to a file with log-async=100',
+    config: (c) => [...base('log', c, 10_000), 'log-queries', `log-facility=${c.workDir}/query.log`, 'log-async=100'],
+  },
+];
+
+/** Looks scenarios up by id; throws on an unknown id. */
+export function selectScenarios(ids: readonly string[] | null): Scenario[] {
+  if (ids === null) return [...SCENARIOS];
+  return ids.map((id) => {
+    const s = SCENARIOS.find((x) => x.id === id);
+    if (!s) throw new Error(`unknown scenario "${id}" (known: ${SCENARIOS.map((x) => x.id).join(', ')})`);
+    return s;
+  });
+}
