@@ -3,7 +3,7 @@
  * machine and the code under test, recorded with every result.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { availableParallelism, release } from 'node:os';
 
 /** A required external program. */
@@ -12,17 +12,31 @@ interface Tool {
   readonly debian: string;
 }
 
-/** dnsperf drives the load; dnsmasq is both the upstream and the comparison; taskset pins cores. */
+/**
+ * dnsperf drives the load; dnsmasq is both the upstream and the comparison; timeout bounds every
+ * process. (taskset is optional: without it nothing is pinned.)
+ */
 export const TOOLS: readonly Tool[] = [
   { cmd: 'dnsperf', debian: 'dnsperf' },
   { cmd: 'dnsmasq', debian: 'dnsmasq-base' },
-  { cmd: 'taskset', debian: 'util-linux' },
   { cmd: 'timeout', debian: 'coreutils' },
 ];
 
-/** True when `cmd` is on PATH (or in /usr/sbin, where Debian puts dnsmasq). */
+/** Where `cmd` is: on PATH, or in /usr/sbin (Debian's dnsmasq, often off a user's PATH); or null. */
+export function commandPath(cmd: string): string | null {
+  const r = spawnSync('sh', ['-c', `command -v ${cmd}`], { encoding: 'utf8' });
+  if (r.status === 0 && r.stdout.trim()) return r.stdout.trim();
+  try {
+    accessSync(`/usr/sbin/${cmd}`, constants.X_OK);
+    return `/usr/sbin/${cmd}`;
+  } catch {
+    return null;
+  }
+}
+
+/** True when `cmd` can be run. */
 export function hasCommand(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
+  return commandPath(cmd) !== null;
 }
 
 /** The tools that are missing. */
@@ -30,11 +44,14 @@ export function missingTools(): Tool[] {
   return TOOLS.filter((t) => !hasCommand(t.cmd));
 }
 
+/** The apt-get command that installs `missing`. */
+export function aptCommand(missing: readonly Tool[]): string {
+  return `sudo apt-get install ${[...new Set(missing.map((t) => t.debian))].join(' ')}`;
+}
+
 /** The message printed when tools are missing. */
 export function installHint(missing: readonly Tool[]): string {
-  const pkgs = [...new Set(missing.map((t) => t.debian))].join(' ');
-  return `bench: missing ${missing.map((t) => t.cmd).join(', ')}.\n` +
-    `Install on Debian/Ubuntu with:  sudo apt-get install ${pkgs}\n`;
+  return `bench: missing ${missing.map((t) => t.cmd).join(', ')}.\nInstall on Debian/Ubuntu with:  ${aptCommand(missing)}\n`;
 }
 
 /** `<cmd> <version>` from the first version number the program prints. */
@@ -75,7 +92,7 @@ export function machineInfo(root: string, pinned: boolean): MachineInfo {
     cpuModel: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1]?.trim() ?? 'unknown',
     kernel: release(),
     node: process.version,
-    dnsmasq: version('dnsmasq', ['--version']),
+    dnsmasq: version(commandPath('dnsmasq') ?? 'dnsmasq', ['--version']).replace(/^\S*dnsmasq/, 'dnsmasq'),
     dnsperf: version('dnsperf', ['-h']),
     gitSha: git(root, ['rev-parse', '--short=10', 'HEAD']) || 'unknown',
     gitDirty: git(root, ['status', '--porcelain', '--untracked-files=no']) !== '',

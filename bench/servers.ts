@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commandPath } from './machine.js';
 import { waitReady } from './probe.js';
 import { start, stop, type Proc } from './procs.js';
 import { ZONE } from './query-files.js';
@@ -36,7 +37,7 @@ export interface Placement {
 
 /** Process options dnsmasq gets on its command line (not in the shared file). */
 function dnsmasqArgv(conf: string, port: number, logsToFile: boolean): string[] {
-  const a = ['dnsmasq', '-C', conf, `--port=${port}`, '--keep-in-foreground', '--pid-file=', '--user=root'];
+  const a = [commandPath('dnsmasq') ?? 'dnsmasq', '-C', conf, `--port=${port}`, '--keep-in-foreground', '--pid-file=', '--user=root'];
   if (!logsToFile) a.push('--log-facility=-');
   return a;
 }

@@ -1,0 +1,39 @@
+/**
+ * The benchmark harness end to end: `node dist/bench/run.js --quick --scenarios hit` exits 0 and
+ * writes a results file with numbers for fandns, dnsmasq and the echo floor. Skipped when dnsperf
+ * or dnsmasq is missing, so `npm test` passes on a fresh machine.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { aptCommand, missingTools } from '../../bench/machine.js';
+
+const runJs = fileURLToPath(new URL('../../bench/run.js', import.meta.url));
+const missing = missingTools();
+const skip = missing.length ? `needs ${missing.map((t) => t.cmd).join(', ')} (${aptCommand(missing)})` : false;
+
+describe('bench harness, quick mode', () => {
+  it('runs the hit scenario and writes results', { skip, timeout: 30_000 }, () => {
+    const out = mkdtempSync(join(tmpdir(), 'fandns-bench-test-'));
+    try {
+      const r = spawnSync(process.execPath, [runJs, '--quick', '--scenarios', 'hit', '--out', out], { encoding: 'utf8', timeout: 25_000 });
+      assert.equal(r.status, 0, `exit ${r.status}\n${r.stderr.slice(-2000)}`);
+      assert.match(r.stdout, /\| cache hit \(UDP\) \| fandns \|/);
+      const json = readdirSync(out).filter((f) => f.endsWith('_quick.json'));
+      assert.equal(json.length, 1, `results in ${out}: ${readdirSync(out).join(', ')}`);
+      assert.ok(readdirSync(out).some((f) => f.endsWith('.svg')));
+      const rec = JSON.parse(readFileSync(join(out, json[0]!), 'utf8')) as {
+        scenarios: { id: string; runs: { server: string; status: string; result?: { throughput: { completed: number } } }[] }[];
+      };
+      const hit = rec.scenarios.find((s) => s.id === 'hit');
+      assert.deepEqual(hit?.runs.map((x) => [x.server, x.status]), [['fandns', 'ok'], ['dnsmasq', 'ok'], ['echo', 'ok']]);
+      for (const run of hit!.runs) assert.ok(run.result!.throughput.completed > 0, `${run.server} answered nothing`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
