@@ -1,0 +1,24 @@
+/**
+ * Question read and cache key: src/wire/query-parse.ts parseQuery (the key is built inside it),
+ * then the key in use, a CacheStore lookup over 10,000 entries.
+ */
+import { CacheStore } from '../../src/cache/store.js';
+import { parseQuery, type ParsedQuery } from '../../src/wire/query-parse.js';
+import { queryWire } from './fixtures.js';
+import type { Case } from './harness.js';
+
+const NAMES = 10_000;
+
+/** The parse and key cases. */
+export function parseCases(): Case[] {
+  const plain = queryWire('www.example.com', 'A', false);
+  const edns = queryWire('WwW.ExAmPle.CoM', 'A', true);
+  const queries = Array.from({ length: NAMES }, (_, i) => queryWire(`host${(i * 7919) % NAMES}.service.consul`, 'A', true));
+  const store = new CacheStore(NAMES * 2, 256 * 1024 * 1024);
+  for (const q of queries) store.set((parseQuery(q) as ParsedQuery).key, 'x'.repeat(60));
+  return [
+    { name: 'parseQuery: www.example.com A, no EDNS (33 B)', fn: () => parseQuery(plain) },
+    { name: 'parseQuery: WwW.ExAmPle.CoM A + OPT (44 B, case folded)', fn: () => parseQuery(edns) },
+    { name: 'cache key in use: parseQuery + CacheStore.get, 10k entries', fn: (i) => store.get((parseQuery(queries[i % NAMES]!) as ParsedQuery).key) },
+  ];
+}
