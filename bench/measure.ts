@@ -4,7 +4,8 @@
  * server's peak resident memory.
  */
 import { join } from 'node:path';
-import { runDnsperf, type LoadSpec } from './dnsperf.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { runDnsperf, type LoadResult, type LoadSpec } from './dnsperf.js';
 import type { DnsperfStats, Percentiles } from './dnsperf-parse.js';
 import { coreTicks, coreUse, cpuTime, memory, type CoreUse, type Memory } from './proc-stat.js';
 import type { Profile } from './profile.js';
@@ -21,11 +22,16 @@ export interface CpuUse {
   readonly systemUsPerQuery: number;
 }
 
-/** The fixed-rate run. */
+/**
+ * The fixed-rate run. Its CPU per query is the fairer comparison between servers: on this kind of
+ * VM the kernel's wake-up cost per packet falls as the load rises, so CPU per query at each
+ * server's own maximum favours the faster server.
+ */
 export interface LatencyRun {
   readonly rate: number;
   readonly stats: DnsperfStats;
   readonly percentiles: Percentiles;
+  readonly cpu: CpuUse;
 }
 
 /** Everything measured for one server in one scenario. */
@@ -45,12 +51,33 @@ let runNo = 0;
 
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
+/** Wait after a run before reading CPU: dnsmasq's TCP children count only once reaped. */
+const SETTLE_MS = 300;
+
+/** Runs `load` and reads the server's CPU time and the cores' use around it. */
+async function withCpu(pid: number, load: () => Promise<LoadResult>): Promise<{ r: LoadResult; cpu: CpuUse; cores: CoreUse[] }> {
+  const c0 = cpuTime(pid);
+  const k0 = coreTicks();
+  const r = await load();
+  const k1 = coreTicks();
+  await sleep(SETTLE_MS);
+  const c1 = cpuTime(pid);
+  const user = c1.user - c0.user;
+  const system = c1.system - c0.system;
+  const n = r.stats.completed || 1;
+  const cpu: CpuUse = {
+    userSec: round(user), systemSec: round(system),
+    usPerQuery: round(((user + system) * 1e6) / n), userUsPerQuery: round((user * 1e6) / n), systemUsPerQuery: round((system * 1e6) / n),
+  };
+  return { r, cpu, cores: coreUse(k0, k1) };
+}
+
 /** Runs the phases against `srv`; `files` maps query-set ids to paths. */
 export async function measure(
   srv: Running, s: Scenario, p: Profile, at: Placement, files: Readonly<Record<string, string>>, say: Say,
 ): Promise<Measured> {
   const spec = (q: QuerySet, seconds: number, rate: number | null, verbose: boolean): LoadSpec => ({
-    port: srv.port, queryFile: files[q.file]!, seconds, once: !q.loop, tcp: s.tcp,
+    port: srv.port, queryFile: files[q.file]!, seconds, once: !q.loop, tcp: s.tcp, queriesPerConn: s.queriesPerConn,
     clients: p.clients, outstanding: p.outstanding, rate, verbose, cpu: at.loadCpu,
     logFile: join(at.workDir, `dnsperf-${++runNo}-${s.id}-${srv.kind}.txt`),
   });
@@ -58,30 +85,19 @@ export async function measure(
   await runDnsperf(spec(s.warm, p.warmSec, null, false));
 
   say(`throughput ${p.loadSec} s`);
-  const c0 = cpuTime(srv.proc.pid);
-  const k0 = coreTicks();
-  const load = await runDnsperf(spec(s.load, p.loadSec, null, false));
-  const k1 = coreTicks();
-  const c1 = cpuTime(srv.proc.pid);
-  const user = c1.user - c0.user;
-  const system = c1.system - c0.system;
-  const n = load.stats.completed || 1;
-  const cpu: CpuUse = {
-    userSec: round(user), systemSec: round(system),
-    usPerQuery: round(((user + system) * 1e6) / n), userUsPerQuery: round((user * 1e6) / n), systemUsPerQuery: round((system * 1e6) / n),
-  };
-  say(`  ${Math.round(load.stats.qps)} q/s, ${load.stats.lost} lost, ${cpu.usPerQuery} µs CPU/q`);
+  const load = await withCpu(srv.proc.pid, () => runDnsperf(spec(s.load, p.loadSec, null, false)));
+  say(`  ${Math.round(load.r.stats.qps)} q/s, ${load.r.stats.lost} lost, ${load.cpu.usPerQuery} µs CPU/q`);
 
   const rate = Math.max(1, Math.round(s.latencyRate / p.rateDivisor));
   say(`latency at ${rate} q/s, ${p.latencySec} s`);
-  const lat = await runDnsperf(spec(s.latency, p.latencySec, rate, true));
-  const pct = lat.latency!;
-  say(`  p50 ${round(pct.p50, 3)} ms, p99 ${round(pct.p99, 3)} ms`);
+  const lat = await withCpu(srv.proc.pid, () => runDnsperf(spec(s.latency, p.latencySec, rate, true)));
+  const pct = lat.r.latency!;
+  say(`  p50 ${round(pct.p50, 3)} ms, p99 ${round(pct.p99, 3)} ms, ${lat.cpu.usPerQuery} µs CPU/q`);
   return {
-    throughput: load.stats,
-    cpu,
-    cores: coreUse(k0, k1),
-    latency: { rate, stats: lat.stats, percentiles: pct },
+    throughput: load.r.stats,
+    cpu: load.cpu,
+    cores: load.cores,
+    latency: { rate, stats: lat.r.stats, percentiles: pct, cpu: lat.cpu },
     memory: memory(srv.proc.pid),
   };
 }

@@ -5,6 +5,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Scenario ids, or null for all. */
   readonly scenarios: readonly string[] | null;
+  /** Servers to run (fandns, dnsmasq, echo), or null for all a scenario has. */
+  readonly servers: readonly string[] | null;
   /** Results directory, or null for bench/results. */
   readonly out: string | null;
   /** Keep the work directory (configs, query files, logs). */
@@ -13,17 +15,21 @@ export interface BenchOptions {
 }
 
 /** Usage text. */
-export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,id…] [--out DIR] [--keep]
+export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,…] [--servers name,…] [--out DIR] [--keep]
   --quick       about a second per phase: proves the harness works, numbers are rough
-  --scenarios   run only these (hit, miss, mixed, fanout, cname, tcp, log)
+  --scenarios   run only these (hit, miss, mixed, fanout, cname, tcp, tcp-reconnect, log)
+  --servers     run only these servers (fandns, dnsmasq, echo)
   --out         write results here instead of bench/results/
   --keep        keep the work directory (configs, query files, server and dnsperf logs)
 `;
+
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 /** Parses argv (without node and script). Throws on unknown options. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let quick = false;
   let scenarios: string[] | null = null;
+  let servers: string[] | null = null;
   let out: string | null = null;
   let keep = false;
   let help = false;
@@ -37,9 +43,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     if (flag === '--quick') quick = true;
     else if (flag === '--keep') keep = true;
     else if (flag === '--help' || flag === '-h') help = true;
-    else if (flag === '--scenarios') scenarios = value().split(',').map((s) => s.trim()).filter(Boolean);
+    else if (flag === '--scenarios') scenarios = list(value());
+    else if (flag === '--servers') servers = list(value());
     else if (flag === '--out') out = value();
     else throw new Error(`unknown option ${argv[i]}`);
   }
-  return { quick, scenarios, out, keep, help };
+  return { quick, scenarios, servers, out, keep, help };
 }

@@ -5,7 +5,7 @@ const f = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 const k = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(1)}k` : '–');
 
 function row(s: ScenarioResult, r: ServerRun): string {
-  if (r.status !== 'ok') return `| ${s.title} | ${r.server} | ${r.status} | | | | | | ${r.reason} |`;
+  if (r.status !== 'ok') return `| ${s.title} | ${r.server} | ${r.status} | | | | | | | ${r.reason} |`;
   const m = r.result;
   const t = m.throughput;
   const lat = m.latency;
@@ -13,6 +13,7 @@ function row(s: ScenarioResult, r: ServerRun): string {
     '', s.title, r.server, k(t.qps), `${t.lost} (${f((100 * t.lost) / Math.max(1, t.sent), 2)}%)`, f(t.avgLatencyMs, 2),
     `${f(lat.percentiles.p50, 3)} / ${f(lat.percentiles.p99, 3)} @ ${k(lat.rate)}`,
     `${f(m.cpu.usPerQuery, 1)} (${f(m.cpu.userUsPerQuery, 1)}+${f(m.cpu.systemUsPerQuery, 1)})`,
+    f(lat.cpu.usPerQuery, 1),
     f(m.memory.hwmKiB / 1024, 1), r.notes.join('; '), '',
   ].join(' | ').trim();
 }
@@ -20,18 +21,20 @@ function row(s: ScenarioResult, r: ServerRun): string {
 /** Per-server results, one row per scenario and server. */
 export function resultsTable(results: readonly ScenarioResult[]): string {
   const head = [
-    '| scenario | server | QPS | lost | avg lat ms | p50 / p99 ms @ fixed rate | CPU µs/q (usr+sys) | peak RSS MiB | notes |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---|',
+    '| scenario | server | QPS | lost | avg lat ms | p50 / p99 ms @ fixed rate | CPU µs/q at max (usr+sys) | CPU µs/q @ fixed rate | peak RSS MiB | notes |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   return [...head, ...results.flatMap((s) => s.runs.map((r) => row(s, r)))].join('\n');
 }
 
 /** fandns ÷ dnsmasq per scenario (below 1 is better for CPU, p99 and RSS; above 1 for QPS). */
 export function ratioTable(results: readonly ScenarioResult[]): string {
-  const lines = ['| scenario | QPS | CPU µs/q | p99 | peak RSS |', '|---|---:|---:|---:|---:|'];
+  const lines = ['| scenario | QPS | CPU µs/q at max | CPU µs/q @ fixed rate | p99 | peak RSS |', '|---|---:|---:|---:|---:|---:|'];
   for (const s of results) {
     const r = s.ratio;
-    lines.push(r ? `| ${s.title} | ${f(r.qps, 2)} | ${f(r.cpuPerQuery, 2)} | ${f(r.p99, 2)} | ${f(r.peakRss, 2)} |` : `| ${s.title} | – | – | – | – |`);
+    lines.push(r
+      ? `| ${s.title} | ${f(r.qps, 2)} | ${f(r.cpuPerQuery, 2)} | ${f(r.cpuPerQueryFixed, 2)} | ${f(r.p99, 2)} | ${f(r.peakRss, 2)} |`
+      : `| ${s.title} | – | – | – | – | – |`);
   }
   return lines.join('\n');
 }

@@ -54,7 +54,7 @@ async function main(o: BenchOptions): Promise<number> {
     say(`upstream dnsmasq on port(s) ${upstreams.map((u) => u.port).join(', ')}`);
     const ctx = { upstreamPorts: upstreams.map((u) => u.port), workDir, uniqueNames: uniqueNames(p) };
     const results: ScenarioResult[] = [];
-    for (const s of scenarios) results.push(await runScenario(s, p, at, ctx, files, say));
+    for (const s of scenarios) results.push(await runScenario(s, p, at, ctx, files, o.servers, say));
     const record = { machine: machineInfo(ROOT, pinned), profile: p, placement, scenarios: results };
     const file = writeResults(o.out ?? join(ROOT, 'bench/results'), record);
     process.stdout.write(`\n${markdown(record)}\n`);

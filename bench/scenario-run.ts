@@ -22,7 +22,10 @@ export type ServerRun =
 /** fandns ÷ dnsmasq for the headline numbers. */
 export interface Ratios {
   readonly qps: number;
+  /** CPU per query at each server's own maximum throughput. */
   readonly cpuPerQuery: number;
+  /** CPU per query at the same fixed rate (the fairer one). */
+  readonly cpuPerQueryFixed: number;
   readonly p99: number;
   readonly peakRss: number;
 }
@@ -45,9 +48,16 @@ export function missingFeatures(s: Scenario): string[] {
 /** dnsmasq options in every bench config that fandns may ignore without changing the result. */
 const HARMLESS = new Set(['no-hosts', 'bind-interfaces']);
 
-/** Notes worth reading next to the numbers: other ignored options, answers that are not NOERROR. */
-function notesFor(m: Measured, log: string): string[] {
+/**
+ * Notes worth reading next to the numbers: other ignored options, answers that are not NOERROR, a
+ * saturated load core (the number is then dnsperf's limit, not the server's), steal time.
+ */
+function notesFor(m: Measured, log: string, loadCpu: number | null): string[] {
   const notes: string[] = [];
+  const load = loadCpu === null ? undefined : m.cores[loadCpu];
+  if (load && load.busyPct >= 95) notes.push(`load core ${load.busyPct}% busy (client-bound)`);
+  const steal = Math.max(0, ...m.cores.map((c) => c.stealPct));
+  if (steal >= 5) notes.push(`steal ${steal}%`);
   for (const w of log.matchAll(/\\?"([a-z-]+)\\?" is a dnsmasq option that fandns does not implement/g)) {
     if (!HARMLESS.has(w[1]!)) notes.push(`fandns ignored ${w[1]}`);
   }
@@ -66,19 +76,22 @@ function ratios(runs: readonly ServerRun[]): Ratios | null {
   return {
     qps: ratio(a.throughput.qps, b.throughput.qps),
     cpuPerQuery: ratio(a.cpu.usPerQuery, b.cpu.usPerQuery),
+    cpuPerQueryFixed: ratio(a.latency.cpu.usPerQuery, b.latency.cpu.usPerQuery),
     p99: ratio(a.latency.percentiles.p99, b.latency.percentiles.p99),
     peakRss: ratio(a.memory.hwmKiB, b.memory.hwmKiB),
   };
 }
 
-/** Runs scenario `s`; `say` reports progress. */
+/** Runs scenario `s` on `servers` (null: all it has); `say` reports progress. */
 export async function runScenario(
-  s: Scenario, p: Profile, at: Placement, ctx: ConfigContext, files: Readonly<Record<string, string>>, say: Say,
+  s: Scenario, p: Profile, at: Placement, ctx: ConfigContext, files: Readonly<Record<string, string>>,
+  servers: readonly string[] | null, say: Say,
 ): Promise<ScenarioResult> {
   const confText = `${s.config(ctx).join('\n')}\n`;
   const conf = join(at.workDir, `${s.id}.conf`);
   writeFileSync(conf, confText);
-  const kinds: ServerKind[] = ['fandns', 'dnsmasq', ...(s.echo ? (['echo'] as const) : [])];
+  const kinds = (['fandns', 'dnsmasq', ...(s.echo ? (['echo'] as const) : [])] as ServerKind[])
+    .filter((k) => servers === null || servers.includes(k));
   const runs: ServerRun[] = [];
   for (const kind of kinds) {
     const tell: Say = (m) => say(`[${s.id}] ${kind}: ${m}`);
@@ -94,7 +107,7 @@ export async function runScenario(
       const srv = await startServer(kind, conf, confText, port, at, s.id);
       try {
         const result = await measure(srv, s, p, at, files, tell);
-        runs.push({ server: kind, status: 'ok', result, notes: notesFor(result, readFileSync(srv.proc.logFile, 'utf8')) });
+        runs.push({ server: kind, status: 'ok', result, notes: notesFor(result, readFileSync(srv.proc.logFile, 'utf8'), at.loadCpu) });
       } finally {
         await stop(srv.proc);
         rmSync(join(at.workDir, 'query.log'), { force: true }); // log scenario: can reach 100 MB
