@@ -85,7 +85,7 @@ export async function measure(
   await runDnsperf(spec(s.warm, p.warmSec, null, false));
 
   say(`throughput ${p.loadSec} s`);
-  const load = await withCpu(srv.proc.pid, () => runDnsperf(spec(s.load, p.loadSec, null, false)));
+  const load = await withCpu(srv.proc.pid, () => runDnsperf(spec(s.load, p.loadSec, p.maxQps, false)));
   say(`  ${Math.round(load.r.stats.qps)} q/s, ${load.r.stats.lost} lost, ${load.cpu.usPerQuery} µs CPU/q`);
 
   const rate = Math.max(1, Math.round(s.latencyRate / p.rateDivisor));

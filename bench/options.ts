@@ -9,16 +9,19 @@ export interface BenchOptions {
   readonly servers: readonly string[] | null;
   /** Results directory, or null for bench/results. */
   readonly out: string | null;
+  /** Cap the throughput runs at this many queries per second (a light smoke run), or null. */
+  readonly maxQps: number | null;
   /** Keep the work directory (configs, query files, logs). */
   readonly keep: boolean;
   readonly help: boolean;
 }
 
 /** Usage text. */
-export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,…] [--servers name,…] [--out DIR] [--keep]
+export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,…] [--servers name,…] [--max-qps N] [--out DIR] [--keep]
   --quick       about a second per phase: proves the harness works, numbers are rough
   --scenarios   run only these (hit, miss, mixed, fanout, cname, tcp, tcp-reconnect, log)
   --servers     run only these servers (fandns, dnsmasq, echo)
+  --max-qps     cap the throughput runs (dnsperf -Q): a gentler smoke run on a shared machine
   --out         write results here instead of bench/results/
   --keep        keep the work directory (configs, query files, server and dnsperf logs)
 `;
@@ -31,6 +34,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let scenarios: string[] | null = null;
   let servers: string[] | null = null;
   let out: string | null = null;
+  let maxQps: number | null = null;
   let keep = false;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -46,7 +50,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === '--scenarios') scenarios = list(value());
     else if (flag === '--servers') servers = list(value());
     else if (flag === '--out') out = value();
+    else if (flag === '--max-qps') {
+      maxQps = Number(value());
+      if (!Number.isInteger(maxQps) || maxQps <= 0) throw new Error('--max-qps needs a positive integer');
+    }
     else throw new Error(`unknown option ${argv[i]}`);
   }
-  return { quick, scenarios, servers, out, keep, help };
+  return { quick, scenarios, servers, out, maxQps, keep, help };
 }

@@ -23,16 +23,18 @@ export interface Profile {
   readonly latencyUnique: number;
   /** Divides every scenario's fixed latency rate (1 for full). */
   readonly rateDivisor: number;
+  /** Cap on the throughput runs (dnsperf -Q), or null for as fast as possible. */
+  readonly maxQps: number | null;
 }
 
 /** The profile behind the README's numbers. */
 export const FULL: Profile = {
   name: 'full', warmSec: 2, loadSec: 10, latencySec: 5, clients: 4, outstanding: 100,
-  hitNames: 50, warmUnique: 250_000, loadUnique: 1_000_000, latencyUnique: 120_000, rateDivisor: 1,
+  hitNames: 50, warmUnique: 250_000, loadUnique: 1_000_000, latencyUnique: 120_000, rateDivisor: 1, maxQps: null,
 };
 
 /** A smoke run: every phase about a second. */
 export const QUICK: Profile = {
   name: 'quick', warmSec: 0.5, loadSec: 1, latencySec: 1, clients: 4, outstanding: 100,
-  hitNames: 50, warmUnique: 60_000, loadUnique: 120_000, latencyUnique: 5_000, rateDivisor: 10,
+  hitNames: 50, warmUnique: 60_000, loadUnique: 120_000, latencyUnique: 5_000, rateDivisor: 10, maxQps: null,
 };

@@ -32,7 +32,7 @@ async function main(o: BenchOptions): Promise<number> {
     process.stderr.write(installHint(missing));
     return 2;
   }
-  const p = o.quick ? QUICK : FULL;
+  const p: Profile = { ...(o.quick ? QUICK : FULL), maxQps: o.maxQps };
   const scenarios = selectScenarios(o.scenarios);
   const pinned = availableParallelism() >= 2 && hasCommand('taskset');
   const workDir = mkdtempSync(join(tmpdir(), 'fandns-bench-'));

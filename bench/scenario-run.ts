@@ -52,10 +52,12 @@ const HARMLESS = new Set(['no-hosts', 'bind-interfaces']);
  * Notes worth reading next to the numbers: other ignored options, answers that are not NOERROR, a
  * saturated load core (the number is then dnsperf's limit, not the server's), steal time.
  */
-function notesFor(m: Measured, log: string, loadCpu: number | null): string[] {
+function notesFor(m: Measured, log: string, loadCpu: number | null, maxQps: number | null): string[] {
   const notes: string[] = [];
   const load = loadCpu === null ? undefined : m.cores[loadCpu];
-  if (load && load.busyPct >= 95) notes.push(`load core ${load.busyPct}% busy (client-bound)`);
+  const capped = maxQps !== null && m.throughput.qps >= 0.95 * maxQps; // dnsperf -Q spins: busy, not bound
+  if (capped) notes.push(`capped at ${maxQps} q/s`);
+  else if (load && load.busyPct >= 95) notes.push(`load core ${load.busyPct}% busy (client-bound)`);
   const steal = Math.max(0, ...m.cores.map((c) => c.stealPct));
   if (steal >= 5) notes.push(`steal ${steal}%`);
   for (const w of log.matchAll(/\\?"([a-z-]+)\\?" is a dnsmasq option that fandns does not implement/g)) {
@@ -107,7 +109,7 @@ export async function runScenario(
       const srv = await startServer(kind, conf, confText, port, at, s.id);
       try {
         const result = await measure(srv, s, p, at, files, tell);
-        runs.push({ server: kind, status: 'ok', result, notes: notesFor(result, readFileSync(srv.proc.logFile, 'utf8'), at.loadCpu) });
+        runs.push({ server: kind, status: 'ok', result, notes: notesFor(result, readFileSync(srv.proc.logFile, 'utf8'), at.loadCpu, p.maxQps) });
       } finally {
         await stop(srv.proc);
         rmSync(join(at.workDir, 'query.log'), { force: true }); // log scenario: can reach 100 MB
