@@ -59,7 +59,7 @@ async function fill(kind: ServerKind, conf: string, confText: string, names: str
     say(`${kind}: VmRSS ${(before.rssKiB / 1024).toFixed(1)} MiB at start; sending ${n} distinct names`);
     const t0 = Date.now();
     const r = await runDnsperf({
-      port, queryFile: names, seconds: 600, once: true, tcp: false, queriesPerConn: null, clients: 4, outstanding: 100,
+      port, queryFile: names, seconds: 600, once: true, tcp: false, clients: 4, outstanding: 100,
       rate: null, verbose: false, cpu: at.loadCpu, logFile: join(at.workDir, `dnsperf-memory-${kind}.txt`),
     });
     const fillSec = (Date.now() - t0) / 1000;

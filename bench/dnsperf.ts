@@ -14,8 +14,6 @@ export interface LoadSpec {
   /** Go through the file at most once (files of unique names). */
   readonly once: boolean;
   readonly tcp: boolean;
-  /** TCP: open a new connection after this many queries (dnsperf -O num-queries-per-conn), or null. */
-  readonly queriesPerConn: number | null;
   /** Simulated clients (dnsperf -c) and outstanding queries (-q). */
   readonly clients: number;
   readonly outstanding: number;
@@ -42,7 +40,6 @@ export function dnsperfArgs(s: LoadSpec): string[] {
     '-c', String(s.clients), '-q', String(s.outstanding), '-t', String(QUERY_TIMEOUT_SEC)];
   if (s.once) a.push('-n', '1');
   if (s.tcp) a.push('-m', 'tcp');
-  if (s.tcp && s.queriesPerConn !== null) a.push('-O', `num-queries-per-conn=${s.queriesPerConn}`);
   if (s.rate !== null) a.push('-Q', String(s.rate));
   if (s.verbose) a.push('-v');
   return a;

@@ -77,7 +77,7 @@ export async function measure(
   srv: Running, s: Scenario, p: Profile, at: Placement, files: Readonly<Record<string, string>>, say: Say,
 ): Promise<Measured> {
   const spec = (q: QuerySet, seconds: number, rate: number | null, verbose: boolean): LoadSpec => ({
-    port: srv.port, queryFile: files[q.file]!, seconds, once: !q.loop, tcp: s.tcp, queriesPerConn: s.queriesPerConn,
+    port: srv.port, queryFile: files[q.file]!, seconds, once: !q.loop, tcp: s.tcp,
     clients: p.clients, outstanding: p.outstanding, rate, verbose, cpu: at.loadCpu,
     logFile: join(at.workDir, `dnsperf-${++runNo}-${s.id}-${srv.kind}.txt`),
   });

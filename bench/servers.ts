@@ -42,9 +42,17 @@ function dnsmasqArgv(conf: string, port: number, logsToFile: boolean): string[] 
   return a;
 }
 
+/**
+ * Extra node flags for fandns from BENCH_FANDNS_NODE_FLAGS (diagnosis: `--trace-gc`, `--cpu-prof`…;
+ * node refuses some of these in NODE_OPTIONS).
+ */
+function fandnsNodeFlags(): string[] {
+  return (process.env['BENCH_FANDNS_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean);
+}
+
 /** The argv that starts `kind` with config `conf` on `port`. */
 export function serverArgv(kind: ServerKind, conf: string, port: number, logsToFile: boolean): string[] {
-  if (kind === 'fandns') return [process.execPath, join(ROOT, 'dist/src/cli.js'), '-C', conf, `--port=${port}`];
+  if (kind === 'fandns') return [process.execPath, ...fandnsNodeFlags(), join(ROOT, 'dist/src/cli.js'), '-C', conf, `--port=${port}`];
   if (kind === 'dnsmasq') return dnsmasqArgv(conf, port, logsToFile);
   return [process.execPath, join(ROOT, 'dist/bench/echo-server.js'), String(port)];
 }
