@@ -27,6 +27,8 @@ interface MemoryResult {
   readonly fillSec: number;
   /** Entries the server reports holding (fandns: SIGUSR1 stats; dnsmasq: insertions). */
   readonly entries: number | null;
+  /** fandns only: bytes the cache store accounts for (keys + entries + fixed overhead per entry). */
+  readonly storeBytes: number | null;
   readonly before: Memory;
   readonly after: Memory;
   /** (VmRSS after − VmRSS before) ÷ names answered, bytes. */
@@ -35,18 +37,18 @@ interface MemoryResult {
 
 const say = (msg: string) => process.stderr.write(`[memory] ${msg}\n`);
 
-/** Entries the server says it holds, from its log after SIGUSR1. */
-async function reportedEntries(srv: Running): Promise<number | null> {
+/** What the server says it holds, from its log after SIGUSR1. */
+async function reported(srv: Running): Promise<{ entries: number | null; storeBytes: number | null }> {
   process.kill(srv.proc.pid, 'SIGUSR1');
   await sleep(500);
   const log = readFileSync(srv.proc.logFile, 'utf8');
-  if (srv.kind === 'fandns') {
-    const m = [...log.matchAll(/"entries":(\d+)/g)].at(-1);
+  const last = (re: RegExp) => {
+    const m = [...log.matchAll(re)].at(-1);
     return m ? Number(m[1]) : null;
-  }
+  };
+  if (srv.kind === 'fandns') return { entries: last(/"entries":(\d+)/g), storeBytes: last(/"bytes":(\d+)/g) };
   // dnsmasq: "cache size 1000000, 0/1000001 cache insertions re-used unexpired cache entries."
-  const m = [...log.matchAll(/cache size \d+, \d+\/(\d+) cache insertions/g)].at(-1);
-  return m ? Number(m[1]) : null;
+  return { entries: last(/cache size \d+, \d+\/(\d+) cache insertions/g), storeBytes: null };
 }
 
 async function fill(kind: ServerKind, conf: string, confText: string, names: string, n: number, at: Placement): Promise<MemoryResult> {
@@ -64,12 +66,12 @@ async function fill(kind: ServerKind, conf: string, confText: string, names: str
     });
     const fillSec = (Date.now() - t0) / 1000;
     await sleep(1000);
-    const entries = await reportedEntries(srv);
+    const { entries, storeBytes } = await reported(srv);
     const after = memory(srv.proc.pid);
     const bytesPerName = Math.round(((after.rssKiB - before.rssKiB) * 1024) / Math.max(1, r.stats.completed));
     say(`${kind}: ${r.stats.completed} answered, ${r.stats.lost} lost in ${fillSec.toFixed(1)} s; ${entries ?? '?'} entries; ` +
       `VmRSS ${(after.rssKiB / 1024).toFixed(1)} MiB, VmHWM ${(after.hwmKiB / 1024).toFixed(1)} MiB`);
-    return { server: kind, answered: r.stats.completed, lost: r.stats.lost, fillSec, entries, before, after, bytesPerName };
+    return { server: kind, answered: r.stats.completed, lost: r.stats.lost, fillSec, entries, storeBytes, before, after, bytesPerName };
   } finally {
     await stop(srv.proc);
   }
@@ -78,9 +80,10 @@ async function fill(kind: ServerKind, conf: string, confText: string, names: str
 function table(rows: readonly MemoryResult[]): string {
   const mib = (k: number) => (k / 1024).toFixed(1);
   return [
-    '| server | names answered | lost | entries held | VmRSS at start MiB | VmRSS full MiB | VmHWM MiB | bytes per name (RSS growth) | fill time s |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.server} | ${r.answered} | ${r.lost} | ${r.entries ?? '?'} | ${mib(r.before.rssKiB)} | ${mib(r.after.rssKiB)} | ${mib(r.after.hwmKiB)} | ${r.bytesPerName} | ${r.fillSec.toFixed(1)} |`),
+    '| server | names answered | lost | entries held | store MiB (own count) | VmRSS at start MiB | VmRSS full MiB | VmHWM MiB | bytes per name (RSS growth) | fill time s |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.server} | ${r.answered} | ${r.lost} | ${r.entries ?? '?'} | ${r.storeBytes === null ? '–' : mib(r.storeBytes / 1024)} | ` +
+      `${mib(r.before.rssKiB)} | ${mib(r.after.rssKiB)} | ${mib(r.after.hwmKiB)} | ${r.bytesPerName} | ${r.fillSec.toFixed(1)} |`),
   ].join('\n');
 }
 
