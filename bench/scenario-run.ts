@@ -50,10 +50,15 @@ const HARMLESS = new Set(['no-hosts', 'bind-interfaces']);
 
 /**
  * Notes worth reading next to the numbers: other ignored options, answers that are not NOERROR, a
- * saturated load core (the number is then dnsperf's limit, not the server's), steal time.
+ * saturated load core (the number is then dnsperf's limit, not the server's), steal time, and how
+ * much of the server's core other processes took (a shared machine).
  */
-function notesFor(m: Measured, log: string, loadCpu: number | null, maxQps: number | null): string[] {
+function notesFor(m: Measured, log: string, at: Placement, maxQps: number | null): string[] {
   const notes: string[] = [];
+  const loadCpu = at.loadCpu;
+  const core = at.serverCpu === null ? undefined : m.cores[at.serverCpu];
+  const own = (100 * (m.cpu.userSec + m.cpu.systemSec)) / Math.max(0.001, m.throughput.runTimeSec);
+  if (core && core.busyPct - own >= 10) notes.push(`others used ~${Math.round(core.busyPct - own)}% of the server core`);
   const load = loadCpu === null ? undefined : m.cores[loadCpu];
   const capped = maxQps !== null && m.throughput.qps >= 0.95 * maxQps; // dnsperf -Q spins: busy, not bound
   if (capped) notes.push(`capped at ${maxQps} q/s`);
@@ -109,7 +114,7 @@ export async function runScenario(
       const srv = await startServer(kind, conf, confText, port, at, s.id);
       try {
         const result = await measure(srv, s, p, at, files, tell);
-        runs.push({ server: kind, status: 'ok', result, notes: notesFor(result, readFileSync(srv.proc.logFile, 'utf8'), at.loadCpu, p.maxQps) });
+        runs.push({ server: kind, status: 'ok', result, notes: notesFor(result, readFileSync(srv.proc.logFile, 'utf8'), at, p.maxQps) });
       } finally {
         await stop(srv.proc);
         rmSync(join(at.workDir, 'query.log'), { force: true }); // log scenario: can reach 100 MB
