@@ -36,6 +36,8 @@ export interface LatencyRun {
 
 /** Everything measured for one server in one scenario. */
 export interface Measured {
+  /** Queries answered in the warm-up (with the two runs: every query the server saw, bar probes). */
+  readonly warmCompleted: number;
   readonly throughput: DnsperfStats;
   readonly cpu: CpuUse;
   /** Busy/steal per core during the throughput run (index = core). */
@@ -82,7 +84,7 @@ export async function measure(
     logFile: join(at.workDir, `dnsperf-${++runNo}-${s.id}-${srv.kind}.txt`),
   });
   say(`warm-up ${p.warmSec} s`);
-  await runDnsperf(spec(s.warm, p.warmSec, null, false));
+  const warm = await runDnsperf(spec(s.warm, p.warmSec, null, false));
 
   say(`throughput ${p.loadSec} s`);
   const load = await withCpu(srv.proc.pid, () => runDnsperf(spec(s.load, p.loadSec, p.maxQps, false)));
@@ -94,6 +96,7 @@ export async function measure(
   const pct = lat.r.latency!;
   say(`  p50 ${round(pct.p50, 3)} ms, p99 ${round(pct.p99, 3)} ms, ${lat.cpu.usPerQuery} µs CPU/q`);
   return {
+    warmCompleted: warm.stats.completed,
     throughput: load.r.stats,
     cpu: load.cpu,
     cores: load.cores,

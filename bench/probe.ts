@@ -12,15 +12,15 @@ export interface ProbeReply {
   readonly answers: number;
 }
 
-/** Wire query for `name` type A (RD set, no EDNS). */
+/** Wire query for `name` (RD set, no EDNS). */
 export function queryBytes(id: number, name: string, qtype = 1): Buffer {
   const labels = name.split('.').filter(Boolean).map((l) => Buffer.concat([Buffer.from([l.length]), Buffer.from(l, 'ascii')]));
   const head = Buffer.from([id >> 8, id & 0xff, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0]);
   return Buffer.concat([head, ...labels, Buffer.from([0, qtype >> 8, qtype & 0xff, 0, 1])]);
 }
 
-/** One query, or null after `timeoutMs`. */
-export function probe(port: number, name: string, timeoutMs = 300): Promise<ProbeReply | null> {
+/** One query (type `qtype`, A by default), or null after `timeoutMs`. */
+export function probe(port: number, name: string, timeoutMs = 300, qtype = 1): Promise<ProbeReply | null> {
   const id = randomInt(0, 0x10000);
   const sock = createSocket('udp4');
   return new Promise((resolve) => {
@@ -34,7 +34,7 @@ export function probe(port: number, name: string, timeoutMs = 300): Promise<Prob
     sock.on('message', (m) => {
       if (m.length >= 12 && m.readUInt16BE(0) === id) done({ rcode: m[3]! & 0x0f, answers: m.readUInt16BE(6) });
     });
-    sock.send(queryBytes(id, name), port, '127.0.0.1');
+    sock.send(queryBytes(id, name, qtype), port, '127.0.0.1');
   });
 }
 

@@ -4,19 +4,27 @@
  * recorded and the others still run; a fandns option that is not implemented yet makes that run
  * "not available yet".
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findDirective } from '../src/config/directives.js';
 import { measure, type Measured, type Say } from './measure.js';
 import { freePort } from './ports.js';
+import { probe } from './probe.js';
 import { stop } from './procs.js';
 import type { Profile } from './profile.js';
 import type { ConfigContext, Scenario } from './scenarios.js';
 import { startServer, type Placement, type ServerKind } from './servers.js';
 
+/** One query of the load file asked once after start-up: what the server answers. */
+export interface Sample {
+  readonly query: string;
+  readonly rcode: number | null;
+  readonly answers: number | null;
+}
+
 /** The outcome for one server. */
 export type ServerRun =
-  | { readonly server: ServerKind; readonly status: 'ok'; readonly result: Measured; readonly notes: readonly string[] }
+  | { readonly server: ServerKind; readonly status: 'ok'; readonly result: Measured; readonly sample: Sample; readonly notes: readonly string[] }
   | { readonly server: ServerKind; readonly status: 'not available yet' | 'failed'; readonly reason: string };
 
 /** fandns ÷ dnsmasq for the headline numbers. */
@@ -38,6 +46,35 @@ export interface ScenarioResult {
   readonly config: string;
   readonly runs: readonly ServerRun[];
   readonly ratio: Ratios | null;
+}
+
+/** Asks the first query of `file` (`name TYPE`, A or AAAA) once. */
+async function sampleQuery(port: number, file: string): Promise<Sample> {
+  const fd = openSync(file, 'r');
+  const head = Buffer.alloc(256);
+  const n = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const [name = '', type = 'A'] = head.toString('latin1', 0, n).split('\n', 1)[0]!.split(/\s+/);
+  const r = await probe(port, name, 1000, type === 'AAAA' ? 28 : 1);
+  return { query: `${name} ${type}`, rcode: r?.rcode ?? null, answers: r?.answers ?? null };
+}
+
+/**
+ * Lines and size of the query log a `log` scenario wrote (over the server's whole life: warm-up,
+ * throughput and latency runs), for the notes; then removes it (it can reach 100 MB).
+ */
+function takeQueryLog(workDir: string, answered: number): string | null {
+  const path = join(workDir, 'query.log');
+  let text: Buffer;
+  try {
+    text = readFileSync(path);
+  } catch {
+    return null;
+  }
+  rmSync(path, { force: true });
+  let lines = 0;
+  for (let i = text.indexOf(10); i >= 0; i = text.indexOf(10, i + 1)) lines++;
+  return `query log ${lines} lines for ${answered} answers, ${(text.length / 1024 / 1024).toFixed(1)} MB`;
 }
 
 /** fandns options the scenario needs that this build does not implement. */
@@ -113,11 +150,17 @@ export async function runScenario(
       tell(`starting on port ${port}`);
       const srv = await startServer(kind, conf, confText, port, at, s.id);
       try {
+        const sample = await sampleQuery(port, files[s.load.file]!);
         const result = await measure(srv, s, p, at, files, tell);
-        runs.push({ server: kind, status: 'ok', result, notes: notesFor(result, readFileSync(srv.proc.logFile, 'utf8'), at, p.maxQps) });
+        const notes = notesFor(result, readFileSync(srv.proc.logFile, 'utf8'), at, p.maxQps);
+        if (s.showSample) notes.unshift(`${sample.query}: ${sample.answers ?? '?'} answer record(s)`);
+        runs.push({ server: kind, status: 'ok', result, sample, notes });
+        await stop(srv.proc);
+        const log = takeQueryLog(at.workDir, result.warmCompleted + result.throughput.completed + result.latency.stats.completed);
+        if (log) notes.push(log);
       } finally {
         await stop(srv.proc);
-        rmSync(join(at.workDir, 'query.log'), { force: true }); // log scenario: can reach 100 MB
+        takeQueryLog(at.workDir, 0);
       }
     } catch (err) {
       tell(`FAILED: ${(err as Error).message}`);

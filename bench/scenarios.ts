@@ -38,6 +38,8 @@ export interface Scenario {
   /** Fixed rate of the latency run (full profile), queries per second. */
   readonly latencyRate: number;
   readonly note: string;
+  /** Put the answer count of one sample query into the notes (cname: full answer or bare CNAME). */
+  readonly showSample?: boolean;
   config(c: ConfigContext): string[];
 }
 
@@ -93,7 +95,7 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     id: 'cname', title: 'cname to upstream target (UDP)', tcp: false, upstreams: 1, echo: false, needs: ['cname'],
     warm: { file: 'alias', loop: true }, load: { file: 'alias', loop: true }, latency: { file: 'alias', loop: true },
-    latencyRate: 15_000,
+    latencyRate: 15_000, showSample: true,
     note: `cname=alias<i>.test,h<i>.${ZONE} (${ALIASES} aliases); dnsmasq answers a bare CNAME here (target only upstream)`,
     config: (c) => [...base('cname', c, 10_000), ...Array.from({ length: ALIASES }, (_, i) => `cname=alias${i}.test,h${i}.${ZONE}`)],
   },
