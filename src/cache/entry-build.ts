@@ -5,7 +5,7 @@
  * move.
  */
 import { readName } from '../wire/name.js';
-import { scanMessage, Section, type MessageLayout } from '../wire/layout.js';
+import { scanMessage, Section, type MessageLayout, type RecordSpan } from '../wire/layout.js';
 import { compressToQuestion, hasPointerInto } from '../wire/rewrite-names.js';
 import { TAIL_SIZE, T_ANCOUNT, T_ARCOUNT, T_BORN, T_FLAGS2, T_FLAGS3, T_LIFE, T_NSCOUNT, T_RUNS, T_TTLS } from './entry-format.js';
 import { planTtls, type TtlPolicy } from './ttl-policy.js';
@@ -13,20 +13,27 @@ import { planTtls, type TtlPolicy } from './ttl-policy.js';
 /** A run of answer records with one owner and type, as [start, end) offsets per record. */
 type Run = { start: number; end: number }[];
 
+/** True when two records have the same owner: the same bytes (the usual pointer), else the same name. */
+function sameOwner(msg: Buffer, a: RecordSpan, b: RecordSpan): boolean {
+  const la = a.typeOff - a.start;
+  if (la === b.typeOff - b.start && msg.compare(msg, b.start, b.typeOff, a.start, a.typeOff) === 0) return true;
+  return readName(msg, a.start)?.name.toLowerCase() === readName(msg, b.start)?.name.toLowerCase();
+}
+
 /** Consecutive answer records with the same owner name and type, two or more long. */
 function findRuns(msg: Buffer, layout: MessageLayout): Run[] {
   const runs: Run[] = [];
+  if (layout.ancount < 2) return runs;
   let cur: Run = [];
-  let curKey = '';
+  let prev: RecordSpan | null = null;
   const flush = () => {
     if (cur.length > 1) runs.push(cur);
     cur = [];
   };
   for (const r of layout.records) {
     if (r.section !== Section.ANSWER) break;
-    const key = `${readName(msg, r.start)?.name.toLowerCase()}/${r.type}`;
-    if (key !== curKey) flush();
-    curKey = key;
+    if (prev && (r.type !== prev.type || !sameOwner(msg, prev, r))) flush();
+    prev = r;
     cur.push({ start: r.start, end: r.end });
   }
   flush();

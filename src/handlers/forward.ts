@@ -14,6 +14,7 @@ import type { Query } from '../pipeline/query.js';
 import type { DomainTable } from '../routing/domain-table.js';
 import type { GroupOutcome, ServerGroup } from '../upstream/group.js';
 import { Inflight } from '../upstream/inflight.js';
+import { unwatch, watch, type Sweepable } from '../upstream/sweeper.js';
 import type { Answer } from '../upstream/outcome.js';
 import { routeOf } from './route.js';
 
@@ -40,14 +41,31 @@ type Work = GroupOutcome | typeof TIMED_OUT;
 
 const TIMED_OUT = 'deadline' as const;
 
-/** Races the group against the query deadline with one timer. */
-function withDeadline(p: Promise<GroupOutcome>, ms: number): Promise<Work> {
+/**
+ * Sends through the group, bounded by the query deadline: the only promise of a forwarded query
+ * (coalesced askers share it). `settled` runs synchronously when the outcome is known.
+ */
+function forwardWork(group: ServerGroup, q: Query, ms: number, settled: () => void): Promise<Work> {
   return new Promise((resolve) => {
-    const t = setTimeout(() => resolve(TIMED_OUT), ms);
-    void p.then((r) => {
-      clearTimeout(t);
-      resolve(r);
-    });
+    let open = true;
+    const deadline = performance.now() + ms;
+    const finish = (w: Work) => {
+      if (!open) return;
+      open = false;
+      unwatch(watcher);
+      settled();
+      resolve(w);
+    };
+    // The sweeper enforces the deadline; the watcher leaves its set as soon as the work settles.
+    const watcher: Sweepable = {
+      sweep(now) {
+        if (now < deadline) return true;
+        finish(TIMED_OUT);
+        return false;
+      },
+    };
+    watch(watcher);
+    group.forward(q.msg, q.p.qEnd, deadline, finish);
   });
 }
 
@@ -76,13 +94,13 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
 
   /** Clients waiting on upstream work, leaders and coalesced followers alike. */
   let waiting = 0;
-  const done = (r: Reply) => {
-    waiting--;
-    return r;
-  };
-  const wait = (p: Promise<Reply>): Promise<Reply> => {
+  /** One asker waits on `work`; its reply is made when the work settles. */
+  const wait = (q: Query, work: Promise<Work>, leader: boolean): Promise<Reply> => {
     waiting++;
-    return p.then(done);
+    return work.then((w) => {
+      waiting--;
+      return toReply(q, w, leader);
+    });
   };
 
   const errorReply = (q: Query, rcode: number): Reply => new Reply(questionReply(q.msg, q.p.qEnd, rcode), 'error', true, -1, -1, null);
@@ -117,7 +135,7 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       }
       const key = `${q.p.key}${q.p.edns ? '\x01' : '\x00'}${q.p.rd ? '\x01' : '\x00'}${group.id}`;
       const joined = inflight.get(key);
-      if (joined) return wait(joined.then((w) => toReply(q, w, false)));
+      if (joined) return wait(q, joined, false);
       if (group.inFlight >= opts.forwardMax) {
         group.overflows++;
         counters.refusedOverload++;
@@ -127,9 +145,17 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       if (q.p.optStart >= 0) clampOptSize(q.msg, q.p.optStart, opts.ednsPacketMax);
       counters.forwarded++;
       group.inFlight++;
-      const work = withDeadline(group.forward(q.msg, q.p.qEnd, performance.now() + opts.queryTimeoutMs), opts.queryTimeoutMs);
-      void work.then(() => group.inFlight--);
-      return wait(inflight.start(key, work).then((w) => toReply(q, w, true)));
+      let state: 'starting' | 'registered' | 'settled' = 'starting';
+      const work = forwardWork(group, q, opts.queryTimeoutMs, () => {
+        group.inFlight--;
+        if (state === 'registered') inflight.end(key);
+        state = 'settled';
+      });
+      if (state === 'starting') {
+        inflight.start(key, work);
+        state = 'registered';
+      }
+      return wait(q, work, true);
     },
   };
   return handler;

@@ -10,8 +10,9 @@ import type { Dispatched } from '../pipeline/dispatch.js';
 import type { Client } from '../pipeline/query.js';
 import { isPromise } from '../util/thenable.js';
 
+// includes(':') rather than net.isIPv6: the regex cost 165 ns per reply (bench profile).
 const literalLookup = (address: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void) =>
-  cb(null, address, isIPv6(address) ? 6 : 4);
+  cb(null, address, address.includes(':') ? 6 : 4);
 
 /** Receive buffer: big enough to absorb bursts, small enough not to turn overload into seconds of latency. */
 const RECV_BUFFER = 2 * 1024 * 1024;

@@ -54,53 +54,59 @@ export class ServerGroup {
   }
 
   /**
-   * Sends the query by this group's policy. Never rejects. No further server is tried once
-   * `deadline` (performance.now() ms: the query-timeout) has passed; attempts under way finish.
+   * Sends the query by this group's policy and calls `done` once with the outcome. No further
+   * server is tried once `deadline` (performance.now() ms: the query-timeout) has passed;
+   * attempts under way finish.
    */
-  forward(query: Buffer, qEnd: number, deadline = Number.POSITIVE_INFINITY): Promise<GroupOutcome> {
-    if (this.policy === 'strict-order') return this.#strict(query, qEnd, deadline);
-    if (this.policy === 'all-servers') return this.#all(query, qEnd);
-    return this.#fastest(query, qEnd, deadline);
+  forward(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void): void {
+    if (this.policy === 'strict-order') this.#strict(query, qEnd, deadline, done);
+    else if (this.policy === 'all-servers') this.#all(query, qEnd, done);
+    else this.#fastest(query, qEnd, deadline, done);
   }
 
-  async #all(query: Buffer, qEnd: number): Promise<GroupOutcome> {
-    const r = await race(this.live(performance.now()), query, qEnd, this.attemptMs);
-    // all-servers: when every server failed the client gets SERVFAIL, not one server's error.
-    return r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: null };
+  #all(query: Buffer, qEnd: number, done: (o: GroupOutcome) => void): void {
+    race(this.live(performance.now()), query, qEnd, this.attemptMs, (r) =>
+      // all-servers: when every server failed the client gets SERVFAIL, not one server's error.
+      done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: null }));
   }
 
-  async #strict(query: Buffer, qEnd: number, deadline: number): Promise<GroupOutcome> {
+  #strict(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void): void {
     const live = this.live(performance.now());
     const order = [...this.members.filter((m) => live.includes(m)), ...this.members.filter((m) => !live.includes(m))];
     let lastError: Answer | null = null;
-    for (const m of order) {
-      if (performance.now() >= deadline) break;
-      const r = await m.exchange(query, qEnd, this.attemptMs);
-      if (r.kind !== 'answer') continue;
-      if (classify(r) !== AnswerClass.ERROR) return { kind: 'answer', answer: r };
-      lastError = r;
-    }
-    return { kind: 'failed', lastError };
+    const attempt = (i: number): void => {
+      if (i >= order.length || performance.now() >= deadline) return done({ kind: 'failed', lastError });
+      order[i]!.exchange(query, qEnd, this.attemptMs, (r) => {
+        if (r.kind === 'answer') {
+          if (classify(r) !== AnswerClass.ERROR) return done({ kind: 'answer', answer: r });
+          lastError = r;
+        }
+        attempt(i + 1);
+      });
+    };
+    attempt(0);
   }
 
-  async #fastest(query: Buffer, qEnd: number, deadline: number): Promise<GroupOutcome> {
+  #fastest(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void): void {
     const now = performance.now();
     const live = this.live(now);
     const unmeasured = live.some((m) => Number.isNaN(m.health.rttMs));
     if (live.length > 1 && (unmeasured || ++this.#sinceProbe >= PROBE_EVERY_QUERIES || now - this.#lastProbe > PROBE_EVERY_MS)) {
       this.#sinceProbe = 0;
       this.#lastProbe = now;
-      const r = await race(live, query, qEnd, this.attemptMs);
-      return r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError };
+      race(live, query, qEnd, this.attemptMs, (r) =>
+        done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError }));
+      return;
     }
     let best = live[0]!;
     for (const m of live) if (m.health.up && (!best.health.up || m.health.rttMs < best.health.rttMs)) best = m;
-    const first = await best.exchange(query, qEnd, this.attemptMs);
-    if (first.kind === 'answer' && classify(first) !== AnswerClass.ERROR) return { kind: 'answer', answer: first };
-    const firstError = first.kind === 'answer' ? first : null;
-    if (performance.now() >= deadline) return { kind: 'failed', lastError: firstError };
-    const rest = this.members.filter((m) => m !== best);
-    const r = await race(rest, query, qEnd, this.attemptMs);
-    return r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError };
+    best.exchange(query, qEnd, this.attemptMs, (first) => {
+      if (first.kind === 'answer' && classify(first) !== AnswerClass.ERROR) return done({ kind: 'answer', answer: first });
+      const firstError = first.kind === 'answer' ? first : null;
+      if (performance.now() >= deadline) return done({ kind: 'failed', lastError: firstError });
+      const rest = this.members.filter((m) => m !== best);
+      race(rest, query, qEnd, this.attemptMs, (r) =>
+        done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError }));
+    });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Coalescing of identical in-flight queries (reference §2.7; RFC 5452 §9.1 on keeping one
  * outstanding query per question): the first asker starts the upstream work, later askers with
- * the same key wait for the same promise. The entry is removed when the work settles.
+ * the same key wait for the same promise. The owner removes the entry as the work settles.
  */
 
 /** A table of in-flight work keyed by query identity. */
@@ -23,13 +23,13 @@ export class Inflight<T> {
     return p;
   }
 
-  /** Starts work for `key` (which must not be in flight) and tracks it until it settles. */
-  start(key: string, work: Promise<T>): Promise<T> {
+  /** Registers work for `key` (which must not be in flight); the owner calls end() when it settles. */
+  start(key: string, work: Promise<T>): void {
     this.#map.set(key, work);
-    const clear = () => {
-      if (this.#map.get(key) === work) this.#map.delete(key);
-    };
-    work.then(clear, clear);
-    return work;
+  }
+
+  /** Forgets the work for `key`: later askers start afresh. */
+  end(key: string): void {
+    this.#map.delete(key);
   }
 }

@@ -4,7 +4,7 @@
  * server has answered or failed; SERVFAIL, REFUSED and other errors never win while another server
  * may still answer. Late replies are still read (they update RTT and health) but change nothing.
  */
-import { AnswerClass, classify, type Answer } from './outcome.js';
+import { AnswerClass, classify, type Answer, type ExchangeResult } from './outcome.js';
 import type { Upstream } from './upstream.js';
 
 /** What a race produced: the winning answer, if any, and the last error answer seen. */
@@ -13,33 +13,33 @@ export interface RaceResult {
   readonly lastError: Answer | null;
 }
 
-/** Races `members` with the same query; resolves as soon as the outcome is decided. */
-export function race(members: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number): Promise<RaceResult> {
-  return new Promise((resolve) => {
-    let left = members.length;
-    let negative: Answer | null = null;
-    let lastError: Answer | null = null;
-    let done = false;
-    if (left === 0) resolve({ answer: null, lastError: null });
-    for (const m of members) {
-      void m.exchange(query, qEnd, attemptMs).then((r) => {
-        left--;
-        if (done) return;
-        if (r.kind === 'answer') {
-          const c = classify(r);
-          if (c === AnswerClass.POSITIVE) {
-            done = true;
-            resolve({ answer: r, lastError });
-            return;
-          }
-          if (c === AnswerClass.NEGATIVE) negative ??= r;
-          else lastError = r;
-        }
-        if (left === 0) {
-          done = true;
-          resolve({ answer: negative, lastError });
-        }
-      });
+/** Races `members` with the same query; calls `done` once, as soon as the outcome is decided. */
+export function race(members: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, done: (r: RaceResult) => void): void {
+  let left = members.length;
+  let negative: Answer | null = null;
+  let lastError: Answer | null = null;
+  let decided = false;
+  if (left === 0) {
+    done({ answer: null, lastError: null });
+    return;
+  }
+  const settle = (r: ExchangeResult) => {
+    left--;
+    if (decided) return;
+    if (r.kind === 'answer') {
+      const c = classify(r);
+      if (c === AnswerClass.POSITIVE) {
+        decided = true;
+        done({ answer: r, lastError });
+        return;
+      }
+      if (c === AnswerClass.NEGATIVE) negative ??= r;
+      else lastError = r;
     }
-  });
+    if (left === 0) {
+      decided = true;
+      done({ answer: negative, lastError });
+    }
+  };
+  for (const m of members) m.exchange(query, qEnd, attemptMs, settle);
 }

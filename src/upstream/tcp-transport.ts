@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { sameWireName } from '../wire/name.js';
 import { random16 } from './random.js';
-import type { UdpResult, UdpTarget } from './udp-transport.js';
+import type { ResultCallback, UdpResult, UdpTarget } from './udp-transport.js';
 
 interface Pending {
   readonly query: Buffer;
@@ -111,7 +111,11 @@ export class TcpTransport {
   constructor(private readonly target: UdpTarget) {}
 
   /** Sends over the shared connection (opening one if needed); same contract as UdpTransport.send. */
-  async send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
+  send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): void {
+    void this.#send(query, qEnd, timeoutMs).then(done);
+  }
+
+  async #send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
     const conn = this.#connection();
     const reused = conn.answered > 0;
     const started = Date.now();

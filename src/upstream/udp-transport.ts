@@ -7,12 +7,17 @@
  * anything else is dropped and counted while we keep waiting.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { performance } from 'node:perf_hooks';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { sameWireName } from '../wire/name.js';
 import { random16 } from './random.js';
+import { watch, type Sweepable } from './sweeper.js';
 
-/** What a send resolves to: the reply bytes, or why there is none. */
+/** What a send ends with: the reply bytes, or why there is none. */
 export type UdpResult = Buffer | 'timeout' | 'network';
+
+/** Receives the result of one send, exactly once. */
+export type ResultCallback = (r: UdpResult) => void;
 
 /** Counters a transport keeps for metrics and the spoofing tests. */
 export interface UdpCounters {
@@ -25,8 +30,9 @@ export interface UdpCounters {
 interface Pending {
   readonly query: Buffer;
   readonly qEnd: number;
-  readonly resolve: (r: UdpResult) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly done: ResultCallback;
+  /** performance.now() ms after which the query has timed out. */
+  readonly deadline: number;
 }
 
 /** Where and how to send. */
@@ -46,7 +52,7 @@ const literalLookup = (address: string, _o: unknown, cb: (e: Error | null, a: st
   cb(null, address, address.includes(':') ? 6 : 4);
 
 /** One connected socket and the queries waiting on it. */
-class PooledSocket {
+class PooledSocket implements Sweepable {
   readonly pending = new Map<number, Pending>();
   readonly socket: Socket;
   uses = 0;
@@ -55,7 +61,7 @@ class PooledSocket {
   ready: boolean = false;
   readonly #queue: Buffer[] = [];
 
-  constructor(target: UdpTarget, counters: UdpCounters, onDrained: (s: PooledSocket) => void) {
+  constructor(target: UdpTarget, counters: UdpCounters, private readonly onDrained: (s: PooledSocket) => void) {
     const s = createSocket({ type: target.family === 6 ? 'udp6' : 'udp4', lookup: literalLookup as never });
     this.socket = s;
     s.on('message', (msg, rinfo) => {
@@ -76,8 +82,7 @@ class PooledSocket {
         return;
       }
       this.pending.delete(id);
-      clearTimeout(p.timer);
-      p.resolve(msg);
+      p.done(msg);
       if (this.retired && this.pending.size === 0) onDrained(this);
     });
     s.on('error', (err: NodeJS.ErrnoException) => {
@@ -105,9 +110,19 @@ class PooledSocket {
   failAll(reason: 'network'): void {
     for (const [id, p] of this.pending) {
       this.pending.delete(id);
-      clearTimeout(p.timer);
-      p.resolve(reason);
+      p.done(reason);
     }
+  }
+
+  /** Times out what is due; true while queries remain (the sweeper keeps watching). */
+  sweep(now: number): boolean {
+    for (const [id, p] of this.pending) {
+      if (p.deadline > now) continue;
+      this.pending.delete(id);
+      p.done('timeout');
+    }
+    if (this.retired && this.pending.size === 0) this.onDrained(this);
+    return this.pending.size > 0;
   }
 
   close(): void {
@@ -134,10 +149,11 @@ export class UdpTransport {
   }
 
   /**
-   * Sends `query` (bytes [12, qEnd) are its question) under a fresh ID and waits up to
-   * `timeoutMs` for the matching reply. The caller's buffer is not modified.
+   * Sends `query` (bytes [12, qEnd) are its question) under a fresh ID and calls `done` with the
+   * matching reply, or 'timeout' after `timeoutMs`, or 'network'. The caller's buffer is not
+   * modified.
    */
-  send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
+  send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): void {
     const sock = this.#socket();
     let id = random16();
     while (sock.pending.has(id)) id = random16();
@@ -145,15 +161,9 @@ export class UdpTransport {
     query.copy(wire);
     wire[0] = id >>> 8;
     wire[1] = id & 0xff;
-    return new Promise<UdpResult>((resolve) => {
-      const timer = setTimeout(() => {
-        sock.pending.delete(id);
-        resolve('timeout');
-        if (sock.retired && sock.pending.size === 0) this.#drained(sock);
-      }, timeoutMs);
-      sock.pending.set(id, { query: wire, qEnd, resolve, timer });
-      sock.send(wire);
-    });
+    sock.pending.set(id, { query: wire, qEnd, done, deadline: performance.now() + timeoutMs });
+    if (sock.pending.size === 1) watch(sock);
+    sock.send(wire);
   }
 
   /** Number of queries waiting for a reply. */

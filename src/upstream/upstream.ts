@@ -52,18 +52,25 @@ export class Upstream {
     this.health = new Health((up) => onHealthChange(this, up));
   }
 
-  /** One attempt within `timeoutMs`: UDP, then TCP if truncated. Never rejects. */
-  async exchange(query: Buffer, qEnd: number, timeoutMs: number, tcpOnly = false): Promise<ExchangeResult> {
+  /** One attempt within `timeoutMs`: UDP, then TCP if truncated; `done` is called exactly once. */
+  exchange(query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void, tcpOnly = false): void {
     const t0 = performance.now();
     this.stats.queries++;
-    let viaTcp = tcpOnly;
-    let r: UdpResult = tcpOnly ? await this.tcp.send(query, qEnd, timeoutMs) : await this.udp.send(query, qEnd, timeoutMs);
-    if (typeof r !== 'string' && isTruncated(r) && !tcpOnly) {
-      this.stats.tcpRetries++;
-      viaTcp = true;
-      const left = Math.max(1, timeoutMs - (performance.now() - t0));
-      r = await this.tcp.send(query, qEnd, left);
+    const finish = (r: UdpResult, viaTcp: boolean) => done(this.#result(r, t0, viaTcp));
+    if (tcpOnly) {
+      this.tcp.send(query, qEnd, timeoutMs, (r) => finish(r, true));
+      return;
     }
+    this.udp.send(query, qEnd, timeoutMs, (r) => {
+      if (typeof r === 'string' || !isTruncated(r)) return finish(r, false);
+      this.stats.tcpRetries++;
+      const left = Math.max(1, timeoutMs - (performance.now() - t0));
+      this.tcp.send(query, qEnd, left, (t) => finish(t, true));
+    });
+  }
+
+  /** Validates a reply and updates health and counters. */
+  #result(r: UdpResult, t0: number, viaTcp: boolean): ExchangeResult {
     const now = performance.now();
     if (typeof r === 'string') {
       this.stats.failures++;
