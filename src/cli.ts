@@ -14,6 +14,7 @@ import type { Config } from './config/types.js';
 import { planPrivilegeDrop, PrivilegeError, type Credentials } from './process/privileges.js';
 import { runPrimary } from './process/run-primary.js';
 import { serve } from './process/serve.js';
+import { tuneHeap } from './process/heap-tuning.js';
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -35,6 +36,7 @@ function fail(err: unknown): never {
 }
 
 async function main(argv: readonly string[]): Promise<void> {
+  tuneHeap();
   let req: ReturnType<typeof parseCli>;
   let config: Config;
   try {

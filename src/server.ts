@@ -281,7 +281,10 @@ export class FandnsServer {
       nxdomain: u.stats.nxdomain,
       avgLatencyMs: u.stats.answers ? Math.round((u.stats.rttTotalMs / u.stats.answers) * 100) / 100 : null,
     }));
+    const mem = process.memoryUsage();
+    const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
     return {
+      memory: { rssMiB: mib(mem.rss), heapUsedMiB: mib(mem.heapUsed), heapTotalMiB: mib(mem.heapTotal), externalMiB: mib(mem.external) },
       cache: {
         size: rt.config.cache.size,
         entries: rt.store.size,
