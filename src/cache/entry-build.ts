@@ -59,7 +59,8 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
   // The OPT record is dropped; only when it is last (no TSIG after it) do offsets stay valid.
   if (layout.opt && layout.records.at(-1) !== layout.opt) return null;
   const kept = layout.opt ? layout.records.slice(0, -1) : layout.records;
-  const records = msg.subarray(qEnd, layout.opt ? layout.opt.start : msg.length);
+  // Bytes after the last record (padding some servers add) are not kept: an OPT added on a hit must follow the records.
+  const records = msg.subarray(qEnd, layout.opt ? layout.opt.start : (layout.records.at(-1)?.end ?? qEnd));
   const shift = (off: number): number => off - qEnd;
   const ttlRows = Buffer.allocUnsafe(6 * kept.length);
   kept.forEach((r, i) => {

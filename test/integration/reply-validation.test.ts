@@ -37,6 +37,16 @@ async function ask(port: number, name: string, opts: Parameters<typeof buildQuer
 }
 
 describe('almost-right upstream replies', () => {
+  it('drops bytes after the last record: EDNS clients get a well-formed reply, fresh and cached', () =>
+    withUpstreams([(q) => ({ raw: Buffer.concat([realReply(q), Buffer.alloc(5)]) })], CONF, async ({ ups: [up], proxy }) => {
+      for (const edns of [undefined, 1232, 1232]) {
+        const r = await ask(proxy.port, 'pad.test', edns ? { edns } : {});
+        assert.deepEqual(answerData(r.packet), ['10.0.0.1']);
+        assert.equal(optOf(r.packet) !== undefined, edns !== undefined, 'an OPT exactly when asked with EDNS');
+      }
+      assert.equal(up!.queries.length, 1, 'the later answers came from the cache');
+    }));
+
   it('treats a compression pointer into the header as malformed: SERVFAIL, counted', () =>
     withUpstreams([(q) => {
       let qEnd = 12;
