@@ -60,4 +60,29 @@ describe('almost-right upstream replies', () => {
       assert.equal(r.rcode, 'SERVFAIL');
       assert.equal(proxy.server.runtime.registry.upstreams()[0]!.stats.malformed, 1);
     }));
+
+  it('ignores a reply with an opcode other than QUERY and takes the real one after it', () =>
+    withUpstreams([(q) => {
+      const other = realReply(q);
+      other[2] = other[2]! | (2 << 3); // STATUS
+      other.writeUInt32BE(0x0a060606, other.length - 4);
+      return { raw: other, also: [{ raw: realReply(q), delayMs: 50 }] };
+    }], CONF, async ({ proxy }) => {
+      const r = await ask(proxy.port, 'opcode.test');
+      assert.deepEqual(answerData(r.packet), ['10.0.0.1']);
+      assert.equal((r.raw[2]! >> 3) & 0x0f, 0, 'the client sees its own opcode');
+      assert.ok(proxy.server.runtime.registry.upstreams()[0]!.udp.counters.mismatched >= 1, 'the other reply was counted');
+    }));
+
+  it('ignores a reply whose QTYPE differs only in the ASCII case bit (97 for 65)', () =>
+    withUpstreams([(q) => {
+      const other = Buffer.from(q.raw);
+      other[2] = 0x81;
+      other[3] = 0x80;
+      other[q.raw.length - 3] = 0x61; // QTYPE 65 (0x0041, "A") → 97 (0x0061, "a")
+      return { raw: other, also: [{ rcode: 'NXDOMAIN', authorities: [rr.soa('test', 30)], delayMs: 50 }] };
+    }], CONF, async ({ proxy }) => {
+      const r = await ask(proxy.port, 'https.test', { type: 'UNKNOWN_65' });
+      assert.equal(r.rcode, 'NXDOMAIN', 'the reply to type 65 itself, not the one to type 97');
+    }));
 });
