@@ -20,14 +20,17 @@ function sameOwner(msg: Buffer, a: RecordSpan, b: RecordSpan): boolean {
   return readName(msg, a.start)?.name.toLowerCase() === readName(msg, b.start)?.name.toLowerCase();
 }
 
-/** Consecutive answer records with the same owner name and type, two or more long. */
+/** Longest run the entry format can describe (its record count is one byte); longer sets keep their order. */
+const MAX_RUN = 255;
+
+/** Consecutive answer records with the same owner name and type, two to MAX_RUN long. */
 function findRuns(msg: Buffer, layout: MessageLayout): Run[] {
   const runs: Run[] = [];
   if (layout.ancount < 2) return runs;
   let cur: Run = [];
   let prev: RecordSpan | null = null;
   const flush = () => {
-    if (cur.length > 1) runs.push(cur);
+    if (cur.length > 1 && cur.length <= MAX_RUN) runs.push(cur);
     cur = [];
   };
   for (const r of layout.records) {

@@ -85,4 +85,21 @@ describe('almost-right upstream replies', () => {
       const r = await ask(proxy.port, 'https.test', { type: 'UNKNOWN_65' });
       assert.equal(r.rcode, 'NXDOMAIN', 'the reply to type 65 itself, not the one to type 97');
     }));
+
+  it('serves an RRset of 300 records whole from the cache, and stale once its upstream is gone', () => {
+    const ips = Array.from({ length: 300 }, (_, i) => `10.7.${i >> 8}.${i & 255}`);
+    return withUpstreams([(q) => ({ answers: ips.map((ip) => rr.a(q.name, ip, 1)) })], `${CONF}\nuse-stale-cache\nstale-client-timeout=300`, async ({ ups: [up], proxy }) => {
+      const sorted = [...ips].sort();
+      for (let i = 0; i < 3; i++) {
+        const r = await proxy.query('many.test', { tcp: true });
+        assert.deepEqual(answerData(r.packet).sort(), sorted, `answer ${i}`);
+      }
+      assert.equal(up!.queries.length, 1, 'answers 2 and 3 came from the cache');
+      await up!.close();
+      await sleep(1100); // TTL 1 has run out
+      const stale = await proxy.query('many.test', { tcp: true });
+      assert.deepEqual(answerData(stale.packet).sort(), sorted);
+      assert.ok((stale.packet.answers ?? []).every((a) => (a as { ttl: number }).ttl === 30), 'stale answers carry TTL 30');
+    });
+  });
 });
