@@ -116,6 +116,14 @@ export class FakeUpstream {
     return `127.0.0.1#${this.port}`;
   }
 
+  /**
+   * Sends raw bytes from this upstream's own UDP address and port, as an off-path attacker who
+   * forges the server's source address would (or to release a reply the script held back).
+   */
+  send(raw: Buffer, port: number, address = '127.0.0.1'): Promise<void> {
+    return new Promise((resolve, reject) => this.udp.send(raw, port, address, (err) => (err ? reject(err) : resolve())));
+  }
+
   /** Replaces the script. */
   setScript(s: Script): void {
     this.#script = s;
