@@ -4,6 +4,9 @@
  *   while a slow query already sent upstream still completes with its old answer;
  * - SIGHUP with a typo on line 3 is refused, logged with file:line, and the old config keeps
  *   answering;
+ * - SIGTERM lets slow queries in flight (UDP and TCP) finish, their clients get the answers, and
+ *   the process exits 0; a query that outlasts the drain does not change that exit code, and
+ *   stop() gives up on such a query without an exception once the listening socket is closed.
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -13,8 +16,9 @@ import { join } from 'node:path';
 import { startCli } from '../helpers/cli-process.js';
 import { answerData, query } from '../helpers/dns-client.js';
 import { FakeUpstream } from '../helpers/fake-upstream.js';
+import { startProxy } from '../helpers/proxy.js';
 import { answer } from '../helpers/scripts.js';
-import { waitFor } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
 
 /**
  * Run as root, fandns drops to nobody after binding, and nobody cannot re-read a config in a
@@ -77,6 +81,58 @@ describe('signals with queries in flight (CLI process)', () => {
       assert.deepEqual(await ask(p.port, 'two.typo.test'), ['10.0.0.2'], 'still the old server');
     } finally {
       assert.deepEqual(await p.stop(), { code: 0, signal: null }, p.stderr());
+    }
+  });
+
+  it('SIGTERM lets slow UDP and TCP queries in flight finish, answers them, and exits 0', async () => {
+    const conf = config('term.conf', [`server=${slow.spec}`]);
+    const p = await startCli(['-C', conf, '--port', '0']);
+    const before = slow.queries.length;
+    const pending = [
+      ...[0, 1, 2].map((i) => query(p.port, `udp${i}.term.test`, { timeoutMs: 5000 })),
+      ...[0, 1].map((i) => query(p.port, `tcp${i}.term.test`, { tcp: true, timeoutMs: 5000 })),
+    ];
+    await waitFor(() => slow.queries.length === before + pending.length, 'every query to reach the slow server');
+    const exit = p.stop('SIGTERM');
+    const replies = await Promise.allSettled(pending);
+    assert.deepEqual(replies.map((r) => (r.status === 'fulfilled' ? answerData(r.value.packet) : String(r.reason))), pending.map(() => ['10.0.0.1']));
+    assert.deepEqual(await exit, { code: 0, signal: null }, p.stderr());
+  });
+
+  it('SIGTERM with a query that outlasts the 2 s drain still exits 0', async () => {
+    const stuck = await FakeUpstream.start(() => ({ drop: true }));
+    const conf = config('stuck.conf', [`server=${stuck.spec}`, 'upstream-timeout=10000', 'query-timeout=10000']);
+    const p = await startCli(['-C', conf, '--port', '0']);
+    try {
+      const pending = query(p.port, 'stuck.term.test', { timeoutMs: 2500 }).catch(() => null);
+      await waitFor(() => stuck.queries.length === 1, 'the query to reach the silent server');
+      assert.deepEqual(await p.stop('SIGTERM'), { code: 0, signal: null }, p.stderr());
+      await pending;
+    } finally {
+      await stuck.close();
+    }
+  });
+});
+
+describe('FandnsServer.stop() with a query still waiting past the drain', () => {
+  it('gives up on it without throwing once its socket is closed', async () => {
+    const stuck = await FakeUpstream.start(() => ({ drop: true }));
+    const proxy = await startProxy(`server=${stuck.spec}\nupstream-timeout=10000\nquery-timeout=10000`);
+    const errors: unknown[] = [];
+    const onError = (e: unknown) => errors.push(e);
+    process.on('unhandledRejection', onError);
+    process.on('uncaughtException', onError);
+    try {
+      const pending = proxy.query('stuck.stop.test', { timeoutMs: 1000 }).catch(() => null);
+      await waitFor(() => stuck.queries.length === 1, 'the query to reach the silent server');
+      await proxy.server.stop(100);
+      await pending;
+      await sleep(50);
+      assert.deepEqual(errors.map(String), []);
+    } finally {
+      process.off('unhandledRejection', onError);
+      process.off('uncaughtException', onError);
+      await stuck.close();
     }
   });
 });
