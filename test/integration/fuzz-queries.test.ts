@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
-import { scanMessage } from '../../src/wire/layout.js';
+import { scanMessage, type MessageLayout } from '../../src/wire/layout.js';
 import { buildQuery } from '../helpers/dns-client.js';
 import { ECHO_ADDRESS, startEchoUpstream, type EchoUpstream } from '../helpers/echo-upstream.js';
 import { sampleQuery } from '../helpers/fuzz-corpus.js';
@@ -25,6 +25,7 @@ import { sleep } from '../helpers/wait.js';
 const SEED = fuzzSeed(0xf0221);
 const UDP_MUTANTS = 20_000;
 const TCP_MUTANTS = 3_000;
+const LOCAL_MUTANTS = 6_000;
 /** One valid query after every VALID_EVERY mutants. */
 const VALID_EVERY = 20;
 const BATCH = 400;
@@ -38,8 +39,11 @@ interface Item {
   readonly ops: readonly string[];
 }
 
-/** Mutants with unique IDs from `firstId`, and a valid query after every VALID_EVERY of them. */
-function makeItems(r: Prng, mutants: number, firstId: number): Item[] {
+/** Builds the well-formed query that mutant number `i` starts from. */
+type Seed = (r: Prng, i: number) => Buffer;
+
+/** Mutants of `seed` queries with unique IDs from `firstId`, and a valid query after every VALID_EVERY. */
+function makeItems(r: Prng, mutants: number, firstId: number, seed: Seed): Item[] {
   const items: Item[] = [];
   let id = firstId;
   for (let i = 0; i < mutants; i++) {
@@ -47,7 +51,7 @@ function makeItems(r: Prng, mutants: number, firstId: number): Item[] {
       const bytes = buildQuery(`valid${i}.fuzz.test`, r.chance(0.5) ? { id, edns: 1232 } : { id });
       items.push({ id: id++, bytes, verdict: 'answer', valid: true, ops: [] });
     }
-    const { bytes, ops } = mutate(sampleQuery(r, 'fuzz.test', `m${i}`), r);
+    const { bytes, ops } = mutate(seed(r, i), r);
     // The ID never changes a verdict; making it unique pairs every reply with its datagram.
     if (bytes.length >= 2) bytes.writeUInt16BE(id, 0);
     items.push({ id: id++, bytes, verdict: queryVerdict(bytes), valid: false, ops });
@@ -55,8 +59,19 @@ function makeItems(r: Prng, mutants: number, firstId: number): Item[] {
   return items;
 }
 
+/** Judges the answer to a query the oracle accepted (its reply already scans and echoes the question). */
+type AnswerCheck = (reply: Buffer, layout: MessageLayout, query: Buffer, qEnd: number) => string | null;
+
+/** The echo upstream's answer: NOERROR, and for class IN type A its one address. */
+const echoAnswer: AnswerCheck = (reply, layout, query, qEnd) => {
+  if ((reply[3]! & 0x0f) !== 0) return `RCODE ${reply[3]! & 0x0f} for a valid query`;
+  if (query.readUInt16BE(qEnd - 4) !== 1 || query.readUInt16BE(qEnd - 2) !== 1) return null;
+  const a = layout.records[0];
+  return layout.ancount === 1 && a && a.rdlen === 4 && [...reply.subarray(a.rdataOff, a.end)].join('.') === ECHO_ADDRESS ? null : 'wrong A answer';
+};
+
 /** Why `reply` is wrong for `item`, or null when it is right. */
-function problem(item: Item, reply: Buffer | undefined): string | null {
+function problem(item: Item, reply: Buffer | undefined, answerOk: AnswerCheck): string | null {
   const { bytes, verdict } = item;
   if (verdict === 'silence') return reply ? 'answered a datagram that must get no reply' : null;
   if (!reply) return `no reply, expected ${verdict}`;
@@ -75,19 +90,13 @@ function problem(item: Item, reply: Buffer | undefined): string | null {
     const ok = reply.length === 23 && rcode === 0 && ar === 1 && reply.readUInt16BE(13) === 41 && reply[17] === 1;
     return ok ? null : 'not a BADVERS reply';
   }
-  if (rcode !== 0) return `RCODE ${rcode} for a valid query`;
   if (reply[2]! & 0x02) return 'truncated';
   const lm = landmarks(bytes);
-  if (!reply.subarray(12, lm.qEnd).equals(bytes.subarray(12, lm.qEnd))) return 'question not echoed as sent';
+  if (qd !== 1 || !reply.subarray(12, lm.qEnd).equals(bytes.subarray(12, lm.qEnd))) return 'question not echoed as sent';
   const layout = scanMessage(reply);
   if (!layout) return 'reply does not scan';
   if ((layout.opt !== null) !== (lm.opt >= 0)) return 'OPT in the reply iff in the query';
-  const isA = bytes.readUInt16BE(lm.qEnd - 4) === 1 && bytes.readUInt16BE(lm.qEnd - 2) === 1;
-  if (isA) {
-    const a = layout.records[0];
-    if (layout.ancount !== 1 || !a || a.rdlen !== 4 || [...reply.subarray(a.rdataOff, a.end)].join('.') !== ECHO_ADDRESS) return 'wrong A answer';
-  }
-  return null;
+  return answerOk(reply, layout, bytes, lm.qEnd);
 }
 
 /** Sends items in batches over UDP from one socket; returns every reply by ID (and duplicates). */
@@ -150,11 +159,14 @@ async function tcpRun(items: readonly Item[], port: number): Promise<Map<number,
   return replies;
 }
 
+/** Seeds for the echo setup: names that all go to the upstream. */
+const echoSeed: Seed = (r, i) => sampleQuery(r, 'fuzz.test', `m${i}`);
+
 /** Checks every item; returns descriptions of the first few failures. */
-function failures(items: readonly Item[], replies: Map<number, Buffer>): string[] {
+function failures(items: readonly Item[], replies: Map<number, Buffer>, answerOk: AnswerCheck = echoAnswer): string[] {
   const out: string[] = [];
   for (const it of items) {
-    const p = problem(it, replies.get(it.id));
+    const p = problem(it, replies.get(it.id), answerOk);
     if (p && out.length < 10) out.push(`${p} [seed ${SEED}, id ${it.id}, ${it.valid ? 'valid query' : it.ops.join(' + ')}] ${it.bytes.toString('hex')}`);
   }
   return out;
@@ -183,7 +195,7 @@ describe('fuzzing the query path on the wire', () => {
   });
 
   it(`answers ${UDP_MUTANTS} mutated UDP queries as the RFCs say, and every valid one in between (seed ${SEED})`, async () => {
-    const items = makeItems(new Prng(SEED), UDP_MUTANTS, 0);
+    const items = makeItems(new Prng(SEED), UDP_MUTANTS, 0, echoSeed);
     const before = { ...proxy.server.accept };
     const { replies, duplicates } = await udpRun(items, proxy.port);
     assert.deepEqual(failures(items, replies), []);
@@ -200,9 +212,55 @@ describe('fuzzing the query path on the wire', () => {
   });
 
   it(`answers ${TCP_MUTANTS} mutated queries pipelined on one TCP connection (seed ${SEED + 1})`, async () => {
-    const items = makeItems(new Prng(SEED + 1), TCP_MUTANTS, 40_000);
+    const items = makeItems(new Prng(SEED + 1), TCP_MUTANTS, 40_000, echoSeed);
     const replies = await tcpRun(items, proxy.port);
     assert.deepEqual(failures(items, replies), []);
     assert.deepEqual(log.errors(), []);
+  });
+});
+
+/** A config whose local stages (address=, cname=, local records, filters) see the mutants first. */
+const LOCAL_CONF = [
+  'address=/a.fuzz.test/10.9.9.9',
+  'address=/blk.fuzz.test/',
+  'local=/loc.fuzz.test/',
+  'cname=c.fuzz.test,t.fuzz.test',
+  'cname=cc.fuzz.test,c.fuzz.test',
+  'host-record=h.fuzz.test,10.8.8.8,::8',
+  'txt-record=txt.fuzz.test,"hello"',
+  'srv-host=_x._tcp.fuzz.test,h.fuzz.test,80',
+  'mx-host=fuzz.test,h.fuzz.test',
+  'ptr-record=8.8.8.10.in-addr.arpa,h.fuzz.test',
+  'stop-dns-rebind',
+  'bogus-priv',
+  'domain-needed',
+  'use-stale-cache',
+];
+const LOCAL_TAGS = ['a', 'x.a', 'blk', 'loc', 'q.loc', 'c', 'cc', 't', 'h', 'txt', '_x._tcp', 'zz'];
+
+/** Seeds for the local setup: local names, reverse names, dotless names. */
+const localSeed: Seed = (r) => {
+  if (r.chance(0.1)) return sampleQuery(r, 'in-addr.arpa', r.pick(['8.8.8.10', '1.0.168.192', '5.0.0.10']));
+  if (r.chance(0.1)) return buildQuery(r.pick(['dotless', 'Web']), { type: r.pick(['A', 'AAAA', 'TXT']), id: r.int(65536) });
+  return sampleQuery(r, 'fuzz.test', r.pick(LOCAL_TAGS));
+};
+
+/** Local data answers NOERROR or NXDOMAIN (local=, address=/d/, bogus-priv), or REFUSED; never an error of fandns's own. */
+const localAnswer: AnswerCheck = (reply) => ([0, 3, 5].includes(reply[3]! & 0x0f) ? null : `RCODE ${reply[3]! & 0x0f} from local data`);
+
+describe('fuzzing the query path through the local stages', () => {
+  it(`answers ${LOCAL_MUTANTS} mutated queries for local, aliased and reverse names (seed ${SEED + 2})`, async () => {
+    const echo = await startEchoUpstream();
+    const log = memoryLog();
+    const proxy = await startProxy([`server=${echo.spec}`, 'dns-forward-max=10000', 'upstream-timeout=3000', 'query-timeout=4000', ...LOCAL_CONF].join('\n'), log.log);
+    try {
+      const items = makeItems(new Prng(SEED + 2), LOCAL_MUTANTS, 0, localSeed);
+      const { replies } = await udpRun(items, proxy.port);
+      assert.deepEqual(failures(items, replies, localAnswer), []);
+      assert.deepEqual(log.errors(), []);
+    } finally {
+      await proxy.stop();
+      await echo.close();
+    }
   });
 });
