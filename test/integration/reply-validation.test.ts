@@ -14,7 +14,7 @@ import { withUpstreams } from '../helpers/scenario.js';
 import { bytes, pointer, record, u16 } from '../helpers/wire-bytes.js';
 import { sleep } from '../helpers/wait.js';
 
-const CONF = 'upstream-timeout=400\nquery-timeout=1000';
+const CONF = 'upstream-timeout=2000\nquery-timeout=4000';
 
 /** The real reply to `q`: one A record 10.0.0.1, plus an OPT when the query had one. */
 function realReply(q: SeenQuery): Buffer {
