@@ -112,6 +112,8 @@ export class FandnsServer {
   #ready = false;
   /** Queries handed to the pipeline and not yet answered. */
   #pending = 0;
+  /** Set by stop(): new queries are ignored while those in flight drain. */
+  #stopping = false;
 
   constructor(
     private config: Config,
@@ -151,6 +153,7 @@ export class FandnsServer {
       return out;
     };
     const onQuery = (msg: Buffer, client: Client) => {
+      if (this.#stopping) return null;
       const r = acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax, timed);
       if (!isPromise(r)) return r;
       this.#pending++;
@@ -300,20 +303,20 @@ export class FandnsServer {
   }
 
   /**
-   * Stops accepting queries, lets those in flight finish (at most `drainMs`), then closes the
-   * upstream sockets, the metrics endpoint and flushes the query log.
+   * Stops accepting queries (no new TCP connections; new datagrams and frames are ignored), lets
+   * those in flight finish (at most `drainMs`) and sends their replies, then closes the listening
+   * and upstream sockets and the metrics endpoint, and flushes the query log.
    */
   async stop(drainMs = 2000): Promise<void> {
     this.#ready = false;
+    this.#stopping = true;
     for (const f of this.#watched.splice(0)) unwatchFile(f);
-    const closing = [
-      ...this.#udp.map((s) => new Promise<void>((r) => s.close(() => r()))),
-      ...this.#tcp.map((s) => s.close()),
-    ];
     const tcp = this.#tcp.splice(0);
-    this.#udp.length = 0;
+    const closing = tcp.map((s) => s.close());
     const deadline = performance.now() + drainMs;
     while (this.#pending > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // UDP sockets close only now: the replies to the queries that drained leave through them.
+    closing.push(...this.#udp.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
     this.#rt?.registry.close();
     for (const t of tcp) t.destroyConnections();
     await Promise.all(closing);

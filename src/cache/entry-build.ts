@@ -20,14 +20,17 @@ function sameOwner(msg: Buffer, a: RecordSpan, b: RecordSpan): boolean {
   return readName(msg, a.start)?.name.toLowerCase() === readName(msg, b.start)?.name.toLowerCase();
 }
 
-/** Consecutive answer records with the same owner name and type, two or more long. */
+/** Longest run the entry format can describe (its record count is one byte); longer sets keep their order. */
+const MAX_RUN = 255;
+
+/** Consecutive answer records with the same owner name and type, two to MAX_RUN long. */
 function findRuns(msg: Buffer, layout: MessageLayout): Run[] {
   const runs: Run[] = [];
   if (layout.ancount < 2) return runs;
   let cur: Run = [];
   let prev: RecordSpan | null = null;
   const flush = () => {
-    if (cur.length > 1) runs.push(cur);
+    if (cur.length > 1 && cur.length <= MAX_RUN) runs.push(cur);
     cur = [];
   };
   for (const r of layout.records) {
@@ -59,7 +62,8 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
   // The OPT record is dropped; only when it is last (no TSIG after it) do offsets stay valid.
   if (layout.opt && layout.records.at(-1) !== layout.opt) return null;
   const kept = layout.opt ? layout.records.slice(0, -1) : layout.records;
-  const records = msg.subarray(qEnd, layout.opt ? layout.opt.start : msg.length);
+  // Bytes after the last record (padding some servers add) are not kept: an OPT added on a hit must follow the records.
+  const records = msg.subarray(qEnd, layout.opt ? layout.opt.start : (layout.records.at(-1)?.end ?? qEnd));
   const shift = (off: number): number => off - qEnd;
   const ttlRows = Buffer.allocUnsafe(6 * kept.length);
   kept.forEach((r, i) => {

@@ -24,7 +24,12 @@ export type DatagramHandler = (msg: Buffer, client: Client) => Dispatched | Prom
 export function listenUdp(address: string, port: number, onQuery: DatagramHandler): Promise<Socket> {
   const sock = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup as never, recvBufferSize: RECV_BUFFER });
   const send = (out: Dispatched, rinfo: RemoteInfo) => {
-    if (out !== null) sock.send(out, rinfo.port, rinfo.address);
+    if (out === null) return;
+    try {
+      sock.send(out, rinfo.port, rinfo.address);
+    } catch {
+      // The socket closed (shutdown) while this query was in flight: it gets no reply.
+    }
   };
   sock.on('message', (msg, rinfo) => {
     if (rinfo.port === 0) return; // reference §0.1: never answer source port 0

@@ -6,7 +6,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { HEADER_SIZE } from '../wire/constants.js';
-import { sameWireName } from '../wire/name.js';
+import { answersQuery } from '../wire/reply-match.js';
 import { random16 } from './random.js';
 import type { ResultCallback, UdpResult, UdpTarget } from './udp-transport.js';
 
@@ -88,8 +88,7 @@ class TcpConnection {
     if (msg.length < HEADER_SIZE) return;
     const p = this.pending.get((msg[0]! << 8) | msg[1]!);
     if (!p) return;
-    if ((msg[2]! & 0x80) === 0 || msg[4] !== 0 || msg[5] !== 1 || msg.length < p.qEnd ||
-        !sameWireName(msg, HEADER_SIZE, p.query, HEADER_SIZE, p.qEnd - HEADER_SIZE)) return;
+    if (!answersQuery(msg, p.query, p.qEnd)) return;
     this.pending.delete((msg[0]! << 8) | msg[1]!);
     clearTimeout(p.timer);
     this.answered++;

@@ -9,7 +9,7 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { HEADER_SIZE } from '../wire/constants.js';
-import { sameWireName } from '../wire/name.js';
+import { answersQuery } from '../wire/reply-match.js';
 import { random16 } from './random.js';
 import { watch, type Sweepable } from './sweeper.js';
 
@@ -23,7 +23,7 @@ export type ResultCallback = (r: UdpResult) => void;
 export interface UdpCounters {
   /** Datagrams that matched no waiting ID, or came from elsewhere. */
   unmatched: number;
-  /** Datagrams with a waiting ID but a different question, or not a response. */
+  /** Datagrams with a waiting ID but a different question, or not a response to a QUERY. */
   mismatched: number;
 }
 
@@ -75,9 +75,7 @@ class PooledSocket implements Sweepable {
         counters.unmatched++;
         return;
       }
-      const qEnd = p.qEnd;
-      if ((msg[2]! & 0x80) === 0 || msg[4] !== 0 || msg[5] !== 1 || msg.length < qEnd ||
-          !sameWireName(msg, HEADER_SIZE, p.query, HEADER_SIZE, qEnd - HEADER_SIZE)) {
+      if (!answersQuery(msg, p.query, p.qEnd)) {
         counters.mismatched++;
         return;
       }

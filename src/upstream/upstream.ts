@@ -94,7 +94,10 @@ export class Upstream {
     const rcode = r[3]! & 0x0f;
     if (rcode === 3) this.stats.nxdomain++;
     this.health.success(rtt);
-    return { kind: 'answer', wire: r, layout, rcode, server: this.label, viaTcp };
+    // Bytes after the last record are not part of the message; an OPT added for the client must follow the records.
+    const end = layout.records.at(-1)?.end ?? layout.qEnd;
+    const wire = end < r.length ? r.subarray(0, end) : r;
+    return { kind: 'answer', wire, layout, rcode, server: this.label, viaTcp };
   }
 
   /** Closes sockets. */

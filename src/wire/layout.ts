@@ -50,7 +50,8 @@ export function checkedNameEnd(msg: Uint8Array, off: number): number {
     if ((b & 0xc0) === 0xc0) {
       if (pos + 1 >= msg.length || ++hops > MAX_HOPS) return -1;
       const target = ((b & 0x3f) << 8) | msg[pos + 1]!;
-      if (target >= pos) return -1;
+      // A pointer must name a prior occurrence (RFC 1035 §4.1.4): never the header, whose bytes change on the way to the client.
+      if (target >= pos || target < HEADER_SIZE) return -1;
       if (end < 0) end = pos + 2;
       pos = target;
       continue;

@@ -16,6 +16,8 @@ export interface SeenQuery {
   readonly packet: dnsPacket.Packet;
   readonly raw: Buffer;
   readonly at: number;
+  /** Where the query came from: fandns's upstream source address and port. */
+  readonly source: { readonly address: string; readonly port: number };
 }
 
 /** What the script wants sent back. */
@@ -114,6 +116,14 @@ export class FakeUpstream {
     return `127.0.0.1#${this.port}`;
   }
 
+  /**
+   * Sends raw bytes from this upstream's own UDP address and port, as an off-path attacker who
+   * forges the server's source address would (or to release a reply the script held back).
+   */
+  send(raw: Buffer, port: number, address = '127.0.0.1'): Promise<void> {
+    return new Promise((resolve, reject) => this.udp.send(raw, port, address, (err) => (err ? reject(err) : resolve())));
+  }
+
   /** Replaces the script. */
   setScript(s: Script): void {
     this.#script = s;
@@ -124,8 +134,9 @@ export class FakeUpstream {
     return this.queries.filter((q) => q.name.toLowerCase() === name.toLowerCase() && (!type || q.type === type)).length;
   }
 
-  /** Stops both listeners and drops open TCP connections; replies still pending are not sent. */
+  /** Stops both listeners and drops open TCP connections; replies still pending are not sent. Idempotent. */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     for (const c of this.#conns) c.destroy();
     await Promise.all([
@@ -137,7 +148,7 @@ export class FakeUpstream {
 
   #listen(): void {
     this.udp.on('message', (raw: Buffer, rinfo: RemoteInfo) => {
-      const seen = this.#seen(raw, 'udp');
+      const seen = this.#seen(raw, 'udp', rinfo.address, rinfo.port);
       if (!seen) return;
       this.#respond(seen, (out, ans) => {
         if (!this.#closed) (ans.fromOtherPort ? this.other : this.udp).send(out, rinfo.port, rinfo.address);
@@ -153,7 +164,7 @@ export class FakeUpstream {
         while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
           const raw = buf.subarray(2, 2 + buf.readUInt16BE(0));
           buf = buf.subarray(2 + raw.length);
-          const seen = this.#seen(Buffer.from(raw), 'tcp');
+          const seen = this.#seen(Buffer.from(raw), 'tcp', sock.remoteAddress ?? '', sock.remotePort ?? 0);
           if (!seen) continue;
           this.#respond(seen, (out) => {
             if (sock.destroyed) return;
@@ -167,7 +178,7 @@ export class FakeUpstream {
     });
   }
 
-  #seen(raw: Buffer, proto: 'udp' | 'tcp'): SeenQuery | null {
+  #seen(raw: Buffer, proto: 'udp' | 'tcp', address: string, port: number): SeenQuery | null {
     let packet: dnsPacket.Packet;
     try {
       packet = dnsPacket.decode(raw);
@@ -176,7 +187,7 @@ export class FakeUpstream {
     }
     const q = packet.questions?.[0];
     if (!q) return null;
-    const seen: SeenQuery = { name: q.name, type: q.type, proto, packet, raw, at: Date.now() };
+    const seen: SeenQuery = { name: q.name, type: q.type, proto, packet, raw, at: Date.now(), source: { address, port } };
     this.queries.push(seen);
     return seen;
   }

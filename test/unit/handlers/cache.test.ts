@@ -176,6 +176,19 @@ describe('cache stage', () => {
     }
   });
 
+  it('answers RRsets longer than a rotation run can describe (255) whole, in upstream order', async () => {
+    for (const n of [255, 256, 300]) {
+      const addrs = Array.from({ length: n }, (_, i) => `10.${n & 255}.${i >> 8}.${i & 255}`);
+      const t = setup({}, (q) => ({ answers: addrs.map((a) => rr.a(q.name, a, 300)) }));
+      await t.ask('big.test');
+      for (let i = 0; i < 3; i++) {
+        const data = (await t.ask('big.test')).packet.answers!.map((a) => (a as { data: string }).data);
+        assert.deepEqual([...data].sort(), [...addrs].sort(), `${n} records, hit ${i}`);
+        if (n > 255) assert.deepEqual(data, addrs, 'too long to rotate: kept in order');
+      }
+    }
+  });
+
   it('rotates SRV records whose targets the additional section points into', async () => {
     const t = setup({}, (q) => ({
       answers: [rr.srv(q.name, 'a.node.consul', 8080, 60), rr.srv(q.name, 'b.node.consul', 8081, 60)],

@@ -100,6 +100,7 @@ describe('scanMessage rejects malformed messages', () => {
     ['more records counted than present', bytes(header({ an: 2 }), Q, A)],
     ['RDLENGTH past the end', bytes(header({ an: 1 }), Q, [0, ...u16(1), ...u16(1), 0, 0, 0, 60, ...u16(9), 1, 2, 3, 4])],
     ['a forward pointer in an owner', bytes(header({ an: 1 }), Q, record(pointer(40), 1, 60, [1, 2, 3, 4]), 0)],
+    ['a pointer into the header in an owner', bytes(header({ an: 1 }), Q, record(pointer(4), 1, 60, [1, 2, 3, 4]))],
     ['a pointer to itself in an owner', bytes(header({ an: 1 }), Q, record(pointer(12 + Q.length), 1, 60, [1, 2, 3, 4]))],
     ['a CNAME whose RDATA is not a name', bytes(header({ an: 1 }), Q, record([0], 5, 60, [5, 0x61]))],
     ['a CNAME with bytes after its name', bytes(header({ an: 1 }), Q, record([0], 5, 60, [1, 0x61, 0, 9]))],
@@ -121,7 +122,8 @@ describe('scanMessage rejects malformed messages', () => {
 describe('checkedNameEnd', () => {
   const rows: [string, Buffer, number, number][] = [
     ['a plain name', bytes(labels('a', 'b')), 0, 5],
-    ['a pointer after labels', bytes(labels('a'), 1, 0x62, pointer(0)), 3, 7],
+    ['a pointer after labels', bytes(header(), labels('a'), 1, 0x62, pointer(12)), 15, 19],
+    ['a pointer into the header', bytes(header(), 1, 0x62, pointer(4)), 12, -1],
     ['a name of 255 octets', bytes(nameOfLength(255)), 0, 255],
     ['a name of 256 octets', bytes(nameOfLength(256)), 0, -1],
     ['a forward pointer', bytes(pointer(2), 0), 0, -1],
