@@ -1,99 +1,40 @@
 /**
- * The fandns server: builds the pipeline in its fixed order from a Config, owns the listeners and
- * the upstream sockets, and handles reload and shutdown.
- *
- *   listener → parse → acl → local → cname → cache → answer-filter → forward
+ * The fandns server: owns the listeners, the Runtime built from the Config (runtime.ts: the
+ * pipeline in its fixed order), the query log, metrics endpoint and resolv-file watching, and
+ * handles start, reload and shutdown.
  */
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { unwatchFile, watchFile } from 'node:fs';
 import type { Socket as UdpSocket } from 'node:dgram';
-import { networkInterfaces } from 'node:os';
-import { formatOrigin } from './errors.js';
-import { parseResolvConf } from './config/resolv.js';
-import type { Config, DomainRule, UpstreamSpec } from './config/types.js';
+import type { Server as HttpServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from './clock.js';
-import { CacheStore } from './cache/store.js';
-import { createCache } from './handlers/cache.js';
-import { createForward } from './handlers/forward.js';
-import { createLocal } from './handlers/local.js';
-import { createAcl } from './handlers/acl.js';
-import { listenAddresses, localSubnets } from './listen/interfaces.js';
-import { createCname } from './handlers/cname.js';
-import { createAnswerFilter } from './handlers/answer-filter.js';
-import { buildZone } from './local/build-zone.js';
-import { loadHosts } from './local/hosts-loader.js';
-import type { LocalZone } from './local/zone.js';
+import type { CacheStore } from './cache/store.js';
+import type { Config } from './config/types.js';
 import { acceptCounters, acceptQuery, type AcceptCounters } from './listen/accept.js';
 import { bindPair } from './listen/bind-pair.js';
+import { listenAddresses } from './listen/interfaces.js';
 import { listenTcp, TCP_DEFAULTS, type TcpListener } from './listen/tcp.js';
 import { listenUdp } from './listen/udp.js';
 import type { Logger } from './log/logger.js';
-import { compose } from './pipeline/compose.js';
-import { createDispatcher, type Dispatched, type Tap } from './pipeline/dispatch.js';
-import type { Client, Query } from './pipeline/query.js';
-import { DROP, type Handler, type Next } from './pipeline/types.js';
-import { DomainTable } from './routing/domain-table.js';
 import { QueryLog } from './log/query-log.js';
-import { QueryStats } from './metrics/query-stats.js';
-import { createRegistry, type MetricsSnapshot } from './metrics/prometheus.js';
 import { startMetricsServer } from './metrics/http.js';
-import type { Server as HttpServer } from 'node:http';
-import type { Registry } from 'prom-client';
-import { performance } from 'node:perf_hooks';
+import { createRegistry, type MetricsSnapshot } from './metrics/prometheus.js';
+import { QueryStats } from './metrics/query-stats.js';
+import type { Dispatched, Tap } from './pipeline/dispatch.js';
+import type { Client, Query } from './pipeline/query.js';
+import { buildRuntime, type Runtime } from './runtime.js';
+import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
+import type { Endpoint } from './upstream/self-detect.js';
 import { isPromise } from './util/thenable.js';
-import type { ServerGroup } from './upstream/group.js';
-import { UpstreamRegistry } from './upstream/registry.js';
 
-/** A bound listening endpoint. */
-export interface Endpoint {
-  readonly address: string;
-  readonly port: number;
-}
+export type { Endpoint } from './upstream/self-detect.js';
+export { readResolvServers } from './runtime.js';
 
 /** How the server is embedded in its process. */
 export interface ServerOptions {
   /** Serve metrics-address over HTTP (default true); a cluster worker leaves that to the primary. */
   readonly metricsHttp?: boolean;
-}
-
-/** Everything built from one Config; replaced as a whole on reload. */
-interface Runtime {
-  readonly config: Config;
-  readonly registry: UpstreamRegistry;
-  readonly table: DomainTable<ServerGroup>;
-  readonly dispatch: (q: Query) => Dispatched | Promise<Dispatched>;
-  readonly forward: ReturnType<typeof createForward>;
-  readonly cache: ReturnType<typeof createCache>;
-  readonly store: CacheStore;
-  readonly zone: LocalZone;
-  readonly blocked: () => number;
-}
-
-/** Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). */
-export function readResolvServers(config: Config, log: Logger): UpstreamSpec[] {
-  const out: UpstreamSpec[] = [];
-  for (const file of config.forward.resolvFiles) {
-    try {
-      const servers = parseResolvConf(readFileSync(file, 'utf8'), file);
-      if (servers.length === 0) log.warn({ file }, 'no servers found in resolv-file');
-      out.push(...servers);
-    } catch (err) {
-      log.warn({ file, err: (err as Error).message }, 'cannot read resolv-file');
-    }
-  }
-  return out;
-}
-
-/** Local addresses that mean "us" when we listen on a wildcard address. */
-function localAddresses(): Set<string> {
-  const set = new Set<string>(['127.0.0.1', '::1']);
-  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) set.add(a.address);
-  return set;
-}
-
-/** True when sending to `s` would reach one of our own listeners (reference §6.4). */
-function isSelf(s: UpstreamSpec, endpoints: readonly Endpoint[], locals: () => Set<string>): boolean {
-  return endpoints.some((e) => e.port === s.port &&
-    (e.address === s.address || ((e.address === '0.0.0.0' || e.address === '::') && locals().has(s.address))));
 }
 
 /** The fandns server. */
@@ -201,39 +142,13 @@ export class FandnsServer {
   }
 
   /** Per-upstream state for /health. */
-  health(): { status: 'ok' | 'degraded'; upstreams: { server: string; up: boolean; rttMs: number | null }[] } {
-    const ups = this.#rt ? this.#rt.registry.upstreams() : [];
-    const upstreams = ups.map((u) => ({ server: u.label, up: u.health.up, rttMs: Number.isNaN(u.health.rttMs) ? null : Math.round(u.health.rttMs * 100) / 100 }));
-    return { status: upstreams.every((u) => u.up) ? 'ok' : 'degraded', upstreams };
+  health(): HealthReport {
+    return healthReport(this.#rt);
   }
 
   /** Everything /metrics reports, read at scrape time. */
   metricsSnapshot(): MetricsSnapshot {
-    const rt = this.runtime;
-    const ups = rt.registry.upstreams();
-    return {
-      cache: { ...rt.cache.counters, evictions: rt.store.counters.evictions, insertions: rt.store.counters.insertions, entries: rt.store.size, bytes: rt.store.bytes },
-      forward: {
-        refusedOverload: rt.forward.counters.refusedOverload,
-        refusedNoServer: rt.forward.counters.refusedNoServer,
-        coalesced: rt.forward.inflight.joined,
-        inFlight: rt.registry.groups().reduce((n, g) => n + g.inFlight, 0),
-      },
-      rejected: { ...this.accept },
-      rebindBlocked: rt.blocked(),
-      upstreams: ups.map((u) => ({
-        label: u.label,
-        up: u.health.up,
-        queries: u.stats.queries,
-        timeouts: u.stats.timeouts,
-        malformed: u.stats.malformed,
-        network: u.stats.failures - u.stats.timeouts - u.stats.malformed,
-        rttBuckets: u.stats.rttBuckets,
-        rttTotalMs: u.stats.rttTotalMs,
-        answers: u.stats.answers,
-      })),
-      queryLogLost: this.queryLog?.lost ?? 0,
-    };
+    return metricsReport(this.runtime, this.accept, this.queryLog?.lost ?? 0);
   }
 
   /** SIGUSR2: reopen the log file (logrotate). */
@@ -272,34 +187,9 @@ export class FandnsServer {
     }
   }
 
-  /** A statistics summary (SIGUSR1): cache and per-upstream counters, never the entries. */
+  /** A statistics summary (SIGUSR1): memory, cache and per-upstream counters, never the entries. */
   stats(): Record<string, unknown> {
-    const rt = this.runtime;
-    const upstreams = rt.registry.upstreams().map((u) => ({
-      server: u.label,
-      up: u.health.up,
-      queries: u.stats.queries,
-      failures: u.stats.failures,
-      timeouts: u.stats.timeouts,
-      nxdomain: u.stats.nxdomain,
-      avgLatencyMs: u.stats.answers ? Math.round((u.stats.rttTotalMs / u.stats.answers) * 100) / 100 : null,
-    }));
-    const mem = process.memoryUsage();
-    const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
-    return {
-      memory: { rssMiB: mib(mem.rss), heapUsedMiB: mib(mem.heapUsed), heapTotalMiB: mib(mem.heapTotal), externalMiB: mib(mem.external) },
-      cache: {
-        size: rt.config.cache.size,
-        entries: rt.store.size,
-        bytes: rt.store.bytes,
-        insertions: rt.store.counters.insertions,
-        evictions: rt.store.counters.evictions,
-        ...rt.cache.counters,
-      },
-      forward: rt.forward.counters,
-      rejected: this.accept,
-      upstreams,
-    };
+    return statsReport(this.runtime, this.accept);
   }
 
   /**
@@ -315,9 +205,11 @@ export class FandnsServer {
     const closing = tcp.map((s) => s.close());
     const deadline = performance.now() + drainMs;
     while (this.#pending > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    // Queries still waiting fail now (SERVFAIL, not silence); one turn lets their replies go out.
+    this.#rt?.registry.close();
+    await new Promise((r) => setTimeout(r, 20));
     // UDP sockets close only now: the replies to the queries that drained leave through them.
     closing.push(...this.#udp.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
-    this.#rt?.registry.close();
     for (const t of tcp) t.destroyConnections();
     await Promise.all(closing);
     if (this.#http) {
@@ -332,59 +224,6 @@ export class FandnsServer {
   readonly #dispatch = (q: Query): Dispatched | Promise<Dispatched> => (this.#rt ? this.#rt.dispatch(q) : null);
 
   #build(config: Config, keepStore: CacheStore | null = null): Runtime {
-    const log = this.log;
-    const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up) =>
-      up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
-    );
-    let locals: Set<string> | null = null;
-    const self = (s: UpstreamSpec) => {
-      if (!isSelf(s, this.#endpoints, () => (locals ??= localAddresses()))) return false;
-      log.warn(`${formatOrigin(s.origin)}: ignoring nameserver ${s.address}#${s.port} - it is fandns itself`);
-      return true;
-    };
-    const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
-    const resolv = readResolvServers(config, log).filter((s) => !self(s));
-    const table = new DomainTable(rules, resolv, (specs) => registry.group(specs));
-    if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
-    const forward = createForward(
-      {
-        forwardMax: config.forward.forwardMax,
-        maxWaiting: config.forward.maxInflight,
-        queryTimeoutMs: config.forward.queryTimeoutMs,
-        ednsPacketMax: config.forward.ednsPacketMax,
-      },
-      table,
-    );
-    const c = config.cache;
-    const store = keepStore ?? new CacheStore(Math.max(1, c.size), c.maxBytes);
-    const cache = createCache(
-      {
-        enabled: c.size > 0,
-        ttl: { minCacheTtl: c.minTtl, maxCacheTtl: c.maxTtl, negTtl: c.negTtl, noNegcache: c.noNegcache },
-        clientMaxTtl: c.clientMaxTtl,
-        rotate: c.rotate,
-        ednsPacketMax: config.forward.ednsPacketMax,
-        stale: c.staleMaxSec === null ? null : { maxSec: c.staleMaxSec, clientTimeoutMs: c.staleClientTimeoutMs, ttl: 30 },
-      },
-      store,
-      this.clock,
-    );
-    const zone = buildZone(config, loadHosts(config.hosts, (msg) => log.warn(msg)));
-    const f = config.filters;
-    let chain: Next = () => DROP;
-    const cname = createCname(config.cnames, config.localTtl, () => chain);
-    const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys);
-    const stages: Handler[] = [local, cname, cache];
-    if (config.listen.localService) stages.unshift(createAcl(localSubnets()));
-    const filter = f.stopDnsRebind || !zone.empty || table.hasAddressRules ? createAnswerFilter(f, zone, table) : null;
-    if (filter) stages.push(filter);
-    stages.push(forward);
-    chain = compose(stages, () => DROP);
-    const dispatch = createDispatcher(chain, {
-      ednsPacketMax: config.forward.ednsPacketMax,
-      onError: (err, q) => log.error({ err, name: q.name, type: q.typeName }, 'query failed with an internal error'),
-      tap: this.#tap,
-    });
-    return { config, registry, table, dispatch, forward, cache, store, zone, blocked: filter ? filter.blocked : () => 0 };
+    return buildRuntime(config, { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore });
   }
 }

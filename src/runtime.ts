@@ -1,0 +1,133 @@
+/**
+ * Everything built from one Config, in the pipeline's fixed order (DESIGN.md):
+ *
+ *   acl → local → cname → cache → answer-filter → forward
+ *
+ * Order is code, not config: a config only enables and parameterises stages. A reload builds a
+ * new Runtime and swaps it in whole; queries in flight finish on the old one.
+ */
+import { readFileSync } from 'node:fs';
+import type { Clock } from './clock.js';
+import { CacheStore } from './cache/store.js';
+import { parseResolvConf } from './config/resolv.js';
+import type { Config, DomainRule, UpstreamSpec } from './config/types.js';
+import { formatOrigin } from './errors.js';
+import { createAcl } from './handlers/acl.js';
+import { createAnswerFilter } from './handlers/answer-filter.js';
+import { createCache } from './handlers/cache.js';
+import { createCname } from './handlers/cname.js';
+import { createForward } from './handlers/forward.js';
+import { createLocal } from './handlers/local.js';
+import { localSubnets } from './listen/interfaces.js';
+import { buildZone } from './local/build-zone.js';
+import { loadHosts } from './local/hosts-loader.js';
+import type { LocalZone } from './local/zone.js';
+import type { Logger } from './log/logger.js';
+import { compose } from './pipeline/compose.js';
+import { createDispatcher, type Dispatched, type Tap } from './pipeline/dispatch.js';
+import type { Query } from './pipeline/query.js';
+import { DROP, type Handler, type Next } from './pipeline/types.js';
+import { DomainTable } from './routing/domain-table.js';
+import type { ServerGroup } from './upstream/group.js';
+import { UpstreamRegistry } from './upstream/registry.js';
+import { selfDetector, type Endpoint } from './upstream/self-detect.js';
+
+/** The built pipeline and what its stages count. */
+export interface Runtime {
+  readonly config: Config;
+  readonly registry: UpstreamRegistry;
+  readonly table: DomainTable<ServerGroup>;
+  readonly dispatch: (q: Query) => Dispatched | Promise<Dispatched>;
+  readonly forward: ReturnType<typeof createForward>;
+  readonly cache: ReturnType<typeof createCache>;
+  readonly store: CacheStore;
+  readonly zone: LocalZone;
+  readonly blocked: () => number;
+}
+
+/** What a Runtime needs from its server. */
+export interface RuntimeDeps {
+  readonly log: Logger;
+  readonly clock: Clock;
+  readonly tap: Tap | null;
+  /** The bound listeners, for self-detection. */
+  readonly endpoints: readonly Endpoint[];
+  /** A cache to keep (a resolv-file change), or null for a fresh one (start, SIGHUP). */
+  readonly keepStore: CacheStore | null;
+}
+
+/** Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). */
+export function readResolvServers(config: Config, log: Logger): UpstreamSpec[] {
+  const out: UpstreamSpec[] = [];
+  for (const file of config.forward.resolvFiles) {
+    try {
+      const servers = parseResolvConf(readFileSync(file, 'utf8'), file);
+      if (servers.length === 0) log.warn({ file }, 'no servers found in resolv-file');
+      out.push(...servers);
+    } catch (err) {
+      log.warn({ file, err: (err as Error).message }, 'cannot read resolv-file');
+    }
+  }
+  return out;
+}
+
+/** Builds the routing table and its server groups, without upstreams that are fandns itself. */
+function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRegistry; table: DomainTable<ServerGroup> } {
+  const { log } = deps;
+  const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up) =>
+    up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
+  );
+  const isSelf = selfDetector(deps.endpoints);
+  const self = (s: UpstreamSpec) => {
+    if (!isSelf(s)) return false;
+    log.warn(`${formatOrigin(s.origin)}: ignoring nameserver ${s.address}#${s.port} - it is fandns itself`);
+    return true;
+  };
+  const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
+  const resolv = readResolvServers(config, log).filter((s) => !self(s));
+  const table = new DomainTable(rules, resolv, (specs) => registry.group(specs));
+  if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
+  return { registry, table };
+}
+
+/** Builds the whole pipeline for `config`. */
+export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
+  const { log } = deps;
+  const { registry, table } = buildRouting(config, deps);
+  const fwd = config.forward;
+  const forward = createForward(
+    { forwardMax: fwd.forwardMax, maxWaiting: fwd.maxInflight, queryTimeoutMs: fwd.queryTimeoutMs, ednsPacketMax: fwd.ednsPacketMax },
+    table,
+  );
+  const c = config.cache;
+  const store = deps.keepStore ?? new CacheStore(Math.max(1, c.size), c.maxBytes);
+  const cache = createCache(
+    {
+      enabled: c.size > 0,
+      ttl: { minCacheTtl: c.minTtl, maxCacheTtl: c.maxTtl, negTtl: c.negTtl, noNegcache: c.noNegcache },
+      clientMaxTtl: c.clientMaxTtl,
+      rotate: c.rotate,
+      ednsPacketMax: fwd.ednsPacketMax,
+      stale: c.staleMaxSec === null ? null : { maxSec: c.staleMaxSec, clientTimeoutMs: c.staleClientTimeoutMs, ttl: 30 },
+    },
+    store,
+    deps.clock,
+  );
+  const zone = buildZone(config, loadHosts(config.hosts, (msg) => log.warn(msg)));
+  const f = config.filters;
+  let chain: Next = () => DROP;
+  const cname = createCname(config.cnames, config.localTtl, () => chain);
+  const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys);
+  const stages: Handler[] = [local, cname, cache];
+  if (config.listen.localService) stages.unshift(createAcl(localSubnets()));
+  const filter = f.stopDnsRebind || !zone.empty || table.hasAddressRules ? createAnswerFilter(f, zone, table) : null;
+  if (filter) stages.push(filter);
+  stages.push(forward);
+  chain = compose(stages, () => DROP);
+  const dispatch = createDispatcher(chain, {
+    ednsPacketMax: fwd.ednsPacketMax,
+    onError: (err, q) => log.error({ err, name: q.name, type: q.typeName }, 'query failed with an internal error'),
+    tap: deps.tap,
+  });
+  return { config, registry, table, dispatch, forward, cache, store, zone, blocked: filter ? filter.blocked : () => 0 };
+}

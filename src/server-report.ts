@@ -1,0 +1,81 @@
+/**
+ * What the server reports about itself, read from the counters the pipeline keeps: the SIGUSR1
+ * statistics summary, /health, and the snapshot /metrics is built from. Pure functions of a
+ * Runtime; nothing here runs per query.
+ */
+import type { AcceptCounters } from './listen/accept.js';
+import type { MetricsSnapshot } from './metrics/prometheus.js';
+import type { Runtime } from './runtime.js';
+
+const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
+const ms2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The /health body: each upstream's state; "degraded" when any is down. */
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded';
+  readonly upstreams: readonly { server: string; up: boolean; rttMs: number | null }[];
+}
+
+/** Per-upstream state for /health. */
+export function healthReport(rt: Runtime | null): HealthReport {
+  const upstreams = (rt ? rt.registry.upstreams() : []).map((u) => ({
+    server: u.label,
+    up: u.health.up,
+    rttMs: Number.isNaN(u.health.rttMs) ? null : ms2(u.health.rttMs),
+  }));
+  return { status: upstreams.every((u) => u.up) ? 'ok' : 'degraded', upstreams };
+}
+
+/** The SIGUSR1 summary: memory, cache and per-upstream counters, never the entries. */
+export function statsReport(rt: Runtime, accept: AcceptCounters): Record<string, unknown> {
+  const mem = process.memoryUsage();
+  return {
+    memory: { rssMiB: mib(mem.rss), heapUsedMiB: mib(mem.heapUsed), heapTotalMiB: mib(mem.heapTotal), externalMiB: mib(mem.external) },
+    cache: {
+      size: rt.config.cache.size,
+      entries: rt.store.size,
+      bytes: rt.store.bytes,
+      insertions: rt.store.counters.insertions,
+      evictions: rt.store.counters.evictions,
+      ...rt.cache.counters,
+    },
+    forward: rt.forward.counters,
+    rejected: accept,
+    upstreams: rt.registry.upstreams().map((u) => ({
+      server: u.label,
+      up: u.health.up,
+      queries: u.stats.queries,
+      failures: u.stats.failures,
+      timeouts: u.stats.timeouts,
+      nxdomain: u.stats.nxdomain,
+      avgLatencyMs: u.stats.answers ? ms2(u.stats.rttTotalMs / u.stats.answers) : null,
+    })),
+  };
+}
+
+/** Everything /metrics reports, read at scrape time. */
+export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost: number): MetricsSnapshot {
+  return {
+    cache: { ...rt.cache.counters, evictions: rt.store.counters.evictions, insertions: rt.store.counters.insertions, entries: rt.store.size, bytes: rt.store.bytes },
+    forward: {
+      refusedOverload: rt.forward.counters.refusedOverload,
+      refusedNoServer: rt.forward.counters.refusedNoServer,
+      coalesced: rt.forward.inflight.joined,
+      inFlight: rt.registry.groups().reduce((n, g) => n + g.inFlight, 0),
+    },
+    rejected: { ...accept },
+    rebindBlocked: rt.blocked(),
+    upstreams: rt.registry.upstreams().map((u) => ({
+      label: u.label,
+      up: u.health.up,
+      queries: u.stats.queries,
+      timeouts: u.stats.timeouts,
+      malformed: u.stats.malformed,
+      network: u.stats.failures - u.stats.timeouts - u.stats.malformed,
+      rttBuckets: u.stats.rttBuckets,
+      rttTotalMs: u.stats.rttTotalMs,
+      answers: u.stats.answers,
+    })),
+    queryLogLost,
+  };
+}
