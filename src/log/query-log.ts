@@ -1,17 +1,17 @@
 /**
  * The query log (`log-queries`): one JSON line per query in pino's format (level, time, pid,
- * hostname, msg) so `pino-pretty` reads it, with the client, protocol, qname, qtype (not "name",
+ * msg) so `pino-pretty` reads it, with the client, protocol, qname, qtype (not "name",
  * which pino tools take for the logger's name), where the
  * answer came from, the upstream, RCODE, answer count and latency. The hot path only queues a
  * small record; names are decoded and lines formatted in batches (pino per query cost 30–40% of
  * throughput in the prototype: shared/reference/node-performance.md §5). A periodic line reports
  * records lost to a full queue.
  */
-import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Query } from '../pipeline/query.js';
 import type { Reply } from '../pipeline/types.js';
 import { rcodeName } from '../wire/constants.js';
+import { jsonAscii } from './json-ascii.js';
 import { LineSink, type SinkTarget } from './line-sink.js';
 
 /** What is kept per query until the batch is formatted. */
@@ -34,6 +34,8 @@ export interface QueryLogOptions {
 }
 
 const origin = performance.timeOrigin;
+/** RCODE mnemonics by number (4 bits). */
+const RCODE_TEXT = Array.from({ length: 16 }, (_, i) => rcodeName(i));
 
 /** The asynchronous, bounded query log. */
 export class QueryLog {
@@ -43,8 +45,9 @@ export class QueryLog {
   readonly #prefix: string;
 
   constructor(readonly opts: QueryLogOptions) {
-    this.#prefix = `,"pid":${process.pid},"hostname":${JSON.stringify(hostname())},"msg":"query"`;
-    this.#sink = new LineSink(opts.target, opts.bound, (items) => this.#format(items));
+    this.#prefix = `,"pid":${process.pid},"msg":"query"`;
+    // Every field is ASCII (jsonAscii escapes the rest), so batches are written as latin1.
+    this.#sink = new LineSink(opts.target, opts.bound, (items) => this.#format(items), 'latin1');
     this.#timer = setInterval(() => this.#reportLost(), opts.lostReportMs ?? 10_000);
     this.#timer.unref();
   }
@@ -79,21 +82,27 @@ export class QueryLog {
     this.#sink.note(`{"level":40,"time":${Date.now()},"pid":${process.pid},"msg":"${n} log records lost","lost":${n},"lostTotal":${lost}}\n`);
   }
 
+  /**
+   * One line per record. Measured (bench "hit + log-queries"): formatting and writing, not the
+   * queueing, is what logging costs, so lines are short (no constant hostname; upstream only when
+   * there is one; latency in whole microseconds, no toFixed) and built with one template each.
+   */
   #format(items: readonly QueryRecord[]): string {
     let out = '';
     const extra = this.opts.extra;
+    const prefix = this.#prefix;
     for (const { q, r, bytes, latencyMs } of items) {
       const c = q.client;
-      out += `{"level":30,"time":${Math.round(origin + q.started)}${this.#prefix},"client":"${c.address}","port":${c.port},"proto":"${c.protocol}","qname":${JSON.stringify(q.name)},"qtype":"${q.typeName}"`;
-      if (r) {
-        out += `,"source":"${r.source}","upstream":${r.upstream === null ? 'null' : `"${r.upstream}"`},"rcode":"${rcodeName(r.rcode)}","answers":${r.answerCount}`;
-      } else out += ',"source":"dropped"';
-      out += `,"latency_ms":${latencyMs.toFixed(3)}`;
-      if (extra) {
-        out += `,"id":${q.p.id},"edns":${q.p.edns ? q.p.udpSize : 'null'},"do":${q.p.dnssecOk},"cd":${q.p.cd},"depth":${q.depth},"bytes":${bytes}`;
-      }
-      out += '}\n';
+      const head = `{"level":30,"time":${Math.round(origin + q.started)}${prefix},"client":"${c.address}","port":${c.port},"proto":"${c.protocol}","qname":${jsonAscii(q.name)},"qtype":"${q.typeName}"`;
+      const tail = r === null
+        ? ',"source":"dropped"'
+        : `,"source":"${r.source}"${r.upstream === null ? '' : `,"upstream":"${r.upstream}"`},"rcode":"${RCODE_TEXT[r.rcode]}","answers":${r.answerCount}`;
+      const more = extra
+        ? `,"id":${q.p.id},"edns":${q.p.edns ? q.p.udpSize : 'null'},"do":${q.p.dnssecOk},"cd":${q.p.cd},"depth":${q.depth},"bytes":${bytes}`
+        : '';
+      out += `${head}${tail},"latency_us":${Math.round(latencyMs * 1000)}${more}}\n`;
     }
     return out;
   }
+
 }

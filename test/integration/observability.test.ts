@@ -50,7 +50,9 @@ describe('query log', () => {
     assert.equal(fresh[0]!['upstream'], up.spec);
     assert.equal(fresh[0]!['qname'], 'fresh.test', 'names are logged lower-cased');
     for (const r of recs) {
-      for (const k of ['time', 'client', 'port', 'proto', 'qname', 'qtype', 'source', 'rcode', 'answers', 'latency_ms', 'id', 'bytes']) assert.ok(k in r, `${k} in ${JSON.stringify(r)}`);
+      for (const k of ['time', 'client', 'port', 'proto', 'qname', 'qtype', 'source', 'rcode', 'answers', 'latency_us', 'id', 'bytes']) assert.ok(k in r, `${k} in ${JSON.stringify(r)}`);
+      assert.ok(Number.isInteger(r['latency_us']) && (r['latency_us'] as number) >= 0);
+      assert.equal('upstream' in r, r['source'] === 'upstream' || r['source'] === 'coalesced', 'upstream only when one answered');
       assert.equal(r['level'], 30);
       assert.equal(r['client'], '127.0.0.1');
     }
