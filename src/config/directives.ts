@@ -217,7 +217,7 @@ export const DIRECTIVES: readonly Directive[] = [
     describe: 'Log destination: a file path (must contain "/"), or "-" for stderr (default stderr).',
     apply: (b, val, o) => { b.logTarget = parseLogFacility(v(val), o, b.warnings); } },
   { name: 'log-async', arg: 'optional', repeat: 'single', hint: '[=<lines>]',
-    describe: 'Most query-log lines queued before new ones are dropped and counted (bare: 5; default 10000).',
+    describe: 'Most query-log lines waiting while a write is under way; more are dropped and counted (bare: 5; default 10000).',
     apply: (b, val, o) => { b.logAsync = val === null ? DEFAULTS.logAsyncFlag : int('log-async', 1, 10_000_000)(val, o); } },
   { name: 'metrics-address', arg: 'value', repeat: 'single', hint: '<ip>:<port>',
     describe: 'fandns: serve Prometheus /metrics, /health and /ready over HTTP here (off by default).',

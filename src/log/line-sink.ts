@@ -61,7 +61,7 @@ export class LineSink<T> {
 
   /**
    * @param target where to write
-   * @param bound most items queued while a write is in flight; beyond it new ones are dropped
+   * @param bound most items waiting while a write is in flight; beyond it new ones are dropped
    * @param format turns a batch of items into text (with trailing newlines)
    * @param encoding 'latin1' when `format` promises ASCII only (a plain copy instead of UTF-8 encoding)
    */
@@ -74,9 +74,13 @@ export class LineSink<T> {
     this.#fd = this.#open();
   }
 
-  /** Queues one item; O(1). Returns false when it was dropped. */
+  /**
+   * Queues one item; O(1). Returns false when it was dropped. While a write is in flight (a slow
+   * destination) at most `bound` items wait, dnsmasq's log-async meaning; otherwise the batch being
+   * collected may reach BATCH_MAX, when it is written at once.
+   */
   push(item: T): boolean {
-    if (this.#queue.length >= this.bound) {
+    if (this.#queue.length >= (this.#writing ? this.bound : Math.max(this.bound, BATCH_MAX))) {
       this.lost++;
       return false;
     }
@@ -93,11 +97,11 @@ export class LineSink<T> {
 
   /**
    * Batches writes: a drain runs BATCH_MS after the first queued item, or at the next turn of the
-   * event loop once half the bound (at most BATCH_MAX) is queued. Fewer, larger writes measured
-   * cheaper than one per event-loop turn; a small bound (log-async=5) still drains promptly.
+   * event loop once BATCH_MAX items are queued. Fewer, larger writes measured cheaper than one per
+   * event-loop turn (bench "hit + log-queries").
    */
   #schedule(): void {
-    if (this.#queue.length >= Math.min(this.bound >>> 1, BATCH_MAX)) {
+    if (this.#queue.length >= BATCH_MAX) {
       if (!this.#immediate) {
         this.#immediate = true;
         setImmediate(this.#drain);
