@@ -13,6 +13,7 @@ import type { Dispatched } from '../pipeline/dispatch.js';
 import type { Client } from '../pipeline/query.js';
 import { isPromise } from '../util/thenable.js';
 import type { DatagramHandler } from './udp.js';
+import { frame, FrameReader } from '../wire/tcp-frames.js';
 
 /** TCP limits. */
 export interface TcpOptions {
@@ -40,7 +41,7 @@ export interface TcpListener {
 class Connection {
   lastActivity = performance.now();
   inFlight = 0;
-  #buf: Buffer = Buffer.alloc(0);
+  readonly #frames = new FrameReader();
   #frameTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -61,29 +62,19 @@ class Connection {
     this.inFlight--;
     this.lastActivity = performance.now();
     const sock = this.sock;
-    if (out !== null && !sock.destroyed) {
-      const frame = Buffer.allocUnsafe(out.length + 2);
-      frame.writeUInt16BE(out.length, 0);
-      out.copy(frame, 2);
-      sock.write(frame);
-    }
+    if (out !== null && !sock.destroyed) sock.write(frame(out));
     if (sock.isPaused() && this.inFlight < this.opts.maxInFlightPerConnection) sock.resume();
   };
 
   #data(d: Buffer, client: Client): void {
-    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, d]) : d;
-    while (this.#buf.length >= 2) {
-      const len = this.#buf.readUInt16BE(0);
-      if (this.#buf.length < 2 + len) break;
-      const msg = Buffer.from(this.#buf.subarray(2, 2 + len));
-      this.#buf = this.#buf.subarray(2 + len);
+    this.#frames.push(d, (msg) => {
       this.inFlight++;
       this.lastActivity = performance.now();
       const r = this.onQuery(msg, client);
       if (isPromise(r)) void r.then(this.#write);
       else this.#write(r);
-    }
-    if (this.#buf.length === 0) this.#clearFrameTimer();
+    });
+    if (!this.#frames.partial) this.#clearFrameTimer();
     else if (!this.#frameTimer) {
       this.#frameTimer = setTimeout(() => {
         this.onSlow();

@@ -8,6 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { answersQuery } from '../wire/reply-match.js';
 import { random16 } from './random.js';
+import { frame, FrameReader } from '../wire/tcp-frames.js';
 import type { ResultCallback, UdpResult, UdpTarget } from './udp-transport.js';
 
 interface Pending {
@@ -26,7 +27,7 @@ class TcpConnection {
   closed = false;
   /** Replies received so far; > 0 means the connection has been reused. */
   answered = 0;
-  #buf: Buffer = Buffer.alloc(0);
+  readonly #frames = new FrameReader();
   #idle: NodeJS.Timeout | null = null;
 
   constructor(target: UdpTarget, private readonly onClose: (c: TcpConnection) => void) {
@@ -44,19 +45,17 @@ class TcpConnection {
     }
     let id = random16();
     while (this.pending.has(id)) id = random16();
-    const frame = Buffer.allocUnsafe(query.length + 2);
-    frame.writeUInt16BE(query.length, 0);
-    query.copy(frame, 2);
-    frame[2] = id >>> 8;
-    frame[3] = id & 0xff;
+    const framed = frame(query);
+    framed[2] = id >>> 8;
+    framed[3] = id & 0xff;
     return new Promise<UdpResult>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         resolve('timeout');
         this.#maybeIdle();
       }, timeoutMs);
-      this.pending.set(id, { query: frame.subarray(2), qEnd, resolve, timer });
-      this.socket.write(frame);
+      this.pending.set(id, { query: framed.subarray(2), qEnd, resolve, timer });
+      this.socket.write(framed);
     });
   }
 
@@ -74,14 +73,7 @@ class TcpConnection {
   }
 
   #data(d: Buffer): void {
-    this.#buf = this.#buf.length ? Buffer.concat([this.#buf, d]) : d;
-    while (this.#buf.length >= 2) {
-      const len = this.#buf.readUInt16BE(0);
-      if (this.#buf.length < 2 + len) break;
-      const msg = Buffer.from(this.#buf.subarray(2, 2 + len));
-      this.#buf = this.#buf.subarray(2 + len);
-      this.#reply(msg);
-    }
+    this.#frames.push(d, (msg) => this.#reply(msg));
   }
 
   #reply(msg: Buffer): void {
