@@ -6,7 +6,7 @@
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, constants as fsc, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, constants as fsc, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
@@ -108,6 +108,37 @@ describe('a log sink that never drains', () => {
     } finally {
       await proxy.stop();
       await up.close();
+      closeSync(reader);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('an operational log that never drains (CLI process)', () => {
+  it('keeps answering through SIGUSR1 statistics and exits on SIGTERM', { skip: !existsSync('/usr/bin/mkfifo') && 'mkfifo not installed' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fandns-opsfifo-'));
+    const fifo = join(dir, 'ops.log');
+    execFileSync('mkfifo', [fifo]);
+    const reader = openSync(fifo, fsc.O_RDONLY | fsc.O_NONBLOCK); // never read
+    const filler = openSync(fifo, fsc.O_WRONLY | fsc.O_NONBLOCK);
+    const chunk = Buffer.alloc(4096, 0x78);
+    try {
+      for (;;) writeSync(filler, chunk); // fill the pipe until it would block
+    } catch {
+      // EAGAIN: full
+    }
+    const up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300)] }));
+    const port = await freePort();
+    const cli = await startCli([`--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--user=root', `--server=${up.spec}`, `--log-facility=${fifo}`], 10_000, port);
+    try {
+      for (let i = 0; i < 5; i++) process.kill(cli.pid, 'SIGUSR1');
+      await sleep(200);
+      for (let i = 0; i < 3; i++) assert.equal((await query(cli.port, `q${i}.test`)).rcode, 'NOERROR', 'answers go on');
+      assert.deepEqual(await cli.stop('SIGTERM', 5000), { code: 0, signal: null });
+    } finally {
+      await cli.stop('SIGKILL');
+      await up.close();
+      closeSync(filler);
       closeSync(reader);
       rmSync(dir, { recursive: true, force: true });
     }
