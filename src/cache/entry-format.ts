@@ -48,8 +48,3 @@ export function entryExpiry(v: string): number {
   const t = v.length - TAIL_SIZE;
   return s32(v, t + T_BORN) + s32(v, t + T_LIFE);
 }
-
-/** The RCODE the entry answers with. */
-export function entryRcode(v: string): number {
-  return v.charCodeAt(v.length - TAIL_SIZE + T_FLAGS3) & 0x0f;
-}

@@ -6,21 +6,13 @@
 import { isIPv4 } from 'node:net';
 import type { Subnet } from '../listen/interfaces.js';
 import { DROP, type Handler } from '../pipeline/types.js';
-import { ipBytes } from '../util/ip.js';
+import { inPrefix, ipBytes } from '../util/ip.js';
 
 const MEMO_LIMIT = 4096;
 
 /** True when `addr` is inside `net` (same family, same leading `prefix` bits). */
 export function inSubnet(addr: string, net: Subnet): boolean {
-  if (isIPv4(addr) !== (net.family === 4)) return false;
-  const a = ipBytes(addr);
-  const b = ipBytes(net.address);
-  let bits = net.prefix;
-  for (let i = 0; i < a.length && bits > 0; i++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((a[i]! & mask) !== (b[i]! & mask)) return false;
-  }
-  return true;
+  return isIPv4(addr) === (net.family === 4) && inPrefix(ipBytes(addr), ipBytes(net.address), net.prefix);
 }
 
 /** Creates the acl stage for `local-service` over the host's subnets. */

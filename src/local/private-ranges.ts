@@ -2,45 +2,38 @@
  * Private and reserved address ranges as dnsmasq 2.90 defines them for bogus-priv and
  * stop-dns-rebind (reference §6.5), and reverse-name parsing (RFC 1035 §3.5, RFC 3596 §2.5).
  */
+import { inPrefix } from '../util/ip.js';
 
-/** IPv4 prefixes as [first octets…, prefix length]. */
-const V4: readonly [number, number, number, number, number][] = [
-  [10, 0, 0, 0, 8],
-  [172, 16, 0, 0, 12],
-  [192, 168, 0, 0, 16],
-  [169, 254, 0, 0, 16],
-  [192, 0, 2, 0, 24],
-  [198, 51, 100, 0, 24],
-  [203, 0, 113, 0, 24],
-  [255, 255, 255, 255, 32],
-];
-const V4_LOCAL: readonly [number, number, number, number, number][] = [
-  [127, 0, 0, 0, 8],
-  [0, 0, 0, 0, 8],
-];
+/** A range: network bytes and prefix length. */
+type Range = readonly [Uint8Array, number];
+const v4 = (a: number, b: number, c: number, d: number, len: number): Range => [Uint8Array.of(a, b, c, d), len];
+const v6 = (head: number[], len: number): Range => {
+  const net = new Uint8Array(16);
+  net.set(head);
+  return [net, len];
+};
 
-function inV4(b: Uint8Array, [a, c, d, e, len]: readonly [number, number, number, number, number]): boolean {
-  const addr = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-  const net = ((a << 24) | (c << 16) | (d << 8) | e) >>> 0;
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
-  return ((addr & mask) >>> 0) === net;
-}
+const V4: readonly Range[] = [
+  v4(10, 0, 0, 0, 8), v4(172, 16, 0, 0, 12), v4(192, 168, 0, 0, 16), v4(169, 254, 0, 0, 16),
+  v4(192, 0, 2, 0, 24), v4(198, 51, 100, 0, 24), v4(203, 0, 113, 0, 24), v4(255, 255, 255, 255, 32),
+];
+const V4_LOCAL: readonly Range[] = [v4(127, 0, 0, 0, 8), v4(0, 0, 0, 0, 8)];
+const V6: readonly Range[] = [v6([0xfe, 0x80], 10), v6([0xfe, 0xc0], 10), v6([0xfd], 8), v6([0x20, 0x01, 0x0d, 0xb8], 32)];
+const V6_LOCAL: readonly Range[] = [v6([], 128), v6(Array.from({ length: 15 }, () => 0).concat(1), 128)];
+const V4_MAPPED = v6([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff], 96);
+
+const inAny = (b: Uint8Array, ranges: readonly Range[]) => ranges.some(([net, len]) => inPrefix(b, net, len));
 
 /** True for a private or reserved IPv4 address; loopback and 0/8 count unless `localhostOk`. */
 export function isPrivateV4(b: Uint8Array, localhostOk = false): boolean {
-  return V4.some((r) => inV4(b, r)) || (!localhostOk && V4_LOCAL.some((r) => inV4(b, r)));
+  return inAny(b, V4) || (!localhostOk && inAny(b, V4_LOCAL));
 }
 
 /** True for a private or reserved IPv6 address (::, ::1, fe80::/10, fec0::/10, fd00::/8, 2001:db8::/32, mapped v4). */
 export function isPrivateV6(b: Uint8Array, localhostOk = false): boolean {
-  const zeroTo = (n: number) => b.subarray(0, n).every((x) => x === 0);
-  if (zeroTo(15) && (b[15] === 0 || b[15] === 1)) return !localhostOk;
-  if (b[0] === 0xfe && (b[1]! & 0xc0) === 0x80) return true;
-  if (b[0] === 0xfe && (b[1]! & 0xc0) === 0xc0) return true;
-  if (b[0] === 0xfd) return true;
-  if (b[0] === 0x20 && b[1] === 0x01 && b[2] === 0x0d && b[3] === 0xb8) return true;
-  if (zeroTo(10) && b[10] === 0xff && b[11] === 0xff) return isPrivateV4(b.subarray(12), localhostOk);
-  return false;
+  if (inAny(b, V6_LOCAL)) return !localhostOk;
+  if (inAny(b, V6)) return true;
+  return inPrefix(b, V4_MAPPED[0], V4_MAPPED[1]) && isPrivateV4(b.subarray(12), localhostOk);
 }
 
 /** The address a full reverse name stands for (`4.3.2.1.in-addr.arpa` → 1.2.3.4), or null. */

@@ -26,3 +26,14 @@ export function ipv6Bytes(addr: string): number[] {
 export function ipBytes(addr: string): Buffer {
   return Buffer.from(isIPv4(addr) ? addr.split('.').map(Number) : ipv6Bytes(addr));
 }
+
+/** True when the leading `prefix` bits of `addr` equal those of `net` (same length: 4 or 16 bytes). */
+export function inPrefix(addr: Uint8Array, net: Uint8Array, prefix: number): boolean {
+  if (addr.length !== net.length) return false;
+  let bits = prefix;
+  for (let i = 0; i < addr.length && bits > 0; i++, bits -= 8) {
+    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+    if ((addr[i]! & mask) !== (net[i]! & mask)) return false;
+  }
+  return true;
+}

@@ -3,9 +3,9 @@
  * copied from the query, then records whose owner is a compression pointer to the question name
  * (RFC 1035 §4.1.4), all with one TTL.
  */
-import { FLAG2, HEADER_SIZE } from './constants.js';
+import { HEADER_SIZE } from './constants.js';
 import { setU16, setU32 } from './header.js';
-import { questionReply } from './reply-build.js';
+import { writeQuestionReply } from './reply-build.js';
 
 /** One record's type and RDATA, owned by the question name. */
 export interface OwnedRecord {
@@ -18,8 +18,7 @@ export function answerReply(query: Uint8Array, qEnd: number, qclass: number, rec
   let size = qEnd;
   for (const r of records) size += 12 + r.rdata.length;
   const out = Buffer.allocUnsafe(size);
-  questionReply(query, qEnd, 0, aa).copy(out, 0);
-  if (!aa) out[2] = out[2]! & ~FLAG2.AA;
+  writeQuestionReply(out, query, qEnd, 0, aa);
   setU16(out, 6, records.length);
   let off = qEnd;
   for (const r of records) {

@@ -26,13 +26,18 @@ export function headerOnlyReply(query: Uint8Array, rcode: number): Buffer {
   return out;
 }
 
-/** Header plus the query's own question, with `rcode` and CD copied (no records). */
-export function questionReply(query: Uint8Array, qEnd: number, rcode: number, aa = false): Buffer {
-  const out = Buffer.allocUnsafe(qEnd);
+/** Writes header and the query's own question into `out` (at least `qEnd` bytes), counts zero. */
+export function writeQuestionReply(out: Buffer, query: Uint8Array, qEnd: number, rcode: number, aa: boolean): void {
   writeReplyHeader(out, query, rcode, 1);
   if (aa) out[2] = out[2]! | FLAG2.AA;
   out[3] = out[3]! | (query[3]! & FLAG3.CD);
   out.set(query.subarray(HEADER_SIZE, qEnd), HEADER_SIZE);
+}
+
+/** Header plus the query's own question, with `rcode` and CD copied (no records). */
+export function questionReply(query: Uint8Array, qEnd: number, rcode: number, aa = false): Buffer {
+  const out = Buffer.allocUnsafe(qEnd);
+  writeQuestionReply(out, query, qEnd, rcode, aa);
   return out;
 }
 
