@@ -5,7 +5,7 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Scenario ids, or null for all. */
   readonly scenarios: readonly string[] | null;
-  /** Servers to run (fandns, dnsmasq, echo), or null for all a scenario has. */
+  /** Servers to run (fandns, dnsmasq, echo, relay), or null for all a scenario has. */
   readonly servers: readonly string[] | null;
   /** Results directory, or null for bench/results. */
   readonly out: string | null;
@@ -20,7 +20,7 @@ export interface BenchOptions {
 export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,…] [--servers name,…] [--max-qps N] [--out DIR] [--keep]
   --quick       about a second per phase: proves the harness works, numbers are rough
   --scenarios   run only these (hit, miss, mixed, fanout, cname, tcp, log)
-  --servers     run only these servers (fandns, dnsmasq, echo)
+  --servers     run only these servers (fandns, dnsmasq, echo, relay)
   --max-qps     cap the throughput runs (dnsperf -Q): a gentler smoke run on a shared machine
   --out         write results here instead of bench/results/
   --keep        keep the work directory (configs, query files, server and dnsperf logs)

@@ -5,7 +5,7 @@
 import type { MachineInfo } from './machine.js';
 import type { ScenarioResult } from './scenario-run.js';
 
-const COLORS: Readonly<Record<string, string>> = { fandns: '#2b6cb0', dnsmasq: '#dd6b20', echo: '#718096' };
+const COLORS: Readonly<Record<string, string>> = { fandns: '#2b6cb0', dnsmasq: '#dd6b20', echo: '#718096', relay: '#a0aec0' };
 const BAR = 14;
 const GAP = 8;
 const LABEL_W = 230;

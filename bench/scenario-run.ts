@@ -1,6 +1,6 @@
 /**
- * Runs one scenario: writes its config file, then for each server (fandns, dnsmasq, and the echo
- * floor where asked) starts it pinned, measures it and stops it. A failure of one server is
+ * Runs one scenario: writes its config file, then for each server (fandns, dnsmasq, and the echo or
+ * relay floor where asked) starts it pinned, measures it and stops it. A failure of one server is
  * recorded and the others still run; a fandns option that is not implemented yet makes that run
  * "not available yet".
  */
@@ -134,7 +134,7 @@ export async function runScenario(
   const confText = `${s.config(ctx).join('\n')}\n`;
   const conf = join(at.workDir, `${s.id}.conf`);
   writeFileSync(conf, confText);
-  const kinds = (['fandns', 'dnsmasq', ...(s.echo ? (['echo'] as const) : [])] as ServerKind[])
+  const kinds = (['fandns', 'dnsmasq', ...(s.floor ? [s.floor] : [])] as ServerKind[])
     .filter((k) => servers === null || servers.includes(k));
   const runs: ServerRun[] = [];
   for (const kind of kinds) {
@@ -148,7 +148,7 @@ export async function runScenario(
     try {
       const port = await freePort();
       tell(`starting on port ${port}`);
-      const srv = await startServer(kind, conf, confText, port, at, s.id);
+      const srv = await startServer(kind, conf, confText, port, at, s.id, ctx.upstreamPorts[0]);
       try {
         const sample = await sampleQuery(port, files[s.load.file]!);
         const result = await measure(srv, s, p, at, files, tell);

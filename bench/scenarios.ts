@@ -28,8 +28,11 @@ export interface Scenario {
   readonly tcp: boolean;
   /** Upstream dnsmasq instances used (their ports are the first N of the context). */
   readonly upstreams: number;
-  /** Also run the bare Node echo server (the floor for hit CPU per query). */
-  readonly echo: boolean;
+  /**
+   * Also run a bare Node floor: the UDP echo server (the floor for a cache hit) or the UDP relay
+   * (the floor for a forwarded query: the same four datagrams, no work).
+   */
+  readonly floor: 'echo' | 'relay' | null;
   /** fandns directives the config relies on. */
   readonly needs: readonly string[];
   readonly warm: QuerySet;
@@ -67,47 +70,47 @@ function base(id: string, c: ConfigContext, cacheSize: number, upstreams = 1): s
 /** Every scenario, in run order. */
 export const SCENARIOS: readonly Scenario[] = [
   {
-    id: 'hit', title: 'cache hit (UDP)', tcp: false, upstreams: 1, echo: true, needs: [],
+    id: 'hit', title: 'cache hit (UDP)', tcp: false, upstreams: 1, floor: 'echo', needs: [],
     warm: hit, load: hit, latency: hit, latencyRate: 20_000,
     note: '50 names × A/AAAA, warmed first; the echo server is the floor',
     config: (c) => base('hit', c, 10_000),
   },
   {
-    id: 'miss', title: 'cache miss (UDP)', tcp: false, upstreams: 1, echo: false, needs: [],
+    id: 'miss', title: 'cache miss (UDP)', tcp: false, upstreams: 1, floor: 'relay', needs: [],
     warm: { file: 'warmUnique', loop: false }, load: { file: 'loadUnique', loop: false },
     latency: { file: 'latencyUnique', loop: false }, latencyRate: 8_000,
-    note: 'a new name every query, forwarded to the upstream dnsmasq',
+    note: 'a new name every query, forwarded to the upstream dnsmasq; the relay is the floor',
     config: (c) => base('miss', c, c.uniqueNames),
   },
   {
-    id: 'mixed', title: 'mixed 90% hit (UDP)', tcp: false, upstreams: 1, echo: false, needs: [],
+    id: 'mixed', title: 'mixed 90% hit (UDP)', tcp: false, upstreams: 1, floor: null, needs: [],
     warm: hit, load: { file: 'mixedLoad', loop: false }, latency: { file: 'mixedLatency', loop: false },
     latencyRate: 15_000, note: 'every 10th query a new name, the rest from the warmed hit set',
     config: (c) => base('mixed', c, c.uniqueNames),
   },
   {
-    id: 'fanout', title: 'all-servers fan-out ×3, miss (UDP)', tcp: false, upstreams: 3, echo: false, needs: ['all-servers'],
+    id: 'fanout', title: 'all-servers fan-out ×3, miss (UDP)', tcp: false, upstreams: 3, floor: null, needs: ['all-servers'],
     warm: { file: 'warmUnique', loop: false }, load: { file: 'loadUnique', loop: false },
     latency: { file: 'latencyUnique', loop: false }, latencyRate: 5_000,
     note: 'all-servers, three upstream dnsmasq instances, a new name every query',
     config: (c) => [...base('fanout', c, c.uniqueNames, 3), 'all-servers'],
   },
   {
-    id: 'cname', title: 'cname to upstream target (UDP)', tcp: false, upstreams: 1, echo: false, needs: ['cname'],
+    id: 'cname', title: 'cname to upstream target (UDP)', tcp: false, upstreams: 1, floor: null, needs: ['cname'],
     warm: { file: 'alias', loop: true }, load: { file: 'alias', loop: true }, latency: { file: 'alias', loop: true },
     latencyRate: 15_000, showSample: true,
     note: `cname=alias<i>.test,h<i>.${ZONE} (${ALIASES} aliases); dnsmasq answers a bare CNAME here (target only upstream)`,
     config: (c) => [...base('cname', c, 10_000), ...Array.from({ length: ALIASES }, (_, i) => `cname=alias${i}.test,h${i}.${ZONE}`)],
   },
   {
-    id: 'tcp', title: 'cache hit (TCP)', tcp: true, upstreams: 1, echo: false, needs: [],
+    id: 'tcp', title: 'cache hit (TCP)', tcp: true, upstreams: 1, floor: null, needs: [],
     warm: hit, load: hit, latency: hit, latencyRate: 3_000,
     note: `dnsperf -m tcp: 4 persistent connections, queries pipelined (RFC 7766). dnsmasq closes a connection after ${TCP_MAX_QUERIES} ` +
       'queries; the queries still in flight on it are lost and dnsperf waits for their timeout, which bounds its QPS here',
     config: (c) => base('tcp', c, 10_000),
   },
   {
-    id: 'log', title: 'cache hit + log-queries (UDP)', tcp: false, upstreams: 1, echo: false, needs: ['log-queries', 'log-facility'],
+    id: 'log', title: 'cache hit + log-queries (UDP)', tcp: false, upstreams: 1, floor: null, needs: ['log-queries', 'log-facility'],
     warm: hit, load: hit, latency: hit, latencyRate: 15_000,
     note: 'log-queries to a file with log-async=100',
     config: (c) => [...base('log', c, 10_000), 'log-queries', `log-facility=${c.workDir}/query.log`, 'log-async=100'],

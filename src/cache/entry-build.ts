@@ -1,5 +1,5 @@
 /**
- * Turns an upstream reply into a cache entry string (format in entry-format.ts). Runs once per
+ * Turns an upstream reply into the bytes of a cache entry (format in entry-format.ts). Runs once per
  * insert: strips the OPT record, drops AA/TC, applies the TTL plan, records TTL offsets and the
  * RRsets that rotate, and rewrites names first when a pointer targets a record that rotation would
  * move.
@@ -44,7 +44,7 @@ function findRuns(msg: Buffer, layout: MessageLayout): Run[] {
 }
 
 /** Builds the entry for a reply, or null when it is not cacheable. */
-export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, policy: TtlPolicy, rotate: boolean, keepZero: boolean): string | null {
+export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, policy: TtlPolicy, rotate: boolean, keepZero: boolean): Buffer | null {
   let msg = wire;
   let layout = scanned;
   let plan = planTtls(msg, layout, policy);
@@ -87,5 +87,5 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
   tail.writeUInt16BE(runBytes.length, T_RUNS);
   tail.writeUInt32BE(now >>> 0, T_BORN);
   tail.writeUInt32BE(plan.life, T_LIFE);
-  return Buffer.concat([records, ttlRows, Buffer.from(runBytes), tail]).toString('latin1');
+  return Buffer.concat([records, ttlRows, Buffer.from(runBytes), tail]);
 }

@@ -1,7 +1,6 @@
 /**
- * The layout of one cache entry. An entry is ONE latin1 string (no wrapper object): measured with
- * 1,000,000 entries in lru-cache, flat strings cost ~270 MB RSS where a small object per entry adds
- * ~50 MB more (see the cache issue note). The string holds:
+ * The layout of one cache entry: one run of bytes, kept in the cache's slab outside the V8 heap
+ * (src/cache/slab.ts; no object per entry). It holds:
  *
  *   [records]     the reply from just past the question to the end, OPT removed. Compression
  *                 pointers keep their absolute offsets: every query with this key has a question of
@@ -33,18 +32,18 @@ export const T_BORN = 12;
 /** Freshness lifetime in seconds (0: stale at once, kept only for use-stale-cache). */
 export const T_LIFE = 16;
 
-/** Reads a u16 from a latin1 string. */
-export function s16(s: string, i: number): number {
-  return (s.charCodeAt(i) << 8) | s.charCodeAt(i + 1);
+/** Reads a big-endian u16 of an entry. */
+export function s16(s: Uint8Array, i: number): number {
+  return (s[i]! << 8) | s[i + 1]!;
 }
 
-/** Reads a u32 from a latin1 string. */
-export function s32(s: string, i: number): number {
-  return ((s.charCodeAt(i) << 24) >>> 0) + ((s.charCodeAt(i + 1) << 16) | (s.charCodeAt(i + 2) << 8) | s.charCodeAt(i + 3));
+/** Reads a big-endian u32 of an entry. */
+export function s32(s: Uint8Array, i: number): number {
+  return ((s[i]! << 24) >>> 0) + ((s[i + 1]! << 16) | (s[i + 2]! << 8) | s[i + 3]!);
 }
 
 /** Seconds since insertion after which the entry is no longer fresh. */
-export function entryExpiry(v: string): number {
+export function entryExpiry(v: Uint8Array): number {
   const t = v.length - TAIL_SIZE;
   return s32(v, t + T_BORN) + s32(v, t + T_LIFE);
 }

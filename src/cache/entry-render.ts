@@ -24,10 +24,10 @@ let rotation = 0;
 const scratch = Buffer.allocUnsafe(65536);
 
 /** Rotates run records in `out` (records start at `base`) by `rotation % k` places. */
-function rotateRuns(v: string, out: Buffer, base: number, runTab: number, runEnd: number): void {
+function rotateRuns(v: Buffer, out: Buffer, base: number, runTab: number, runEnd: number): void {
   rotation = (rotation + 1) & 0x3fffffff;
   for (let i = runTab; i < runEnd; ) {
-    const k = v.charCodeAt(i);
+    const k = v[i]!;
     const first = s16(v, i + 1);
     const shift = rotation % k;
     const end = s16(v, i + 1 + 2 * k);
@@ -42,7 +42,7 @@ function rotateRuns(v: string, out: Buffer, base: number, runTab: number, runEnd
 }
 
 /** Builds the client's reply from entry `v`; `msg` is the client's query, `qEnd` its question end. */
-export function renderEntry(v: string, msg: Buffer, qEnd: number, now: number, o: RenderOptions): Buffer {
+export function renderEntry(v: Buffer, msg: Buffer, qEnd: number, now: number, o: RenderOptions): Buffer {
   const t = v.length - TAIL_SIZE;
   const n = s16(v, t + T_TTLS);
   const runsLen = s16(v, t + T_RUNS);
@@ -51,10 +51,10 @@ export function renderEntry(v: string, msg: Buffer, qEnd: number, now: number, o
   const opt = o.ednsUdp > 0 ? OPT_SIZE : 0;
   const out = Buffer.allocUnsafe(qEnd + ttlTab + opt);
   msg.copy(out, 0, 0, qEnd);
-  out.write(v, qEnd, ttlTab, 'latin1');
-  out[2] = v.charCodeAt(t + T_FLAGS2);
-  out[3] = v.charCodeAt(t + T_FLAGS3);
-  for (let i = 0; i < 6; i++) out[6 + i] = v.charCodeAt(t + T_ANCOUNT + i);
+  v.copy(out, qEnd, 0, ttlTab);
+  out[2] = v[t + T_FLAGS2]!;
+  out[3] = v[t + T_FLAGS3]!;
+  v.copy(out, 6, t + T_ANCOUNT, t + T_ANCOUNT + 6);
   const age = now - s32(v, t + T_BORN);
   for (let i = ttlTab; i < runTab; i += 6) {
     let ttl = o.forceTtl >= 0 ? o.forceTtl : s32(v, i + 2) - age;

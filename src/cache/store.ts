@@ -1,64 +1,123 @@
 /**
- * Cache storage: an LRU map from key strings to entry strings, bounded by entry count
- * (`cache-size`) and by bytes (`cache-max-bytes`, counting key and entry lengths plus a fixed
- * per-entry overhead). Knows nothing about DNS beyond "strings".
+ * Cache storage: key → entry bytes, least recently used first out, bounded by entry count
+ * (`cache-size`) and by bytes (`cache-max-bytes`: the key and entry's slab slot plus a fixed
+ * per-entry overhead for the index). Keys and entries live in a Slab outside the V8 heap, indexed
+ * by a HashLru over typed arrays. Knows nothing about DNS beyond "bytes".
  */
-import { LRUCache } from 'lru-cache';
+import { HashLru, hashKey } from './hash-lru.js';
+import { MAX_ENTRY, Slab } from './slab.js';
 
-/** Estimated bytes per entry beyond its key and value characters (map slot, list slots, headers). */
-export const ENTRY_OVERHEAD = 96;
+/** Bytes per entry in the index arrays (hash, handle, size, prev, next, two buckets). */
+export const ENTRY_OVERHEAD = 36;
 
 /** Counters the store keeps. */
 export interface StoreCounters {
   insertions: number;
   /** Live entries pushed out to make room (LRU eviction). */
   evictions: number;
+  /** Entries not stored: bigger than a slot, than cache-max-bytes, or the slab is full. */
+  refused: number;
 }
+
+/** Longest key: a 255-byte wire name plus type, class and flags. */
+const MAX_KEY = 512;
 
 /** The LRU store. */
 export class CacheStore {
-  readonly counters: StoreCounters = { insertions: 0, evictions: 0 };
-  readonly #lru: LRUCache<string, string>;
+  readonly counters: StoreCounters = { insertions: 0, evictions: 0, refused: 0 };
+  readonly #slab = new Slab();
+  readonly #index: HashLru;
+  readonly #maxBytes: number;
+  /** The key being looked up, as bytes. */
+  readonly #key = Buffer.allocUnsafe(MAX_KEY);
+  /** Hash of the key last passed to #find. */
+  #hash = 0;
 
   constructor(maxEntries: number, maxBytes: number) {
-    this.#lru = new LRUCache<string, string>({
-      max: maxEntries,
-      maxSize: maxBytes,
-      sizeCalculation: (v, k) => v.length + k.length + ENTRY_OVERHEAD,
-      dispose: (_v, _k, reason) => {
-        if (reason === 'evict') this.counters.evictions++;
-      },
-    });
+    this.#maxBytes = maxBytes;
+    this.#index = new HashLru(Math.max(1, maxEntries), this.#slab);
   }
 
-  /** The entry for `key` (marking it recently used), or undefined. */
-  get(key: string): string | undefined {
-    return this.#lru.get(key);
+  /** The entry for `key` (marking it recently used): a view valid until the next set/delete/clear. */
+  get(key: string): Buffer | undefined {
+    const e = this.#find(key);
+    if (e < 0) return undefined;
+    this.#index.touch(e);
+    return this.#slab.view(this.#index.handleOf(e));
   }
 
-  /** Stores an entry, evicting least recently used ones as needed. */
-  set(key: string, value: string): void {
+  /** Stores a copy of `entry` under `key`, evicting least recently used entries as needed. */
+  set(key: string, entry: Uint8Array): void {
+    const e = this.#find(key);
+    const len = key.length;
+    const size = Slab.slotSize(len + entry.length) + ENTRY_OVERHEAD;
+    if (len + entry.length > MAX_ENTRY || size > this.#maxBytes) return this.#refuse(e);
+    let h: number;
+    try {
+      h = this.#slab.store(this.#key, len, entry);
+    } catch {
+      return this.#refuse(e); // the slab reached its chunk limit (cache-max-bytes above 2 GiB)
+    }
     this.counters.insertions++;
-    this.#lru.set(key, value);
+    const idx = this.#index;
+    if (e >= 0) {
+      this.#slab.release(idx.handleOf(e));
+      idx.update(e, h, size);
+    } else {
+      if (idx.count >= idx.max) this.#evictOldest();
+      idx.insert(this.#hash, h, size);
+    }
+    while (idx.bytes > this.#maxBytes && idx.count > 1) this.#evictOldest();
   }
 
   /** Removes one entry. */
   delete(key: string): void {
-    this.#lru.delete(key);
+    const e = this.#find(key);
+    if (e >= 0) this.#drop(e);
   }
 
-  /** Removes everything. */
+  /** Removes everything and frees the slab. */
   clear(): void {
-    this.#lru.clear();
+    this.#index.clear();
+    this.#slab.clear();
   }
 
   /** Number of entries. */
   get size(): number {
-    return this.#lru.size;
+    return this.#index.count;
   }
 
-  /** Bytes accounted (see ENTRY_OVERHEAD). */
+  /** Bytes accounted (slab slots plus ENTRY_OVERHEAD each). */
   get bytes(): number {
-    return this.#lru.calculatedSize;
+    return this.#index.bytes;
+  }
+
+  /** Bytes of slab memory held outside the V8 heap. */
+  get slabBytes(): number {
+    return this.#slab.allocatedBytes;
+  }
+
+  /** Writes `key` into #key, hashes it and finds its entry (-1: none). */
+  #find(key: string): number {
+    const len = key.length;
+    if (len > MAX_KEY) return -1;
+    this.#key.write(key, 0, len, 'latin1');
+    this.#hash = hashKey(this.#key, len);
+    return this.#index.find(this.#key, len, this.#hash);
+  }
+
+  #refuse(existing: number): void {
+    this.counters.refused++;
+    if (existing >= 0) this.#drop(existing); // the new answer supersedes the old one
+  }
+
+  #evictOldest(): void {
+    this.counters.evictions++;
+    this.#drop(this.#index.oldest());
+  }
+
+  #drop(e: number): void {
+    this.#slab.release(this.#index.handleOf(e));
+    this.#index.remove(e);
   }
 }

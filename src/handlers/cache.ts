@@ -67,7 +67,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
   const counters: CacheCounters = { hits: 0, misses: 0, staleServed: 0, expired: 0 };
   const keepZero = opts.stale !== null;
 
-  const render = (v: string, q: Query, now: number, forceTtl: number, source: 'cache' | 'stale'): Reply => {
+  const render = (v: Buffer, q: Query, now: number, forceTtl: number, source: 'cache' | 'stale'): Reply => {
     const o: RenderOptions = {
       clientMaxTtl: opts.clientMaxTtl,
       forceTtl,
@@ -95,7 +95,9 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
   const after = (q: Query, r: Outcome | Promise<Outcome>): Outcome | Promise<Outcome> =>
     isPromise(r) ? r.then((o) => insert(q, o)) : insert(q, r);
 
-  const serveStale = (q: Query, next: Next, v: string, now: number, stale: StaleOptions): Promise<Outcome> => {
+  const serveStale = (q: Query, next: Next, view: Buffer, now: number, stale: StaleOptions): Promise<Outcome> => {
+    // The slot may be reused once the refresh stores its answer: keep a private copy.
+    const v = Buffer.from(view);
     const staleReply = () => {
       counters.staleServed++;
       return render(v, q, now, stale.ttl, 'stale');

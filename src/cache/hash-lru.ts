@@ -1,0 +1,203 @@
+/**
+ * The cache index: key bytes → entry number, in least-recently-used order, held entirely in typed
+ * arrays (no JavaScript object, string or Map slot per entry). Open addressing with linear probing
+ * and backward-shift deletion over a power-of-two bucket array kept at most half full; the LRU order
+ * is a doubly linked list through `prev`/`next`. Entry numbers are recycled through a free list.
+ * Keys themselves live in the Slab (compared there), so the index stores only numbers.
+ *
+ * Why not a JS Map (lru-cache): measured on the miss path with incremental marking off
+ * (src/process/heap-tuning.ts), inserting one key per forwarded query
+ * into a large Map made 15–25 % of each query's short-lived objects survive young-generation
+ * collections (against 2 % without), and the scavenger became the largest CPU cost (issue #6 note).
+ */
+import { randomBytes } from 'node:crypto';
+import type { Slab } from './slab.js';
+
+const NONE = -1;
+/** Per-process hash seed, so bucket positions cannot be predicted from the outside. */
+const SEED = randomBytes(4).readUInt32LE(0);
+
+const C1 = 0xcc9e2d51;
+const C2 = 0x1b873593;
+
+/** One murmur3 block mix of `k`. */
+function mixK(k: number): number {
+  k = Math.imul(k, C1);
+  k = (k << 15) | (k >>> 17);
+  return Math.imul(k, C2);
+}
+
+/** Seeded 32-bit hash (murmur3_32) of bytes [0, len) of `b`. */
+export function hashKey(b: Buffer, len: number): number {
+  let h = SEED;
+  let i = 0;
+  for (; i + 4 <= len; i += 4) {
+    h ^= mixK(b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24));
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (i < len) {
+    let k = 0;
+    for (let s = 0; i < len; i++, s += 8) k |= b[i]! << s;
+    h ^= mixK(k);
+  }
+  h ^= len;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Key → entry number with LRU order, over typed arrays that grow by doubling up to `max` entries. */
+export class HashLru {
+  #cap = 0;
+  /** Bucket → entry number + 1 (0: empty). */
+  #buckets = new Int32Array(0);
+  #mask = 0;
+  #hash = new Uint32Array(0);
+  /** Slab handle of each entry (key and bytes). */
+  #handle = new Int32Array(0);
+  /** Bytes accounted to each entry. */
+  #size = new Float64Array(0);
+  #prev = new Int32Array(0);
+  #next = new Int32Array(0);
+  /** Unused entry numbers below #used. */
+  #free: number[] = [];
+  #used = 0;
+  /** Least and most recently used entries. */
+  #head = NONE;
+  #tail = NONE;
+  count = 0;
+  bytes = 0;
+
+  constructor(readonly max: number, private readonly slab: Slab) {
+    this.#resize(Math.min(max, 1024));
+  }
+
+  /** Entry number for key bytes [0, len) of `key` (hash `h`), or -1. Does not touch LRU order. */
+  find(key: Buffer, len: number, h: number): number {
+    for (let b = h & this.#mask; ; b = (b + 1) & this.#mask) {
+      const e = this.#buckets[b]! - 1;
+      if (e < 0) return NONE;
+      if (this.#hash[e] === h && this.slab.keyEquals(this.#handle[e]!, key, len)) return e;
+    }
+  }
+
+  /** Slab handle of entry `e`. */
+  handleOf(e: number): number {
+    return this.#handle[e]!;
+  }
+
+  /** Marks `e` most recently used. */
+  touch(e: number): void {
+    if (e === this.#tail) return;
+    this.#unlink(e);
+    this.#append(e);
+  }
+
+  /**
+   * Adds a new key (not present) with slab handle `handle` and accounted `size`; the caller evicts
+   * first when full. Returns its entry number.
+   */
+  insert(h: number, handle: number, size: number): number {
+    if (this.count >= this.#cap) this.#resize(Math.min(this.max, this.#cap * 2));
+    const e = this.#free.length > 0 ? this.#free.pop()! : this.#used++;
+    this.#hash[e] = h;
+    this.#handle[e] = handle;
+    this.#size[e] = size;
+    this.#place(e);
+    this.#append(e);
+    this.count++;
+    this.bytes += size;
+    return e;
+  }
+
+  /** Replaces the slab handle and size of existing entry `e`, marking it most recently used. */
+  update(e: number, handle: number, size: number): void {
+    this.bytes += size - this.#size[e]!;
+    this.#handle[e] = handle;
+    this.#size[e] = size;
+    this.touch(e);
+  }
+
+  /** The least recently used entry, or -1 when empty. */
+  oldest(): number {
+    return this.#head;
+  }
+
+  /** Removes entry `e` (its slab handle is the caller's to release). */
+  remove(e: number): void {
+    let b = this.#hash[e]! & this.#mask;
+    while (this.#buckets[b] !== e + 1) b = (b + 1) & this.#mask;
+    // Backward-shift deletion: pull later members of the probe run into the hole.
+    for (let j = (b + 1) & this.#mask; this.#buckets[j] !== 0; j = (j + 1) & this.#mask) {
+      const home = this.#hash[this.#buckets[j]! - 1]! & this.#mask;
+      const movable = j > b ? home <= b || home > j : home <= b && home > j;
+      if (movable) {
+        this.#buckets[b] = this.#buckets[j]!;
+        b = j;
+      }
+    }
+    this.#buckets[b] = 0;
+    this.#unlink(e);
+    this.#free.push(e);
+    this.count--;
+    this.bytes -= this.#size[e]!;
+  }
+
+  /** Forgets everything and shrinks back to the initial size. */
+  clear(): void {
+    this.#cap = 0;
+    this.#free = [];
+    this.#used = 0;
+    this.#head = this.#tail = NONE;
+    this.count = 0;
+    this.bytes = 0;
+    this.#resize(Math.min(this.max, 1024));
+  }
+
+  /** Puts `e` into the first free bucket of its probe run. */
+  #place(e: number): void {
+    let b = this.#hash[e]! & this.#mask;
+    while (this.#buckets[b] !== 0) b = (b + 1) & this.#mask;
+    this.#buckets[b] = e + 1;
+  }
+
+  #append(e: number): void {
+    this.#prev[e] = this.#tail;
+    this.#next[e] = NONE;
+    if (this.#tail !== NONE) this.#next[this.#tail] = e;
+    else this.#head = e;
+    this.#tail = e;
+  }
+
+  #unlink(e: number): void {
+    const p = this.#prev[e]!;
+    const n = this.#next[e]!;
+    if (p !== NONE) this.#next[p] = n;
+    else this.#head = n;
+    if (n !== NONE) this.#prev[n] = p;
+    else this.#tail = p;
+  }
+
+  /** Grows the per-entry arrays to `cap` entries and rebuilds the buckets (at most half full). */
+  #resize(cap: number): void {
+    const grow = <T extends Int32Array | Uint32Array | Float64Array>(old: T, make: (n: number) => T): T => {
+      const a = make(cap);
+      a.set(old.subarray(0, Math.min(old.length, cap)));
+      return a;
+    };
+    this.#hash = grow(this.#hash, (n) => new Uint32Array(n));
+    this.#handle = grow(this.#handle, (n) => new Int32Array(n));
+    this.#size = grow(this.#size, (n) => new Float64Array(n));
+    this.#prev = grow(this.#prev, (n) => new Int32Array(n));
+    this.#next = grow(this.#next, (n) => new Int32Array(n));
+    this.#cap = cap;
+    let nb = 16;
+    while (nb < cap * 2) nb *= 2;
+    this.#buckets = new Int32Array(nb);
+    this.#mask = nb - 1;
+    for (let e = this.#head; e !== NONE; e = this.#next[e]!) this.#place(e);
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * Off-heap storage for cache entry bytes: size classes carved from 64 KiB Buffers (memory outside
+ * the V8 heap), with a free list per class. An entry is named by a small-integer handle (a V8 Smi:
+ * no heap object per entry), so the LRU index holds numbers, not strings.
+ *
+ * Why not strings on the V8 heap: each cached answer was a heap string that survived the young
+ * generation, so every cache miss paid for copying it twice in scavenges, and 1,000,000 entries
+ * needed V8 heap headroom on top of their bytes (issue #6 note, bench/README.md "Cache memory").
+ *
+ * A slot holds the entry's length (u32) and its key's length (u16), then the key, then the entry.
+ * Memory is reused within a class; it goes back to the operating system only on clear(). Knows
+ * nothing about DNS.
+ */
+
+/** Bytes of the length fields in each slot. */
+const PREFIX = 6;
+/** Size of one chunk for classes up to this size; a bigger class gets a chunk per slot. */
+const CHUNK = 64 * 1024;
+/** Bits of a handle that number the slot within its chunk. */
+const SLOT_BITS = 16;
+/** Chunks at most (handles stay below 2^31: Smis). */
+const MAX_CHUNKS = 1 << 15;
+
+/** Slot sizes (prefix included): steps of 16 up to 256, then about ×1.25, up to 64 KiB + 1 KiB. */
+function sizeClasses(): number[] {
+  const out: number[] = [];
+  for (let s = 32; s <= 256; s += 16) out.push(s);
+  for (let s = 320; s < 66 * 1024; s = Math.ceil((s * 1.25) / 64) * 64) out.push(s);
+  out.push(66 * 1024);
+  return out;
+}
+
+const CLASSES = sizeClasses();
+/** Largest key plus entry a slot can hold. */
+export const MAX_ENTRY = CLASSES.at(-1)! - PREFIX;
+
+/** Size-class index for a slot of `size` bytes (binary search over CLASSES). */
+function classOf(size: number): number {
+  let lo = 0;
+  let hi = CLASSES.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (CLASSES[mid]! < size) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** A slab of entry slots outside the V8 heap. */
+export class Slab {
+  /** Chunk buffers by chunk number. */
+  #chunks: Buffer[] = [];
+  /** Size class of each chunk. */
+  #chunkClass: number[] = [];
+  /** Free handles per size class. */
+  #free: number[][] = CLASSES.map(() => []);
+  /** Bytes of chunk memory allocated. */
+  #allocated = 0;
+
+  /** Bytes a slot for `length` bytes of key plus entry occupies (what the cache's byte bound counts). */
+  static slotSize(length: number): number {
+    return CLASSES[classOf(length + PREFIX)]!;
+  }
+
+  /**
+   * Copies key bytes [0, keyLen) of `key` and then `entry` into a free slot and returns its handle;
+   * throws RangeError when they exceed MAX_ENTRY.
+   */
+  store(key: Buffer, keyLen: number, entry: Uint8Array): number {
+    const n = keyLen + entry.length;
+    if (n > MAX_ENTRY || keyLen > 0xffff) throw new RangeError(`cache entry of ${n} bytes exceeds ${MAX_ENTRY}`);
+    const c = classOf(n + PREFIX);
+    const free = this.#free[c]!;
+    const h = free.length > 0 ? free.pop()! : this.#grow(c);
+    const buf = this.#chunks[h >>> SLOT_BITS]!;
+    const at = (h & 0xffff) * CLASSES[c]!;
+    buf.writeUInt32LE(entry.length, at);
+    buf.writeUInt16LE(keyLen, at + 4);
+    key.copy(buf, at + PREFIX, 0, keyLen);
+    buf.set(entry, at + PREFIX + keyLen);
+    return h;
+  }
+
+  /** The entry bytes of handle `h`: a view, valid until the slot is released. */
+  view(h: number): Buffer {
+    const chunk = h >>> SLOT_BITS;
+    const buf = this.#chunks[chunk]!;
+    const at = (h & 0xffff) * CLASSES[this.#chunkClass[chunk]!]!;
+    const start = at + PREFIX + buf.readUInt16LE(at + 4);
+    return buf.subarray(start, start + buf.readUInt32LE(at));
+  }
+
+  /** True when the key stored in handle `h` equals bytes [0, keyLen) of `key`. */
+  keyEquals(h: number, key: Buffer, keyLen: number): boolean {
+    const chunk = h >>> SLOT_BITS;
+    const buf = this.#chunks[chunk]!;
+    const at = (h & 0xffff) * CLASSES[this.#chunkClass[chunk]!]!;
+    if (buf.readUInt16LE(at + 4) !== keyLen) return false;
+    return buf.compare(key, 0, keyLen, at + PREFIX, at + PREFIX + keyLen) === 0;
+  }
+
+  /** Length of the entry in handle `h`. */
+  length(h: number): number {
+    const chunk = h >>> SLOT_BITS;
+    return this.#chunks[chunk]!.readUInt32LE((h & 0xffff) * CLASSES[this.#chunkClass[chunk]!]!);
+  }
+
+  /** Returns the slot of handle `h` to its free list. */
+  release(h: number): void {
+    this.#free[this.#chunkClass[h >>> SLOT_BITS]!]!.push(h);
+  }
+
+  /** Drops every chunk (their memory is freed once unreferenced). */
+  clear(): void {
+    this.#chunks = [];
+    this.#chunkClass = [];
+    this.#free = CLASSES.map(() => []);
+    this.#allocated = 0;
+  }
+
+  /** Bytes of chunk memory held. */
+  get allocatedBytes(): number {
+    return this.#allocated;
+  }
+
+  /** Adds a chunk for class `c`, puts all but its first slot on the free list, returns the first. */
+  #grow(c: number): number {
+    const chunk = this.#chunks.length;
+    if (chunk >= MAX_CHUNKS) throw new RangeError('cache slab is full');
+    const size = CLASSES[c]!;
+    const slots = Math.max(1, Math.floor(CHUNK / size));
+    this.#chunks.push(Buffer.allocUnsafeSlow(slots * size));
+    this.#chunkClass.push(c);
+    this.#allocated += slots * size;
+    const free = this.#free[c]!;
+    for (let i = slots - 1; i >= 1; i--) free.push((chunk << SLOT_BITS) | i);
+    return chunk << SLOT_BITS;
+  }
+}

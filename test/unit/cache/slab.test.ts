@@ -1,0 +1,80 @@
+/**
+ * The off-heap slab: entries come back byte for byte, slots are reused within a size class after
+ * release, handles stay small integers, oversize entries are refused, clear() frees everything.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import { MAX_ENTRY, Slab } from '../../../src/cache/slab.js';
+
+const NO_KEY = Buffer.alloc(0);
+/** Stores `bytes` with an empty key. */
+const put = (slab: Slab, bytes: Buffer) => slab.store(NO_KEY, 0, bytes);
+
+describe('Slab', () => {
+  it('keeps the key in front of the entry and compares it', () => {
+    const slab = new Slab();
+    const key = Buffer.from('www.example.com\x00\x01xxxx');
+    const h = slab.store(key, 17, Buffer.from('the entry'));
+    assert.equal(slab.view(h).toString(), 'the entry');
+    assert.equal(slab.length(h), 9);
+    assert.ok(slab.keyEquals(h, key, 17));
+    assert.ok(!slab.keyEquals(h, key, 16), 'a prefix is not equal');
+    assert.ok(!slab.keyEquals(h, Buffer.from('www.example.org\x00\x01'), 17));
+  });
+
+  it('returns every stored entry byte for byte, across sizes and chunks', () => {
+    const slab = new Slab();
+    const entries = Array.from({ length: 3000 }, (_, i) => randomBytes((i * 37) % 2000));
+    const handles = entries.map((e) => put(slab, e));
+    entries.forEach((e, i) => {
+      assert.deepEqual(slab.view(handles[i]!), e);
+      assert.equal(slab.length(handles[i]!), e.length);
+    });
+    assert.equal(new Set(handles).size, handles.length, 'handles are distinct');
+    for (const h of handles) assert.ok(Number.isInteger(h) && h >= 0 && h < 2 ** 31, `handle ${h} is a small integer`);
+  });
+
+  it('reuses a released slot of the same class instead of growing', () => {
+    const slab = new Slab();
+    const hs = Array.from({ length: 5000 }, () => put(slab, Buffer.alloc(100, 1)));
+    const grown = slab.allocatedBytes;
+    for (const h of hs) slab.release(h);
+    const again = Array.from({ length: 5000 }, (_, i) => put(slab, Buffer.alloc(98, i & 0xff)));
+    assert.equal(slab.allocatedBytes, grown, 'no new chunk for the same number of same-class entries');
+    again.forEach((h, i) => assert.deepEqual(slab.view(h), Buffer.alloc(98, i & 0xff)));
+  });
+
+  it('keeps other entries intact when one is released and its slot reused', () => {
+    const slab = new Slab();
+    const a = put(slab, Buffer.from('first entry'));
+    const b = put(slab, Buffer.from('second entry'));
+    slab.release(a);
+    const c = put(slab, Buffer.from('third entry!'));
+    assert.equal(slab.view(b).toString(), 'second entry');
+    assert.equal(slab.view(c).toString(), 'third entry!');
+  });
+
+  it('stores the largest entry and refuses a bigger one', () => {
+    const slab = new Slab();
+    const big = randomBytes(MAX_ENTRY);
+    assert.deepEqual(slab.view(put(slab, big)), big);
+    assert.throws(() => put(slab, Buffer.alloc(MAX_ENTRY + 1)), RangeError);
+    assert.throws(() => slab.store(Buffer.alloc(10), 10, Buffer.alloc(MAX_ENTRY - 9)), RangeError, 'key and entry together');
+    assert.ok(MAX_ENTRY >= 65535, 'any DNS message fits');
+  });
+
+  it('counts slot sizes at least as large as the entry plus its length fields', () => {
+    for (const n of [0, 1, 25, 26, 27, 100, 255, 1000, 4096, 65535]) assert.ok(Slab.slotSize(n) >= n + 6, `slot for ${n}`);
+  });
+
+  it('frees everything on clear() and works afterwards', () => {
+    const slab = new Slab();
+    for (let i = 0; i < 100; i++) put(slab, Buffer.alloc(50));
+    assert.ok(slab.allocatedBytes > 0);
+    slab.clear();
+    assert.equal(slab.allocatedBytes, 0);
+    const h = put(slab, Buffer.from('after'));
+    assert.equal(slab.view(h).toString(), 'after');
+  });
+});

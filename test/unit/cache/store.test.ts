@@ -1,0 +1,106 @@
+/**
+ * The LRU store over the slab: entry-count and byte bounds, eviction order, replacing and
+ * deleting entries returns their slots (memory stays flat under churn), refused entries.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { CacheStore } from '../../../src/cache/store.js';
+
+const entry = (n: number, fill: number) => Buffer.alloc(n, fill);
+
+describe('CacheStore', () => {
+  it('gets back what was set, and undefined for unknown keys', () => {
+    const s = new CacheStore(10, 1 << 20);
+    s.set('a', entry(40, 1));
+    assert.deepEqual(s.get('a'), entry(40, 1));
+    assert.equal(s.get('b'), undefined);
+  });
+
+  it('evicts the least recently used entry past cache-size, and counts it', () => {
+    const s = new CacheStore(3, 1 << 20);
+    for (const k of ['a', 'b', 'c']) s.set(k, entry(40, k.charCodeAt(0)));
+    s.get('a');
+    s.set('d', entry(40, 4));
+    assert.equal(s.get('b'), undefined, 'b was least recently used');
+    assert.deepEqual(s.get('a'), entry(40, 97));
+    assert.deepEqual(s.get('d'), entry(40, 4));
+    assert.equal(s.size, 3);
+    assert.equal(s.counters.evictions, 1);
+  });
+
+  it('bounds the bytes accounted by cache-max-bytes', () => {
+    const s = new CacheStore(1000, 4096);
+    for (let i = 0; i < 100; i++) s.set(`key${i}`, entry(200, i));
+    assert.ok(s.bytes <= 4096, `${s.bytes} bytes accounted`);
+    assert.ok(s.size > 0 && s.size < 100);
+    assert.deepEqual(s.get('key99'), entry(200, 99), 'the newest entry is kept');
+  });
+
+  it('refuses an entry bigger than cache-max-bytes and drops the old entry of that key', () => {
+    const s = new CacheStore(10, 1024);
+    s.set('k', entry(100, 1));
+    s.set('k', entry(2000, 2));
+    assert.equal(s.get('k'), undefined);
+    assert.equal(s.counters.refused, 1);
+  });
+
+  it('reuses slots under churn: replacing, deleting and evicting do not grow the slab', () => {
+    const s = new CacheStore(1000, 1 << 24);
+    const key = (prefix: string, i: number) => `${prefix}${String(i).padStart(6, '0')}`; // one slot size for all
+    for (let i = 0; i < 1000; i++) s.set(key('k', i), entry(100, i));
+    const held = s.slabBytes;
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 1000; i++) s.set(key('k', i), entry(100, round)); // replace
+      for (let i = 0; i < 500; i++) s.delete(key('k', i));
+      for (let i = 0; i < 1000; i++) s.set(key(`${round}`, i), entry(100, i)); // evicts
+    }
+    assert.equal(s.slabBytes, held, 'the slab did not grow');
+    assert.equal(s.size, 1000);
+    assert.deepEqual(s.get(key('4', 999)), entry(100, 999 & 0xff));
+    assert.equal(s.get(key('3', 0)), undefined, 'older entries were evicted');
+  });
+
+  for (const [max, names] of [[200, 600], [3000, 9000]] as const) {
+  it(`agrees with a reference LRU over a random mix of set, get and delete (${max} entries, ${names} names)`, () => {
+    const s = new CacheStore(max, 1 << 24);
+    const ref = new Map<string, number>(); // insertion order = recency order
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (let step = 0; step < 50_000; step++) {
+      const k = `name${rnd(names)}.example\x00\x01`;
+      const op = rnd(10);
+      if (op < 5) {
+        const v = rnd(250);
+        s.set(k, entry(20 + (v % 50), v));
+        ref.delete(k);
+        ref.set(k, v);
+        if (ref.size > max) ref.delete(ref.keys().next().value!);
+      } else if (op < 9) {
+        const got = s.get(k);
+        const want = ref.get(k);
+        if (want === undefined) assert.equal(got, undefined, `step ${step}: ${k} should be absent`);
+        else {
+          assert.deepEqual(got, entry(20 + (want % 50), want), `step ${step}: ${k}`);
+          ref.delete(k);
+          ref.set(k, want);
+        }
+      } else {
+        s.delete(k);
+        ref.delete(k);
+      }
+      assert.equal(s.size, ref.size);
+    }
+  });
+  }
+
+  it('clear() empties the index and the slab', () => {
+    const s = new CacheStore(100, 1 << 20);
+    for (let i = 0; i < 50; i++) s.set(`k${i}`, entry(64, i));
+    s.clear();
+    assert.equal(s.size, 0);
+    assert.equal(s.slabBytes, 0);
+    assert.equal(s.get('k1'), undefined);
+    s.set('k1', entry(64, 7));
+    assert.deepEqual(s.get('k1'), entry(64, 7));
+  });
+});
