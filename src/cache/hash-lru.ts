@@ -5,10 +5,11 @@
  * is a doubly linked list through `prev`/`next`. Entry numbers are recycled through a free list.
  * Keys themselves live in the Slab (compared there), so the index stores only numbers.
  *
- * Why not a JS Map (lru-cache): measured on the miss path with incremental marking off
- * (src/process/heap-tuning.ts), inserting one key per forwarded query
- * into a large Map made 15–25 % of each query's short-lived objects survive young-generation
- * collections (against 2 % without), and the scavenger became the largest CPU cost (issue #6 note).
+ * Why not lru-cache (a JS Map of key strings): one Map insert and one eviction per forwarded query,
+ * measured on the miss path, kept 15–25 % of every query's short-lived objects alive through
+ * young-generation collections once a full collection had run (see upstream/id-table.ts for the
+ * mechanism); the scavenger became the largest CPU cost. Heap strings per entry also cost ~160 B
+ * of live heap and V8 headroom on top (bench/README.md "Cache memory").
  */
 import { randomBytes } from 'node:crypto';
 import type { Slab } from './slab.js';

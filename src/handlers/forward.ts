@@ -58,6 +58,7 @@ function forwardWork(group: ServerGroup, q: Query, ms: number, settled: () => vo
     };
     // The sweeper enforces the deadline; the watcher leaves its set as soon as the work settles.
     const watcher: Sweepable = {
+      sweepSlot: -1,
       sweep(now) {
         if (now < deadline) return true;
         finish(TIMED_OUT);

@@ -1,17 +1,19 @@
 /**
  * UDP exchanges with one upstream server. Queries leave from a pool of connect()ed sockets, each
  * on its own OS-chosen ephemeral port and replaced after a number of queries or seconds, with a
- * CSPRNG ID unique on its socket (RFC 5452 §9.2–9.3). A reply is accepted only when it arrives
- * from the server's address and port (the connected socket and rinfo both check), carries an ID
- * we are waiting for on that socket, is a response, and echoes our question (case-insensitive);
- * anything else is dropped and counted while we keep waiting.
+ * CSPRNG ID unique among this server's waiting queries (RFC 5452 §9.2–9.3). A reply is accepted
+ * only when it arrives from the server's address and port (the connected socket and rinfo both
+ * check), on the socket its query left from, carries an ID we are waiting for, is a response, and
+ * echoes our question (case-insensitive); anything else is dropped and counted while we keep
+ * waiting.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { answersQuery } from '../wire/reply-match.js';
 import { random16 } from './random.js';
-import { watch, type Sweepable } from './sweeper.js';
+import { IdTable } from './id-table.js';
+import { unwatch, watch, type Sweepable } from './sweeper.js';
 
 /** What a send ends with: the reply bytes, or why there is none. */
 export type UdpResult = Buffer | 'timeout' | 'network';
@@ -33,6 +35,8 @@ interface Pending {
   readonly done: ResultCallback;
   /** performance.now() ms after which the query has timed out. */
   readonly deadline: number;
+  /** The socket it left from; its reply must arrive there. */
+  readonly sock: PooledSocket;
 }
 
 /** Where and how to send. */
@@ -51,43 +55,24 @@ const MAX_AGE_MS = 60_000;
 const literalLookup = (address: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void) =>
   cb(null, address, address.includes(':') ? 6 : 4);
 
-/** One connected socket and the queries waiting on it. */
-class PooledSocket implements Sweepable {
-  readonly pending = new Map<number, Pending>();
+/** One connected socket; its waiting queries are in the transport's table. */
+class PooledSocket {
   readonly socket: Socket;
   uses = 0;
+  /** Queries sent from this socket and still waiting. */
+  waiting = 0;
   readonly born = Date.now();
   retired = false;
   ready: boolean = false;
   readonly #queue: Buffer[] = [];
 
-  constructor(target: UdpTarget, counters: UdpCounters, private readonly onDrained: (s: PooledSocket) => void) {
+  constructor(target: UdpTarget, owner: UdpTransport) {
     const s = createSocket({ type: target.family === 6 ? 'udp6' : 'udp4', lookup: literalLookup as never });
     this.socket = s;
-    s.on('message', (msg, rinfo) => {
-      if (rinfo.port !== target.port || msg.length < HEADER_SIZE) {
-        counters.unmatched++;
-        return;
-      }
-      const id = (msg[0]! << 8) | msg[1]!;
-      const p = this.pending.get(id);
-      if (!p) {
-        counters.unmatched++;
-        return;
-      }
-      if (!answersQuery(msg, p.query, p.qEnd)) {
-        counters.mismatched++;
-        return;
-      }
-      this.pending.delete(id);
-      p.done(msg);
-      if (this.retired && this.pending.size === 0) onDrained(this);
-    });
+    s.on('message', (msg, rinfo) => owner.reply(this, msg, rinfo.port));
     s.on('error', (err: NodeJS.ErrnoException) => {
       // ICMP port unreachable on a connected socket: the server is not listening. Fail fast.
-      if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
-        this.failAll('network');
-      }
+      if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') owner.failSocket(this);
     });
     const connect = () =>
       s.connect(target.port, target.address, () => {
@@ -105,26 +90,7 @@ class PooledSocket implements Sweepable {
     else this.#queue.push(wire);
   }
 
-  failAll(reason: 'network'): void {
-    for (const [id, p] of this.pending) {
-      this.pending.delete(id);
-      p.done(reason);
-    }
-  }
-
-  /** Times out what is due; true while queries remain (the sweeper keeps watching). */
-  sweep(now: number): boolean {
-    for (const [id, p] of this.pending) {
-      if (p.deadline > now) continue;
-      this.pending.delete(id);
-      p.done('timeout');
-    }
-    if (this.retired && this.pending.size === 0) this.onDrained(this);
-    return this.pending.size > 0;
-  }
-
   close(): void {
-    this.failAll('network');
     try {
       this.socket.close();
     } catch {
@@ -134,11 +100,15 @@ class PooledSocket implements Sweepable {
 }
 
 /** UDP transport to one server. */
-export class UdpTransport {
+export class UdpTransport implements Sweepable {
   readonly counters: UdpCounters = { unmatched: 0, mismatched: 0 };
+  sweepSlot = -1;
   readonly #target: UdpTarget;
   readonly #pool: (PooledSocket | null)[];
-  readonly #retired = new Set<PooledSocket>();
+  /** Retired sockets still waiting for replies. */
+  readonly #retired: PooledSocket[] = [];
+  /** Waiting queries by ID: IDs are unique across this server's sockets. */
+  readonly #pending = new IdTable<Pending>();
 
   constructor(target: UdpTarget) {
     this.#target = target;
@@ -154,30 +124,86 @@ export class UdpTransport {
   send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): void {
     const sock = this.#socket();
     let id = random16();
-    while (sock.pending.has(id)) id = random16();
+    while (this.#pending.has(id)) id = random16();
     const wire = Buffer.allocUnsafe(query.length);
     query.copy(wire);
     wire[0] = id >>> 8;
     wire[1] = id & 0xff;
-    sock.pending.set(id, { query: wire, qEnd, done, deadline: performance.now() + timeoutMs });
-    if (sock.pending.size === 1) watch(sock);
+    this.#pending.add(id, { query: wire, qEnd, done, deadline: performance.now() + timeoutMs, sock });
+    sock.waiting++;
+    if (this.#pending.size === 1) watch(this);
     sock.send(wire);
+  }
+
+  /** A datagram arrived on `sock` from source port `port`: settles the query it answers, if any. */
+  reply(sock: PooledSocket, msg: Buffer, port: number): void {
+    if (port !== this.#target.port || msg.length < HEADER_SIZE) {
+      this.counters.unmatched++;
+      return;
+    }
+    const id = (msg[0]! << 8) | msg[1]!;
+    const p = this.#pending.get(id);
+    if (p === undefined || p.sock !== sock) {
+      this.counters.unmatched++;
+      return;
+    }
+    if (!answersQuery(msg, p.query, p.qEnd)) {
+      this.counters.mismatched++;
+      return;
+    }
+    this.#settle(id, p);
+    p.done(msg);
+  }
+
+  /** Fails every query waiting on `sock` with 'network' (ICMP unreachable, or closing). */
+  failSocket(sock: PooledSocket): void {
+    const t = this.#pending;
+    for (let i = t.size - 1; i >= 0; i = Math.min(i - 1, t.size - 1)) {
+      const p = t.valueAt(i);
+      if (p.sock !== sock) continue;
+      this.#settle(t.idAt(i), p);
+      p.done('network');
+    }
+  }
+
+  /** Times out what is due; true while queries remain (the sweeper keeps watching). */
+  sweep(now: number): boolean {
+    const t = this.#pending;
+    for (let i = t.size - 1; i >= 0; i = Math.min(i - 1, t.size - 1)) {
+      const p = t.valueAt(i);
+      if (p.deadline > now) continue;
+      this.#settle(t.idAt(i), p);
+      p.done('timeout');
+    }
+    return t.size > 0;
   }
 
   /** Number of queries waiting for a reply. */
   get inFlight(): number {
-    let n = 0;
-    for (const s of this.#pool) n += s?.pending.size ?? 0;
-    for (const s of this.#retired) n += s.pending.size;
-    return n;
+    return this.#pending.size;
   }
 
   /** Closes every socket; waiting queries resolve as 'network'. */
   close(): void {
-    for (const s of this.#pool) s?.close();
-    for (const s of this.#retired) s.close();
+    for (const s of [...this.#pool, ...this.#retired]) {
+      if (!s) continue;
+      this.failSocket(s);
+      s.close();
+    }
     this.#pool.fill(null);
-    this.#retired.clear();
+    this.#retired.length = 0;
+    unwatch(this);
+  }
+
+  /** Removes a settled query; closes its socket once retired and idle. */
+  #settle(id: number, p: Pending): void {
+    this.#pending.delete(id);
+    const s = p.sock;
+    if (--s.waiting === 0 && s.retired) {
+      const i = this.#retired.indexOf(s);
+      if (i >= 0) this.#retired.splice(i, 1);
+      s.close();
+    }
   }
 
   /** Picks a random pool slot, replacing its socket when it has served long enough. */
@@ -186,20 +212,15 @@ export class UdpTransport {
     let s = this.#pool[slot];
     if (s && (s.uses >= MAX_USES || Date.now() - s.born > MAX_AGE_MS)) {
       s.retired = true;
-      if (s.pending.size === 0) s.close();
-      else this.#retired.add(s);
+      if (s.waiting === 0) s.close();
+      else this.#retired.push(s);
       s = null;
     }
     if (!s) {
-      s = new PooledSocket(this.#target, this.counters, (d) => this.#drained(d));
+      s = new PooledSocket(this.#target, this);
       this.#pool[slot] = s;
     }
     s.uses++;
     return s;
-  }
-
-  #drained(s: PooledSocket): void {
-    this.#retired.delete(s);
-    s.close();
   }
 }
