@@ -17,9 +17,13 @@ export function renderCases(): Case[] {
   const answer = answerWire(name, 4);
   const layout = scanMessage(answer);
   if (!layout) throw new Error('fixture answer does not scan');
-  const rotating = buildEntry(answer, layout, 1000, POLICY, true, false);
-  const fixed = buildEntry(answer, layout, 1000, POLICY, false, false);
-  if (rotating === null || fixed === null) throw new Error('fixture answer is not cacheable');
+  const built = (rotate: boolean): Buffer => {
+    const e = buildEntry(answer, layout, 1000, POLICY, rotate, false);
+    if (e === null) throw new Error('fixture answer is not cacheable');
+    return Buffer.from(e); // a copy: the result is a view of a shared buffer
+  };
+  const rotating = built(true);
+  const fixed = built(false);
   const query = queryWire(name, 'A', true);
   const q = parseQuery(query) as ParsedQuery;
   const opts = (rotate: boolean): RenderOptions => ({ clientMaxTtl: 0, forceTtl: -1, rotate, ednsUdp: 1232, dnssecOk: false });

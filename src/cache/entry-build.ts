@@ -43,7 +43,13 @@ function findRuns(msg: Buffer, layout: MessageLayout): Run[] {
   return runs;
 }
 
-/** Builds the entry for a reply, or null when it is not cacheable. */
+/** Where entries are assembled: a record section (≤ 64 KiB), its TTL rows, runs table and tail fit. */
+const scratch = Buffer.allocUnsafe(192 * 1024);
+
+/**
+ * Builds the entry for a reply, or null when it is not cacheable. The result is a view of a shared
+ * buffer, valid until the next call: the caller stores a copy (the cache's slab) at once.
+ */
 export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, policy: TtlPolicy, rotate: boolean, keepZero: boolean): Buffer | null {
   let msg = wire;
   let layout = scanned;
@@ -59,33 +65,34 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
     runs = findRuns(msg, layout);
   }
   const qEnd = layout.qEnd;
+  const records = layout.records;
   // The OPT record is dropped; only when it is last (no TSIG after it) do offsets stay valid.
-  if (layout.opt && layout.records.at(-1) !== layout.opt) return null;
-  const kept = layout.opt ? layout.records.slice(0, -1) : layout.records;
+  if (layout.opt && records.at(-1) !== layout.opt) return null;
+  const kept = layout.opt ? records.length - 1 : records.length;
   // Bytes after the last record (padding some servers add) are not kept: an OPT added on a hit must follow the records.
-  const records = msg.subarray(qEnd, layout.opt ? layout.opt.start : (layout.records.at(-1)?.end ?? qEnd));
-  const shift = (off: number): number => off - qEnd;
-  const ttlRows = Buffer.allocUnsafe(6 * kept.length);
-  kept.forEach((r, i) => {
-    ttlRows.writeUInt16BE(shift(r.typeOff + 4), 6 * i);
-    ttlRows.writeUInt32BE(plan.ttls[i]!, 6 * i + 2);
-  });
-  const runBytes: number[] = [];
-  for (const run of runs) {
-    runBytes.push(run.length);
-    for (const rec of run) runBytes.push(shift(rec.start) >>> 8, shift(rec.start) & 0xff);
-    const end = shift(run.at(-1)!.end);
-    runBytes.push(end >>> 8, end & 0xff);
+  const recordsEnd = layout.opt ? layout.opt.start : (records.at(-1)?.end ?? qEnd);
+  let at = msg.copy(scratch, 0, qEnd, recordsEnd);
+  for (let i = 0; i < kept; i++) {
+    at = scratch.writeUInt16BE(records[i]!.typeOff + 4 - qEnd, at);
+    at = scratch.writeUInt32BE(plan.ttls[i]!, at);
   }
-  const tail = Buffer.alloc(TAIL_SIZE);
-  tail[T_FLAGS2] = msg[2]! & ~0x06; // clear AA and TC: a cached answer is not authoritative
-  tail[T_FLAGS3] = msg[3]!;
-  tail.writeUInt16BE(layout.ancount, T_ANCOUNT);
-  tail.writeUInt16BE(layout.nscount, T_NSCOUNT);
-  tail.writeUInt16BE(layout.arcount - (layout.opt ? 1 : 0), T_ARCOUNT);
-  tail.writeUInt16BE(kept.length, T_TTLS);
-  tail.writeUInt16BE(runBytes.length, T_RUNS);
-  tail.writeUInt32BE(now >>> 0, T_BORN);
-  tail.writeUInt32BE(plan.life, T_LIFE);
-  return Buffer.concat([records, ttlRows, Buffer.from(runBytes), tail]);
+  const runsStart = at;
+  for (const run of runs) {
+    scratch[at++] = run.length;
+    for (const rec of run) at = scratch.writeUInt16BE(rec.start - qEnd, at);
+    at = scratch.writeUInt16BE(run.at(-1)!.end - qEnd, at);
+  }
+  const runsLen = at - runsStart;
+  const t = at;
+  scratch.fill(0, t, t + TAIL_SIZE);
+  scratch[t + T_FLAGS2] = msg[2]! & ~0x06; // clear AA and TC: a cached answer is not authoritative
+  scratch[t + T_FLAGS3] = msg[3]!;
+  scratch.writeUInt16BE(layout.ancount, t + T_ANCOUNT);
+  scratch.writeUInt16BE(layout.nscount, t + T_NSCOUNT);
+  scratch.writeUInt16BE(layout.arcount - (layout.opt ? 1 : 0), t + T_ARCOUNT);
+  scratch.writeUInt16BE(kept, t + T_TTLS);
+  scratch.writeUInt16BE(runsLen, t + T_RUNS);
+  scratch.writeUInt32BE(now >>> 0, t + T_BORN);
+  scratch.writeUInt32BE(plan.life, t + T_LIFE);
+  return scratch.subarray(0, t + TAIL_SIZE);
 }
