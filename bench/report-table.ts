@@ -21,7 +21,7 @@ function row(s: ScenarioResult, r: ServerRun): string {
 /** Per-server results, one row per scenario and server. */
 export function resultsTable(results: readonly ScenarioResult[]): string {
   const head = [
-    '| scenario | server | QPS | lost | avg lat ms | p50 / p99 ms @ fixed rate | CPU µs/q at max (usr+sys) | CPU µs/q @ fixed rate | peak RSS MiB | notes |',
+    '| scenario | server | QPS | lost | avg lat ms | p50 / p99 ms @ ½ dnsmasq capacity | CPU µs/q at max (usr+sys) | CPU µs/q @ that rate | peak RSS MiB | notes |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---|',
   ];
   return [...head, ...results.flatMap((s) => s.runs.map((r) => row(s, r)))].join('\n');
@@ -29,12 +29,15 @@ export function resultsTable(results: readonly ScenarioResult[]): string {
 
 /** fandns ÷ dnsmasq per scenario (below 1 is better for CPU, p99 and RSS; above 1 for QPS). */
 export function ratioTable(results: readonly ScenarioResult[]): string {
-  const lines = ['| scenario | QPS | CPU µs/q at max | CPU µs/q @ fixed rate | p99 | peak RSS |', '|---|---:|---:|---:|---:|---:|'];
+  const lines = [
+    '| scenario | QPS | CPU µs/q at max | CPU µs/q @ ½ dnsmasq capacity | p99 | p99 − dnsmasq ms | peak RSS |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+  ];
   for (const s of results) {
     const r = s.ratio;
     lines.push(r
-      ? `| ${s.title} | ${f(r.qps, 2)} | ${f(r.cpuPerQuery, 2)} | ${f(r.cpuPerQueryFixed, 2)} | ${f(r.p99, 2)} | ${f(r.peakRss, 2)} |`
-      : `| ${s.title} | – | – | – | – | – |`);
+      ? `| ${s.title} | ${f(r.qps, 2)} | ${f(r.cpuPerQuery, 2)} | ${f(r.cpuPerQueryFixed, 2)} | ${f(r.p99, 2)} | ${r.p99DeltaMs >= 0 ? '+' : ''}${f(r.p99DeltaMs, 2)} | ${f(r.peakRss, 2)} |`
+      : `| ${s.title} | – | – | – | – | – | – |`);
   }
   return lines.join('\n');
 }

@@ -32,9 +32,11 @@ export interface Ratios {
   readonly qps: number;
   /** CPU per query at each server's own maximum throughput. */
   readonly cpuPerQuery: number;
-  /** CPU per query at the same fixed rate (the fairer one). */
+  /** CPU per query at the same rate, half of dnsmasq's capacity (the fairer one). */
   readonly cpuPerQueryFixed: number;
   readonly p99: number;
+  /** fandns's p99 minus dnsmasq's, ms, at the same rate (the target: at most +1 ms). */
+  readonly p99DeltaMs: number;
   readonly peakRss: number;
 }
 
@@ -122,6 +124,7 @@ function ratios(runs: readonly ServerRun[]): Ratios | null {
     cpuPerQuery: ratio(a.cpu.usPerQuery, b.cpu.usPerQuery),
     cpuPerQueryFixed: ratio(a.latency.cpu.usPerQuery, b.latency.cpu.usPerQuery),
     p99: ratio(a.latency.percentiles.p99, b.latency.percentiles.p99),
+    p99DeltaMs: a.latency.percentiles.p99 - b.latency.percentiles.p99,
     peakRss: ratio(a.memory.hwmKiB, b.memory.hwmKiB),
   };
 }
@@ -134,9 +137,11 @@ export async function runScenario(
   const confText = `${s.config(ctx).join('\n')}\n`;
   const conf = join(at.workDir, `${s.id}.conf`);
   writeFileSync(conf, confText);
-  const kinds = (['fandns', 'dnsmasq', ...(s.floor ? [s.floor] : [])] as ServerKind[])
+  // dnsmasq first: half of its capacity is everyone's latency rate.
+  const kinds = (['dnsmasq', 'fandns', ...(s.floor ? [s.floor] : [])] as ServerKind[])
     .filter((k) => servers === null || servers.includes(k));
   const runs: ServerRun[] = [];
+  let dnsmasqRate: number | null = null;
   for (const kind of kinds) {
     const tell: Say = (m) => say(`[${s.id}] ${kind}: ${m}`);
     const missing = kind === 'fandns' ? missingFeatures(s) : [];
@@ -151,7 +156,8 @@ export async function runScenario(
       const srv = await startServer(kind, conf, confText, port, at, s.id, ctx.upstreamPorts[0]);
       try {
         const sample = await sampleQuery(port, files[s.load.file]!);
-        const result = await measure(srv, s, p, at, files, tell);
+        const result = await measure(srv, s, p, at, files, tell, dnsmasqRate);
+        if (kind === 'dnsmasq') dnsmasqRate = result.latency.rate;
         const notes = notesFor(result, readFileSync(srv.proc.logFile, 'utf8'), at, p.maxQps);
         if (s.showSample) notes.unshift(`${sample.query}: ${sample.answers ?? '?'} answer record(s)`);
         runs.push({ server: kind, status: 'ok', result, sample, notes });

@@ -38,7 +38,7 @@ export interface Scenario {
   readonly warm: QuerySet;
   readonly load: QuerySet;
   readonly latency: QuerySet;
-  /** Fixed rate of the latency run (full profile), queries per second. */
+  /** Rate of the latency run (full profile) when dnsmasq's capacity is not known, queries per second. */
   readonly latencyRate: number;
   readonly note: string;
   /** Put the answer count of one sample query into the notes (cname: full answer or bare CNAME). */

@@ -28,11 +28,18 @@ describe('bench harness, quick mode', () => {
       assert.equal(json.length, 1, `results in ${out}: ${readdirSync(out).join(', ')}`);
       assert.ok(readdirSync(out).some((f) => f.endsWith('.svg')));
       const rec = JSON.parse(readFileSync(join(out, json[0]!), 'utf8')) as {
-        scenarios: { id: string; runs: { server: string; status: string; result?: { throughput: { completed: number } } }[] }[];
+        scenarios: {
+          id: string;
+          runs: { server: string; status: string; result?: { throughput: { completed: number; qps: number }; latency: { rate: number } } }[];
+        }[];
       };
       const hit = rec.scenarios.find((s) => s.id === 'hit');
-      assert.deepEqual(hit?.runs.map((x) => [x.server, x.status]), [['fandns', 'ok'], ['dnsmasq', 'ok'], ['echo', 'ok']]);
+      // dnsmasq runs first: half of its measured capacity is every server's latency rate.
+      assert.deepEqual(hit?.runs.map((x) => [x.server, x.status]), [['dnsmasq', 'ok'], ['fandns', 'ok'], ['echo', 'ok']]);
       for (const run of hit!.runs) assert.ok(run.result!.throughput.completed > 0, `${run.server} answered nothing`);
+      const [masq, ...others] = hit!.runs.map((x) => x.result!);
+      assert.equal(masq!.latency.rate, Math.round(masq!.throughput.qps / 2));
+      for (const o of others) assert.equal(o.latency.rate, masq!.latency.rate);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
