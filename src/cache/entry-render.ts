@@ -4,6 +4,7 @@
  * record added for EDNS clients. No decode, no encode (DESIGN.md "cache"; node-performance §7).
  */
 import { OPT_DO, RRType } from '../wire/constants.js';
+import { copyRange } from '../wire/copy-range.js';
 import { OPT_SIZE } from '../wire/opt.js';
 import { s16, s32, TAIL_SIZE, T_ANCOUNT, T_BORN, T_FLAGS2, T_FLAGS3, T_RUNS, T_TTLS } from './entry-format.js';
 
@@ -50,11 +51,11 @@ export function renderEntry(v: Buffer, msg: Buffer, qEnd: number, now: number, o
   const ttlTab = runTab - 6 * n;
   const opt = o.ednsUdp > 0 ? OPT_SIZE : 0;
   const out = Buffer.allocUnsafe(qEnd + ttlTab + opt);
-  msg.copy(out, 0, 0, qEnd);
-  v.copy(out, qEnd, 0, ttlTab);
+  copyRange(msg, 0, qEnd, out, 0);
+  copyRange(v, 0, ttlTab, out, qEnd);
   out[2] = v[t + T_FLAGS2]!;
   out[3] = v[t + T_FLAGS3]!;
-  v.copy(out, 6, t + T_ANCOUNT, t + T_ANCOUNT + 6);
+  copyRange(v, t + T_ANCOUNT, t + T_ANCOUNT + 6, out, 6);
   const age = now - s32(v, t + T_BORN);
   for (let i = ttlTab; i < runTab; i += 6) {
     let ttl = o.forceTtl >= 0 ? o.forceTtl : s32(v, i + 2) - age;

@@ -28,18 +28,19 @@ function mixK(k: number): number {
   return Math.imul(k, C2);
 }
 
-/** Seeded 32-bit hash (murmur3_32) of bytes [0, len) of `b`. */
-export function hashKey(b: Buffer, len: number): number {
+/** Seeded 32-bit hash (murmur3_32) of `key`, a latin1 string (one byte per character). */
+export function hashKey(key: string): number {
+  const len = key.length;
   let h = SEED;
   let i = 0;
   for (; i + 4 <= len; i += 4) {
-    h ^= mixK(b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24));
+    h ^= mixK(key.charCodeAt(i) | (key.charCodeAt(i + 1) << 8) | (key.charCodeAt(i + 2) << 16) | (key.charCodeAt(i + 3) << 24));
     h = (h << 13) | (h >>> 19);
     h = (Math.imul(h, 5) + 0xe6546b64) | 0;
   }
   if (i < len) {
     let k = 0;
-    for (let s = 0; i < len; i++, s += 8) k |= b[i]! << s;
+    for (let s = 0; i < len; i++, s += 8) k |= key.charCodeAt(i) << s;
     h ^= mixK(k);
   }
   h ^= len;
@@ -76,12 +77,12 @@ export class HashLru {
     this.#resize(Math.min(max, 1024));
   }
 
-  /** Entry number for key bytes [0, len) of `key` (hash `h`), or -1. Does not touch LRU order. */
-  find(key: Buffer, len: number, h: number): number {
+  /** Entry number for `key` (hash `h`), or -1. Does not touch LRU order. */
+  find(key: string, h: number): number {
     for (let b = h & this.#mask; ; b = (b + 1) & this.#mask) {
       const e = this.#buckets[b]! - 1;
       if (e < 0) return NONE;
-      if (this.#hash[e] === h && this.slab.keyEquals(this.#handle[e]!, key, len)) return e;
+      if (this.#hash[e] === h && this.slab.keyEquals(this.#handle[e]!, key)) return e;
     }
   }
 

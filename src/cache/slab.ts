@@ -63,10 +63,11 @@ export class Slab {
   }
 
   /**
-   * Copies key bytes [0, keyLen) of `key` and then `entry` into a free slot and returns its handle;
-   * throws RangeError when they exceed MAX_ENTRY.
+   * Copies `key` (a latin1 string) and then `entry` into a free slot and returns its handle; throws
+   * RangeError when they exceed MAX_ENTRY.
    */
-  store(key: Buffer, keyLen: number, entry: Uint8Array): number {
+  store(key: string, entry: Uint8Array): number {
+    const keyLen = key.length;
     const n = keyLen + entry.length;
     if (n > MAX_ENTRY || keyLen > 0xffff) throw new RangeError(`cache entry of ${n} bytes exceeds ${MAX_ENTRY}`);
     const c = classOf(n + PREFIX);
@@ -76,7 +77,7 @@ export class Slab {
     const at = (h & 0xffff) * CLASSES[c]!;
     buf.writeUInt32LE(entry.length, at);
     buf.writeUInt16LE(keyLen, at + 4);
-    key.copy(buf, at + PREFIX, 0, keyLen);
+    buf.write(key, at + PREFIX, keyLen, 'latin1');
     buf.set(entry, at + PREFIX + keyLen);
     return h;
   }
@@ -90,13 +91,16 @@ export class Slab {
     return buf.subarray(start, start + buf.readUInt32LE(at));
   }
 
-  /** True when the key stored in handle `h` equals bytes [0, keyLen) of `key`. */
-  keyEquals(h: number, key: Buffer, keyLen: number): boolean {
+  /** True when the key stored in handle `h` is `key` (a latin1 string: one byte per character). */
+  keyEquals(h: number, key: string): boolean {
     const chunk = h >>> SLOT_BITS;
     const buf = this.#chunks[chunk]!;
     const at = (h & 0xffff) * CLASSES[this.#chunkClass[chunk]!]!;
-    if (buf.readUInt16LE(at + 4) !== keyLen) return false;
-    return buf.compare(key, 0, keyLen, at + PREFIX, at + PREFIX + keyLen) === 0;
+    const n = key.length;
+    if ((buf[at + 4]! | (buf[at + 5]! << 8)) !== n) return false;
+    const k = at + PREFIX;
+    for (let i = 0; i < n; i++) if (buf[k + i] !== key.charCodeAt(i)) return false;
+    return true;
   }
 
   /** Length of the entry in handle `h`. */

@@ -19,17 +19,12 @@ export interface StoreCounters {
   refused: number;
 }
 
-/** Longest key: a 255-byte wire name plus type, class and flags. */
-const MAX_KEY = 512;
-
 /** The LRU store. */
 export class CacheStore {
   readonly counters: StoreCounters = { insertions: 0, evictions: 0, refused: 0 };
   readonly #slab = new Slab();
   readonly #index: HashLru;
   readonly #maxBytes: number;
-  /** The key being looked up, as bytes. */
-  readonly #key = Buffer.allocUnsafe(MAX_KEY);
   /** Hash of the key last passed to #find. */
   #hash = 0;
 
@@ -54,7 +49,7 @@ export class CacheStore {
     if (len + entry.length > MAX_ENTRY || size > this.#maxBytes) return this.#refuse(e);
     let h: number;
     try {
-      h = this.#slab.store(this.#key, len, entry);
+      h = this.#slab.store(key, entry);
     } catch {
       return this.#refuse(e); // the slab reached its chunk limit (cache-max-bytes above 2 GiB)
     }
@@ -97,13 +92,10 @@ export class CacheStore {
     return this.#slab.allocatedBytes;
   }
 
-  /** Writes `key` into #key, hashes it and finds its entry (-1: none). */
+  /** Hashes `key` and finds its entry (-1: none). */
   #find(key: string): number {
-    const len = key.length;
-    if (len > MAX_KEY) return -1;
-    this.#key.write(key, 0, len, 'latin1');
-    this.#hash = hashKey(this.#key, len);
-    return this.#index.find(this.#key, len, this.#hash);
+    this.#hash = hashKey(key);
+    return this.#index.find(key, this.#hash);
   }
 
   #refuse(existing: number): void {

@@ -67,14 +67,18 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
   const counters: CacheCounters = { hits: 0, misses: 0, staleServed: 0, expired: 0 };
   const keepZero = opts.stale !== null;
 
+  const renderOptions = (edns: boolean, dnssecOk: boolean, forceTtl: number): RenderOptions => ({
+    clientMaxTtl: opts.clientMaxTtl,
+    forceTtl,
+    rotate: opts.rotate,
+    ednsUdp: edns ? opts.ednsPacketMax : 0,
+    dnssecOk,
+  });
+  // Fresh hits, by EDNS and DO: made once instead of per answer.
+  const fresh = [renderOptions(false, false, -1), renderOptions(false, true, -1), renderOptions(true, false, -1), renderOptions(true, true, -1)];
+
   const render = (v: Buffer, q: Query, now: number, forceTtl: number, source: 'cache' | 'stale'): Reply => {
-    const o: RenderOptions = {
-      clientMaxTtl: opts.clientMaxTtl,
-      forceTtl,
-      rotate: opts.rotate,
-      ednsUdp: q.p.edns ? opts.ednsPacketMax : 0,
-      dnssecOk: q.p.dnssecOk,
-    };
+    const o = forceTtl < 0 ? fresh[(q.p.edns ? 2 : 0) + (q.p.dnssecOk ? 1 : 0)]! : renderOptions(q.p.edns, q.p.dnssecOk, forceTtl);
     const wire = renderEntry(v, q.msg, q.p.qEnd, now, o);
     const optStart = q.p.edns ? wire.length - OPT_SIZE : -1;
     return new Reply(wire, source, true, optStart, q.p.edns ? wire.length : -1, null);

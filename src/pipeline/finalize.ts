@@ -4,6 +4,7 @@
  * OPT record exactly when the client sent one (RFC 6891 §7), advertising our own limit.
  */
 import { FLAG2, FLAG3, HEADER_SIZE, OPT_DO } from '../wire/constants.js';
+import { copyRange } from '../wire/copy-range.js';
 import { clampOptSize, withOpt, withoutAdditional } from '../wire/opt.js';
 import { setU16 } from '../wire/header.js';
 import type { Query } from './query.js';
@@ -29,7 +30,7 @@ export function finalize(r: Reply, q: Query, ednsPacketMax: number): Buffer {
   const msg = q.msg;
   out[0] = msg[0]!;
   out[1] = msg[1]!;
-  msg.copy(out, HEADER_SIZE, HEADER_SIZE, p.qEnd);
+  copyRange(msg, HEADER_SIZE, p.qEnd, out, HEADER_SIZE);
   out[2] = (out[2]! & ~FLAG2.RD) | (msg[2]! & FLAG2.RD);
   let f3 = (out[3]! | FLAG3.RA) & ~FLAG3.CD;
   if (p.cd) f3 |= FLAG3.CD;
