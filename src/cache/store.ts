@@ -8,7 +8,7 @@ import { HashLru, hashKey } from './hash-lru.js';
 import { MAX_ENTRY, Slab } from './slab.js';
 
 /** Bytes per entry in the index arrays (hash, handle, size, prev, next, two buckets). */
-export const ENTRY_OVERHEAD = 36;
+export const ENTRY_OVERHEAD = 28;
 
 /** Counters the store keeps. */
 export interface StoreCounters {
