@@ -9,7 +9,7 @@ import { HEADER_SIZE } from '../wire/constants.js';
 import { answersQuery } from '../wire/reply-match.js';
 import { random16 } from './random.js';
 import { frame, FrameReader } from '../wire/tcp-frames.js';
-import type { ResultCallback, UdpResult, UdpTarget } from './udp-transport.js';
+import { MAX_WAITING, type ResultCallback, type UdpResult, type UdpTarget } from './udp-transport.js';
 
 interface Pending {
   readonly query: Buffer;
@@ -39,6 +39,8 @@ class TcpConnection {
   }
 
   send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
+    // IDs are unique per connection: past MAX_WAITING the search for a free one would not end.
+    if (this.pending.size >= MAX_WAITING) return Promise.resolve('network');
     if (this.#idle) {
       clearTimeout(this.#idle);
       this.#idle = null;

@@ -49,6 +49,11 @@ export interface UdpTarget {
 }
 
 const POOL_SIZE = 8;
+/**
+ * Most queries waiting on one server: IDs are unique per server, so past this the search for a free
+ * ID would slow down (and at 65,536 never end). dns-forward-max may allow more; the excess fails.
+ */
+export const MAX_WAITING = 60_000;
 const MAX_USES = 2000;
 const MAX_AGE_MS = 60_000;
 /** Sync lookup: the address is always a literal, so skip dns.lookup's nextTick per send (node-performance §6). */
@@ -118,10 +123,14 @@ export class UdpTransport implements Sweepable {
 
   /**
    * Sends `query` (bytes [12, qEnd) are its question) under a fresh ID and calls `done` with the
-   * matching reply, or 'timeout' after `timeoutMs`, or 'network'. The caller's buffer is not
-   * modified.
+   * matching reply, or 'timeout' after `timeoutMs`, or 'network' (also at once when MAX_WAITING
+   * queries are already waiting on this server). The caller's buffer is not modified.
    */
   send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): void {
+    if (this.#pending.size >= MAX_WAITING) {
+      queueMicrotask(() => done('network'));
+      return;
+    }
     const sock = this.#socket();
     let id = random16();
     while (this.#pending.has(id)) id = random16();
