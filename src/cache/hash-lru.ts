@@ -117,14 +117,6 @@ export class HashLru {
     return e;
   }
 
-  /** Replaces the slab handle and size of existing entry `e`, marking it most recently used. */
-  update(e: number, handle: number, size: number): void {
-    this.bytes += size - this.#size[e]!;
-    this.#handle[e] = handle;
-    this.#size[e] = size;
-    this.touch(e);
-  }
-
   /** The least recently used entry, or -1 when empty. */
   oldest(): number {
     return this.#head;

@@ -8,8 +8,10 @@
  * needed V8 heap headroom on top of their bytes (issue #6 note, bench/README.md "Cache memory").
  *
  * A slot holds the entry's length (u32) and its key's length (u16), then the key, then the entry.
- * Memory is reused within a class; it goes back to the operating system only on clear(). Knows
- * nothing about DNS.
+ * Memory is reused within a class. Its total is capped (`limitBytes`): entries whose sizes move
+ * from one class to another would otherwise leave the old class's chunks allocated but idle, so
+ * when a new chunk would pass the cap, chunks with no slot in use are given up first, and if none
+ * is, the store is refused (the cache then skips that answer). Knows nothing about DNS.
  */
 
 /** Bytes of the length fields in each slot. */
@@ -46,16 +48,25 @@ function classOf(size: number): number {
   return lo;
 }
 
+const NO_CHUNK = Buffer.alloc(0);
+
 /** A slab of entry slots outside the V8 heap. */
 export class Slab {
-  /** Chunk buffers by chunk number. */
+  /** Chunk buffers by chunk number (NO_CHUNK: given up, its number free for reuse). */
   #chunks: Buffer[] = [];
   /** Size class of each chunk. */
   #chunkClass: number[] = [];
+  /** Slots in use in each chunk. */
+  #chunkUsed: number[] = [];
+  /** Chunk numbers given up, for reuse. */
+  #spareChunks: number[] = [];
   /** Free handles per size class. */
   #free: number[][] = CLASSES.map(() => []);
   /** Bytes of chunk memory allocated. */
   #allocated = 0;
+
+  /** @param limitBytes most chunk memory to hold (the cache's byte bound plus slack) */
+  constructor(readonly limitBytes: number = Number.MAX_SAFE_INTEGER) {}
 
   /** Bytes a slot for `length` bytes of key plus entry occupies (what the cache's byte bound counts). */
   static slotSize(length: number): number {
@@ -63,8 +74,8 @@ export class Slab {
   }
 
   /**
-   * Copies `key` (a latin1 string) and then `entry` into a free slot and returns its handle; throws
-   * RangeError when they exceed MAX_ENTRY.
+   * Copies `key` (a latin1 string) and then `entry` into a free slot and returns its handle, or -1
+   * when the slab is at its memory limit; throws RangeError when they exceed MAX_ENTRY.
    */
   store(key: string, entry: Uint8Array): number {
     const keyLen = key.length;
@@ -73,6 +84,8 @@ export class Slab {
     const c = classOf(n + PREFIX);
     const free = this.#free[c]!;
     const h = free.length > 0 ? free.pop()! : this.#grow(c);
+    if (h < 0) return -1;
+    this.#chunkUsed[h >>> SLOT_BITS]!++;
     const buf = this.#chunks[h >>> SLOT_BITS]!;
     const at = (h & 0xffff) * CLASSES[c]!;
     buf.writeUInt32LE(entry.length, at);
@@ -111,13 +124,17 @@ export class Slab {
 
   /** Returns the slot of handle `h` to its free list. */
   release(h: number): void {
-    this.#free[this.#chunkClass[h >>> SLOT_BITS]!]!.push(h);
+    const chunk = h >>> SLOT_BITS;
+    this.#chunkUsed[chunk]!--;
+    this.#free[this.#chunkClass[chunk]!]!.push(h);
   }
 
   /** Drops every chunk (their memory is freed once unreferenced). */
   clear(): void {
     this.#chunks = [];
     this.#chunkClass = [];
+    this.#chunkUsed = [];
+    this.#spareChunks = [];
     this.#free = CLASSES.map(() => []);
     this.#allocated = 0;
   }
@@ -127,17 +144,38 @@ export class Slab {
     return this.#allocated;
   }
 
-  /** Adds a chunk for class `c`, puts all but its first slot on the free list, returns the first. */
+  /**
+   * Adds a chunk for class `c`, puts all but its first slot on the free list and returns the first;
+   * -1 when that would pass the memory limit even after giving up idle chunks.
+   */
   #grow(c: number): number {
-    const chunk = this.#chunks.length;
-    if (chunk >= MAX_CHUNKS) throw new RangeError('cache slab is full');
     const size = CLASSES[c]!;
     const slots = Math.max(1, Math.floor(CHUNK / size));
-    this.#chunks.push(Buffer.allocUnsafeSlow(slots * size));
-    this.#chunkClass.push(c);
-    this.#allocated += slots * size;
+    const bytes = slots * size;
+    if (this.#allocated + bytes > this.limitBytes) this.#giveUpIdleChunks();
+    if (this.#allocated + bytes > this.limitBytes) return -1;
+    const chunk = this.#spareChunks.length > 0 ? this.#spareChunks.pop()! : this.#chunks.length;
+    if (chunk >= MAX_CHUNKS) return -1;
+    this.#chunks[chunk] = Buffer.allocUnsafeSlow(bytes);
+    this.#chunkClass[chunk] = c;
+    this.#chunkUsed[chunk] = 0;
+    this.#allocated += bytes;
     const free = this.#free[c]!;
     for (let i = slots - 1; i >= 1; i--) free.push((chunk << SLOT_BITS) | i);
     return chunk << SLOT_BITS;
+  }
+
+  /** Frees every chunk with no slot in use and takes its slots off the free lists. */
+  #giveUpIdleChunks(): void {
+    const idle = new Set<number>();
+    for (let chunk = 0; chunk < this.#chunks.length; chunk++) {
+      if (this.#chunks[chunk] === NO_CHUNK || this.#chunkUsed[chunk] !== 0) continue;
+      idle.add(chunk);
+      this.#allocated -= this.#chunks[chunk]!.length;
+      this.#chunks[chunk] = NO_CHUNK;
+      this.#spareChunks.push(chunk);
+    }
+    if (idle.size === 0) return;
+    this.#free = this.#free.map((list) => list.filter((h) => !idle.has(h >>> SLOT_BITS)));
   }
 }

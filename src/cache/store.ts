@@ -10,19 +10,25 @@ import { MAX_ENTRY, Slab } from './slab.js';
 /** Bytes per entry in the index arrays (hash, handle, size, prev, next, two buckets). */
 export const ENTRY_OVERHEAD = 28;
 
+/** Slab memory allowed above twice cache-max-bytes (room for a chunk of each size class). */
+const SLAB_SLACK = 8 * 1024 * 1024;
+
+/** Evictions one insert may make to free slab room for its slot size before it is refused. */
+const EVICT_FOR_ROOM = 64;
+
 /** Counters the store keeps. */
 export interface StoreCounters {
   insertions: number;
   /** Live entries pushed out to make room (LRU eviction). */
   evictions: number;
-  /** Entries not stored: bigger than a slot, than cache-max-bytes, or the slab is full. */
+  /** Entries not stored: bigger than a slot or than cache-max-bytes, or the slab at its memory limit. */
   refused: number;
 }
 
 /** The LRU store. */
 export class CacheStore {
   readonly counters: StoreCounters = { insertions: 0, evictions: 0, refused: 0 };
-  readonly #slab = new Slab();
+  readonly #slab: Slab;
   readonly #index: HashLru;
   readonly #maxBytes: number;
   /** Hash of the key last passed to #find. */
@@ -30,6 +36,8 @@ export class CacheStore {
 
   constructor(maxEntries: number, maxBytes: number) {
     this.#maxBytes = maxBytes;
+    // Slab memory beyond the live bytes: idle slots in other size classes, at most this much.
+    this.#slab = new Slab(2 * maxBytes + SLAB_SLACK);
     this.#index = new HashLru(Math.max(1, maxEntries), this.#slab);
   }
 
@@ -41,27 +49,32 @@ export class CacheStore {
     return this.#slab.view(this.#index.handleOf(e));
   }
 
-  /** Stores a copy of `entry` under `key`, evicting least recently used entries as needed. */
+  /**
+   * Stores a copy of `entry` under `key` (replacing its old entry), evicting least recently used
+   * entries as needed: for the entry count, for the byte bound, and for slab memory when the slot
+   * size this entry needs has no room left (at most EVICT_FOR_ROOM at a time, then it is refused).
+   */
   set(key: string, entry: Uint8Array): void {
     const e = this.#find(key);
-    const len = key.length;
-    const size = Slab.slotSize(len + entry.length) + ENTRY_OVERHEAD;
-    if (len + entry.length > MAX_ENTRY || size > this.#maxBytes) return this.#refuse(e);
-    let h: number;
-    try {
+    if (e >= 0) this.#drop(e); // the new answer supersedes the old one, stored or not
+    const size = Slab.slotSize(key.length + entry.length) + ENTRY_OVERHEAD;
+    if (key.length + entry.length > MAX_ENTRY || size > this.#maxBytes) {
+      this.counters.refused++;
+      return;
+    }
+    const idx = this.#index;
+    let h = this.#slab.store(key, entry);
+    for (let i = 0; h < 0 && i < EVICT_FOR_ROOM && idx.count > 0; i++) {
+      this.#evictOldest();
       h = this.#slab.store(key, entry);
-    } catch {
-      return this.#refuse(e); // the slab reached its chunk limit (cache-max-bytes above 2 GiB)
+    }
+    if (h < 0) {
+      this.counters.refused++;
+      return;
     }
     this.counters.insertions++;
-    const idx = this.#index;
-    if (e >= 0) {
-      this.#slab.release(idx.handleOf(e));
-      idx.update(e, h, size);
-    } else {
-      if (idx.count >= idx.max) this.#evictOldest();
-      idx.insert(this.#hash, h, size);
-    }
+    if (idx.count >= idx.max) this.#evictOldest();
+    idx.insert(this.#hash, h, size);
     while (idx.bytes > this.#maxBytes && idx.count > 1) this.#evictOldest();
   }
 
@@ -96,11 +109,6 @@ export class CacheStore {
   #find(key: string): number {
     this.#hash = hashKey(key);
     return this.#index.find(key, this.#hash);
-  }
-
-  #refuse(existing: number): void {
-    this.counters.refused++;
-    if (existing >= 0) this.#drop(existing); // the new answer supersedes the old one
   }
 
   #evictOldest(): void {

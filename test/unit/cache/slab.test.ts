@@ -68,6 +68,26 @@ describe('Slab', () => {
     for (const n of [0, 1, 25, 26, 27, 100, 255, 1000, 4096, 65535]) assert.ok(Slab.slotSize(n) >= n + 6, `slot for ${n}`);
   });
 
+  it('stays under its memory limit: gives up idle chunks first, then answers -1', () => {
+    const slab = new Slab(4 * 65536);
+    const small = Array.from({ length: 2000 }, () => put(slab, Buffer.alloc(40))); // class 48: ~1365 a chunk
+    assert.ok(small.every((h) => h >= 0));
+    const before = slab.allocatedBytes;
+    for (const h of small) slab.release(h); // both chunks idle now
+    const big: number[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      const h = put(slab, Buffer.alloc(1000, i & 0xff));
+      if (h < 0) break;
+      big.push(h);
+    }
+    assert.ok(slab.allocatedBytes <= 4 * 65536, `${slab.allocatedBytes} bytes held`);
+    assert.ok(big.length > (2 * 65536) / 1024, `the idle small-entry chunks were given up for big entries (${big.length} stored, ${before} held before)`);
+    big.forEach((h, i) => assert.deepEqual(slab.view(h), Buffer.alloc(1000, i & 0xff)));
+    assert.equal(put(slab, Buffer.alloc(1000)), -1, 'full: no idle chunk left');
+    slab.release(big[0]!);
+    assert.ok(put(slab, Buffer.alloc(1000)) >= 0, 'a released slot of the class is used again');
+  });
+
   it('frees everything on clear() and works afterwards', () => {
     const slab = new Slab();
     for (let i = 0; i < 100; i++) put(slab, Buffer.alloc(50));

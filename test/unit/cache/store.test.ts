@@ -93,6 +93,23 @@ describe('CacheStore', () => {
   });
   }
 
+  it('keeps memory bounded and keeps caching when answers move to another slot size', () => {
+    const maxBytes = 8 << 20;
+    const limit = 2 * maxBytes + (8 << 20); // the slab's cap (store.ts SLAB_SLACK)
+    const s = new CacheStore(1_000_000, maxBytes);
+    // Fill with one size of answer after another: each size fills cache-max-bytes on its own, so
+    // without giving up the idle chunks of earlier sizes the slab would hold ~8 × 8 MiB.
+    for (const size of [40, 200, 700, 1500, 3000, 6000, 12000, 20000]) {
+      const n = Math.ceil((1.5 * maxBytes) / size);
+      for (let i = 0; i < n; i++) s.set(`s${size}-${i}`, entry(size, i));
+      assert.deepEqual(s.get(`s${size}-${n - 1}`), entry(size, (n - 1) & 0xff), `the newest ${size}-byte answer is cached`);
+      assert.ok(s.slabBytes <= limit, `slab ${s.slabBytes} bytes after ${size}-byte answers`);
+      assert.ok(s.bytes <= maxBytes);
+    }
+    assert.equal(s.get('s40-0'), undefined);
+    assert.ok(s.counters.refused < 100, `${s.counters.refused} answers refused`);
+  });
+
   it('clear() empties the index and the slab', () => {
     const s = new CacheStore(100, 1 << 20);
     for (let i = 0; i < 50; i++) s.set(`k${i}`, entry(64, i));
