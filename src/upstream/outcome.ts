@@ -5,8 +5,11 @@
 import type { MessageLayout } from '../wire/layout.js';
 import { RCode } from '../wire/constants.js';
 
-/** Why an exchange produced no usable message. */
-export type FailureReason = 'timeout' | 'network' | 'malformed';
+/**
+ * Why an exchange produced no usable message. 'late': a reply arrived after its race was decided,
+ * so it was only counted (RTT, health), not parsed; nobody uses it.
+ */
+export type FailureReason = 'timeout' | 'network' | 'malformed' | 'late';
 
 /** A reply that passed validation (source, ID, question, structure). */
 export interface Answer {

@@ -41,5 +41,6 @@ export function race(members: readonly Upstream[], query: Buffer, qEnd: number, 
       done({ answer: negative, lastError });
     }
   };
-  for (const m of members) m.exchange(query, qEnd, attemptMs, settle);
+  const wanted = () => !decided;
+  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, false, wanted);
 }

@@ -52,8 +52,15 @@ export class Upstream {
     this.health = new Health((up) => onHealthChange(this, up));
   }
 
-  /** One attempt within `timeoutMs`: UDP, then TCP if truncated; `done` is called exactly once. */
-  exchange(query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void, tcpOnly = false): void {
+  /**
+   * One attempt within `timeoutMs`: UDP, then TCP if truncated; `done` is called exactly once.
+   * `wanted`, when given and false by the time a UDP reply arrives (a race already decided), makes
+   * that reply only counted for RTT and health, not parsed: the result is a 'late' failure.
+   */
+  exchange(
+    query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void, tcpOnly = false,
+    wanted: (() => boolean) | null = null,
+  ): void {
     const t0 = performance.now();
     this.stats.queries++;
     const finish = (r: UdpResult, viaTcp: boolean) => done(this.#result(r, t0, viaTcp));
@@ -62,11 +69,29 @@ export class Upstream {
       return;
     }
     this.udp.send(query, qEnd, timeoutMs, (r) => {
+      if (typeof r !== 'string' && wanted !== null && !wanted() && !isTruncated(r)) return done(this.#late(r, t0));
       if (typeof r === 'string' || !isTruncated(r)) return finish(r, false);
       this.stats.tcpRetries++;
       const left = Math.max(1, timeoutMs - (performance.now() - t0));
       this.tcp.send(query, qEnd, left, (t) => finish(t, true));
     });
+  }
+
+  /** Counts a reply nobody waits for any more (RTT, health) without parsing it. */
+  #late(r: Buffer, t0: number): ExchangeResult {
+    this.#counted(r, performance.now() - t0);
+    return { kind: 'failure', reason: 'late', server: this.label };
+  }
+
+  /** Counters and health for a reply that arrived after `rtt` ms. */
+  #counted(r: Buffer, rtt: number): void {
+    this.stats.answers++;
+    this.stats.rttTotalMs += rtt;
+    let b = 0;
+    while (b < RTT_BOUNDS.length && rtt / 1000 > RTT_BOUNDS[b]!) b++;
+    this.stats.rttBuckets[b]!++;
+    if ((r[3]! & 0x0f) === 3) this.stats.nxdomain++;
+    this.health.success(rtt);
   }
 
   /** Validates a reply and updates health and counters. */
@@ -85,15 +110,8 @@ export class Upstream {
       this.health.failure(now);
       return { kind: 'failure', reason: 'malformed', server: this.label };
     }
-    const rtt = now - t0;
-    this.stats.answers++;
-    this.stats.rttTotalMs += rtt;
-    let b = 0;
-    while (b < RTT_BOUNDS.length && rtt / 1000 > RTT_BOUNDS[b]!) b++;
-    this.stats.rttBuckets[b]!++;
+    this.#counted(r, now - t0);
     const rcode = r[3]! & 0x0f;
-    if (rcode === 3) this.stats.nxdomain++;
-    this.health.success(rtt);
     // Bytes after the last record are not part of the message; an OPT added for the client must follow the records.
     const end = layout.records.at(-1)?.end ?? layout.qEnd;
     const wire = end < r.length ? r.subarray(0, end) : r;
