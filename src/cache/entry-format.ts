@@ -13,6 +13,7 @@
  *
  * All integers are big-endian.
  */
+import { u32 } from '../wire/header.js';
 
 /** Size of the fixed tail. */
 export const TAIL_SIZE = 20;
@@ -32,18 +33,8 @@ export const T_BORN = 12;
 /** Freshness lifetime in seconds (0: stale at once, kept only for use-stale-cache). */
 export const T_LIFE = 16;
 
-/** Reads a big-endian u16 of an entry. */
-export function s16(s: Uint8Array, i: number): number {
-  return (s[i]! << 8) | s[i + 1]!;
-}
-
-/** Reads a big-endian u32 of an entry. */
-export function s32(s: Uint8Array, i: number): number {
-  return ((s[i]! << 24) >>> 0) + ((s[i + 1]! << 16) | (s[i + 2]! << 8) | s[i + 3]!);
-}
-
 /** Seconds since insertion after which the entry is no longer fresh. */
 export function entryExpiry(v: Uint8Array): number {
   const t = v.length - TAIL_SIZE;
-  return s32(v, t + T_BORN) + s32(v, t + T_LIFE);
+  return u32(v, t + T_BORN) + u32(v, t + T_LIFE);
 }

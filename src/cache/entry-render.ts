@@ -5,8 +5,9 @@
  */
 import { OPT_DO, RRType } from '../wire/constants.js';
 import { copyRange } from '../wire/copy-range.js';
+import { u16, u32 } from '../wire/header.js';
 import { OPT_SIZE } from '../wire/opt.js';
-import { s16, s32, TAIL_SIZE, T_ANCOUNT, T_BORN, T_FLAGS2, T_FLAGS3, T_RUNS, T_TTLS } from './entry-format.js';
+import { TAIL_SIZE, T_ANCOUNT, T_BORN, T_FLAGS2, T_FLAGS3, T_RUNS, T_TTLS } from './entry-format.js';
 
 /** How to render a hit. */
 export interface RenderOptions {
@@ -29,11 +30,11 @@ function rotateRuns(v: Buffer, out: Buffer, base: number, runTab: number, runEnd
   rotation = (rotation + 1) & 0x3fffffff;
   for (let i = runTab; i < runEnd; ) {
     const k = v[i]!;
-    const first = s16(v, i + 1);
+    const first = u16(v, i + 1);
     const shift = rotation % k;
-    const end = s16(v, i + 1 + 2 * k);
+    const end = u16(v, i + 1 + 2 * k);
     if (shift !== 0) {
-      const mid = s16(v, i + 1 + 2 * shift);
+      const mid = u16(v, i + 1 + 2 * shift);
       out.copy(scratch, 0, base + first, base + mid);
       out.copyWithin(base + first, base + mid, base + end);
       scratch.copy(out, base + first + (end - mid), 0, mid - first);
@@ -45,8 +46,8 @@ function rotateRuns(v: Buffer, out: Buffer, base: number, runTab: number, runEnd
 /** Builds the client's reply from entry `v`; `msg` is the client's query, `qEnd` its question end. */
 export function renderEntry(v: Buffer, msg: Buffer, qEnd: number, now: number, o: RenderOptions): Buffer {
   const t = v.length - TAIL_SIZE;
-  const n = s16(v, t + T_TTLS);
-  const runsLen = s16(v, t + T_RUNS);
+  const n = u16(v, t + T_TTLS);
+  const runsLen = u16(v, t + T_RUNS);
   const runTab = t - runsLen;
   const ttlTab = runTab - 6 * n;
   const opt = o.ednsUdp > 0 ? OPT_SIZE : 0;
@@ -56,12 +57,12 @@ export function renderEntry(v: Buffer, msg: Buffer, qEnd: number, now: number, o
   out[2] = v[t + T_FLAGS2]!;
   out[3] = v[t + T_FLAGS3]!;
   copyRange(v, t + T_ANCOUNT, t + T_ANCOUNT + 6, out, 6);
-  const age = now - s32(v, t + T_BORN);
+  const age = now - u32(v, t + T_BORN);
   for (let i = ttlTab; i < runTab; i += 6) {
-    let ttl = o.forceTtl >= 0 ? o.forceTtl : s32(v, i + 2) - age;
+    let ttl = o.forceTtl >= 0 ? o.forceTtl : u32(v, i + 2) - age;
     if (ttl < 0) ttl = 0;
     if (o.clientMaxTtl > 0 && ttl > o.clientMaxTtl) ttl = o.clientMaxTtl;
-    const at = qEnd + s16(v, i);
+    const at = qEnd + u16(v, i);
     out[at] = ttl >>> 24;
     out[at + 1] = (ttl >>> 16) & 0xff;
     out[at + 2] = (ttl >>> 8) & 0xff;
