@@ -166,25 +166,13 @@ export class UdpTransport implements Sweepable {
 
   /** Fails every query waiting on `sock` with 'network' (ICMP unreachable, or closing). */
   failSocket(sock: PooledSocket): void {
-    const t = this.#pending;
-    for (let i = t.size - 1; i >= 0; i = Math.min(i - 1, t.size - 1)) {
-      const p = t.valueAt(i);
-      if (p.sock !== sock) continue;
-      this.#settle(t.idAt(i), p);
-      p.done('network');
-    }
+    this.#failEach((p) => p.sock === sock, 'network');
   }
 
   /** Times out what is due; true while queries remain (the sweeper keeps watching). */
   sweep(now: number): boolean {
-    const t = this.#pending;
-    for (let i = t.size - 1; i >= 0; i = Math.min(i - 1, t.size - 1)) {
-      const p = t.valueAt(i);
-      if (p.deadline > now) continue;
-      this.#settle(t.idAt(i), p);
-      p.done('timeout');
-    }
-    return t.size > 0;
+    this.#failEach((p) => p.deadline <= now, 'timeout');
+    return this.#pending.size > 0;
   }
 
   /** Number of queries waiting for a reply. */
@@ -202,6 +190,17 @@ export class UdpTransport implements Sweepable {
     this.#pool.fill(null);
     this.#retired.length = 0;
     unwatch(this);
+  }
+
+  /** Settles every waiting query `match` picks with `reason` (callbacks may add or settle others). */
+  #failEach(match: (p: Pending) => boolean, reason: 'network' | 'timeout'): void {
+    const t = this.#pending;
+    for (let i = t.size - 1; i >= 0; i = Math.min(i - 1, t.size - 1)) {
+      const p = t.valueAt(i);
+      if (!match(p)) continue;
+      this.#settle(t.idAt(i), p);
+      p.done(reason);
+    }
   }
 
   /** Removes a settled query; closes its socket once retired and idle. */
