@@ -116,12 +116,6 @@ export class Slab {
     return true;
   }
 
-  /** Length of the entry in handle `h`. */
-  length(h: number): number {
-    const chunk = h >>> SLOT_BITS;
-    return this.#chunks[chunk]!.readUInt32LE((h & 0xffff) * CLASSES[this.#chunkClass[chunk]!]!);
-  }
-
   /** Returns the slot of handle `h` to its free list. */
   release(h: number): void {
     const chunk = h >>> SLOT_BITS;
