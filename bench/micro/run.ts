@@ -4,12 +4,13 @@
  * dist/bench/micro/run.js`. Optional arguments filter cases by substring.
  */
 import { table, time, type Timing } from './harness.js';
+import { hitPathCases } from './hit-path.js';
 import { lookupCases } from './lookup.js';
 import { parseCases } from './parse.js';
 import { renderCases } from './render.js';
 
 const filters = process.argv.slice(2);
-const cases = [...parseCases(), ...renderCases(), ...lookupCases()]
+const cases = [...parseCases(), ...renderCases(), ...lookupCases(), ...hitPathCases()]
   .filter((c) => filters.length === 0 || filters.some((f) => c.name.includes(f)));
 const rows: Timing[] = [];
 for (const c of cases) {
