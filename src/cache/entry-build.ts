@@ -20,13 +20,15 @@ function sameOwner(msg: Buffer, a: RecordSpan, b: RecordSpan): boolean {
   return readName(msg, a.start)?.name.toLowerCase() === readName(msg, b.start)?.name.toLowerCase();
 }
 
+const NO_RUNS: readonly Run[] = [];
+
 /** Longest run the entry format can describe (its record count is one byte); longer sets keep their order. */
 const MAX_RUN = 255;
 
 /** Consecutive answer records with the same owner name and type, two to MAX_RUN long. */
-function findRuns(msg: Buffer, layout: MessageLayout): Run[] {
+function findRuns(msg: Buffer, layout: MessageLayout): readonly Run[] {
+  if (layout.ancount < 2) return NO_RUNS;
   const runs: Run[] = [];
-  if (layout.ancount < 2) return runs;
   let cur: Run = [];
   let prev: RecordSpan | null = null;
   const flush = () => {
@@ -45,6 +47,8 @@ function findRuns(msg: Buffer, layout: MessageLayout): Run[] {
 
 /** Where entries are assembled: a record section (≤ 64 KiB), its TTL rows, runs table and tail fit. */
 const scratch = Buffer.allocUnsafe(192 * 1024);
+/** TTL per record of the reply being built (planTtls fills it). */
+const ttls: number[] = [];
 
 /**
  * Builds the entry for a reply, or null when it is not cacheable. The result is a view of a shared
@@ -53,15 +57,15 @@ const scratch = Buffer.allocUnsafe(192 * 1024);
 export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, policy: TtlPolicy, rotate: boolean, keepZero: boolean): Buffer | null {
   let msg = wire;
   let layout = scanned;
-  let plan = planTtls(msg, layout, policy);
-  if (!plan || (plan.life === 0 && !keepZero)) return null;
-  let runs = rotate ? findRuns(msg, layout) : [];
+  let life = planTtls(msg, layout, policy, ttls);
+  if (life < 0 || (life === 0 && !keepZero)) return null;
+  let runs = rotate ? findRuns(msg, layout) : NO_RUNS;
   if (runs.length && runs.some((run) => hasPointerInto(msg, layout, run[0]!.start, run.at(-1)!.end))) {
     msg = compressToQuestion(msg, layout);
     const again = scanMessage(msg);
     if (!again) return null;
     layout = again;
-    plan = planTtls(msg, layout, policy)!;
+    life = planTtls(msg, layout, policy, ttls);
     runs = findRuns(msg, layout);
   }
   const qEnd = layout.qEnd;
@@ -74,7 +78,7 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
   let at = msg.copy(scratch, 0, qEnd, recordsEnd);
   for (let i = 0; i < kept; i++) {
     at = scratch.writeUInt16BE(records[i]!.typeOff + 4 - qEnd, at);
-    at = scratch.writeUInt32BE(plan.ttls[i]!, at);
+    at = scratch.writeUInt32BE(ttls[i]!, at);
   }
   const runsStart = at;
   for (const run of runs) {
@@ -93,6 +97,6 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
   scratch.writeUInt16BE(kept, t + T_TTLS);
   scratch.writeUInt16BE(runsLen, t + T_RUNS);
   scratch.writeUInt32BE(now >>> 0, t + T_BORN);
-  scratch.writeUInt32BE(plan.life, t + T_LIFE);
+  scratch.writeUInt32BE(life, t + T_LIFE);
   return scratch.subarray(0, t + TAIL_SIZE);
 }

@@ -16,45 +16,37 @@ export interface TtlPolicy {
   readonly noNegcache: boolean;
 }
 
-/** Per-record TTLs to serve and the entry's lifetime; null when the reply must not be cached. */
-export interface TtlPlan {
-  readonly life: number;
-  readonly negative: boolean;
-  /** TTL to store for each record of `layout.records` (OPT rows are ignored). */
-  readonly ttls: readonly number[];
-}
-
 const clamp = (t: number, p: TtlPolicy) => Math.min(Math.max(t, p.minCacheTtl), p.maxCacheTtl);
 
-/** Works out the plan, or null for replies that are never cached (errors, truncation). */
-export function planTtls(wire: Uint8Array, layout: MessageLayout, p: TtlPolicy): TtlPlan | null {
+/** A record's TTL as sent, with the top bit cleared (RFC 2181 §8). */
+const raw = (wire: Uint8Array, r: RecordSpan) => u32(wire, r.typeOff + 4) & 0x7fffffff;
+
+/**
+ * Works out how long the reply may be cached and writes the TTL to store for each record of
+ * `layout.records` into `ttls` (OPT rows included, and ignored by the caller). Returns the
+ * entry's lifetime in seconds, or -1 for replies that are never cached (errors, truncation).
+ * Writes into the caller's array rather than returning a plan: it runs for every insert.
+ */
+export function planTtls(wire: Uint8Array, layout: MessageLayout, p: TtlPolicy, ttls: number[]): number {
   const rcode = wire[3]! & 0x0f;
-  if (rcode !== RCode.NOERROR && rcode !== RCode.NXDOMAIN) return null;
-  if ((wire[2]! & 0x02) !== 0) return null; // TC
-  if (wire[4] !== 0 || wire[5] !== 1) return null;
+  if (rcode !== RCode.NOERROR && rcode !== RCode.NXDOMAIN) return -1;
+  if ((wire[2]! & 0x02) !== 0) return -1; // TC
+  if (wire[4] !== 0 || wire[5] !== 1) return -1;
   const negative = rcode === RCode.NXDOMAIN || layout.ancount === 0;
-  if (negative && p.noNegcache) return null;
-  const raw = layout.records.map((r: RecordSpan) => u32(wire, r.typeOff + 4) & 0x7fffffff); // RFC 2181 §8
-  const ttls = raw.map((t) => clamp(t, p));
-  let life: number;
+  if (negative && p.noNegcache) return -1;
+  const records = layout.records;
+  for (let i = 0; i < records.length; i++) ttls[i] = clamp(raw(wire, records[i]!), p);
   if (!negative) {
-    life = Infinity;
-    layout.records.forEach((r, i) => {
-      if (r.section !== Section.ADDITIONAL) life = Math.min(life, ttls[i]!);
-    });
-    if (life === Infinity) return null;
-  } else {
-    const soaIndex = layout.records.findIndex((r) => r.section === Section.AUTHORITY && r.type === RRType.SOA);
-    if (soaIndex >= 0) {
-      const soa = layout.records[soaIndex]!;
-      const minimum = u32(wire, soa.end - 4);
-      life = clamp(Math.min(raw[soaIndex]!, minimum), p);
-      ttls[soaIndex] = life; // the SOA counts down with the negative answer (RFC 2308 §3)
-    } else if (p.negTtl !== null) {
-      life = clamp(p.negTtl, p);
-    } else {
-      life = clamp(0, p);
-    }
+    let life = Infinity;
+    for (let i = 0; i < records.length; i++) if (records[i]!.section !== Section.ADDITIONAL) life = Math.min(life, ttls[i]!);
+    return life === Infinity ? -1 : life;
   }
-  return { life, negative, ttls };
+  for (let i = 0; i < records.length; i++) {
+    const soa = records[i]!;
+    if (soa.section !== Section.AUTHORITY || soa.type !== RRType.SOA) continue;
+    const life = clamp(Math.min(raw(wire, soa), u32(wire, soa.end - 4)), p);
+    ttls[i] = life; // the SOA counts down with the negative answer (RFC 2308 §3)
+    return life;
+  }
+  return clamp(p.negTtl ?? 0, p);
 }

@@ -11,6 +11,6 @@ export type GroupRoute = Route<ServerGroup>;
 
 /** The route for `q` under `table`, looked up on first use. */
 export function routeOf(q: Query, table: DomainTable<ServerGroup>): GroupRoute {
-  if (q.route === null) q.route = table.lookup(q.p.key, q.nameLen, q.p.qtype, () => q.name);
+  if (q.route === null) q.route = table.lookup(q.p.key, q.nameLen, q.p.qtype, q);
   return q.route as GroupRoute;
 }

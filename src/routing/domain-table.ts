@@ -21,6 +21,8 @@ class DomainEntry<G> {
   localOnly = false;
   readonly servers: UpstreamSpec[] = [];
   group: G | null = null;
+  /** Routes this entry decides, made on first use and shared (they are immutable), by RouteSlot. */
+  readonly routes: (Route<G> | undefined)[] = [];
   constructor(readonly domain: string) {}
   get hasAddress(): boolean {
     return this.v4.length > 0 || this.v6.length > 0 || this.nullAddress;
@@ -33,6 +35,11 @@ export type Route<G> =
   | { readonly kind: 'address'; readonly rrtype: number; readonly rdata: readonly Buffer[]; readonly domain: string }
   | { readonly kind: 'local'; readonly hasAddress: boolean; readonly domain: string }
   | { readonly kind: 'refused' };
+
+/** Which cached route of an entry: see DomainEntry.routes. */
+const RouteSlot = { FORWARD: 0, DEFAULT: 1, A: 2, AAAA: 3, NULL_A: 4, NULL_AAAA: 5, LOCAL: 6 } as const;
+
+const REFUSED = { kind: 'refused' } as const;
 
 const ZERO4 = Buffer.alloc(4);
 const ZERO6 = Buffer.alloc(16);
@@ -112,13 +119,14 @@ export class DomainTable<G> {
 
   /**
    * Routes a query. `key` is the query's cache key, which starts with the lower-cased wire name;
-   * `nameLen` is that name's wire length; `dotted` lazily gives the dotted name for wildcards.
+   * `nameLen` is that name's wire length; `dotted.name` (read only when there are wildcard rules)
+   * is the dotted name. The route returned may be shared: it is immutable.
    */
-  lookup(key: string, nameLen: number, qtype: number, dotted: () => string): Route<G> {
+  lookup(key: string, nameLen: number, qtype: number, dotted: { readonly name: string }): Route<G> {
     const wilds = this.#wildcards;
     let w = 0;
     let off = 0;
-    const dottedName = wilds.length ? dotted() : '';
+    const dottedName = wilds.length ? dotted.name : '';
     // Walk suffixes longest first; interleave wildcard entries by the length they match.
     while (off < nameLen - 1) {
       const suffixLen = nameLen - off - 2; // dotted length of this suffix
@@ -141,19 +149,19 @@ export class DomainTable<G> {
       const r = this.#decide(this.#unqualified, qtype);
       if (r) return r;
     }
-    return this.#decide(this.#default, qtype) ?? { kind: 'refused' };
+    return this.#decide(this.#default, qtype) ?? REFUSED;
   }
 
   /**
    * True when an `address=` rule with an address (or `#`) covers the name: dnsmasq then treats it
    * as locally known and turns an upstream NXDOMAIN into NODATA (reference §1.3).
    */
-  addressCovers(key: string, nameLen: number, dotted: () => string): boolean {
+  addressCovers(key: string, nameLen: number, dotted: { readonly name: string }): boolean {
     for (let off = 0; off < nameLen - 1; off += key.charCodeAt(off) + 1) {
       if (this.#exact.get(key.slice(off, nameLen))?.hasAddress) return true;
     }
     if (this.#wildcards.length) {
-      const name = dotted();
+      const name = dotted.name;
       if (this.#wildcards.some((w) => w.entry.hasAddress && name.endsWith(w.suffix))) return true;
     }
     return this.#default.hasAddress;
@@ -165,17 +173,19 @@ export class DomainTable<G> {
 
   /** Applies reference §1.5 step 2 to one entry; null means "carry on to a shorter suffix". */
   #decide(e: DomainEntry<G>, qtype: number): Route<G> | null {
-    if (qtype === RRType.AAAA && e.v6.length) return { kind: 'address', rrtype: RRType.AAAA, rdata: e.v6, domain: e.domain };
-    if (qtype === RRType.A && e.v4.length) return { kind: 'address', rrtype: RRType.A, rdata: e.v4, domain: e.domain };
-    if (e.nullAddress && (qtype === RRType.A || qtype === RRType.AAAA)) {
-      return { kind: 'address', rrtype: qtype, rdata: [qtype === RRType.A ? ZERO4 : ZERO6], domain: e.domain };
-    }
+    const r = e.routes;
+    if (qtype === RRType.AAAA && e.v6.length) return (r[RouteSlot.AAAA] ??= { kind: 'address', rrtype: RRType.AAAA, rdata: e.v6, domain: e.domain });
+    if (qtype === RRType.A && e.v4.length) return (r[RouteSlot.A] ??= { kind: 'address', rrtype: RRType.A, rdata: e.v4, domain: e.domain });
+    if (e.nullAddress && qtype === RRType.A) return (r[RouteSlot.NULL_A] ??= { kind: 'address', rrtype: qtype, rdata: [ZERO4], domain: e.domain });
+    if (e.nullAddress && qtype === RRType.AAAA) return (r[RouteSlot.NULL_AAAA] ??= { kind: 'address', rrtype: qtype, rdata: [ZERO6], domain: e.domain });
     if (e.useDefault) {
       // `server=/d/#`: the standard servers, never the default entry's address= (reference §1.5).
-      return this.#default.group !== null ? { kind: 'forward', group: this.#default.group, domain: '' } : { kind: 'refused' };
+      const g = this.#default.group;
+      return g !== null ? (r[RouteSlot.DEFAULT] ??= { kind: 'forward', group: g, domain: '' }) : REFUSED;
     }
-    if (e.group !== null) return { kind: 'forward', group: e.group, domain: e.domain };
-    if (e.localOnly) return { kind: 'local', hasAddress: e.hasAddress, domain: e.domain };
+    if (e.group !== null) return (r[RouteSlot.FORWARD] ??= { kind: 'forward', group: e.group, domain: e.domain });
+    if (e.localOnly) return (r[RouteSlot.LOCAL] ??= { kind: 'local', hasAddress: e.hasAddress, domain: e.domain });
     return null;
   }
+
 }

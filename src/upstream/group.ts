@@ -23,6 +23,12 @@ export type GroupOutcome =
   | { readonly kind: 'failed'; readonly lastError: Answer | null };
 
 const PROBE_EVERY_QUERIES = 50;
+
+/** True when some server has no RTT yet (a plain loop: this runs for every forwarded query). */
+function unmeasured(servers: readonly Upstream[]): boolean {
+  for (let i = 0; i < servers.length; i++) if (Number.isNaN(servers[i]!.health.rttMs)) return true;
+  return false;
+}
 const PROBE_EVERY_MS = 20_000;
 
 /** One server group. */
@@ -46,10 +52,13 @@ export class ServerGroup {
   ) {}
 
   /** Servers to use now: the up ones plus any down one due for a probe; all if none is up. */
-  live(now: number): Upstream[] {
-    const up = this.members.filter((m) => m.health.up);
-    if (up.length === 0) return [...this.members];
-    for (const m of this.members) if (!m.health.up && m.health.probeDue(now)) up.push(m);
+  live(now: number): readonly Upstream[] {
+    const members = this.members;
+    let down = 0;
+    for (let i = 0; i < members.length; i++) if (!members[i]!.health.up) down++;
+    if (down === 0 || down === members.length) return members; // the usual case: no copy
+    const up = members.filter((m) => m.health.up);
+    for (const m of members) if (!m.health.up && m.health.probeDue(now)) up.push(m);
     return up;
   }
 
@@ -90,8 +99,7 @@ export class ServerGroup {
   #fastest(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void): void {
     const now = performance.now();
     const live = this.live(now);
-    const unmeasured = live.some((m) => Number.isNaN(m.health.rttMs));
-    if (live.length > 1 && (unmeasured || ++this.#sinceProbe >= PROBE_EVERY_QUERIES || now - this.#lastProbe > PROBE_EVERY_MS)) {
+    if (live.length > 1 && (unmeasured(live) || ++this.#sinceProbe >= PROBE_EVERY_QUERIES || now - this.#lastProbe > PROBE_EVERY_MS)) {
       this.#sinceProbe = 0;
       this.#lastProbe = now;
       race(live, query, qEnd, this.attemptMs, (r) =>

@@ -46,7 +46,7 @@ function route(t: DomainTable<Group>, name: string, type = 'A'): string {
   assert.ok(typeof p === 'object');
   const qtype = typeFromName(type);
   assert.ok(qtype !== undefined);
-  return show(t.lookup(p.key, keyNameLength(p.key), qtype, () => canonicalName(name)));
+  return show(t.lookup(p.key, keyNameLength(p.key), qtype, { name: canonicalName(name) }));
 }
 
 /** One lookup and its expected route. */
@@ -242,7 +242,7 @@ describe('server groups', () => {
     const lookup = (name: string, qtype: number) => {
       const p = parseQuery(buildQuery(name));
       assert.ok(typeof p === 'object');
-      return t.lookup(p.key, keyNameLength(p.key), qtype, () => canonicalName(name));
+      return t.lookup(p.key, keyNameLength(p.key), qtype, { name: canonicalName(name) });
     };
     assert.equal((lookup('web.service.consul', 1) as { domain: string }).domain, 'service.consul');
     assert.equal((lookup('x.a.test', 1) as { domain: string }).domain, 'a.test');
