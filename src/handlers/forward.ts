@@ -13,7 +13,7 @@ import { Reply, type Handler, type Outcome } from '../pipeline/types.js';
 import type { Query } from '../pipeline/query.js';
 import type { DomainTable } from '../routing/domain-table.js';
 import type { GroupOutcome, ServerGroup } from '../upstream/group.js';
-import { Inflight } from '../upstream/inflight.js';
+import { Inflight, type Chained } from '../upstream/inflight.js';
 import { unwatch, watch, type Sweepable } from '../upstream/sweeper.js';
 import type { Answer } from '../upstream/outcome.js';
 import { routeOf } from './route.js';
@@ -41,34 +41,104 @@ type Work = GroupOutcome | typeof TIMED_OUT;
 
 const TIMED_OUT = 'deadline' as const;
 
-/**
- * Sends through the group, bounded by the query deadline: the only promise of a forwarded query
- * (coalesced askers share it). `settled` runs synchronously when the outcome is known.
- */
-function forwardWork(group: ServerGroup, q: Query, ms: number, settled: () => void): Promise<Work> {
-  return new Promise((resolve) => {
-    let open = true;
-    const deadline = performance.now() + ms;
-    const finish = (w: Work) => {
-      if (!open) return;
-      open = false;
-      unwatch(watcher);
-      settled();
-      resolve(w);
-    };
-    // The sweeper enforces the deadline; the watcher leaves its set as soon as the work settles.
-    const watcher: Sweepable = {
-      sweepSlot: -1,
-      sweep(now) {
-        if (now < deadline) return true;
-        finish(TIMED_OUT);
-        return false;
-      },
-    };
-    watch(watcher);
-    group.forward(q.msg, q.p.qEnd, deadline, finish);
-  });
+/** Promise executor shared by every forwarded query: leaves the resolve function in `captured`. */
+let captured: ((r: Reply) => void) | null = null;
+const capture = (resolve: (r: Reply) => void): void => {
+  captured = resolve;
+};
+
+/** Counters, coalescing table and waiting count: what the stage shares with its jobs. */
+class ForwardState {
+  readonly counters: ForwardCounters = { forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0 };
+  readonly inflight = new Inflight<Job>();
+  /** Clients waiting on upstream work, leaders and coalesced followers alike. */
+  waiting = 0;
+
+  /** The reply for one asker once the work settled. */
+  toReply(q: Query, w: Work, leader: boolean): Reply {
+    if (w === TIMED_OUT) {
+      this.counters.deadlineExceeded++;
+      this.counters.servfail++;
+      return errorReply(q, RCode.SERVFAIL);
+    }
+    if (w.kind === 'answer') return leader ? leaderReply(w.answer) : followerReply(w.answer);
+    if (w.lastError) return leader ? leaderReply(w.lastError) : followerReply(w.lastError);
+    this.counters.servfail++;
+    return errorReply(q, RCode.SERVFAIL);
+  }
 }
+
+/** An asker who joined work another query started. */
+interface Follower {
+  readonly q: Query;
+  readonly resolve: (r: Reply) => void;
+}
+
+/**
+ * One forwarded question: sends through the group, bounded by the query deadline (the sweeper
+ * enforces it), and answers its leader and any followers synchronously when the outcome is known.
+ */
+class Job implements Sweepable, Chained<Job> {
+  sweepSlot = -1;
+  next: Job | null = null;
+  /** True once filed in the coalescing table (work that settles at once never is). */
+  filed = false;
+  #open = true;
+  #followers: Follower[] | null = null;
+  /** The group's callback. */
+  readonly done = (o: GroupOutcome): void => this.#finish(o);
+
+  constructor(
+    readonly state: ForwardState,
+    readonly q: Query,
+    readonly key: string,
+    readonly group: ServerGroup,
+    readonly deadline: number,
+    readonly resolve: (r: Reply) => void,
+  ) {}
+
+  /** False once the outcome is known. */
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /** True when `q` asks the same as this job's leader (the cache key is already equal). */
+  matches(q: Query, group: ServerGroup): boolean {
+    return this.group === group && this.q.p.edns === q.p.edns && this.q.p.rd === q.p.rd;
+  }
+
+  /** Adds an asker; its reply is made when the work settles. */
+  join(q: Query): Promise<Reply> {
+    const p = new Promise<Reply>(capture);
+    (this.#followers ??= []).push({ q, resolve: captured! });
+    return p;
+  }
+
+  sweep(now: number): boolean {
+    if (now < this.deadline) return true;
+    this.#finish(TIMED_OUT);
+    return false;
+  }
+
+  #finish(w: Work): void {
+    if (!this.#open) return;
+    this.#open = false;
+    unwatch(this);
+    this.group.inFlight--;
+    const state = this.state;
+    if (this.filed) state.inflight.remove(this);
+    state.waiting--;
+    this.resolve(state.toReply(this.q, w, true));
+    const followers = this.#followers;
+    if (followers === null) return;
+    for (const f of followers) {
+      state.waiting--;
+      f.resolve(state.toReply(f.q, w, false));
+    }
+  }
+}
+
+const errorReply = (q: Query, rcode: number): Reply => new Reply(questionReply(q.msg, q.p.qEnd, rcode), 'error', true, -1, -1, null);
 
 /** The reply for the asker who started the work: the upstream bytes themselves. */
 function leaderReply(a: Answer): Reply {
@@ -90,39 +160,14 @@ function followerReply(a: Answer): Reply {
 
 /** Creates the forward stage. `table` routes; its groups do the sending. */
 export function createForward(opts: ForwardOptions, table: DomainTable<ServerGroup>) {
-  const inflight = new Inflight<Work>();
-  const counters: ForwardCounters = { forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0 };
+  const state = new ForwardState();
+  const { counters, inflight } = state;
 
-  /** Clients waiting on upstream work, leaders and coalesced followers alike. */
-  let waiting = 0;
-  /** One asker waits on `work`; its reply is made when the work settles. */
-  const wait = (q: Query, work: Promise<Work>, leader: boolean): Promise<Reply> => {
-    waiting++;
-    return work.then((w) => {
-      waiting--;
-      return toReply(q, w, leader);
-    });
-  };
-
-  const errorReply = (q: Query, rcode: number): Reply => new Reply(questionReply(q.msg, q.p.qEnd, rcode), 'error', true, -1, -1, null);
-
-  const toReply = (q: Query, w: Work, leader: boolean): Reply => {
-    if (w === TIMED_OUT) {
-      counters.deadlineExceeded++;
-      counters.servfail++;
-      return errorReply(q, RCode.SERVFAIL);
-    }
-    if (w.kind === 'answer') return leader ? leaderReply(w.answer) : followerReply(w.answer);
-    if (w.lastError) return leader ? leaderReply(w.lastError) : followerReply(w.lastError);
-    counters.servfail++;
-    return errorReply(q, RCode.SERVFAIL);
-  };
-
-  const handler: Handler & { counters: ForwardCounters; inflight: Inflight<Work>; waiting: () => number } = {
+  const handler: Handler & { counters: ForwardCounters; inflight: Inflight<Job>; waiting: () => number } = {
     name: 'forward',
     counters,
     inflight,
-    waiting: () => waiting,
+    waiting: () => state.waiting,
     handle(q: Query): Outcome | Promise<Outcome> {
       const route = routeOf(q, table);
       if (route.kind !== 'forward') {
@@ -130,13 +175,17 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
         return errorReply(q, RCode.REFUSED);
       }
       const group = route.group;
-      if (waiting >= opts.maxWaiting) {
+      if (state.waiting >= opts.maxWaiting) {
         counters.refusedOverload++;
         return errorReply(q, RCode.REFUSED);
       }
-      const key = `${q.p.key}${q.p.edns ? '\x01' : '\x00'}${q.p.rd ? '\x01' : '\x00'}${group.id}`;
-      const joined = inflight.get(key);
-      if (joined) return wait(q, joined, false);
+      const key = q.p.key;
+      for (let j = inflight.first(key); j !== null; j = j.next) {
+        if (!j.matches(q, group)) continue;
+        inflight.joined++;
+        state.waiting++;
+        return j.join(q);
+      }
       if (group.inFlight >= opts.forwardMax) {
         group.overflows++;
         counters.refusedOverload++;
@@ -146,17 +195,17 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       if (q.p.optStart >= 0) clampOptSize(q.msg, q.p.optStart, opts.ednsPacketMax);
       counters.forwarded++;
       group.inFlight++;
-      let state: 'starting' | 'registered' | 'settled' = 'starting';
-      const work = forwardWork(group, q, opts.queryTimeoutMs, () => {
-        group.inFlight--;
-        if (state === 'registered') inflight.end(key);
-        state = 'settled';
-      });
-      if (state === 'starting') {
-        inflight.start(key, work);
-        state = 'registered';
+      state.waiting++;
+      const reply = new Promise<Reply>(capture);
+      const job = new Job(state, q, key, group, performance.now() + opts.queryTimeoutMs, captured!);
+      watch(job);
+      group.forward(q.msg, q.p.qEnd, job.deadline, job.done);
+      // Work that settled at once (no server could be tried) is not filed for others to join.
+      if (job.open) {
+        inflight.add(job);
+        job.filed = true;
       }
-      return wait(q, work, true);
+      return reply;
     },
   };
   return handler;

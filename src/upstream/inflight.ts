@@ -1,7 +1,8 @@
 /**
  * Coalescing of identical in-flight queries (reference §2.7; RFC 5452 §9.1 on keeping one
  * outstanding query per question): the first asker starts the upstream work, later askers with
- * the same key wait for the same promise. The owner removes the entry as the work settles.
+ * the same question join it. Work is filed under the query's cache key, with the variants of one
+ * key (EDNS, RD, server group) chained behind it, so no key string is built per query.
  *
  * The table is a JS Map replaced by a fresh copy every RENEW_EVERY registrations. A long-lived Map
  * with one set and one delete per forwarded query keeps short-lived objects alive after a full
@@ -13,11 +14,18 @@
 /** Registrations after which the Map is replaced by a copy of its live entries. */
 const RENEW_EVERY = 1024;
 
+/** Work in flight: filed under `key`, linked to the other work with the same key. */
+export interface Chained<T> {
+  readonly key: string;
+  /** The next work with the same key (managed by Inflight). */
+  next: T | null;
+}
+
 /** A table of in-flight work keyed by query identity. */
-export class Inflight<T> {
-  #map = new Map<string, Promise<T>>();
+export class Inflight<T extends Chained<T>> {
+  #map = new Map<string, T>();
   #ops = 0;
-  /** Number of askers that joined existing work (for metrics). */
+  /** Number of askers that joined existing work (for metrics; counted by the caller). */
   joined = 0;
 
   /** Number of distinct keys in flight. */
@@ -25,25 +33,34 @@ export class Inflight<T> {
     return this.#map.size;
   }
 
-  /** The existing promise for `key`, or null. */
-  get(key: string): Promise<T> | null {
-    const p = this.#map.get(key);
-    if (p === undefined) return null;
-    this.joined++;
-    return p;
+  /** The first work filed under `key` (follow `next` for the others), or null. */
+  first(key: string): T | null {
+    return this.#map.get(key) ?? null;
   }
 
-  /** Registers work for `key` (which must not be in flight); the owner calls end() when it settles. */
-  start(key: string, work: Promise<T>): void {
-    this.#map.set(key, work);
+  /** Files `work` (not yet filed); its owner calls remove() when it settles. */
+  add(work: T): void {
+    work.next = this.#map.get(work.key) ?? null;
+    this.#map.set(work.key, work);
     if (++this.#ops >= RENEW_EVERY) {
       this.#ops = 0;
       this.#map = new Map(this.#map);
     }
   }
 
-  /** Forgets the work for `key`: later askers start afresh. */
-  end(key: string): void {
-    this.#map.delete(key);
+  /** Forgets `work`: later askers start afresh. */
+  remove(work: T): void {
+    const head = this.#map.get(work.key);
+    if (head === work) {
+      if (work.next === null) this.#map.delete(work.key);
+      else this.#map.set(work.key, work.next);
+    } else {
+      for (let w = head ?? null; w !== null; w = w.next) {
+        if (w.next !== work) continue;
+        w.next = work.next;
+        break;
+      }
+    }
+    work.next = null;
   }
 }

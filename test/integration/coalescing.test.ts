@@ -76,4 +76,12 @@ describe('coalescing identical queries', () => {
       ]);
       assert.equal(up!.queries.length, 3);
     }));
+
+  it('merges per variant: with and without EDNS, with and without RD, each shared by its own askers', () =>
+    withUpstreams([answer('10.0.0.1', SLOW)], CONF, async ({ ups: [up], proxy }) => {
+      const variants = [{}, { edns: 1232 }, { rd: false }, { edns: 1232, rd: false }];
+      const replies = await Promise.all(variants.flatMap((v) => [proxy.query('variants.coalesce.test', v), proxy.query('variants.coalesce.test', v)]));
+      assert.equal(up!.queries.length, variants.length);
+      for (const r of replies) assert.deepEqual(answerData(r.packet), ['10.0.0.1']);
+    }));
 });
