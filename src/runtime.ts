@@ -24,7 +24,7 @@ import { loadHosts } from './local/hosts-loader.js';
 import type { LocalZone } from './local/zone.js';
 import type { Logger } from './log/logger.js';
 import { compose } from './pipeline/compose.js';
-import { createDispatcher, type Dispatched, type Tap } from './pipeline/dispatch.js';
+import { createDispatcher, type Dispatched, type LATER, type PendingCount, type Tap } from './pipeline/dispatch.js';
 import type { Query } from './pipeline/query.js';
 import { DROP, type Handler, type Next } from './pipeline/types.js';
 import { DomainTable } from './routing/domain-table.js';
@@ -37,7 +37,8 @@ export interface Runtime {
   readonly config: Config;
   readonly registry: UpstreamRegistry;
   readonly table: DomainTable<ServerGroup>;
-  readonly dispatch: (q: Query) => Dispatched | Promise<Dispatched>;
+  /** Answers a query: its bytes now, or LATER through `q.client.reply`. */
+  readonly dispatch: (q: Query) => Dispatched | typeof LATER;
   readonly forward: ReturnType<typeof createForward>;
   readonly cache: ReturnType<typeof createCache>;
   readonly store: CacheStore;
@@ -54,6 +55,8 @@ export interface RuntimeDeps {
   readonly endpoints: readonly Endpoint[];
   /** A cache to keep (a resolv-file change), or null for a fresh one (start, SIGHUP). */
   readonly keepStore: CacheStore | null;
+  /** Where the dispatcher counts queries waiting for an asynchronous reply (shared across reloads). */
+  readonly pending: PendingCount;
 }
 
 /** Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). */
@@ -128,6 +131,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     ednsPacketMax: fwd.ednsPacketMax,
     onError: (err, q) => log.error({ err, name: q.name, type: q.typeName }, 'query failed with an internal error'),
     tap: deps.tap,
+    pending: deps.pending,
   });
   return { config, registry, table, dispatch, forward, cache, store, zone, blocked: filter ? filter.blocked : () => 0 };
 }

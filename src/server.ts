@@ -21,12 +21,11 @@ import { QueryLog } from './log/query-log.js';
 import { startMetricsServer } from './metrics/http.js';
 import { createRegistry, type MetricsSnapshot } from './metrics/prometheus.js';
 import { QueryStats } from './metrics/query-stats.js';
-import type { Dispatched, Tap } from './pipeline/dispatch.js';
+import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
 import { buildRuntime, type Runtime } from './runtime.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
-import { isPromise } from './util/thenable.js';
 
 export type { Endpoint } from './upstream/self-detect.js';
 export { readResolvServers } from './runtime.js';
@@ -52,7 +51,7 @@ export class FandnsServer {
   metricsRegistry: Registry | null = null;
   #ready = false;
   /** Queries handed to the pipeline and not yet answered. */
-  #pending = 0;
+  readonly #pending: PendingCount = { n: 0 };
   /** Set by stop(): new queries are ignored while those in flight drain. */
   #stopping = false;
 
@@ -89,17 +88,8 @@ export class FandnsServer {
   /** Binds every listener, then builds the pipeline (self-detection needs the bound ports). */
   async start(): Promise<void> {
     for (const w of this.config.warnings) this.log.warn(w);
-    const settle = (out: Dispatched) => {
-      this.#pending--;
-      return out;
-    };
-    const onQuery = (msg: Buffer, client: Client) => {
-      if (this.#stopping) return null;
-      const r = acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax, timed);
-      if (!isPromise(r)) return r;
-      this.#pending++;
-      return r.then(settle);
-    };
+    const onQuery = (msg: Buffer, client: Client) =>
+      this.#stopping ? null : acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax, timed);
     const timed = this.#tap !== null;
     const { port, maxTcpConnections } = this.config.listen;
     const addresses = listenAddresses(this.config.listen);
@@ -204,7 +194,7 @@ export class FandnsServer {
     const tcp = this.#tcp.splice(0);
     const closing = tcp.map((s) => s.close());
     const deadline = performance.now() + drainMs;
-    while (this.#pending > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (this.#pending.n > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     // Queries still waiting fail now (SERVFAIL, not silence); one turn lets their replies go out.
     this.#rt?.registry.close();
     await new Promise((r) => setTimeout(r, 20));
@@ -221,9 +211,9 @@ export class FandnsServer {
     await this.queryLog?.close();
   }
 
-  readonly #dispatch = (q: Query): Dispatched | Promise<Dispatched> => (this.#rt ? this.#rt.dispatch(q) : null);
+  readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);
 
   #build(config: Config, keepStore: CacheStore | null = null): Runtime {
-    return buildRuntime(config, { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore });
+    return buildRuntime(config, { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore, pending: this.#pending });
   }
 }

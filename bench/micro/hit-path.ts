@@ -21,7 +21,7 @@ const POLICY = { minCacheTtl: 0, maxCacheTtl: 2_147_483_647, negTtl: null, noNeg
 
 /** The hit-path cases: 100 names, with and without EDNS in the query. */
 export function hitPathCases(): Case[] {
-  const rt = buildRuntime(parseConfigText(CONF), { log: createLogger('silent'), clock: systemClock, tap: null, endpoints: [], keepStore: null });
+  const rt = buildRuntime(parseConfigText(CONF), { log: createLogger('silent'), clock: systemClock, tap: null, endpoints: [], keepStore: null, pending: { n: 0 } });
   const names = Array.from({ length: 100 }, (_, i) => `h${i}.bench.test`);
   for (const name of names) {
     const answer = answerWire(name, 1);
@@ -29,7 +29,7 @@ export function hitPathCases(): Case[] {
     for (const edns of [false, true]) rt.store.set((parseQuery(queryWire(name, 'A', edns)) as ParsedQuery).key, entry);
   }
   const counters = acceptCounters();
-  const client: Client = { address: '127.0.0.1', port: 40000, protocol: 'udp' };
+  const client: Client = { address: '127.0.0.1', port: 40000, protocol: 'udp', reply: () => {} };
   const plain = names.map((n) => queryWire(n, 'A', false));
   const edns = names.map((n) => queryWire(n, 'A', true));
   const run = (msgs: Buffer[]) => (i: number) => acceptQuery(msgs[i % 100]!, client, rt.dispatch, counters, 1232, false);

@@ -9,7 +9,7 @@ import { parseQuery, QueryFault } from '../wire/query-parse.js';
 import { badVersionReply, headerOnlyReply } from '../wire/reply-build.js';
 import { scanMessage } from '../wire/layout.js';
 import { withOpt } from '../wire/opt.js';
-import type { Dispatched } from '../pipeline/dispatch.js';
+import type { Dispatched, LATER } from '../pipeline/dispatch.js';
 import { Query, type Client } from '../pipeline/query.js';
 
 /** Counters for queries rejected before the pipeline. */
@@ -34,15 +34,18 @@ function withOptIfEdns(reply: Buffer, msg: Buffer, ednsPacketMax: number): Buffe
   return layout?.opt ? withOpt(reply, ednsPacketMax, false) : reply;
 }
 
-/** Turns one received message into the bytes to send back (or null); `timed` stamps its arrival. */
+/**
+ * Turns one received message into the bytes to send back (or null), or LATER when the reply will
+ * go through `client.reply`; `timed` stamps its arrival.
+ */
 export function acceptQuery(
   msg: Buffer,
   client: Client,
-  dispatch: (q: Query) => Dispatched | Promise<Dispatched>,
+  dispatch: (q: Query) => Dispatched | typeof LATER,
   counters: AcceptCounters,
   ednsPacketMax: number,
   timed = true,
-): Dispatched | Promise<Dispatched> {
+): Dispatched | typeof LATER {
   const p = parseQuery(msg);
   if (typeof p === 'number') {
     switch (p) {

@@ -9,9 +9,8 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Dispatched } from '../pipeline/dispatch.js';
+import { LATER, type Dispatched } from '../pipeline/dispatch.js';
 import type { Client } from '../pipeline/query.js';
-import { isPromise } from '../util/thenable.js';
 import type { DatagramHandler } from './udp.js';
 import { frame, FrameReader } from '../wire/tcp-frames.js';
 
@@ -50,7 +49,7 @@ class Connection {
     private readonly opts: TcpOptions,
     private readonly onSlow: () => void,
   ) {
-    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'tcp' };
+    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'tcp', reply: this.#write };
     sock.setNoDelay(true);
     sock.setTimeout(opts.idleMs, () => sock.destroy());
     sock.on('error', () => sock.destroy());
@@ -71,8 +70,7 @@ class Connection {
       this.inFlight++;
       this.lastActivity = performance.now();
       const r = this.onQuery(msg, client);
-      if (isPromise(r)) void r.then(this.#write);
-      else this.#write(r);
+      if (r !== LATER) this.#write(r);
     });
     if (!this.#frames.partial) this.#clearFrameTimer();
     else if (!this.#frameTimer) {

@@ -4,11 +4,10 @@
  * path), and the socket uses a literal-address lookup so sends skip dns.lookup
  * (shared/reference/node-performance.md §6: +12% on the echo floor).
  */
-import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
+import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
-import type { Dispatched } from '../pipeline/dispatch.js';
+import { LATER, type Dispatched } from '../pipeline/dispatch.js';
 import type { Client } from '../pipeline/query.js';
-import { isPromise } from '../util/thenable.js';
 
 // includes(':') rather than net.isIPv6: the regex cost 165 ns per reply (bench profile).
 const literalLookup = (address: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void) =>
@@ -17,25 +16,37 @@ const literalLookup = (address: string, _o: unknown, cb: (e: Error | null, a: st
 /** Receive buffer: big enough to absorb bursts, small enough not to turn overload into seconds of latency. */
 const RECV_BUFFER = 2 * 1024 * 1024;
 
-/** Handles one datagram's bytes; returns the reply bytes or null. */
-export type DatagramHandler = (msg: Buffer, client: Client) => Dispatched | Promise<Dispatched>;
+/** Handles one datagram's bytes: returns the reply bytes (null: none), or LATER to reply through the client. */
+export type DatagramHandler = (msg: Buffer, client: Client) => Dispatched | typeof LATER;
+
+/** A UDP client: where a reply goes, through the socket its query came in on. */
+class UdpClient implements Client {
+  readonly protocol = 'udp';
+
+  constructor(
+    readonly sock: Socket,
+    readonly address: string,
+    readonly port: number,
+  ) {}
+
+  reply(out: Dispatched): void {
+    if (out === null) return;
+    try {
+      this.sock.send(out, this.port, this.address);
+    } catch {
+      // The socket closed (shutdown) while this query was in flight: it gets no reply.
+    }
+  }
+}
 
 /** Binds a UDP socket and serves queries on it. Resolves once bound. */
 export function listenUdp(address: string, port: number, onQuery: DatagramHandler): Promise<Socket> {
   const sock = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup as never, recvBufferSize: RECV_BUFFER });
-  const send = (out: Dispatched, rinfo: RemoteInfo) => {
-    if (out === null) return;
-    try {
-      sock.send(out, rinfo.port, rinfo.address);
-    } catch {
-      // The socket closed (shutdown) while this query was in flight: it gets no reply.
-    }
-  };
   sock.on('message', (msg, rinfo) => {
     if (rinfo.port === 0) return; // reference §0.1: never answer source port 0
-    const r = onQuery(msg, { address: rinfo.address, port: rinfo.port, protocol: 'udp' });
-    if (isPromise(r)) void r.then((out) => send(out, rinfo));
-    else send(r, rinfo);
+    const client = new UdpClient(sock, rinfo.address, rinfo.port);
+    const r = onQuery(msg, client);
+    if (r !== LATER) client.reply(r);
   });
   return new Promise((resolve, reject) => {
     sock.once('error', reject);

@@ -2,7 +2,9 @@
  * Runs one query through the chain and produces the bytes to send: personalised by finalize(),
  * truncated for UDP clients whose limit it exceeds, and reported to the tap (query log, metrics).
  * Anything a handler throws becomes SERVFAIL and an error log line; it never reaches the socket
- * code. Returns synchronously when the chain did (cache hits, local answers).
+ * code. Returns the bytes when the chain answered synchronously (cache hits, local answers);
+ * otherwise returns LATER and hands the bytes to `client.reply` when they are ready (no promise
+ * for the listener to wait on: each promise hop costs a microtask and a thenable check).
  */
 import { RCode } from '../wire/constants.js';
 import { questionReply } from '../wire/reply-build.js';
@@ -16,16 +18,26 @@ export type Tap = (q: Query, reply: Reply | null, bytes: number) => void;
 /** The final bytes for the client, or null for no reply. */
 export type Dispatched = Buffer | null;
 
+/** Returned when the reply will be delivered through the query's `client.reply`. */
+export const LATER = undefined;
+
+/** Queries whose replies are still to be delivered (the server drains them before it stops). */
+export interface PendingCount {
+  n: number;
+}
+
 /** Dispatcher options. */
 export interface DispatchOptions {
   readonly ednsPacketMax: number;
   readonly onError: (err: unknown, q: Query) => void;
   readonly tap: Tap | null;
+  /** Counted up while a query waits for its asynchronous reply. */
+  readonly pending: PendingCount;
 }
 
 /** Creates the dispatch function for a chain. */
-export function createDispatcher(chain: Next, opts: DispatchOptions): (q: Query) => Dispatched | Promise<Dispatched> {
-  const { ednsPacketMax, onError, tap } = opts;
+export function createDispatcher(chain: Next, opts: DispatchOptions): (q: Query) => Dispatched | typeof LATER {
+  const { ednsPacketMax, onError, tap, pending } = opts;
 
   const servfail = (q: Query, err: unknown): Reply => {
     onError(err, q);
@@ -43,6 +55,18 @@ export function createDispatcher(chain: Next, opts: DispatchOptions): (q: Query)
     return out;
   };
 
+  const deliver = (q: Query, o: Outcome): void => {
+    pending.n--;
+    let out: Dispatched;
+    try {
+      out = emit(q, o);
+    } catch (err) {
+      onError(err, q);
+      out = null;
+    }
+    q.client.reply(out);
+  };
+
   return (q) => {
     let o: Outcome | Promise<Outcome>;
     try {
@@ -51,9 +75,11 @@ export function createDispatcher(chain: Next, opts: DispatchOptions): (q: Query)
       return emit(q, servfail(q, err));
     }
     if (o instanceof Reply || o === DROP) return emit(q, o);
-    return o.then(
-      (r) => emit(q, r),
-      (err: unknown) => emit(q, servfail(q, err)),
+    pending.n++;
+    o.then(
+      (r) => deliver(q, r),
+      (err: unknown) => deliver(q, servfail(q, err)),
     );
+    return LATER;
   };
 }

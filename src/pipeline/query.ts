@@ -14,6 +14,8 @@ export interface Client {
   readonly address: string;
   readonly port: number;
   readonly protocol: Protocol;
+  /** Sends the reply to a query answered asynchronously (null: no reply); never throws. */
+  reply(out: Buffer | null): void;
 }
 
 /** A parsed query plus context. */

@@ -5,8 +5,8 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import * as dnsPacket from 'dns-packet';
-import { createDispatcher, type Dispatched } from '../../../src/pipeline/dispatch.js';
-import type { Protocol, Query } from '../../../src/pipeline/query.js';
+import { createDispatcher, LATER, type Dispatched } from '../../../src/pipeline/dispatch.js';
+import { Query, type Protocol } from '../../../src/pipeline/query.js';
 import { DROP, Reply, type Next } from '../../../src/pipeline/types.js';
 import type { QueryOptions } from '../../helpers/dns-client.js';
 import { rr } from '../../helpers/fake-upstream.js';
@@ -26,9 +26,9 @@ const answering = (count: number): Next => () => {
 
 /** Dispatches synchronously (the chains here are synchronous). */
 function run(chain: Next, q: Query, errors: unknown[] = []): Dispatched {
-  const out = createDispatcher(chain, { ednsPacketMax: MAX, onError: (e) => errors.push(e), tap: null })(q);
-  assert.ok(!(out instanceof Promise));
-  return out;
+  const out = createDispatcher(chain, { ednsPacketMax: MAX, onError: (e) => errors.push(e), tap: null, pending: { n: 0 } })(q);
+  assert.notEqual(out, LATER);
+  return out!;
 }
 
 const tc = (b: Buffer) => (b[2]! & 0x02) !== 0;
@@ -62,8 +62,41 @@ describe('dispatch: drop and errors', () => {
     assert.equal(errors.length, 1);
   });
   it('turns a rejected promise into SERVFAIL', async () => {
-    const out = await createDispatcher(() => Promise.reject(new Error('late')), { ednsPacketMax: MAX, onError: () => {}, tap: null })(query('udp'));
-    assert.ok(out);
-    assert.equal(out[3]! & 0x0f, 2);
+    const { q, delivered } = delivering(query('udp'));
+    const out = createDispatcher(() => Promise.reject(new Error('late')), { ednsPacketMax: MAX, onError: () => {}, tap: null, pending: { n: 0 } })(q);
+    assert.equal(out, LATER);
+    const late = await delivered;
+    assert.ok(late);
+    assert.equal(late[3]! & 0x0f, 2);
   });
 });
+
+describe('dispatch: asynchronous replies', () => {
+  it('delivers through client.reply, counting the query as pending until then', async () => {
+    const pending = { n: 0 };
+    const { q, delivered } = delivering(query('udp'));
+    let resolve: (r: Reply) => void = () => {};
+    const out = createDispatcher(() => new Promise<Reply>((r) => (resolve = r)), { ednsPacketMax: MAX, onError: () => {}, tap: null, pending })(q);
+    assert.equal(out, LATER);
+    assert.equal(pending.n, 1);
+    resolve((answering(2)(q) as Reply));
+    const bytes = await delivered;
+    assert.equal(pending.n, 0);
+    assert.ok(bytes);
+    assert.equal(bytes.readUInt16BE(0), q.p.id);
+    assert.equal(bytes.readUInt16BE(6), 2);
+  });
+  it('delivers null for a DROP that came late', async () => {
+    const { q, delivered } = delivering(query('udp'));
+    createDispatcher(() => Promise.resolve(DROP), { ednsPacketMax: MAX, onError: () => {}, tap: null, pending: { n: 0 } })(q);
+    assert.equal(await delivered, null);
+  });
+});
+
+/** `q` with a client whose reply() resolves `delivered`. */
+function delivering(q: Query): { q: Query; delivered: Promise<Dispatched> } {
+  let done: (d: Dispatched) => void = () => {};
+  const delivered = new Promise<Dispatched>((r) => (done = r));
+  const client = { ...q.client, reply: (out: Dispatched) => done(out) };
+  return { q: new Query(q.msg, q.p, client, q.started), delivered };
+}
