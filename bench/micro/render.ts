@@ -30,8 +30,8 @@ export function renderCases(): Case[] {
   const still = opts(false);
   const turn = opts(true);
   return [
-    { name: 'renderEntry: 4×A + OPT, no rotation', fn: (i) => renderEntry(fixed, query, q.qEnd, 1000 + (i & 63), still) },
-    { name: 'renderEntry: 4×A + OPT, rotated', fn: (i) => renderEntry(rotating, query, q.qEnd, 1000 + (i & 63), turn) },
+    { name: 'renderEntry: 4×A + OPT, no rotation', fn: (i) => renderEntry(fixed, 0, fixed.length, query, q.qEnd, 1000 + (i & 63), still) },
+    { name: 'renderEntry: 4×A + OPT, rotated', fn: (i) => renderEntry(rotating, 0, rotating.length, query, q.qEnd, 1000 + (i & 63), turn) },
     { name: 'buildEntry (insert): 4×A + OPT, rotation on', fn: () => buildEntry(answer, scanMessage(answer)!, 1000, POLICY, true, false) },
   ];
 }

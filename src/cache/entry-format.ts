@@ -33,8 +33,8 @@ export const T_BORN = 12;
 /** Freshness lifetime in seconds (0: stale at once, kept only for use-stale-cache). */
 export const T_LIFE = 16;
 
-/** Seconds since insertion after which the entry is no longer fresh. */
-export function entryExpiry(v: Uint8Array): number {
-  const t = v.length - TAIL_SIZE;
+/** Clock seconds after which the entry ending at `end` in `v` is no longer fresh. */
+export function entryExpiry(v: Uint8Array, end = v.length): number {
+  const t = end - TAIL_SIZE;
   return u32(v, t + T_BORN) + u32(v, t + T_LIFE);
 }

@@ -43,17 +43,21 @@ function rotateRuns(v: Buffer, out: Buffer, base: number, runTab: number, runEnd
   }
 }
 
-/** Builds the client's reply from entry `v`; `msg` is the client's query, `qEnd` its question end. */
-export function renderEntry(v: Buffer, msg: Buffer, qEnd: number, now: number, o: RenderOptions): Buffer {
-  const t = v.length - TAIL_SIZE;
+/**
+ * Builds the client's reply from the entry at `v[start, end)`; `msg` is the client's query, `qEnd`
+ * its question end.
+ */
+export function renderEntry(v: Buffer, start: number, end: number, msg: Buffer, qEnd: number, now: number, o: RenderOptions): Buffer {
+  const t = end - TAIL_SIZE;
   const n = u16(v, t + T_TTLS);
   const runsLen = u16(v, t + T_RUNS);
   const runTab = t - runsLen;
   const ttlTab = runTab - 6 * n;
   const opt = o.ednsUdp > 0 ? OPT_SIZE : 0;
-  const out = Buffer.allocUnsafe(qEnd + ttlTab + opt);
+  const recordsEnd = qEnd + ttlTab - start;
+  const out = Buffer.allocUnsafe(recordsEnd + opt);
   copyRange(msg, 0, qEnd, out, 0);
-  copyRange(v, 0, ttlTab, out, qEnd);
+  copyRange(v, start, ttlTab, out, qEnd);
   out[2] = v[t + T_FLAGS2]!;
   out[3] = v[t + T_FLAGS3]!;
   copyRange(v, t + T_ANCOUNT, t + T_ANCOUNT + 6, out, 6);
@@ -70,7 +74,7 @@ export function renderEntry(v: Buffer, msg: Buffer, qEnd: number, now: number, o
   }
   if (runsLen > 0 && o.rotate) rotateRuns(v, out, qEnd, runTab, t);
   if (opt) {
-    const at = qEnd + ttlTab;
+    const at = recordsEnd;
     out[at] = 0;
     out[at + 1] = 0;
     out[at + 2] = RRType.OPT;

@@ -14,6 +14,13 @@
  * is, the store is refused (the cache then skips that answer). Knows nothing about DNS.
  */
 
+/** Where an entry's bytes are: `buf[start, end)`. Reused by its owner; valid until the slot is released. */
+export class EntryRef {
+  buf: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+}
+
 /** Bytes of the length fields in each slot. */
 const PREFIX = 6;
 /** Size of one chunk for classes up to this size; a bigger class gets a chunk per slot. */
@@ -93,6 +100,17 @@ export class Slab {
     buf.write(key, at + PREFIX, keyLen, 'latin1');
     buf.set(entry, at + PREFIX + keyLen);
     return h;
+  }
+
+  /** Points `ref` at the entry bytes of handle `h` (no view is made), valid until the slot is released. */
+  locate(h: number, ref: EntryRef): void {
+    const chunk = h >>> SLOT_BITS;
+    const buf = this.#chunks[chunk]!;
+    const at = (h & 0xffff) * CLASSES[this.#chunkClass[chunk]!]!;
+    const start = at + PREFIX + buf.readUInt16LE(at + 4);
+    ref.buf = buf;
+    ref.start = start;
+    ref.end = start + buf.readUInt32LE(at);
   }
 
   /** The entry bytes of handle `h`: a view, valid until the slot is released. */

@@ -5,7 +5,7 @@
  * by a HashLru over typed arrays. Knows nothing about DNS beyond "bytes".
  */
 import { HashLru, hashKey } from './hash-lru.js';
-import { MAX_ENTRY, Slab } from './slab.js';
+import { EntryRef, MAX_ENTRY, Slab } from './slab.js';
 
 /** Bytes per entry in the index arrays (hash, handle, size, prev, next, two buckets). */
 export const ENTRY_OVERHEAD = 28;
@@ -39,6 +39,18 @@ export class CacheStore {
     // Slab memory beyond the live bytes: idle slots in other size classes, at most this much.
     this.#slab = new Slab(2 * maxBytes + SLAB_SLACK);
     this.#index = new HashLru(Math.max(1, maxEntries), this.#slab);
+  }
+
+  /**
+   * Finds the entry for `key` (marking it recently used) and points `ref` at its bytes, valid until
+   * the next set/delete/clear; false when there is none. The hit path's lookup: no view is made.
+   */
+  lookup(key: string, ref: EntryRef): boolean {
+    const e = this.#find(key);
+    if (e < 0) return false;
+    this.#index.touch(e);
+    this.#slab.locate(this.#index.handleOf(e), ref);
+    return true;
   }
 
   /** The entry for `key` (marking it recently used): a view valid until the next set/delete/clear. */

@@ -9,6 +9,7 @@ import type { Clock } from '../clock.js';
 import { buildEntry } from '../cache/entry-build.js';
 import { entryExpiry } from '../cache/entry-format.js';
 import { renderEntry, type RenderOptions } from '../cache/entry-render.js';
+import { EntryRef } from '../cache/slab.js';
 import type { CacheStore } from '../cache/store.js';
 import type { TtlPolicy } from '../cache/ttl-policy.js';
 import { RCode } from '../wire/constants.js';
@@ -66,6 +67,8 @@ const usable = (o: Outcome): o is Reply =>
 export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock): Handler & { counters: CacheCounters } {
   const counters: CacheCounters = { hits: 0, misses: 0, staleServed: 0, expired: 0 };
   const keepZero = opts.stale !== null;
+  /** Where the entry a lookup found is (reused: read at once, before anything else touches the store). */
+  const found = new EntryRef();
 
   const renderOptions = (edns: boolean, dnssecOk: boolean, forceTtl: number): RenderOptions => ({
     clientMaxTtl: opts.clientMaxTtl,
@@ -77,9 +80,9 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
   // Fresh hits, by EDNS and DO: made once instead of per answer.
   const fresh = [renderOptions(false, false, -1), renderOptions(false, true, -1), renderOptions(true, false, -1), renderOptions(true, true, -1)];
 
-  const render = (v: Buffer, q: Query, now: number, forceTtl: number, source: 'cache' | 'stale'): Reply => {
+  const render = (v: Buffer, start: number, end: number, q: Query, now: number, forceTtl: number, source: 'cache' | 'stale'): Reply => {
     const o = forceTtl < 0 ? fresh[(q.p.edns ? 2 : 0) + (q.p.dnssecOk ? 1 : 0)]! : renderOptions(q.p.edns, q.p.dnssecOk, forceTtl);
-    const wire = renderEntry(v, q.msg, q.p.qEnd, now, o);
+    const wire = renderEntry(v, start, end, q.msg, q.p.qEnd, now, o);
     const optStart = q.p.edns ? wire.length - OPT_SIZE : -1;
     return new Reply(wire, source, true, optStart, q.p.edns ? wire.length : -1, null);
   };
@@ -99,12 +102,12 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
   const after = (q: Query, r: Outcome | Promise<Outcome>): Outcome | Promise<Outcome> =>
     isPromise(r) ? r.then((o) => insert(q, o)) : insert(q, r);
 
-  const serveStale = (q: Query, next: Next, view: Buffer, now: number, stale: StaleOptions): Promise<Outcome> => {
+  const serveStale = (q: Query, next: Next, at: EntryRef, now: number, stale: StaleOptions): Promise<Outcome> => {
     // The slot may be reused once the refresh stores its answer: keep a private copy.
-    const v = Buffer.from(view);
+    const v = Buffer.from(at.buf.subarray(at.start, at.end));
     const staleReply = () => {
       counters.staleServed++;
-      return render(v, q, now, stale.ttl, 'stale');
+      return render(v, 0, v.length, q, now, stale.ttl, 'stale');
     };
     let refresh: Outcome | Promise<Outcome>;
     try {
@@ -133,16 +136,15 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
     counters,
     handle(q, next) {
       if (opts.enabled) {
-        const v = store.get(q.p.key);
-        if (v !== undefined) {
+        if (store.lookup(q.p.key, found)) {
           const now = clock.now();
-          const expiry = entryExpiry(v);
+          const expiry = entryExpiry(found.buf, found.end);
           if (now < expiry) {
             counters.hits++;
-            return render(v, q, now, -1, 'cache');
+            return render(found.buf, found.start, found.end, q, now, -1, 'cache');
           }
           const stale = opts.stale;
-          if (stale && (stale.maxSec === 0 || now < expiry + stale.maxSec)) return serveStale(q, next, v, now, stale);
+          if (stale && (stale.maxSec === 0 || now < expiry + stale.maxSec)) return serveStale(q, next, found, now, stale);
           store.delete(q.p.key);
           counters.expired++;
         }

@@ -65,7 +65,7 @@ function cacheRoundTrip(m: Buffer, l: MessageLayout): boolean {
   if (v === null) return false;
   const query = Buffer.concat([m.subarray(0, 12), m.subarray(12, l.qEnd)]);
   for (const [now, ednsUdp] of [[1000, 0], [1010, 1232], [5000, 0]] as const) {
-    const out = renderEntry(v, query, l.qEnd, now, { clientMaxTtl: 0, forceTtl: -1, rotate: true, ednsUdp, dnssecOk: false });
+    const out = renderEntry(v, 0, v.length, query, l.qEnd, now, { clientMaxTtl: 0, forceTtl: -1, rotate: true, ednsUdp, dnssecOk: false });
     const again = scanMessage(out);
     assert.ok(again, `rendered entry scans: ${hex(out)}`);
     assert.deepEqual([again.ancount, again.nscount], [l.ancount, l.nscount]);
