@@ -2,7 +2,7 @@
  * One query travelling through the pipeline: the bytes as received, what the hot-path parser
  * learned, who asked and how. Fields are all set in the constructor (one stable object shape).
  */
-import { keyNameLength, type ParsedQuery } from '../wire/query-parse.js';
+import type { ParsedQuery } from '../wire/query-parse.js';
 import { readName } from '../wire/name.js';
 import { typeName } from '../wire/constants.js';
 
@@ -40,7 +40,7 @@ export class Query {
     readonly started: number,
     readonly depth = 0,
   ) {
-    this.nameLen = keyNameLength(p.key);
+    this.nameLen = p.nameLen;
   }
 
   /**

@@ -34,6 +34,8 @@ export interface ParsedQuery {
    * (bit 0 DO, bit 1 CD), as a latin1 string.
    */
   readonly key: string;
+  /** Wire length of the question name, terminating zero included (the key's name part). */
+  readonly nameLen: number;
   readonly rd: boolean;
   readonly cd: boolean;
   /** AD requested in the query (RFC 6840 §5.7). */
@@ -78,6 +80,7 @@ export function parseQuery(msg: Buffer): ParsedQuery | QueryFault {
     if (k >= MAX_NAME) return QueryFault.FORMERR;
   }
   scratch[k++] = 0;
+  const nameLen = k;
   off += 1;
   if (off + 4 > len) return QueryFault.FORMERR;
   const qtype = (msg[off]! << 8) | msg[off + 1]!;
@@ -132,6 +135,7 @@ export function parseQuery(msg: Buffer): ParsedQuery | QueryFault {
     qclass,
     qEnd,
     key: scratch.toString('latin1', 0, k),
+    nameLen,
     rd: (f2 & FLAG2.RD) !== 0,
     cd,
     ad: (f3 & FLAG3.AD) !== 0,
