@@ -9,7 +9,7 @@ import * as dnsPacket from 'dns-packet';
 import { answerData, buildQuery, tcpExchange, toReply, udpExchange } from '../helpers/dns-client.js';
 import { rr } from '../helpers/fake-upstream.js';
 import { withUpstreams } from '../helpers/scenario.js';
-import { answer } from '../helpers/scripts.js';
+import { answer, dead } from '../helpers/scripts.js';
 import { waitFor } from '../helpers/wait.js';
 
 const CONF = 'upstream-timeout=2000\nquery-timeout=4000';
@@ -83,5 +83,15 @@ describe('coalescing identical queries', () => {
       const replies = await Promise.all(variants.flatMap((v) => [proxy.query('variants.coalesce.test', v), proxy.query('variants.coalesce.test', v)]));
       assert.equal(up!.queries.length, variants.length);
       for (const r of replies) assert.deepEqual(answerData(r.packet), ['10.0.0.1']);
+    }));
+
+  it('fails the first asker and everyone who joined with SERVFAIL at query-timeout, and forgets the work', () =>
+    withUpstreams([dead()], 'upstream-timeout=5000\nquery-timeout=400', async ({ ups: [up], proxy }) => {
+      const replies = await Promise.all(Array.from({ length: 3 }, () => proxy.query('silent.coalesce.test')));
+      assert.deepEqual(replies.map((r) => r.rcode), ['SERVFAIL', 'SERVFAIL', 'SERVFAIL']);
+      assert.equal(up!.queries.length, 1);
+      // The timed-out work is not joined again: a new asker starts a new upstream query.
+      assert.equal((await proxy.query('silent.coalesce.test')).rcode, 'SERVFAIL');
+      assert.equal(up!.queries.length, 2);
     }));
 });
