@@ -4,6 +4,7 @@
  * RRsets that rotate, and rewrites names first when a pointer targets a record that rotation would
  * move.
  */
+import { copyRange } from '../wire/copy-range.js';
 import { readName } from '../wire/name.js';
 import { scanMessage, Section, type MessageLayout, type RecordSpan } from '../wire/layout.js';
 import { compressToQuestion, hasPointerInto } from '../wire/rewrite-names.js';
@@ -75,7 +76,7 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
   const kept = layout.opt ? records.length - 1 : records.length;
   // Bytes after the last record (padding some servers add) are not kept: an OPT added on a hit must follow the records.
   const recordsEnd = layout.opt ? layout.opt.start : (records.at(-1)?.end ?? qEnd);
-  let at = msg.copy(scratch, 0, qEnd, recordsEnd);
+  let at = copyRange(msg, qEnd, recordsEnd, scratch, 0);
   for (let i = 0; i < kept; i++) {
     at = scratch.writeUInt16BE(records[i]!.typeOff + 4 - qEnd, at);
     at = scratch.writeUInt32BE(ttls[i]!, at);

@@ -7,6 +7,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { RCode, RRType } from '../wire/constants.js';
+import { copyRange } from '../wire/copy-range.js';
 import { encodeName } from '../wire/name.js';
 import { scanMessage } from '../wire/layout.js';
 import { parseQuery } from '../wire/query-parse.js';
@@ -33,13 +34,13 @@ function targetQuery(q: Query, target: Buffer): Query | null {
   const qEnd = q.p.qEnd;
   const opt = q.p.optStart >= 0 ? msg.subarray(q.p.optStart, q.p.optStart + 11 + msg.readUInt16BE(q.p.optStart + 9)) : null;
   const out = Buffer.allocUnsafe(12 + target.length + 4 + (opt?.length ?? 0));
-  msg.copy(out, 0, 0, 12);
+  copyRange(msg, 0, 12, out, 0);
   out.writeUInt16BE(1, 4);
   out.writeUInt32BE(0, 6);
   out.writeUInt16BE(opt ? 1 : 0, 10);
-  target.copy(out, 12);
-  msg.copy(out, 12 + target.length, qEnd - 4, qEnd);
-  opt?.copy(out, 16 + target.length);
+  out.set(target, 12);
+  copyRange(msg, qEnd - 4, qEnd, out, 12 + target.length);
+  if (opt) out.set(opt, 16 + target.length);
   const p = parseQuery(out);
   return typeof p === 'number' ? null : new Query(out, p, q.client, performance.now(), q.depth + 1);
 }

@@ -135,7 +135,7 @@ export class UdpTransport implements Sweepable {
     let id = random16();
     while (this.#pending.has(id)) id = random16();
     const wire = Buffer.allocUnsafe(query.length);
-    query.copy(wire);
+    wire.set(query);
     wire[0] = id >>> 8;
     wire[1] = id & 0xff;
     this.#pending.add(id, { query: wire, qEnd, done, deadline: performance.now() + timeoutMs, sock });

@@ -63,17 +63,16 @@ export class Upstream {
   ): void {
     const t0 = performance.now();
     this.stats.queries++;
-    const finish = (r: UdpResult, viaTcp: boolean) => done(this.#result(r, t0, viaTcp));
     if (tcpOnly) {
-      this.tcp.send(query, qEnd, timeoutMs, (r) => finish(r, true));
+      this.tcp.send(query, qEnd, timeoutMs, (r) => done(this.#result(r, t0, true)));
       return;
     }
     this.udp.send(query, qEnd, timeoutMs, (r) => {
-      if (typeof r !== 'string' && wanted !== null && !wanted() && !isTruncated(r)) return done(this.#late(r, t0));
-      if (typeof r === 'string' || !isTruncated(r)) return finish(r, false);
+      if (typeof r === 'string') return done(this.#result(r, t0, false));
+      if (!isTruncated(r)) return done(wanted !== null && !wanted() ? this.#late(r, t0) : this.#result(r, t0, false));
       this.stats.tcpRetries++;
       const left = Math.max(1, timeoutMs - (performance.now() - t0));
-      this.tcp.send(query, qEnd, left, (t) => finish(t, true));
+      this.tcp.send(query, qEnd, left, (t) => done(this.#result(t, t0, true)));
     });
   }
 
