@@ -23,10 +23,13 @@ export function wireKey(name: string): string {
 export class LocalZone {
   readonly #records = new Map<string, ZoneRecord[]>();
   readonly #known = new Set<string>();
+  /** Wire lengths (255 at most) of the names with records: most queries are ruled out by length alone. */
+  readonly #lengths = new Uint8Array(256);
 
   /** Adds a record (duplicates of type and data are ignored). */
   add(name: string, rec: ZoneRecord): void {
     const key = wireKey(name);
+    this.#lengths[key.length] = 1;
     const list = this.#records.get(key) ?? [];
     if (!list.some((r) => r.type === rec.type && r.rdata.equals(rec.rdata))) list.push(rec);
     this.#records.set(key, list);
@@ -42,6 +45,14 @@ export class LocalZone {
   /** Records of a name by wire key, or undefined when the name has none. */
   records(key: string): readonly ZoneRecord[] | undefined {
     return this.#records.get(key);
+  }
+
+  /**
+   * False when no name of this wire length has records, so records() would find none: lets the
+   * hot path skip slicing and hashing the name for most queries.
+   */
+  mayHaveRecords(wireLength: number): boolean {
+    return this.#lengths[wireLength] === 1;
   }
 
   /** True when the name (wire key) has local data or is an ancestor of a name that has. */

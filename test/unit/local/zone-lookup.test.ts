@@ -1,0 +1,41 @@
+/**
+ * The local stage's quick rejection by name length (LocalZone.mayHaveRecords and the aliases'
+ * lengths): local names are still answered, aliases still pass to the cname stage, and names of a
+ * matching length but without data fall through to the rules as before (domain-needed here).
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { createLocal } from '../../../src/handlers/local.js';
+import { LocalZone, wireKey } from '../../../src/local/zone.js';
+import { DROP, Reply, type Outcome } from '../../../src/pipeline/types.js';
+import { DomainTable } from '../../../src/routing/domain-table.js';
+import type { ServerGroup } from '../../../src/upstream/group.js';
+import { RRType } from '../../../src/wire/constants.js';
+import { makeQuery } from '../../helpers/wire.js';
+
+const zone = new LocalZone();
+zone.add('host.lan', { type: RRType.A, rdata: Buffer.from([10, 0, 0, 1]), ttl: 60 });
+const aliases = new Set([wireKey('web')]);
+const table = new DomainTable<ServerGroup>([], [], () => {
+  throw new Error('no servers in this test');
+});
+const local = createLocal({ localTtl: 0, domainNeeded: true, bogusPriv: false }, table, zone, aliases);
+const NEXT = new Reply(Buffer.alloc(12), 'upstream', true, -1, -1, null);
+const run = (name: string): Outcome => local.handle(makeQuery(name), () => NEXT) as Outcome;
+const rcode = (o: Outcome) => (o === DROP ? -1 : o.rcode);
+
+describe('local stage: rejection by name length', () => {
+  it('knows which wire lengths have records', () => {
+    assert.equal(zone.mayHaveRecords(wireKey('host.lan').length), true);
+    assert.equal(zone.mayHaveRecords(wireKey('hosts.lan').length), false);
+  });
+  it('answers a local name', () => {
+    const o = run('HOST.lan');
+    assert.ok(o instanceof Reply && o.source === 'local');
+    assert.equal(o.answerCount, 1);
+  });
+  it('passes an alias on, even with domain-needed and no records of its length', () => assert.equal(run('web'), NEXT));
+  it('applies domain-needed to an unqualified name of an alias length', () => assert.equal(rcode(run('www')), 3));
+  it('forwards a qualified name of a local name length without data', () => assert.equal(run('hast.lan'), NEXT));
+  it('forwards other names', () => assert.equal(run('example.com'), NEXT));
+});
