@@ -63,12 +63,14 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
         }
       }
       if (!routesLocally && !opts.domainNeeded && !opts.bogusPriv) return next(q);
-      const route = routeOf(q, table);
-      if (route.kind === 'address' && inClass) {
+      // Without address= or local-only rules the route can only say "forward" or REFUSED: only
+      // bogus-priv's PTR check reads it then, and domain-needed alone never does.
+      const route = routesLocally || (opts.bogusPriv && qtype === RRType.PTR) ? routeOf(q, table) : null;
+      if (route !== null && route.kind === 'address' && inClass) {
         const records = route.rdata.map((rdata) => ({ type: route.rrtype, rdata }));
         return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, records, opts.localTtl, true));
       }
-      if (route.kind === 'local') {
+      if (route !== null && route.kind === 'local') {
         // dnsmasq 2.90 answers local-only domains without AA (reference §1.2, §1.3).
         const known = route.hasAddress || zone.isKnown(q.p.key.slice(0, q.nameLen));
         return rcodeReply(q, known ? RCode.NOERROR : RCode.NXDOMAIN, false);
@@ -76,7 +78,7 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
       if (opts.domainNeeded && (qtype === RRType.A || qtype === RRType.AAAA) && q.nameLen > 1 && q.p.key.charCodeAt(0) + 2 === q.nameLen) {
         return rcodeReply(q, zone.isKnown(q.p.key.slice(0, q.nameLen)) ? RCode.NOERROR : RCode.NXDOMAIN);
       }
-      if (opts.bogusPriv && qtype === RRType.PTR && !(route.kind === 'forward' && route.domain !== '') && isPrivatePtr(q.name)) {
+      if (route !== null && opts.bogusPriv && qtype === RRType.PTR && !(route.kind === 'forward' && route.domain !== '') && isPrivatePtr(q.name)) {
         return rcodeReply(q, RCode.NXDOMAIN);
       }
       return next(q);

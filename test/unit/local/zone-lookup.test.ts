@@ -1,7 +1,8 @@
 /**
  * The local stage's quick rejection by name length (LocalZone.mayHaveRecords and the aliases'
  * lengths): local names are still answered, aliases still pass to the cname stage, and names of a
- * matching length but without data fall through to the rules as before (domain-needed here).
+ * matching length but without data fall through to the rules as before (domain-needed here); and
+ * the route is looked up only when an address=/local rule or bogus-priv's PTR check can use it.
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -38,4 +39,21 @@ describe('local stage: rejection by name length', () => {
   it('applies domain-needed to an unqualified name of an alias length', () => assert.equal(rcode(run('www')), 3));
   it('forwards a qualified name of a local name length without data', () => assert.equal(run('hast.lan'), NEXT));
   it('forwards other names', () => assert.equal(run('example.com'), NEXT));
+});
+
+describe('local stage: the route is looked up only when a rule can use it', () => {
+  const bogus = createLocal({ localTtl: 0, domainNeeded: false, bogusPriv: true }, table, new LocalZone(), new Set());
+  const ask = (name: string, type: string): Outcome => bogus.handle(makeQuery(name, { type }), () => NEXT) as Outcome;
+  it('bogus-priv: a private reverse name is NXDOMAIN', () => assert.equal(rcode(ask('1.0.0.10.in-addr.arpa', 'PTR')), 3));
+  it('bogus-priv: a public reverse name is forwarded', () => assert.equal(ask('8.8.8.8.in-addr.arpa', 'PTR'), NEXT));
+  it('bogus-priv: other types are forwarded without a route lookup', () => {
+    const q = makeQuery('1.0.0.10.in-addr.arpa', { type: 'A' });
+    assert.equal(bogus.handle(q, () => NEXT), NEXT);
+    assert.equal(q.route, null);
+  });
+  it('domain-needed alone leaves the route to the forward stage', () => {
+    const q = makeQuery('example.com');
+    assert.equal(local.handle(q, () => NEXT), NEXT);
+    assert.equal(q.route, null);
+  });
 });
