@@ -3,6 +3,8 @@
  * `--port` differs), which query sets warm, load and time it, and which fandns options it needs
  * (a scenario whose option fandns does not implement yet is reported as "not available yet").
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ZONE } from './query-files.js';
 
 /** The query files prepared for a run (see run.ts). */
@@ -52,6 +54,26 @@ const TCP_MAX_QUERIES = 100;
 /** Aliases in the cname scenario: alias<i>.test → h<i>.bench.test. */
 export const ALIASES = 10;
 
+/** Names in the hosts file of the `ops` scenario. */
+const HOSTS = 100;
+
+/**
+ * What an operator's config adds to the hit scenario's: a hosts file, domain-needed, bogus-priv, a
+ * Consul domain rule and cname aliases. None of them answers the hit set; the scenario shows what
+ * they cost every query. Writes the hosts file into the work directory.
+ */
+function operatorLines(c: ConfigContext): string[] {
+  const hosts = join(c.workDir, 'ops-hosts');
+  writeFileSync(hosts, Array.from({ length: HOSTS }, (_, i) => `10.9.${i >> 8}.${i & 255} host${i}.lan host${i}`).join('\n') + '\n');
+  return [
+    `addn-hosts=${hosts}`,
+    'domain-needed',
+    'bogus-priv',
+    `server=/consul/127.0.0.1#${c.upstreamPorts[0]}`,
+    ...Array.from({ length: ALIASES }, (_, i) => `cname=web${i}.example.lan,web${i}.service.consul`),
+  ];
+}
+
 const hit: QuerySet = { file: 'hit', loop: true };
 
 function base(id: string, c: ConfigContext, cacheSize: number, upstreams = 1): string[] {
@@ -74,6 +96,13 @@ export const SCENARIOS: readonly Scenario[] = [
     warm: hit, load: hit, latency: hit, latencyRate: 20_000,
     note: '50 names × A/AAAA, warmed first; the echo server is the floor',
     config: (c) => base('hit', c, 10_000),
+  },
+  {
+    id: 'ops', title: 'cache hit, operator config (UDP)', tcp: false, upstreams: 1, floor: null,
+    needs: ['addn-hosts', 'domain-needed', 'bogus-priv', 'cname'],
+    warm: hit, load: hit, latency: hit, latencyRate: 20_000,
+    note: `the hit scenario plus a hosts file (${HOSTS} names), domain-needed, bogus-priv, server=/consul/ and ${ALIASES} cname lines`,
+    config: (c) => [...base('ops', c, 10_000), ...operatorLines(c)],
   },
   {
     id: 'miss', title: 'cache miss (UDP)', tcp: false, upstreams: 1, floor: 'relay', needs: [],
