@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { RCode, RRType } from '../wire/constants.js';
 import { copyRange } from '../wire/copy-range.js';
 import { encodeName } from '../wire/name.js';
+import { WireLengths } from '../wire/name-lengths.js';
 import { scanMessage } from '../wire/layout.js';
 import { parseQuery } from '../wire/query-parse.js';
 import { questionReply } from '../wire/reply-build.js';
@@ -52,9 +53,7 @@ function targetQuery(q: Query, target: Buffer): Query | null {
 export function createCname(rules: readonly CnameRule[], localTtl: number, resolve: () => Next): Handler & { aliasKeys: ReadonlySet<string> } {
   const aliases = new Map<string, Alias>();
   for (const r of rules) aliases.set(wireKey(r.alias), { target: encodeName(r.target), ttl: r.ttl ?? localTtl });
-  // Wire lengths that some alias has: most queries are ruled out without slicing and hashing a name.
-  const lengths = new Uint8Array(256);
-  for (const key of aliases.keys()) lengths[key.length] = 1;
+  const lengths = WireLengths.of(aliases.keys());
   const servfail = (q: Query) => new Reply(questionReply(q.msg, q.p.qEnd, RCode.SERVFAIL), 'error', true, -1, -1, null);
 
   const combine = (q: Query, hop: AliasHop, o: Outcome): Outcome => {
@@ -71,7 +70,7 @@ export function createCname(rules: readonly CnameRule[], localTtl: number, resol
     name: 'cname',
     aliasKeys: new Set(aliases.keys()),
     handle(q, next) {
-      if (lengths[q.nameLen] === 0) return next(q);
+      if (!lengths.has(q.nameLen)) return next(q);
       const alias = aliases.get(q.p.key.slice(0, q.nameLen));
       if (!alias) return next(q);
       const hop: AliasHop = { query: q.msg, qEnd: q.p.qEnd, target: alias.target, ttl: alias.ttl };

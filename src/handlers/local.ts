@@ -12,6 +12,7 @@
  */
 import { QClass, RCode, RRType } from '../wire/constants.js';
 import { answerReply } from '../wire/answer-build.js';
+import { WireLengths } from '../wire/name-lengths.js';
 import { questionReply } from '../wire/reply-build.js';
 import { Reply, type Handler } from '../pipeline/types.js';
 import type { Query } from '../pipeline/query.js';
@@ -42,16 +43,15 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
   // Measured: a route lookup on every query (cache hits included) was ~7% of the hit path; with
   // no address= or local-only rule the lookup can only say "forward", so it is left to that stage.
   const routesLocally = table.hasLocalRules;
-  // Wire lengths of the aliases: with those of the zone's names, most queries skip slicing and
-  // hashing their name here (a hosts file makes the zone non-empty on most systems).
-  const aliasLengths = new Uint8Array(256);
-  for (const a of aliases) aliasLengths[a.length] = 1;
+  // With the zone's name lengths, most queries skip slicing and hashing their name here (a hosts
+  // file makes the zone non-empty on most systems).
+  const aliasLengths = WireLengths.of(aliases);
   return {
     name: 'local',
     handle(q, next) {
       const { qtype, qclass } = q.p;
       const inClass = qclass === QClass.IN || qclass === QClass.ANY;
-      if (!zone.empty && inClass && (aliasLengths[q.nameLen] === 1 || zone.mayHaveRecords(q.nameLen))) {
+      if (!zone.empty && inClass && (aliasLengths.has(q.nameLen) || zone.mayHaveRecords(q.nameLen))) {
         const key = q.p.key.slice(0, q.nameLen);
         if (aliases.has(key)) return next(q);
         const recs = zone.records(key);

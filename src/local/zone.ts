@@ -5,6 +5,7 @@
  * strings, so the local stage looks a query up with one substring of its cache key.
  */
 import { encodeName } from '../wire/name.js';
+import { WireLengths } from '../wire/name-lengths.js';
 
 /** A record of a local name. */
 export interface ZoneRecord {
@@ -23,13 +24,13 @@ export function wireKey(name: string): string {
 export class LocalZone {
   readonly #records = new Map<string, ZoneRecord[]>();
   readonly #known = new Set<string>();
-  /** Wire lengths (255 at most) of the names with records: most queries are ruled out by length alone. */
-  readonly #lengths = new Uint8Array(256);
+  /** Wire lengths of the names with records: most queries are ruled out by length alone. */
+  readonly #lengths = new WireLengths();
 
   /** Adds a record (duplicates of type and data are ignored). */
   add(name: string, rec: ZoneRecord): void {
     const key = wireKey(name);
-    this.#lengths[key.length] = 1;
+    this.#lengths.add(key);
     const list = this.#records.get(key) ?? [];
     if (!list.some((r) => r.type === rec.type && r.rdata.equals(rec.rdata))) list.push(rec);
     this.#records.set(key, list);
@@ -52,7 +53,7 @@ export class LocalZone {
    * hot path skip slicing and hashing the name for most queries.
    */
   mayHaveRecords(wireLength: number): boolean {
-    return this.#lengths[wireLength] === 1;
+    return this.#lengths.has(wireLength);
   }
 
   /** True when the name (wire key) has local data or is an ancestor of a name that has. */
