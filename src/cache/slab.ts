@@ -104,9 +104,8 @@ export class Slab {
 
   /** Points `ref` at the entry bytes of handle `h` (no view is made), valid until the slot is released. */
   locate(h: number, ref: EntryRef): void {
-    const chunk = h >>> SLOT_BITS;
-    const buf = this.#chunks[chunk]!;
-    const at = (h & 0xffff) * CLASSES[this.#chunkClass[chunk]!]!;
+    const buf = this.#chunks[h >>> SLOT_BITS]!;
+    const at = this.#slotOffset(h);
     const start = at + PREFIX + buf.readUInt16LE(at + 4);
     ref.buf = buf;
     ref.start = start;
@@ -115,18 +114,15 @@ export class Slab {
 
   /** The entry bytes of handle `h`: a view, valid until the slot is released. */
   view(h: number): Buffer {
-    const chunk = h >>> SLOT_BITS;
-    const buf = this.#chunks[chunk]!;
-    const at = (h & 0xffff) * CLASSES[this.#chunkClass[chunk]!]!;
-    const start = at + PREFIX + buf.readUInt16LE(at + 4);
-    return buf.subarray(start, start + buf.readUInt32LE(at));
+    const ref = new EntryRef();
+    this.locate(h, ref);
+    return ref.buf.subarray(ref.start, ref.end);
   }
 
   /** True when the key stored in handle `h` is `key` (a latin1 string: one byte per character). */
   keyEquals(h: number, key: string): boolean {
-    const chunk = h >>> SLOT_BITS;
-    const buf = this.#chunks[chunk]!;
-    const at = (h & 0xffff) * CLASSES[this.#chunkClass[chunk]!]!;
+    const buf = this.#chunks[h >>> SLOT_BITS]!;
+    const at = this.#slotOffset(h);
     const n = key.length;
     if ((buf[at + 4]! | (buf[at + 5]! << 8)) !== n) return false;
     const k = at + PREFIX;
@@ -154,6 +150,11 @@ export class Slab {
   /** Bytes of chunk memory held. */
   get allocatedBytes(): number {
     return this.#allocated;
+  }
+
+  /** Where the slot of handle `h` starts in its chunk. */
+  #slotOffset(h: number): number {
+    return (h & 0xffff) * CLASSES[this.#chunkClass[h >>> SLOT_BITS]!]!;
   }
 
   /**

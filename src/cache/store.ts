@@ -55,10 +55,8 @@ export class CacheStore {
 
   /** The entry for `key` (marking it recently used): a view valid until the next set/delete/clear. */
   get(key: string): Buffer | undefined {
-    const e = this.#find(key);
-    if (e < 0) return undefined;
-    this.#index.touch(e);
-    return this.#slab.view(this.#index.handleOf(e));
+    const ref = new EntryRef();
+    return this.lookup(key, ref) ? ref.buf.subarray(ref.start, ref.end) : undefined;
   }
 
   /**
