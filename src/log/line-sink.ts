@@ -6,13 +6,12 @@
  * queue is flushed synchronously.
  */
 import { performance } from 'node:perf_hooks';
-import { closeSync, constants, fstatSync, openSync, write, writeSync } from 'node:fs';
-
-/** Append, create (mode 0640), and never block: a FIFO whose reader stalls must not stall us. */
-const OPEN_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
+import { closeSync, fstatSync, write, writeSync } from 'node:fs';
+import type { LogTarget } from '../config/types.js';
+import { openLogTarget } from './ops-destination.js';
 
 /** Where lines go: a file (append) or stderr. */
-export type SinkTarget = { readonly kind: 'file'; readonly path: string } | { readonly kind: 'stderr' };
+export type SinkTarget = LogTarget;
 
 /** Produces the text of queued items in one batch (the expensive part runs here, off the hot path). */
 export type BatchFormatter<T> = (items: readonly T[]) => string;
@@ -153,7 +152,7 @@ export class LineSink<T> {
   }
 
   #open(): number {
-    const fd = this.target.kind === 'file' ? openSync(this.target.path, OPEN_FLAGS, 0o640) : 2;
+    const fd = openLogTarget(this.target);
     try {
       this.#atomic = fstatSync(fd).isFile() ? Infinity : PIPE_BUF;
     } catch {

@@ -9,7 +9,13 @@
 import { closeSync, constants, openSync, writeSync } from 'node:fs';
 import type { LogTarget } from '../config/types.js';
 
+/** Append, create (mode 0640), and never block: a FIFO whose reader stalls must not stall us. */
 const FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NONBLOCK;
+
+/** The descriptor for a log target: stderr, or the file opened with FLAGS. Throws when it cannot be opened. */
+export function openLogTarget(target: LogTarget): number {
+  return target.kind === 'file' ? openSync(target.path, FLAGS, 0o640) : 2;
+}
 
 /** A pino-compatible destination (it only needs `write`). */
 export class OpsDestination {
@@ -18,7 +24,7 @@ export class OpsDestination {
   #fd: number;
 
   constructor(private readonly target: LogTarget) {
-    this.#fd = target.kind === 'file' ? openSync(target.path, FLAGS, 0o640) : 2;
+    this.#fd = openLogTarget(target);
   }
 
   /** The file written to, or null for stderr. */
@@ -38,7 +44,7 @@ export class OpsDestination {
   /** Opens the file again (logrotate moved it); throws, keeping the old descriptor, when it cannot. */
   reopen(): void {
     if (this.target.kind !== 'file') return;
-    const fd = openSync(this.target.path, FLAGS, 0o640);
+    const fd = openLogTarget(this.target);
     closeSync(this.#fd);
     this.#fd = fd;
   }
