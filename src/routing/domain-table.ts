@@ -187,5 +187,4 @@ export class DomainTable<G> {
     if (e.localOnly) return (r[RouteSlot.LOCAL] ??= { kind: 'local', hasAddress: e.hasAddress, domain: e.domain });
     return null;
   }
-
 }

@@ -23,13 +23,13 @@ export type GroupOutcome =
   | { readonly kind: 'failed'; readonly lastError: Answer | null };
 
 const PROBE_EVERY_QUERIES = 50;
+const PROBE_EVERY_MS = 20_000;
 
 /** True when some server has no RTT yet (a plain loop: this runs for every forwarded query). */
 function unmeasured(servers: readonly Upstream[]): boolean {
   for (let i = 0; i < servers.length; i++) if (Number.isNaN(servers[i]!.health.rttMs)) return true;
   return false;
 }
-const PROBE_EVERY_MS = 20_000;
 
 /** One server group. */
 export class ServerGroup {
