@@ -11,45 +11,9 @@
  * mechanism); the scavenger became the largest CPU cost. Heap strings per entry also cost ~160 B
  * of live heap and V8 headroom on top (bench/README.md "Cache memory").
  */
-import { randomBytes } from 'node:crypto';
-import type { Slab } from './slab.js';
+import type { KeyMatch, Slab } from './slab.js';
 
 const NONE = -1;
-/** Per-process hash seed, so bucket positions cannot be predicted from the outside. */
-const SEED = randomBytes(4).readUInt32LE(0);
-
-const C1 = 0xcc9e2d51;
-const C2 = 0x1b873593;
-
-/** One murmur3 block mix of `k`. */
-function mixK(k: number): number {
-  k = Math.imul(k, C1);
-  k = (k << 15) | (k >>> 17);
-  return Math.imul(k, C2);
-}
-
-/** Seeded 32-bit hash (murmur3_32) of `key`, a latin1 string (one byte per character). */
-export function hashKey(key: string): number {
-  const len = key.length;
-  let h = SEED;
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    h ^= mixK(key.charCodeAt(i) | (key.charCodeAt(i + 1) << 8) | (key.charCodeAt(i + 2) << 16) | (key.charCodeAt(i + 3) << 24));
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  if (i < len) {
-    let k = 0;
-    for (let s = 0; i < len; i++, s += 8) k |= key.charCodeAt(i) << s;
-    h ^= mixK(k);
-  }
-  h ^= len;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /**
  * Key → entry number with LRU order, over typed arrays sized for `max` entries up front, as dnsmasq
@@ -86,6 +50,15 @@ export class HashLru {
       const e = this.#buckets[b]! - 1;
       if (e < 0) return NONE;
       if (this.#hash[e] === h && this.slab.keyEquals(this.#handle[e]!, key)) return e;
+    }
+  }
+
+  /** Entry number for the key `match` accepts (hash `h`), or -1. Does not touch LRU order. */
+  findMatch(h: number, match: KeyMatch): number {
+    for (let b = h & this.#mask; ; b = (b + 1) & this.#mask) {
+      const e = this.#buckets[b]! - 1;
+      if (e < 0) return NONE;
+      if (this.#hash[e] === h && this.slab.keyMatches(this.#handle[e]!, match)) return e;
     }
   }
 

@@ -21,6 +21,11 @@ export class EntryRef {
   end = 0;
 }
 
+/** Compares a stored key, `buf[at, at + len)`, with a key the caller holds in another form. */
+export interface KeyMatch {
+  keyMatches(buf: Uint8Array, at: number, len: number): boolean;
+}
+
 /** Bytes of the length fields in each slot. */
 const PREFIX = 6;
 /** Size of one chunk for classes up to this size; a bigger class gets a chunk per slot. */
@@ -128,6 +133,13 @@ export class Slab {
     const k = at + PREFIX;
     for (let i = 0; i < n; i++) if (buf[k + i] !== key.charCodeAt(i)) return false;
     return true;
+  }
+
+  /** True when `match` accepts the key stored in handle `h`. */
+  keyMatches(h: number, match: KeyMatch): boolean {
+    const buf = this.#chunks[h >>> SLOT_BITS]!;
+    const at = this.#slotOffset(h);
+    return match.keyMatches(buf, at + PREFIX, buf[at + 4]! | (buf[at + 5]! << 8));
   }
 
   /** Returns the slot of handle `h` to its free list. */

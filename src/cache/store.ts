@@ -4,8 +4,9 @@
  * per-entry overhead for the index). Keys and entries live in a Slab outside the V8 heap, indexed
  * by a HashLru over typed arrays. Knows nothing about DNS beyond "bytes".
  */
-import { HashLru, hashKey } from './hash-lru.js';
-import { EntryRef, MAX_ENTRY, Slab } from './slab.js';
+import { hashKey } from '../util/key-hash.js';
+import { HashLru } from './hash-lru.js';
+import { EntryRef, MAX_ENTRY, Slab, type KeyMatch } from './slab.js';
 
 /** Bytes per entry in the index arrays (hash, handle, size, prev, next, two buckets). */
 export const ENTRY_OVERHEAD = 28;
@@ -31,8 +32,6 @@ export class CacheStore {
   readonly #slab: Slab;
   readonly #index: HashLru;
   readonly #maxBytes: number;
-  /** Hash of the key last passed to #find. */
-  #hash = 0;
 
   constructor(maxEntries: number, maxBytes: number) {
     this.#maxBytes = maxBytes;
@@ -53,6 +52,18 @@ export class CacheStore {
     return true;
   }
 
+  /**
+   * lookup() for a key the caller holds as bytes elsewhere (a query's own wire name, say): `hash`
+   * is hashKey of the key, `match` compares it with stored keys. No key string is made.
+   */
+  lookupMatch(hash: number, match: KeyMatch, ref: EntryRef): boolean {
+    const e = this.#index.findMatch(hash, match);
+    if (e < 0) return false;
+    this.#index.touch(e);
+    this.#slab.locate(this.#index.handleOf(e), ref);
+    return true;
+  }
+
   /** The entry for `key` (marking it recently used): a view valid until the next set/delete/clear. */
   get(key: string): Buffer | undefined {
     const ref = new EntryRef();
@@ -63,9 +74,10 @@ export class CacheStore {
    * Stores a copy of `entry` under `key` (replacing its old entry), evicting least recently used
    * entries as needed: for the entry count, for the byte bound, and for slab memory when the slot
    * size this entry needs has no room left (at most EVICT_FOR_ROOM at a time, then it is refused).
+   * `hash`, when the caller has it already, is hashKey(key).
    */
-  set(key: string, entry: Uint8Array): void {
-    const e = this.#find(key);
+  set(key: string, entry: Uint8Array, hash = hashKey(key)): void {
+    const e = this.#index.find(key, hash);
     if (e >= 0) this.#drop(e); // the new answer supersedes the old one, stored or not
     const size = Slab.slotSize(key.length + entry.length) + ENTRY_OVERHEAD;
     if (key.length + entry.length > MAX_ENTRY || size > this.#maxBytes) {
@@ -84,7 +96,7 @@ export class CacheStore {
     }
     this.counters.insertions++;
     if (idx.count >= idx.max) this.#evictOldest();
-    idx.insert(this.#hash, h, size);
+    idx.insert(hash, h, size);
     while (idx.bytes > this.#maxBytes && idx.count > 1) this.#evictOldest();
   }
 
@@ -117,8 +129,7 @@ export class CacheStore {
 
   /** Hashes `key` and finds its entry (-1: none). */
   #find(key: string): number {
-    this.#hash = hashKey(key);
-    return this.#index.find(key, this.#hash);
+    return this.#index.find(key, hashKey(key));
   }
 
   #evictOldest(): void {

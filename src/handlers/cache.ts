@@ -95,7 +95,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
     const layout = o.layout ?? scanMessage(o.wire);
     if (!layout) return o;
     const entry = buildEntry(o.wire, layout, clock.now(), opts.ttl, opts.rotate, keepZero);
-    if (entry !== null) store.set(q.p.key, entry);
+    if (entry !== null) store.set(q.p.key, entry, q.p.keyHash);
     return o;
   };
 
@@ -136,7 +136,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
     counters,
     handle(q, next) {
       if (opts.enabled) {
-        if (store.lookup(q.p.key, found)) {
+        if (store.lookupMatch(q.p.keyHash, q.p, found)) {
           const now = clock.now();
           const expiry = entryExpiry(found.buf, found.end);
           if (now < expiry) {

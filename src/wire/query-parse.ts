@@ -8,6 +8,7 @@
  */
 import { FLAG2, FLAG3, HEADER_SIZE, MAX_LABEL, MAX_NAME, OPT_DO, RRType } from './constants.js';
 import { skipName } from './name.js';
+import { hashBytes } from '../util/key-hash.js';
 
 /** Why a query could not be accepted, and what to answer. */
 export const QueryFault = {
@@ -22,36 +23,86 @@ export const QueryFault = {
 } as const;
 export type QueryFault = (typeof QueryFault)[keyof typeof QueryFault];
 
+/** Bytes of the key after the name: QTYPE, QCLASS and the flags byte. */
+const KEY_TAIL = 5;
+
+/** Where lazily made keys are assembled (a name is at most MAX_NAME bytes). */
+const keyScratch = Buffer.allocUnsafe(MAX_NAME + KEY_TAIL);
+
 /** What the parser learned from a valid query. All offsets index the original message. */
-export interface ParsedQuery {
-  readonly id: number;
-  readonly qtype: number;
-  readonly qclass: number;
-  /** Offset just past QCLASS; bytes [12, qEnd) are the question as the client sent it. */
-  readonly qEnd: number;
+export class ParsedQuery {
+  #key: string | null = null;
+
+  constructor(
+    /** The message parsed (its question name is read again for the key string). */
+    readonly msg: Buffer,
+    readonly id: number,
+    readonly qtype: number,
+    readonly qclass: number,
+    /** Offset just past QCLASS; bytes [12, qEnd) are the question as the client sent it. */
+    readonly qEnd: number,
+    /** Wire length of the question name, terminating zero included (the key's name part). */
+    readonly nameLen: number,
+    /** hashKey (src/util/key-hash.ts) of `key`, computed while parsing. */
+    readonly keyHash: number,
+    readonly rd: boolean,
+    readonly cd: boolean,
+    /** AD requested in the query (RFC 6840 §5.7). */
+    readonly ad: boolean,
+    /** Client's advertised UDP payload size (512 without EDNS, at least 512 with it). */
+    readonly udpSize: number,
+    readonly dnssecOk: boolean,
+    /** Offset of the OPT RR in the query, or -1. */
+    readonly optStart: number,
+    /** True when the OPT RR carries at least one option (cookie, ECS, …). */
+    readonly ednsOptions: boolean,
+  ) {}
+
+  /** True when the query carried an OPT record. */
+  get edns(): boolean {
+    return this.optStart >= 0;
+  }
+
+  /** The key's last byte: bit 0 DO, bit 1 CD. */
+  get keyFlags(): number {
+    return (this.dnssecOk ? 1 : 0) | (this.cd ? 2 : 0);
+  }
+
   /**
    * Cache and coalescing key: the lower-cased wire name, QTYPE, QCLASS and one flags byte
-   * (bit 0 DO, bit 1 CD), as a latin1 string.
+   * (bit 0 DO, bit 1 CD), as a latin1 string. Made on first use: a cache hit compares the
+   * message's own bytes with the stored key instead (keyMatches).
    */
-  readonly key: string;
-  /** Wire length of the question name, terminating zero included (the key's name part). */
-  readonly nameLen: number;
-  readonly rd: boolean;
-  readonly cd: boolean;
-  /** AD requested in the query (RFC 6840 §5.7). */
-  readonly ad: boolean;
-  /** True when the query carried an OPT record. */
-  readonly edns: boolean;
-  /** Client's advertised UDP payload size (512 without EDNS, at least 512 with it). */
-  readonly udpSize: number;
-  readonly dnssecOk: boolean;
-  /** Offset of the OPT RR in the query, or -1. */
-  readonly optStart: number;
-  /** True when the OPT RR carries at least one option (cookie, ECS, …). */
-  readonly ednsOptions: boolean;
+  get key(): string {
+    if (this.#key === null) {
+      const msg = this.msg;
+      const n = this.nameLen;
+      for (let i = 0; i < n; i++) keyScratch[i] = foldCase(msg[HEADER_SIZE + i]!);
+      for (let i = 0; i < 4; i++) keyScratch[n + i] = msg[this.qEnd - 4 + i]!;
+      keyScratch[n + 4] = this.keyFlags;
+      this.#key = keyScratch.toString('latin1', 0, n + KEY_TAIL);
+    }
+    return this.#key;
+  }
+
+  /** True when `buf[at, at + len)` is this query's key (the comparison a cache hit makes). */
+  keyMatches(buf: Uint8Array, at: number, len: number): boolean {
+    const n = this.nameLen;
+    if (len !== n + KEY_TAIL) return false;
+    const msg = this.msg;
+    // Label length bytes are at most 63, so folding them changes nothing.
+    for (let i = 0; i < n; i++) if (buf[at + i] !== foldCase(msg[HEADER_SIZE + i]!)) return false;
+    const t = this.qEnd - 4;
+    at += n;
+    return buf[at] === msg[t] && buf[at + 1] === msg[t + 1] && buf[at + 2] === msg[t + 2] && buf[at + 3] === msg[t + 3] && buf[at + 4] === this.keyFlags;
+  }
 }
 
-const scratch = Buffer.allocUnsafe(MAX_NAME + 5);
+/** ASCII lower case of one byte (RFC 4343 §3: names compare case-insensitively in ASCII only). */
+const foldCase = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
+
+/** Where parseQuery lower-cases the key to hash it. */
+const scratch = Buffer.allocUnsafe(MAX_NAME + KEY_TAIL);
 
 /** Parses a query. Returns the parsed fields, or a QueryFault saying how to reject it. */
 export function parseQuery(msg: Buffer): ParsedQuery | QueryFault {
@@ -74,7 +125,7 @@ export function parseQuery(msg: Buffer): ParsedQuery | QueryFault {
     scratch[k++] = b;
     for (let i = off + 1, e = off + 1 + b; i < e; i++) {
       const c = msg[i]!;
-      scratch[k++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+      scratch[k++] = foldCase(c);
     }
     off += b + 1;
     if (k >= MAX_NAME) return QueryFault.FORMERR;
@@ -129,22 +180,10 @@ export function parseQuery(msg: Buffer): ParsedQuery | QueryFault {
   scratch[k++] = qclass >>> 8;
   scratch[k++] = qclass & 0xff;
   scratch[k++] = (dnssecOk ? 1 : 0) | (cd ? 2 : 0);
-  return {
-    id: (msg[0]! << 8) | msg[1]!,
-    qtype,
-    qclass,
-    qEnd,
-    key: scratch.toString('latin1', 0, k),
-    nameLen,
-    rd: (f2 & FLAG2.RD) !== 0,
-    cd,
-    ad: (f3 & FLAG3.AD) !== 0,
-    edns: optStart >= 0,
-    udpSize,
-    dnssecOk,
-    optStart,
-    ednsOptions,
-  };
+  return new ParsedQuery(
+    msg, (msg[0]! << 8) | msg[1]!, qtype, qclass, qEnd, nameLen, hashBytes(scratch, k),
+    (f2 & FLAG2.RD) !== 0, cd, (f3 & FLAG3.AD) !== 0, udpSize, dnssecOk, optStart, ednsOptions,
+  );
 }
 
 /** Length of the wire name at the start of a key (the key begins with the lower-cased wire name). */

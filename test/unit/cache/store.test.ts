@@ -4,7 +4,9 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
+import { EntryRef, type KeyMatch } from '../../../src/cache/slab.js';
 import { CacheStore } from '../../../src/cache/store.js';
+import { hashKey } from '../../../src/util/key-hash.js';
 
 const entry = (n: number, fill: number) => Buffer.alloc(n, fill);
 
@@ -14,6 +16,23 @@ describe('CacheStore', () => {
     s.set('a', entry(40, 1));
     assert.deepEqual(s.get('a'), entry(40, 1));
     assert.equal(s.get('b'), undefined);
+  });
+
+  it('finds an entry through a KeyMatch and the key\'s hash, as a cache hit does, and marks it recently used', () => {
+    const s = new CacheStore(2, 1 << 20);
+    s.set('a', entry(40, 1));
+    s.set('b', entry(40, 2), hashKey('b'));
+    const matchOf = (key: string): KeyMatch => ({
+      keyMatches: (buf, at, len) => len === key.length && Buffer.from(buf.buffer, buf.byteOffset + at, len).toString('latin1') === key,
+    });
+    const ref = new EntryRef();
+    assert.ok(s.lookupMatch(hashKey('a'), matchOf('a'), ref));
+    assert.deepEqual(ref.buf.subarray(ref.start, ref.end), entry(40, 1));
+    assert.equal(s.lookupMatch(hashKey('a'), matchOf('b'), ref), false, 'the hash alone does not match');
+    assert.equal(s.lookupMatch(hashKey('c'), matchOf('c'), ref), false);
+    s.set('c', entry(40, 3));
+    assert.equal(s.get('b'), undefined, 'b, not a, was least recently used');
+    assert.ok(s.get('a'));
   });
 
   it('evicts the least recently used entry past cache-size, and counts it', () => {

@@ -7,6 +7,7 @@ import { strict as assert } from 'node:assert';
 import { keyNameLength, parseQuery, QueryFault, type ParsedQuery } from '../../../src/wire/query-parse.js';
 import { buildQuery, type QueryOptions } from '../../helpers/dns-client.js';
 import { bytes, header, labels, nameOfLength, opt, question, record, u16 } from '../../helpers/wire-bytes.js';
+import { hashKey } from '../../../src/util/key-hash.js';
 
 /** Parses and insists on success. */
 function parsed(msg: Buffer): ParsedQuery {
@@ -82,6 +83,32 @@ describe('parseQuery: valid queries', () => {
 });
 
 describe('parseQuery: cache key', () => {
+  it('comes with its hash, computed while parsing', () => {
+    for (const p of [q('WWW.Example.COM'), q('k.test', { edns: 1232, dnssecOk: true, cd: true }), parsed(bytes(header(), question([0], 2)))]) {
+      assert.equal(p.keyHash, hashKey(p.key));
+    }
+  });
+
+  it('matches stored key bytes case-insensitively, and nothing else', () => {
+    const stored = (p: ParsedQuery) => Buffer.concat([Buffer.from('pad'), Buffer.from(p.key, 'latin1')]);
+    const key = stored(q('www.example.com'));
+    const at = 3;
+    assert.ok(q('WwW.ExAmPlE.cOm').keyMatches(key, at, key.length - at));
+    assert.ok(q('www.example.com', { id: 7, rd: false, edns: 4096 }).keyMatches(key, at, key.length - at), 'ID, RD and the EDNS size are not in the key');
+    for (const other of [
+      q('www.example.co'),
+      q('www.example.net'),
+      q('www.example.com', { type: 'AAAA' }),
+      q('www.example.com', { cd: true }),
+      q('www.example.com', { edns: 1232, dnssecOk: true }),
+      parsed(bytes(header(), question(EXAMPLE, 1, 3))),
+    ]) {
+      assert.equal(other.keyMatches(key, at, key.length - at), false, other.key);
+      assert.ok(other.keyMatches(stored(other), at, other.key.length), 'each matches its own key');
+    }
+    assert.equal(q('www.example.com').keyMatches(key, at, key.length - at - 1), false, 'a shorter stored key');
+  });
+
   it('is lower-cased and identical for different letter case', () => {
     const a = q('WWW.Example.COM');
     const b = q('www.example.com');
