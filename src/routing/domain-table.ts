@@ -5,10 +5,12 @@
  * `server=` beats a less specific `address=` and vice versa, exactly as in dnsmasq.
  *
  * Keys are lower-cased wire-format names as latin1 strings, so a lookup needs no dotted-name
- * conversion: each label boundary of the query key is one Map probe.
+ * conversion: each label boundary of the query key is one Map probe, made only when some rule's
+ * domain has that suffix's wire length (most names then need no probe, no slice, no hash).
  */
 import { RRType } from '../wire/constants.js';
 import { encodeName } from '../wire/name.js';
+import { WireLengths } from '../wire/name-lengths.js';
 import { ipBytes } from '../util/ip.js';
 import type { DomainRule, UpstreamSpec } from '../config/types.js';
 
@@ -53,6 +55,8 @@ interface Wildcard<G> {
 /** Builds and answers lookups; rebuild it (cheaply) when the rules or resolv servers change. */
 export class DomainTable<G> {
   readonly #exact = new Map<string, DomainEntry<G>>();
+  /** Wire lengths of the #exact keys. */
+  readonly #lengths: WireLengths;
   readonly #wildcards: Wildcard<G>[] = [];
   readonly #default: DomainEntry<G>;
   readonly #unqualified: DomainEntry<G> | null;
@@ -87,6 +91,7 @@ export class DomainTable<G> {
       else if (a.kind === 'null-address') entry.nullAddress = true;
       else (a.family === 4 ? entry.v4 : entry.v6).push(ipBytes(a.address));
     }
+    this.#lengths = WireLengths.of(this.#exact.keys());
     def.servers.push(...resolvServers);
     this.#default = def;
     this.#unqualified = unq;
@@ -134,7 +139,7 @@ export class DomainTable<G> {
         const r = this.#tryWildcard(wilds[w]!, dottedName, qtype);
         if (r) return r;
       }
-      const entry = this.#exact.get(key.slice(off, nameLen));
+      const entry = this.#lengths.has(nameLen - off) ? this.#exact.get(key.slice(off, nameLen)) : undefined;
       if (entry) {
         const r = this.#decide(entry, qtype);
         if (r) return r;
@@ -158,7 +163,7 @@ export class DomainTable<G> {
    */
   addressCovers(key: string, nameLen: number, dotted: { readonly name: string }): boolean {
     for (let off = 0; off < nameLen - 1; off += key.charCodeAt(off) + 1) {
-      if (this.#exact.get(key.slice(off, nameLen))?.hasAddress) return true;
+      if (this.#lengths.has(nameLen - off) && this.#exact.get(key.slice(off, nameLen))?.hasAddress) return true;
     }
     if (this.#wildcards.length) {
       const name = dotted.name;

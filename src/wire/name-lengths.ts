@@ -1,7 +1,7 @@
 /**
  * Which wire lengths (1–255 bytes, RFC 1035 §2.3.4) occur among a set of names: a name whose wire
  * length none of them has cannot be among them, so the hot path rules most queries out without
- * slicing and hashing their name. Used for local names and cname aliases.
+ * slicing and hashing their name. Used for local names, cname aliases and domain rules.
  */
 
 /** A set of wire-name lengths. */

@@ -202,6 +202,22 @@ describe('reverse zones', () => {
   ]);
 });
 
+describe('suffixes of the same wire length as a rule domain, but other names', () => {
+  // The table probes only suffix lengths some rule has; equal lengths must still compare names.
+  cases([DEF, 'server=/abc.test/127.0.0.2', 'server=/a.b.c.d.e/127.0.0.3', 'address=/ads.test/192.0.2.9'].join('\n'), [
+    ['x.xyz.test', 'A', 'fwd 127.0.0.1#53'],
+    ['x.ABC.test', 'A', 'fwd 127.0.0.2#53'],
+    ['abc.test', 'A', 'fwd 127.0.0.2#53'],
+    ['abd.test', 'A', 'fwd 127.0.0.1#53'],
+    ['ads.test', 'A', 'A 192.0.2.9'],
+    ['x.ads.test', 'A', 'A 192.0.2.9'],
+    ['x.ads.test', 'AAAA', 'fwd 127.0.0.1#53'],
+    ['q.a.b.c.d.e', 'A', 'fwd 127.0.0.3#53'],
+    ['q.a.b.c.d.f', 'A', 'fwd 127.0.0.1#53'],
+    ['ab.c.d.e', 'A', 'fwd 127.0.0.1#53'],
+  ]);
+});
+
 describe('REFUSED when no server applies', () => {
   it('refuses everything with no rules at all', () => {
     const { t } = table('');
