@@ -5,6 +5,7 @@
  * the refresh fails or takes longer than stale-client-timeout; the refresh still completes in the
  * background and updates the entry. max-ttl caps the answer TTLs clients see.
  */
+import { Buffer } from 'node:buffer';
 import type { Clock } from '../clock.js';
 import { buildEntry } from '../cache/entry-build.js';
 import { entryExpiry } from '../cache/entry-format.js';
@@ -17,6 +18,7 @@ import { setU32 } from '../wire/header.js';
 import { scanMessage, Section } from '../wire/layout.js';
 import { OPT_SIZE } from '../wire/opt.js';
 import type { Query } from '../pipeline/query.js';
+import { personaliseFlags } from '../pipeline/finalize.js';
 import { DROP, Reply, type Handler, type Next, type Outcome } from '../pipeline/types.js';
 import { isPromise } from '../util/thenable.js';
 
@@ -82,9 +84,11 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
 
   const render = (v: Buffer, start: number, end: number, q: Query, now: number, forceTtl: number, source: 'cache' | 'stale'): Reply => {
     const o = forceTtl < 0 ? fresh[(q.p.edns ? 2 : 0) + (q.p.dnssecOk ? 1 : 0)]! : renderOptions(q.p.edns, q.p.dnssecOk, forceTtl);
+    // renderEntry copies the client's ID and question and adds its OPT; the flags finish it.
     const wire = renderEntry(v, start, end, q.msg, q.p.qEnd, now, o);
+    personaliseFlags(wire, q);
     const optStart = q.p.edns ? wire.length - OPT_SIZE : -1;
-    return new Reply(wire, source, true, optStart, q.p.edns ? wire.length : -1, null);
+    return new Reply(wire, source, true, optStart, q.p.edns ? wire.length : -1, null, null, true);
   };
 
   const insert = (q: Query, o: Outcome): Outcome => {

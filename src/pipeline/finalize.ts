@@ -3,6 +3,7 @@
  * letter case included), RD/CD echoed, RA set, AD only when asked for (RFC 6840 §5.8), and an
  * OPT record exactly when the client sent one (RFC 6891 §7), advertising our own limit.
  */
+import { Buffer } from 'node:buffer';
 import { FLAG2, FLAG3, HEADER_SIZE, OPT_DO } from '../wire/constants.js';
 import { copyRange } from '../wire/copy-range.js';
 import { clampOptSize, withOpt, withoutAdditional } from '../wire/opt.js';
@@ -10,8 +11,12 @@ import { setU16 } from '../wire/header.js';
 import type { Query } from './query.js';
 import type { Reply } from './types.js';
 
-/** Builds the client's copy of a reply. Copies only when the reply is shared or EDNS changes size. */
+/**
+ * Builds the client's copy of a reply. Copies only when the reply is shared or EDNS changes size;
+ * a reply made for this client already (a cache hit) is returned as it is.
+ */
 export function finalize(r: Reply, q: Query, ednsPacketMax: number): Buffer {
+  if (r.personalised) return r.wire;
   const p = q.p;
   let out: Buffer;
   if (r.optStart >= 0 && !p.edns) out = withoutAdditional(r.wire, r.optStart, r.optEnd);
@@ -31,12 +36,18 @@ export function finalize(r: Reply, q: Query, ednsPacketMax: number): Buffer {
   out[0] = msg[0]!;
   out[1] = msg[1]!;
   copyRange(msg, HEADER_SIZE, p.qEnd, out, HEADER_SIZE);
-  out[2] = (out[2]! & ~FLAG2.RD) | (msg[2]! & FLAG2.RD);
+  personaliseFlags(out, q);
+  return out;
+}
+
+/** Sets the flag bytes of `out` for the client of `q`: RD and CD echoed, RA set, AD only when asked for. */
+export function personaliseFlags(out: Buffer, q: Query): void {
+  const p = q.p;
+  out[2] = (out[2]! & ~FLAG2.RD) | (q.msg[2]! & FLAG2.RD);
   let f3 = (out[3]! | FLAG3.RA) & ~FLAG3.CD;
   if (p.cd) f3 |= FLAG3.CD;
   if (!p.ad && !p.dnssecOk) f3 &= ~FLAG3.AD;
   out[3] = f3;
-  return out;
 }
 
 /**

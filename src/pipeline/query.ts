@@ -2,6 +2,7 @@
  * One query travelling through the pipeline: the bytes as received, what the hot-path parser
  * learned, who asked and how. Fields are all set in the constructor (one stable object shape).
  */
+import { Buffer } from 'node:buffer';
 import type { ParsedQuery } from '../wire/query-parse.js';
 import { readName } from '../wire/name.js';
 import { typeName } from '../wire/constants.js';

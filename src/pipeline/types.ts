@@ -23,6 +23,8 @@ export class Reply {
    * @param optEnd offset just past the OPT record, or -1
    * @param upstream `address#port` of the server that answered, or null
    * @param layout where the records of `wire` are, when the producer already scanned it
+   * @param personalised true when `wire` was built for this query's client already (its ID,
+   *   question, flags and OPT), so finalize has nothing to do
    */
   constructor(
     readonly wire: Buffer,
@@ -32,6 +34,7 @@ export class Reply {
     readonly optEnd: number,
     readonly upstream: string | null,
     readonly layout: MessageLayout | null = null,
+    readonly personalised = false,
   ) {}
 
   /** The 4-bit RCODE in the header. */

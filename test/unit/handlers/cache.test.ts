@@ -61,6 +61,32 @@ describe('cache stage', () => {
     assert.equal(hit.packet.questions?.[0]?.name, 'A.TEST');
   });
 
+  it('makes a hit for its own client: ID, question, RD, RA, AD and OPT are the client\'s, so finalize copies nothing', async () => {
+    const AD = 1 << 5;
+    const t = setup({}, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300)], flags: AD }));
+    await t.ask('p.test');
+    const rows = [
+      { opts: { id: 0x1234, rd: false }, rd: false, ad: false, opt: false },
+      { opts: { id: 0x4321, ad: true }, rd: true, ad: true, opt: false },
+      { opts: { id: 7, edns: 4096 }, rd: true, ad: false, opt: true },
+    ];
+    for (const row of rows) {
+      const q = makeQuery('P.Test', row.opts);
+      const o = t.cache.handle(q, () => assert.fail('a hit must not go on down the chain'));
+      assert.ok(o instanceof Reply && o.source === 'cache' && o.personalised);
+      assert.equal(finalize(o, q, 1232), o.wire, 'returned as it is');
+      const packet = decode(o.wire);
+      const flags = (o.wire[2]! << 8) | o.wire[3]!;
+      assert.equal(packet.id, row.opts.id);
+      assert.equal(packet.questions?.[0]?.name, 'P.Test');
+      assert.equal((flags & 0x0100) !== 0, row.rd, 'RD');
+      assert.equal((flags & 0x0080) !== 0, true, 'RA');
+      assert.equal((flags & 0x0020) !== 0, row.ad, 'AD');
+      assert.equal((flags & 0x0400) !== 0, false, 'AA');
+      assert.equal((packet.additionals ?? []).some((r) => r.type === 'OPT'), row.opt);
+    }
+  });
+
   it('expires an entry when its smallest TTL runs out', async () => {
     const t = setup({}, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300), rr.a(q.name, '10.0.0.2', 60)] }));
     await t.ask('b.test');
