@@ -4,6 +4,7 @@
  * RRsets that rotate, and rewrites names first when a pointer targets a record that rotation would
  * move.
  */
+import { Buffer } from 'node:buffer';
 import { copyRange } from '../wire/copy-range.js';
 import { readName } from '../wire/name.js';
 import { scanMessage, Section, type MessageLayout, type RecordSpan } from '../wire/layout.js';

@@ -3,6 +3,7 @@
  * own header and question, TTLs patched to the remaining lifetime, the RRsets rotated, and an OPT
  * record added for EDNS clients. No decode, no encode (DESIGN.md "cache"; node-performance §7).
  */
+import { Buffer } from 'node:buffer';
 import { OPT_DO, RRType } from '../wire/constants.js';
 import { copyRange } from '../wire/copy-range.js';
 import { u16, u32 } from '../wire/header.js';

@@ -13,6 +13,7 @@
  * when a new chunk would pass the cap, chunks with no slot in use are given up first, and if none
  * is, the store is refused (the cache then skips that answer). Knows nothing about DNS.
  */
+import { Buffer } from 'node:buffer';
 
 /** Where an entry's bytes are: `buf[start, end)`. Reused by its owner; valid until the slot is released. */
 export class EntryRef {

@@ -2,6 +2,7 @@
  * Reads config files (with conf-file= and conf-dir= includes) and applies every option line to a
  * ConfigBuilder, then returns the frozen Config. The only file I/O in src/config/.
  */
+import { Buffer } from 'node:buffer';
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, ExitCode, formatOrigin, type Origin } from '../errors.js';

@@ -3,6 +3,7 @@
  * ptr-record, mx-host and cname. Each produces typed records with ready RDATA; serving them is the
  * local and cname stages' job.
  */
+import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
 import { RRType } from '../wire/constants.js';

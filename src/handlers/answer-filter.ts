@@ -7,6 +7,7 @@
  * - an upstream NXDOMAIN for a locally known name (local data, an alias, an ancestor of one, or a
  *   name under an `address=` domain with an address) becomes NODATA with AA (reference §1.3).
  */
+import { Buffer } from 'node:buffer';
 import { FLAG2, RCode, RRType } from '../wire/constants.js';
 import { scanMessage, Section } from '../wire/layout.js';
 import { questionReply } from '../wire/reply-build.js';

@@ -5,6 +5,7 @@
  * aliases only see local and already-cached data (reference §3.3). Aliases of aliases are
  * followed; a chain deeper than MAX_ALIAS_DEPTH is SERVFAIL; loops are refused at config time.
  */
+import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { RCode, RRType } from '../wire/constants.js';
 import { copyRange } from '../wire/copy-range.js';

@@ -5,6 +5,7 @@
  * and bounding the whole exchange by query-timeout (→ SERVFAIL). No servers at all → REFUSED
  * (reference §2.10).
  */
+import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
 import { clampOptSize, withoutAdditional } from '../wire/opt.js';

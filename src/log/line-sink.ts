@@ -5,6 +5,7 @@
  * (issue #5; CoreDNS dnstap does the same). SIGUSR2 reopens a file (logrotate); on exit the
  * queue is flushed synchronously.
  */
+import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { closeSync, fstatSync, write, writeSync } from 'node:fs';
 import type { LogTarget } from '../config/types.js';

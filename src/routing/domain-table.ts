@@ -8,6 +8,7 @@
  * conversion: each label boundary of the query key is one Map probe, made only when some rule's
  * domain has that suffix's wire length (most names then need no probe, no slice, no hash).
  */
+import { Buffer } from 'node:buffer';
 import { RRType } from '../wire/constants.js';
 import { encodeName } from '../wire/name.js';
 import { WireLengths } from '../wire/name-lengths.js';

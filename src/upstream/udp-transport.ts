@@ -7,6 +7,7 @@
  * echoes our question (case-insensitive); anything else is dropped and counted while we keep
  * waiting.
  */
+import { Buffer } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { HEADER_SIZE } from '../wire/constants.js';

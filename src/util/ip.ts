@@ -1,4 +1,5 @@
 /** Address text to bytes, for building A/AAAA RDATA and reverse names. */
+import { Buffer } from 'node:buffer';
 import { isIPv4 } from 'node:net';
 
 /** The 16 bytes of an IPv6 address (scope id ignored, embedded IPv4 tail allowed). */

@@ -3,6 +3,7 @@
  * copied from the query, then records whose owner is a compression pointer to the question name
  * (RFC 1035 §4.1.4), all with one TTL.
  */
+import { Buffer } from 'node:buffer';
 import { HEADER_SIZE } from './constants.js';
 import { setU16, setU32 } from './header.js';
 import { writeQuestionReply } from './reply-build.js';

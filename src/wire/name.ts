@@ -3,6 +3,7 @@
  * they return -1 / null for malformed input instead of throwing, so hostile packets cost nothing
  * but a rejection.
  */
+import { Buffer } from 'node:buffer';
 import { MAX_LABEL, MAX_NAME } from './constants.js';
 
 const MAX_POINTER_HOPS = 64;

@@ -3,6 +3,7 @@
  * so the fields sit at fixed distances from the record start: TYPE +1, CLASS (UDP size) +3,
  * extended RCODE +5, VERSION +6, flags +7, RDLENGTH +9.
  */
+import { Buffer } from 'node:buffer';
 import { OPT_DO, RRType } from './constants.js';
 import { ARCOUNT, setU16, u16 } from './header.js';
 

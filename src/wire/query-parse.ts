@@ -6,6 +6,7 @@
  * Follows RFC 1035 §4.1 (header, question), RFC 6891 §6.1 (OPT: one at most, owner is root,
  * version 0) and RFC 3225 (DO bit).
  */
+import { Buffer } from 'node:buffer';
 import { FLAG2, FLAG3, HEADER_SIZE, MAX_LABEL, MAX_NAME, OPT_DO, RRType } from './constants.js';
 import { skipName } from './name.js';
 import { hashBytes } from '../util/key-hash.js';

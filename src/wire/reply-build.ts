@@ -2,6 +2,7 @@
  * Replies built from a query without any answer data: error replies (RFC 1035 §4.1.1) and the
  * skeleton that local answers grow from. Pure; each returns a fresh Buffer.
  */
+import { Buffer } from 'node:buffer';
 import { FLAG2, FLAG3, HEADER_SIZE, RCode } from './constants.js';
 import { optRecord } from './opt.js';
 

@@ -5,6 +5,7 @@
  * around (rotation of an RRset) without breaking pointers. Cold path: once per cache insert of a
  * reply that needs it.
  */
+import { Buffer } from 'node:buffer';
 import { HEADER_SIZE, RRType } from './constants.js';
 import { setU16 } from './header.js';
 import type { MessageLayout } from './layout.js';

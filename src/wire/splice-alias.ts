@@ -4,6 +4,7 @@
  * message by rewriting every compression pointer (the target's question name now lives inside
  * the CNAME RDATA). No decode or encode; one pass over the target reply's pointers.
  */
+import { Buffer } from 'node:buffer';
 import { FLAG2, FLAG3, HEADER_SIZE, QClass, RRType } from './constants.js';
 import { setU16, setU32, u16 } from './header.js';
 import type { MessageLayout } from './layout.js';

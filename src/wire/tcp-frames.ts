@@ -2,6 +2,7 @@
  * DNS over TCP framing (RFC 1035 §4.2.2): each message is preceded by its length as two bytes.
  * One reader for both ends of fandns (client connections and upstream connections).
  */
+import { Buffer } from 'node:buffer';
 
 /** Collects stream chunks and hands out whole messages, each in its own buffer. */
 export class FrameReader {
