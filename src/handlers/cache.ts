@@ -103,7 +103,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
     return o;
   };
 
-  const after = (q: Query, r: Outcome | Promise<Outcome>): Outcome | Promise<Outcome> =>
+  const after = (q: Query, r: Outcome | PromiseLike<Outcome>): Outcome | PromiseLike<Outcome> =>
     isPromise(r) ? r.then((o) => insert(q, o)) : insert(q, r);
 
   const serveStale = (q: Query, next: Next, at: EntryRef, now: number, stale: StaleOptions): Promise<Outcome> => {
@@ -113,7 +113,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
       counters.staleServed++;
       return render(v, 0, v.length, q, now, stale.ttl, 'stale');
     };
-    let refresh: Outcome | Promise<Outcome>;
+    let refresh: Outcome | PromiseLike<Outcome>;
     try {
       refresh = after(q, next(q));
     } catch {

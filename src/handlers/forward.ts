@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
 import { clampOptSize, withoutAdditional } from '../wire/opt.js';
 import { questionReply } from '../wire/reply-build.js';
+import { Later } from '../pipeline/later.js';
 import { Reply, type Handler, type Outcome } from '../pipeline/types.js';
 import type { Query } from '../pipeline/query.js';
 import type { DomainTable } from '../routing/domain-table.js';
@@ -42,12 +43,6 @@ type Work = GroupOutcome | typeof TIMED_OUT;
 
 const TIMED_OUT = 'deadline' as const;
 
-/** Promise executor shared by every forwarded query: leaves the resolve function in `captured`. */
-let captured: ((r: Reply) => void) | null = null;
-const capture = (resolve: (r: Reply) => void): void => {
-  captured = resolve;
-};
-
 /** Counters, coalescing table and waiting count: what the stage shares with its jobs. */
 class ForwardState {
   readonly counters: ForwardCounters = { forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0 };
@@ -72,7 +67,7 @@ class ForwardState {
 /** An asker who joined work another query started. */
 interface Follower {
   readonly q: Query;
-  readonly resolve: (r: Reply) => void;
+  readonly reply: Later<Reply>;
 }
 
 /**
@@ -95,7 +90,8 @@ class Job implements Sweepable, Chained<Job> {
     readonly key: string,
     readonly group: ServerGroup,
     readonly deadline: number,
-    readonly resolve: (r: Reply) => void,
+    /** The leader's reply. */
+    readonly reply: Later<Reply>,
   ) {}
 
   /** False once the outcome is known. */
@@ -109,10 +105,10 @@ class Job implements Sweepable, Chained<Job> {
   }
 
   /** Adds an asker; its reply is made when the work settles. */
-  join(q: Query): Promise<Reply> {
-    const p = new Promise<Reply>(capture);
-    (this.#followers ??= []).push({ q, resolve: captured! });
-    return p;
+  join(q: Query): Later<Reply> {
+    const reply = new Later<Reply>();
+    (this.#followers ??= []).push({ q, reply });
+    return reply;
   }
 
   sweep(now: number): boolean {
@@ -128,14 +124,17 @@ class Job implements Sweepable, Chained<Job> {
     this.group.inFlight--;
     const state = this.state;
     if (this.filed) state.inflight.remove(this);
-    state.waiting--;
-    this.resolve(state.toReply(this.q, w, true));
+    // Followers first: each reply is delivered as it resolves, and the leader's is personalised in
+    // place, so the followers' copies of the upstream bytes must be taken before it is.
     const followers = this.#followers;
-    if (followers === null) return;
-    for (const f of followers) {
-      state.waiting--;
-      f.resolve(state.toReply(f.q, w, false));
+    if (followers !== null) {
+      for (const f of followers) {
+        state.waiting--;
+        f.reply.resolve(state.toReply(f.q, w, false));
+      }
     }
+    state.waiting--;
+    this.reply.resolve(state.toReply(this.q, w, true));
   }
 }
 
@@ -169,7 +168,7 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
     counters,
     inflight,
     waiting: () => state.waiting,
-    handle(q: Query): Outcome | Promise<Outcome> {
+    handle(q: Query): Outcome | PromiseLike<Outcome> {
       const route = routeOf(q, table);
       if (route.kind !== 'forward') {
         counters.refusedNoServer++;
@@ -197,8 +196,8 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       counters.forwarded++;
       group.inFlight++;
       state.waiting++;
-      const reply = new Promise<Reply>(capture);
-      const job = new Job(state, q, key, group, performance.now() + opts.queryTimeoutMs, captured!);
+      const reply = new Later<Reply>();
+      const job = new Job(state, q, key, group, performance.now() + opts.queryTimeoutMs, reply);
       watch(job);
       group.forward(q.msg, q.p.qEnd, job.deadline, job.done);
       // Work that settled at once (no server could be tried) is not filed for others to join.

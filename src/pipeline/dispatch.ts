@@ -68,7 +68,7 @@ export function createDispatcher(chain: Next, opts: DispatchOptions): (q: Query)
   };
 
   return (q) => {
-    let o: Outcome | Promise<Outcome>;
+    let o: Outcome | PromiseLike<Outcome>;
     try {
       o = chain(q);
     } catch (err) {

@@ -1,7 +1,8 @@
 /**
  * The pipeline contract (shared/DESIGN.md "The path of a query"): a handler receives a Query and
  * the rest of the chain, and *returns* a Reply (or DROP); it never writes to a socket. Static and
- * cache-hit paths stay synchronous; only handlers that wait return a Promise.
+ * cache-hit paths stay synchronous; only handlers that wait return a thenable (a Promise, or the
+ * forward stage's Later, whose reactions run as soon as the upstream answers).
  */
 import type { MessageLayout } from '../wire/layout.js';
 import type { Query } from './query.js';
@@ -56,10 +57,10 @@ export type Drop = typeof DROP;
 export type Outcome = Reply | Drop;
 
 /** The rest of the chain, as seen by one handler. */
-export type Next = (q: Query) => Outcome | Promise<Outcome>;
+export type Next = (q: Query) => Outcome | PromiseLike<Outcome>;
 
 /** One pipeline stage. `name` is the config family it implements (acl, local, cname, cache, forward). */
 export interface Handler {
   readonly name: string;
-  handle(q: Query, next: Next): Outcome | Promise<Outcome>;
+  handle(q: Query, next: Next): Outcome | PromiseLike<Outcome>;
 }
