@@ -4,8 +4,8 @@
  */
 import { Buffer } from 'node:buffer';
 import type { ParsedQuery } from '../wire/query-parse.js';
-import { readName } from '../wire/name.js';
-import { typeName } from '../wire/constants.js';
+import { lowerDottedName, readName } from '../wire/name.js';
+import { HEADER_SIZE, typeName } from '../wire/constants.js';
 
 /** Transport the client used. */
 export type Protocol = 'udp' | 'tcp';
@@ -45,23 +45,14 @@ export class Query {
   }
 
   /**
-   * Lower-cased dotted name without trailing dot ('' for the root); computed on first use from the
-   * key's labels (a label holding a dot or backslash is escaped as readName does, RFC 4343 §2.1).
-   * Measured: 0.9 µs through readName, about 0.1 µs this way (it runs once per logged query).
+   * Lower-cased dotted name without trailing dot ('' for the root); made on first use from the
+   * message's question (a label holding a dot or backslash is escaped as readName does, RFC 4343
+   * §2.1). Measured: 0.9 µs through readName; one pass and one string this way (once per logged
+   * query).
    */
   get name(): string {
     if (this.#name === null) {
-      const key = this.p.key;
-      let out = '';
-      for (let off = 0, len = key.charCodeAt(0); len !== 0 && off + len < key.length; off += len + 1, len = key.charCodeAt(off)) {
-        const label = key.substring(off + 1, off + 1 + len);
-        if (label.includes('.') || label.includes('\\')) {
-          out = readName(Buffer.from(key, 'latin1'), 0)?.name ?? '';
-          break;
-        }
-        out = out === '' ? label : `${out}.${label}`;
-      }
-      this.#name = out;
+      this.#name = lowerDottedName(this.msg, HEADER_SIZE, this.nameLen) ?? readName(Buffer.from(this.p.key, 'latin1'), 0)?.name ?? '';
     }
     return this.#name;
   }

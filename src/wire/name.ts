@@ -78,6 +78,30 @@ export function readName(msg: Uint8Array, off: number): ReadName | null {
   return { name: parts.join('.'), end };
 }
 
+/** Where lowerDottedName assembles its text. */
+const dotted = Buffer.allocUnsafe(MAX_NAME);
+
+/**
+ * The uncompressed name at `msg[off]` (`nameLen` bytes, the root's zero included) as lower-case
+ * dotted text without the trailing dot ('' for the root), made with one string allocation; null
+ * when a label holds a '.' or '\\', which need readName's escapes (RFC 4343 §2.1).
+ */
+export function lowerDottedName(msg: Uint8Array, off: number, nameLen: number): string | null {
+  let k = 0;
+  const end = off + nameLen - 1;
+  for (let i = off; i < end; ) {
+    const len = msg[i]!;
+    if (k > 0) dotted[k++] = 0x2e;
+    for (let j = i + 1, e = i + 1 + len; j < e; j++) {
+      const c = msg[j]!;
+      if (c === 0x2e || c === 0x5c) return null;
+      dotted[k++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+    }
+    i += len + 1;
+  }
+  return dotted.toString('latin1', 0, k);
+}
+
 /**
  * Encodes a dotted name (trailing dot optional, '' or '.' for the root) into uncompressed wire
  * labels. Throws RangeError for an empty label or limits exceeded; config code turns that into a

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { canonicalName, encodeName, lowerName, readName, sameWireName, skipName } from '../../../src/wire/name.js';
+import { canonicalName, encodeName, lowerDottedName, lowerName, readName, sameWireName, skipName } from '../../../src/wire/name.js';
 import { bytes, header, labels, nameOfLength, pointer } from '../../helpers/wire-bytes.js';
 
 const EXAMPLE = labels('example', 'com');
@@ -63,6 +63,28 @@ describe('readName', () => {
     ['a name over 255 octets built from pointers', bytes(nameOfLength(200), 60, ...Buffer.alloc(60, 0x78), pointer(0)), 200],
   ];
   for (const [what, msg, off] of bad) it(`rejects ${what}`, () => assert.equal(readName(msg, off), null));
+});
+
+describe('lowerDottedName', () => {
+  const at = (wire: Buffer) => lowerDottedName(Buffer.concat([Buffer.from('xx'), wire]), 2, wire.length);
+
+  it('lower-cases ASCII letters only and joins labels with dots', () => {
+    assert.equal(at(bytes(labels('WwW', 'Example', 'COM'))), 'www.example.com');
+    assert.equal(at(bytes([4, 0x41, 0xc9, 0x5f, 0x31, 0])), 'a\xc9_1', 'a byte above 0x7f stays as it is (latin1)');
+  });
+
+  it('gives "" for the root and reads no further than nameLen', () => {
+    assert.equal(at(bytes([0])), '');
+    const wire = bytes(labels('a', 'b'), [3, 0x63, 0x63, 0x63]);
+    assert.equal(lowerDottedName(wire, 0, 5), 'a.b');
+  });
+
+  it('leaves names whose labels hold a dot or a backslash to readName (they need escapes)', () => {
+    const dot = bytes([3, 0x61, 0x2e, 0x62, 3, 0x63, 0x6f, 0x6d, 0]);
+    assert.equal(at(dot), null);
+    assert.equal(readName(dot, 0)?.name, 'a\\.b.com');
+    assert.equal(at(bytes([2, 0x61, 0x5c, 0])), null);
+  });
 });
 
 describe('encodeName', () => {
