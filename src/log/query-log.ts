@@ -8,10 +8,10 @@
  * records lost to a full queue.
  */
 import { performance } from 'node:perf_hooks';
-import type { Query } from '../pipeline/query.js';
-import type { Reply } from '../pipeline/types.js';
+import type { Protocol, Query } from '../pipeline/query.js';
+import type { Reply, ReplySource } from '../pipeline/types.js';
 import { rcodeName } from '../wire/constants.js';
-import { jsonAscii } from './json-ascii.js';
+import { jsonAsciiBody } from './json-ascii.js';
 import { LineSink, type SinkTarget } from './line-sink.js';
 
 /** What is kept per query until the batch is formatted. */
@@ -34,19 +34,51 @@ export interface QueryLogOptions {
 }
 
 const origin = performance.timeOrigin;
-/** RCODE mnemonics by number (4 bits). */
-const RCODE_TEXT = Array.from({ length: 16 }, (_, i) => rcodeName(i));
+
+/*
+ * Constant stretches of a line, joined once here: each `${}` in a line's template is one more
+ * string piece to allocate and later flatten, which is what formatting costs (bench/README.md
+ * "Query logging").
+ */
+/** `,"rcode":"NOERROR","answers":` by RCODE (4 bits). */
+const RCODE_PIECE = Array.from({ length: 16 }, (_, i) => `,"rcode":"${rcodeName(i)}","answers":`);
+/** `,"source":"cache"` by source. */
+const SOURCE_PIECE: Record<ReplySource, string> = {
+  local: ',"source":"local"',
+  cache: ',"source":"cache"',
+  stale: ',"source":"stale"',
+  upstream: ',"source":"upstream"',
+  coalesced: ',"source":"coalesced"',
+  blocked: ',"source":"blocked"',
+  error: ',"source":"error"',
+};
+/** `,"proto":"udp","qname":"` by protocol. */
+const QNAME_PIECE: Record<Protocol, string> = { udp: ',"proto":"udp","qname":"', tcp: ',"proto":"tcp","qname":"' };
+/** `","qtype":"A"` (closing the qname) by QTYPE, made on first use. */
+const qtypePieces = new Map<number, string>();
+const qtypePiece = (q: Query): string => {
+  let piece = qtypePieces.get(q.p.qtype);
+  if (piece === undefined) {
+    piece = `","qtype":"${q.typeName}"`;
+    if (qtypePieces.size < 1024) qtypePieces.set(q.p.qtype, piece);
+  }
+  return piece;
+};
 
 /** The asynchronous, bounded query log. */
 export class QueryLog {
   readonly #sink: LineSink<QueryRecord>;
   readonly #timer: NodeJS.Timeout;
   #reported = 0;
+  /** `,"pid":…,"msg":"query","client":"`: what follows the time in every query line. */
   readonly #prefix: string;
+  /** The last `time` written, and its text: a batch's lines mostly share their millisecond. */
+  #lastMs = -1;
+  #lastMsText = '';
 
   constructor(readonly opts: QueryLogOptions) {
-    this.#prefix = `,"pid":${process.pid},"msg":"query"`;
-    // Every field is ASCII (jsonAscii escapes the rest), so batches are written as latin1.
+    this.#prefix = `,"pid":${process.pid},"msg":"query","client":"`;
+    // Every field is ASCII (jsonAsciiBody escapes the rest), so batches are written as latin1.
     this.#sink = new LineSink(opts.target, opts.bound, (items) => this.#format(items), 'latin1');
     this.#timer = setInterval(() => this.#reportLost(), opts.lostReportMs ?? 10_000);
     this.#timer.unref();
@@ -93,10 +125,15 @@ export class QueryLog {
     const prefix = this.#prefix;
     for (const { q, r, bytes, latencyMs } of items) {
       const c = q.client;
-      const head = `{"level":30,"time":${Math.round(origin + q.started)}${prefix},"client":"${c.address}","port":${c.port},"proto":"${c.protocol}","qname":${jsonAscii(q.name)},"qtype":"${q.typeName}"`;
+      const ms = Math.round(origin + q.started);
+      if (ms !== this.#lastMs) {
+        this.#lastMs = ms;
+        this.#lastMsText = String(ms);
+      }
+      const head = `{"level":30,"time":${this.#lastMsText}${prefix}${c.address}","port":${c.port}${QNAME_PIECE[c.protocol]}${jsonAsciiBody(q.name)}${qtypePiece(q)}`;
       const tail = r === null
         ? ',"source":"dropped"'
-        : `,"source":"${r.source}"${r.upstream === null ? '' : `,"upstream":"${r.upstream}"`},"rcode":"${RCODE_TEXT[r.rcode]}","answers":${r.answerCount}`;
+        : `${SOURCE_PIECE[r.source]}${r.upstream === null ? '' : `,"upstream":"${r.upstream}"`}${RCODE_PIECE[r.rcode]}${r.answerCount}`;
       const more = extra
         ? `,"id":${q.p.id},"edns":${q.p.edns ? q.p.udpSize : 'null'},"do":${q.p.dnssecOk},"cd":${q.p.cd},"depth":${q.depth},"bytes":${bytes}`
         : '';
@@ -104,5 +141,4 @@ export class QueryLog {
     }
     return out;
   }
-
 }
