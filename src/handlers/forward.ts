@@ -87,7 +87,9 @@ class Job implements Sweepable, Chained<Job> {
   constructor(
     readonly state: ForwardState,
     readonly q: Query,
+    /** The leader's cache key, and its hash (what the coalescing table files the job under). */
     readonly key: string,
+    readonly hash: number,
     readonly group: ServerGroup,
     readonly deadline: number,
     /** The leader's reply. */
@@ -180,8 +182,8 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
         return errorReply(q, RCode.REFUSED);
       }
       const key = q.p.key;
-      for (let j = inflight.first(key); j !== null; j = j.next) {
-        if (!j.matches(q, group)) continue;
+      for (let j = inflight.first(q.p.keyHash); j !== null; j = j.next) {
+        if (j.key !== key || !j.matches(q, group)) continue;
         inflight.joined++;
         state.waiting++;
         return j.join(q);
@@ -197,9 +199,10 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       group.inFlight++;
       state.waiting++;
       const reply = new Later<Reply>();
-      const job = new Job(state, q, key, group, performance.now() + opts.queryTimeoutMs, reply);
+      const now = performance.now();
+      const job = new Job(state, q, key, q.p.keyHash, group, now + opts.queryTimeoutMs, reply);
       watch(job);
-      group.forward(q.msg, q.p.qEnd, job.deadline, job.done);
+      group.forward(q.msg, q.p.qEnd, job.deadline, job.done, now);
       // Work that settled at once (no server could be tried) is not filed for others to join.
       if (job.open) {
         inflight.add(job);

@@ -65,22 +65,22 @@ export class ServerGroup {
   /**
    * Sends the query by this group's policy and calls `done` once with the outcome. No further
    * server is tried once `deadline` (performance.now() ms: the query-timeout) has passed;
-   * attempts under way finish.
+   * attempts under way finish. `now` is performance.now() when the caller has just read it.
    */
-  forward(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void): void {
-    if (this.policy === 'strict-order') this.#strict(query, qEnd, deadline, done);
-    else if (this.policy === 'all-servers') this.#all(query, qEnd, done);
-    else this.#fastest(query, qEnd, deadline, done);
+  forward(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now = performance.now()): void {
+    if (this.policy === 'strict-order') this.#strict(query, qEnd, deadline, done, now);
+    else if (this.policy === 'all-servers') this.#all(query, qEnd, done, now);
+    else this.#fastest(query, qEnd, deadline, done, now);
   }
 
-  #all(query: Buffer, qEnd: number, done: (o: GroupOutcome) => void): void {
-    race(this.live(performance.now()), query, qEnd, this.attemptMs, (r) =>
+  #all(query: Buffer, qEnd: number, done: (o: GroupOutcome) => void, now: number): void {
+    race(this.live(now), query, qEnd, this.attemptMs, (r) =>
       // all-servers: when every server failed the client gets SERVFAIL, not one server's error.
       done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: null }));
   }
 
-  #strict(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void): void {
-    const live = this.live(performance.now());
+  #strict(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
+    const live = this.live(now);
     const order = [...this.members.filter((m) => live.includes(m)), ...this.members.filter((m) => !live.includes(m))];
     let lastError: Answer | null = null;
     const attempt = (i: number): void => {
@@ -96,8 +96,7 @@ export class ServerGroup {
     attempt(0);
   }
 
-  #fastest(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void): void {
-    const now = performance.now();
+  #fastest(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
     const live = this.live(now);
     if (live.length > 1 && (unmeasured(live) || ++this.#sinceProbe >= PROBE_EVERY_QUERIES || now - this.#lastProbe > PROBE_EVERY_MS)) {
       this.#sinceProbe = 0;
@@ -115,6 +114,6 @@ export class ServerGroup {
       const rest = this.members.filter((m) => m !== best);
       race(rest, query, qEnd, this.attemptMs, (r) =>
         done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError }));
-    });
+    }, false, null, now);
   }
 }

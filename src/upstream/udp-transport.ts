@@ -67,12 +67,14 @@ class PooledSocket {
   uses = 0;
   /** Queries sent from this socket and still waiting. */
   waiting = 0;
-  readonly born = Date.now();
+  /** performance.now() ms when it was opened. */
+  readonly born: number;
   retired = false;
   ready: boolean = false;
   readonly #queue: Buffer[] = [];
 
-  constructor(target: UdpTarget, owner: UdpTransport) {
+  constructor(target: UdpTarget, owner: UdpTransport, now: number) {
+    this.born = now;
     const s = createSocket({ type: target.family === 6 ? 'udp6' : 'udp4', lookup: literalLookup as never });
     this.socket = s;
     s.on('message', (msg, rinfo) => owner.reply(this, msg, rinfo.port));
@@ -125,21 +127,22 @@ export class UdpTransport implements Sweepable {
   /**
    * Sends `query` (bytes [12, qEnd) are its question) under a fresh ID and calls `done` with the
    * matching reply, or 'timeout' after `timeoutMs`, or 'network' (also at once when MAX_WAITING
-   * queries are already waiting on this server). The caller's buffer is not modified.
+   * queries are already waiting on this server). The caller's buffer is not modified. `now` is
+   * performance.now() when the caller has just read it.
    */
-  send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): void {
+  send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback, now = performance.now()): void {
     if (this.#pending.size >= MAX_WAITING) {
       queueMicrotask(() => done('network'));
       return;
     }
-    const sock = this.#socket();
+    const sock = this.#socket(now);
     let id = random16();
     while (this.#pending.has(id)) id = random16();
     const wire = Buffer.allocUnsafe(query.length);
     wire.set(query);
     wire[0] = id >>> 8;
     wire[1] = id & 0xff;
-    this.#pending.add(id, { query: wire, qEnd, done, deadline: performance.now() + timeoutMs, sock });
+    this.#pending.add(id, { query: wire, qEnd, done, deadline: now + timeoutMs, sock });
     sock.waiting++;
     if (this.#pending.size === 1) watch(this);
     sock.send(wire);
@@ -216,17 +219,17 @@ export class UdpTransport implements Sweepable {
   }
 
   /** Picks a random pool slot, replacing its socket when it has served long enough. */
-  #socket(): PooledSocket {
+  #socket(now: number): PooledSocket {
     const slot = random16() % this.#pool.length;
     let s = this.#pool[slot];
-    if (s && (s.uses >= MAX_USES || Date.now() - s.born > MAX_AGE_MS)) {
+    if (s && (s.uses >= MAX_USES || now - s.born > MAX_AGE_MS)) {
       s.retired = true;
       if (s.waiting === 0) s.close();
       else this.#retired.push(s);
       s = null;
     }
     if (!s) {
-      s = new PooledSocket(this.#target, this);
+      s = new PooledSocket(this.#target, this, now);
       this.#pool[slot] = s;
     }
     s.uses++;

@@ -55,13 +55,13 @@ export class Upstream {
   /**
    * One attempt within `timeoutMs`: UDP, then TCP if truncated; `done` is called exactly once.
    * `wanted`, when given and false by the time a UDP reply arrives (a race already decided), makes
-   * that reply only counted for RTT and health, not parsed: the result is a 'late' failure.
+   * that reply only counted for RTT and health, not parsed: the result is a 'late' failure. `t0`
+   * is performance.now() when the caller has just read it.
    */
   exchange(
     query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void, tcpOnly = false,
-    wanted: (() => boolean) | null = null,
+    wanted: (() => boolean) | null = null, t0 = performance.now(),
   ): void {
-    const t0 = performance.now();
     this.stats.queries++;
     if (tcpOnly) {
       this.tcp.send(query, qEnd, timeoutMs, (r) => done(this.#result(r, t0, true)));
@@ -73,7 +73,7 @@ export class Upstream {
       this.stats.tcpRetries++;
       const left = Math.max(1, timeoutMs - (performance.now() - t0));
       this.tcp.send(query, qEnd, left, (t) => done(this.#result(t, t0, true)));
-    });
+    }, t0);
   }
 
   /** Counts a reply nobody waits for any more (RTT, health) without parsing it. */
