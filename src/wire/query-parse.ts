@@ -35,7 +35,10 @@ export class ParsedQuery {
   #key: string | null = null;
 
   constructor(
-    /** The message parsed (its question name is read again for the key string). */
+    /**
+     * The message parsed. Its question is read again for the key, so it must not change after
+     * parsing (Query.msg's contract; only the OPT's UDP size is ever rewritten).
+     */
     readonly msg: Buffer,
     readonly id: number,
     readonly qtype: number,
