@@ -121,7 +121,8 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   let chain: Next = () => DROP;
   const cname = createCname(config.cnames, config.localTtl, () => chain);
   const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys);
-  const stages: Handler[] = [local, cname, cache];
+  // Without cname= lines the cname stage would only pass every query on: it is left out of the chain.
+  const stages: Handler[] = config.cnames.length > 0 ? [local, cname, cache] : [local, cache];
   if (config.listen.localService) stages.unshift(createAcl(localSubnets()));
   const filter = f.stopDnsRebind || !zone.empty || table.hasAddressRules ? createAnswerFilter(f, zone, table) : null;
   if (filter) stages.push(filter);
