@@ -45,11 +45,7 @@ export class CacheStore {
    * the next set/delete/clear; false when there is none. The hit path's lookup: no view is made.
    */
   lookup(key: string, ref: EntryRef): boolean {
-    const e = this.#find(key);
-    if (e < 0) return false;
-    this.#index.touch(e);
-    this.#slab.locate(this.#index.handleOf(e), ref);
-    return true;
+    return this.#use(this.#find(key), ref);
   }
 
   /**
@@ -57,11 +53,7 @@ export class CacheStore {
    * is hashKey of the key, `match` compares it with stored keys. No key string is made.
    */
   lookupMatch(hash: number, match: KeyMatch, ref: EntryRef): boolean {
-    const e = this.#index.findMatch(hash, match);
-    if (e < 0) return false;
-    this.#index.touch(e);
-    this.#slab.locate(this.#index.handleOf(e), ref);
-    return true;
+    return this.#use(this.#index.findMatch(hash, match), ref);
   }
 
   /** The entry for `key` (marking it recently used): a view valid until the next set/delete/clear. */
@@ -130,6 +122,14 @@ export class CacheStore {
   /** Hashes `key` and finds its entry (-1: none). */
   #find(key: string): number {
     return this.#index.find(key, hashKey(key));
+  }
+
+  /** For a found entry `e` (-1: none): marks it recently used and points `ref` at its bytes. */
+  #use(e: number, ref: EntryRef): boolean {
+    if (e < 0) return false;
+    this.#index.touch(e);
+    this.#slab.locate(this.#index.handleOf(e), ref);
+    return true;
   }
 
   #evictOldest(): void {

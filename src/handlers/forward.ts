@@ -87,23 +87,26 @@ class Job implements Sweepable, Chained<Job> {
   constructor(
     readonly state: ForwardState,
     readonly q: Query,
-    /** The leader's cache key, and its hash (what the coalescing table files the job under). */
-    readonly key: string,
-    readonly hash: number,
     readonly group: ServerGroup,
     readonly deadline: number,
     /** The leader's reply. */
     readonly reply: Later<Reply>,
   ) {}
 
+  /** The hash of the leader's cache key: what the coalescing table files the job under. */
+  get hash(): number {
+    return this.q.p.keyHash;
+  }
+
   /** False once the outcome is known. */
   get open(): boolean {
     return this.#open;
   }
 
-  /** True when `q` asks the same as this job's leader (the cache key is already equal). */
+  /** True when `q` asks the same as this job's leader: cache key, EDNS, RD and server group. */
   matches(q: Query, group: ServerGroup): boolean {
-    return this.group === group && this.q.p.edns === q.p.edns && this.q.p.rd === q.p.rd;
+    const p = this.q.p;
+    return this.group === group && p.edns === q.p.edns && p.rd === q.p.rd && p.key === q.p.key;
   }
 
   /** Adds an asker; its reply is made when the work settles. */
@@ -181,9 +184,8 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
         counters.refusedOverload++;
         return errorReply(q, RCode.REFUSED);
       }
-      const key = q.p.key;
       for (let j = inflight.first(q.p.keyHash); j !== null; j = j.next) {
-        if (j.key !== key || !j.matches(q, group)) continue;
+        if (!j.matches(q, group)) continue;
         inflight.joined++;
         state.waiting++;
         return j.join(q);
@@ -200,7 +202,7 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       state.waiting++;
       const reply = new Later<Reply>();
       const now = performance.now();
-      const job = new Job(state, q, key, q.p.keyHash, group, now + opts.queryTimeoutMs, reply);
+      const job = new Job(state, q, group, now + opts.queryTimeoutMs, reply);
       watch(job);
       group.forward(q.msg, q.p.qEnd, job.deadline, job.done, now);
       // Work that settled at once (no server could be tried) is not filed for others to join.

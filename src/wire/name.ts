@@ -78,6 +78,9 @@ export function readName(msg: Uint8Array, off: number): ReadName | null {
   return { name: parts.join('.'), end };
 }
 
+/** ASCII lower case of one byte (RFC 4343 §3: names compare case-insensitively in ASCII only). */
+export const foldCase = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
+
 /** Where lowerDottedName assembles its text. */
 const dotted = Buffer.allocUnsafe(MAX_NAME);
 
@@ -95,7 +98,7 @@ export function lowerDottedName(msg: Uint8Array, off: number, nameLen: number): 
     for (let j = i + 1, e = i + 1 + len; j < e; j++) {
       const c = msg[j]!;
       if (c === 0x2e || c === 0x5c) return null;
-      dotted[k++] = c >= 0x41 && c <= 0x5a ? c | 0x20 : c;
+      dotted[k++] = foldCase(c);
     }
     i += len + 1;
   }
@@ -138,12 +141,6 @@ export function canonicalName(name: string): string {
  * case, without following pointers. Both must be uncompressed (questions are).
  */
 export function sameWireName(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number, len: number): boolean {
-  for (let i = 0; i < len; i++) {
-    let x = a[aOff + i]!;
-    let y = b[bOff + i]!;
-    if (x >= 0x41 && x <= 0x5a) x |= 0x20;
-    if (y >= 0x41 && y <= 0x5a) y |= 0x20;
-    if (x !== y) return false;
-  }
+  for (let i = 0; i < len; i++) if (foldCase(a[aOff + i]!) !== foldCase(b[bOff + i]!)) return false;
   return true;
 }

@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { FLAG2, FLAG3, HEADER_SIZE, MAX_LABEL, MAX_NAME, OPT_DO, RRType } from './constants.js';
-import { skipName } from './name.js';
+import { foldCase, sameWireName, skipName } from './name.js';
 import { hashBytes } from '../util/key-hash.js';
 
 /** Why a query could not be accepted, and what to answer. */
@@ -95,15 +95,12 @@ export class ParsedQuery {
     if (len !== n + KEY_TAIL) return false;
     const msg = this.msg;
     // Label length bytes are at most 63, so folding them changes nothing.
-    for (let i = 0; i < n; i++) if (buf[at + i] !== foldCase(msg[HEADER_SIZE + i]!)) return false;
+    if (!sameWireName(buf, at, msg, HEADER_SIZE, n)) return false;
     const t = this.qEnd - 4;
     at += n;
     return buf[at] === msg[t] && buf[at + 1] === msg[t + 1] && buf[at + 2] === msg[t + 2] && buf[at + 3] === msg[t + 3] && buf[at + 4] === this.keyFlags;
   }
 }
-
-/** ASCII lower case of one byte (RFC 4343 §3: names compare case-insensitively in ASCII only). */
-const foldCase = (c: number): number => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c);
 
 /** Where parseQuery lower-cases the key to hash it. */
 const scratch = Buffer.allocUnsafe(MAX_NAME + KEY_TAIL);
