@@ -49,7 +49,8 @@ export class LineSink<T> {
   /** Largest write that stays whole: unlimited for a regular file, PIPE_BUF otherwise. */
   #atomic = Infinity;
   #writing = false;
-  #scheduled = false;
+  /** The pending BATCH_MS drain, if any. */
+  #timer: NodeJS.Timeout | null = null;
   #immediate = false;
   #reopen = false;
   #closed = false;
@@ -106,9 +107,8 @@ export class LineSink<T> {
         this.#immediate = true;
         setImmediate(this.#drain);
       }
-    } else if (!this.#scheduled) {
-      this.#scheduled = true;
-      setTimeout(this.#drain, BATCH_MS).unref();
+    } else if (this.#timer === null) {
+      this.#timer = setTimeout(this.#drain, BATCH_MS).unref();
     }
   }
 
@@ -182,7 +182,12 @@ export class LineSink<T> {
   }
 
   readonly #drain = (): void => {
-    this.#scheduled = false;
+    // A batch drained because it was full leaves its timer behind: cancel it, or it would drain the
+    // next batch early, while still small (measured: 259 lines a write at 121k q/s instead of 512).
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
     this.#immediate = false;
     if (this.#writing || this.#closed) return;
     const text = this.#take();

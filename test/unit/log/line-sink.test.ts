@@ -1,10 +1,14 @@
 /**
  * How LineSink cuts a batch for a pipe or socket shared by several workers: whole lines, at most
- * PIPE_BUF bytes a write (a longer single line goes alone), everything at once for a file.
+ * PIPE_BUF bytes a write (a longer single line goes alone), everything at once for a file; and
+ * when it writes a batch (node:test's mock timers, so no test waits on the clock).
  */
-import { describe, it } from 'node:test';
+import { afterEach, describe, it, mock } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { chunkLength } from '../../../src/log/line-sink.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chunkLength, LineSink } from '../../../src/log/line-sink.js';
 
 const lines = (n: number, len: number) => Buffer.from(Array.from({ length: n }, (_, i) => `${String(i).padStart(len - 1, 'x')}\n`).join(''));
 
@@ -36,5 +40,51 @@ describe('chunkLength', () => {
     }
     assert.ok(pieces.every((n) => n <= 4096));
     assert.equal(pieces.reduce((a, b) => a + b, 0), 97_000);
+  });
+});
+
+describe('LineSink batching', () => {
+  afterEach(() => mock.timers.reset());
+
+  /** A sink writing numbered lines to a fresh file; `lines()` reads how many reached it. */
+  const fileSink = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fandns-sink-'));
+    const path = join(dir, 'q.log');
+    const sink = new LineSink<number>({ kind: 'file', path }, 100, (items) => items.map((i) => `${i}\n`).join(''));
+    const lines = () => readFileSync(path, 'latin1').split('\n').filter(Boolean).length;
+    const done = async () => {
+      await sink.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return { sink, lines, done };
+  };
+
+  it('writes a partial batch BATCH_MS (5 ms) after its first line', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] });
+    const { sink, lines, done } = fileSink();
+    for (let i = 0; i < 10; i++) sink.push(i);
+    mock.timers.tick(4);
+    assert.equal(lines(), 0);
+    mock.timers.tick(1);
+    assert.equal(lines(), 10);
+    mock.timers.reset();
+    await done();
+  });
+
+  it('writes a full batch (512 lines) at once, and gives the next batch its own 5 ms', async () => {
+    mock.timers.enable({ apis: ['setTimeout', 'setImmediate'] });
+    const { sink, lines, done } = fileSink();
+    for (let i = 0; i < 500; i++) sink.push(i); // arms the 5 ms timer at t=0
+    mock.timers.tick(3);
+    for (let i = 500; i < 512; i++) sink.push(i);
+    mock.timers.tick(0); // the immediate
+    assert.equal(lines(), 512);
+    sink.push(512); // t=3: the next batch starts
+    mock.timers.tick(3); // t=6: the first batch's timer, had it stayed, would have written it now
+    assert.equal(lines(), 512, 'a small batch is not cut short by the previous batch\'s timer');
+    mock.timers.tick(2); // t=8: its own 5 ms
+    assert.equal(lines(), 513);
+    mock.timers.reset();
+    await done();
   });
 });
