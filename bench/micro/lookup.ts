@@ -5,7 +5,7 @@
  */
 import { parseConfigText } from '../../src/config/load.js';
 import { DomainTable } from '../../src/routing/domain-table.js';
-import { keyNameLength, parseQuery, type ParsedQuery } from '../../src/wire/query-parse.js';
+import { parseQuery, type ParsedQuery } from '../../src/wire/query-parse.js';
 import { queryWire } from './fixtures.js';
 import type { Case } from './harness.js';
 
@@ -29,8 +29,7 @@ export function lookupCases(): Case[] {
   const table = new DomainTable(config.rules, [], () => ++groups);
   const route = (name: string) => {
     const p = parseQuery(queryWire(name, 'A', false)) as ParsedQuery;
-    const len = keyNameLength(p.key);
-    return () => table.lookup(p.key, len, p.qtype, () => name);
+    return () => table.lookup(p.key, p.nameLen, p.qtype, () => name);
   };
   const consul = route('web.service.consul');
   const other = route('www.example.com');

@@ -27,8 +27,11 @@ export type QueryFault = (typeof QueryFault)[keyof typeof QueryFault];
 /** Bytes of the key after the name: QTYPE, QCLASS and the flags byte. */
 const KEY_TAIL = 5;
 
-/** Where lazily made keys are assembled (a name is at most MAX_NAME bytes). */
-const keyScratch = Buffer.allocUnsafe(MAX_NAME + KEY_TAIL);
+/**
+ * Where keys are assembled: by parseQuery to hash one, by ParsedQuery.key to make the string (both
+ * synchronous, so they never overlap). A name is at most MAX_NAME bytes.
+ */
+const scratch = Buffer.allocUnsafe(MAX_NAME + KEY_TAIL);
 
 /** What the parser learned from a valid query. All offsets index the original message. */
 export class ParsedQuery {
@@ -81,10 +84,10 @@ export class ParsedQuery {
     if (this.#key === null) {
       const msg = this.msg;
       const n = this.nameLen;
-      for (let i = 0; i < n; i++) keyScratch[i] = foldCase(msg[HEADER_SIZE + i]!);
-      for (let i = 0; i < 4; i++) keyScratch[n + i] = msg[this.qEnd - 4 + i]!;
-      keyScratch[n + 4] = this.keyFlags;
-      this.#key = keyScratch.toString('latin1', 0, n + KEY_TAIL);
+      for (let i = 0; i < n; i++) scratch[i] = foldCase(msg[HEADER_SIZE + i]!);
+      for (let i = 0; i < 4; i++) scratch[n + i] = msg[this.qEnd - 4 + i]!;
+      scratch[n + 4] = this.keyFlags;
+      this.#key = scratch.toString('latin1', 0, n + KEY_TAIL);
     }
     return this.#key;
   }
@@ -104,9 +107,6 @@ export class ParsedQuery {
     return buf[at] === msg[t] && buf[at + 1] === msg[t + 1] && buf[at + 2] === msg[t + 2] && buf[at + 3] === msg[t + 3] && buf[at + 4] === this.keyFlags;
   }
 }
-
-/** Where parseQuery lower-cases the key to hash it. */
-const scratch = Buffer.allocUnsafe(MAX_NAME + KEY_TAIL);
 
 /** Parses a query. Returns the parsed fields, or a QueryFault saying how to reject it. */
 export function parseQuery(msg: Buffer): ParsedQuery | QueryFault {
@@ -188,15 +188,4 @@ export function parseQuery(msg: Buffer): ParsedQuery | QueryFault {
     msg, (msg[0]! << 8) | msg[1]!, qtype, qclass, qEnd, nameLen, hashBytes(scratch, k),
     (f2 & FLAG2.RD) !== 0, cd, (f3 & FLAG3.AD) !== 0, udpSize, dnssecOk, optStart, ednsOptions,
   );
-}
-
-/** Length of the wire name at the start of a key (the key begins with the lower-cased wire name). */
-export function keyNameLength(key: string): number {
-  let i = 0;
-  while (i < key.length) {
-    const b = key.charCodeAt(i);
-    if (b === 0) return i + 1;
-    i += b + 1;
-  }
-  return key.length;
 }

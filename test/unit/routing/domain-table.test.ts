@@ -11,7 +11,7 @@ import type { UpstreamSpec } from '../../../src/config/types.js';
 import { DomainTable, type Route } from '../../../src/routing/domain-table.js';
 import { typeFromName } from '../../../src/wire/constants.js';
 import { canonicalName } from '../../../src/wire/name.js';
-import { keyNameLength, parseQuery } from '../../../src/wire/query-parse.js';
+import { parseQuery } from '../../../src/wire/query-parse.js';
 import { describeUpstream } from '../../helpers/config.js';
 import { buildQuery } from '../../helpers/dns-client.js';
 
@@ -46,7 +46,7 @@ function route(t: DomainTable<Group>, name: string, type = 'A'): string {
   assert.ok(typeof p === 'object');
   const qtype = typeFromName(type);
   assert.ok(qtype !== undefined);
-  return show(t.lookup(p.key, keyNameLength(p.key), qtype, { name: canonicalName(name) }));
+  return show(t.lookup(p.key, p.nameLen, qtype, { name: canonicalName(name) }));
 }
 
 /** One lookup and its expected route. */
@@ -258,7 +258,7 @@ describe('server groups', () => {
     const lookup = (name: string, qtype: number) => {
       const p = parseQuery(buildQuery(name));
       assert.ok(typeof p === 'object');
-      return t.lookup(p.key, keyNameLength(p.key), qtype, { name: canonicalName(name) });
+      return t.lookup(p.key, p.nameLen, qtype, { name: canonicalName(name) });
     };
     assert.equal((lookup('web.service.consul', 1) as { domain: string }).domain, 'service.consul');
     assert.equal((lookup('x.a.test', 1) as { domain: string }).domain, 'a.test');
