@@ -1,9 +1,10 @@
 /**
- * The cache key hash: seeded murmur3_32 over the key's bytes, the same whether the key is held as a
- * latin1 string (hashKey) or as bytes (hashBytes), so a query can be hashed while it is parsed and
- * its entry stored under the string later. The seed is per process, so bucket positions in the
+ * The cache key hash: seeded murmur3_32 over the key's bytes (hashBytes), and the same for the key
+ * held as a latin1 string (hashKey), so a query can be hashed while it is parsed and its entry
+ * stored under the string later. The seed is per process, so bucket positions in the
  * cache index cannot be predicted from outside.
  */
+import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 
 /** Per-process hash seed. */
@@ -36,23 +37,7 @@ function round(h: number, k: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-/** Seeded 32-bit hash (murmur3_32) of `key`, a latin1 string (one byte per character). */
-export function hashKey(key: string): number {
-  const len = key.length;
-  let h = SEED;
-  let i = 0;
-  for (; i + 4 <= len; i += 4) {
-    h = round(h, key.charCodeAt(i) | (key.charCodeAt(i + 1) << 8) | (key.charCodeAt(i + 2) << 16) | (key.charCodeAt(i + 3) << 24));
-  }
-  if (i < len) {
-    let k = 0;
-    for (let s = 0; i < len; i++, s += 8) k |= key.charCodeAt(i) << s;
-    h ^= mixK(k);
-  }
-  return finish(h, len);
-}
-
-/** hashKey of the latin1 string `bytes[0, len)` would be, without making the string. */
+/** Seeded 32-bit hash (murmur3_32) of `bytes[0, len)`: what hashKey gives for them as a latin1 string. */
 export function hashBytes(bytes: Uint8Array, len: number): number {
   let h = SEED;
   let i = 0;
@@ -65,4 +50,12 @@ export function hashBytes(bytes: Uint8Array, len: number): number {
     h ^= mixK(k);
   }
   return finish(h, len);
+}
+
+/**
+ * hashBytes of `key`, a latin1 string (one byte per character). Off the hot path (a store or delete
+ * by key string), so the string is copied to bytes rather than hashed by a second loop.
+ */
+export function hashKey(key: string): number {
+  return hashBytes(Buffer.from(key, 'latin1'), key.length);
 }
