@@ -10,6 +10,7 @@
  * a Promise, a rejection nobody reacts to is not reported: every Later in the pipeline gets its
  * reactions from the stage that made it.
  */
+import { isThenable } from '../util/thenable.js';
 
 const PENDING = 0;
 const FULFILLED = 1;
@@ -25,11 +26,6 @@ interface Reaction {
   readonly onFulfilled: OnFulfilled<unknown, unknown>;
   readonly onRejected: OnRejected<unknown>;
   readonly derived: Later<unknown>;
-}
-
-/** True for anything with a callable `then` (what a Promise would follow). */
-function isThenable(x: unknown): x is PromiseLike<unknown> {
-  return x !== null && (typeof x === 'object' || typeof x === 'function') && typeof (x as { then?: unknown }).then === 'function';
 }
 
 /** A value or failure to come; settle it once with resolve() or reject(). */
