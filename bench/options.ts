@@ -1,4 +1,5 @@
 /** Command-line options of `node dist/bench/run.js`. */
+import { SCENARIOS } from './scenarios.js';
 
 /** Parsed options. */
 export interface BenchOptions {
@@ -19,7 +20,7 @@ export interface BenchOptions {
 /** Usage text. */
 export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,…] [--servers name,…] [--max-qps N] [--out DIR] [--keep]
   --quick       about a second per phase: proves the harness works, numbers are rough
-  --scenarios   run only these (hit, miss, mixed, fanout, cname, tcp, log)
+  --scenarios   run only these (${SCENARIOS.map((s) => s.id).join(', ')})
   --servers     run only these servers (fandns, dnsmasq, echo, relay)
   --max-qps     cap the throughput runs (dnsperf -Q): a gentler smoke run on a shared machine
   --out         write results here instead of bench/results/
