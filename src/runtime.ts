@@ -119,7 +119,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const zone = buildZone(config, loadHosts(config.hosts, (msg) => log.warn(msg)));
   const f = config.filters;
   let chain: Next = () => DROP;
-  const cname = createCname(config.cnames, config.localTtl, () => chain);
+  const cname = createCname(config.cnames, config.localTtl, () => chain, cache);
   const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys);
   // Without cname= lines the cname stage would only pass every query on: it is left out of the chain.
   const stages: Handler[] = config.cnames.length > 0 ? [local, cname, cache] : [local, cache];

@@ -54,12 +54,15 @@ const ttls: number[] = [];
 
 /**
  * Builds the entry for a reply, or null when it is not cacheable. The result is a view of a shared
- * buffer, valid until the next call: the caller stores a copy (the cache's slab) at once.
+ * buffer, valid until the next call: the caller stores a copy (the cache's slab) at once. The first
+ * `fixed` answer records get no TTL row: a hit serves them with the TTL they have now (an alias's
+ * CNAME keeps its configured TTL), and the entry's lifetime is the other records'.
  */
-export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, policy: TtlPolicy, rotate: boolean, keepZero: boolean): Buffer | null {
+export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, policy: TtlPolicy, rotate: boolean, keepZero: boolean, fixed = 0): Buffer | null {
   let msg = wire;
   let layout = scanned;
-  let life = planTtls(msg, layout, policy, ttls);
+  if (fixed > layout.ancount) return null;
+  let life = planTtls(msg, layout, policy, ttls, fixed);
   if (life < 0 || (life === 0 && !keepZero)) return null;
   let runs = rotate ? findRuns(msg, layout) : NO_RUNS;
   if (runs.length && runs.some((run) => hasPointerInto(msg, layout, run[0]!.start, run.at(-1)!.end))) {
@@ -67,7 +70,7 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
     const again = scanMessage(msg);
     if (!again) return null;
     layout = again;
-    life = planTtls(msg, layout, policy, ttls);
+    life = planTtls(msg, layout, policy, ttls, fixed);
     runs = findRuns(msg, layout);
   }
   const qEnd = layout.qEnd;
@@ -78,7 +81,7 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
   // Bytes after the last record (padding some servers add) are not kept: an OPT added on a hit must follow the records.
   const recordsEnd = layout.opt ? layout.opt.start : (records.at(-1)?.end ?? qEnd);
   let at = copyRange(msg, qEnd, recordsEnd, scratch, 0);
-  for (let i = 0; i < kept; i++) {
+  for (let i = fixed; i < kept; i++) {
     at = scratch.writeUInt16BE(records[i]!.typeOff + 4 - qEnd, at);
     at = scratch.writeUInt32BE(ttls[i]!, at);
   }
@@ -97,7 +100,7 @@ export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, po
   scratch.writeUInt16BE(layout.ancount, t + T_ANCOUNT);
   scratch.writeUInt16BE(layout.nscount, t + T_NSCOUNT);
   scratch.writeUInt16BE(layout.arcount - (layout.opt ? 1 : 0), t + T_ARCOUNT);
-  scratch.writeUInt16BE(kept, t + T_TTLS);
+  scratch.writeUInt16BE(kept - fixed, t + T_TTLS);
   scratch.writeUInt16BE(runsLen, t + T_RUNS);
   scratch.writeUInt32BE(now >>> 0, t + T_BORN);
   scratch.writeUInt32BE(life, t + T_LIFE);

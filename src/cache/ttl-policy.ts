@@ -26,19 +26,22 @@ const raw = (wire: Uint8Array, r: RecordSpan) => u32(wire, r.typeOff + 4) & 0x7f
  * `layout.records` into `ttls` (OPT rows included, and ignored by the caller). Returns the
  * entry's lifetime in seconds, or -1 for replies that are never cached (errors, truncation).
  * Writes into the caller's array rather than returning a plan: it runs for every insert.
+ * The first `fixed` answer records (a cname= alias's own CNAMEs, local data with a set TTL) count
+ * for neither the lifetime nor whether the answer is negative: the entry lives as long as the
+ * target's records do.
  */
-export function planTtls(wire: Uint8Array, layout: MessageLayout, p: TtlPolicy, ttls: number[]): number {
+export function planTtls(wire: Uint8Array, layout: MessageLayout, p: TtlPolicy, ttls: number[], fixed = 0): number {
   const rcode = wire[3]! & 0x0f;
   if (rcode !== RCode.NOERROR && rcode !== RCode.NXDOMAIN) return -1;
   if ((wire[2]! & 0x02) !== 0) return -1; // TC
   if (wire[4] !== 0 || wire[5] !== 1) return -1;
-  const negative = rcode === RCode.NXDOMAIN || layout.ancount === 0;
+  const negative = rcode === RCode.NXDOMAIN || layout.ancount === fixed;
   if (negative && p.noNegcache) return -1;
   const records = layout.records;
   for (let i = 0; i < records.length; i++) ttls[i] = clamp(raw(wire, records[i]!), p);
   if (!negative) {
     let life = Infinity;
-    for (let i = 0; i < records.length; i++) if (records[i]!.section !== Section.ADDITIONAL) life = Math.min(life, ttls[i]!);
+    for (let i = fixed; i < records.length; i++) if (records[i]!.section !== Section.ADDITIONAL) life = Math.min(life, ttls[i]!);
     return life === Infinity ? -1 : life;
   }
   for (let i = 0; i < records.length; i++) {

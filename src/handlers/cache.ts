@@ -62,6 +62,14 @@ function capAnswerTtls(r: Reply, max: number): void {
   }
 }
 
+/**
+ * Replies stored under their query's key: an upstream's, and an alias answer (CNAMEs in front of
+ * the target's records) whose target came from an upstream or from the cache, so a repeated alias
+ * query is one lookup. Local, stale, blocked and error answers are not stored.
+ */
+const storable = (o: Reply): boolean =>
+  o.source === 'upstream' || (o.aliasHops > 0 && (o.source === 'cache' || o.source === 'coalesced'));
+
 const usable = (o: Outcome): o is Reply =>
   o !== DROP && o.source !== 'error' && (o.rcode === RCode.NOERROR || o.rcode === RCode.NXDOMAIN);
 
@@ -92,13 +100,13 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
   };
 
   const insert = (q: Query, o: Outcome): Outcome => {
-    if (o === DROP || o.source !== 'upstream') return o;
+    if (o === DROP || !storable(o)) return o;
     if (opts.clientMaxTtl > 0) capAnswerTtls(o, opts.clientMaxTtl);
     // RD=0 replies may be referrals; they must not answer recursive queries later.
     if (!opts.enabled || !q.p.rd) return o;
     const layout = o.layout ?? scanMessage(o.wire);
     if (!layout) return o;
-    const entry = buildEntry(o.wire, layout, clock.now(), opts.ttl, opts.rotate, keepZero);
+    const entry = buildEntry(o.wire, layout, clock.now(), opts.ttl, opts.rotate, keepZero, o.aliasHops);
     if (entry !== null) store.set(q.p.key, entry, q.p.keyHash);
     return o;
   };

@@ -3,7 +3,10 @@
  * whatever the whole pipeline returns for the target (local data, cache, then the upstream its
  * domain rules pick, all-servers arbitration included). This is what dnsmasq cannot do: its
  * aliases only see local and already-cached data (reference §3.3). Aliases of aliases are
- * followed; a chain deeper than MAX_ALIAS_DEPTH is SERVFAIL; loops are refused at config time.
+ * followed; a chain of more than MAX_ALIAS_DEPTH aliases is SERVFAIL; loops are refused at config
+ * time. The cache stage, asked first for the alias, stores a whole alias answer (its CNAMEs with
+ * their configured TTLs, living as long as the target's records), so a repeated alias query is a
+ * single cache hit.
  */
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
@@ -27,7 +30,23 @@ export const MAX_ALIAS_DEPTH = 10;
 /** One alias, ready for the hot path. */
 interface Alias {
   readonly target: Buffer;
+  /** The target's wire key, to follow a chain of aliases. */
+  readonly targetKey: string;
   readonly ttl: number;
+  /** CNAMEs this alias's answer starts with: 1, plus the target's when the target is an alias too. */
+  hops: number;
+}
+
+/**
+ * Sets each alias's hops by following its chain through the table (loops were refused at load;
+ * counting stops past MAX_ALIAS_DEPTH, which is already too deep).
+ */
+function countHops(aliases: Map<string, Alias>): void {
+  for (const a of aliases.values()) {
+    let hops = 1;
+    for (let t = aliases.get(a.targetKey); t && hops <= MAX_ALIAS_DEPTH; t = aliases.get(t.targetKey)) hops++;
+    a.hops = hops;
+  }
 }
 
 /** The query for the target: the client's header, the target name, the client's type, class and OPT. */
@@ -49,38 +68,52 @@ function targetQuery(q: Query, target: Buffer): Query | null {
 
 /**
  * Creates the cname stage. `resolve` is the whole chain from its first stage, so targets see
- * local data too; it is bound after composition.
+ * local data too; it is bound after composition. `cache` (the cache stage) is asked first for the
+ * alias itself: it stores whole alias answers, so a repeated alias query is one lookup.
  */
-export function createCname(rules: readonly CnameRule[], localTtl: number, resolve: () => Next): Handler & { aliasKeys: ReadonlySet<string> } {
+export function createCname(
+  rules: readonly CnameRule[],
+  localTtl: number,
+  resolve: () => Next,
+  cache: Handler | null,
+): Handler & { aliasKeys: ReadonlySet<string> } {
   const aliases = new Map<string, Alias>();
-  for (const r of rules) aliases.set(wireKey(r.alias), { target: encodeName(r.target), ttl: r.ttl ?? localTtl });
+  for (const r of rules) aliases.set(wireKey(r.alias), { target: encodeName(r.target), targetKey: wireKey(r.target), ttl: r.ttl ?? localTtl, hops: 1 });
+  countHops(aliases);
   const lengths = WireLengths.of(aliases.keys());
+  const aliasOf = (q: Query): Alias | undefined => (lengths.has(q.nameLen) ? aliases.get(q.p.key.slice(0, q.nameLen)) : undefined);
   const servfail = (q: Query) => new Reply(questionReply(q.msg, q.p.qEnd, RCode.SERVFAIL), 'error', true, -1, -1, null);
+  const hopOf = (q: Query, alias: Alias): AliasHop => ({ query: q.msg, qEnd: q.p.qEnd, target: alias.target, ttl: alias.ttl });
 
-  const combine = (q: Query, hop: AliasHop, o: Outcome): Outcome => {
+  const combine = (q: Query, alias: Alias, o: Outcome): Outcome => {
     if (o === DROP) return o;
     if (o.rcode !== RCode.NOERROR && o.rcode !== RCode.NXDOMAIN) {
       return new Reply(questionReply(q.msg, q.p.qEnd, o.rcode), o.source, true, -1, -1, o.upstream);
     }
     const layout = o.layout ?? scanMessage(o.wire);
-    const wire = layout ? spliceAlias(hop, o.wire, layout, o.rcode, o.source === 'local') : null;
-    return wire ? new Reply(wire, o.source, true, -1, -1, o.upstream) : servfail(q);
+    const wire = layout ? spliceAlias(hopOf(q, alias), o.wire, layout, o.rcode, o.source === 'local') : null;
+    return wire ? new Reply(wire, o.source, true, -1, -1, o.upstream, null, false, alias.hops) : servfail(q);
+  };
+
+  /** The answer for an alias not in the cache: its CNAME in front of what the chain returns for the target. */
+  const answer: Next = (q) => {
+    const alias = aliasOf(q)!;
+    const tq = targetQuery(q, alias.target);
+    if (!tq) return servfail(q);
+    const r = resolve()(tq);
+    return isPromise(r) ? r.then((o) => combine(q, alias, o)) : combine(q, alias, r);
   };
 
   return {
     name: 'cname',
     aliasKeys: new Set(aliases.keys()),
     handle(q, next) {
-      if (!lengths.has(q.nameLen)) return next(q);
-      const alias = aliases.get(q.p.key.slice(0, q.nameLen));
+      const alias = aliasOf(q);
       if (!alias) return next(q);
-      const hop: AliasHop = { query: q.msg, qEnd: q.p.qEnd, target: alias.target, ttl: alias.ttl };
-      if (q.p.qtype === RRType.CNAME) return new Reply(cnameOnly(hop), 'local', true, -1, -1, null);
-      if (q.depth >= MAX_ALIAS_DEPTH) return servfail(q);
-      const tq = targetQuery(q, alias.target);
-      if (!tq) return servfail(q);
-      const r = resolve()(tq);
-      return isPromise(r) ? r.then((o) => combine(q, hop, o)) : combine(q, hop, r);
+      if (q.p.qtype === RRType.CNAME) return new Reply(cnameOnly(hopOf(q, alias)), 'local', true, -1, -1, null);
+      // The whole chain is judged at its first alias, so a cached inner alias cannot lengthen it.
+      if (q.depth + alias.hops > MAX_ALIAS_DEPTH) return servfail(q);
+      return cache ? cache.handle(q, answer) : answer(q);
     },
   };
 }

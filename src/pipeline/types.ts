@@ -26,6 +26,8 @@ export class Reply {
    * @param layout where the records of `wire` are, when the producer already scanned it
    * @param personalised true when `wire` was built for this query's client already (its ID,
    *   question, flags and OPT), so finalize has nothing to do
+   * @param aliasHops how many leading answer records are cname= aliases' own CNAMEs (0: none);
+   *   the cache keeps their TTLs as they are and lets the rest decide the entry's lifetime
    */
   constructor(
     readonly wire: Buffer,
@@ -36,6 +38,7 @@ export class Reply {
     readonly upstream: string | null,
     readonly layout: MessageLayout | null = null,
     readonly personalised = false,
+    readonly aliasHops = 0,
   ) {}
 
   /** The 4-bit RCODE in the header. */

@@ -37,6 +37,7 @@ describe('cname= to an upstream-only target', () => {
       'cname=gone.example.com,gone.service.consul',
       'cname=www.example.com,web.example.com,120',
       'cname=c.example.com,cached.service.consul',
+      'cname=d.example.com,cached.service.consul',
       'cname=blocked.example.com,x.blocked.test',
       'address=/blocked.test/192.0.2.99',
       'local-ttl=5',
@@ -96,6 +97,22 @@ describe('cname= to an upstream-only target', () => {
     assert.equal(consul[0]!.count('cached.service.consul'), n);
   });
 
+  it('stores the whole alias answer, so a repeated alias query is one cache hit, the CNAME keeping its TTL', async () => {
+    await proxy.query('c.example.com'); // the target is cached now
+    const { cache, store } = proxy.server.runtime;
+    const [hits, misses, stored] = [cache.counters.hits, cache.counters.misses, store.counters.insertions];
+    const first = await proxy.query('d.example.com');
+    assert.equal(store.counters.insertions - stored, 1, 'the alias answer is stored under the alias');
+    const again = await proxy.query('d.example.com');
+    assert.equal(cache.counters.hits - hits, 2, 'the target for the first, the alias for the second');
+    assert.equal(cache.counters.misses - misses, 1, 'the alias, once');
+    assert.deepEqual(answerData(again.packet), answerData(first.packet));
+    assert.equal((again.packet.answers?.[0] as { ttl: number }).ttl, 5, 'local-ttl, not counted down');
+    assert.ok(!again.aa);
+    const chained = await proxy.query('www.example.com');
+    assert.deepEqual((chained.packet.answers ?? []).map((a) => a.type), ['CNAME', 'CNAME', 'A']);
+  });
+
   it('resolves a target that a local address= rule answers, authoritatively', async () => {
     const r = await proxy.query('blocked.example.com');
     assert.deepEqual(answerData(r.packet), ['x.blocked.test', '192.0.2.99']);
@@ -118,6 +135,9 @@ describe('alias chain limits', () => {
       const short = await proxy.query('a5.test');
       assert.equal(short.rcode, 'NOERROR');
       assert.equal(short.packet.answers?.length, 8);
+      // a5's answer is cached now; a chain through it is still judged whole.
+      assert.equal((await proxy.query('a0.test')).rcode, 'SERVFAIL');
+      assert.equal((await proxy.query('a2.test')).packet.answers?.length, 11, 'ten aliases is the limit');
     } finally {
       await proxy.stop();
       await up.close();

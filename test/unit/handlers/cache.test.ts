@@ -10,7 +10,7 @@ import { CacheStore } from '../../../src/cache/store.js';
 import { createCache, type CacheOptions } from '../../../src/handlers/cache.js';
 import { finalize } from '../../../src/pipeline/finalize.js';
 import type { Query } from '../../../src/pipeline/query.js';
-import { Reply, type Next, type Outcome } from '../../../src/pipeline/types.js';
+import { Reply, type Next, type Outcome, type ReplySource } from '../../../src/pipeline/types.js';
 import { isPromise } from '../../../src/util/thenable.js';
 import { rr } from '../../helpers/fake-upstream.js';
 import { decode, makeQuery, upstreamReply, type ReplySpec } from '../../helpers/wire.js';
@@ -24,8 +24,11 @@ const BASE: CacheOptions = {
   stale: null,
 };
 
-/** A cache stage over a fake upstream that answers from `spec(q)` and counts calls. */
-function setup(opts: Partial<CacheOptions> = {}, spec: (q: Query) => ReplySpec | 'fail' = () => ({})) {
+/**
+ * A cache stage over a fake upstream that answers from `spec(q)` and counts calls; `as` relabels
+ * its replies (the cname stage's alias answers).
+ */
+function setup(opts: Partial<CacheOptions> = {}, spec: (q: Query) => ReplySpec | 'fail' = () => ({}), as: (r: Reply) => Reply = (r) => r) {
   const clock = new FakeClock();
   const store = new CacheStore(1000, 1 << 24);
   const cache = createCache({ ...BASE, ...opts }, store, clock);
@@ -35,7 +38,7 @@ function setup(opts: Partial<CacheOptions> = {}, spec: (q: Query) => ReplySpec |
     calls++;
     const s = upstream(q);
     if (s === 'fail') return new Reply(Buffer.from(q.msg), 'error', true, -1, -1, null);
-    return Promise.resolve(upstreamReply(q, s));
+    return Promise.resolve(as(upstreamReply(q, s)));
   };
   const ask = async (name: string, qopts = {}) => {
     const q = makeQuery(name, qopts);
@@ -48,6 +51,7 @@ function setup(opts: Partial<CacheOptions> = {}, spec: (q: Query) => ReplySpec |
 }
 
 const ttls = (p: ReturnType<typeof decode>) => (p.answers ?? []).map((a) => (a as { ttl: number }).ttl);
+const answerTypes = (p: ReturnType<typeof decode>) => (p.answers ?? []).map((a) => a.type);
 
 describe('cache stage', () => {
   it('answers a repeated question from the cache with TTLs counting down', async () => {
@@ -256,5 +260,69 @@ describe('cache stage', () => {
     await t.ask('zero.test');
     t.setUpstream(() => 'fail');
     assert.equal((await t.ask('zero.test')).reply.source, 'stale');
+  });
+});
+
+describe('cache stage: alias answers (cname= CNAMEs in front of the target\'s records)', () => {
+  /** An answer as the cname stage hands it on: `hops` alias CNAMEs first, the target's source. */
+  const asAlias = (source: ReplySource, hops: number) => (r: Reply) => new Reply(r.wire, source, true, -1, -1, null, r.layout, false, hops);
+  const web = (ttl: number) => (q: Query) => ({ answers: [rr.cname(q.name, 'web.service.consul', ttl), rr.a('web.service.consul', '10.1.0.1', 30)] });
+
+  it('stores the whole answer: the CNAME keeps its TTL (0 included), the target\'s records count down and decide expiry', async () => {
+    for (const cnameTtl of [0, 5]) {
+      const t = setup({}, web(cnameTtl), asAlias('cache', 1));
+      await t.ask('web.example.com');
+      t.clock.advance(20);
+      const hit = await t.ask('WEB.example.com');
+      assert.equal(t.calls(), 1, 'answered from the cache');
+      assert.equal(hit.reply.source, 'cache');
+      assert.deepEqual(ttls(hit.packet), [cnameTtl, 10]);
+      assert.deepEqual(answerTypes(hit.packet), ['CNAME', 'A']);
+      t.clock.advance(10);
+      await t.ask('web.example.com');
+      assert.equal(t.calls(), 2, 'expired with the target\'s A record');
+    }
+  });
+
+  it('keeps every alias CNAME of a chain as configured', async () => {
+    const spec = (q: Query) => ({
+      answers: [rr.cname(q.name, 'web.example.com', 120), rr.cname('web.example.com', 'web.service.consul', 0), rr.a('web.service.consul', '10.1.0.1', 30)],
+    });
+    const t = setup({}, spec, asAlias('upstream', 2));
+    await t.ask('www.example.com');
+    t.clock.advance(5);
+    assert.deepEqual(ttls((await t.ask('www.example.com')).packet), [120, 0, 25]);
+    assert.equal(t.calls(), 1);
+  });
+
+  it('caches NXDOMAIN and NODATA behind an alias by the SOA, as without one (RFC 2308 §5)', async () => {
+    for (const rcode of ['NXDOMAIN', 'NOERROR'] as const) {
+      const t = setup({}, (q) => ({ rcode, answers: [rr.cname(q.name, 'gone.service.consul', 0)], authorities: [rr.soa('consul', 60, 300)] }), asAlias('upstream', 1));
+      await t.ask('gone.example.com');
+      t.clock.advance(10);
+      const hit = await t.ask('gone.example.com');
+      assert.equal(t.calls(), 1, rcode);
+      assert.equal(hit.reply.rcode, rcode === 'NXDOMAIN' ? 3 : 0);
+      assert.equal((hit.packet.authorities?.[0] as { ttl: number }).ttl, 50);
+      t.clock.advance(50);
+      await t.ask('gone.example.com');
+      assert.equal(t.calls(), 2, `${rcode} expired with the SOA`);
+    }
+  });
+
+  it('caps the alias CNAME with max-ttl too', async () => {
+    const t = setup({ clientMaxTtl: 3 }, web(5), asAlias('cache', 1));
+    assert.deepEqual(ttls((await t.ask('web.example.com')).packet), [3, 3]);
+    assert.deepEqual(ttls((await t.ask('web.example.com')).packet), [3, 3]);
+    assert.equal(t.calls(), 1);
+  });
+
+  it('does not store alias answers whose target was local, stale or blocked, nor a hit again', async () => {
+    for (const as of [asAlias('local', 1), asAlias('stale', 1), asAlias('blocked', 1), asAlias('cache', 0)]) {
+      const t = setup({}, web(5), as);
+      await t.ask('web.example.com');
+      await t.ask('web.example.com');
+      assert.equal(t.calls(), 2);
+    }
   });
 });
