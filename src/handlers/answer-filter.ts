@@ -58,7 +58,7 @@ export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, t
   let blocked = 0;
   const check = (q: Query, o: Outcome): Outcome => {
     if (o === DROP || (o.source !== 'upstream' && o.source !== 'coalesced')) return o;
-    if (o.rcode === RCode.NXDOMAIN && ((!zone.empty && zone.isKnown(q.p.key.slice(0, q.nameLen))) || table.addressCovers(q.p.key, q.nameLen, q))) {
+    if (o.rcode === RCode.NXDOMAIN && ((!zone.empty && zone.isKnown(q.nameKey)) || table.addressCovers(q.p.key, q.nameLen, q))) {
       // Keep the upstream's records (its SOA); only the RCODE and AA change, as in dnsmasq.
       const wire = o.owned ? o.wire : Buffer.from(o.wire);
       wire[2] = wire[2]! | FLAG2.AA;

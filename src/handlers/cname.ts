@@ -81,7 +81,7 @@ export function createCname(
   for (const r of rules) aliases.set(wireKey(r.alias), { target: encodeName(r.target), targetKey: wireKey(r.target), ttl: r.ttl ?? localTtl, hops: 1 });
   countHops(aliases);
   const lengths = WireLengths.of(aliases.keys());
-  const aliasOf = (q: Query): Alias | undefined => (lengths.has(q.nameLen) ? aliases.get(q.p.key.slice(0, q.nameLen)) : undefined);
+  const aliasOf = (q: Query): Alias | undefined => (lengths.has(q.nameLen) ? aliases.get(q.nameKey) : undefined);
   const servfail = (q: Query) => new Reply(questionReply(q.msg, q.p.qEnd, RCode.SERVFAIL), 'error', true, -1, -1, null);
   const hopOf = (q: Query, alias: Alias): AliasHop => ({ query: q.msg, qEnd: q.p.qEnd, target: alias.target, ttl: alias.ttl });
 

@@ -52,7 +52,7 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
       const { qtype, qclass } = q.p;
       const inClass = qclass === QClass.IN || qclass === QClass.ANY;
       if (!zone.empty && inClass && (aliasLengths.has(q.nameLen) || zone.mayHaveRecords(q.nameLen))) {
-        const key = q.p.key.slice(0, q.nameLen);
+        const key = q.nameKey;
         if (aliases.has(key)) return next(q);
         const recs = zone.records(key);
         if (recs) {
@@ -72,11 +72,11 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
       }
       if (route !== null && route.kind === 'local') {
         // dnsmasq 2.90 answers local-only domains without AA (reference §1.2, §1.3).
-        const known = route.hasAddress || zone.isKnown(q.p.key.slice(0, q.nameLen));
+        const known = route.hasAddress || zone.isKnown(q.nameKey);
         return rcodeReply(q, known ? RCode.NOERROR : RCode.NXDOMAIN, false);
       }
       if (opts.domainNeeded && (qtype === RRType.A || qtype === RRType.AAAA) && q.nameLen > 1 && q.p.key.charCodeAt(0) + 2 === q.nameLen) {
-        return rcodeReply(q, zone.isKnown(q.p.key.slice(0, q.nameLen)) ? RCode.NOERROR : RCode.NXDOMAIN);
+        return rcodeReply(q, zone.isKnown(q.nameKey) ? RCode.NOERROR : RCode.NXDOMAIN);
       }
       if (route !== null && opts.bogusPriv && qtype === RRType.PTR && !(route.kind === 'forward' && route.domain !== '') && isPrivatePtr(q.name)) {
         return rcodeReply(q, RCode.NXDOMAIN);

@@ -26,6 +26,7 @@ export class Query {
   /** Set by the router once per query; other stages read it. */
   route: unknown = null;
   #name: string | null = null;
+  #nameKey: string | null = null;
 
   /**
    * @param msg the query bytes as received (owned: nobody else mutates them)
@@ -55,6 +56,14 @@ export class Query {
       this.#name = lowerDottedName(this.msg, HEADER_SIZE, this.nameLen) ?? readName(Buffer.from(this.p.key, 'latin1'), 0)?.name ?? '';
     }
     return this.#name;
+  }
+
+  /**
+   * The name part of the cache key (lower-cased wire name as a latin1 string): what local data,
+   * aliases and filters are looked up by. Made on first use and kept, as several stages may ask.
+   */
+  get nameKey(): string {
+    return (this.#nameKey ??= this.p.key.slice(0, this.nameLen));
   }
 
   /** Query type mnemonic, for logs. */
