@@ -14,14 +14,21 @@ export interface BenchOptions {
   readonly maxQps: number | null;
   /** Keep the work directory (configs, query files, logs). */
   readonly keep: boolean;
+  /** Times each scenario is run, its servers alternating; the ratios are summarised by their median. */
+  readonly rounds: number;
   readonly help: boolean;
 }
 
+/** Most rounds one run may ask for (a full round of every scenario takes about 6 minutes). */
+export const MAX_ROUNDS = 20;
+
 /** Usage text. */
-export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,…] [--servers name,…] [--max-qps N] [--out DIR] [--keep]
+export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,…] [--servers name,…] [--rounds N] [--max-qps N] [--out DIR] [--keep]
   --quick       about a second per phase: proves the harness works, numbers are rough
   --scenarios   run only these (${SCENARIOS.map((s) => s.id).join(', ')})
   --servers     run only these servers (fandns, dnsmasq, echo, relay)
+  --rounds      run each scenario N times (1-${MAX_ROUNDS}), its servers alternating, and add the median
+                ratios with their range: on a noisy machine one round can be off by 10-25 %
   --max-qps     cap the throughput runs (dnsperf -Q): a gentler smoke run on a shared machine
   --out         write results here instead of bench/results/
   --keep        keep the work directory (configs, query files, server and dnsperf logs)
@@ -37,6 +44,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let out: string | null = null;
   let maxQps: number | null = null;
   let keep = false;
+  let rounds = 1;
   let help = false;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
@@ -51,11 +59,15 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     else if (flag === '--scenarios') scenarios = list(value());
     else if (flag === '--servers') servers = list(value());
     else if (flag === '--out') out = value();
+    else if (flag === '--rounds') {
+      rounds = Number(value());
+      if (!Number.isInteger(rounds) || rounds < 1 || rounds > MAX_ROUNDS) throw new Error(`--rounds needs an integer from 1 to ${MAX_ROUNDS}`);
+    }
     else if (flag === '--max-qps') {
       maxQps = Number(value());
       if (!Number.isInteger(maxQps) || maxQps <= 0) throw new Error('--max-qps needs a positive integer');
     }
     else throw new Error(`unknown option ${argv[i]}`);
   }
-  return { quick, scenarios, servers, out, maxQps, keep, help };
+  return { quick, scenarios, servers, out, maxQps, keep, rounds, help };
 }

@@ -3,7 +3,7 @@
  * horizontal bars, queries per second and server CPU µs per query, one bar per server.
  */
 import type { MachineInfo } from './machine.js';
-import type { ScenarioResult } from './scenario-run.js';
+import { resultLabel, type ScenarioResult } from './scenario-run.js';
 
 const COLORS: Readonly<Record<string, string>> = { fandns: '#2b6cb0', dnsmasq: '#dd6b20', echo: '#718096', relay: '#a0aec0' };
 const BAR = 14;
@@ -46,7 +46,7 @@ function panel(title: string, groups: readonly Group[], x: number, y: number): {
 
 function groups(results: readonly ScenarioResult[], pick: (r: Extract<ScenarioResult['runs'][number], { status: 'ok' }>) => number, fmt: (v: number) => string): Group[] {
   return results.map((s) => ({
-    label: s.title,
+    label: resultLabel(s),
     bars: s.runs.map((r) => (r.status === 'ok'
       ? { series: r.server, value: pick(r), text: `${r.server} ${fmt(pick(r))}` }
       : { series: r.server, value: null, text: `${r.server}: ${r.status}` })),

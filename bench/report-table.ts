@@ -1,16 +1,16 @@
 /** The markdown tables printed at the end of a run and written next to the JSON. */
-import type { ScenarioResult, ServerRun } from './scenario-run.js';
+import { resultLabel, type ScenarioResult, type ServerRun } from './scenario-run.js';
 
 const f = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 const k = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(1)}k` : '–');
 
 function row(s: ScenarioResult, r: ServerRun): string {
-  if (r.status !== 'ok') return `| ${s.title} | ${r.server} | ${r.status} | | | | | | | ${r.reason} |`;
+  if (r.status !== 'ok') return `| ${resultLabel(s)} | ${r.server} | ${r.status} | | | | | | | ${r.reason} |`;
   const m = r.result;
   const t = m.throughput;
   const lat = m.latency;
   return [
-    '', s.title, r.server, k(t.qps), `${t.lost} (${f((100 * t.lost) / Math.max(1, t.sent), 2)}%)`, f(t.avgLatencyMs, 2),
+    '', resultLabel(s), r.server, k(t.qps), `${t.lost} (${f((100 * t.lost) / Math.max(1, t.sent), 2)}%)`, f(t.avgLatencyMs, 2),
     `${f(lat.percentiles.p50, 3)} / ${f(lat.percentiles.p99, 3)} @ ${k(lat.rate)}`,
     `${f(m.cpu.usPerQuery, 1)} (${f(m.cpu.userUsPerQuery, 1)}+${f(m.cpu.systemUsPerQuery, 1)})`,
     f(lat.cpu.usPerQuery, 1),
@@ -36,8 +36,8 @@ export function ratioTable(results: readonly ScenarioResult[]): string {
   for (const s of results) {
     const r = s.ratio;
     lines.push(r
-      ? `| ${s.title} | ${f(r.qps, 2)} | ${f(r.cpuPerQuery, 2)} | ${f(r.cpuPerQueryFixed, 2)} | ${f(r.p99, 2)} | ${r.p99DeltaMs >= 0 ? '+' : ''}${f(r.p99DeltaMs, 2)} | ${f(r.peakRss, 2)} |`
-      : `| ${s.title} | – | – | – | – | – | – |`);
+      ? `| ${resultLabel(s)} | ${f(r.qps, 2)} | ${f(r.cpuPerQuery, 2)} | ${f(r.cpuPerQueryFixed, 2)} | ${f(r.p99, 2)} | ${r.p99DeltaMs >= 0 ? '+' : ''}${f(r.p99DeltaMs, 2)} | ${f(r.peakRss, 2)} |`
+      : `| ${resultLabel(s)} | – | – | – | – | – | – |`);
   }
   return lines.join('\n');
 }

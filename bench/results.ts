@@ -5,6 +5,7 @@ import type { MachineInfo } from './machine.js';
 import type { Profile } from './profile.js';
 import { chartSvg } from './report-svg.js';
 import { ratioTable, resultsTable } from './report-table.js';
+import { roundsTable, summariseRounds } from './rounds.js';
 import type { ScenarioResult } from './scenario-run.js';
 
 /** Everything a run writes to JSON. */
@@ -36,6 +37,9 @@ export function markdown(r: RunRecord): string {
     '',
     ratioTable(r.scenarios),
     '',
+    ...(r.scenarios.some((s) => s.rounds > 1)
+      ? ['fandns ÷ dnsmasq, median of the rounds [lowest – highest]:', '', roundsTable(summariseRounds(r.scenarios)), '']
+      : []),
   ].join('\n');
 }
 

@@ -44,17 +44,20 @@ async function main(o: BenchOptions): Promise<number> {
   installCleanup();
   const upstreams: Running[] = [];
   try {
-    say(`${p.name} run of ${scenarios.map((s) => s.id).join(', ')}; work directory ${workDir}`);
+    say(`${p.name} run of ${scenarios.map((s) => s.id).join(', ')}${o.rounds > 1 ? `, ${o.rounds} rounds each` : ''}; work directory ${workDir}`);
     say(placement);
     const files = await writeQuerySets(workDir, p, scenarios);
     const nUp = Math.max(...scenarios.map((s) => s.upstreams));
     for (let i = 0; i < nUp; i++) {
-      upstreams.push(await startUpstream(await freePort(), at, limitSec * 3 * scenarios.length + 60));
+      upstreams.push(await startUpstream(await freePort(), at, limitSec * 3 * scenarios.length * o.rounds + 60));
     }
     say(`upstream dnsmasq on port(s) ${upstreams.map((u) => u.port).join(', ')}`);
     const ctx = { upstreamPorts: upstreams.map((u) => u.port), workDir, uniqueNames: uniqueNames(p) };
     const results: ScenarioResult[] = [];
-    for (const s of scenarios) results.push(await runScenario(s, p, at, ctx, files, o.servers, say));
+    // A scenario's rounds follow each other, so its servers alternate: dnsmasq, fandns, floor, dnsmasq, …
+    for (const s of scenarios) {
+      for (let round = 1; round <= o.rounds; round++) results.push(await runScenario(s, p, at, ctx, files, o.servers, say, { round, rounds: o.rounds }));
+    }
     const record = { machine: machineInfo(ROOT, pinned), profile: p, placement, scenarios: results };
     const file = writeResults(o.out ?? join(ROOT, 'bench/results'), record);
     process.stdout.write(`\n${markdown(record)}\n`);

@@ -40,14 +40,22 @@ export interface Ratios {
   readonly peakRss: number;
 }
 
-/** One scenario's results. */
+/** One scenario's results (one round of it). */
 export interface ScenarioResult {
   readonly id: string;
   readonly title: string;
+  /** Which round this is (1-based), of how many (`--rounds`). */
+  readonly round: number;
+  readonly rounds: number;
   readonly note: string;
   readonly config: string;
   readonly runs: readonly ServerRun[];
   readonly ratio: Ratios | null;
+}
+
+/** How a result is labelled in tables and charts: its title, and its round when there are several. */
+export function resultLabel(s: Pick<ScenarioResult, 'title' | 'round' | 'rounds'>): string {
+  return s.rounds > 1 ? `${s.title}, round ${s.round}/${s.rounds}` : s.title;
 }
 
 /** Asks the first query of `file` (`name TYPE`, A or AAAA) once. */
@@ -129,10 +137,16 @@ function ratios(runs: readonly ServerRun[]): Ratios | null {
   };
 }
 
+/** Which round of how many a call of runScenario is. */
+export interface Round {
+  readonly round: number;
+  readonly rounds: number;
+}
+
 /** Runs scenario `s` on `servers` (null: all it has); `say` reports progress. */
 export async function runScenario(
   s: Scenario, p: Profile, at: Placement, ctx: ConfigContext, files: Readonly<Record<string, string>>,
-  servers: readonly string[] | null, say: Say,
+  servers: readonly string[] | null, say: Say, round: Round = { round: 1, rounds: 1 },
 ): Promise<ScenarioResult> {
   const confText = `${s.config(ctx).join('\n')}\n`;
   const conf = join(at.workDir, `${s.id}.conf`);
@@ -143,7 +157,8 @@ export async function runScenario(
   const runs: ServerRun[] = [];
   let dnsmasqRate: number | null = null;
   for (const kind of kinds) {
-    const tell: Say = (m) => say(`[${s.id}] ${kind}: ${m}`);
+    const tag = round.rounds > 1 ? `${s.id} ${round.round}/${round.rounds}` : s.id;
+    const tell: Say = (m) => say(`[${tag}] ${kind}: ${m}`);
     const missing = kind === 'fandns' ? missingFeatures(s) : [];
     if (missing.length) {
       tell(`not available yet (fandns does not implement ${missing.join(', ')})`);
@@ -173,5 +188,5 @@ export async function runScenario(
       runs.push({ server: kind, status: 'failed', reason: (err as Error).message });
     }
   }
-  return { id: s.id, title: s.title, note: s.note, config: confText, runs, ratio: ratios(runs) };
+  return { id: s.id, title: s.title, ...round, note: s.note, config: confText, runs, ratio: ratios(runs) };
 }
