@@ -53,3 +53,25 @@ export async function runDnsperf(s: LoadSpec): Promise<LoadResult> {
   if (code !== 0) throw new Error(`dnsperf exited with ${code}: ${text.slice(-500)}`);
   return { stats: parseStats(text), latency: s.verbose ? percentiles(parseVerboseLatencies(text)) : null };
 }
+
+/**
+ * dnsperf 2.10 over TCP can exit with this when the server closes connections under it (dnsmasq does,
+ * after 100 queries: bench/README.md "TCP caveat"): its receive thread polls a socket its send thread
+ * has just closed to reconnect. Nothing the server did wrong.
+ */
+const TCP_RACE = /failed to receive packet: Bad file descriptor/;
+
+/** Repeats of one run after that race, at most. */
+export const TCP_RACE_RETRIES = 3;
+
+/** Runs `run`, again (at most TCP_RACE_RETRIES times) when it fails on dnsperf's TCP race; `onRetry` is told each time. */
+export async function repeatOnTcpRace<T>(run: () => Promise<T>, onRetry: () => void): Promise<T> {
+  for (let i = 0; ; i++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (i >= TCP_RACE_RETRIES || !TCP_RACE.test((err as Error).message)) throw err;
+      onRetry();
+    }
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runDnsperf, type LoadResult, type LoadSpec } from './dnsperf.js';
+import { repeatOnTcpRace, runDnsperf, type LoadResult, type LoadSpec } from './dnsperf.js';
 import type { DnsperfStats, Percentiles } from './dnsperf-parse.js';
 import { coreTicks, coreUse, cpuTime, memory, type CoreUse, type Memory } from './proc-stat.js';
 import type { Profile } from './profile.js';
@@ -36,6 +36,8 @@ export interface LatencyRun {
 
 /** Everything measured for one server in one scenario. */
 export interface Measured {
+  /** Phases repeated after dnsperf's TCP receive race. */
+  readonly retries: number;
   /** Queries answered in the warm-up (with the two runs: every query the server saw, bar probes). */
   readonly warmCompleted: number;
   readonly throughput: DnsperfStats;
@@ -99,19 +101,25 @@ export async function measure(
     clients: p.clients, outstanding: p.outstanding, rate, verbose, cpu: at.loadCpu,
     logFile: join(at.workDir, `dnsperf-${++runNo}-${s.id}-${srv.kind}.txt`),
   });
+  let retries = 0;
+  const again = <T>(run: () => Promise<T>): Promise<T> => (s.tcp ? repeatOnTcpRace(run, () => {
+    retries++;
+    say('dnsperf exited on its TCP receive race; running that phase again');
+  }) : run());
   say(`warm-up ${p.warmSec} s`);
-  const warm = await runDnsperf(spec(s.warm, p.warmSec, null, false));
+  const warm = await again(() => runDnsperf(spec(s.warm, p.warmSec, null, false)));
 
   say(`throughput ${p.loadSec} s`);
-  const load = await withCpu(srv.proc.pid, () => runDnsperf(spec(s.load, p.loadSec, p.maxQps, false)));
+  const load = await again(() => withCpu(srv.proc.pid, () => runDnsperf(spec(s.load, p.loadSec, p.maxQps, false))));
   say(`  ${Math.round(load.r.stats.qps)} q/s, ${load.r.stats.lost} lost, ${load.cpu.usPerQuery} µs CPU/q`);
 
   const rate = latencyRate(srv, s, p, load.r.stats.qps, dnsmasqRate);
   say(`latency at ${rate} q/s, ${p.latencySec} s`);
-  const lat = await withCpu(srv.proc.pid, () => runDnsperf(spec(s.latency, p.latencySec, rate, true)));
+  const lat = await again(() => withCpu(srv.proc.pid, () => runDnsperf(spec(s.latency, p.latencySec, rate, true))));
   const pct = lat.r.latency!;
   say(`  p50 ${round(pct.p50, 3)} ms, p99 ${round(pct.p99, 3)} ms, ${lat.cpu.usPerQuery} µs CPU/q`);
   return {
+    retries,
     warmCompleted: warm.stats.completed,
     throughput: load.r.stats,
     cpu: load.cpu,

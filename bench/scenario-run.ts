@@ -115,6 +115,7 @@ function notesFor(m: Measured, log: string, at: Placement, maxQps: number | null
   for (const w of log.matchAll(/\\?"([a-z-]+)\\?" is a dnsmasq option that fandns does not implement/g)) {
     if (!HARMLESS.has(w[1]!)) notes.push(`fandns ignored ${w[1]}`);
   }
+  if (m.retries > 0) notes.push(`${m.retries} phase(s) repeated after dnsperf's TCP receive race`);
   const ok = m.throughput.rcodes['NOERROR'] ?? 0;
   if (ok < m.throughput.completed * 0.99) notes.push(`answers: ${JSON.stringify(m.throughput.rcodes)}`);
   return notes;
