@@ -61,14 +61,15 @@ const ttls: number[] = [];
 export function buildEntry(wire: Buffer, scanned: MessageLayout, now: number, policy: TtlPolicy, rotate: boolean, keepZero: boolean, fixed = 0): Buffer | null {
   let msg = wire;
   let layout = scanned;
-  if (fixed > layout.ancount) return null;
+  // A name through a loose pointer may read bytes a hit rewrites (a TTL, a rotated record): never cached.
+  if (layout.loose || fixed > layout.ancount) return null;
   let life = planTtls(msg, layout, policy, ttls, fixed);
   if (life < 0 || (life === 0 && !keepZero)) return null;
   let runs = rotate ? findRuns(msg, layout) : NO_RUNS;
   if (runs.length && runs.some((run) => hasPointerInto(msg, layout, run[0]!.start, run.at(-1)!.end))) {
     msg = compressToQuestion(msg, layout);
     const again = scanMessage(msg);
-    if (!again) return null;
+    if (!again || again.loose) return null;
     layout = again;
     life = planTtls(msg, layout, policy, ttls, fixed);
     runs = findRuns(msg, layout);

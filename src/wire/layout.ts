@@ -33,12 +33,31 @@ export interface MessageLayout {
   readonly arcount: number;
   /** The OPT record, if present (RFC 6891 §6.1.1: at most one, in the additional section). */
   readonly opt: RecordSpan | null;
+  /**
+   * True when some compression pointer lands where no earlier name's label starts (inside a
+   * label, a TTL or RDATA this scan did not read as a name). The message is well formed, but such a
+   * name reads bytes that a cache hit rewrites (TTLs, rotated records), so it is not cached.
+   */
+  readonly loose: boolean;
 }
 
 const MAX_HOPS = 32;
 
-/** Offset past the name at `off` after checking that its whole pointer chain is sound; -1 if not. */
-export function checkedNameEnd(msg: Uint8Array, off: number): number {
+/**
+ * Where the labels of the names read so far start, stamped with the scan's number: RFC 1035
+ * §4.1.4 pointers name "a prior occurrence", which is a label of a name already read.
+ */
+const labelAt = new Uint32Array(65536);
+let scanNo = 0;
+/** Set by nameEnd when a pointer of the current scan lands on an unstamped offset. */
+let loose = false;
+
+/**
+ * Offset past the name at `off` after checking that its whole pointer chain is sound; -1 if not.
+ * With `stamp`, the labels it holds in place are recorded for the current scan and its pointers
+ * checked against those recorded before.
+ */
+function nameEnd(msg: Uint8Array, off: number, stamp: boolean): number {
   let end = -1;
   let pos = off;
   let hops = 0;
@@ -46,12 +65,14 @@ export function checkedNameEnd(msg: Uint8Array, off: number): number {
   for (;;) {
     if (pos >= msg.length) return -1;
     const b = msg[pos]!;
+    if (stamp && end < 0) labelAt[pos] = scanNo;
     if (b === 0) return end < 0 ? pos + 1 : end;
     if ((b & 0xc0) === 0xc0) {
       if (pos + 1 >= msg.length || ++hops > MAX_HOPS) return -1;
       const target = ((b & 0x3f) << 8) | msg[pos + 1]!;
       // A pointer must name a prior occurrence (RFC 1035 §4.1.4): never the header, whose bytes change on the way to the client.
       if (target >= pos || target < HEADER_SIZE) return -1;
+      if (stamp && labelAt[target] !== scanNo) loose = true;
       if (end < 0) end = pos + 2;
       pos = target;
       continue;
@@ -63,6 +84,11 @@ export function checkedNameEnd(msg: Uint8Array, off: number): number {
   }
 }
 
+/** Offset past the name at `off` after checking that its whole pointer chain is sound; -1 if not. */
+export function checkedNameEnd(msg: Uint8Array, off: number): number {
+  return nameEnd(msg, off, false);
+}
+
 /** Checks the domain names embedded in RDATA of the RFC 1035 / RFC 2782 types that carry them. */
 function rdataNamesOk(msg: Uint8Array, type: number, off: number, end: number): boolean {
   switch (type) {
@@ -70,14 +96,14 @@ function rdataNamesOk(msg: Uint8Array, type: number, off: number, end: number): 
     case RRType.NS:
     case RRType.PTR:
     case RRType.DNAME:
-      return checkedNameEnd(msg, off) === end;
+      return nameEnd(msg, off, true) === end;
     case RRType.MX:
-      return off + 2 <= end && checkedNameEnd(msg, off + 2) === end;
+      return off + 2 <= end && nameEnd(msg, off + 2, true) === end;
     case RRType.SRV:
-      return off + 6 <= end && checkedNameEnd(msg, off + 6) === end;
+      return off + 6 <= end && nameEnd(msg, off + 6, true) === end;
     case RRType.SOA: {
-      const m = checkedNameEnd(msg, off);
-      const r = m < 0 ? -1 : checkedNameEnd(msg, m);
+      const m = nameEnd(msg, off, true);
+      const r = m < 0 ? -1 : nameEnd(msg, m, true);
       return r > 0 && r + 20 === end;
     }
     default:
@@ -88,13 +114,18 @@ function rdataNamesOk(msg: Uint8Array, type: number, off: number, end: number): 
 /** Scans a message; null when any part of it is malformed. */
 export function scanMessage(msg: Uint8Array): MessageLayout | null {
   if (msg.length < HEADER_SIZE) return null;
+  if (++scanNo === 0xffffffff) {
+    labelAt.fill(0);
+    scanNo = 1;
+  }
+  loose = false;
   const qdcount = u16(msg, 4);
   const ancount = u16(msg, 6);
   const nscount = u16(msg, 8);
   const arcount = u16(msg, 10);
   let off = HEADER_SIZE;
   for (let i = 0; i < qdcount; i++) {
-    off = checkedNameEnd(msg, off);
+    off = nameEnd(msg, off, true);
     if (off < 0 || off + 4 > msg.length) return null;
     off += 4;
   }
@@ -104,7 +135,7 @@ export function scanMessage(msg: Uint8Array): MessageLayout | null {
   const total = ancount + nscount + arcount;
   for (let i = 0; i < total; i++) {
     const start = off;
-    const typeOff = checkedNameEnd(msg, off);
+    const typeOff = nameEnd(msg, off, true);
     if (typeOff < 0 || typeOff + 10 > msg.length) return null;
     const type = u16(msg, typeOff);
     const rdlen = u16(msg, typeOff + 8);
@@ -121,5 +152,5 @@ export function scanMessage(msg: Uint8Array): MessageLayout | null {
     records.push(rec);
     off = end;
   }
-  return { qEnd, records, ancount, nscount, arcount, opt };
+  return { qEnd, records, ancount, nscount, arcount, opt, loose };
 }

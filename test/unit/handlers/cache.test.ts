@@ -14,6 +14,7 @@ import { Reply, type Next, type Outcome, type ReplySource } from '../../../src/p
 import { isPromise } from '../../../src/util/thenable.js';
 import { rr } from '../../helpers/fake-upstream.js';
 import { decode, makeQuery, upstreamReply, type ReplySpec } from '../../helpers/wire.js';
+import { bytes, header, labels, pointer, question, record } from '../../helpers/wire-bytes.js';
 
 const BASE: CacheOptions = {
   enabled: true,
@@ -260,6 +261,20 @@ describe('cache stage', () => {
     await t.ask('zero.test');
     t.setUpstream(() => 'fail');
     assert.equal((await t.ask('zero.test')).reply.source, 'stale');
+  });
+});
+
+describe('cache stage: replies it passes on but does not store', () => {
+  it('does not store a reply with a name that points where no label starts (its bytes would change on a hit)', async () => {
+    const Q = labels('www', 'example', 'com');
+    // The second owner points at the first record's TTL, whose leading zero byte reads as the root name.
+    const ttlAt = 12 + Q.length + 4 + 2 + 4;
+    const loose = bytes(header({ flags2: 0x81, flags3: 0x80, an: 2 }), question(Q), record(pointer(12), 1, 300, [1, 2, 3, 4]), record(pointer(ttlAt), 1, 300, [5, 6, 7, 8]));
+    const t = setup({}, () => ({}), () => new Reply(Buffer.from(loose), 'upstream', true, -1, -1, null));
+    const first = await t.ask('www.example.com');
+    assert.deepEqual((first.packet.answers ?? []).map((a) => a.name), ['www.example.com', '.'], 'passed on as the upstream sent it');
+    await t.ask('www.example.com');
+    assert.equal(t.calls(), 2, 'asked upstream again');
   });
 });
 

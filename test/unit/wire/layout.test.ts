@@ -7,7 +7,7 @@ import { strict as assert } from 'node:assert';
 import * as dnsPacket from 'dns-packet';
 import { checkedNameEnd, scanMessage, Section, type MessageLayout } from '../../../src/wire/layout.js';
 import { rr } from '../../helpers/fake-upstream.js';
-import { bytes, header, labels, nameOfLength, opt, pointer, question, record, u16 } from '../../helpers/wire-bytes.js';
+import { bytes, compressedReply, header, labels, nameOfLength, opt, pointer, question, record, u16 } from '../../helpers/wire-bytes.js';
 
 /** Encodes a response for `name` with the given sections. */
 function reply(name: string, sections: Pick<dnsPacket.Packet, 'answers' | 'authorities' | 'additionals'>): Buffer {
@@ -86,6 +86,38 @@ describe('scanMessage on compressed replies', () => {
     const l = scanned(msg);
     assert.deepEqual(l.records.map((r) => [r.type, r.typeOff - r.start]), [[5, 2], [1, 2]]);
     assert.equal(l.records[1]!.end, msg.length);
+  });
+});
+
+describe('scanMessage: loose pointers', () => {
+  const Q = labels('www', 'example', 'com');
+  const EXAMPLE_AT = 12 + 4;
+  it('calls a message whose pointers all land on labels of earlier names tight', () => {
+    assert.equal(scanned(compressedReply().msg).loose, false);
+    assert.equal(scanned(bytes(header({ an: 1 }), question(Q), record(pointer(EXAMPLE_AT), 1, 60, [1, 2, 3, 4]))).loose, false);
+  });
+
+  it('calls a pointer into the middle of a label loose (the name reads on through other bytes)', () => {
+    // The question's first label is "a\x01b": from its third byte on, the bytes read as the name "b.c".
+    const odd = [3, 0x61, 1, 0x62, 1, 0x63, 0];
+    const into = bytes(header({ an: 1 }), question(odd), record(pointer(12 + 2), 1, 60, [1, 2, 3, 4]));
+    assert.equal(scanned(into).loose, true);
+    assert.equal(scanned(bytes(header({ an: 1 }), question(odd), record(pointer(12 + 4), 1, 60, [1, 2, 3, 4]))).loose, false, 'the label "c" is a suffix');
+    const midTtl = bytes(header({ an: 2 }), question(Q), record(pointer(12), 1, 0, [1, 2, 3, 4]), record(pointer(12 + Q.length + 4 + 2 + 4 + 3), 1, 60, [1, 2, 3, 4]));
+    assert.equal(scanned(midTtl).loose, true, 'a pointer to a TTL byte that happens to read as the root name');
+  });
+
+  it('calls a pointer to a name inside RDATA it does not read as names loose', () => {
+    // A TXT record's text "\x03abc\x00" looks like a name; a later owner pointing at it is loose.
+    const txtAt = 12 + Q.length + 4;
+    const msg = bytes(header({ an: 2 }), question(Q), record(pointer(12), 16, 60, [3, 0x61, 0x62, 0x63, 0]), record(pointer(txtAt + 12), 1, 60, [1, 2, 3, 4]));
+    assert.equal(scanned(msg).loose, true);
+  });
+
+  it('judges each message on its own', () => {
+    const loose = bytes(header({ an: 2 }), question(Q), record(pointer(12), 1, 0, [1, 2, 3, 4]), record(pointer(12 + Q.length + 4 + 2 + 4 + 3), 1, 60, [1, 2, 3, 4]));
+    assert.equal(scanned(loose).loose, true);
+    assert.equal(scanned(compressedReply().msg).loose, false);
   });
 });
 
