@@ -43,9 +43,22 @@ function aliasHead(hop: AliasHop, extra: number, rcode: number, aa: boolean, an:
 }
 
 /**
+ * True when `p` is where a label (or the final root label) of the question name starts: the only
+ * places in the question a name may continue from. A pointer into the middle of a label would read
+ * on past the name, into bytes that are not copied along with it.
+ */
+function isQuestionLabel(t: Uint8Array, p: number, nameEnd: number): boolean {
+  for (let at = HEADER_SIZE; at < nameEnd; at += t[at]! + 1) {
+    if (at === p) return true;
+    if (t[at] === 0 || t[at]! >= 0x40) return false;
+  }
+  return false;
+}
+
+/**
  * The combined reply, or null when the target reply cannot be relocated (a pointer into its
- * header or QTYPE/QCLASS, or past what 14-bit pointers reach). `rcode` and `aa` come from the
- * caller (the target's outcome).
+ * header or QTYPE/QCLASS or the middle of a question label, or past what 14-bit pointers reach).
+ * `rcode` and `aa` come from the caller (the target's outcome).
  */
 export function spliceAlias(hop: AliasHop, t: Buffer, layout: MessageLayout, rcode: number, aa: boolean): Buffer | null {
   const tqEnd = layout.qEnd;
@@ -59,7 +72,10 @@ export function spliceAlias(hop: AliasHop, t: Buffer, layout: MessageLayout, rco
   for (const site of pointerSites(t, layout, records)) {
     const p = ((t[site]! & 0x3f) << 8) | t[site + 1]!;
     let mapped: number;
-    if (p >= HEADER_SIZE && p < tqEnd - 4) mapped = targetAt + (p - HEADER_SIZE);
+    if (p >= HEADER_SIZE && p < tqEnd - 4) {
+      if (!isQuestionLabel(t, p, tqEnd - 4)) return null;
+      mapped = targetAt + (p - HEADER_SIZE);
+    }
     else if (p >= tqEnd && p < recEnd) mapped = recStart + (p - tqEnd);
     else return null;
     if (mapped > 0x3fff) return null;

@@ -3,14 +3,16 @@
  * datagram a client sends), scanMessage and the name readers (every upstream reply), and the
  * cache entry built from an accepted reply. None may throw; parseQuery must agree with an
  * independent RFC reading (test/helpers/query-oracle.ts); layouts must stay inside the message;
- * a cached reply must render to a message that scans again. FANDNS_FUZZ_SEED replays a run.
+ * a cached reply must render to a message that scans again, and so must an alias answer spliced
+ * in front of one and cached with its CNAME's TTL kept. FANDNS_FUZZ_SEED replays a run.
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { buildEntry } from '../../../src/cache/entry-build.js';
 import { renderEntry } from '../../../src/cache/entry-render.js';
 import { checkedNameEnd, scanMessage, Section, type MessageLayout } from '../../../src/wire/layout.js';
-import { readName, skipName } from '../../../src/wire/name.js';
+import { encodeName, readName, skipName } from '../../../src/wire/name.js';
+import { spliceAlias } from '../../../src/wire/splice-alias.js';
 import { parseQuery, QueryFault } from '../../../src/wire/query-parse.js';
 import { sampleQuery, sampleReply } from '../../helpers/fuzz-corpus.js';
 import { mutate } from '../../helpers/mutate.js';
@@ -21,6 +23,7 @@ const SEED = fuzzSeed(0x5eed1);
 const MUTATED_QUERIES = 40_000;
 const RANDOM_INPUTS = 20_000;
 const MUTATED_REPLIES = 25_000;
+const ALIASED_REPLIES = 10_000;
 
 const FAULT_VERDICT: Record<number, QueryVerdict> = {
   [QueryFault.DROP]: 'silence',
@@ -133,5 +136,47 @@ describe('fuzzing the wire readers', () => {
       }
     }
     assert.ok(accepted > MUTATED_REPLIES / 10 && cached > MUTATED_REPLIES / 20, `accepted ${accepted}, cached ${cached}`);
+  });
+
+  it(`alias answers spliced in front of ${ALIASED_REPLIES} mutated replies scan, and cache with the CNAME's TTL kept`, () => {
+    const r = new Prng(SEED + 3);
+    const policy = { minCacheTtl: 0, maxCacheTtl: 86_400, negTtl: 60, noNegcache: false };
+    let spliced = 0;
+    let cached = 0;
+    for (let i = 0; i < ALIASED_REPLIES; i++) {
+      const base = sampleReply(r, sampleQuery(r, 'fuzz.test', `a${i}`));
+      const { bytes, ops } = r.chance(0.1) ? { bytes: base, ops: ['none'] } : mutate(base, r);
+      const l = scanMessage(bytes);
+      if (!l || bytes[4] !== 0 || bytes[5] !== 1) continue;
+      const what = `#${i} (${ops.join(' + ')}): ${hex(bytes)}`;
+      try {
+        // The client asked for the alias with the target's type and class; the target is the reply's own question name.
+        const query = Buffer.concat([bytes.subarray(0, 12), encodeName('alias.example'), bytes.subarray(l.qEnd - 4, l.qEnd)]);
+        const ttl = r.int(2) === 0 ? 0 : 1 + r.int(3600);
+        const hop = { query, qEnd: query.length, target: bytes.subarray(12, l.qEnd - 4), ttl };
+        const out = spliceAlias(hop, bytes, l, bytes[3]! & 0x0f, false);
+        if (out === null) continue;
+        spliced++;
+        const sl = scanMessage(out);
+        assert.ok(sl, 'a spliced answer scans');
+        checkLayout(out, sl);
+        assert.equal(sl.ancount, l.ancount + 1);
+        const v = buildEntry(out, sl, 1000, policy, true, true, 1);
+        if (v === null) continue;
+        cached++;
+        for (const now of [1000, 1010, 5000]) {
+          const hit = renderEntry(v, 0, v.length, query, query.length, now, { clientMaxTtl: 0, forceTtl: -1, rotate: true, ednsUdp: 0, dnssecOk: false });
+          const hl = scanMessage(hit);
+          assert.ok(hl, `rendered alias entry scans: ${hex(hit)}`);
+          assert.equal(hl.ancount, sl.ancount);
+          const cname = hl.records[0]!;
+          assert.equal(hit.readUInt16BE(cname.typeOff), 5, 'the CNAME stays first');
+          assert.equal(hit.readUInt32BE(cname.typeOff + 4), ttl, 'with the TTL it was given');
+        }
+      } catch (e) {
+        assert.fail(`${what}: ${(e as Error).stack}`);
+      }
+    }
+    assert.ok(spliced > ALIASED_REPLIES / 10 && cached > ALIASED_REPLIES / 20, `spliced ${spliced}, cached ${cached}`);
   });
 });

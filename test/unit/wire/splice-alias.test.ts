@@ -109,6 +109,23 @@ describe('spliceAlias', () => {
   });
 });
 
+describe('spliceAlias and loose pointers', () => {
+  it('returns null for a pointer into the middle of a question label (such a name may read on past the question)', () => {
+    // The target's first label is "a\x01b"; from its third byte on, the bytes read as "b.c".
+    const Q = [3, 0x61, 1, 0x62, 1, 0x63, 0];
+    const t = bytes(header({ flags2: 0x81, an: 1 }), question(Q), record(pointer(12), 5, 60, [3, ...Buffer.from('web'), ...pointer(12 + 2)]));
+    const l = scanned(t);
+    assert.equal(l.loose, true);
+    const target = { ...hop('a.test', 'c'), target: Buffer.from(Q) };
+    assert.equal(spliceAlias(target, t, l, 0, false), null);
+    // The same reply pointing at the label "c" relocates.
+    const ok = bytes(header({ flags2: 0x81, an: 1 }), question(Q), record(pointer(12), 5, 60, [3, ...Buffer.from('web'), ...pointer(12 + 4)]));
+    const out = spliceAlias(target, ok, scanned(ok), 0, false);
+    assert.ok(out);
+    assert.deepEqual(answersOf(out).slice(1), ['a\x01b.c CNAME web.c 60']);
+  });
+});
+
 describe('cnameOnly', () => {
   it('answers a CNAME query for the alias with just the CNAME, authoritative', () => {
     const out = cnameOnly(hop('Alias.Test', 'target.test', 30, 'CNAME'));
