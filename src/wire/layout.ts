@@ -34,9 +34,10 @@ export interface MessageLayout {
   /** The OPT record, if present (RFC 6891 §6.1.1: at most one, in the additional section). */
   readonly opt: RecordSpan | null;
   /**
-   * True when some compression pointer lands where no earlier name's label starts (inside a
-   * label, a TTL or RDATA this scan did not read as a name). The message is well formed, but such a
-   * name reads bytes that a cache hit rewrites (TTLs, rotated records), so it is not cached.
+   * True when some compression pointer lands neither on a label of a name read before it nor on a
+   * name that ends inside an earlier record's RDATA: inside a question or owner label, on a TYPE,
+   * TTL or RDLENGTH field. The message is well formed, but such a name may read bytes that a cache
+   * hit rewrites (TTLs), so it is not cached.
    */
   readonly loose: boolean;
 }
@@ -51,6 +52,31 @@ const labelAt = new Uint32Array(65536);
 let scanNo = 0;
 /** Set by nameEnd when a pointer of the current scan lands on an unstamped offset. */
 let loose = false;
+/** RDATA spans of the records read so far in the current scan. */
+const rdataFrom = new Int32Array(8192);
+const rdataTo = new Int32Array(8192);
+let rdataCount = 0;
+
+/**
+ * True when `target` lies in the RDATA of a record read before and the name there ends (a root
+ * label, or a pointer, which is checked in turn) inside that RDATA: a name in RDATA of a type whose
+ * names this scan does not read. Some servers compress against RRSIG signers and SVCB targets
+ * (miekg/dns adds every name it writes to its table), and those bytes do not change on a hit.
+ */
+function inRdataName(msg: Uint8Array, target: number): boolean {
+  for (let i = rdataCount - 1; i >= 0; i--) {
+    const to = rdataTo[i]!;
+    if (target < rdataFrom[i]! || target >= to) continue;
+    for (let pos = target; pos < to; pos += msg[pos]! + 1) {
+      const b = msg[pos]!;
+      if (b === 0) return true;
+      if ((b & 0xc0) === 0xc0) return pos + 1 < to;
+      if (b > MAX_LABEL) return false;
+    }
+    return false;
+  }
+  return false;
+}
 
 /**
  * Offset past the name at `off` after checking that its whole pointer chain is sound; -1 if not.
@@ -72,7 +98,7 @@ function nameEnd(msg: Uint8Array, off: number, stamp: boolean): number {
       const target = ((b & 0x3f) << 8) | msg[pos + 1]!;
       // A pointer must name a prior occurrence (RFC 1035 §4.1.4): never the header, whose bytes change on the way to the client.
       if (target >= pos || target < HEADER_SIZE) return -1;
-      if (stamp && labelAt[target] !== scanNo) loose = true;
+      if (stamp && labelAt[target] !== scanNo && !inRdataName(msg, target)) loose = true;
       if (end < 0) end = pos + 2;
       pos = target;
       continue;
@@ -119,6 +145,7 @@ export function scanMessage(msg: Uint8Array): MessageLayout | null {
     scanNo = 1;
   }
   loose = false;
+  rdataCount = 0;
   const qdcount = u16(msg, 4);
   const ancount = u16(msg, 6);
   const nscount = u16(msg, 8);
@@ -142,6 +169,10 @@ export function scanMessage(msg: Uint8Array): MessageLayout | null {
     const rdataOff = typeOff + 10;
     const end = rdataOff + rdlen;
     if (end > msg.length) return null;
+    if (rdataCount < rdataFrom.length) {
+      rdataFrom[rdataCount] = rdataOff;
+      rdataTo[rdataCount++] = end;
+    }
     if (!rdataNamesOk(msg, type, rdataOff, end)) return null;
     const section = i < ancount ? Section.ANSWER : i < ancount + nscount ? Section.AUTHORITY : Section.ADDITIONAL;
     const rec: RecordSpan = { start, typeOff, type, section, rdataOff, rdlen, end };

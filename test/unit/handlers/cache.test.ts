@@ -276,6 +276,21 @@ describe('cache stage: replies it passes on but does not store', () => {
     await t.ask('www.example.com');
     assert.equal(t.calls(), 2, 'asked upstream again');
   });
+
+  it('stores a reply whose names point into RDATA it does not otherwise read, as miekg/dns writes them', async () => {
+    // HTTPS for www.example.com with TargetName svc.example.net, and an A record for that target
+    // whose owner points into the HTTPS RDATA (CoreDNS and Consul compress against such names).
+    const Q = labels('www', 'example', 'com');
+    const httpsAt = 12 + Q.length + 4;
+    const wire = bytes(header({ flags2: 0x81, flags3: 0x80, an: 1, ar: 1 }), question(Q, 65),
+      record(pointer(12), 65, 300, [0, 1, ...labels('svc', 'example', 'net'), 0, 1, 0, 3, 2, 0x68, 0x32]),
+      record(pointer(httpsAt + 12 + 2), 1, 300, [192, 0, 2, 7]));
+    const t = setup({}, () => ({}), () => new Reply(Buffer.from(wire), 'upstream', true, -1, -1, null));
+    await t.ask('www.example.com', { type: 'HTTPS' });
+    const hit = await t.ask('www.example.com', { type: 'HTTPS' });
+    assert.equal(t.calls(), 1, 'answered from the cache');
+    assert.equal(hit.reply.source, 'cache');
+  });
 });
 
 describe('cache stage: alias answers (cname= CNAMEs in front of the target\'s records)', () => {

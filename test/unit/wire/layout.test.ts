@@ -107,11 +107,26 @@ describe('scanMessage: loose pointers', () => {
     assert.equal(scanned(midTtl).loose, true, 'a pointer to a TTL byte that happens to read as the root name');
   });
 
-  it('calls a pointer to a name inside RDATA it does not read as names loose', () => {
-    // A TXT record's text "\x03abc\x00" looks like a name; a later owner pointing at it is loose.
-    const txtAt = 12 + Q.length + 4;
-    const msg = bytes(header({ an: 2 }), question(Q), record(pointer(12), 16, 60, [3, 0x61, 0x62, 0x63, 0]), record(pointer(txtAt + 12), 1, 60, [1, 2, 3, 4]));
+  it('accepts a pointer to a name in RDATA it does not read as names (an SVCB target, an RRSIG signer), when that name ends there', () => {
+    // HTTPS (65): priority 1, TargetName svc.example.net, no parameters; then an A record owned by that target.
+    const httpsAt = 12 + Q.length + 4;
+    const target = labels('svc', 'example', 'net');
+    const https = record(pointer(12), 65, 60, [0, 1, ...target]);
+    const msg = bytes(header({ an: 1, ar: 1 }), question(Q, 65), https, record(pointer(httpsAt + 12 + 2), 1, 60, [1, 2, 3, 4]));
+    assert.equal(scanned(msg).loose, false);
+    // Pointing at "example.net" inside it, and from there on through a pointer of its own, too.
+    const suffix = bytes(header({ an: 1, ar: 1 }), question(Q, 65), https, record([3, 0x77, 0x77, 0x77, ...pointer(httpsAt + 12 + 2 + 4)], 1, 60, [1, 2, 3, 4]));
+    assert.equal(scanned(suffix).loose, false);
+  });
+
+  it('calls a pointer into RDATA loose when the name it reads runs past that RDATA', () => {
+    // An A record's address 3.97.98.99 reads as the label "abc", which ends in the next record's owner (the root).
+    const aAt = 12 + Q.length + 4;
+    const msg = bytes(header({ an: 3 }), question(Q), record(pointer(12), 1, 60, [3, 0x61, 0x62, 0x63]), record([0], 1, 60, [5, 6, 7, 8]), record(pointer(aAt + 12), 1, 60, [1, 2, 3, 4]));
     assert.equal(scanned(msg).loose, true);
+    // A name in RDATA that does end there (here inside a TXT string) is as good as any: those bytes never change.
+    const txt = bytes(header({ an: 2 }), question(Q), record(pointer(12), 16, 60, [3, 0x61, 0x62, 0x63, 0]), record(pointer(aAt + 12), 1, 60, [1, 2, 3, 4]));
+    assert.equal(scanned(txt).loose, false);
   });
 
   it('judges each message on its own', () => {
