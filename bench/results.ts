@@ -6,6 +6,7 @@ import type { Profile } from './profile.js';
 import { chartSvg } from './report-svg.js';
 import { ratioTable, resultsTable } from './report-table.js';
 import { roundsTable, summariseRounds } from './rounds.js';
+import { targetsTable } from './targets.js';
 import type { ScenarioResult } from './scenario-run.js';
 
 /** Everything a run writes to JSON. */
@@ -40,6 +41,10 @@ export function markdown(r: RunRecord): string {
     ...(r.scenarios.some((s) => s.rounds > 1)
       ? ['fandns ÷ dnsmasq, median of the rounds [lowest – highest]:', '', roundsTable(summariseRounds(r.scenarios)), '']
       : []),
+    'Against the speed targets of the bench issue (1,000,000 cached entries: `npm run bench:memory`):',
+    '',
+    targetsTable(r.scenarios),
+    '',
   ].join('\n');
 }
 

@@ -25,6 +25,7 @@ describe('bench harness, quick mode', () => {
       const r = spawnSync(process.execPath, [runJs, '--quick', '--scenarios', 'hit', '--max-qps', '20000', '--out', out], { encoding: 'utf8', timeout: 25_000 });
       assert.equal(r.status, 0, `exit ${r.status}\n${r.stderr.slice(-2000)}`);
       assert.match(r.stdout, /\| cache hit \(UDP\) \| fandns \|/);
+      assert.match(r.stdout, /\| hit CPU\/q at the fixed rate ≤ 1\.10× the Node echo floor \| \d+\.\d\d× \|/);
       const json = readdirSync(out).filter((f) => f.endsWith('_quick.json'));
       assert.equal(json.length, 1, `results in ${out}: ${readdirSync(out).join(', ')}`);
       assert.ok(readdirSync(out).some((f) => f.endsWith('.svg')));
