@@ -1,7 +1,10 @@
 /** The markdown tables printed at the end of a run and written next to the JSON. */
 import { resultLabel, type ScenarioResult, type ServerRun } from './scenario-run.js';
 
-const f = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+/** `x` with `d` decimals, or '–' when it is not a number. */
+export const fixed = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : '–');
+/** `x` with 2 decimals and its sign ('+0.40', '-1.20'): a p99 difference in ms. */
+export const signed = (x: number): string => (x >= 0 ? '+' : '') + fixed(x, 2);
 const k = (x: number) => (Number.isFinite(x) ? `${(x / 1000).toFixed(1)}k` : '–');
 
 function row(s: ScenarioResult, r: ServerRun): string {
@@ -10,11 +13,11 @@ function row(s: ScenarioResult, r: ServerRun): string {
   const t = m.throughput;
   const lat = m.latency;
   return [
-    '', resultLabel(s), r.server, k(t.qps), `${t.lost} (${f((100 * t.lost) / Math.max(1, t.sent), 2)}%)`, f(t.avgLatencyMs, 2),
-    `${f(lat.percentiles.p50, 3)} / ${f(lat.percentiles.p99, 3)} @ ${k(lat.rate)}`,
-    `${f(m.cpu.usPerQuery, 1)} (${f(m.cpu.userUsPerQuery, 1)}+${f(m.cpu.systemUsPerQuery, 1)})`,
-    f(lat.cpu.usPerQuery, 1),
-    f(m.memory.hwmKiB / 1024, 1), r.notes.join('; '), '',
+    '', resultLabel(s), r.server, k(t.qps), `${t.lost} (${fixed((100 * t.lost) / Math.max(1, t.sent), 2)}%)`, fixed(t.avgLatencyMs, 2),
+    `${fixed(lat.percentiles.p50, 3)} / ${fixed(lat.percentiles.p99, 3)} @ ${k(lat.rate)}`,
+    `${fixed(m.cpu.usPerQuery, 1)} (${fixed(m.cpu.userUsPerQuery, 1)}+${fixed(m.cpu.systemUsPerQuery, 1)})`,
+    fixed(lat.cpu.usPerQuery, 1),
+    fixed(m.memory.hwmKiB / 1024, 1), r.notes.join('; '), '',
   ].join(' | ').trim();
 }
 
@@ -36,7 +39,7 @@ export function ratioTable(results: readonly ScenarioResult[]): string {
   for (const s of results) {
     const r = s.ratio;
     lines.push(r
-      ? `| ${resultLabel(s)} | ${f(r.qps, 2)} | ${f(r.cpuPerQuery, 2)} | ${f(r.cpuPerQueryFixed, 2)} | ${f(r.p99, 2)} | ${r.p99DeltaMs >= 0 ? '+' : ''}${f(r.p99DeltaMs, 2)} | ${f(r.peakRss, 2)} |`
+      ? `| ${resultLabel(s)} | ${fixed(r.qps, 2)} | ${fixed(r.cpuPerQuery, 2)} | ${fixed(r.cpuPerQueryFixed, 2)} | ${fixed(r.p99, 2)} | ${signed(r.p99DeltaMs)} | ${fixed(r.peakRss, 2)} |`
       : `| ${resultLabel(s)} | – | – | – | – | – | – |`);
   }
   return lines.join('\n');

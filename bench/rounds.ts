@@ -4,6 +4,7 @@
  * of a round run one after the other, so a ratio within a round is steadier, and the median of a
  * few rounds steadier still (bench/README.md "Method").
  */
+import { fixed, signed } from './report-table.js';
 import type { Ratios, ScenarioResult } from './scenario-run.js';
 
 /** Median, lowest and highest of one ratio over the rounds that had it. */
@@ -48,14 +49,12 @@ export function summariseRounds(results: readonly ScenarioResult[]): RoundsSumma
   });
 }
 
-const f = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : '–');
-const signed = (x: number) => (x >= 0 ? '+' : '') + f(x, 2);
 const cell = (s: Spread, show: (x: number) => string) =>
   s.min === s.max ? show(s.median) : `${show(s.median)} [${show(s.min)} – ${show(s.max)}]`;
 
 /** The medians as a markdown table, each with its range over the rounds. */
 export function roundsTable(summaries: readonly RoundsSummary[]): string {
-  const two = (x: number) => f(x, 2);
+  const two = (x: number) => fixed(x, 2);
   const lines = [
     '| scenario | rounds | QPS | CPU µs/q at max | CPU µs/q @ ½ dnsmasq capacity | p99 | p99 − dnsmasq ms | peak RSS |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',

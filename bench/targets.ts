@@ -3,6 +3,7 @@
  * that has the scenarios it needs, and how many rounds met it. The 1,000,000-entry memory target is
  * measured separately (`npm run bench:memory`).
  */
+import { signed } from './report-table.js';
 import { median } from './rounds.js';
 import type { ScenarioResult, ServerRun } from './scenario-run.js';
 import type { Measured } from './measure.js';
@@ -64,7 +65,7 @@ function p99Target(id: string, title: string): Target {
     what: `p99 ≤ dnsmasq + 1 ms: ${title}`,
     value: (round) => round.get(id)?.ratio?.p99DeltaMs ?? null,
     met: (v) => v <= 1,
-    show: (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} ms`,
+    show: (v) => `${signed(v)} ms`,
   };
 }
 
