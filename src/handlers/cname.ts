@@ -75,7 +75,7 @@ export function createCname(
   rules: readonly CnameRule[],
   localTtl: number,
   resolve: () => Next,
-  cache: Handler | null,
+  cache: Handler,
 ): Handler & { aliasKeys: ReadonlySet<string> } {
   const aliases = new Map<string, Alias>();
   for (const r of rules) aliases.set(wireKey(r.alias), { target: encodeName(r.target), targetKey: wireKey(r.target), ttl: r.ttl ?? localTtl, hops: 1 });
@@ -116,7 +116,7 @@ export function createCname(
       if (q.p.qtype === RRType.CNAME) return new Reply(cnameOnly(hopOf(q, alias)), 'local', true, -1, -1, null);
       // The whole chain is judged at its first alias, so a cached inner alias cannot lengthen it.
       if (q.depth + alias.hops > MAX_ALIAS_DEPTH) return servfail(q);
-      return cache ? cache.handle(q, answer) : answer(q);
+      return cache.handle(q, answer);
     },
   };
 }
