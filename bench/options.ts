@@ -36,6 +36,22 @@ export const USAGE = `usage: node dist/bench/run.js [--quick] [--scenarios id,â€
 
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
+/**
+ * Walks `--flag value` and `--flag=value` arguments: `on` gets each flag, a `value()` that takes its
+ * value (inline, or the next argument; throws when there is none) and the argument as given.
+ */
+export function walkFlags(argv: readonly string[], on: (flag: string, value: () => string, arg: string) => void): void {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.split(/=(.*)/s, 2) as [string, string | undefined];
+    on(flag, () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined || v === '') throw new Error(`${flag} needs a value`);
+      return v;
+    }, arg);
+  }
+}
+
 /** Parses argv (without node and script). Throws on unknown options. */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   let quick = false;
@@ -46,13 +62,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   let keep = false;
   let rounds = 1;
   let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined || v === '') throw new Error(`${flag} needs a value`);
-      return v;
-    };
+  walkFlags(argv, (flag, value, arg) => {
     if (flag === '--quick') quick = true;
     else if (flag === '--keep') keep = true;
     else if (flag === '--help' || flag === '-h') help = true;
@@ -67,7 +77,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       maxQps = Number(value());
       if (!Number.isInteger(maxQps) || maxQps <= 0) throw new Error('--max-qps needs a positive integer');
     }
-    else throw new Error(`unknown option ${argv[i]}`);
-  }
+    else throw new Error(`unknown option ${arg}`);
+  });
   return { quick, scenarios, servers, out, maxQps, keep, rounds, help };
 }

@@ -50,21 +50,25 @@ function fandnsNodeFlags(): string[] {
   return (process.env['BENCH_FANDNS_NODE_FLAGS'] ?? '').split(/\s+/).filter(Boolean);
 }
 
-/** The argv that starts `kind` with config `conf` on `port` (the relay forwards to `upstreamPort`). */
-export function serverArgv(kind: ServerKind, conf: string, port: number, logsToFile: boolean, upstreamPort = 0): string[] {
-  if (kind === 'fandns') return [process.execPath, ...fandnsNodeFlags(), join(ROOT, 'dist/src/cli.js'), '-C', conf, `--port=${port}`];
+/**
+ * The argv that starts `kind` with config `conf` on `port` (the relay forwards to `upstreamPort`);
+ * `nodeFlags` go to every Node server (bench/where.ts profiles fandns and its floor alike).
+ */
+export function serverArgv(kind: ServerKind, conf: string, port: number, logsToFile: boolean, upstreamPort = 0, nodeFlags: readonly string[] = []): string[] {
+  if (kind === 'fandns') return [process.execPath, ...nodeFlags, ...fandnsNodeFlags(), join(ROOT, 'dist/src/cli.js'), '-C', conf, `--port=${port}`];
   if (kind === 'dnsmasq') return dnsmasqArgv(conf, port, logsToFile);
-  if (kind === 'relay') return [process.execPath, join(ROOT, 'dist/bench/relay-server.js'), String(port), String(upstreamPort)];
-  return [process.execPath, join(ROOT, 'dist/bench/echo-server.js'), String(port)];
+  if (kind === 'relay') return [process.execPath, ...nodeFlags, join(ROOT, 'dist/bench/relay-server.js'), String(port), String(upstreamPort)];
+  return [process.execPath, ...nodeFlags, join(ROOT, 'dist/bench/echo-server.js'), String(port)];
 }
 
 /** Starts a server under test and waits until it answers. */
 export async function startServer(
   kind: ServerKind, conf: string, confText: string, port: number, at: Placement, tag: string, upstreamPort = 0,
+  nodeFlags: readonly string[] = [],
 ): Promise<Running> {
   const proc = await start({
     name: kind,
-    argv: serverArgv(kind, conf, port, /^log-facility=/m.test(confText), upstreamPort),
+    argv: serverArgv(kind, conf, port, /^log-facility=/m.test(confText), upstreamPort, nodeFlags),
     cpu: at.serverCpu,
     limitSec: at.limitSec,
     logFile: join(at.workDir, `${tag}-${kind}.log`),
