@@ -85,9 +85,9 @@ export const CLASS_ROWS: readonly { readonly cls: SampleClass; readonly label: s
   { cls: 'server/js', label: "the server's JavaScript, self" },
   { cls: 'server/native', label: 'called from it (builtins, allocation, V8 runtime)' },
   { cls: 'server/kernel', label: 'kernel under it (page faults)' },
-  { cls: 'node/js', label: "Node's JavaScript (dgram), self" },
-  { cls: 'node/native', label: "Node's and V8's native code under it (send)" },
-  { cls: 'node/kernel', label: 'kernel under it (sendmsg, waking the receiver)' },
+  { cls: 'node/js', label: "Node's JavaScript (dgram, net, fs), self" },
+  { cls: 'node/native', label: "Node's and V8's native code under it (send, write)" },
+  { cls: 'node/kernel', label: 'kernel under it (sendmsg, write; waking the receiver)' },
   { cls: 'none/native', label: 'native, no JavaScript (receive path, GC, malloc, other threads)' },
   { cls: 'none/kernel', label: 'kernel, no JavaScript (recvmsg, epoll, softirq, wakeups)' },
 ];
