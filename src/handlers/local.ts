@@ -58,7 +58,8 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
         if (recs) {
           const match = recs.filter((r) => r.type === qtype || qtype === RRType.ANY);
           if (match.length === 0) return rcodeReply(q, RCode.NOERROR);
-          const ttl = Math.min(...match.map((r) => r.ttl));
+          let ttl = match[0]!.ttl;
+          for (const r of match) if (r.ttl < ttl) ttl = r.ttl;
           return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, match, ttl, true));
         }
       }

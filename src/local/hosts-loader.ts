@@ -16,8 +16,9 @@ export function loadHosts(cfg: HostsConfig, warn: (msg: string) => void): HostsE
   const files: string[] = cfg.systemHosts ? [SYSTEM_HOSTS] : [];
   for (const p of cfg.extra) {
     try {
-      if (statSync(p).isDirectory()) files.push(...readdirSync(p).sort().map((n) => join(p, n)).filter((f) => statSync(f).isFile()));
-      else files.push(p);
+      if (statSync(p).isDirectory()) {
+        for (const n of readdirSync(p).sort()) if (statSync(join(p, n)).isFile()) files.push(join(p, n));
+      } else files.push(p);
     } catch (err) {
       warn(`cannot read hosts ${p}: ${(err as Error).message}`);
     }
@@ -25,7 +26,8 @@ export function loadHosts(cfg: HostsConfig, warn: (msg: string) => void): HostsE
   const out: HostsEntry[] = [];
   for (const f of files) {
     try {
-      out.push(...parseHosts(readFileSync(f, 'utf8'), f));
+      // One push per entry: spreading an ad-block list (10^5–10^6 lines) as arguments overflows the stack.
+      for (const e of parseHosts(readFileSync(f, 'utf8'), f)) out.push(e);
     } catch (err) {
       warn(`cannot read hosts ${f}: ${(err as Error).message}`);
     }
