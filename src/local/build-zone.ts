@@ -10,7 +10,7 @@ import { RRType } from '../wire/constants.js';
 import { encodeName } from '../wire/name.js';
 import { ipBytes } from '../util/ip.js';
 import { isIPv4 } from 'node:net';
-import { LocalZone } from './zone.js';
+import { LocalZone, type ZoneRecord } from './zone.js';
 
 /**
  * Builds the zone. `hosts` are the parsed hosts-file entries, in reading order. An address on
@@ -25,17 +25,17 @@ export function buildZone(config: Config, hosts: readonly HostsEntry[]): LocalZo
     else zone.add(r.name, { type: r.type, rdata: r.rdata, ttl: r.ttl ?? localTtl });
   }
   const { expandHosts, domain } = config.hosts;
-  // One rdata buffer per distinct address (a list's 0.0.0.0 is shared), and the addresses with a PTR.
-  const addresses = new Map<string, Buffer>();
+  // One A/AAAA record per distinct address, shared by its names (a list's 0.0.0.0); the first line
+  // with an address also gives it its PTR.
+  const addresses = new Map<string, ZoneRecord>();
   for (const h of hosts) {
     const names = h.names.flatMap((n) => (expandHosts && domain && !n.includes('.') ? [n, `${n}.${domain}`] : [n]));
-    const type = isIPv4(h.address) ? RRType.A : RRType.AAAA;
     const bytes = ipBytes(h.address);
     const key = bytes.toString('latin1'); // by value: "::1" and "0::1" are one address
-    let rdata = addresses.get(key);
-    const first = rdata === undefined;
-    if (rdata === undefined) addresses.set(key, (rdata = bytes));
-    for (const n of names) zone.add(n, { type, rdata, ttl: localTtl });
+    let rec = addresses.get(key);
+    const first = rec === undefined;
+    if (rec === undefined) addresses.set(key, (rec = { type: isIPv4(h.address) ? RRType.A : RRType.AAAA, rdata: bytes, ttl: localTtl }));
+    for (const n of names) zone.add(n, rec);
     if (first) zone.add(reversePointerName(h.address), { type: RRType.PTR, rdata: encodeName(names[0]!), ttl: localTtl });
   }
   for (const c of config.cnames) zone.know(c.alias);

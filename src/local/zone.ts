@@ -27,20 +27,29 @@ export class LocalZone {
   /** Wire lengths of the names with records: most queries are ruled out by length alone. */
   readonly #lengths = new WireLengths();
 
-  /** Adds a record (duplicates of type and data are ignored). */
+  /**
+   * Adds a record (duplicates of type and data are ignored). A name's first record gets a list of
+   * its own size (an ad-block hosts list has 10^5 names of one record each); the name itself is
+   * known through its records, only its ancestors go into the known set.
+   */
   add(name: string, rec: ZoneRecord): void {
     const key = wireKey(name);
     this.#lengths.add(key);
-    const list = this.#records.get(key) ?? [];
-    if (!list.some((r) => r.type === rec.type && r.rdata.equals(rec.rdata))) list.push(rec);
-    this.#records.set(key, list);
-    this.know(name);
+    const list = this.#records.get(key);
+    if (list === undefined) this.#records.set(key, [rec]);
+    else if (!list.some((r) => r.type === rec.type && r.rdata.equals(rec.rdata))) list.push(rec);
+    this.#knowFrom(name, 1);
   }
 
   /** Marks a name as existing locally (with its ancestors) without records of its own. */
   know(name: string): void {
+    this.#knowFrom(name, 0);
+  }
+
+  /** Adds the name's suffixes to the known set, starting at label `first` (0: the name itself). */
+  #knowFrom(name: string, first: number): void {
     const labels = name.split('.');
-    for (let i = 0; i < labels.length; i++) this.#known.add(wireKey(labels.slice(i).join('.')));
+    for (let i = first; i < labels.length; i++) this.#known.add(wireKey(labels.slice(i).join('.')));
   }
 
   /** Records of a name by wire key, or undefined when the name has none. */
@@ -58,12 +67,12 @@ export class LocalZone {
 
   /** True when the name (wire key) has local data or is an ancestor of a name that has. */
   isKnown(key: string): boolean {
-    return this.#known.has(key);
+    return this.#known.has(key) || this.#records.has(key);
   }
 
   /** True when there is no local data at all (the local stage then skips the lookups). */
   get empty(): boolean {
-    return this.#known.size === 0;
+    return this.#known.size === 0 && this.#records.size === 0;
   }
 
   /** Number of names with records. */

@@ -15,21 +15,31 @@ import { WireLengths } from '../wire/name-lengths.js';
 import { ipBytes } from '../util/ip.js';
 import type { DomainRule, UpstreamSpec } from '../config/types.js';
 
-/** Everything configured for one domain (one pattern). */
+/**
+ * Everything configured for one domain (one pattern). Lists stay null until something is added:
+ * an ad-block list has 10^5 entries, each with one address or none, and no servers.
+ */
 class DomainEntry<G> {
-  readonly v4: Buffer[] = [];
-  readonly v6: Buffer[] = [];
+  v4: Buffer[] | null = null;
+  v6: Buffer[] | null = null;
   nullAddress = false;
   useDefault = false;
   localOnly = false;
-  readonly servers: UpstreamSpec[] = [];
+  servers: UpstreamSpec[] | null = null;
   group: G | null = null;
   /** Routes this entry decides, made on first use and shared (they are immutable), by RouteSlot. */
-  readonly routes: (Route<G> | undefined)[] = [];
+  routes: (Route<G> | undefined)[] | null = null;
   constructor(readonly domain: string) {}
   get hasAddress(): boolean {
-    return this.v4.length > 0 || this.v6.length > 0 || this.nullAddress;
+    return this.v4 !== null || this.v6 !== null || this.nullAddress;
   }
+}
+
+/** `list` with `item` added; a first item makes an exact-size array (`[].push` reserves room for 17). */
+function append<T>(list: T[] | null, item: T): T[] {
+  if (list === null) return [item];
+  list.push(item);
+  return list;
 }
 
 /** The outcome of a lookup: what the pipeline should do with the query. */
@@ -71,6 +81,8 @@ export class DomainTable<G> {
     const def = new DomainEntry<G>('');
     let unq: DomainEntry<G> | null = null;
     const wild = new Map<string, DomainEntry<G>>();
+    // One buffer per distinct address, shared by every rule that gives it (a list's 0.0.0.0).
+    const addresses = new Map<string, Buffer>();
     for (const rule of rules) {
       const { name, match } = rule.domain;
       let entry: DomainEntry<G>;
@@ -86,20 +98,27 @@ export class DomainTable<G> {
         wild.set(suffix, entry);
       }
       const a = rule.action;
-      if (a.kind === 'forward') entry.servers.push(a.server);
+      if (a.kind === 'forward') entry.servers = append(entry.servers, a.server);
       else if (a.kind === 'local-only') entry.localOnly = true;
       else if (a.kind === 'use-default') entry.useDefault = true;
       else if (a.kind === 'null-address') entry.nullAddress = true;
-      else (a.family === 4 ? entry.v4 : entry.v6).push(ipBytes(a.address));
+      else {
+        const bytes = ipBytes(a.address);
+        const key = bytes.toString('latin1');
+        let rdata = addresses.get(key);
+        if (rdata === undefined) addresses.set(key, (rdata = bytes));
+        if (a.family === 4) entry.v4 = append(entry.v4, rdata);
+        else entry.v6 = append(entry.v6, rdata);
+      }
     }
     this.#lengths = WireLengths.of(this.#exact.keys());
-    def.servers.push(...resolvServers);
+    for (const s of resolvServers) def.servers = append(def.servers, s);
     this.#default = def;
     this.#unqualified = unq;
     for (const [suffix, entry] of wild) this.#wildcards.push({ suffix, entry });
     this.#wildcards.sort((x, y) => y.suffix.length - x.suffix.length);
     for (const e of [def, ...(unq ? [unq] : []), ...this.#exact.values(), ...wild.values()]) {
-      if (e.servers.length) e.group = makeGroup(e.servers);
+      if (e.servers !== null) e.group = makeGroup(e.servers);
     }
   }
 
@@ -179,9 +198,9 @@ export class DomainTable<G> {
 
   /** Applies reference §1.5 step 2 to one entry; null means "carry on to a shorter suffix". */
   #decide(e: DomainEntry<G>, qtype: number): Route<G> | null {
-    const r = e.routes;
-    if (qtype === RRType.AAAA && e.v6.length) return (r[RouteSlot.AAAA] ??= { kind: 'address', rrtype: RRType.AAAA, rdata: e.v6, domain: e.domain });
-    if (qtype === RRType.A && e.v4.length) return (r[RouteSlot.A] ??= { kind: 'address', rrtype: RRType.A, rdata: e.v4, domain: e.domain });
+    const r = (e.routes ??= []);
+    if (qtype === RRType.AAAA && e.v6 !== null) return (r[RouteSlot.AAAA] ??= { kind: 'address', rrtype: RRType.AAAA, rdata: e.v6, domain: e.domain });
+    if (qtype === RRType.A && e.v4 !== null) return (r[RouteSlot.A] ??= { kind: 'address', rrtype: RRType.A, rdata: e.v4, domain: e.domain });
     if (e.nullAddress && qtype === RRType.A) return (r[RouteSlot.NULL_A] ??= { kind: 'address', rrtype: qtype, rdata: [ZERO4], domain: e.domain });
     if (e.nullAddress && qtype === RRType.AAAA) return (r[RouteSlot.NULL_AAAA] ??= { kind: 'address', rrtype: qtype, rdata: [ZERO6], domain: e.domain });
     if (e.useDefault) {

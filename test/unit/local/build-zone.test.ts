@@ -28,6 +28,13 @@ describe('local zone from hosts files', () => {
     assert.deepEqual(ptrNames(zone, reverse), ['one.test']);
   });
 
+  it('knows each name with records and its ancestors, and nothing else', () => {
+    const zone = buildZone(config, parseHosts('192.0.2.1 a.b.lan\n', 'h'));
+    assert.equal(zone.empty, false);
+    for (const n of ['a.b.lan', 'b.lan', 'lan', '1.2.0.192.in-addr.arpa', 'in-addr.arpa']) assert.equal(zone.isKnown(wireKey(n)), true, n);
+    for (const n of ['c.b.lan', 'x.a.b.lan', 'other']) assert.equal(zone.isKnown(wireKey(n)), false, n);
+  });
+
   it('builds an ad-block list of 200,000 names on 0.0.0.0 with one PTR (it used to compare every PTR with every other)', { timeout: 30_000 }, () => {
     let text = '';
     for (let i = 0; i < 200_000; i++) text += `0.0.0.0 ads${i}.tracker.example\n`;

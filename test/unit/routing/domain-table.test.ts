@@ -264,4 +264,21 @@ describe('server groups', () => {
     assert.equal((lookup('x.a.test', 1) as { domain: string }).domain, 'a.test');
     assert.equal((lookup('pc.lan', 1) as { domain: string }).domain, 'lan');
   });
+
+  it('shares one address buffer among the rules that give it, whatever its spelling (block lists)', () => {
+    const { t } = table('address=/ads1.test/0.0.0.0\naddress=/ads2.test/0.0.0.0\naddress=/v6a.test/::1\naddress=/v6b.test/0::1\nlocal=/blk.test/');
+    const rdata = (name: string, qtype: number) => {
+      const p = parseQuery(buildQuery(name));
+      assert.ok(typeof p === 'object');
+      const r = t.lookup(p.key, p.nameLen, qtype, { name: canonicalName(name) });
+      assert.equal(r.kind, 'address', name);
+      return (r as { rdata: readonly Buffer[] }).rdata;
+    };
+    assert.equal(rdata('ads1.test', 1)[0], rdata('ads2.test', 1)[0]);
+    assert.deepEqual([...rdata('x.ads2.test', 1)[0]!], [0, 0, 0, 0]);
+    assert.equal(rdata('v6a.test', 28)[0], rdata('v6b.test', 28)[0]);
+    // Entries without addresses or servers still decide: NXDOMAIN-only, and A of a v6-only name falls through.
+    assert.equal(route(t, 'blk.test'), 'local');
+    assert.equal(route(t, 'v6a.test', 'A'), 'refused');
+  });
 });
