@@ -20,7 +20,7 @@ import { createForward } from './handlers/forward.js';
 import { createLocal } from './handlers/local.js';
 import { localSubnets } from './listen/interfaces.js';
 import { buildZone } from './local/build-zone.js';
-import { loadHosts } from './local/hosts-loader.js';
+import { readHosts } from './local/hosts-loader.js';
 import type { LocalZone } from './local/zone.js';
 import type { Logger } from './log/logger.js';
 import { compose } from './pipeline/compose.js';
@@ -116,7 +116,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     store,
     deps.clock,
   );
-  const zone = buildZone(config, loadHosts(config.hosts, (msg) => log.warn(msg)));
+  const zone = buildZone(config, readHosts(config.hosts, (msg) => log.warn(msg)));
   const f = config.filters;
   let chain: Next = () => DROP;
   const cname = createCname(config.cnames, config.localTtl, () => chain, cache);

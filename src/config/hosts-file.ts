@@ -13,17 +13,34 @@ export interface HostsEntry {
   readonly line: number;
 }
 
+/** One hosts line's entry, or null for a line without one (comment, blank, no address, no valid name). */
+function parseLine(raw: string, file: string, line: number): HostsEntry | null {
+  const tokens = raw.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
+  if (tokens.length < 2) return null;
+  const [address, ...names] = tokens;
+  const addr = address!.split('%')[0]!;
+  if (isIP(addr) === 0) return null;
+  const valid = names.map(canonicalName).filter((n) => n !== '' && n.length <= 253 && n.split('.').every((l) => l.length > 0 && l.length <= 63));
+  return valid.length ? { address: addr, names: valid, file, line } : null;
+}
+
+/**
+ * The entries of hosts text, one line at a time: a block list of 10^5–10^6 lines is never held
+ * as an array of lines or of entries (its consumer keeps only what it builds).
+ */
+export function* hostsEntries(text: string, file: string): Generator<HostsEntry> {
+  let line = 0;
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const raw = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    start = end + 1;
+    const e = parseLine(raw, file, ++line);
+    if (e !== null) yield e;
+  }
+}
+
 /** Parses hosts text; lines whose first token is not an address are skipped. */
 export function parseHosts(text: string, file: string): HostsEntry[] {
-  const out: HostsEntry[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const tokens = raw.replace(/#.*/, '').trim().split(/\s+/).filter(Boolean);
-    if (tokens.length < 2) return;
-    const [address, ...names] = tokens;
-    const addr = address!.split('%')[0]!;
-    if (isIP(addr) === 0) return;
-    const valid = names.map(canonicalName).filter((n) => n !== '' && n.length <= 253 && n.split('.').every((l) => l.length > 0 && l.length <= 63));
-    if (valid.length) out.push({ address: addr, names: valid, file, line: i + 1 });
-  });
-  return out;
+  return [...hostsEntries(text, file)];
 }

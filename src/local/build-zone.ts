@@ -13,11 +13,12 @@ import { isIPv4 } from 'node:net';
 import { LocalZone, type ZoneRecord } from './zone.js';
 
 /**
- * Builds the zone. `hosts` are the parsed hosts-file entries, in reading order. An address on
- * several hosts lines gets one PTR, to the first line's first name, as dnsmasq does ("first one
- * trumps", checked on 2.90): an ad-block list mapping 10^5 names to 0.0.0.0 makes one PTR, not 10^5.
+ * Builds the zone. `hosts` are the parsed hosts-file entries in reading order, taken one at a time.
+ * An address on several hosts lines gets one PTR, to the first line's first name, as dnsmasq does
+ * ("first one trumps", checked on 2.90): an ad-block list mapping 10^5 names to 0.0.0.0 makes one
+ * PTR, not 10^5.
  */
-export function buildZone(config: Config, hosts: readonly HostsEntry[]): LocalZone {
+export function buildZone(config: Config, hosts: Iterable<HostsEntry>): LocalZone {
   const zone = new LocalZone();
   const localTtl = config.localTtl;
   for (const r of config.localRecords) {

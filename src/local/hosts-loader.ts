@@ -6,13 +6,16 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostsConfig } from '../config/types.js';
-import { parseHosts, type HostsEntry } from '../config/hosts-file.js';
+import { hostsEntries, type HostsEntry } from '../config/hosts-file.js';
 
 /** The system hosts file. */
 export const SYSTEM_HOSTS = '/etc/hosts';
 
-/** Reads every hosts file; `warn` receives one line per file that cannot be read. */
-export function loadHosts(cfg: HostsConfig, warn: (msg: string) => void): HostsEntry[] {
+/**
+ * The entries of every hosts file, file by file and line by line (buildZone takes them as they
+ * come); `warn` receives one line per file that cannot be read.
+ */
+export function* readHosts(cfg: HostsConfig, warn: (msg: string) => void): Generator<HostsEntry> {
   const files: string[] = cfg.systemHosts ? [SYSTEM_HOSTS] : [];
   for (const p of cfg.extra) {
     try {
@@ -23,14 +26,15 @@ export function loadHosts(cfg: HostsConfig, warn: (msg: string) => void): HostsE
       warn(`cannot read hosts ${p}: ${(err as Error).message}`);
     }
   }
-  const out: HostsEntry[] = [];
   for (const f of files) {
+    let text: string;
     try {
-      // One push per entry: spreading an ad-block list (10^5–10^6 lines) as arguments overflows the stack.
-      for (const e of parseHosts(readFileSync(f, 'utf8'), f)) out.push(e);
+      text = readFileSync(f, 'utf8');
     } catch (err) {
       warn(`cannot read hosts ${f}: ${(err as Error).message}`);
+      continue;
     }
+    yield* hostsEntries(text, f);
   }
-  return out;
 }
+

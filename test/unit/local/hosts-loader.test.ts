@@ -5,7 +5,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostsConfig } from '../../../src/config/types.js';
-import { loadHosts } from '../../../src/local/hosts-loader.js';
+import type { HostsEntry } from '../../../src/config/hosts-file.js';
+import { readHosts } from '../../../src/local/hosts-loader.js';
+
+const loadHosts = (cfg: HostsConfig, warn: (m: string) => void): HostsEntry[] => [...readHosts(cfg, warn)];
 
 const config = (extra: string[]): HostsConfig => ({ systemHosts: false, extra, expandHosts: false, domain: null });
 
