@@ -37,4 +37,3 @@ export function* readHosts(cfg: HostsConfig, warn: (msg: string) => void): Gener
     yield* hostsEntries(text, f);
   }
 }
-
