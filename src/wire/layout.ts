@@ -2,7 +2,8 @@
  * One pass over a whole DNS message (RFC 1035 §4.1) that records where every resource record
  * sits, so later stages (OPT clamping, TTL patching, negative-TTL lookup, rotation) work on
  * offsets instead of a decoded object. Used on the miss path only: once per upstream reply.
- * Returns null for a malformed message (truncated record, bad name, forward pointer).
+ * Returns null for a malformed message (truncated record, bad name, forward pointer, an OPT record
+ * that is not the one root-owned record of the additional section).
  */
 import { HEADER_SIZE, MAX_LABEL, MAX_NAME, RRType } from './constants.js';
 import { u16 } from './header.js';
@@ -177,7 +178,9 @@ export function scanMessage(msg: Uint8Array): MessageLayout | null {
     const section = i < ancount ? Section.ANSWER : i < ancount + nscount ? Section.AUTHORITY : Section.ADDITIONAL;
     const rec: RecordSpan = { start, typeOff, type, section, rdataOff, rdlen, end };
     if (type === RRType.OPT) {
-      if (opt !== null || section !== Section.ADDITIONAL) return null;
+      // RFC 6891 §6.1.1–6.1.2: at most one, in the additional section, owned by the root (one zero
+      // byte: the OPT is rewritten in place at fixed offsets from its start).
+      if (opt !== null || section !== Section.ADDITIONAL || typeOff !== start + 1 || msg[start] !== 0) return null;
       opt = rec;
     }
     records.push(rec);

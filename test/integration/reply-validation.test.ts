@@ -1,6 +1,6 @@
 /**
  * Upstream replies that are almost right, found by the fuzz tests: bytes after the last record,
- * a compression pointer into the header, a reply with another opcode or a QTYPE that differs only
+ * a compression pointer into the header, an OPT record with an owner name, a reply with another opcode or a QTYPE that differs only
  * in the case bit of its byte, and an RRset too long for the cache's rotation table. Each must
  * reach the client as a well-formed answer, or not at all (the real reply, or SERVFAIL).
  */
@@ -59,6 +59,22 @@ describe('almost-right upstream replies', () => {
       const r = await ask(proxy.port, 'header.test', { edns: 1232 });
       assert.equal(r.rcode, 'SERVFAIL');
       assert.equal(proxy.server.runtime.registry.upstreams()[0]!.stats.malformed, 1);
+    }));
+
+  it('treats an OPT record owned by a name as malformed: SERVFAIL, not the client EDNS fields written into that name', () =>
+    withUpstreams([(q) => {
+      let qEnd = 12;
+      while (q.raw[qEnd] !== 0) qEnd += q.raw[qEnd]! + 1;
+      // RFC 6891 §6.1.2: an OPT's owner is the root. Found by the reply fuzz (seed 102).
+      const head = bytes(q.raw.subarray(0, 2), 0x81, 0x80, u16(1), u16(1), u16(0), u16(1));
+      const opt = [6, ...Buffer.from('second'), 0, ...u16(41), ...u16(1232), 0, 0, 0, 0, ...u16(0)];
+      return { raw: bytes(head, q.raw.subarray(12, qEnd + 5), record([0xc0, 12], 1, 60, [10, 0, 0, 1]), opt) };
+    }], CONF, async ({ proxy }) => {
+      for (const edns of [undefined, 1232]) {
+        const r = await ask(proxy.port, 'opt-owner.test', edns ? { edns, dnssecOk: true } : {});
+        assert.equal(r.rcode, 'SERVFAIL');
+      }
+      assert.equal(proxy.server.runtime.registry.upstreams()[0]!.stats.malformed, 2);
     }));
 
   it('ignores a reply with an opcode other than QUERY and takes the real one after it', () =>

@@ -156,6 +156,10 @@ describe('scanMessage rejects malformed messages', () => {
     ['an SOA with the wrong RDATA length', bytes(header({ ns: 1 }), Q, record([0], 6, 60, [0, 0, 1, 2, 3]))],
     ['an OPT record in the answer section', bytes(header({ an: 1 }), Q, opt())],
     ['two OPT records', bytes(header({ ar: 2 }), Q, opt(), opt())],
+    // RFC 6891 §6.1.2: the owner is the root. Found by the reply fuzz (seed 102): fandns patched the
+    // client's UDP size and DO bit at fixed offsets from the record's start, into the owner name.
+    ['an OPT record owned by a name', bytes(header({ ar: 1 }), Q, opt({ owner: labels('second') }))],
+    ['an OPT record owned by a pointer to the root', bytes(header({ ar: 1 }), Q, opt({ owner: pointer(12 + Q.length - 5) }))],
     ['an owner name of 256 octets', bytes(header({ an: 1 }), Q, record(nameOfLength(256), 1, 60, [1, 2, 3, 4]))],
   ];
   for (const [what, msg] of rows) it(what, () => assert.equal(scanMessage(msg), null));
