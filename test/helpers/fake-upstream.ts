@@ -61,6 +61,22 @@ export const rr = {
     ({ type: 'SOA', name, ttl, class: 'IN', data: { mname: `ns.${name}`, rname: `hostmaster.${name}`, serial: 1, refresh: 3600, retry: 600, expire: 86400, minimum } }),
 };
 
+/**
+ * Ports for upstreams started without one: a block of PORT_BLOCK below the kernel's ephemeral range
+ * (32768 and up here), picked by this process's PID, taken in turn from a random offset. Test
+ * files run in parallel processes and some close an upstream and start it again on its port: with
+ * kernel-chosen ports, another file's upstream (or a proxy's rotating upstream sockets) could take
+ * that port in between and answer in its place (seen once: faults.test got fastest.test's answer).
+ */
+const PORT_BLOCK = 500;
+const PORT_FIRST = 10_000 + (process.pid % 45) * PORT_BLOCK;
+let portTurn = Math.floor(Math.random() * PORT_BLOCK);
+
+/** The next port of this process's block. */
+function ownPort(): number {
+  return PORT_FIRST + (portTurn++ % PORT_BLOCK);
+}
+
 /** A running fake upstream. */
 export class FakeUpstream {
   readonly queries: SeenQuery[] = [];
@@ -78,15 +94,17 @@ export class FakeUpstream {
   }
 
   /**
-   * Starts on 127.0.0.1 (UDP and TCP share the port): an OS-chosen port, or `port` (to bring a
-   * closed upstream back on the same address; rejects if that port is taken).
+   * Starts on 127.0.0.1 (UDP and TCP share the port): a port of this process's block (see
+   * ownPort), or `port` (to bring a closed upstream back on the same address; rejects if that port
+   * is taken).
    */
   static async start(script: Script, port = 0): Promise<FakeUpstream> {
-    for (let attempt = 0; attempt < (port === 0 ? 20 : 1); attempt++) {
+    for (let attempt = 0; attempt < (port === 0 ? 50 : 1); attempt++) {
       const udp = createSocket('udp4');
+      const want = port === 0 ? ownPort() : port;
       const bound = await new Promise<boolean>((r) => {
         udp.once('error', () => r(false));
-        udp.bind(port, '127.0.0.1', () => r(true));
+        udp.bind(want, '127.0.0.1', () => r(true));
       });
       if (!bound) {
         udp.close();
