@@ -43,26 +43,15 @@ function aliasHead(hop: AliasHop, extra: number, rcode: number, aa: boolean, an:
 }
 
 /**
- * True when `p` is where a label (or the final root label) of the question name starts: the only
- * places in the question a name may continue from. A pointer into the middle of a label would read
- * on past the name, into bytes that are not copied along with it.
- */
-function isQuestionLabel(t: Uint8Array, p: number, nameEnd: number): boolean {
-  for (let at = HEADER_SIZE; at < nameEnd; at += t[at]! + 1) {
-    if (at === p) return true;
-    if (t[at] === 0 || t[at]! >= 0x40) return false;
-  }
-  return false;
-}
-
-/**
- * The combined reply, or null when the target reply cannot be relocated (a pointer into its
- * header or QTYPE/QCLASS or the middle of a question label, or past what 14-bit pointers reach).
+ * The combined reply, or null when the target reply cannot be relocated: a pointer into its header
+ * or QTYPE/QCLASS, past what 14-bit pointers reach, or anywhere but the start of a label of a name
+ * (`layout.loose`: such a name reads on through bytes the relocation moves and rewrites; the wire
+ * fuzz found one through a label running from an SVCB's RDATA into the next records).
  * `rcode` and `aa` come from the caller (the target's outcome).
  */
 export function spliceAlias(hop: AliasHop, t: Buffer, layout: MessageLayout, rcode: number, aa: boolean): Buffer | null {
   const tqEnd = layout.qEnd;
-  if (layout.opt && layout.records.at(-1) !== layout.opt) return null;
+  if (layout.loose || (layout.opt && layout.records.at(-1) !== layout.opt)) return null;
   const recEnd = layout.opt ? layout.opt.start : t.length;
   const out = aliasHead(hop, recEnd - tqEnd, rcode, aa, u16(t, 6), u16(t, 8), u16(t, 10) - (layout.opt ? 1 : 0));
   const targetAt = hop.qEnd + 12;
@@ -72,10 +61,7 @@ export function spliceAlias(hop: AliasHop, t: Buffer, layout: MessageLayout, rco
   for (const site of pointerSites(t, layout, records)) {
     const p = ((t[site]! & 0x3f) << 8) | t[site + 1]!;
     let mapped: number;
-    if (p >= HEADER_SIZE && p < tqEnd - 4) {
-      if (!isQuestionLabel(t, p, tqEnd - 4)) return null;
-      mapped = targetAt + (p - HEADER_SIZE);
-    }
+    if (p >= HEADER_SIZE && p < tqEnd - 4) mapped = targetAt + (p - HEADER_SIZE);
     else if (p >= tqEnd && p < recEnd) mapped = recStart + (p - tqEnd);
     else return null;
     if (mapped > 0x3fff) return null;
