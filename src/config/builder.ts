@@ -3,7 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
-import type { CnameRule, Config, DomainRule, LocalRecord, LogTarget, MetricsConfig } from './types.js';
+import type { CnameRule, Config, DomainRule, LocalRecord, LogTarget, MetricsConfig, RuleAction } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -86,6 +86,23 @@ export class ConfigBuilder {
   workers: number | null = null;
   readonly files: string[] = [];
   readonly warnings: string[] = [];
+  /** Address actions by value, so that a block list's 10^5 `address=/…/0.0.0.0` lines share one. */
+  readonly #addressActions = new Map<string, RuleAction>();
+
+  /** Adds one line's domain rules; address actions of the same family and address are shared. */
+  addRules(rules: readonly DomainRule[]): void {
+    for (const r of rules) {
+      const a = r.action;
+      if (a.kind !== 'address') {
+        this.rules.push(r);
+        continue;
+      }
+      const key = `${a.family}/${a.address}`;
+      const shared = this.#addressActions.get(key);
+      if (shared === undefined) this.#addressActions.set(key, a);
+      this.rules.push(shared === undefined ? r : { domain: r.domain, action: shared, origin: r.origin });
+    }
+  }
 
   /** Cross-option checks, each naming the lines involved. */
   validate(): void {

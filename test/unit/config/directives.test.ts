@@ -221,3 +221,16 @@ describe('cache options', () => {
     assertConfigError(() => parse('max-cache-ttl=60\nmin-cache-ttl=120'), 'FANDNS_CONFIG_CONFLICT', 'dir.conf:2', /above max-cache-ttl=60 \(dir\.conf:1\)/);
   });
 });
+
+describe('domain rules of block lists', () => {
+  it('share one action per address and per kind, keeping each line its own domain and origin', () => {
+    const c = parse('address=/a.test/0.0.0.0\naddress=/b.test/0.0.0.0\naddress=/c.test/192.0.2.1\naddress=/d.test/::\nlocal=/e.test/\nserver=/f.test/\n');
+    const [a, b, cc, d, e, f] = c.rules;
+    assert.equal(a!.action, b!.action);
+    assert.notEqual(a!.action, cc!.action);
+    assert.deepEqual(d!.action, { kind: 'address', family: 6, address: '::' });
+    assert.equal(e!.action, f!.action);
+    assert.deepEqual([a, b].map((r) => [r!.domain.name, r!.origin.line]), [['a.test', 1], ['b.test', 2]]);
+    assert.deepEqual(cc!.action, { kind: 'address', family: 4, address: '192.0.2.1' });
+  });
+});
