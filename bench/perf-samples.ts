@@ -43,7 +43,7 @@ const isJs = (f: Frame) => f.symbol.startsWith('JS:');
 const isNodeJs = (f: Frame) => / node:/.test(f.symbol);
 
 function leafOf(f: Frame): Leaf {
-  if (f.dso === '[kernel.kallsyms]' || f.dso.startsWith('[kernel')) return 'kernel';
+  if (f.dso.startsWith('[kernel')) return 'kernel';
   return isJs(f) ? 'js' : 'native';
 }
 

@@ -25,8 +25,9 @@ function parseLine(raw: string, file: string, line: number): HostsEntry | null {
 }
 
 /**
- * The entries of hosts text, one line at a time: a block list of 10^5–10^6 lines is never held
- * as an array of lines or of entries (its consumer keeps only what it builds).
+ * The entries of hosts text, one line at a time; lines whose first token is not an address are
+ * skipped. A block list of 10^5–10^6 lines is never held as an array of lines or of entries (its
+ * consumer keeps only what it builds).
  */
 export function* hostsEntries(text: string, file: string): Generator<HostsEntry> {
   let line = 0;
@@ -38,9 +39,4 @@ export function* hostsEntries(text: string, file: string): Generator<HostsEntry>
     const e = parseLine(raw, file, ++line);
     if (e !== null) yield e;
   }
-}
-
-/** Parses hosts text; lines whose first token is not an address are skipped. */
-export function parseHosts(text: string, file: string): HostsEntry[] {
-  return [...hostsEntries(text, file)];
 }

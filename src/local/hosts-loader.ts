@@ -20,7 +20,7 @@ export function* readHosts(cfg: HostsConfig, warn: (msg: string) => void): Gener
   for (const p of cfg.extra) {
     try {
       if (statSync(p).isDirectory()) {
-        for (const n of readdirSync(p).sort()) if (statSync(join(p, n)).isFile()) files.push(join(p, n));
+        for (const f of readdirSync(p).sort().map((n) => join(p, n))) if (statSync(f).isFile()) files.push(f);
       } else files.push(p);
     } catch (err) {
       warn(`cannot read hosts ${p}: ${(err as Error).message}`);

@@ -178,9 +178,9 @@ export function scanMessage(msg: Uint8Array): MessageLayout | null {
     const section = i < ancount ? Section.ANSWER : i < ancount + nscount ? Section.AUTHORITY : Section.ADDITIONAL;
     const rec: RecordSpan = { start, typeOff, type, section, rdataOff, rdlen, end };
     if (type === RRType.OPT) {
-      // RFC 6891 §6.1.1–6.1.2: at most one, in the additional section, owned by the root (one zero
-      // byte: the OPT is rewritten in place at fixed offsets from its start).
-      if (opt !== null || section !== Section.ADDITIONAL || typeOff !== start + 1 || msg[start] !== 0) return null;
+      // RFC 6891 §6.1.1–6.1.2: at most one, in the additional section, owned by the root: a one-byte
+      // name, which can only be the zero byte (the OPT is rewritten in place at fixed offsets).
+      if (opt !== null || section !== Section.ADDITIONAL || typeOff !== start + 1) return null;
       opt = rec;
     }
     records.push(rec);

@@ -4,11 +4,11 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { parseHosts } from '../../../src/config/hosts-file.js';
+import { hostsEntries } from '../../../src/config/hosts-file.js';
 
-const entriesOf = (text: string) => parseHosts(text, 'hosts').map((e) => `${e.address} ${e.names.join(' ')} @${e.line}`);
+const entriesOf = (text: string) => [...hostsEntries(text, 'hosts')].map((e) => `${e.address} ${e.names.join(' ')} @${e.line}`);
 
-describe('parseHosts', () => {
+describe('hostsEntries', () => {
   const rows: [string, string, string[]][] = [
     ['one entry', '192.0.2.1 h.test', ['192.0.2.1 h.test @1']],
     ['aliases, tabs and case', '192.0.2.1\tH.Test  alias1   Alias2.TEST.', ['192.0.2.1 h.test alias1 alias2.test @1']],
@@ -23,5 +23,5 @@ describe('parseHosts', () => {
   ];
   for (const [what, text, entries] of rows) it(what, () => assert.deepEqual(entriesOf(text), entries));
 
-  it('records the file', () => assert.equal(parseHosts('192.0.2.1 h.test', '/etc/hosts')[0]?.file, '/etc/hosts'));
+  it('records the file', () => assert.equal([...hostsEntries('192.0.2.1 h.test', '/etc/hosts')][0]?.file, '/etc/hosts'));
 });

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { parseConfigText } from '../../../src/config/load.js';
-import { parseHosts } from '../../../src/config/hosts-file.js';
+import { hostsEntries } from '../../../src/config/hosts-file.js';
 import { buildZone } from '../../../src/local/build-zone.js';
 import { wireKey } from '../../../src/local/zone.js';
 import { RRType } from '../../../src/wire/constants.js';
@@ -15,7 +15,7 @@ const ptrNames = (zone: ReturnType<typeof buildZone>, reverse: string) =>
 
 describe('local zone from hosts files', () => {
   it('gives an address on several lines one PTR, to the first line\'s first name (as dnsmasq 2.90)', () => {
-    const zone = buildZone(config, parseHosts('192.0.2.9 first.test\n192.0.2.9 second.test alias2.test\n', 'h'));
+    const zone = buildZone(config, hostsEntries('192.0.2.9 first.test\n192.0.2.9 second.test alias2.test\n', 'h'));
     assert.deepEqual(ptrNames(zone, '9.2.0.192.in-addr.arpa'), ['first.test']);
     for (const n of ['first.test', 'second.test', 'alias2.test']) {
       assert.deepEqual(zone.records(wireKey(n))?.map((r) => [r.type, [...r.rdata].join('.')]), [[RRType.A, '192.0.2.9']], n);
@@ -23,13 +23,13 @@ describe('local zone from hosts files', () => {
   });
 
   it('compares addresses by value: two spellings of one IPv6 address make one PTR', () => {
-    const zone = buildZone(config, parseHosts('2001:db8::1 one.test\n2001:db8:0:0::1 two.test\n', 'h'));
+    const zone = buildZone(config, hostsEntries('2001:db8::1 one.test\n2001:db8:0:0::1 two.test\n', 'h'));
     const reverse = `1.${'0.'.repeat(23)}8.b.d.0.1.0.0.2.ip6.arpa`;
     assert.deepEqual(ptrNames(zone, reverse), ['one.test']);
   });
 
   it('knows each name with records and its ancestors, and nothing else', () => {
-    const zone = buildZone(config, parseHosts('192.0.2.1 a.b.lan\n', 'h'));
+    const zone = buildZone(config, hostsEntries('192.0.2.1 a.b.lan\n', 'h'));
     assert.equal(zone.empty, false);
     for (const n of ['a.b.lan', 'b.lan', 'lan', '1.2.0.192.in-addr.arpa', 'in-addr.arpa']) assert.equal(zone.isKnown(wireKey(n)), true, n);
     for (const n of ['c.b.lan', 'x.a.b.lan', 'other']) assert.equal(zone.isKnown(wireKey(n)), false, n);
@@ -38,7 +38,7 @@ describe('local zone from hosts files', () => {
   it('builds an ad-block list of 200,000 names on 0.0.0.0 with one PTR (it used to compare every PTR with every other)', { timeout: 30_000 }, () => {
     let text = '';
     for (let i = 0; i < 200_000; i++) text += `0.0.0.0 ads${i}.tracker.example\n`;
-    const zone = buildZone(config, parseHosts(text, 'ads'));
+    const zone = buildZone(config, hostsEntries(text, 'ads'));
     assert.equal(zone.size, 200_001);
     assert.deepEqual(ptrNames(zone, '0.0.0.0.in-addr.arpa'), ['ads0.tracker.example']);
     const a = zone.records(wireKey('ads199999.tracker.example'));
