@@ -30,22 +30,24 @@ function stripComment(line: string, origin: Origin): string {
   return line;
 }
 
-/** Lexes a whole file's text. Line numbers are physical and 1-based. */
-export function lexConfig(text: string, file: string): OptionLine[] {
-  const out: OptionLine[] = [];
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const origin = { file, line: i + 1 };
-    const content = stripComment(lines[i]!.replace(/\t/g, ' '), origin).trim();
+/**
+ * Lexes a whole file's text, one option line at a time: a block list of 200,000 lines is never
+ * held as a second array of lines and their records. Line numbers are physical and 1-based; an
+ * error is thrown when its line is reached.
+ */
+export function* lexConfig(text: string, file: string): Generator<OptionLine, void, undefined> {
+  for (let start = 0, n = 1; start <= text.length; n++) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const raw = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    start = end + 1;
+    const origin = { file, line: n };
+    const content = stripComment(raw.replace(/\t/g, ' '), origin).trim();
     if (content === '') continue;
     const eq = content.indexOf('=');
-    if (eq < 0) {
-      out.push({ name: content, value: null, origin });
-    } else {
-      out.push({ name: content.slice(0, eq).trim(), value: content.slice(eq + 1).trim(), origin });
-    }
+    if (eq < 0) yield { name: content, value: null, origin };
+    else yield { name: content.slice(0, eq).trim(), value: content.slice(eq + 1).trim(), origin };
   }
-  return out;
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', t: '\t', n: '\n', r: '\r', b: '\b', e: '\x1b' };

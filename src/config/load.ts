@@ -91,8 +91,8 @@ class Loader {
     this.#stack.pop();
   }
 
-  /** Applies a list of lines in order. */
-  lines(lines: readonly OptionLine[]): void {
+  /** Applies lines in order. */
+  lines(lines: Iterable<OptionLine>): void {
     for (const line of lines) this.line(line);
   }
 

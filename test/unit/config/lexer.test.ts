@@ -10,7 +10,7 @@ import { parseConfigText } from '../../../src/config/load.js';
 import { assertConfigError, describeRule } from '../../helpers/config.js';
 
 /** `[name, value]` pairs of one lexed text. */
-const pairs = (text: string) => lexConfig(text, 'lex.conf').map((l) => [l.name, l.value]);
+const pairs = (text: string) => [...lexConfig(text, 'lex.conf')].map((l) => [l.name, l.value]);
 
 describe('lexConfig', () => {
   const rows: [string, string, (string | null)[][]][] = [
@@ -30,13 +30,16 @@ describe('lexConfig', () => {
     ['an empty value', 'resolv-file=', [['resolv-file', '']]],
     ['only the first "=" splits', 'x=a=b', [['x', 'a=b']]],
     ['blank lines', '\n  \n\t\n', []],
+    ['a last line without a newline', 'no-resolv\nport=53', [['no-resolv', null], ['port', '53']]],
+    ['a last line ending in CR alone', 'port=53\r', [['port', '53']]],
+    ['an empty text', '', []],
   ];
   for (const [what, text, expected] of rows) {
     it(what, () => assert.deepEqual(pairs(text), expected));
   }
 
   it('numbers physical lines from 1, with LF or CRLF', () => {
-    const lines = lexConfig('# one\n\nport=53\r\nno-resolv\r\n', 'n.conf');
+    const lines = [...lexConfig('# one\n\nport=53\r\nno-resolv\r\n', 'n.conf')];
     assert.deepEqual(lines.map((l) => [l.name, l.origin.line]), [['port', 3], ['no-resolv', 4]]);
     assert.ok(lines.every((l) => l.origin.file === 'n.conf'));
   });
@@ -46,7 +49,13 @@ describe('lexConfig', () => {
   });
 
   it('rejects an unterminated quote, naming file:line', () => {
-    assertConfigError(() => lexConfig('port=53\nx="abc', 'q.conf'), 'FANDNS_CONFIG_SYNTAX', 'q.conf:2', /missing closing "/);
+    assertConfigError(() => [...lexConfig('port=53\nx="abc', 'q.conf')], 'FANDNS_CONFIG_SYNTAX', 'q.conf:2', /missing closing "/);
+  });
+
+  it('yields each line as it reads it: an error is thrown when its line is reached', () => {
+    const lines = lexConfig('port=53\nx="abc', 'q.conf');
+    assert.deepEqual(lines.next().value, { name: 'port', value: '53', origin: { file: 'q.conf', line: 1 } });
+    assertConfigError(() => lines.next(), 'FANDNS_CONFIG_SYNTAX', 'q.conf:2', /missing closing "/);
   });
 
   it('lets a backslash escape a quote inside quotes', () => {
