@@ -1,17 +1,14 @@
 /**
  * UDP listener: one socket per listen address. Each datagram is a query; the reply (if any) goes
  * back to its source. The receive handler is defined once (no per-packet closures on the sync
- * path), and the socket uses a literal-address lookup so sends skip dns.lookup
- * (shared/reference/node-performance.md §6: +12% on the echo floor).
+ * path), and the socket uses a literal-address lookup so sends skip dns.lookup.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { LATER, type Dispatched } from '../pipeline/dispatch.js';
 import type { Client } from '../pipeline/query.js';
+import { literalLookup } from '../util/literal-lookup.js';
 
-// includes(':') rather than net.isIPv6: the regex cost 165 ns per reply (bench profile).
-const literalLookup = (address: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void) =>
-  cb(null, address, address.includes(':') ? 6 : 4);
 
 /** Receive buffer: big enough to absorb bursts, small enough not to turn overload into seconds of latency. */
 const RECV_BUFFER = 2 * 1024 * 1024;

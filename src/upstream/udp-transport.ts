@@ -12,6 +12,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { answersQuery } from '../wire/reply-match.js';
+import { literalLookup } from '../util/literal-lookup.js';
 import { random16 } from './random.js';
 import { IdTable } from './id-table.js';
 import { unwatch, watch, type Sweepable } from './sweeper.js';
@@ -57,9 +58,6 @@ const POOL_SIZE = 8;
 export const MAX_WAITING = 60_000;
 const MAX_USES = 2000;
 const MAX_AGE_MS = 60_000;
-/** Sync lookup: the address is always a literal, so skip dns.lookup's nextTick per send (node-performance §6). */
-const literalLookup = (address: string, _o: unknown, cb: (e: Error | null, a: string, f: number) => void) =>
-  cb(null, address, address.includes(':') ? 6 : 4);
 
 /** One connected socket; its waiting queries are in the transport's table. */
 class PooledSocket {
