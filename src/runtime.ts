@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { Clock } from './clock.js';
 import { CacheStore } from './cache/store.js';
 import { parseResolvConf } from './config/resolv.js';
-import type { Config, DomainRule, UpstreamSpec } from './config/types.js';
+import type { CacheConfig, Config, DomainRule, UpstreamSpec } from './config/types.js';
 import { formatOrigin } from './errors.js';
 import { createAcl } from './handlers/acl.js';
 import { createAnswerFilter } from './handlers/answer-filter.js';
@@ -53,7 +53,10 @@ export interface RuntimeDeps {
   readonly tap: Tap | null;
   /** The bound listeners, for self-detection. */
   readonly endpoints: readonly Endpoint[];
-  /** A cache to keep (a resolv-file change), or null for a fresh one (start, SIGHUP). */
+  /**
+   * A cache to keep (a resolv-file change; a SIGHUP with the same cache settings keeps the old
+   * store, which the server then empties), or null for a fresh one.
+   */
   readonly keepStore: CacheStore | null;
   /** Where the dispatcher counts queries waiting for an asynchronous reply (shared across reloads). */
   readonly pending: PendingCount;
@@ -93,6 +96,14 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   return { registry, table };
 }
 
+/** Entries of the cache store for `c` (a disabled cache still gets a one-entry store). */
+const storeEntries = (c: CacheConfig): number => Math.max(1, c.size);
+
+/** True when `store` was made for the cache settings `c`, so a reload may empty it and keep it. */
+export function storeFits(store: CacheStore, c: CacheConfig): boolean {
+  return store.fits(storeEntries(c), c.maxBytes);
+}
+
 /** Builds the whole pipeline for `config`. */
 export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const { log } = deps;
@@ -103,7 +114,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     table,
   );
   const c = config.cache;
-  const store = deps.keepStore ?? new CacheStore(Math.max(1, c.size), c.maxBytes);
+  const store = deps.keepStore ?? new CacheStore(storeEntries(c), c.maxBytes);
   const cache = createCache(
     {
       enabled: c.size > 0,

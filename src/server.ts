@@ -23,7 +23,7 @@ import { createRegistry, type MetricsSnapshot } from './metrics/prometheus.js';
 import { QueryStats } from './metrics/query-stats.js';
 import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
-import { buildRuntime, type Runtime } from './runtime.js';
+import { buildRuntime, storeFits, type Runtime } from './runtime.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
 
@@ -146,9 +146,20 @@ export class FandnsServer {
     this.queryLog?.reopen();
   }
 
-  /** Replaces the configuration (listeners stay); in-flight queries finish on the old runtime. */
+  /**
+   * Replaces the configuration (listeners stay); in-flight queries finish on the old runtime. The
+   * cache starts empty: with the same cache settings it is the old store emptied, its memory
+   * reused (a fresh one per reload left the old one's to the garbage collector: resident memory
+   * grew with every SIGHUP until a full collection), and the old runtime stores no more answers.
+   */
   reload(config: Config): void {
-    this.#swap(config, null);
+    const old = this.#rt;
+    const keep = old !== null && storeFits(old.store, config.cache) ? old.store : null;
+    this.#swap(config, keep);
+    if (old !== null && keep !== null) {
+      old.cache.retire();
+      keep.clear();
+    }
     this.#watchResolv();
     this.log.info('configuration reloaded');
   }

@@ -115,14 +115,17 @@ export class HashLru {
     this.bytes -= this.#size[e]!;
   }
 
-  /** Forgets everything (fresh arrays: their pages are released with the old ones). */
+  /**
+   * Forgets everything and keeps the arrays for the entries that follow (a cache emptied on reload
+   * allocates nothing): only the buckets are zeroed, the rest is written when an entry is inserted.
+   */
   clear(): void {
     this.#free = [];
     this.#used = 0;
     this.#head = this.#tail = NONE;
     this.count = 0;
     this.bytes = 0;
-    this.#allocate();
+    this.#buckets.fill(0);
   }
 
   /** Puts `e` into the first free bucket of its probe run. */

@@ -63,6 +63,9 @@ function classOf(size: number): number {
 
 const NO_CHUNK = Buffer.alloc(0);
 
+/** Slots in a chunk of class `c`. */
+const slotsIn = (c: number): number => Math.max(1, Math.floor(CHUNK / CLASSES[c]!));
+
 /** A slab of entry slots outside the V8 heap. */
 export class Slab {
   /** Chunk buffers by chunk number (NO_CHUNK: given up, its number free for reuse). */
@@ -150,14 +153,17 @@ export class Slab {
     this.#free[this.#chunkClass[chunk]!]!.push(h);
   }
 
-  /** Drops every chunk (their memory is freed once unreferenced). */
+  /**
+   * Frees every slot and keeps the chunks for the entries that follow: a cache emptied on reload
+   * reuses its memory instead of leaving it to the garbage collector while it allocates anew.
+   */
   clear(): void {
-    this.#chunks = [];
-    this.#chunkClass = [];
-    this.#chunkUsed = [];
-    this.#spareChunks = [];
     this.#free = CLASSES.map(() => []);
-    this.#allocated = 0;
+    for (let chunk = 0; chunk < this.#chunks.length; chunk++) {
+      if (this.#chunks[chunk] === NO_CHUNK) continue;
+      this.#chunkUsed[chunk] = 0;
+      this.#freeSlots(chunk, 0);
+    }
   }
 
   /** Bytes of chunk memory held. */
@@ -175,9 +181,7 @@ export class Slab {
    * -1 when that would pass the memory limit even after giving up idle chunks.
    */
   #grow(c: number): number {
-    const size = CLASSES[c]!;
-    const slots = Math.max(1, Math.floor(CHUNK / size));
-    const bytes = slots * size;
+    const bytes = slotsIn(c) * CLASSES[c]!;
     if (this.#allocated + bytes > this.limitBytes) this.#giveUpIdleChunks();
     if (this.#allocated + bytes > this.limitBytes) return -1;
     const chunk = this.#spareChunks.length > 0 ? this.#spareChunks.pop()! : this.#chunks.length;
@@ -186,9 +190,15 @@ export class Slab {
     this.#chunkClass[chunk] = c;
     this.#chunkUsed[chunk] = 0;
     this.#allocated += bytes;
-    const free = this.#free[c]!;
-    for (let i = slots - 1; i >= 1; i--) free.push((chunk << SLOT_BITS) | i);
+    this.#freeSlots(chunk, 1);
     return chunk << SLOT_BITS;
+  }
+
+  /** Puts the slots of `chunk` from number `first` on up on its class's free list, lowest on top. */
+  #freeSlots(chunk: number, first: number): void {
+    const c = this.#chunkClass[chunk]!;
+    const free = this.#free[c]!;
+    for (let i = slotsIn(c) - 1; i >= first; i--) free.push((chunk << SLOT_BITS) | i);
   }
 
   /** Frees every chunk with no slot in use and takes its slots off the free lists. */

@@ -92,13 +92,18 @@ export class CacheStore {
     while (idx.bytes > this.#maxBytes && idx.count > 1) this.#evictOldest();
   }
 
+  /** True when this store was made for `maxEntries` and `maxBytes`. */
+  fits(maxEntries: number, maxBytes: number): boolean {
+    return this.#index.max === maxEntries && this.#maxBytes === maxBytes;
+  }
+
   /** Removes one entry. */
   delete(key: string): void {
     const e = this.#find(key);
     if (e >= 0) this.#drop(e);
   }
 
-  /** Removes everything and frees the slab. */
+  /** Removes every entry; the slab's chunks and the index's arrays stay for the entries that follow. */
   clear(): void {
     this.#index.clear();
     this.#slab.clear();

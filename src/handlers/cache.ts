@@ -73,10 +73,22 @@ const storable = (o: Reply): boolean =>
 const usable = (o: Outcome): o is Reply =>
   o !== DROP && o.source !== 'error' && (o.rcode === RCode.NOERROR || o.rcode === RCode.NXDOMAIN);
 
+/** The cache stage: a Handler with its counters. */
+export interface CacheStage extends Handler {
+  readonly counters: CacheCounters;
+  /**
+   * Stops storing answers (lookups go on): called on a runtime replaced by a reload, whose store
+   * the new runtime takes over emptied, so answers to queries asked under the old configuration
+   * stay out of it.
+   */
+  retire(): void;
+}
+
 /** Creates the cache stage over `store`. */
-export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock): Handler & { counters: CacheCounters } {
+export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock): CacheStage {
   const counters: CacheCounters = { hits: 0, misses: 0, staleServed: 0, expired: 0 };
   const keepZero = opts.stale !== null;
+  let retired = false;
   /** Where the entry a lookup found is (reused: read at once, before anything else touches the store). */
   const found = new EntryRef();
 
@@ -103,7 +115,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
     if (o === DROP || !storable(o)) return o;
     if (opts.clientMaxTtl > 0) capAnswerTtls(o, opts.clientMaxTtl);
     // RD=0 replies may be referrals; they must not answer recursive queries later.
-    if (!opts.enabled || !q.p.rd) return o;
+    if (!opts.enabled || !q.p.rd || retired) return o;
     const layout = o.layout ?? scanMessage(o.wire);
     if (!layout) return o;
     const entry = buildEntry(o.wire, layout, clock.now(), opts.ttl, opts.rotate, keepZero, o.aliasHops);
@@ -146,6 +158,9 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock)
   return {
     name: 'cache',
     counters,
+    retire() {
+      retired = true;
+    },
     handle(q, next) {
       if (opts.enabled) {
         if (store.lookupMatch(q.p.keyHash, q.p, found)) {

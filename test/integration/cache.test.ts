@@ -2,7 +2,8 @@
  * The cache on the wire, counting what reaches the upstream: hits stay local, a thousand
  * simultaneous misses make one upstream query, negative answers are cached, stale answers are
  * served while the upstream is down and refreshed when it returns, DO and plain queries are kept
- * apart, answers rotate, and a reload clears the cache.
+ * apart, answers rotate, and a reload clears the cache (keeping its memory, and keeping out answers
+ * to queries asked before it).
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -81,6 +82,42 @@ describe('cache on the wire', () => {
     proxy.server.reload(proxy.config);
     await proxy.query('reload.test');
     assert.equal(up.count('reload.test'), 2);
+  });
+
+  it('empties and keeps the cache\'s memory on reload: the store is filled again, no new one is made', async () => {
+    const fill = async () => {
+      for (let i = 0; i < 200; i++) assert.equal((await proxy.query(`fill${i}.test`)).rcode, 'NOERROR');
+    };
+    await fill();
+    const store = proxy.server.runtime.store;
+    const slabBytes = store.slabBytes;
+    for (let round = 0; round < 3; round++) {
+      proxy.server.reload(proxy.config);
+      assert.equal(proxy.server.runtime.store.size, 0);
+      await fill();
+    }
+    assert.equal(proxy.server.runtime.store, store);
+    assert.equal(store.slabBytes, slabBytes);
+    assert.equal(up.count('fill7.test'), 4);
+  });
+
+  it('makes a new store when a reload changes cache-size', async () => {
+    const store = proxy.server.runtime.store;
+    proxy.server.reload(parseConfigText(`${TEST_PREAMBLE}server=${up.spec}\ncache-size=500`));
+    assert.notEqual(proxy.server.runtime.store, store);
+    await proxy.query('resized.test');
+    await proxy.query('resized.test');
+    assert.equal(up.count('resized.test'), 1);
+    proxy.server.reload(proxy.config);
+  });
+
+  it('does not cache an answer to a query asked before the reload', async () => {
+    const early = proxy.query('slow-late.test'); // the upstream answers after 300 ms
+    await new Promise((r) => setTimeout(r, 50));
+    proxy.server.reload(proxy.config);
+    assert.equal((await early).rcode, 'NOERROR', 'the old runtime still answers it');
+    await proxy.query('slow-late.test');
+    assert.equal(up.count('slow-late.test'), 2);
   });
 });
 

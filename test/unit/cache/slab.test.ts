@@ -88,13 +88,17 @@ describe('Slab', () => {
     assert.ok(put(slab, Buffer.alloc(1000)) >= 0, 'a released slot of the class is used again');
   });
 
-  it('frees everything on clear() and works afterwards', () => {
+  it('frees every slot on clear() and keeps its chunks for what follows', () => {
     const slab = new Slab();
-    for (let i = 0; i < 100; i++) put(slab, Buffer.alloc(50));
-    assert.ok(slab.allocatedBytes > 0);
+    const fill = (n: number) => Array.from({ length: n }, (_, i) => put(slab, Buffer.alloc(i % 2 ? 50 : 900, i & 0xff)));
+    fill(300);
+    const allocated = slab.allocatedBytes;
+    assert.ok(allocated > 0);
     slab.clear();
-    assert.equal(slab.allocatedBytes, 0);
-    const h = put(slab, Buffer.from('after'));
-    assert.equal(slab.view(h).toString(), 'after');
+    assert.equal(slab.allocatedBytes, allocated, 'no chunk given up');
+    const again = fill(300);
+    assert.equal(slab.allocatedBytes, allocated, 'the same entries fit in the same chunks');
+    again.forEach((h, i) => assert.deepEqual(slab.view(h), Buffer.alloc(i % 2 ? 50 : 900, i & 0xff)));
+    assert.equal(new Set(again).size, again.length, 'every handle distinct');
   });
 });

@@ -129,14 +129,27 @@ describe('CacheStore', () => {
     assert.ok(s.counters.refused < 100, `${s.counters.refused} answers refused`);
   });
 
-  it('clear() empties the index and the slab', () => {
+  it('clear() empties the index and keeps its memory for the entries that follow', () => {
     const s = new CacheStore(100, 1 << 20);
     for (let i = 0; i < 50; i++) s.set(`k${i}`, entry(64, i));
+    const slabBytes = s.slabBytes;
     s.clear();
     assert.equal(s.size, 0);
-    assert.equal(s.slabBytes, 0);
+    assert.equal(s.bytes, 0);
+    assert.equal(s.slabBytes, slabBytes);
     assert.equal(s.get('k1'), undefined);
-    s.set('k1', entry(64, 7));
-    assert.deepEqual(s.get('k1'), entry(64, 7));
+    for (let i = 0; i < 150; i++) s.set(`n${i}`, entry(64, i));
+    assert.equal(s.slabBytes, slabBytes, 'the emptied slots were used again');
+    assert.equal(s.size, 100, 'cache-size still holds after clear');
+    assert.equal(s.get('n49'), undefined, 'least recently used evicted first');
+    assert.deepEqual(s.get('n50'), entry(64, 50));
+    assert.deepEqual(s.get('n149'), entry(64, 149));
+  });
+
+  it('fits() the sizes it was made for', () => {
+    const s = new CacheStore(100, 1 << 20);
+    assert.ok(s.fits(100, 1 << 20));
+    assert.ok(!s.fits(101, 1 << 20));
+    assert.ok(!s.fits(100, 1 << 21));
   });
 });

@@ -356,4 +356,15 @@ describe('cache stage: alias answers (cname= CNAMEs in front of the target\'s re
       assert.equal(t.calls(), 2);
     }
   });
+
+  it('once retired (a reload replaced its runtime), stores no more answers but still answers from the store', async () => {
+    const t = setup({}, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300)] }));
+    await t.ask('kept.test');
+    t.cache.retire();
+    assert.equal((await t.ask('kept.test')).reply.source, 'cache');
+    assert.equal((await t.ask('late.test')).reply.source, 'upstream');
+    assert.equal((await t.ask('late.test')).reply.source, 'upstream');
+    assert.equal(t.calls(), 3);
+    assert.equal(t.store.size, 1);
+  });
 });
