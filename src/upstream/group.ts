@@ -114,6 +114,6 @@ export class ServerGroup {
       const rest = this.members.filter((m) => m !== best);
       race(rest, query, qEnd, this.attemptMs, (r) =>
         done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError }));
-    }, false, null, now);
+    }, null, now);
   }
 }

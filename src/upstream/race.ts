@@ -42,5 +42,5 @@ export function race(members: readonly Upstream[], query: Buffer, qEnd: number, 
     }
   };
   const wanted = () => !decided;
-  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, false, wanted);
+  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, wanted);
 }

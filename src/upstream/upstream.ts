@@ -59,14 +59,10 @@ export class Upstream {
    * is performance.now() when the caller has just read it.
    */
   exchange(
-    query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void, tcpOnly = false,
+    query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void,
     wanted: (() => boolean) | null = null, t0 = performance.now(),
   ): void {
     this.stats.queries++;
-    if (tcpOnly) {
-      this.tcp.send(query, qEnd, timeoutMs, (r) => done(this.#result(r, t0, true)));
-      return;
-    }
     this.udp.send(query, qEnd, timeoutMs, (r) => {
       if (typeof r === 'string') return done(this.#result(r, t0, false));
       if (!isTruncated(r)) return done(wanted !== null && !wanted() ? this.#late(r, t0) : this.#result(r, t0, false));
