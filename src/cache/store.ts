@@ -103,10 +103,17 @@ export class CacheStore {
     if (e >= 0) this.#drop(e);
   }
 
-  /** Removes every entry; the slab's chunks and the index's arrays stay for the entries that follow. */
+  /**
+   * Removes every entry and zeroes the counters, as a new store would start (a reload's counters
+   * start over, the cache stage's too); the slab's chunks and the index's arrays stay for the
+   * entries that follow.
+   */
   clear(): void {
     this.#index.clear();
     this.#slab.clear();
+    this.counters.insertions = 0;
+    this.counters.evictions = 0;
+    this.counters.refused = 0;
   }
 
   /** Number of entries. */

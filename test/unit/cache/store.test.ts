@@ -129,11 +129,14 @@ describe('CacheStore', () => {
     assert.ok(s.counters.refused < 100, `${s.counters.refused} answers refused`);
   });
 
-  it('clear() empties the index and keeps its memory for the entries that follow', () => {
+  it('clear() empties the index, zeroes the counters and keeps its memory for the entries that follow', () => {
     const s = new CacheStore(100, 1 << 20);
-    for (let i = 0; i < 50; i++) s.set(`k${i}`, entry(64, i));
+    for (let i = 0; i < 150; i++) s.set(`k${i}`, entry(64, i));
+    s.set('huge', entry(2 << 20, 1));
+    assert.deepEqual(s.counters, { insertions: 150, evictions: 50, refused: 1 });
     const slabBytes = s.slabBytes;
     s.clear();
+    assert.deepEqual(s.counters, { insertions: 0, evictions: 0, refused: 0 }, 'counters start over, as in a new store');
     assert.equal(s.size, 0);
     assert.equal(s.bytes, 0);
     assert.equal(s.slabBytes, slabBytes);
