@@ -13,7 +13,7 @@ import { parseResolvConf } from './config/resolv.js';
 import type { CacheConfig, Config, DomainRule, UpstreamSpec } from './config/types.js';
 import { formatOrigin } from './errors.js';
 import { createAcl } from './handlers/acl.js';
-import { createAnswerFilter } from './handlers/answer-filter.js';
+import { createAnswerFilter, type FilterCounters } from './handlers/answer-filter.js';
 import { createCache } from './handlers/cache.js';
 import { createCname } from './handlers/cname.js';
 import { createForward } from './handlers/forward.js';
@@ -43,7 +43,8 @@ export interface Runtime {
   readonly cache: ReturnType<typeof createCache>;
   readonly store: CacheStore;
   readonly zone: LocalZone;
-  readonly blocked: () => number;
+  /** The answer filter's counters (zero while no filter runs). */
+  readonly filter: FilterCounters;
 }
 
 /** What a Runtime needs from its server. */
@@ -58,6 +59,11 @@ export interface RuntimeDeps {
    * store, which the server then empties), or null for a fresh one.
    */
   readonly keepStore: CacheStore | null;
+  /**
+   * The runtime this one replaces (reload, resolv-file change), or null: the new pipeline goes on
+   * counting in its counters, so the counters metrics and SIGUSR1 report never go back.
+   */
+  readonly previous: Runtime | null;
   /** Where the dispatcher counts queries waiting for an asynchronous reply (shared across reloads). */
   readonly pending: PendingCount;
 }
@@ -82,6 +88,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   const { log } = deps;
   const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up) =>
     up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
+    deps.previous?.registry.statsByServer(),
   );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {
@@ -106,15 +113,16 @@ export function storeFits(store: CacheStore, c: CacheConfig): boolean {
 
 /** Builds the whole pipeline for `config`. */
 export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
-  const { log } = deps;
+  const { log, previous } = deps;
   const { registry, table } = buildRouting(config, deps);
   const fwd = config.forward;
   const forward = createForward(
     { forwardMax: fwd.forwardMax, maxWaiting: fwd.maxInflight, queryTimeoutMs: fwd.queryTimeoutMs, ednsPacketMax: fwd.ednsPacketMax },
     table,
+    previous?.forward.counters,
   );
   const c = config.cache;
-  const store = deps.keepStore ?? new CacheStore(storeEntries(c), c.maxBytes);
+  const store = deps.keepStore ?? new CacheStore(storeEntries(c), c.maxBytes, previous?.store.counters);
   const cache = createCache(
     {
       enabled: c.size > 0,
@@ -126,6 +134,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     },
     store,
     deps.clock,
+    previous?.cache.counters,
   );
   const zone = buildZone(config, readHosts(config.hosts, (msg) => log.warn(msg)));
   const f = config.filters;
@@ -135,7 +144,8 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   // Without cname= lines the cname stage would only pass every query on: it is left out of the chain.
   const stages: Handler[] = config.cnames.length > 0 ? [local, cname, cache] : [local, cache];
   if (config.listen.localService) stages.unshift(createAcl(localSubnets()));
-  const filter = f.stopDnsRebind || !zone.empty || table.hasAddressRules ? createAnswerFilter(f, zone, table) : null;
+  const filterCounters = previous?.filter ?? { blocked: 0 };
+  const filter = f.stopDnsRebind || !zone.empty || table.hasAddressRules ? createAnswerFilter(f, zone, table, filterCounters) : null;
   if (filter) stages.push(filter);
   stages.push(forward);
   chain = compose(stages, () => DROP);
@@ -145,5 +155,5 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     tap: deps.tap,
     pending: deps.pending,
   });
-  return { config, registry, table, dispatch, forward, cache, store, zone, blocked: filter ? filter.blocked : () => 0 };
+  return { config, registry, table, dispatch, forward, cache, store, zone, filter: filterCounters };
 }

@@ -62,11 +62,11 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost:
     forward: {
       refusedOverload: rt.forward.counters.refusedOverload,
       refusedNoServer: rt.forward.counters.refusedNoServer,
-      coalesced: rt.forward.inflight.joined,
+      coalesced: rt.forward.counters.coalesced,
       inFlight: rt.registry.groups().reduce((n, g) => n + g.inFlight, 0),
     },
     rejected: { ...accept },
-    rebindBlocked: rt.blocked(),
+    rebindBlocked: rt.filter.blocked,
     upstreams: rt.registry.upstreams().map((u) => ({
       label: u.label,
       up: u.health.up,

@@ -151,6 +151,7 @@ export class FandnsServer {
    * cache starts empty: with the same cache settings it is the old store emptied, its memory
    * reused (a fresh one per reload left the old one's to the garbage collector: resident memory
    * grew with every SIGHUP until a full collection), and the old runtime stores no more answers.
+   * The counters go on (buildRuntime's `previous`).
    */
   reload(config: Config): void {
     const old = this.#rt;
@@ -225,6 +226,7 @@ export class FandnsServer {
   readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);
 
   #build(config: Config, keepStore: CacheStore | null = null): Runtime {
-    return buildRuntime(config, { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore, pending: this.#pending });
+    const deps = { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore, previous: this.#rt, pending: this.#pending };
+    return buildRuntime(config, deps);
   }
 }

@@ -28,12 +28,12 @@ export interface StoreCounters {
 
 /** The LRU store. */
 export class CacheStore {
-  readonly counters: StoreCounters = { insertions: 0, evictions: 0, refused: 0 };
   readonly #slab: Slab;
   readonly #index: HashLru;
   readonly #maxBytes: number;
 
-  constructor(maxEntries: number, maxBytes: number) {
+  /** `counters` may be a replaced store's, to go on counting in them. */
+  constructor(maxEntries: number, maxBytes: number, readonly counters: StoreCounters = { insertions: 0, evictions: 0, refused: 0 }) {
     this.#maxBytes = maxBytes;
     // Slab memory beyond the live bytes: idle slots in other size classes, at most this much.
     this.#slab = new Slab(2 * maxBytes + SLAB_SLACK);
@@ -104,16 +104,12 @@ export class CacheStore {
   }
 
   /**
-   * Removes every entry and zeroes the counters, as a new store would start (a reload's counters
-   * start over, the cache stage's too); the slab's chunks and the index's arrays stay for the
+   * Removes every entry (the counters go on); the slab's chunks and the index's arrays stay for the
    * entries that follow.
    */
   clear(): void {
     this.#index.clear();
     this.#slab.clear();
-    this.counters.insertions = 0;
-    this.counters.evictions = 0;
-    this.counters.refused = 0;
   }
 
   /** Number of entries. */

@@ -51,11 +51,16 @@ function pointsInside(r: Reply, localhostOk: boolean): boolean {
   return false;
 }
 
-/** Creates the filter stage. */
-export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, table: DomainTable<ServerGroup>): Handler & { blocked: () => number } {
+/** What the filter counts. */
+export interface FilterCounters {
+  /** Answers blocked by stop-dns-rebind. */
+  blocked: number;
+}
+
+/** Creates the filter stage; it counts in `counters` (a replaced runtime's go on). */
+export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, table: DomainTable<ServerGroup>, counters: FilterCounters = { blocked: 0 }): Handler {
   const okDomains = new Set(opts.rebindDomainOk.filter((d) => d !== '').map((d) => encodeName(d).toString('latin1')));
   const okDotless = opts.rebindDomainOk.includes('');
-  let blocked = 0;
   const check = (q: Query, o: Outcome): Outcome => {
     if (o === DROP || (o.source !== 'upstream' && o.source !== 'coalesced')) return o;
     if (o.rcode === RCode.NXDOMAIN && ((!zone.empty && zone.isKnown(q.nameKey)) || table.addressCovers(q.p.key, q.nameLen, q))) {
@@ -66,14 +71,13 @@ export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, t
       return new Reply(wire, o.source, true, o.optStart, o.optEnd, o.upstream, o.layout);
     }
     if (opts.stopDnsRebind && o.rcode === RCode.NOERROR && !underAny(q, okDomains, okDotless) && pointsInside(o, opts.rebindLocalhostOk)) {
-      blocked++;
+      counters.blocked++;
       return new Reply(questionReply(q.msg, q.p.qEnd, RCode.NOERROR), 'blocked', true, -1, -1, o.upstream);
     }
     return o;
   };
   return {
     name: 'answer-filter',
-    blocked: () => blocked,
     handle(q, next) {
       const r = next(q);
       return isPromise(r) ? r.then((o) => check(q, o)) : check(q, r);

@@ -84,9 +84,11 @@ export interface CacheStage extends Handler {
   retire(): void;
 }
 
-/** Creates the cache stage over `store`. */
-export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock): CacheStage {
-  const counters: CacheCounters = { hits: 0, misses: 0, staleServed: 0, expired: 0 };
+/** Cache stage counters at zero. */
+export const cacheCounters = (): CacheCounters => ({ hits: 0, misses: 0, staleServed: 0, expired: 0 });
+
+/** Creates the cache stage over `store`; it counts in `counters` (a replaced runtime's go on). */
+export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock, counters: CacheCounters = cacheCounters()): CacheStage {
   const keepZero = opts.stale !== null;
   let retired = false;
   /** Where the entry a lookup found is (reused: read at once, before anything else touches the store). */

@@ -36,7 +36,12 @@ export interface ForwardCounters {
   refusedNoServer: number;
   servfail: number;
   deadlineExceeded: number;
+  /** Askers that joined identical work already in flight. */
+  coalesced: number;
 }
+
+/** Forward counters at zero. */
+export const forwardCounters = (): ForwardCounters => ({ forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0, coalesced: 0 });
 
 /** Result of the shared upstream work for one coalesced key. */
 type Work = GroupOutcome | typeof TIMED_OUT;
@@ -45,10 +50,11 @@ const TIMED_OUT = 'deadline' as const;
 
 /** Counters, coalescing table and waiting count: what the stage shares with its jobs. */
 class ForwardState {
-  readonly counters: ForwardCounters = { forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0 };
   readonly inflight = new Inflight<Job>();
   /** Clients waiting on upstream work, leaders and coalesced followers alike. */
   waiting = 0;
+
+  constructor(readonly counters: ForwardCounters) {}
 
   /** The reply for one asker once the work settled. */
   toReply(q: Query, w: Work, leader: boolean): Reply {
@@ -163,10 +169,13 @@ function followerReply(a: Answer): Reply {
   return new Reply(wire, 'coalesced', true, -1, -1, a.server);
 }
 
-/** Creates the forward stage. `table` routes; its groups do the sending. */
-export function createForward(opts: ForwardOptions, table: DomainTable<ServerGroup>) {
-  const state = new ForwardState();
-  const { counters, inflight } = state;
+/**
+ * Creates the forward stage. `table` routes; its groups do the sending. `counters` may be a
+ * replaced runtime's, to go on counting in them.
+ */
+export function createForward(opts: ForwardOptions, table: DomainTable<ServerGroup>, counters: ForwardCounters = forwardCounters()) {
+  const state = new ForwardState(counters);
+  const { inflight } = state;
 
   const handler: Handler & { counters: ForwardCounters; inflight: Inflight<Job>; waiting: () => number } = {
     name: 'forward',
@@ -186,7 +195,7 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
       }
       for (let j = inflight.first(q.p.keyHash); j !== null; j = j.next) {
         if (!j.matches(q, group)) continue;
-        inflight.joined++;
+        counters.coalesced++;
         state.waiting++;
         return j.join(q);
       }

@@ -29,8 +29,6 @@ const slot = (hash: number): number => hash & 0x3fffffff;
 export class Inflight<T extends Chained<T>> {
   #map = new Map<number, T>();
   #ops = 0;
-  /** Number of askers that joined existing work (for metrics; counted by the caller). */
-  joined = 0;
 
   /** Number of distinct hashes in flight. */
   get size(): number {

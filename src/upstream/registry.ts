@@ -5,7 +5,7 @@
  */
 import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup } from './group.js';
-import { Upstream } from './upstream.js';
+import { Upstream, type UpstreamStats } from './upstream.js';
 
 function specKey(s: UpstreamSpec): string {
   return `${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
@@ -16,10 +16,15 @@ export class UpstreamRegistry {
   readonly #upstreams = new Map<string, Upstream>();
   readonly #groups = new Map<string, ServerGroup>();
 
+  /**
+   * @param carried counters by server (statsByServer() of the registry this one replaces): a server
+   *   the new configuration names again goes on counting in them
+   */
   constructor(
     private readonly policy: UpstreamPolicy,
     private readonly attemptMs: number,
     private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
+    private readonly carried: ReadonlyMap<string, UpstreamStats> = new Map(),
   ) {}
 
   /** The group for this server list, created on first use. */
@@ -29,7 +34,7 @@ export class UpstreamRegistry {
       const k = specKey(s);
       let u = this.#upstreams.get(k);
       if (!u) {
-        u = new Upstream(s, this.onHealthChange);
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k));
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);
@@ -46,6 +51,11 @@ export class UpstreamRegistry {
   /** Every upstream, in creation order. */
   upstreams(): Upstream[] {
     return [...this.#upstreams.values()];
+  }
+
+  /** Each server's counters, for the registry that replaces this one. */
+  statsByServer(): Map<string, UpstreamStats> {
+    return new Map([...this.#upstreams].map(([k, u]) => [k, u.stats]));
   }
 
   /** Every group. */

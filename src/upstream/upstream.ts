@@ -29,6 +29,12 @@ export interface UpstreamStats {
 /** Upstream RTT histogram bounds in seconds. */
 export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048];
 
+/** Upstream counters at zero. */
+export const upstreamStats = (): UpstreamStats => ({
+  queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0,
+  rttBuckets: new Float64Array(RTT_BOUNDS.length + 1),
+});
+
 /** A label like dnsmasq prints: `10.0.0.5#8600`. */
 export function upstreamLabel(spec: Pick<UpstreamSpec, 'address' | 'port'>): string {
   return `${spec.address}#${spec.port}`;
@@ -40,12 +46,13 @@ export class Upstream {
   readonly udp: UdpTransport;
   readonly tcp: TcpTransport;
   readonly health: Health;
-  readonly stats: UpstreamStats = {
-    queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0,
-    rttBuckets: new Float64Array(RTT_BOUNDS.length + 1),
-  };
 
-  constructor(readonly spec: UpstreamSpec, onHealthChange: (u: Upstream, up: boolean) => void = () => {}) {
+  /** `stats` may be the same server's in a replaced runtime, to go on counting in them. */
+  constructor(
+    readonly spec: UpstreamSpec,
+    onHealthChange: (u: Upstream, up: boolean) => void = () => {},
+    readonly stats: UpstreamStats = upstreamStats(),
+  ) {
     this.label = upstreamLabel(spec);
     this.udp = new UdpTransport(spec);
     this.tcp = new TcpTransport(spec);

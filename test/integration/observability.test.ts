@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
 import { buildQuery, query, udpBurst } from '../helpers/dns-client.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { parseConfigText } from '../../src/config/load.js';
+import { startProxy, TEST_PREAMBLE, type TestProxy } from '../helpers/proxy.js';
 import { startCli } from '../helpers/cli-process.js';
 import { prettyFactory } from 'pino-pretty';
 
@@ -83,6 +84,28 @@ describe('query log', () => {
     assert.deepEqual(health.upstreams.map((u) => [u.server, u.up]), [[up.spec, true]]);
     assert.equal((await fetch(`${base}/ready`)).status, 200);
     assert.equal((await fetch(`${base}/nope`)).status, 404);
+  });
+
+  it('keeps counting through reloads: counters go on, gauges follow the new configuration', async () => {
+    const scrape = async () => (await fetch(`http://${proxy.server.metricsEndpoint}/metrics`)).text();
+    const value = (text: string, line: string) => Number(text.split('\n').find((l) => l.startsWith(line))?.split(' ').pop() ?? NaN);
+    const upstreamQueries = `fandns_upstream_queries_total{upstream="${up.spec}"}`;
+    const counters = ['fandns_cache_hits_total', 'fandns_cache_misses_total', 'fandns_cache_insertions_total', upstreamQueries, 'fandns_coalesced_total'];
+    for (let i = 0; i < 3; i++) await proxy.query('reloaded.test');
+    const before = await scrape();
+    proxy.server.reload(proxy.config); // the same cache settings: the store is kept, emptied
+    await proxy.query('again.test');
+    proxy.server.reload(parseConfigText(`${TEST_PREAMBLE}server=${up.spec}\ncache-size=77`)); // a new store
+    await proxy.query('reloaded.test');
+    await proxy.query('reloaded.test');
+    const after = await scrape();
+    for (const c of counters) assert.ok(value(after, c) >= value(before, c), `${c}: ${value(before, c)} -> ${value(after, c)}`);
+    assert.equal(value(after, 'fandns_cache_misses_total') - value(before, 'fandns_cache_misses_total'), 2);
+    assert.equal(value(after, 'fandns_cache_hits_total') - value(before, 'fandns_cache_hits_total'), 1);
+    assert.equal(value(after, 'fandns_cache_insertions_total') - value(before, 'fandns_cache_insertions_total'), 2);
+    assert.equal(value(after, upstreamQueries) - value(before, upstreamQueries), 2);
+    assert.equal(value(after, 'fandns_cache_entries'), 1, 'the gauge counts the new cache');
+    proxy.server.reload(proxy.config);
   });
 });
 

@@ -129,14 +129,14 @@ describe('CacheStore', () => {
     assert.ok(s.counters.refused < 100, `${s.counters.refused} answers refused`);
   });
 
-  it('clear() empties the index, zeroes the counters and keeps its memory for the entries that follow', () => {
+  it('clear() empties the index and keeps its memory and counters for the entries that follow', () => {
     const s = new CacheStore(100, 1 << 20);
     for (let i = 0; i < 150; i++) s.set(`k${i}`, entry(64, i));
     s.set('huge', entry(2 << 20, 1));
     assert.deepEqual(s.counters, { insertions: 150, evictions: 50, refused: 1 });
     const slabBytes = s.slabBytes;
     s.clear();
-    assert.deepEqual(s.counters, { insertions: 0, evictions: 0, refused: 0 }, 'counters start over, as in a new store');
+    assert.deepEqual(s.counters, { insertions: 150, evictions: 50, refused: 1 }, 'the counters go on');
     assert.equal(s.size, 0);
     assert.equal(s.bytes, 0);
     assert.equal(s.slabBytes, slabBytes);
@@ -147,6 +147,15 @@ describe('CacheStore', () => {
     assert.equal(s.get('n49'), undefined, 'least recently used evicted first');
     assert.deepEqual(s.get('n50'), entry(64, 50));
     assert.deepEqual(s.get('n149'), entry(64, 149));
+  });
+
+  it('counts in the counters it is given (a replaced store\'s)', () => {
+    const counters = { insertions: 7, evictions: 2, refused: 1 };
+    const s = new CacheStore(1, 1 << 20, counters);
+    s.set('a', entry(8, 1));
+    s.set('b', entry(8, 2));
+    assert.equal(s.counters, counters);
+    assert.deepEqual(counters, { insertions: 9, evictions: 3, refused: 1 });
   });
 
   it('fits() the sizes it was made for', () => {
