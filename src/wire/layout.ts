@@ -2,7 +2,8 @@
  * One pass over a whole DNS message (RFC 1035 §4.1) that records where every resource record
  * sits, so later stages (OPT clamping, TTL patching, negative-TTL lookup, rotation) work on
  * offsets instead of a decoded object. Used on the miss path only: once per upstream reply.
- * Returns null for a malformed message (truncated record, bad name, forward pointer, an OPT record
+ * Returns null for a malformed message (truncated record, bad name, forward pointer, a name that
+ * reads on past the pointer that led to it, a pointer into or past the OPT record, an OPT record
  * that is not the one root-owned record of the additional section).
  */
 import { HEADER_SIZE, MAX_LABEL, MAX_NAME, RRType } from './constants.js';
@@ -53,6 +54,8 @@ const labelAt = new Uint32Array(65536);
 let scanNo = 0;
 /** Set by nameEnd when a pointer of the current scan lands on an unstamped offset. */
 let loose = false;
+/** Start of the current scan's OPT record once read (-1 before): no pointer may reach it or beyond. */
+let optFrom = -1;
 /** RDATA spans of the records read so far in the current scan. */
 const rdataFrom = new Int32Array(8192);
 const rdataTo = new Int32Array(8192);
@@ -81,16 +84,21 @@ function inRdataName(msg: Uint8Array, target: number): boolean {
 
 /**
  * Offset past the name at `off` after checking that its whole pointer chain is sound; -1 if not.
- * With `stamp`, the labels it holds in place are recorded for the current scan and its pointers
- * checked against those recorded before.
+ * A pointer names a prior occurrence (RFC 1035 §4.1.4), so what it leads to must end before the
+ * pointer itself: a label running on over it reads bytes of later records, whose meaning changes
+ * when the OPT is rewritten or removed (reply fuzz seed 431). With `stamp` (a scan), the labels it
+ * holds in place are recorded for the current scan, its pointers checked against those recorded
+ * before, and none may reach the OPT record, which finalize rewrites or cuts out.
  */
 function nameEnd(msg: Uint8Array, off: number, stamp: boolean): number {
   let end = -1;
   let pos = off;
   let hops = 0;
   let total = 0;
+  /** Bytes read from here on must lie before this offset: the last pointer followed. */
+  let limit = msg.length;
   for (;;) {
-    if (pos >= msg.length) return -1;
+    if (pos >= limit) return -1;
     const b = msg[pos]!;
     if (stamp && end < 0) labelAt[pos] = scanNo;
     if (b === 0) return end < 0 ? pos + 1 : end;
@@ -99,8 +107,10 @@ function nameEnd(msg: Uint8Array, off: number, stamp: boolean): number {
       const target = ((b & 0x3f) << 8) | msg[pos + 1]!;
       // A pointer must name a prior occurrence (RFC 1035 §4.1.4): never the header, whose bytes change on the way to the client.
       if (target >= pos || target < HEADER_SIZE) return -1;
+      if (stamp && optFrom >= 0 && target >= optFrom) return -1;
       if (stamp && labelAt[target] !== scanNo && !inRdataName(msg, target)) loose = true;
       if (end < 0) end = pos + 2;
+      limit = pos;
       pos = target;
       continue;
     }
@@ -146,6 +156,7 @@ export function scanMessage(msg: Uint8Array): MessageLayout | null {
     scanNo = 1;
   }
   loose = false;
+  optFrom = -1;
   rdataCount = 0;
   const qdcount = u16(msg, 4);
   const ancount = u16(msg, 6);
@@ -182,6 +193,7 @@ export function scanMessage(msg: Uint8Array): MessageLayout | null {
       // name, which can only be the zero byte (the OPT is rewritten in place at fixed offsets).
       if (opt !== null || section !== Section.ADDITIONAL || typeOff !== start + 1) return null;
       opt = rec;
+      optFrom = start;
     }
     records.push(rec);
     off = end;

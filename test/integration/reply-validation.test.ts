@@ -1,6 +1,7 @@
 /**
  * Upstream replies that are almost right, found by the fuzz tests: bytes after the last record,
- * a compression pointer into the header, an OPT record with an owner name, a reply with another opcode or a QTYPE that differs only
+ * a compression pointer into the header, an OPT record with an owner name, a name that reads on
+ * into the OPT, a pointer past the OPT, a reply with another opcode or a QTYPE that differs only
  * in the case bit of its byte, and an RRset too long for the cache's rotation table. Each must
  * reach the client as a well-formed answer, or not at all (the real reply, or SERVFAIL).
  */
@@ -75,6 +76,39 @@ describe('almost-right upstream replies', () => {
         assert.equal(r.rcode, 'SERVFAIL');
       }
       assert.equal(proxy.server.runtime.registry.upstreams()[0]!.stats.malformed, 2);
+    }));
+
+  it('treats a name that reads on into the OPT as malformed: SERVFAIL, with EDNS or without', () =>
+    // Reply fuzz seed 431: a CNAME target points into the question's first label ("f3564": the byte
+    // "3" reads as a 51-byte label) and reads on to the end of the OPT. Cutting the OPT for a client
+    // without EDNS left a name running off the end of the message.
+    withUpstreams([(q) => {
+      const raw = Buffer.from(
+        'a209818000010004000000010566333536340466557a7a04544553740000210001c00c000500010000003c000603776562c00ec02d00010001' +
+        '0000003c00040a000001c02d000100090000003c00040a020002c00c000f00010000003c0009000a046d61696cc00c0000290172000000000000', 'hex');
+      q.raw.copy(raw, 0, 0, 2);
+      return { raw };
+    }], CONF, async ({ proxy }) => {
+      for (const edns of [undefined, 1232]) {
+        const r = await ask(proxy.port, 'f3564.fuzz.test', { type: 'SRV', ...(edns ? { edns } : {}) });
+        assert.equal(r.rcode, 'SERVFAIL');
+      }
+    }));
+
+  it('treats a pointer past the OPT as malformed: SERVFAIL, not a pointer cut loose when the OPT is removed', () =>
+    withUpstreams([(q) => {
+      let qEnd = 12;
+      while (q.raw[qEnd] !== 0) qEnd += q.raw[qEnd]! + 1;
+      const head = bytes(q.raw.subarray(0, 2), 0x81, 0x80, u16(1), u16(1), u16(0), u16(3));
+      const answer = record(pointer(12), 1, 60, [10, 0, 0, 1]);
+      const opt = [0, ...u16(41), ...u16(1232), 0, 0, 0, 0, ...u16(0)];
+      const xAt = qEnd + 5 + answer.length + opt.length;
+      return { raw: bytes(head, q.raw.subarray(12, qEnd + 5), answer, opt, record([1, 0x78, 0], 1, 60, [10, 0, 0, 2]), record(pointer(xAt), 1, 60, [10, 0, 0, 3])) };
+    }], CONF, async ({ proxy }) => {
+      for (const edns of [undefined, 1232]) {
+        const r = await ask(proxy.port, 'past-opt.test', edns ? { edns } : {});
+        assert.equal(r.rcode, 'SERVFAIL');
+      }
     }));
 
   it('ignores a reply with an opcode other than QUERY and takes the real one after it', () =>

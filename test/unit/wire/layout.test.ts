@@ -161,10 +161,28 @@ describe('scanMessage rejects malformed messages', () => {
     ['an OPT record owned by a name', bytes(header({ ar: 1 }), Q, opt({ owner: labels('second') }))],
     ['an OPT record owned by a pointer to the root', bytes(header({ ar: 1 }), Q, opt({ owner: pointer(12 + Q.length - 5) }))],
     ['an owner name of 256 octets', bytes(header({ an: 1 }), Q, record(nameOfLength(256), 1, 60, [1, 2, 3, 4]))],
+    // RFC 1035 §4.1.4: a pointer names a prior occurrence. Here it lands on the question's QTYPE byte
+    // 0x21, a 33-byte label that runs on over the pointer itself and ends in the next record.
+    ['a name that reads on past the pointer that led to it', bytes(header({ an: 2 }), question(labels('m', 'test'), 33),
+      record(pointer(12 + Q.length - 3), 1, 60, [1, 2, 3, 4]), record([0], 16, 60, new Array<number>(40).fill(0)))],
+    // Reply fuzz seed 431: a CNAME's target points into the question's first label ("f3564": the
+    // byte "3" reads as a 51-byte label) and reads on to the end of the OPT. Without the OPT (a
+    // client without EDNS) the name ran off the end, and the client got a message that did not scan.
+    ['a name that reads on into the OPT record (reply fuzz seed 431)', Buffer.from(
+      'a209818000010004000000010566333536340466557a7a04544553740000210001c00c000500010000003c000603776562c00ec02d00010001' +
+      '0000003c00040a000001c02d000100090000003c00040a020002c00c000f00010000003c0009000a046d61696cc00c0000290172000000000000', 'hex')],
+    // The OPT is rewritten in place or cut out on the way to the client: no name may point at it or past it.
+    ['a pointer into the OPT record', bytes(header({ ar: 2 }), Q, opt(), record(pointer(12 + Q.length), 1, 60, [1, 2, 3, 4]))],
+    ['a pointer past the OPT record', bytes(header({ ar: 3 }), Q, opt(), record(labels('x'), 1, 60, [1, 2, 3, 4]),
+      record(pointer(12 + Q.length + 11), 1, 60, [1, 2, 3, 4]))],
   ];
   for (const [what, msg] of rows) it(what, () => assert.equal(scanMessage(msg), null));
 
   it('accepts the valid base message', () => assert.equal(scanned(good).records.length, 1));
+  it('accepts a record after the OPT whose owner points before it', () => {
+    const l = scanned(bytes(header({ an: 1, ar: 2 }), Q, A, opt(), record(pointer(12), 1, 60, [1, 2, 3, 4])));
+    assert.deepEqual(l.records.map((r) => r.type), [1, 41, 1]);
+  });
   it('accepts an owner name of exactly 255 octets', () => {
     assert.ok(scanMessage(bytes(header({ an: 1 }), Q, record(nameOfLength(255), 1, 60, [1, 2, 3, 4]))));
   });

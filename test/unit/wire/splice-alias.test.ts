@@ -125,17 +125,15 @@ describe('spliceAlias and loose pointers', () => {
     assert.deepEqual(answersOf(out).slice(1), ['a\x01b.c CNAME web.c 60']);
   });
 
-  it('returns null for any loose reply: a name read from inside RDATA on through the next records (wire fuzz seed 214)', () => {
+  it('never gets a reply whose name reads from inside RDATA on through the next records: it does not scan (wire fuzz seed 214)', () => {
     // An SVCB whose RDATA "3f 77 65 62 c0 0c" is pointed at from its 3rd byte by the next owner: a
     // label of 63 bytes running on through the records after it, which the relocation rewrites.
+    // Such a name reads past the pointer that led to it, so the reply is malformed (SERVFAIL).
     const t = Buffer.from(
       '5774818000010004000000013c787878785878785878785858787858585858787878ff787858785858787878787878787858787878587858787878787878787878787878785878587805413534383104667' +
       '55a5a04746573740000010001c00c004000010000003c00063f776562c00cc06a000100010000003c00040a000001c06a000100010000003c00040a000002c00c000f00010000003c0009000a046d61696cc00c00002904d0000000000000',
       'hex');
-    const l = scanned(t);
-    assert.equal(l.loose, true);
-    const target = { ...hop('alias.example', 'x'), target: t.subarray(12, l.qEnd - 4) };
-    assert.equal(spliceAlias(target, t, l, 0, false), null);
+    assert.equal(scanMessage(t), null);
   });
 });
 
