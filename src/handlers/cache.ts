@@ -85,7 +85,7 @@ export interface CacheStage extends Handler {
 }
 
 /** Cache stage counters at zero. */
-export const cacheCounters = (): CacheCounters => ({ hits: 0, misses: 0, staleServed: 0, expired: 0 });
+const cacheCounters = (): CacheCounters => ({ hits: 0, misses: 0, staleServed: 0, expired: 0 });
 
 /** Creates the cache stage over `store`; it counts in `counters` (a replaced runtime's go on). */
 export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock, counters: CacheCounters = cacheCounters()): CacheStage {

@@ -41,7 +41,7 @@ export interface ForwardCounters {
 }
 
 /** Forward counters at zero. */
-export const forwardCounters = (): ForwardCounters => ({ forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0, coalesced: 0 });
+const forwardCounters = (): ForwardCounters => ({ forwarded: 0, refusedOverload: 0, refusedNoServer: 0, servfail: 0, deadlineExceeded: 0, coalesced: 0 });
 
 /** Result of the shared upstream work for one coalesced key. */
 type Work = GroupOutcome | typeof TIMED_OUT;

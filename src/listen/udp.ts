@@ -9,7 +9,6 @@ import { LATER, type Dispatched } from '../pipeline/dispatch.js';
 import type { Client } from '../pipeline/query.js';
 import { literalLookup } from '../util/literal-lookup.js';
 
-
 /** Receive buffer: big enough to absorb bursts, small enough not to turn overload into seconds of latency. */
 const RECV_BUFFER = 2 * 1024 * 1024;
 

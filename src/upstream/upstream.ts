@@ -30,7 +30,7 @@ export interface UpstreamStats {
 export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024, 2.048];
 
 /** Upstream counters at zero. */
-export const upstreamStats = (): UpstreamStats => ({
+const upstreamStats = (): UpstreamStats => ({
   queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0,
   rttBuckets: new Float64Array(RTT_BOUNDS.length + 1),
 });
