@@ -22,6 +22,18 @@ export class Health {
   /** @param onChange called with the new state whenever up/down flips */
   constructor(private readonly onChange: (up: boolean) => void = () => {}) {}
 
+  /**
+   * Takes over the state of `prev`, the same server's health in a runtime this one replaces (a
+   * reload): up or down and the smoothed RTT, so a reload neither sends clients to a server known
+   * to be down nor forgets which server is fastest. A down server is due for a probe at once, so a
+   * server fixed before the reload is found again without waiting out the back-off.
+   */
+  resume(prev: Health): void {
+    this.up = prev.up;
+    this.consecutiveFailures = prev.consecutiveFailures;
+    this.rttMs = prev.rttMs;
+  }
+
   /** Records a valid reply (any RCODE) and its round-trip time. */
   success(rttMs: number): void {
     this.consecutiveFailures = 0;

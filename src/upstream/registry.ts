@@ -5,7 +5,7 @@
  */
 import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup } from './group.js';
-import { Upstream, type UpstreamStats } from './upstream.js';
+import { Upstream } from './upstream.js';
 
 function specKey(s: UpstreamSpec): string {
   return `${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
@@ -17,14 +17,14 @@ export class UpstreamRegistry {
   readonly #groups = new Map<string, ServerGroup>();
 
   /**
-   * @param carried counters by server (statsByServer() of the registry this one replaces): a server
-   *   the new configuration names again goes on counting in them
+   * @param carried the servers of the registry this one replaces (its byServer()): one the new
+   *   configuration names again goes on counting in their counters and keeps their health
    */
   constructor(
     private readonly policy: UpstreamPolicy,
     private readonly attemptMs: number,
     private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
-    private readonly carried: ReadonlyMap<string, UpstreamStats> = new Map(),
+    private readonly carried: ReadonlyMap<string, Upstream> = new Map(),
   ) {}
 
   /** The group for this server list, created on first use. */
@@ -34,7 +34,7 @@ export class UpstreamRegistry {
       const k = specKey(s);
       let u = this.#upstreams.get(k);
       if (!u) {
-        u = new Upstream(s, this.onHealthChange, this.carried.get(k));
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null);
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);
@@ -53,9 +53,9 @@ export class UpstreamRegistry {
     return [...this.#upstreams.values()];
   }
 
-  /** Each server's counters, for the registry that replaces this one. */
-  statsByServer(): Map<string, UpstreamStats> {
-    return new Map([...this.#upstreams].map(([k, u]) => [k, u.stats]));
+  /** Each server by its identity, for the registry that replaces this one. */
+  byServer(): Map<string, Upstream> {
+    return new Map(this.#upstreams);
   }
 
   /** Every group. */

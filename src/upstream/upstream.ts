@@ -46,17 +46,19 @@ export class Upstream {
   readonly udp: UdpTransport;
   readonly tcp: TcpTransport;
   readonly health: Health;
+  readonly stats: UpstreamStats;
 
-  /** `stats` may be the same server's in a replaced runtime, to go on counting in them. */
-  constructor(
-    readonly spec: UpstreamSpec,
-    onHealthChange: (u: Upstream, up: boolean) => void = () => {},
-    readonly stats: UpstreamStats = upstreamStats(),
-  ) {
+  /**
+   * @param prev the same server in a runtime this one replaces (a reload): its counters go on here
+   *   and its health is taken over
+   */
+  constructor(readonly spec: UpstreamSpec, onHealthChange: (u: Upstream, up: boolean) => void = () => {}, prev: Upstream | null = null) {
     this.label = upstreamLabel(spec);
     this.udp = new UdpTransport(spec);
     this.tcp = new TcpTransport(spec);
+    this.stats = prev?.stats ?? upstreamStats();
     this.health = new Health((up) => onHealthChange(this, up));
+    if (prev) this.health.resume(prev.health);
   }
 
   /**

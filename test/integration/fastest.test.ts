@@ -1,7 +1,8 @@
 /**
  * The default policy ("fastest") on the wire: once both servers have been measured, single queries
  * go to the faster one; an error from the chosen server is not the last word; a dead server is
- * marked down after a few failures, skipped while down, and asked again by a probe once it is back.
+ * marked down after a few failures, skipped while down (through a reload too), and asked again by a
+ * probe once it is back.
  * Assertions count queries per upstream, never time.
  */
 import { describe, it } from 'node:test';
@@ -95,6 +96,21 @@ describe('fastest (default policy)', () => {
       }
       assert.ok(flaky!.queries.length > back, 'the recovered server was probed');
       await waitFor(() => isUp(proxy, flaky!.spec), 'the recovered server to be marked up');
+    }));
+
+  it('keeps a down server down through a reload: it gets a probe, not the traffic', () =>
+    withUpstreams([dead(), answer('10.0.0.1')], CONF, async ({ ups: [silent, live], proxy }) => {
+      for (let i = 0; i < 40 && isUp(proxy, silent!.spec); i++) {
+        await expectAnswer(proxy, `r${i}.fastest.test`, '10.0.0.1');
+        await sleep(100);
+      }
+      assert.equal(isUp(proxy, silent!.spec), false, 'the silent server is marked down');
+      proxy.server.reload(proxy.config);
+      assert.equal(isUp(proxy, silent!.spec), false, 'still down in the new runtime');
+      const before = silent!.queries.length;
+      for (let k = 0; k < 10; k++) await expectAnswer(proxy, `after${k}.fastest.test`, '10.0.0.1');
+      assert.ok(silent!.queries.length - before <= 1, `a probe at most after the reload (${silent!.queries.length - before})`);
+      assert.equal(live!.queries.filter((q) => q.name.startsWith('after')).length, 10);
     }));
 
   it('probes a server whose port was closed once it listens again on the same port', async () => {

@@ -1,12 +1,13 @@
 /**
  * The upstream registry: one Upstream per distinct server and one group per distinct server list,
- * and counters carried from the registry it replaces for the servers named again, so a reload
- * never sends a counter back.
+ * and, for the servers named again, counters and health carried from the registry it replaces: a
+ * reload never sends a counter back, nor clients to a server known to be down.
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { parseUpstream } from '../../../src/config/server-spec.js';
 import type { UpstreamSpec } from '../../../src/config/types.js';
+import { FAILURES_TO_DOWN } from '../../../src/upstream/health.js';
 import { UpstreamRegistry } from '../../../src/upstream/registry.js';
 
 const spec = (text: string): UpstreamSpec => parseUpstream(text, { file: 'test.conf', line: 1 })!;
@@ -36,7 +37,7 @@ describe('UpstreamRegistry', () => {
         a!.stats.queries = 40;
         a!.stats.rttBuckets[3] = 5;
         b!.stats.queries = 7;
-        return new UpstreamRegistry('fastest', 1000, () => {}, old.statsByServer());
+        return new UpstreamRegistry('fastest', 1000, () => {}, old.byServer());
       } finally {
         old.close();
       }
@@ -47,7 +48,30 @@ describe('UpstreamRegistry', () => {
       assert.equal(a!.stats.queries, 40);
       assert.equal(a!.stats.rttBuckets[3], 5);
       assert.equal(c!.stats.queries, 0);
-      assert.equal(next.statsByServer().size, 2, 'the dropped server is not carried further');
+      assert.equal(next.byServer().size, 2, 'the dropped server is not carried further');
+    } finally {
+      next.close();
+    }
+  });
+
+  it('carries health: a server down stays down (due for a probe at once), the RTT estimate stays', () => {
+    const old = new UpstreamRegistry('fastest', 1000);
+    old.group([spec('127.0.0.1#5301'), spec('127.0.0.1#5302')]);
+    const [a, b] = old.upstreams();
+    for (let i = 0; i < FAILURES_TO_DOWN; i++) a!.health.failure(1000);
+    assert.equal(a!.health.probeDue(1001), false, 'backing off before the reload');
+    b!.health.success(0.8);
+    const carried = old.byServer();
+    old.close();
+    const next = new UpstreamRegistry('fastest', 1000, () => {}, carried);
+    try {
+      const g = next.group([spec('127.0.0.1#5301'), spec('127.0.0.1#5302')]);
+      const [na, nb] = next.upstreams();
+      assert.equal(na!.health.up, false);
+      assert.equal(nb!.health.up, true);
+      assert.equal(nb!.health.rttMs, 0.8);
+      assert.deepEqual(g.live(1001).map((u) => u.label), ['127.0.0.1#5302', '127.0.0.1#5301'], 'the down server only as a probe, due at once');
+      assert.deepEqual(g.live(1002).map((u) => u.label), ['127.0.0.1#5302'], 'then backing off again');
     } finally {
       next.close();
     }
@@ -57,7 +81,7 @@ describe('UpstreamRegistry', () => {
     const old = new UpstreamRegistry('fastest', 1000);
     old.group([spec('127.0.0.1#5301')]);
     old.upstreams()[0]!.stats.queries = 3;
-    const carried = old.statsByServer();
+    const carried = old.byServer();
     old.close();
     const next = new UpstreamRegistry('fastest', 1000, () => {}, carried);
     try {
