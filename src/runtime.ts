@@ -88,7 +88,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   const { log } = deps;
   const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up) =>
     up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
-    deps.previous?.registry.byServer(),
+    deps.previous?.registry.carryOver(),
   );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {

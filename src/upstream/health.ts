@@ -10,6 +10,13 @@ export const FAILURES_TO_DOWN = 3;
 const FIRST_PROBE_MS = 500;
 const MAX_PROBE_MS = 30_000;
 
+/** What a reload carries over of a server's health: plain data (no callback, nothing it reaches). */
+export interface HealthState {
+  readonly up: boolean;
+  readonly consecutiveFailures: number;
+  readonly rttMs: number;
+}
+
 /** Health state of one upstream. */
 export class Health {
   up = true;
@@ -22,13 +29,18 @@ export class Health {
   /** @param onChange called with the new state whenever up/down flips */
   constructor(private readonly onChange: (up: boolean) => void = () => {}) {}
 
+  /** The state a reload carries over (see resume). */
+  snapshot(): HealthState {
+    return { up: this.up, consecutiveFailures: this.consecutiveFailures, rttMs: this.rttMs };
+  }
+
   /**
-   * Takes over the state of `prev`, the same server's health in a runtime this one replaces (a
-   * reload): up or down and the smoothed RTT, so a reload neither sends clients to a server known
-   * to be down nor forgets which server is fastest. A down server is due for a probe at once, so a
-   * server fixed before the reload is found again without waiting out the back-off.
+   * Takes over `prev`, the same server's state in a runtime this one replaces (a reload): up or
+   * down and the smoothed RTT, so a reload neither sends clients to a server known to be down nor
+   * forgets which server is fastest. A down server is due for a probe at once, so a server fixed
+   * before the reload is found again without waiting out the back-off.
    */
-  resume(prev: Health): void {
+  resume(prev: HealthState): void {
     this.up = prev.up;
     this.consecutiveFailures = prev.consecutiveFailures;
     this.rttMs = prev.rttMs;

@@ -5,7 +5,7 @@
  */
 import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup } from './group.js';
-import { Upstream } from './upstream.js';
+import { Upstream, type CarriedUpstream } from './upstream.js';
 
 function specKey(s: UpstreamSpec): string {
   return `${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
@@ -17,14 +17,14 @@ export class UpstreamRegistry {
   readonly #groups = new Map<string, ServerGroup>();
 
   /**
-   * @param carried the servers of the registry this one replaces (its byServer()): one the new
-   *   configuration names again goes on counting in their counters and keeps their health
+   * @param carried what the registry this one replaces carries over (its carryOver()): a server the
+   *   new configuration names again goes on counting in its counters and keeps its health
    */
   constructor(
     private readonly policy: UpstreamPolicy,
     private readonly attemptMs: number,
     private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
-    private readonly carried: ReadonlyMap<string, Upstream> = new Map(),
+    private readonly carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
   ) {}
 
   /** The group for this server list, created on first use. */
@@ -53,9 +53,9 @@ export class UpstreamRegistry {
     return [...this.#upstreams.values()];
   }
 
-  /** Each server by its identity, for the registry that replaces this one. */
-  byServer(): Map<string, Upstream> {
-    return new Map(this.#upstreams);
+  /** Each server's counters and health by its identity, for the registry that replaces this one. */
+  carryOver(): Map<string, CarriedUpstream> {
+    return new Map([...this.#upstreams].map(([k, u]) => [k, u.carry()]));
   }
 
   /** Every group. */

@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { UpstreamSpec } from '../config/types.js';
 import { isTruncated } from '../wire/header.js';
 import { scanMessage } from '../wire/layout.js';
-import { Health } from './health.js';
+import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
 import { TcpTransport } from './tcp-transport.js';
 import { UdpTransport, type UdpResult } from './udp-transport.js';
@@ -35,6 +35,15 @@ const upstreamStats = (): UpstreamStats => ({
   rttBuckets: new Float64Array(RTT_BOUNDS.length + 1),
 });
 
+/**
+ * What a reload carries over of a server named again: its counters (the same object, counted in on)
+ * and its health state (a copy). Plain data, so a runtime never keeps the one before it alive.
+ */
+export interface CarriedUpstream {
+  readonly stats: UpstreamStats;
+  readonly health: HealthState;
+}
+
 /** A label like dnsmasq prints: `10.0.0.5#8600`. */
 export function upstreamLabel(spec: Pick<UpstreamSpec, 'address' | 'port'>): string {
   return `${spec.address}#${spec.port}`;
@@ -48,17 +57,19 @@ export class Upstream {
   readonly health: Health;
   readonly stats: UpstreamStats;
 
-  /**
-   * @param prev the same server in a runtime this one replaces (a reload): its counters go on here
-   *   and its health is taken over
-   */
-  constructor(readonly spec: UpstreamSpec, onHealthChange: (u: Upstream, up: boolean) => void = () => {}, prev: Upstream | null = null) {
+  /** @param prev what a reload carries over of the same server: its counters go on here, its health is taken over */
+  constructor(readonly spec: UpstreamSpec, onHealthChange: (u: Upstream, up: boolean) => void = () => {}, prev: CarriedUpstream | null = null) {
     this.label = upstreamLabel(spec);
     this.udp = new UdpTransport(spec);
     this.tcp = new TcpTransport(spec);
     this.stats = prev?.stats ?? upstreamStats();
     this.health = new Health((up) => onHealthChange(this, up));
     if (prev) this.health.resume(prev.health);
+  }
+
+  /** What a reload carries over of this server (see CarriedUpstream). */
+  carry(): CarriedUpstream {
+    return { stats: this.stats, health: this.health.snapshot() };
   }
 
   /**

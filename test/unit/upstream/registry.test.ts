@@ -37,7 +37,7 @@ describe('UpstreamRegistry', () => {
         a!.stats.queries = 40;
         a!.stats.rttBuckets[3] = 5;
         b!.stats.queries = 7;
-        return new UpstreamRegistry('fastest', 1000, () => {}, old.byServer());
+        return new UpstreamRegistry('fastest', 1000, () => {}, old.carryOver());
       } finally {
         old.close();
       }
@@ -48,7 +48,7 @@ describe('UpstreamRegistry', () => {
       assert.equal(a!.stats.queries, 40);
       assert.equal(a!.stats.rttBuckets[3], 5);
       assert.equal(c!.stats.queries, 0);
-      assert.equal(next.byServer().size, 2, 'the dropped server is not carried further');
+      assert.equal(next.carryOver().size, 2, 'the dropped server is not carried further');
     } finally {
       next.close();
     }
@@ -61,7 +61,7 @@ describe('UpstreamRegistry', () => {
     for (let i = 0; i < FAILURES_TO_DOWN; i++) a!.health.failure(1000);
     assert.equal(a!.health.probeDue(1001), false, 'backing off before the reload');
     b!.health.success(0.8);
-    const carried = old.byServer();
+    const carried = old.carryOver();
     old.close();
     const next = new UpstreamRegistry('fastest', 1000, () => {}, carried);
     try {
@@ -81,7 +81,7 @@ describe('UpstreamRegistry', () => {
     const old = new UpstreamRegistry('fastest', 1000);
     old.group([spec('127.0.0.1#5301')]);
     old.upstreams()[0]!.stats.queries = 3;
-    const carried = old.byServer();
+    const carried = old.carryOver();
     old.close();
     const next = new UpstreamRegistry('fastest', 1000, () => {}, carried);
     try {
