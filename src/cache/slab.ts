@@ -76,8 +76,16 @@ export class Slab {
   #chunkUsed: number[] = [];
   /** Chunk numbers given up, for reuse. */
   #spareChunks: number[] = [];
-  /** Free handles per size class. */
+  /** Released handles per size class. */
   #free: number[][] = CLASSES.map(() => []);
+  /**
+   * Per size class, the chunks with slots never handed out since the chunk was added or the slab
+   * cleared: those from the chunk's cursor on. A chunk's slots are thus not listed one by one, so
+   * adding a chunk or clearing the slab costs a step per chunk, not per slot.
+   */
+  #untouched: number[][] = CLASSES.map(() => []);
+  /** Per chunk, its first slot not handed out (slots below it are in use or released). */
+  #cursor: number[] = [];
   /** Bytes of chunk memory allocated. */
   #allocated = 0;
 
@@ -99,7 +107,7 @@ export class Slab {
     if (n > MAX_ENTRY || keyLen > 0xffff) throw new RangeError(`cache entry of ${n} bytes exceeds ${MAX_ENTRY}`);
     const c = classOf(n + PREFIX);
     const free = this.#free[c]!;
-    const h = free.length > 0 ? free.pop()! : this.#grow(c);
+    const h = free.length > 0 ? free.pop()! : this.#untouchedSlot(c);
     if (h < 0) return -1;
     this.#chunkUsed[h >>> SLOT_BITS]!++;
     const buf = this.#chunks[h >>> SLOT_BITS]!;
@@ -159,10 +167,12 @@ export class Slab {
    */
   clear(): void {
     this.#free = CLASSES.map(() => []);
+    this.#untouched = CLASSES.map(() => []);
     for (let chunk = 0; chunk < this.#chunks.length; chunk++) {
       if (this.#chunks[chunk] === NO_CHUNK) continue;
       this.#chunkUsed[chunk] = 0;
-      this.#freeSlots(chunk, 0);
+      this.#cursor[chunk] = 0;
+      this.#untouched[this.#chunkClass[chunk]!]!.push(chunk);
     }
   }
 
@@ -176,9 +186,19 @@ export class Slab {
     return (h & 0xffff) * CLASSES[this.#chunkClass[h >>> SLOT_BITS]!]!;
   }
 
+  /** A slot of class `c` never handed out: from a listed chunk, else from a new one (-1: see #grow). */
+  #untouchedSlot(c: number): number {
+    const list = this.#untouched[c]!;
+    if (list.length === 0) return this.#grow(c);
+    const chunk = list[list.length - 1]!;
+    const i = this.#cursor[chunk]!++;
+    if (i + 1 >= slotsIn(c)) list.pop();
+    return (chunk << SLOT_BITS) | i;
+  }
+
   /**
-   * Adds a chunk for class `c`, puts all but its first slot on the free list and returns the first;
-   * -1 when that would pass the memory limit even after giving up idle chunks.
+   * Adds a chunk for class `c` and returns its first slot, listing the chunk for the others; -1
+   * when that would pass the memory limit even after giving up idle chunks.
    */
   #grow(c: number): number {
     const bytes = slotsIn(c) * CLASSES[c]!;
@@ -190,18 +210,12 @@ export class Slab {
     this.#chunkClass[chunk] = c;
     this.#chunkUsed[chunk] = 0;
     this.#allocated += bytes;
-    this.#freeSlots(chunk, 1);
+    this.#cursor[chunk] = 1;
+    if (slotsIn(c) > 1) this.#untouched[c]!.push(chunk);
     return chunk << SLOT_BITS;
   }
 
-  /** Puts the slots of `chunk` from number `first` on up on its class's free list, lowest on top. */
-  #freeSlots(chunk: number, first: number): void {
-    const c = this.#chunkClass[chunk]!;
-    const free = this.#free[c]!;
-    for (let i = slotsIn(c) - 1; i >= first; i--) free.push((chunk << SLOT_BITS) | i);
-  }
-
-  /** Frees every chunk with no slot in use and takes its slots off the free lists. */
+  /** Frees every chunk with no slot in use and takes it and its slots off the lists. */
   #giveUpIdleChunks(): void {
     const idle = new Set<number>();
     for (let chunk = 0; chunk < this.#chunks.length; chunk++) {
@@ -213,5 +227,6 @@ export class Slab {
     }
     if (idle.size === 0) return;
     this.#free = this.#free.map((list) => list.filter((h) => !idle.has(h >>> SLOT_BITS)));
+    this.#untouched = this.#untouched.map((list) => list.filter((chunk) => !idle.has(chunk)));
   }
 }

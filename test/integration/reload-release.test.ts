@@ -18,7 +18,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 /** Collects until `refs` are all cleared or `tries` rounds have passed; returns how many remain. */
-async function collect(refs: readonly WeakRef<object>[], tries = 20): Promise<number> {
+async function collect(refs: readonly WeakRef<object>[], tries = 60): Promise<number> {
   for (let i = 0; i < tries; i++) {
     gc();
     await sleep(50);

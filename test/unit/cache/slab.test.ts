@@ -1,11 +1,14 @@
 /**
  * The off-heap slab: entries come back byte for byte, slots are reused within a size class after
- * release, handles stay small integers, oversize entries are refused, clear() frees everything.
+ * release, handles stay small integers, oversize entries are refused, clear() frees every slot and
+ * keeps the chunks, and any mix of stores, releases, clears and chunks given up at the memory limit
+ * keeps every live entry intact under a handle of its own.
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
 import { MAX_ENTRY, Slab } from '../../../src/cache/slab.js';
+import { Prng } from '../../helpers/prng.js';
 
 /** Stores `bytes` with an empty key. */
 const put = (slab: Slab, bytes: Buffer) => slab.store('', bytes);
@@ -100,5 +103,37 @@ describe('Slab', () => {
     assert.equal(slab.allocatedBytes, allocated, 'the same entries fit in the same chunks');
     again.forEach((h, i) => assert.deepEqual(slab.view(h), Buffer.alloc(i % 2 ? 50 : 900, i & 0xff)));
     assert.equal(new Set(again).size, again.length, 'every handle distinct');
+  });
+
+  it('keeps live entries intact through random stores, releases, clears and chunks given up', () => {
+    const rng = new Prng(0x51ab);
+    // Seven size classes, memory for five chunks: classes take turns, idle chunks are given up.
+    const slab = new Slab(5 * 64 * 1024);
+    let refused = 0;
+    const live = new Map<number, Buffer>();
+    for (let step = 0; step < 40_000; step++) {
+      const r = rng.int(1000);
+      if (r < 2) {
+        slab.clear();
+        live.clear();
+      } else if (r < 400 && live.size > 0) {
+        const h = [...live.keys()][rng.int(live.size)]!;
+        slab.release(h);
+        live.delete(h);
+      } else {
+        const bytes = Buffer.alloc(rng.pick([20, 60, 200, 900, 3000, 9000, 20000]), step & 0xff);
+        const h = put(slab, bytes);
+        if (h < 0) {
+          refused++; // at the memory limit with no idle chunk to give up
+          continue;
+        }
+        assert.ok(!live.has(h), `handle ${h} handed out twice (step ${step})`);
+        live.set(h, bytes);
+      }
+      if (step % 2000 === 0) for (const [h, b] of live) assert.deepEqual(slab.view(h), b, `handle ${h} at step ${step}`);
+    }
+    for (const [h, b] of live) assert.deepEqual(slab.view(h), b);
+    assert.ok(slab.allocatedBytes <= 5 * 64 * 1024);
+    assert.ok(refused > 100, `the memory limit was reached (${refused} refused)`);
   });
 });
