@@ -1,8 +1,8 @@
 /**
  * Off-heap storage for cache entry bytes: size classes carved from 64 KiB Buffers (memory outside
  * the V8 heap), with a list per class of released slots and of chunks with slots never handed out.
- * An entry is named by a small-integer handle (a V8 Smi:
- * no heap object per entry), so the LRU index holds numbers, not strings.
+ * An entry is named by a small-integer handle (a V8 Smi: no heap object per entry), so the LRU
+ * index holds numbers, not strings.
  *
  * Why not strings on the V8 heap: each cached answer was a heap string that survived the young
  * generation, so every cache miss paid for copying it twice in scavenges, and 1,000,000 entries
