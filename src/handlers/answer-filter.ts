@@ -57,8 +57,8 @@ export interface FilterCounters {
   blocked: number;
 }
 
-/** Creates the filter stage; it counts in `counters` (a replaced runtime's go on). */
-export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, table: DomainTable<ServerGroup>, counters: FilterCounters = { blocked: 0 }): Handler {
+/** Creates the filter stage; it counts in `counters`, which the runtime owns (a replaced runtime's go on). */
+export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, table: DomainTable<ServerGroup>, counters: FilterCounters): Handler {
   const okDomains = new Set(opts.rebindDomainOk.filter((d) => d !== '').map((d) => encodeName(d).toString('latin1')));
   const okDotless = opts.rebindDomainOk.includes('');
   const check = (q: Query, o: Outcome): Outcome => {
