@@ -6,8 +6,9 @@
  * - domain-rule outcomes: `address=` (A/AAAA for a domain and below, reference §1.3) and
  *   local-only domains (`server=/d/`, `local=/d/`, `address=/d/`): NXDOMAIN, or NODATA when the
  *   domain has addresses or the name is locally known (these two without AA, as dnsmasq);
- * - domain-needed (dotless A/AAAA → NXDOMAIN) and bogus-priv (private PTR → NXDOMAIN unless a
- *   domain-specific server covers it), reference §6.5.
+ * - domain-needed (dotless A/AAAA → NXDOMAIN, or NODATA for a local name; without AA, as
+ *   dnsmasq) and bogus-priv (private PTR → NXDOMAIN unless a domain-specific server covers it),
+ *   reference §6.5.
  * cname aliases pass through to the cname stage.
  */
 import { QClass, RCode, RRType } from '../wire/constants.js';
@@ -77,7 +78,8 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
         return rcodeReply(q, known ? RCode.NOERROR : RCode.NXDOMAIN, false);
       }
       if (opts.domainNeeded && (qtype === RRType.A || qtype === RRType.AAAA) && q.nameLen > 1 && q.p.key.charCodeAt(0) + 2 === q.nameLen) {
-        return rcodeReply(q, zone.isKnown(q.nameKey) ? RCode.NOERROR : RCode.NXDOMAIN);
+        // Without AA, as dnsmasq 2.90 answers it (checked with dig against the binary).
+        return rcodeReply(q, zone.isKnown(q.nameKey) ? RCode.NOERROR : RCode.NXDOMAIN, false);
       }
       if (route !== null && opts.bogusPriv && qtype === RRType.PTR && !(route.kind === 'forward' && route.domain !== '') && isPrivatePtr(q.name)) {
         return rcodeReply(q, RCode.NXDOMAIN);
