@@ -6,7 +6,6 @@
  * and SIGINT stop listening, let in-flight queries finish (bounded) and exit.
  */
 import cluster from 'node:cluster';
-import { readFileSync } from 'node:fs';
 import { ConfigError, ExitCode } from './errors.js';
 import { cliParser, DEFAULT_CONFIG_FILE, parseCli, type CliRequest } from './config/cli-args.js';
 import { loadConfig } from './config/load.js';
@@ -15,11 +14,7 @@ import { planPrivilegeDrop, PrivilegeError, type Credentials } from './process/p
 import { runPrimary } from './process/run-primary.js';
 import { serve } from './process/serve.js';
 import { tuneHeap } from './process/heap-tuning.js';
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import { fandnsVersion } from './util/version.js';
 
 /** Loads the configuration the command line describes. */
 export function configFrom(req: CliRequest): Config {
@@ -46,7 +41,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     if (req.version) {
-      process.stdout.write(`fandns ${version()}\n`);
+      process.stdout.write(`fandns ${fandnsVersion()}\n`);
       return;
     }
     config = configFrom(req);
@@ -65,7 +60,7 @@ async function main(argv: readonly string[]): Promise<void> {
     fail(err);
   }
   if (cluster.isPrimary && config.process.workers > 1) await runPrimary(config, creds);
-  else await serve({ config, creds, version: version(), reload: () => configFrom(req) });
+  else await serve({ config, creds, version: fandnsVersion(), reload: () => configFrom(req) });
 }
 
 void main(process.argv.slice(2));

@@ -1,7 +1,7 @@
 /**
  * Everything built from one Config, in the pipeline's fixed order (DESIGN.md):
  *
- *   acl → local → cname → cache → answer-filter → forward
+ *   acl → local (→ chaos for class CH) → cname → cache → answer-filter → forward
  *
  * Order is code, not config: a config only enables and parameterises stages. A reload builds a
  * new Runtime and swaps it in whole; queries in flight finish on the old one.
@@ -15,6 +15,7 @@ import { formatOrigin } from './errors.js';
 import { createAcl } from './handlers/acl.js';
 import { createAnswerFilter, type FilterCounters } from './handlers/answer-filter.js';
 import { createCache } from './handlers/cache.js';
+import { createChaos } from './handlers/chaos.js';
 import { createCname } from './handlers/cname.js';
 import { createForward } from './handlers/forward.js';
 import { createLocal } from './handlers/local.js';
@@ -31,6 +32,7 @@ import { DomainTable } from './routing/domain-table.js';
 import type { ServerGroup } from './upstream/group.js';
 import { UpstreamRegistry } from './upstream/registry.js';
 import { selfDetector, type Endpoint } from './upstream/self-detect.js';
+import { fandnsVersion } from './util/version.js';
 
 /** The built pipeline and what its stages count. */
 export interface Runtime {
@@ -140,7 +142,15 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const f = config.filters;
   let chain: Next = () => DROP;
   const cname = createCname(config.cnames, config.localTtl, () => chain, cache);
-  const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys);
+  const chaos = createChaos({ ident: config.ident, localTtl: config.localTtl, version: fandnsVersion() }, () => ({
+    cacheSize: c.size,
+    insertions: store.counters.insertions,
+    evictions: store.counters.evictions,
+    forwarded: forward.counters.forwarded,
+    hits: cache.counters.hits + cache.counters.staleServed,
+    servers: registry.upstreams().map((u) => ({ label: u.label, queries: u.stats.queries, failures: u.stats.failures })),
+  }));
+  const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys, chaos);
   // Without cname= lines the cname stage would only pass every query on: it is left out of the chain.
   const stages: Handler[] = config.cnames.length > 0 ? [local, cname, cache] : [local, cache];
   if (config.listen.localService) stages.unshift(createAcl(localSubnets()));

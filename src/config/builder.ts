@@ -66,6 +66,7 @@ export class ConfigBuilder {
   staleClientTimeoutMs: number | null = null;
   noRotate = false;
   localTtl: number | null = null;
+  noIdent = false;
   readonly localRecords: LocalRecord[] = [];
   readonly cnames: CnameRule[] = [];
   noHosts = false;
@@ -180,6 +181,7 @@ export class ConfigBuilder {
         rotate: !this.noRotate,
       },
       localTtl: this.localTtl ?? DEFAULTS.localTtl,
+      ident: !this.noIdent,
       localRecords: this.localRecords,
       cnames: this.cnames,
       hosts: { systemHosts: !this.noHosts, extra: this.addnHosts, expandHosts: this.expandHosts, domain: this.domain },

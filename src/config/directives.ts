@@ -192,6 +192,9 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'domain', short: 's', arg: 'value', repeat: 'single', hint: '<domain>',
     describe: 'The local domain (used by expand-hosts).',
     apply: (b, val, o) => { b.domain = localName(splitFields(v(val))[0] ?? '', o, 'domain'); } },
+  { name: 'no-ident', arg: 'flag', repeat: 'single',
+    describe: 'Do not answer CHAOS TXT version.bind, hits.bind and the other statistics names.',
+    apply: (b) => { b.noIdent = true; } },
   // ---- filters
   { name: 'domain-needed', short: 'D', arg: 'flag', repeat: 'single',
     describe: 'Never forward A/AAAA queries for names without a dot.', apply: (b) => { b.domainNeeded = true; } },

@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
 import { RRType } from '../wire/constants.js';
 import { canonicalName, encodeName } from '../wire/name.js';
+import { txtRdata } from '../wire/txt-rdata.js';
 import { ipBytes } from '../util/ip.js';
 import { splitFields } from './lexer.js';
 import { reversePointerName } from './reverse.js';
@@ -44,19 +45,6 @@ export function parseHostRecord(value: string, origin: Origin): LocalRecord[] {
     out.push({ name: reversePointerName(addr), type: RRType.PTR, rdata: encodeName(names[0]!), ttl, origin });
   }
   return out;
-}
-
-/** TXT RDATA: each string as length-prefixed character-strings of at most 255 bytes (RFC 1035 §3.3.14). */
-function txtRdata(texts: string[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const t of texts) {
-    const bytes = Buffer.from(t, 'utf8');
-    for (let i = 0; i === 0 || i < bytes.length; i += 255) {
-      const chunk = bytes.subarray(i, i + 255);
-      parts.push(Buffer.from([chunk.length]), chunk);
-    }
-  }
-  return Buffer.concat(parts);
 }
 
 /** `txt-record=<name>[,<text>[,<text>]]`. */

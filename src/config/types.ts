@@ -178,6 +178,8 @@ export interface Config {
   readonly cache: CacheConfig;
   /** TTL of locally synthesized answers (`local-ttl`). */
   readonly localTtl: number;
+  /** Answer CHAOS TXT version.bind, hits.bind and the other statistics names (false with `no-ident`). */
+  readonly ident: boolean;
   readonly localRecords: readonly LocalRecord[];
   readonly cnames: readonly CnameRule[];
   readonly hosts: HostsConfig;

@@ -8,7 +8,8 @@
  *   domain has addresses or the name is locally known (these two without AA, as dnsmasq);
  * - domain-needed (dotless A/AAAA → NXDOMAIN, or NODATA for a local name; without AA, as
  *   dnsmasq) and bogus-priv (private PTR → NXDOMAIN unless a domain-specific server covers it),
- *   reference §6.5.
+ *   reference §6.5;
+ * - CHAOS TXT identity and statistics names (version.bind, hits.bind…; handlers/chaos.ts).
  * cname aliases pass through to the cname stage.
  */
 import { QClass, RCode, RRType } from '../wire/constants.js';
@@ -21,6 +22,7 @@ import type { DomainTable } from '../routing/domain-table.js';
 import type { ServerGroup } from '../upstream/group.js';
 import type { LocalZone } from '../local/zone.js';
 import { isPrivateV4, isPrivateV6, reverseNameAddress } from '../local/private-ranges.js';
+import type { ChaosAnswerer } from './chaos.js';
 import { routeOf } from './route.js';
 
 /** Options for the local stage. */
@@ -39,8 +41,17 @@ function isPrivatePtr(name: string): boolean {
   return a !== null && (a.length === 4 ? isPrivateV4(a) : isPrivateV6(a));
 }
 
-/** Creates the local stage. `aliases` holds the wire keys of cname aliases (left to the cname stage). */
-export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>, zone: LocalZone, aliases: ReadonlySet<string>): Handler {
+/**
+ * Creates the local stage. `aliases` holds the wire keys of cname aliases (left to the cname
+ * stage); `chaos` answers the CHAOS names the server keeps for itself (handlers/chaos.ts).
+ */
+export function createLocal(
+  opts: LocalOptions,
+  table: DomainTable<ServerGroup>,
+  zone: LocalZone,
+  aliases: ReadonlySet<string>,
+  chaos: ChaosAnswerer | null = null,
+): Handler {
   // Measured: a route lookup on every query (cache hits included) was ~7% of the hit path; with
   // no address= or local-only rule the lookup can only say "forward", so it is left to that stage.
   const routesLocally = table.hasLocalRules;
@@ -51,6 +62,10 @@ export function createLocal(opts: LocalOptions, table: DomainTable<ServerGroup>,
     name: 'local',
     handle(q, next) {
       const { qtype, qclass } = q.p;
+      if (qclass === QClass.CH && chaos !== null) {
+        const answer = chaos(q);
+        if (answer !== null) return answer;
+      }
       const inClass = qclass === QClass.IN || qclass === QClass.ANY;
       if (!zone.empty && inClass && (aliasLengths.has(q.nameLen) || zone.mayHaveRecords(q.nameLen))) {
         const key = q.nameKey;

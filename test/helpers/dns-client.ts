@@ -12,6 +12,8 @@ export type Answer = dnsPacket.Answer;
 /** How to build a query. */
 export interface QueryOptions {
   readonly type?: string;
+  /** Question class mnemonic (default IN). */
+  readonly qclass?: 'IN' | 'CH' | 'HS' | 'ANY';
   readonly id?: number;
   /** Add an OPT record with this UDP size (default: no EDNS). */
   readonly edns?: number;
@@ -42,7 +44,7 @@ export function buildQuery(name: string, opts: QueryOptions = {}): Buffer {
     type: 'query',
     id: opts.id ?? Math.floor(Math.random() * 65536),
     flags,
-    questions: [{ type: (opts.type ?? 'A') as never, name, class: 'IN' }],
+    questions: [{ type: (opts.type ?? 'A') as never, name, class: opts.qclass ?? 'IN' }],
     additionals,
   });
 }
