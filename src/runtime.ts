@@ -18,7 +18,7 @@ import { createCache } from './handlers/cache.js';
 import { createChaos } from './handlers/chaos.js';
 import { createCname } from './handlers/cname.js';
 import { createForward } from './handlers/forward.js';
-import { createLocal } from './handlers/local.js';
+import { createLocal, type LocalCounters } from './handlers/local.js';
 import { localSubnets } from './listen/interfaces.js';
 import { buildZone } from './local/build-zone.js';
 import { readHosts } from './local/hosts-loader.js';
@@ -47,6 +47,8 @@ export interface Runtime {
   readonly zone: LocalZone;
   /** The answer filter's counters (zero while no filter runs). */
   readonly filter: FilterCounters;
+  /** Queries the local stage answered. */
+  readonly local: LocalCounters;
 }
 
 /** What a Runtime needs from its server. */
@@ -142,15 +144,17 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const f = config.filters;
   let chain: Next = () => DROP;
   const cname = createCname(config.cnames, config.localTtl, () => chain, cache);
+  const localCounters = previous?.local ?? { answered: 0 };
   const chaos = createChaos({ ident: config.ident, localTtl: config.localTtl, version: fandnsVersion() }, () => ({
     cacheSize: c.size,
     insertions: store.counters.insertions,
     evictions: store.counters.evictions,
     forwarded: forward.counters.forwarded,
-    hits: cache.counters.hits + cache.counters.staleServed,
+    // As dnsmasq counts it: every answer made without an upstream, from the cache or locally.
+    hits: cache.counters.hits + cache.counters.staleServed + localCounters.answered,
     servers: registry.upstreams().map((u) => ({ label: u.label, queries: u.stats.queries, failures: u.stats.failures })),
   }));
-  const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys, chaos);
+  const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys, chaos, localCounters);
   // Without cname= lines the cname stage would only pass every query on: it is left out of the chain.
   const stages: Handler[] = config.cnames.length > 0 ? [local, cname, cache] : [local, cache];
   if (config.listen.localService) stages.unshift(createAcl(localSubnets()));
@@ -165,5 +169,5 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     tap: deps.tap,
     pending: deps.pending,
   });
-  return { config, registry, table, dispatch, forward, cache, store, zone, filter: filterCounters };
+  return { config, registry, table, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters };
 }

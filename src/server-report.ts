@@ -42,6 +42,7 @@ export function statsReport(rt: Runtime, accept: AcceptCounters): Record<string,
       ...rt.cache.counters,
     },
     forward: rt.forward.counters,
+    local: { ...rt.local },
     rejected: accept,
     upstreams: rt.registry.upstreams().map((u) => ({
       server: u.label,

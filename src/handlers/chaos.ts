@@ -3,7 +3,7 @@
  * answers them (reference §7, SIGUSR1 stats) so monitoring scripts written for it keep working:
  * - TXT (or ANY) for `version.bind` ("fandns-<version>"), `authors.bind`, and the counters
  *   `cachesize.bind`, `insertions.bind`, `evictions.bind`, `misses.bind` (queries forwarded),
- *   `hits.bind` (answers from the cache) and `servers.bind` (one string per upstream:
+ *   `hits.bind` (answers from the cache or local) and `servers.bind` (one string per upstream:
  *   "address#port queries failures"), with AA; the counters with TTL 0, the rest with local-ttl;
  * - every other name at or under `bind.` or `server.` in class CH: NOTIMP, never forwarded (also
  *   all of them with `no-ident`).
@@ -26,7 +26,7 @@ export interface ChaosStats {
   readonly evictions: number;
   /** Queries sent upstream. */
   readonly forwarded: number;
-  /** Answers from the cache (fresh or stale). */
+  /** Answers made without an upstream: from the cache (fresh or stale) or locally. */
   readonly hits: number;
   readonly servers: readonly { readonly label: string; readonly queries: number; readonly failures: number }[];
 }

@@ -32,8 +32,11 @@ export interface LocalOptions {
   readonly bogusPriv: boolean;
 }
 
-const reply = (wire: Buffer) => new Reply(wire, 'local', true, -1, -1, null);
-const rcodeReply = (q: Query, rcode: number, aa = true) => reply(questionReply(q.msg, q.p.qEnd, rcode, aa));
+/** What the local stage counts (SIGUSR1, CHAOS hits.bind). */
+export interface LocalCounters {
+  /** Queries answered here: local data, rule outcomes, CHAOS names (NOTIMP included). */
+  answered: number;
+}
 
 /** True for a reverse name of a private address (bogus-priv). */
 function isPrivatePtr(name: string): boolean {
@@ -51,7 +54,13 @@ export function createLocal(
   zone: LocalZone,
   aliases: ReadonlySet<string>,
   chaos: ChaosAnswerer | null = null,
-): Handler {
+  counters: LocalCounters = { answered: 0 },
+): Handler & { readonly counters: LocalCounters } {
+  const reply = (wire: Buffer) => {
+    counters.answered++;
+    return new Reply(wire, 'local', true, -1, -1, null);
+  };
+  const rcodeReply = (q: Query, rcode: number, aa = true) => reply(questionReply(q.msg, q.p.qEnd, rcode, aa));
   // Measured: a route lookup on every query (cache hits included) was ~7% of the hit path; with
   // no address= or local-only rule the lookup can only say "forward", so it is left to that stage.
   const routesLocally = table.hasLocalRules;
@@ -60,11 +69,15 @@ export function createLocal(
   const aliasLengths = WireLengths.of(aliases);
   return {
     name: 'local',
+    counters,
     handle(q, next) {
       const { qtype, qclass } = q.p;
       if (qclass === QClass.CH && chaos !== null) {
         const answer = chaos(q);
-        if (answer !== null) return answer;
+        if (answer !== null) {
+          counters.answered++;
+          return answer;
+        }
       }
       const inClass = qclass === QClass.IN || qclass === QClass.ANY;
       if (!zone.empty && inClass && (aliasLengths.has(q.nameLen) || zone.mayHaveRecords(q.nameLen))) {

@@ -33,14 +33,25 @@ describe('CHAOS TXT names', () => {
   it('counts hits and misses as the traffic goes, and keeps counting through a reload', async () => {
     const [hits0, misses0] = [await counter('hits.bind'), await counter('misses.bind')];
     for (const name of ['a.test', 'b.test', 'a.test', 'a.test']) await proxy.query(name);
-    assert.equal(await counter('hits.bind'), hits0 + 2);
+    // Hits are all answers made without an upstream: the two cache hits, and the two CHAOS
+    // answers above (each counted once it is made, so hits.bind never counts itself).
+    assert.equal(await counter('hits.bind'), hits0 + 4);
     assert.equal(await counter('misses.bind'), misses0 + 2);
     assert.equal(await counter('insertions.bind'), 2);
     assert.equal(await counter('cachesize.bind'), 500);
+    assert.equal((await proxy.query('printer.home.lan')).rcode, 'NXDOMAIN', 'a local-only domain');
+    const hits1 = await counter('hits.bind');
+    assert.equal(hits1, hits0 + 4 + 4 + 1, 'four CHAOS answers and the local NXDOMAIN since');
     proxy.server.reload(proxy.config);
     await proxy.query('c.test');
     assert.equal(await counter('misses.bind'), misses0 + 3, 'counting goes on after the reload');
-    assert.equal(await counter('hits.bind'), hits0 + 2);
+    assert.equal(await counter('hits.bind'), hits1 + 2, 'the hits.bind and misses.bind answers since');
+  });
+
+  it('hits.bind is the SIGUSR1 summary\'s cache hits, stale answers and local answers', async () => {
+    const st = proxy.server.stats() as { cache: { hits: number; staleServed: number }; local: { answered: number } };
+    assert.ok(st.local.answered > 0);
+    assert.equal(await counter('hits.bind'), st.cache.hits + st.cache.staleServed + st.local.answered);
   });
 
   it('servers.bind names the upstream with its queries and failures', async () => {

@@ -13,6 +13,7 @@ import { DomainTable } from '../../../src/routing/domain-table.js';
 import type { ServerGroup } from '../../../src/upstream/group.js';
 import { RRType } from '../../../src/wire/constants.js';
 import { makeQuery } from '../../helpers/wire.js';
+import type { Query } from '../../../src/pipeline/query.js';
 
 const zone = new LocalZone();
 zone.add('host.lan', { type: RRType.A, rdata: Buffer.from([10, 0, 0, 1]), ttl: 60 });
@@ -55,5 +56,20 @@ describe('local stage: the route is looked up only when a rule can use it', () =
     const q = makeQuery('example.com');
     assert.equal(local.handle(q, () => NEXT), NEXT);
     assert.equal(q.route, null);
+  });
+});
+
+describe('local stage: what it counts', () => {
+  it('counts the queries it answers, CHAOS names included, and none it passes on', () => {
+    const chaos = (q: Query) => (q.p.qclass === 3 ? new Reply(Buffer.alloc(12), 'local', true, -1, -1, null) : null);
+    const counted = createLocal({ localTtl: 0, domainNeeded: true, bogusPriv: false }, table, zone, aliases, chaos, { answered: 5 });
+    const go = (name: string, opts = {}) => counted.handle(makeQuery(name, opts), () => NEXT);
+    assert.equal(go('example.com'), NEXT);
+    assert.equal(go('web'), NEXT);
+    assert.equal(counted.counters.answered, 5, 'starts from the counters it was given (a reload)');
+    assert.ok(go('host.lan') instanceof Reply);
+    assert.equal(rcode(go('www') as Outcome), 3);
+    assert.ok(go('version.bind', { qclass: 'CH', type: 'TXT' }) instanceof Reply);
+    assert.equal(counted.counters.answered, 8);
   });
 });
