@@ -31,7 +31,7 @@ export interface ChaosStats {
   readonly servers: readonly { readonly label: string; readonly queries: number; readonly failures: number }[];
 }
 
-/** Options of the chaos stage. */
+/** Options of the CHAOS answerer. */
 export interface ChaosOptions {
   /** False with no-ident: every *.bind and *.server name gets NOTIMP. */
   readonly ident: boolean;
