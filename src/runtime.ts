@@ -32,7 +32,6 @@ import { DomainTable } from './routing/domain-table.js';
 import type { ServerGroup } from './upstream/group.js';
 import { UpstreamRegistry } from './upstream/registry.js';
 import { selfDetector, type Endpoint } from './upstream/self-detect.js';
-import { fandnsVersion } from './util/version.js';
 
 /** The built pipeline and what its stages count. */
 export interface Runtime {
@@ -70,6 +69,8 @@ export interface RuntimeDeps {
   readonly previous: Runtime | null;
   /** Where the dispatcher counts queries waiting for an asynchronous reply (shared across reloads). */
   readonly pending: PendingCount;
+  /** fandns's version, as the server reports it (CHAOS version.bind, like fandns_build_info). */
+  readonly version: string;
 }
 
 /** Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). */
@@ -145,7 +146,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   let chain: Next = () => DROP;
   const cname = createCname(config.cnames, config.localTtl, () => chain, cache);
   const localCounters = previous?.local ?? { answered: 0 };
-  const chaos = createChaos({ ident: config.ident, localTtl: config.localTtl, version: fandnsVersion() }, () => ({
+  const chaos = createChaos({ ident: config.ident, localTtl: config.localTtl, version: deps.version }, () => ({
     cacheSize: c.size,
     insertions: store.counters.insertions,
     evictions: store.counters.evictions,

@@ -26,6 +26,7 @@ import type { Client, Query } from './pipeline/query.js';
 import { buildRuntime, storeFits, type Runtime } from './runtime.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
+import { fandnsVersion } from './util/version.js';
 
 export type { Endpoint } from './upstream/self-detect.js';
 export { readResolvServers } from './runtime.js';
@@ -59,7 +60,7 @@ export class FandnsServer {
     private config: Config,
     private readonly log: Logger,
     private readonly clock: Clock = systemClock,
-    private readonly version = '0.0.0',
+    private readonly version = fandnsVersion(),
     private readonly options: ServerOptions = {},
   ) {
     const lc = config.log;
@@ -226,7 +227,7 @@ export class FandnsServer {
   readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);
 
   #build(config: Config, keepStore: CacheStore | null = null): Runtime {
-    const deps = { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore, previous: this.#rt, pending: this.#pending };
+    const deps = { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore, previous: this.#rt, pending: this.#pending, version: this.version };
     return buildRuntime(config, deps);
   }
 }

@@ -21,7 +21,7 @@ const POLICY = { minCacheTtl: 0, maxCacheTtl: 2_147_483_647, negTtl: null, noNeg
 
 /** The hit-path cases: 100 names, with and without EDNS in the query. */
 export function hitPathCases(): Case[] {
-  const rt = buildRuntime(parseConfigText(CONF), { log: createLogger('silent'), clock: systemClock, tap: null, endpoints: [], keepStore: null, previous: null, pending: { n: 0 } });
+  const rt = buildRuntime(parseConfigText(CONF), { log: createLogger('silent'), clock: systemClock, tap: null, endpoints: [], keepStore: null, previous: null, pending: { n: 0 }, version: '0' });
   const names = Array.from({ length: 100 }, (_, i) => `h${i}.bench.test`);
   for (const name of names) {
     const answer = answerWire(name, 1);
