@@ -152,7 +152,8 @@ export class FandnsServer {
    * cache starts empty: with the same cache settings it is the old store emptied, its memory
    * reused (a fresh one per reload left the old one's to the garbage collector: resident memory
    * grew with every SIGHUP until a full collection), and the old runtime stores no more answers.
-   * The counters go on (buildRuntime's `previous`).
+   * The counters go on (buildRuntime's `previous`). The new configuration's warnings are logged,
+   * as at start-up (a servers-file rewritten since then may have new bad lines).
    */
   reload(config: Config): void {
     const old = this.#rt;
@@ -163,6 +164,7 @@ export class FandnsServer {
       keep.clear();
     }
     this.#watchResolv();
+    for (const w of config.warnings) this.log.warn(w);
     this.log.info('configuration reloaded');
   }
 

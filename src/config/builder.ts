@@ -47,6 +47,8 @@ export class ConfigBuilder {
   resolvFiles: string[] | null = null;
   noResolv = false;
   noPoll = false;
+  /** `servers-file=`: read by the loader once every other line is in (src/config/load.ts). */
+  serversFile: Setting<string> | null = null;
   strictOrder = false;
   allServers = false;
   forwardMax: number | null = null;

@@ -97,6 +97,9 @@ export const DIRECTIVES: readonly Directive[] = [
       const path = u(val);
       if (path) b.resolvFiles.push(path);
     } },
+  { name: 'servers-file', arg: 'value', repeat: 'single', hint: '<path>',
+    describe: 'Read server= and rev-server= lines from this file after the config (re-read on SIGHUP); a bad line or a missing file is a warning.',
+    apply: (b, val, o) => { b.serversFile = { value: u(val), origin: o }; } },
   { name: 'no-resolv', short: 'R', arg: 'flag', repeat: 'single',
     describe: 'Do not read resolv.conf for upstream servers.', apply: (b) => { b.noResolv = true; } },
   { name: 'no-poll', short: 'n', arg: 'flag', repeat: 'single',

@@ -41,13 +41,18 @@ export function* lexConfig(text: string, file: string): Generator<OptionLine, vo
     if (end < 0) end = text.length;
     const raw = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
     start = end + 1;
-    const origin = { file, line: n };
-    const content = stripComment(raw.replace(/\t/g, ' '), origin).trim();
-    if (content === '') continue;
-    const eq = content.indexOf('=');
-    if (eq < 0) yield { name: content, value: null, origin };
-    else yield { name: content.slice(0, eq).trim(), value: content.slice(eq + 1).trim(), origin };
+    const line = lexLine(raw, { file, line: n });
+    if (line !== null) yield line;
   }
+}
+
+/** Lexes one physical line (no newline in it): its option, or null for a blank or comment line. */
+export function lexLine(raw: string, origin: Origin): OptionLine | null {
+  const content = stripComment(raw.replace(/\t/g, ' '), origin).trim();
+  if (content === '') return null;
+  const eq = content.indexOf('=');
+  if (eq < 0) return { name: content, value: null, origin };
+  return { name: content.slice(0, eq).trim(), value: content.slice(eq + 1).trim(), origin };
 }
 
 const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', t: '\t', n: '\n', r: '\r', b: '\b', e: '\x1b' };

@@ -9,7 +9,7 @@ import { ConfigError, ExitCode, formatOrigin, type Origin } from '../errors.js';
 import { ConfigBuilder } from './builder.js';
 import { checkArg, DIRECTIVES, findDirective } from './directives.js';
 import { isDnsmasqOption, nearest } from './dnsmasq-options.js';
-import { lexConfig, splitFields, unquote, type OptionLine } from './lexer.js';
+import { lexConfig, lexLine, splitFields, unquote, type OptionLine } from './lexer.js';
 import type { Config } from './types.js';
 
 /** What to load: lines from the command line, then the main config file. */
@@ -96,6 +96,45 @@ class Loader {
     for (const line of lines) this.line(line);
   }
 
+  /**
+   * servers-file= (reference §1.6), read after every other line as dnsmasq reads it at start-up
+   * and on SIGHUP. Only server= and rev-server= lines count. Any other line, a line that does not
+   * parse and a missing file are warnings naming file:line, and are skipped as in dnsmasq: a file
+   * another program writes (consul-template, a block-list updater) cannot stop the server.
+   */
+  serversFile(): void {
+    const setting = this.builder.serversFile;
+    if (setting === null) return;
+    const path = setting.value;
+    const warn = (message: string) => this.builder.warnings.push(message);
+    let text: string;
+    try {
+      text = readText(path, setting.origin);
+    } catch (err) {
+      warn(`${(err as Error).message}; no servers read from it`);
+      return;
+    }
+    this.builder.files.push(path);
+    let n = 0;
+    for (const raw of text.split('\n')) {
+      const origin = { file: path, line: ++n };
+      try {
+        const line = lexLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw, origin);
+        if (line === null) continue;
+        const d = line.name === 'server' || line.name === 'rev-server' ? findDirective(line.name) : undefined;
+        if (d === undefined) {
+          warn(`${formatOrigin(origin)}: a servers-file holds only server= and rev-server= lines; "${line.name}" ignored`);
+          continue;
+        }
+        checkArg(d, line.value, origin);
+        d.apply(this.builder, line.value, origin);
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        warn(`${err.message}; line ignored`);
+      }
+    }
+  }
+
   line({ name, value, origin }: OptionLine): void {
     const d = findDirective(name);
     if (!d) {
@@ -141,6 +180,7 @@ export function loadConfig(req: LoadRequest): Config {
     }
     if (exists || !req.fileOptional) loader.file(req.file, null);
   }
+  loader.serversFile();
   return loader.builder.finish();
 }
 
@@ -148,6 +188,7 @@ export function loadConfig(req: LoadRequest): Config {
 export function parseConfigText(text: string, file = 'inline.conf'): Config {
   const loader = new Loader();
   loader.lines(lexConfig(text, file));
+  loader.serversFile();
   return loader.builder.finish();
 }
 
