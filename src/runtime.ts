@@ -19,6 +19,7 @@ import { createChaos } from './handlers/chaos.js';
 import { createCname } from './handlers/cname.js';
 import { createForward } from './handlers/forward.js';
 import { createLocal, type LocalCounters } from './handlers/local.js';
+import { createTypeFilter } from './handlers/type-filter.js';
 import { localSubnets } from './listen/interfaces.js';
 import { buildZone } from './local/build-zone.js';
 import { readHosts } from './local/hosts-loader.js';
@@ -157,7 +158,10 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   }));
   const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys, chaos, localCounters);
   // Without cname= lines the cname stage would only pass every query on: it is left out of the chain.
-  const stages: Handler[] = config.cnames.length > 0 ? [local, cname, cache] : [local, cache];
+  const stages: Handler[] = config.cnames.length > 0 ? [local, cname] : [local];
+  // filter-A/filter-AAAA/filter-rr: in front of the cache, and only when configured.
+  if (f.types.length > 0) stages.push(createTypeFilter({ types: f.types, ednsPacketMax: fwd.ednsPacketMax }, localCounters));
+  stages.push(cache);
   if (config.listen.localService) stages.unshift(createAcl(localSubnets()));
   const filterCounters = previous?.filter ?? { blocked: 0 };
   const filter = f.stopDnsRebind || !zone.empty || table.hasAddressRules ? createAnswerFilter(f, zone, table, filterCounters) : null;

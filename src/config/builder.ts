@@ -77,6 +77,8 @@ export class ConfigBuilder {
   domain: string | null = null;
   domainNeeded = false;
   bogusPriv = false;
+  /** filter-A, filter-AAAA, filter-rr: record types answered with NODATA (ANY: trim ANY answers). */
+  readonly filterTypes = new Set<number>();
   stopDnsRebind = false;
   rebindLocalhostOk = false;
   readonly rebindDomainOk: string[] = [];
@@ -190,6 +192,7 @@ export class ConfigBuilder {
       filters: {
         domainNeeded: this.domainNeeded,
         bogusPriv: this.bogusPriv,
+        types: [...this.filterTypes].sort((a, b) => a - b),
         stopDnsRebind: this.stopDnsRebind,
         rebindLocalhostOk: this.rebindLocalhostOk,
         rebindDomainOk: this.rebindDomainOk,

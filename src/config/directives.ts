@@ -10,7 +10,7 @@ import { parseAddress, parseServer } from './server-spec.js';
 import { parseAccount, parseHostPort, parseIntIn, parseIp } from './values.js';
 import { DEFAULTS, type ConfigBuilder } from './builder.js';
 import { parseLogFacility } from './log-facility.js';
-import { typeFromName } from '../wire/constants.js';
+import { RRType, typeFromName } from '../wire/constants.js';
 import { splitFields, unquote } from './lexer.js';
 import { localName, parseCname, parseHostRecord, parseMxHost, parsePtrRecord, parseSrvHost, parseTxtRecord } from './local-records.js';
 
@@ -43,6 +43,15 @@ const MAX_TTL = 2_147_483_647;
 const MAX_WORKERS = 256;
 const int = (name: string, min: number, max: number) => (value: string | null, o: Origin) =>
   parseIntIn(u(value), o, name, min, max);
+
+/** A record type for filter-rr: a name (`AAAA`, `TYPE65`) or a number, as dnsmasq takes it. */
+function parseRrType(text: string, o: Origin): number {
+  const t = /^\d{1,5}$/.test(text) ? Number(text) : typeFromName(text);
+  if (t === undefined || t < 1 || t > 0xffff || t === RRType.OPT) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', o, `filter-rr: "${text}" is not a record type`);
+  }
+  return t;
+}
 
 /** Every directive fandns implements. */
 export const DIRECTIVES: readonly Directive[] = [
@@ -204,6 +213,15 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'bogus-priv', short: 'b', arg: 'flag', repeat: 'single',
     describe: 'Answer reverse lookups of private addresses NXDOMAIN unless a server= covers them.',
     apply: (b) => { b.bogusPriv = true; } },
+  { name: 'filter-A', arg: 'flag', repeat: 'single',
+    describe: 'Answer A queries with no records (NODATA) instead of forwarding them; local data still answers.',
+    apply: (b) => { b.filterTypes.add(RRType.A); } },
+  { name: 'filter-AAAA', arg: 'flag', repeat: 'single',
+    describe: 'Answer AAAA queries with no records (NODATA) instead of forwarding them; local data still answers.',
+    apply: (b) => { b.filterTypes.add(RRType.AAAA); } },
+  { name: 'filter-rr', arg: 'value', repeat: 'list', hint: '<type>[,<type>…]',
+    describe: 'As filter-A for these record types (names or numbers); ANY trims ANY answers to A, AAAA, MX and CNAME.',
+    apply: (b, val, o) => { for (const t of splitFields(v(val))) b.filterTypes.add(parseRrType(t, o)); } },
   { name: 'stop-dns-rebind', arg: 'flag', repeat: 'single',
     describe: 'Reject upstream answers that point into private address space.', apply: (b) => { b.stopDnsRebind = true; } },
   { name: 'rebind-localhost-ok', arg: 'flag', repeat: 'single',

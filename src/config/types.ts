@@ -137,6 +137,11 @@ export interface HostsConfig {
 export interface FilterConfig {
   readonly domainNeeded: boolean;
   readonly bogusPriv: boolean;
+  /**
+   * filter-A, filter-AAAA, filter-rr: record types fandns answers with NODATA itself, in
+   * ascending order; 255 (ANY) trims the answers to ANY queries instead.
+   */
+  readonly types: readonly number[];
   readonly stopDnsRebind: boolean;
   readonly rebindLocalhostOk: boolean;
   /** Domains whose answers may point into private space; '' means dotless names. */

@@ -34,7 +34,7 @@ export interface LocalOptions {
 
 /** What the local stage counts (SIGUSR1, CHAOS hits.bind). */
 export interface LocalCounters {
-  /** Queries answered here: local data, rule outcomes, CHAOS names (NOTIMP included). */
+  /** Queries answered here: local data, rule outcomes, CHAOS names (NOTIMP included); the type filter's NODATA counts here too. */
   answered: number;
 }
 

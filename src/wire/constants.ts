@@ -22,6 +22,7 @@ export const RRType = {
   RRSIG: 46,
   NSEC: 47,
   DNSKEY: 48,
+  SVCB: 64,
   HTTPS: 65,
   CAA: 257,
   ANY: 255,

@@ -53,3 +53,26 @@ export function withOpt(msg: Uint8Array, udpSize: number, dnssecOk: boolean): Bu
   setU16(out, ARCOUNT, u16(out, ARCOUNT) + 1);
   return out;
 }
+
+/** EDNS option code of an Extended DNS Error (RFC 8914 §2). */
+const EDE_OPTION = 15;
+
+/** Extended DNS Error info codes fandns sends (RFC 8914 §4). */
+export const EdeCode = { FILTERED: 17 } as const;
+
+/**
+ * Returns a copy of `msg` with an OPT record appended that carries one Extended DNS Error option
+ * (RFC 8914 §2: INFO-CODE, no EXTRA-TEXT), advertising `udpSize` and echoing DO.
+ */
+export function withEdeOpt(msg: Uint8Array, udpSize: number, dnssecOk: boolean, infoCode: number): Buffer {
+  const out = Buffer.allocUnsafe(msg.length + OPT_SIZE + 6);
+  out.set(msg, 0);
+  const at = msg.length;
+  writeOpt(out, at, udpSize, dnssecOk, 0);
+  setU16(out, at + 9, 6);
+  setU16(out, at + OPT_SIZE, EDE_OPTION);
+  setU16(out, at + OPT_SIZE + 2, 2);
+  setU16(out, at + OPT_SIZE + 4, infoCode);
+  setU16(out, ARCOUNT, u16(out, ARCOUNT) + 1);
+  return out;
+}

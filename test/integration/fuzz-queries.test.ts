@@ -257,6 +257,8 @@ const LOCAL_CONF = [
   'bogus-priv',
   'domain-needed',
   'use-stale-cache',
+  'filter-AAAA',
+  'filter-rr=HINFO,ANY',
 ];
 const LOCAL_TAGS = ['a', 'x.a', 'blk', 'loc', 'q.loc', 'c', 'cc', 't', 'h', 'txt', '_x._tcp', 'zz'];
 

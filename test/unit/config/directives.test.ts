@@ -234,3 +234,18 @@ describe('domain rules of block lists', () => {
     assert.deepEqual(cc!.action, { kind: 'address', family: 4, address: '192.0.2.1' });
   });
 });
+
+describe('filter-A, filter-AAAA, filter-rr', () => {
+  it('collect record types, by name or number, once each, in order', () => {
+    assert.deepEqual(parse('').filters.types, []);
+    assert.deepEqual(parse('filter-AAAA\nfilter-A').filters.types, [1, 28]);
+    assert.deepEqual(parse('filter-rr=txt,HTTPS,TYPE99,64\nfilter-rr=ANY\nfilter-AAAA\nfilter-rr=aaaa').filters.types, [16, 28, 64, 65, 99, 255]);
+  });
+
+  it('reject a type that is not one, naming the line', () => {
+    rejects('filter-rr=A,BOGUS', 'FANDNS_CONFIG_VALUE', /filter-rr: "BOGUS" is not a record type/);
+    rejects('filter-rr=0', 'FANDNS_CONFIG_VALUE', /"0" is not a record type/);
+    rejects('filter-rr=OPT', 'FANDNS_CONFIG_VALUE', /"OPT" is not a record type/);
+    rejects('filter-AAAA=yes', 'FANDNS_CONFIG_SYNTAX', /filter-AAAA/);
+  });
+});

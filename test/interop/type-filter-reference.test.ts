@@ -1,0 +1,79 @@
+/**
+ * filter-AAAA, filter-rr with dig as the client and dnsmasq 2.90 as the reference: the real
+ * `fandns` process and a real dnsmasq get the same config and upstream, and must give the same
+ * status, answer types, EDE 17 and OPT presence wherever their designs agree (README "Differences
+ * from dnsmasq" lists where they do not: fandns never forwards a filtered question).
+ */
+import { after, before, describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type * as dnsPacket from 'dns-packet';
+import { startCli, type CliProcess } from '../helpers/cli-process.js';
+import { dig, type DigResult } from '../helpers/dig.js';
+import { startDnsmasq, type RunningDnsmasq } from '../helpers/dnsmasq.js';
+import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
+import { skipUnless } from '../helpers/tools.js';
+
+/** What is compared: status, AA, the answer's types in order, EDE 17, and whether there is an OPT. */
+function shape(r: DigResult): string {
+  const ede = /; EDE: 17 \(Filtered\)/.test(r.text) ? ' ede17' : '';
+  return `${r.status}${r.flags.includes('aa') ? ' aa' : ''} [${r.answer.map((a) => a.type).join(',')}]${ede}${r.edns ? ' opt' : ''}`;
+}
+
+describe('filter-AAAA and filter-rr: fandns (CLI) and dnsmasq', { skip: skipUnless('dig', 'dnsmasq') }, () => {
+  let up: FakeUpstream;
+  let dir: string;
+  const pairs: { fandns: CliProcess; dnsmasq: RunningDnsmasq }[] = [];
+
+  before(async () => {
+    up = await FakeUpstream.start((q) => ({
+      answers: [
+        rr.a(q.name, '192.0.2.1'), rr.aaaa(q.name, '2001:db8::1'), rr.txt(q.name, 'hello'),
+        { type: 'MX', name: q.name, ttl: 300, class: 'IN', data: { preference: 10, exchange: `mx.${q.name}` } } as dnsPacket.Answer,
+        { type: 'HINFO', name: q.name, ttl: 300, class: 'IN', data: { cpu: 'c', os: 'o' } } as dnsPacket.Answer,
+      ].filter((a) => q.type === 'ANY' || a.type === q.type),
+    }));
+    dir = mkdtempSync(join(tmpdir(), 'fandns-filter-'));
+    for (const [tag, lines] of [
+      ['types', `server=${up.spec}\nfilter-AAAA\nfilter-rr=TXT\nhost-record=printer.lan,10.0.0.7,2001:db8::7`],
+      ['any', `server=${up.spec}\nfilter-rr=ANY`],
+    ]) {
+      const file = join(dir, `${tag}.conf`);
+      writeFileSync(file, `no-resolv\nno-hosts\nlisten-address=127.0.0.1\n${lines}\n`);
+      pairs.push({ fandns: await startCli(['-C', file, '--port', '0']), dnsmasq: await startDnsmasq(`no-hosts\n${lines}`) });
+    }
+  });
+  after(async () => {
+    for (const p of pairs) {
+      await p.fandns.stop();
+      await p.dnsmasq.stop();
+    }
+    await up?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Asks both servers of pair `i` and returns [fandns, dnsmasq] shapes. */
+  const both = async (i: number, args: string[]): Promise<[string, string]> => {
+    const ask = (port: number) => dig(port, [...args, '+tries=1', '+time=3', '+nocookie']);
+    return [shape(await ask(pairs[i]!.fandns.port)), shape(await ask(pairs[i]!.dnsmasq.port))];
+  };
+
+  for (const [what, i, args, want] of [
+    ['a filtered AAAA question', 0, ['-t', 'AAAA', 'web.test'], 'NOERROR [] ede17 opt'],
+    ['a filtered TXT question', 0, ['-t', 'TXT', 'web2.test'], 'NOERROR [] ede17 opt'],
+    ['a filtered question without EDNS', 0, ['-t', 'AAAA', 'web3.test', '+noedns'], 'NOERROR []'],
+    ['an A question', 0, ['-t', 'A', 'web4.test'], 'NOERROR [A] opt'],
+    ['an ANY question, trimmed', 0, ['-t', 'ANY', 'web5.test'], 'NOERROR [A,MX,HINFO] ede17 opt'],
+    ['local data of a filtered type', 0, ['-t', 'AAAA', 'printer.lan'], 'NOERROR aa [AAAA] opt'],
+    ['filter-rr=ANY: an ANY question', 1, ['-t', 'ANY', 'web6.test'], 'NOERROR [A,AAAA,MX] ede17 opt'],
+    ['filter-rr=ANY: a TXT question', 1, ['-t', 'TXT', 'web7.test'], 'NOERROR [TXT] opt'],
+  ] as const) {
+    it(`${what}: ${want}`, async () => {
+      const [mine, ref] = await both(i, [...args]);
+      assert.equal(ref, want, 'dnsmasq');
+      assert.equal(mine, want, 'fandns');
+    });
+  }
+});
