@@ -156,6 +156,14 @@ export class FandnsServer {
    * as at start-up (a servers-file rewritten since then may have new bad lines).
    */
   reload(config: Config): void {
+    this.#replaceEmptied(config);
+    this.#watchResolv();
+    for (const w of config.warnings) this.log.warn(w);
+    this.log.info('configuration reloaded');
+  }
+
+  /** Replaces the runtime with one for `config` whose cache starts empty (see reload). */
+  #replaceEmptied(config: Config): void {
     const old = this.#rt;
     const keep = old !== null && storeFits(old.store, config.cache) ? old.store : null;
     this.#swap(config, keep);
@@ -163,9 +171,6 @@ export class FandnsServer {
       old.cache.retire();
       keep.clear();
     }
-    this.#watchResolv();
-    for (const w of config.warnings) this.log.warn(w);
-    this.log.info('configuration reloaded');
   }
 
   /** Replaces the runtime; in-flight queries finish on the old one, whose sockets close later. */
@@ -178,15 +183,17 @@ export class FandnsServer {
 
   readonly #watched: string[] = [];
 
-  /** Unless no-poll, re-reads resolv-file when it changes (checked every second), keeping the cache. */
+  /** Unless no-poll, re-reads resolv-file when it changes (checked every second), keeping the cache unless clear-on-reload. */
   #watchResolv(): void {
     for (const f of this.#watched.splice(0)) unwatchFile(f);
     if (this.config.forward.noPoll) return;
     for (const file of this.config.forward.resolvFiles) {
       watchFile(file, { interval: 1000, persistent: false }, (cur, prev) => {
         if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
-        this.log.info({ file }, 'resolv-file changed: re-reading upstream servers');
-        this.#swap(this.config, this.#rt?.store ?? null);
+        const clear = this.config.cache.clearOnReload;
+        this.log.info({ file, clearCache: clear }, 'resolv-file changed: re-reading upstream servers');
+        if (clear) this.#replaceEmptied(this.config);
+        else this.#swap(this.config, this.#rt?.store ?? null);
       });
       this.#watched.push(file);
     }

@@ -67,6 +67,7 @@ export class ConfigBuilder {
   staleMaxSec: number | null | undefined = undefined;
   staleClientTimeoutMs: number | null = null;
   noRotate = false;
+  clearOnReload = false;
   localTtl: number | null = null;
   noIdent = false;
   readonly localRecords: LocalRecord[] = [];
@@ -183,6 +184,7 @@ export class ConfigBuilder {
         staleMaxSec: this.staleMaxSec === undefined ? null : (this.staleMaxSec ?? DEFAULTS.staleMaxSec),
         staleClientTimeoutMs: this.staleClientTimeoutMs ?? DEFAULTS.staleClientTimeoutMs,
         rotate: !this.noRotate,
+        clearOnReload: this.clearOnReload,
       },
       localTtl: this.localTtl ?? DEFAULTS.localTtl,
       ident: !this.noIdent,

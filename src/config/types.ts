@@ -99,6 +99,8 @@ export interface CacheConfig {
   readonly staleClientTimeoutMs: number;
   /** Rotate multi-record answers on each hit (`no-rotate` / `no-round-robin` turn it off). */
   readonly rotate: boolean;
+  /** `clear-on-reload`: a changed resolv-file empties the cache too (a reload always does). */
+  readonly clearOnReload: boolean;
 }
 
 /** One locally served record (host-record, txt-record, srv-host, ptr-record, mx-host). */

@@ -13,6 +13,7 @@ import { parseConfigText } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { FandnsServer } from '../../src/server.js';
 import { query } from '../helpers/dns-client.js';
+import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -37,6 +38,39 @@ describe('resolv-file', () => {
       assert.deepEqual(server.runtime.registry.upstreams().map((u) => u.label), ['127.0.0.77#53']);
     } finally {
       await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('keeps cached answers through a resolv-file change, unless clear-on-reload', async () => {
+    const up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.8', 300)] }));
+    const dir = mkdtempSync(join(tmpdir(), 'fandns-resolv-'));
+    const start = (tag: string, extra: string) => {
+      const file = join(dir, `${tag}.conf`);
+      writeFileSync(file, 'nameserver 127.0.0.79\n');
+      return serve(`port=0\nlisten-address=127.0.0.1\nno-hosts\nresolv-file=${file}\nserver=/${tag}.test/${up.spec}\n${extra}`)
+        .then((server) => ({ server, file, name: `www.${tag}.test` }));
+    };
+    const kept = await start('kept', '');
+    const cleared = await start('cleared', 'clear-on-reload');
+    const asked = (name: string) => up.queries.filter((q) => q.name === name).length;
+    try {
+      for (const s of [kept, cleared]) {
+        for (let i = 0; i < 2; i++) assert.equal((await query(s.server.endpoints[0]!.port, s.name)).rcode, 'NOERROR');
+        assert.equal(asked(s.name), 1, 'the second answer came from the cache');
+        writeFileSync(s.file, 'nameserver 127.0.0.80\n');
+      }
+      await sleep(2500);
+      for (const s of [kept, cleared]) {
+        assert.deepEqual(s.server.runtime.registry.upstreams().map((u) => u.label).sort(), [`${up.spec}`, '127.0.0.80#53'].sort(), s.name);
+        assert.equal((await query(s.server.endpoints[0]!.port, s.name)).rcode, 'NOERROR');
+      }
+      assert.equal(asked(kept.name), 1, 'without clear-on-reload the cached answer is still served');
+      assert.equal(asked(cleared.name), 2, 'with clear-on-reload the cache was emptied');
+    } finally {
+      await kept.server.stop();
+      await cleared.server.stop();
+      await up.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
