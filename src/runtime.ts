@@ -1,7 +1,7 @@
 /**
  * Everything built from one Config, in the pipeline's fixed order (DESIGN.md):
  *
- *   acl → local (→ chaos for class CH) → cname → cache → answer-filter → forward
+ *   acl → local (→ chaos for class CH) → cname → type-filter → cache → answer-filter → forward
  *
  * Order is code, not config: a config only enables and parameterises stages. A reload builds a
  * new Runtime and swaps it in whole; queries in flight finish on the old one.

@@ -36,13 +36,19 @@ function stripComment(line: string, origin: Origin): string {
  * error is thrown when its line is reached.
  */
 export function* lexConfig(text: string, file: string): Generator<OptionLine, void, undefined> {
+  for (const [raw, n] of physicalLines(text)) {
+    const line = lexLine(raw, { file, line: n });
+    if (line !== null) yield line;
+  }
+}
+
+/** The lines of `text` without their LF or CRLF ends, each with its 1-based number, one at a time. */
+export function* physicalLines(text: string): Generator<[string, number], void, undefined> {
   for (let start = 0, n = 1; start <= text.length; n++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
-    const raw = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    yield [text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end), n];
     start = end + 1;
-    const line = lexLine(raw, { file, line: n });
-    if (line !== null) yield line;
   }
 }
 

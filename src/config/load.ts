@@ -9,7 +9,7 @@ import { ConfigError, ExitCode, formatOrigin, type Origin } from '../errors.js';
 import { ConfigBuilder } from './builder.js';
 import { checkArg, DIRECTIVES, findDirective } from './directives.js';
 import { isDnsmasqOption, nearest } from './dnsmasq-options.js';
-import { lexConfig, lexLine, splitFields, unquote, type OptionLine } from './lexer.js';
+import { lexConfig, lexLine, physicalLines, splitFields, unquote, type OptionLine } from './lexer.js';
 import type { Config } from './types.js';
 
 /** What to load: lines from the command line, then the main config file. */
@@ -115,11 +115,10 @@ class Loader {
       return;
     }
     this.builder.files.push(path);
-    let n = 0;
-    for (const raw of text.split('\n')) {
-      const origin = { file: path, line: ++n };
+    for (const [raw, n] of physicalLines(text)) {
+      const origin = { file: path, line: n };
       try {
-        const line = lexLine(raw.endsWith('\r') ? raw.slice(0, -1) : raw, origin);
+        const line = lexLine(raw, origin);
         if (line === null) continue;
         const d = line.name === 'server' || line.name === 'rev-server' ? findDirective(line.name) : undefined;
         if (d === undefined) {

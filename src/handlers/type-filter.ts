@@ -34,7 +34,7 @@ export interface TypeFilterOptions {
 }
 
 /** Types that may sit in the answer section beside the asked type's records. */
-const BESIDE = [RRType.CNAME, RRType.DNAME, RRType.RRSIG, RRType.NSEC, 50 /* NSEC3 */];
+const BESIDE = [RRType.CNAME, RRType.DNAME, RRType.RRSIG, RRType.NSEC, RRType.NSEC3];
 /** What filter-rr=ANY keeps in an ANY answer. */
 const ANY_KEEPS = new Set<number>([RRType.A, RRType.AAAA, RRType.MX, RRType.CNAME]);
 

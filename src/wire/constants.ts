@@ -22,6 +22,7 @@ export const RRType = {
   RRSIG: 46,
   NSEC: 47,
   DNSKEY: 48,
+  NSEC3: 50,
   SVCB: 64,
   HTTPS: 65,
   CAA: 257,

@@ -34,22 +34,27 @@ export function withoutAdditional(msg: Uint8Array, start: number, end: number): 
   return out;
 }
 
-/** Writes an option-less OPT record at `off` (see optRecord). */
-function writeOpt(out: Uint8Array, off: number, udpSize: number, dnssecOk: boolean, extendedRcode: number): void {
+/** Writes an OPT record's fixed part at `off` (see optRecord); `rdlen` bytes of options follow. */
+function writeOpt(out: Uint8Array, off: number, udpSize: number, dnssecOk: boolean, extendedRcode: number, rdlen = 0): void {
   out[off] = 0;
   setU16(out, off + 1, RRType.OPT);
   setU16(out, off + 3, udpSize);
   out[off + 5] = extendedRcode >>> 4;
   out[off + 6] = 0;
   setU16(out, off + 7, dnssecOk ? OPT_DO : 0);
-  setU16(out, off + 9, 0);
+  setU16(out, off + 9, rdlen);
 }
 
 /** Returns a copy of `msg` with an option-less OPT record appended to the additional section. */
 export function withOpt(msg: Uint8Array, udpSize: number, dnssecOk: boolean): Buffer {
-  const out = Buffer.allocUnsafe(msg.length + OPT_SIZE);
+  return appendOpt(msg, udpSize, dnssecOk, 0);
+}
+
+/** A copy of `msg` with an OPT record appended whose `rdlen` bytes of options the caller writes. */
+function appendOpt(msg: Uint8Array, udpSize: number, dnssecOk: boolean, rdlen: number): Buffer {
+  const out = Buffer.allocUnsafe(msg.length + OPT_SIZE + rdlen);
   out.set(msg, 0);
-  writeOpt(out, msg.length, udpSize, dnssecOk, 0);
+  writeOpt(out, msg.length, udpSize, dnssecOk, 0, rdlen);
   setU16(out, ARCOUNT, u16(out, ARCOUNT) + 1);
   return out;
 }
@@ -65,14 +70,10 @@ export const EdeCode = { FILTERED: 17 } as const;
  * (RFC 8914 §2: INFO-CODE, no EXTRA-TEXT), advertising `udpSize` and echoing DO.
  */
 export function withEdeOpt(msg: Uint8Array, udpSize: number, dnssecOk: boolean, infoCode: number): Buffer {
-  const out = Buffer.allocUnsafe(msg.length + OPT_SIZE + 6);
-  out.set(msg, 0);
-  const at = msg.length;
-  writeOpt(out, at, udpSize, dnssecOk, 0);
-  setU16(out, at + 9, 6);
-  setU16(out, at + OPT_SIZE, EDE_OPTION);
-  setU16(out, at + OPT_SIZE + 2, 2);
-  setU16(out, at + OPT_SIZE + 4, infoCode);
-  setU16(out, ARCOUNT, u16(out, ARCOUNT) + 1);
+  const out = appendOpt(msg, udpSize, dnssecOk, 6);
+  const at = msg.length + OPT_SIZE;
+  setU16(out, at, EDE_OPTION);
+  setU16(out, at + 2, 2);
+  setU16(out, at + 4, infoCode);
   return out;
 }

@@ -7,24 +7,16 @@
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCli, type CliProcess } from '../helpers/cli-process.js';
 import { dig, type DigResult } from '../helpers/dig.js';
 import { query } from '../helpers/dns-client.js';
-import { startDnsmasq, type RunningDnsmasq } from '../helpers/dnsmasq.js';
 import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
+import { startReferencePair, stopReferencePairs, type ReferencePair } from '../helpers/reference-pair.js';
 import { skipUnless } from '../helpers/tools.js';
 
 const PACKAGE_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-/** A pair of servers started from the same lines. */
-async function startPair(lines: string, dir: string, tag: string): Promise<{ fandns: CliProcess; dnsmasq: RunningDnsmasq }> {
-  const file = join(dir, `${tag}.conf`);
-  writeFileSync(file, `no-resolv\nno-hosts\nlisten-address=127.0.0.1\n${lines}\n`);
-  return { fandns: await startCli(['-C', file, '--port', '0']), dnsmasq: await startDnsmasq(`no-hosts\n${lines}`) };
-}
 
 const chaos = (port: number, name: string, type = 'TXT'): Promise<DigResult> => dig(port, ['-c', 'CH', '-t', type, name, '+tries=1', '+time=3']);
 /** The single TXT answer's strings, after checking the record's shape. */
@@ -41,16 +33,16 @@ function strings(r: DigResult, what: string): string[] {
 describe('CHAOS TXT names: fandns (CLI) and dnsmasq', { skip: skipUnless('dig', 'dnsmasq') }, () => {
   let up: FakeUpstream;
   let dir: string;
-  let pair: { fandns: CliProcess; dnsmasq: RunningDnsmasq };
-  let quiet: { fandns: CliProcess; dnsmasq: RunningDnsmasq };
+  let pair: ReferencePair;
+  let quiet: ReferencePair;
   /** hits.bind of fandns and dnsmasq before the traffic. */
   const hitsBefore: number[] = [];
 
   before(async () => {
     up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.7', 300)] }));
     dir = mkdtempSync(join(tmpdir(), 'fandns-chaos-'));
-    pair = await startPair(`server=${up.spec}\ncache-size=150`, dir, 'ident');
-    quiet = await startPair(`server=${up.spec}\nno-ident`, dir, 'quiet');
+    pair = await startReferencePair(`server=${up.spec}\ncache-size=150`, dir, 'ident');
+    quiet = await startReferencePair(`server=${up.spec}\nno-ident`, dir, 'quiet');
     // The same traffic to both: two names forwarded, one of them answered again from the cache.
     for (const port of [pair.fandns.port, pair.dnsmasq.port]) {
       hitsBefore.push(Number(strings(await chaos(port, 'hits.bind'), 'hits.bind before')[0]));
@@ -58,10 +50,7 @@ describe('CHAOS TXT names: fandns (CLI) and dnsmasq', { skip: skipUnless('dig', 
     }
   });
   after(async () => {
-    for (const p of [pair, quiet]) {
-      await p?.fandns.stop();
-      await p?.dnsmasq.stop();
-    }
+    await stopReferencePairs(pair, quiet);
     await up?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -10,8 +10,9 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { answerData, query } from '../helpers/dns-client.js';
-import { startCli, type CliProcess } from '../helpers/cli-process.js';
-import { startDnsmasq, type RunningDnsmasq } from '../helpers/dnsmasq.js';
+import type { CliProcess } from '../helpers/cli-process.js';
+import type { RunningDnsmasq } from '../helpers/dnsmasq.js';
+import { startReferencePair } from '../helpers/reference-pair.js';
 import { skipUnless } from '../helpers/tools.js';
 
 const BLOCKED = 20_000;
@@ -46,11 +47,7 @@ describe('hosts files: fandns (CLI) and dnsmasq agree', { skip: skipUnless('dnsm
     let text = '# a block list\n';
     for (let i = 0; i < BLOCKED; i++) text += `0.0.0.0 ads${i}.tracker.example\n`;
     writeFileSync(block, text);
-    const lines = `addn-hosts=${hosts}\naddn-hosts=${block}\nlocal-ttl=60\n`;
-    const file = join(dir, 'fandns.conf');
-    writeFileSync(file, `no-resolv\nno-hosts\nlisten-address=127.0.0.1\n${lines}`);
-    fandns = await startCli(['-C', file, '--port', '0']);
-    dnsmasq = await startDnsmasq(lines, { readyTimeoutMs: 15_000 });
+    ({ fandns, dnsmasq } = await startReferencePair(`addn-hosts=${hosts}\naddn-hosts=${block}\nlocal-ttl=60`, dir, 'fandns', { readyTimeoutMs: 15_000 }));
   });
   after(async () => {
     await fandns?.stop();

@@ -9,10 +9,11 @@ import { strict as assert } from 'node:assert';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCli, type CliProcess } from '../helpers/cli-process.js';
+import type { CliProcess } from '../helpers/cli-process.js';
 import { dig } from '../helpers/dig.js';
-import { startDnsmasq, type RunningDnsmasq } from '../helpers/dnsmasq.js';
+import type { RunningDnsmasq } from '../helpers/dnsmasq.js';
 import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
+import { startReferencePair } from '../helpers/reference-pair.js';
 import { skipUnless } from '../helpers/tools.js';
 import { sleep } from '../helpers/wait.js';
 
@@ -59,11 +60,7 @@ describe('servers-file: fandns (CLI) and dnsmasq', { skip: skipUnless('dig', 'dn
       `rev-server=10.0.0.0/8,${ups[1]!.spec}`,
       '',
     ].join('\n'));
-    const lines = `server=${ups[0]!.spec}\nservers-file=${sf}\n`;
-    const conf = join(dir, 'fandns.conf');
-    writeFileSync(conf, `no-resolv\nno-hosts\nlisten-address=127.0.0.1\n${lines}`);
-    fandns = await startCli(['-C', conf, '--port', '0']);
-    dnsmasq = await startDnsmasq(`no-hosts\n${lines}`);
+    ({ fandns, dnsmasq } = await startReferencePair(`server=${ups[0]!.spec}\nservers-file=${sf}`, dir, 'fandns'));
   });
   after(async () => {
     await fandns?.stop();

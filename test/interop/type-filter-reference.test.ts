@@ -6,14 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as dnsPacket from 'dns-packet';
-import { startCli, type CliProcess } from '../helpers/cli-process.js';
 import { dig, type DigResult } from '../helpers/dig.js';
-import { startDnsmasq, type RunningDnsmasq } from '../helpers/dnsmasq.js';
 import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
+import { startReferencePair, stopReferencePairs, type ReferencePair } from '../helpers/reference-pair.js';
 import { skipUnless } from '../helpers/tools.js';
 
 /** What is compared: status, AA, the answer's types in order, EDE 17, and whether there is an OPT. */
@@ -25,7 +24,7 @@ function shape(r: DigResult): string {
 describe('filter-AAAA and filter-rr: fandns (CLI) and dnsmasq', { skip: skipUnless('dig', 'dnsmasq') }, () => {
   let up: FakeUpstream;
   let dir: string;
-  const pairs: { fandns: CliProcess; dnsmasq: RunningDnsmasq }[] = [];
+  const pairs: ReferencePair[] = [];
 
   before(async () => {
     up = await FakeUpstream.start((q) => ({
@@ -39,17 +38,10 @@ describe('filter-AAAA and filter-rr: fandns (CLI) and dnsmasq', { skip: skipUnle
     for (const [tag, lines] of [
       ['types', `server=${up.spec}\nfilter-AAAA\nfilter-rr=TXT\nhost-record=printer.lan,10.0.0.7,2001:db8::7`],
       ['any', `server=${up.spec}\nfilter-rr=ANY`],
-    ]) {
-      const file = join(dir, `${tag}.conf`);
-      writeFileSync(file, `no-resolv\nno-hosts\nlisten-address=127.0.0.1\n${lines}\n`);
-      pairs.push({ fandns: await startCli(['-C', file, '--port', '0']), dnsmasq: await startDnsmasq(`no-hosts\n${lines}`) });
-    }
+    ] as const) pairs.push(await startReferencePair(lines, dir, tag));
   });
   after(async () => {
-    for (const p of pairs) {
-      await p.fandns.stop();
-      await p.dnsmasq.stop();
-    }
+    await stopReferencePairs(...pairs);
     await up?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import * as dnsPacket from 'dns-packet';
-import { clampOptSize, OPT_SIZE, optRecord, withOpt, withoutAdditional } from '../../../src/wire/opt.js';
+import { clampOptSize, EdeCode, OPT_SIZE, optRecord, withEdeOpt, withOpt, withoutAdditional } from '../../../src/wire/opt.js';
 import { buildQuery } from '../../helpers/dns-client.js';
 import { bytes, header, labels, opt, question, u16 } from '../../helpers/wire-bytes.js';
 
@@ -49,6 +49,17 @@ describe('withOpt', () => {
     const o = optOf(out);
     assert.equal(o?.udpPayloadSize, 1232);
     assert.equal(o?.flags, dnsPacket.DNSSEC_OK);
+  });
+});
+
+describe('withEdeOpt', () => {
+  it('appends an OPT carrying one Extended DNS Error option (RFC 8914 §2), without EXTRA-TEXT', () => {
+    const q = buildQuery('ede.test', { id: 9 });
+    const out = withEdeOpt(q, 1232, false, EdeCode.FILTERED);
+    assert.deepEqual([...out.subarray(q.length)], opt({ udp: 1232, rdata: [0, 15, 0, 2, 0, 17] }));
+    assert.equal(out.readUInt16BE(10), 1);
+    const o = (dnsPacket.decode(out).additionals ?? [])[0] as { options?: { code: number; data: Buffer }[] };
+    assert.deepEqual(o.options?.map((x) => [x.code, [...x.data]]), [[15, [0, 17]]]);
   });
 });
 
