@@ -5,53 +5,22 @@
  * that conf/fandns.conf documents each row.
  */
 import { ConfigError, type Origin } from '../errors.js';
+import { asWritten, int, MAX_TTL, unquoted, type ArgKind, type Directive } from './directive-kit.js';
+import { FILTER_DIRECTIVES } from './filter-directives.js';
+import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
 import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
-import { parseAccount, parseHostPort, parseIntIn, parseIp } from './values.js';
+import { parseAccount, parseHostPort, parseIp } from './values.js';
 import { DEFAULTS, type ConfigBuilder } from './builder.js';
 import { parseLogFacility } from './log-facility.js';
-import { RRType, typeFromName } from '../wire/constants.js';
-import { splitFields, unquote } from './lexer.js';
-import { localName, parseCname, parseHostRecord, parseMxHost, parsePtrRecord, parseSrvHost, parseTxtRecord } from './local-records.js';
+import { typeFromName } from '../wire/constants.js';
 
-/** `flag`: no value allowed. `value`: a value is required. `optional`: `name` or `name=value`. */
-export type ArgKind = 'flag' | 'value' | 'optional';
+export type { ArgKind, Directive };
 
-/** One row of the table. */
-export interface Directive {
-  readonly name: string;
-  readonly short?: string;
-  readonly arg: ArgKind;
-  /** `list` accumulates; `single` may appear once in files (and once on the command line). */
-  readonly repeat: 'list' | 'single';
-  /** Placeholder for --help, e.g. `<port>`. */
-  readonly hint?: string;
-  readonly describe: string;
-  /** Applies one occurrence. `value` is null only for flags and bare optional options. */
-  readonly apply: (b: ConfigBuilder, value: string | null, origin: Origin) => void;
-  /** Handled by the loader or CLI rather than the builder (conf-file, conf-dir, test…). */
-  readonly special?: boolean;
-}
-
-/** A value as written, quotes kept (for options whose parsers split fields with splitFields). */
-const v = (value: string | null): string => value ?? '';
-/** A single-token value with its quotes removed, as dnsmasq does (`server="127.0.0.1#5353"`). */
-const u = (value: string | null): string => unquote(value ?? '');
-/** Largest TTL (RFC 2181 §8). */
-const MAX_TTL = 2_147_483_647;
 /** Most worker processes (`workers=`); far beyond any useful number of cores. */
 const MAX_WORKERS = 256;
-const int = (name: string, min: number, max: number) => (value: string | null, o: Origin) =>
-  parseIntIn(u(value), o, name, min, max);
-
-/** A record type for filter-rr: a name (`AAAA`, `TYPE65`) or a number, as dnsmasq takes it. */
-function parseRrType(text: string, o: Origin): number {
-  const t = /^\d{1,5}$/.test(text) ? Number(text) : typeFromName(text);
-  if (t === undefined || t < 1 || t > 0xffff || t === RRType.OPT) {
-    throw new ConfigError('FANDNS_CONFIG_VALUE', o, `filter-rr: "${text}" is not a record type`);
-  }
-  return t;
-}
+const v = asWritten;
+const u = unquoted;
 
 /** Every directive fandns implements. */
 export const DIRECTIVES: readonly Directive[] = [
@@ -182,60 +151,8 @@ export const DIRECTIVES: readonly Directive[] = [
         }
       }
     } },
-  // ---- local data
-  { name: 'cname', arg: 'value', repeat: 'list', hint: '<alias>[,<alias>…],<target>[,<ttl>]',
-    describe: 'Alias: CNAME to target, and the target resolved through the normal rules (local data, cache, upstream).',
-    apply: (b, val, o) => { b.cnames.push(...parseCname(v(val), o)); } },
-  { name: 'host-record', arg: 'value', repeat: 'list', hint: '<name>[,<name>…],[<ipv4>],[<ipv6>][,<ttl>]',
-    describe: 'A/AAAA records for names, and PTR records for the addresses.',
-    apply: (b, val, o) => { b.localRecords.push(...parseHostRecord(v(val), o)); } },
-  { name: 'txt-record', short: 'Y', arg: 'value', repeat: 'list', hint: '<name>[,<text>…]',
-    describe: 'A TXT record.', apply: (b, val, o) => { b.localRecords.push(...parseTxtRecord(v(val), o)); } },
-  { name: 'ptr-record', arg: 'value', repeat: 'list', hint: '<name>[,<target>]',
-    describe: 'A PTR record.', apply: (b, val, o) => { b.localRecords.push(...parsePtrRecord(v(val), o)); } },
-  { name: 'srv-host', short: 'W', arg: 'value', repeat: 'list', hint: '<_service>.<_proto>.<domain>[,<target>[,<port>[,<prio>[,<weight>]]]]',
-    describe: 'An SRV record.', apply: (b, val, o) => { b.localRecords.push(...parseSrvHost(v(val), o)); } },
-  { name: 'mx-host', short: 'm', arg: 'value', repeat: 'list', hint: '<name>[[,<target>],<preference>]',
-    describe: 'An MX record.', apply: (b, val, o) => { b.localRecords.push(...parseMxHost(v(val), o)); } },
-  { name: 'no-hosts', short: 'h', arg: 'flag', repeat: 'single',
-    describe: 'Do not read /etc/hosts.', apply: (b) => { b.noHosts = true; } },
-  { name: 'addn-hosts', short: 'H', arg: 'value', repeat: 'list', hint: '<file|dir>',
-    describe: 'Read another hosts file, or every file in a directory (re-read on SIGHUP).',
-    apply: (b, val) => { b.addnHosts.push(u(val)); } },
-  { name: 'expand-hosts', short: 'E', arg: 'flag', repeat: 'single',
-    describe: 'Add the domain= suffix to plain names in hosts files.', apply: (b) => { b.expandHosts = true; } },
-  { name: 'domain', short: 's', arg: 'value', repeat: 'single', hint: '<domain>',
-    describe: 'The local domain (used by expand-hosts).',
-    apply: (b, val, o) => { b.domain = localName(splitFields(v(val))[0] ?? '', o, 'domain'); } },
-  { name: 'no-ident', arg: 'flag', repeat: 'single',
-    describe: 'Do not answer CHAOS TXT version.bind, hits.bind and the other statistics names.',
-    apply: (b) => { b.noIdent = true; } },
-  // ---- filters
-  { name: 'domain-needed', short: 'D', arg: 'flag', repeat: 'single',
-    describe: 'Never forward A/AAAA queries for names without a dot.', apply: (b) => { b.domainNeeded = true; } },
-  { name: 'bogus-priv', short: 'b', arg: 'flag', repeat: 'single',
-    describe: 'Answer reverse lookups of private addresses NXDOMAIN unless a server= covers them.',
-    apply: (b) => { b.bogusPriv = true; } },
-  { name: 'filter-A', arg: 'flag', repeat: 'single',
-    describe: 'Answer A queries with no records (NODATA) instead of forwarding them; local data still answers.',
-    apply: (b) => { b.filterTypes.add(RRType.A); } },
-  { name: 'filter-AAAA', arg: 'flag', repeat: 'single',
-    describe: 'Answer AAAA queries with no records (NODATA) instead of forwarding them; local data still answers.',
-    apply: (b) => { b.filterTypes.add(RRType.AAAA); } },
-  { name: 'filter-rr', arg: 'value', repeat: 'list', hint: '<type>[,<type>…]',
-    describe: 'As filter-A for these record types (names or numbers); ANY trims ANY answers to A, AAAA, MX and CNAME.',
-    apply: (b, val, o) => { for (const t of splitFields(v(val))) b.filterTypes.add(parseRrType(t, o)); } },
-  { name: 'stop-dns-rebind', arg: 'flag', repeat: 'single',
-    describe: 'Reject upstream answers that point into private address space.', apply: (b) => { b.stopDnsRebind = true; } },
-  { name: 'rebind-localhost-ok', arg: 'flag', repeat: 'single',
-    describe: 'With stop-dns-rebind, allow 127.0.0.0/8 and 0.0.0.0/8 answers.', apply: (b) => { b.rebindLocalhostOk = true; } },
-  { name: 'rebind-domain-ok', arg: 'value', repeat: 'list', hint: '[/]<domain>[/<domain>…/]',
-    describe: 'Domains exempt from stop-dns-rebind (e.g. the service-discovery domain).',
-    apply: (b, val, o) => {
-      const text = v(val);
-      const names = text.startsWith('/') ? text.slice(1, text.endsWith('/') ? -1 : undefined).split('/') : [text];
-      for (const n of names) b.rebindDomainOk.push(n === '' ? '' : localName(n, o, 'rebind-domain-ok domain'));
-    } },
+  ...LOCAL_DATA_DIRECTIVES,
+  ...FILTER_DIRECTIVES,
   // ---- logging and metrics
   { name: 'log-queries', short: 'q', arg: 'optional', repeat: 'list', hint: '[=extra]',
     describe: 'Log every query (JSON lines, asynchronously); =extra adds the DNS ID, EDNS details and reply size.',

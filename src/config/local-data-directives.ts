@@ -1,0 +1,38 @@
+/**
+ * Directive rows for local data: aliases, host and resource records, hosts files and the local
+ * domain (reference §6.7). Part of the table in directives.ts.
+ */
+import { asWritten as v, unquoted as u, type Directive } from './directive-kit.js';
+import { splitFields } from './lexer.js';
+import { localName, parseCname, parseHostRecord, parseMxHost, parsePtrRecord, parseSrvHost, parseTxtRecord } from './local-records.js';
+
+/** The local-data rows, in --help order. */
+export const LOCAL_DATA_DIRECTIVES: readonly Directive[] = [
+  { name: 'cname', arg: 'value', repeat: 'list', hint: '<alias>[,<alias>…],<target>[,<ttl>]',
+    describe: 'Alias: CNAME to target, and the target resolved through the normal rules (local data, cache, upstream).',
+    apply: (b, val, o) => { b.cnames.push(...parseCname(v(val), o)); } },
+  { name: 'host-record', arg: 'value', repeat: 'list', hint: '<name>[,<name>…],[<ipv4>],[<ipv6>][,<ttl>]',
+    describe: 'A/AAAA records for names, and PTR records for the addresses.',
+    apply: (b, val, o) => { b.localRecords.push(...parseHostRecord(v(val), o)); } },
+  { name: 'txt-record', short: 'Y', arg: 'value', repeat: 'list', hint: '<name>[,<text>…]',
+    describe: 'A TXT record.', apply: (b, val, o) => { b.localRecords.push(...parseTxtRecord(v(val), o)); } },
+  { name: 'ptr-record', arg: 'value', repeat: 'list', hint: '<name>[,<target>]',
+    describe: 'A PTR record.', apply: (b, val, o) => { b.localRecords.push(...parsePtrRecord(v(val), o)); } },
+  { name: 'srv-host', short: 'W', arg: 'value', repeat: 'list', hint: '<_service>.<_proto>.<domain>[,<target>[,<port>[,<prio>[,<weight>]]]]',
+    describe: 'An SRV record.', apply: (b, val, o) => { b.localRecords.push(...parseSrvHost(v(val), o)); } },
+  { name: 'mx-host', short: 'm', arg: 'value', repeat: 'list', hint: '<name>[[,<target>],<preference>]',
+    describe: 'An MX record.', apply: (b, val, o) => { b.localRecords.push(...parseMxHost(v(val), o)); } },
+  { name: 'no-hosts', short: 'h', arg: 'flag', repeat: 'single',
+    describe: 'Do not read /etc/hosts.', apply: (b) => { b.noHosts = true; } },
+  { name: 'addn-hosts', short: 'H', arg: 'value', repeat: 'list', hint: '<file|dir>',
+    describe: 'Read another hosts file, or every file in a directory (re-read on SIGHUP).',
+    apply: (b, val) => { b.addnHosts.push(u(val)); } },
+  { name: 'expand-hosts', short: 'E', arg: 'flag', repeat: 'single',
+    describe: 'Add the domain= suffix to plain names in hosts files.', apply: (b) => { b.expandHosts = true; } },
+  { name: 'domain', short: 's', arg: 'value', repeat: 'single', hint: '<domain>',
+    describe: 'The local domain (used by expand-hosts).',
+    apply: (b, val, o) => { b.domain = localName(splitFields(v(val))[0] ?? '', o, 'domain'); } },
+  { name: 'no-ident', arg: 'flag', repeat: 'single',
+    describe: 'Do not answer CHAOS TXT version.bind, hits.bind and the other statistics names.',
+    apply: (b) => { b.noIdent = true; } },
+];
