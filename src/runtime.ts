@@ -6,6 +6,7 @@
  * Order is code, not config: a config only enables and parameterises stages. A reload builds a
  * new Runtime and swaps it in whole; queries in flight finish on the old one.
  */
+import { AddressRanges } from './util/address-ranges.js';
 import { readFileSync } from 'node:fs';
 import type { Clock } from './clock.js';
 import { CacheStore } from './cache/store.js';
@@ -95,6 +96,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up) =>
     up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
     deps.previous?.registry.carryOver(),
+    new AddressRanges(config.filters.ignoreAddresses),
   );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {
@@ -163,8 +165,9 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   if (f.types.length > 0) stages.push(createTypeFilter({ types: f.types, ednsPacketMax: fwd.ednsPacketMax }, localCounters));
   stages.push(cache);
   if (config.listen.localService) stages.unshift(createAcl(localSubnets()));
-  const filterCounters = previous?.filter ?? { blocked: 0 };
-  const filter = f.stopDnsRebind || !zone.empty || table.hasAddressRules ? createAnswerFilter(f, zone, table, filterCounters) : null;
+  const filterCounters = previous?.filter ?? { blocked: 0, bogus: 0 };
+  const filtering = f.stopDnsRebind || f.bogusNxdomain.length > 0 || !zone.empty || table.hasAddressRules;
+  const filter = filtering ? createAnswerFilter({ ...f, ednsPacketMax: fwd.ednsPacketMax }, zone, table, filterCounters) : null;
   if (filter) stages.push(filter);
   stages.push(forward);
   chain = compose(stages, () => DROP);

@@ -3,7 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
-import type { CnameRule, Config, DomainRule, LocalRecord, LogTarget, MetricsConfig, RuleAction } from './types.js';
+import type { AddressRange, CnameRule, Config, DomainRule, LocalRecord, LogTarget, MetricsConfig, RuleAction } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -83,6 +83,8 @@ export class ConfigBuilder {
   stopDnsRebind = false;
   rebindLocalhostOk = false;
   readonly rebindDomainOk: string[] = [];
+  readonly bogusNxdomain: AddressRange[] = [];
+  readonly ignoreAddresses: AddressRange[] = [];
   logQueries: 'off' | 'on' | 'extra' = 'off';
   logTarget: LogTarget = { kind: 'stderr' };
   logAsync: number | null = null;
@@ -198,6 +200,8 @@ export class ConfigBuilder {
         stopDnsRebind: this.stopDnsRebind,
         rebindLocalhostOk: this.rebindLocalhostOk,
         rebindDomainOk: this.rebindDomainOk,
+        bogusNxdomain: this.bogusNxdomain,
+        ignoreAddresses: this.ignoreAddresses,
       },
       log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound },
       metrics: this.metrics,

@@ -4,9 +4,10 @@
  */
 import { ConfigError, type Origin } from '../errors.js';
 import { RRType, typeFromName } from '../wire/constants.js';
-import { asWritten as v, type Directive } from './directive-kit.js';
+import { asWritten as v, unquoted as u, type Directive } from './directive-kit.js';
 import { splitFields } from './lexer.js';
 import { localName } from './local-records.js';
+import { parseAddressRange } from './values.js';
 
 /** A record type for filter-rr: a name (`AAAA`, `TYPE65`) or a number, as dnsmasq takes it. */
 function parseRrType(text: string, o: Origin): number {
@@ -45,4 +46,10 @@ export const FILTER_DIRECTIVES: readonly Directive[] = [
       const names = text.startsWith('/') ? text.slice(1, text.endsWith('/') ? -1 : undefined).split('/') : [text];
       for (const n of names) b.rebindDomainOk.push(n === '' ? '' : localName(n, o, 'rebind-domain-ok domain'));
     } },
+  { name: 'bogus-nxdomain', short: 'B', arg: 'value', repeat: 'list', hint: '<ip>[/<prefix>]',
+    describe: 'Turn an upstream answer with an address in this range into NXDOMAIN (resolvers that answer for names that do not exist).',
+    apply: (b, val, o) => { b.bogusNxdomain.push(parseAddressRange(u(val), o, 'bogus-nxdomain')); } },
+  { name: 'ignore-address', arg: 'value', repeat: 'list', hint: '<ip>[/<prefix>]',
+    describe: 'Drop an upstream reply with an address in this range and wait for another one (forged answers that arrive first).',
+    apply: (b, val, o) => { b.ignoreAddresses.push(parseAddressRange(u(val), o, 'ignore-address')); } },
 ];

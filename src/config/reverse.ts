@@ -2,11 +2,12 @@
  * Reverse-lookup domains for address prefixes (RFC 1035 §3.5 in-addr.arpa, RFC 3596 §2.5
  * ip6.arpa), for `rev-server=` (reference §1.4).
  */
-import { isIPv4, isIPv6 } from 'node:net';
-import { ConfigError, type Origin } from '../errors.js';
+import { isIPv4 } from 'node:net';
+import type { Origin } from '../errors.js';
 import { parseServer } from './server-spec.js';
 import type { DomainRule } from './types.js';
 import { ipv6Bytes } from '../util/ip.js';
+import { parseAddressRange } from './values.js';
 
 /** Domains covering `addr/prefix`: one when the prefix falls on a label boundary, else 2^n. */
 export function reverseDomains(addr: string, prefix: number): string[] {
@@ -44,14 +45,7 @@ export function parseRevServer(value: string, origin: Origin): DomainRule[] {
   const comma = value.indexOf(',');
   const net = comma < 0 ? value : value.slice(0, comma);
   const spec = comma < 0 ? '' : value.slice(comma + 1).trim();
-  const [addr = '', prefixText] = net.split('/');
-  const v6 = isIPv6(addr);
-  if (!v6 && !isIPv4(addr)) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad address "${addr}" in rev-server`);
-  const max = v6 ? 128 : 32;
-  const prefix = prefixText === undefined ? max : Number(prefixText);
-  if (!/^\d+$/.test(prefixText ?? String(max)) || prefix < 1 || prefix > max) {
-    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad IPv${v6 ? 6 : 4} prefix length "${prefixText}"`);
-  }
+  const { address: addr, prefix } = parseAddressRange(net, origin, 'rev-server', 1);
   const domains = reverseDomains(addr, prefix);
   return parseServer(`/${domains.join('/')}/${spec}`, origin, 'rev-server');
 }

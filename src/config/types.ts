@@ -135,6 +135,14 @@ export interface HostsConfig {
   readonly domain: string | null;
 }
 
+/** An address range: every address whose leading `prefix` bits equal `address`'s. */
+export interface AddressRange {
+  /** An IPv4 or IPv6 literal. */
+  readonly address: string;
+  /** Prefix length: up to 32 for IPv4, 128 for IPv6. */
+  readonly prefix: number;
+}
+
 /** Query filters (reference §6.5). */
 export interface FilterConfig {
   readonly domainNeeded: boolean;
@@ -148,6 +156,10 @@ export interface FilterConfig {
   readonly rebindLocalhostOk: boolean;
   /** Domains whose answers may point into private space; '' means dotless names. */
   readonly rebindDomainOk: readonly string[];
+  /** `bogus-nxdomain=`: an upstream answer with an A/AAAA in one of these becomes NXDOMAIN. */
+  readonly bogusNxdomain: readonly AddressRange[];
+  /** `ignore-address=`: an upstream NOERROR reply with an A/AAAA in one of these is dropped, and fandns waits on. */
+  readonly ignoreAddresses: readonly AddressRange[];
 }
 
 /** Where logs go (`log-facility`). */

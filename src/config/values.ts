@@ -3,6 +3,7 @@
  * origin, so every bad value is reported as `file:line: …`.
  */
 import { isIP } from 'node:net';
+import type { AddressRange } from './types.js';
 import { ConfigError, type Origin } from '../errors.js';
 
 /** A non-negative integer written as plain digits, within [min, max]. */
@@ -38,4 +39,22 @@ export function parseAccount(value: string, origin: Origin, name: string): strin
     throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${name} needs a user or group name, got "${value}"`);
   }
   return value;
+}
+
+/**
+ * `ADDR[/PREFIX]`: an IPv4 or IPv6 address and an optional prefix length (default: the whole
+ * address), at least `minPrefix`. Used by bogus-nxdomain, ignore-address and rev-server.
+ */
+export function parseAddressRange(value: string, origin: Origin, name: string, minPrefix = 0): AddressRange {
+  const slash = value.indexOf('/');
+  const address = slash < 0 ? value : value.slice(0, slash);
+  const family = isIP(address);
+  if (family === 0) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad address "${address}" in ${name}`);
+  const max = family === 6 ? 128 : 32;
+  const text = slash < 0 ? String(max) : value.slice(slash + 1);
+  const prefix = Number(text);
+  if (!/^\d{1,3}$/.test(text) || prefix < minPrefix || prefix > max) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad IPv${family} prefix length "${text}" in ${name}`);
+  }
+  return { address, prefix };
 }

@@ -1,17 +1,23 @@
 /**
  * Post-processing of upstream answers, between the cache and the forward stage (so what it
  * changes is what gets cached, and what it blocks is never cached):
+ * - bogus-nxdomain (reference §6.5): an answer (any RCODE but NXDOMAIN) with an A/AAAA record in
+ *   one of the ranges becomes NXDOMAIN with no records and no AA, plus EDE 15 "Blocked" for EDNS
+ *   clients (RFC 8914 §4.16), as dnsmasq 2.90 answers; it is not cached (dnsmasq caches it);
  * - stop-dns-rebind (reference §6.5): an A/AAAA answer inside private space blanks the whole
- *   reply (NOERROR, no records), unless the name is under a rebind-domain-ok domain; loopback
- *   and 0/8 count unless rebind-localhost-ok;
+ *   reply (NOERROR, no records, EDE 15 as dnsmasq sends), unless the name is under a
+ *   rebind-domain-ok domain; loopback and 0/8 count unless rebind-localhost-ok;
  * - an upstream NXDOMAIN for a locally known name (local data, an alias, an ancestor of one, or a
  *   name under an `address=` domain with an address) becomes NODATA with AA (reference §1.3).
  */
 import { Buffer } from 'node:buffer';
-import { FLAG2, RCode, RRType } from '../wire/constants.js';
-import { scanMessage, Section } from '../wire/layout.js';
+import { FLAG2, RCode } from '../wire/constants.js';
+import { scanMessage } from '../wire/layout.js';
 import { questionReply } from '../wire/reply-build.js';
 import { encodeName } from '../wire/name.js';
+import { someAnswerAddress } from '../wire/answer-addresses.js';
+import { EdeCode } from '../wire/opt.js';
+import { edeReply } from '../pipeline/ede-reply.js';
 import type { Query } from '../pipeline/query.js';
 import { DROP, Reply, type Handler, type Outcome } from '../pipeline/types.js';
 import { isPrivateV4, isPrivateV6 } from '../local/private-ranges.js';
@@ -19,6 +25,8 @@ import type { LocalZone } from '../local/zone.js';
 import type { DomainTable } from '../routing/domain-table.js';
 import type { ServerGroup } from '../upstream/group.js';
 import { isPromise } from '../util/thenable.js';
+import { AddressRanges } from '../util/address-ranges.js';
+import type { AddressRange } from '../config/types.js';
 
 /** Options for the answer filter. */
 export interface AnswerFilterOptions {
@@ -26,6 +34,10 @@ export interface AnswerFilterOptions {
   readonly rebindLocalhostOk: boolean;
   /** Exempt domains ('' = dotless names). */
   readonly rebindDomainOk: readonly string[];
+  /** bogus-nxdomain ranges. */
+  readonly bogusNxdomain: readonly AddressRange[];
+  /** The UDP size our OPT record advertises. */
+  readonly ednsPacketMax: number;
 }
 
 /** True when the query name is at or below one of `domains` (wire keys). */
@@ -38,29 +50,30 @@ function underAny(q: Query, domains: ReadonlySet<string>, dotless: boolean): boo
   return false;
 }
 
-/** True when an answer record is an A/AAAA into private space. */
-function pointsInside(r: Reply, localhostOk: boolean): boolean {
+/** True when an answer record of `r` is an A/AAAA that `test` accepts. */
+function answerAddress(r: Reply, test: (addr: Uint8Array) => boolean): boolean {
   const layout = r.layout ?? scanMessage(r.wire);
-  if (!layout) return false;
-  for (const rec of layout.records) {
-    if (rec.section !== Section.ANSWER) break;
-    const data = r.wire.subarray(rec.rdataOff, rec.rdataOff + rec.rdlen);
-    if (rec.type === RRType.A && rec.rdlen === 4 && isPrivateV4(data, localhostOk)) return true;
-    if (rec.type === RRType.AAAA && rec.rdlen === 16 && isPrivateV6(data, localhostOk)) return true;
-  }
-  return false;
+  return layout !== null && someAnswerAddress(r.wire, layout, test);
 }
 
 /** What the filter counts. */
 export interface FilterCounters {
   /** Answers blocked by stop-dns-rebind. */
   blocked: number;
+  /** Answers turned into NXDOMAIN by bogus-nxdomain. */
+  bogus: number;
 }
 
 /** Creates the filter stage; it counts in `counters`, which the runtime owns (a replaced runtime's go on). */
 export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, table: DomainTable<ServerGroup>, counters: FilterCounters): Handler {
   const okDomains = new Set(opts.rebindDomainOk.filter((d) => d !== '').map((d) => encodeName(d).toString('latin1')));
   const okDotless = opts.rebindDomainOk.includes('');
+  const bogus = new AddressRanges(opts.bogusNxdomain);
+  const isBogus = (a: Uint8Array) => bogus.has(a);
+  const isPrivate = (a: Uint8Array) => (a.length === 4 ? isPrivateV4(a, opts.rebindLocalhostOk) : isPrivateV6(a, opts.rebindLocalhostOk));
+  /** The question alone with `rcode`, and EDE 15 "Blocked" for EDNS clients. */
+  const blocked = (q: Query, rcode: number, upstream: string | null): Reply =>
+    edeReply(q, questionReply(q.msg, q.p.qEnd, rcode), 'blocked', upstream, opts.ednsPacketMax, EdeCode.BLOCKED);
   const check = (q: Query, o: Outcome): Outcome => {
     if (o === DROP || (o.source !== 'upstream' && o.source !== 'coalesced')) return o;
     if (o.rcode === RCode.NXDOMAIN && ((!zone.empty && zone.isKnown(q.nameKey)) || table.addressCovers(q.p.key, q.nameLen, q))) {
@@ -70,9 +83,13 @@ export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, t
       wire[3] = (wire[3]! & ~0x0f) | RCode.NOERROR;
       return new Reply(wire, o.source, true, o.optStart, o.optEnd, o.upstream, o.layout);
     }
-    if (opts.stopDnsRebind && o.rcode === RCode.NOERROR && !underAny(q, okDomains, okDotless) && pointsInside(o, opts.rebindLocalhostOk)) {
+    if (!bogus.empty && o.rcode !== RCode.NXDOMAIN && answerAddress(o, isBogus)) {
+      counters.bogus++;
+      return blocked(q, RCode.NXDOMAIN, o.upstream);
+    }
+    if (opts.stopDnsRebind && o.rcode === RCode.NOERROR && !underAny(q, okDomains, okDotless) && answerAddress(o, isPrivate)) {
       counters.blocked++;
-      return new Reply(questionReply(q.msg, q.p.qEnd, RCode.NOERROR), 'blocked', true, -1, -1, o.upstream);
+      return blocked(q, RCode.NOERROR, o.upstream);
     }
     return o;
   };

@@ -18,8 +18,9 @@
 import { QClass, RCode, RRType } from '../wire/constants.js';
 import { recordClass, withoutRecords, type RecordTest } from '../wire/drop-records.js';
 import { Section, scanMessage } from '../wire/layout.js';
-import { EdeCode, withEdeOpt } from '../wire/opt.js';
+import { EdeCode } from '../wire/opt.js';
 import { questionReply } from '../wire/reply-build.js';
+import { edeReply } from '../pipeline/ede-reply.js';
 import type { Query } from '../pipeline/query.js';
 import { DROP, Reply, type Handler, type Outcome } from '../pipeline/types.js';
 import { isPromise } from '../util/thenable.js';
@@ -49,11 +50,8 @@ export function createTypeFilter(opts: TypeFilterOptions, counters: LocalCounter
     inAnswer(msg, rec) || (trimAny && !ANY_KEEPS.has(rec.type) && recordClass(msg, rec) === QClass.IN);
 
   /** The client's copy of `wire`, with an OPT carrying EDE 17 when it used EDNS. */
-  const filtered = (q: Query, wire: Buffer, source: Reply['source'], upstream: string | null): Reply => {
-    if (!q.p.edns) return new Reply(wire, source, true, -1, -1, upstream);
-    const out = withEdeOpt(wire, opts.ednsPacketMax, q.p.dnssecOk, EdeCode.FILTERED);
-    return new Reply(out, source, true, wire.length, out.length, upstream);
-  };
+  const filtered = (q: Query, wire: Buffer, source: Reply['source'], upstream: string | null): Reply =>
+    edeReply(q, wire, source, upstream, opts.ednsPacketMax, EdeCode.FILTERED);
 
   const trim = (q: Query, o: Outcome): Outcome => {
     if (o === DROP || o.rcode !== RCode.NOERROR) return o;

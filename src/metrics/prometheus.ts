@@ -21,12 +21,15 @@ export interface MetricsSnapshot {
   readonly forward: { refusedOverload: number; refusedNoServer: number; coalesced: number; inFlight: number };
   readonly rejected: Record<string, number>;
   readonly rebindBlocked: number;
+  readonly bogusNxdomain: number;
   readonly upstreams: readonly {
     readonly label: string;
     readonly up: boolean;
     readonly queries: number;
     readonly timeouts: number;
     readonly malformed: number;
+    /** Replies dropped by ignore-address. */
+    readonly ignored: number;
     readonly network: number;
     readonly rttBuckets: Float64Array;
     readonly rttTotalMs: number;
@@ -101,6 +104,7 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   add(collected('fandns_queries_rejected_total', 'Malformed or unanswerable queries, by reason.', 'counter', () =>
     Object.entries(snapshot().rejected).map(([reason, value]) => ({ labels: { reason }, value }))));
   one('fandns_rebind_blocked_total', 'Upstream answers blanked by stop-dns-rebind.', 'counter', (s) => s.rebindBlocked);
+  one('fandns_bogus_nxdomain_total', 'Upstream answers turned into NXDOMAIN by bogus-nxdomain.', 'counter', (s) => s.bogusNxdomain);
   one('fandns_query_log_lost_total', 'Query log records dropped because the log could not keep up.', 'counter', (s) => s.queryLogLost);
   add(collected('fandns_upstream_queries_total', 'Queries sent to each upstream.', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.queries }))));
@@ -110,6 +114,8 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
       { labels: { upstream: u.label, reason: 'network' }, value: u.network },
       { labels: { upstream: u.label, reason: 'malformed' }, value: u.malformed },
     ])));
+  add(collected('fandns_upstream_ignored_total', 'Replies dropped by ignore-address while fandns waited for another.', 'counter', () =>
+    snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.ignored }))));
   add(collected('fandns_upstream_healthy', '1 when the upstream is considered up, 0 when down (with workers: 1 only if every worker has it up).', 'gauge', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.up ? 1 : 0 })), 'min'));
   add(collected('fandns_upstream_rtt_seconds', 'Round-trip time of answered upstream exchanges.', 'histogram', () =>

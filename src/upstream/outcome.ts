@@ -7,9 +7,10 @@ import { RCode } from '../wire/constants.js';
 
 /**
  * Why an exchange produced no usable message. 'late': a reply arrived after its race was decided,
- * so it was only counted (RTT, health), not parsed; nobody uses it.
+ * so it was only counted (RTT, health), not parsed; nobody uses it. 'ignored': the reply over TCP
+ * carried an ignore-address address (over UDP such a reply is dropped and the wait goes on).
  */
-export type FailureReason = 'timeout' | 'network' | 'malformed' | 'late';
+export type FailureReason = 'timeout' | 'network' | 'malformed' | 'late' | 'ignored';
 
 /** A reply that passed validation (source, ID, question, structure). */
 export interface Answer {

@@ -6,6 +6,7 @@
 import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup } from './group.js';
 import { Upstream, type CarriedUpstream } from './upstream.js';
+import type { AddressRanges } from '../util/address-ranges.js';
 
 function specKey(s: UpstreamSpec): string {
   return `${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
@@ -19,12 +20,14 @@ export class UpstreamRegistry {
   /**
    * @param carried what the registry this one replaces carries over (its carryOver()): a server the
    *   new configuration names again goes on counting in its counters and keeps its health
+   * @param ignored ignore-address ranges every upstream applies to its replies
    */
   constructor(
     private readonly policy: UpstreamPolicy,
     private readonly attemptMs: number,
     private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
     private readonly carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
+    private readonly ignored: AddressRanges | null = null,
   ) {}
 
   /** The group for this server list, created on first use. */
@@ -34,7 +37,7 @@ export class UpstreamRegistry {
       const k = specKey(s);
       let u = this.#upstreams.get(k);
       if (!u) {
-        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null);
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored);
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);

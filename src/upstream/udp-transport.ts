@@ -5,7 +5,7 @@
  * only when it arrives from the server's address and port (the connected socket and rinfo both
  * check), on the socket its query left from, carries an ID we are waiting for, is a response, and
  * echoes our question (case-insensitive); anything else is dropped and counted while we keep
- * waiting.
+ * waiting. So is a reply the owner's `ignore` test rejects (ignore-address).
  */
 import { Buffer } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
@@ -116,8 +116,12 @@ export class UdpTransport implements Sweepable {
   /** Waiting queries by ID: IDs are unique across this server's sockets. */
   readonly #pending = new IdTable<Pending>();
 
-  constructor(target: UdpTarget) {
+  readonly #ignore: ((msg: Buffer) => boolean) | null;
+
+  /** @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address) */
+  constructor(target: UdpTarget, ignore: ((msg: Buffer) => boolean) | null = null) {
     this.#target = target;
+    this.#ignore = ignore;
     // A fixed source port allows one socket only.
     this.#pool = new Array<PooledSocket | null>(target.sourcePort !== null ? 1 : POOL_SIZE).fill(null);
   }
@@ -162,6 +166,7 @@ export class UdpTransport implements Sweepable {
       this.counters.mismatched++;
       return;
     }
+    if (this.#ignore !== null && this.#ignore(msg)) return;
     this.#settle(id, p);
     p.done(msg);
   }

@@ -7,6 +7,9 @@ import { performance } from 'node:perf_hooks';
 import type { UpstreamSpec } from '../config/types.js';
 import { isTruncated } from '../wire/header.js';
 import { scanMessage } from '../wire/layout.js';
+import { someAnswerAddress } from '../wire/answer-addresses.js';
+import { RCode } from '../wire/constants.js';
+import type { AddressRanges } from '../util/address-ranges.js';
 import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
 import { TcpTransport } from './tcp-transport.js';
@@ -19,6 +22,8 @@ export interface UpstreamStats {
   failures: number;
   timeouts: number;
   malformed: number;
+  /** Replies dropped by ignore-address. */
+  ignored: number;
   tcpRetries: number;
   nxdomain: number;
   rttTotalMs: number;
@@ -31,7 +36,7 @@ export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.0
 
 /** Upstream counters at zero. */
 const upstreamStats = (): UpstreamStats => ({
-  queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0,
+  queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0,
   rttBuckets: new Float64Array(RTT_BOUNDS.length + 1),
 });
 
@@ -57,10 +62,21 @@ export class Upstream {
   readonly health: Health;
   readonly stats: UpstreamStats;
 
-  /** @param prev what a reload carries over of the same server: its counters go on here, its health is taken over */
-  constructor(readonly spec: UpstreamSpec, onHealthChange: (u: Upstream, up: boolean) => void = () => {}, prev: CarriedUpstream | null = null) {
+  readonly #ignored: AddressRanges | null;
+
+  /**
+   * @param prev what a reload carries over of the same server: its counters go on here, its health is taken over
+   * @param ignored ignore-address ranges: a NOERROR reply with an answer address in one is dropped
+   */
+  constructor(
+    readonly spec: UpstreamSpec,
+    onHealthChange: (u: Upstream, up: boolean) => void = () => {},
+    prev: CarriedUpstream | null = null,
+    ignored: AddressRanges | null = null,
+  ) {
     this.label = upstreamLabel(spec);
-    this.udp = new UdpTransport(spec);
+    this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
+    this.udp = new UdpTransport(spec, this.#ignored === null ? null : (msg) => this.#ignores(msg));
     this.tcp = new TcpTransport(spec);
     this.stats = prev?.stats ?? upstreamStats();
     this.health = new Health((up) => onHealthChange(this, up));
@@ -88,8 +104,24 @@ export class Upstream {
       if (!isTruncated(r)) return done(wanted !== null && !wanted() ? this.#late(r, t0) : this.#result(r, t0, false));
       this.stats.tcpRetries++;
       const left = Math.max(1, timeoutMs - (performance.now() - t0));
-      this.tcp.send(query, qEnd, left, (t) => done(this.#result(t, t0, true)));
+      this.tcp.send(query, qEnd, left, (t) => {
+        if (typeof t !== 'string' && this.#ignored !== null && this.#ignores(t)) {
+          this.#counted(t, performance.now() - t0);
+          return done({ kind: 'failure', reason: 'ignored', server: this.label });
+        }
+        done(this.#result(t, t0, true));
+      });
     }, t0);
+  }
+
+  /** True (and counted) for a NOERROR reply with an ignore-address address in its answer section. */
+  #ignores(msg: Buffer): boolean {
+    const ranges = this.#ignored;
+    if (ranges === null || (msg[3]! & 0x0f) !== RCode.NOERROR) return false;
+    const layout = scanMessage(msg);
+    if (layout === null || !someAnswerAddress(msg, layout, (a) => ranges.has(a))) return false;
+    this.stats.ignored++;
+    return true;
   }
 
   /** Counts a reply nobody waits for any more (RTT, health) without parsing it. */

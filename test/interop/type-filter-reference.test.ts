@@ -4,15 +4,12 @@
  * status, answer types, EDE 17 and OPT presence wherever their designs agree (README "Differences
  * from dnsmasq" lists where they do not: fandns never forwards a filtered question).
  */
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type * as dnsPacket from 'dns-packet';
-import { dig, type DigResult } from '../helpers/dig.js';
-import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
-import { startReferencePair, stopReferencePairs, type ReferencePair } from '../helpers/reference-pair.js';
+import type { DigResult } from '../helpers/dig.js';
+import { rr } from '../helpers/fake-upstream.js';
+import { digBoth, pairsOverFakeUpstream } from '../helpers/reference-pair.js';
 import { skipUnless } from '../helpers/tools.js';
 
 /** What is compared: status, AA, the answer's types in order, EDE 17, and whether there is an OPT. */
@@ -22,35 +19,16 @@ function shape(r: DigResult): string {
 }
 
 describe('filter-AAAA and filter-rr: fandns (CLI) and dnsmasq', { skip: skipUnless('dig', 'dnsmasq') }, () => {
-  let up: FakeUpstream;
-  let dir: string;
-  const pairs: ReferencePair[] = [];
-
-  before(async () => {
-    up = await FakeUpstream.start((q) => ({
-      answers: [
-        rr.a(q.name, '192.0.2.1'), rr.aaaa(q.name, '2001:db8::1'), rr.txt(q.name, 'hello'),
-        { type: 'MX', name: q.name, ttl: 300, class: 'IN', data: { preference: 10, exchange: `mx.${q.name}` } } as dnsPacket.Answer,
-        { type: 'HINFO', name: q.name, ttl: 300, class: 'IN', data: { cpu: 'c', os: 'o' } } as dnsPacket.Answer,
-      ].filter((a) => q.type === 'ANY' || a.type === q.type),
-    }));
-    dir = mkdtempSync(join(tmpdir(), 'fandns-filter-'));
-    for (const [tag, lines] of [
-      ['types', `server=${up.spec}\nfilter-AAAA\nfilter-rr=TXT\nhost-record=printer.lan,10.0.0.7,2001:db8::7`],
-      ['any', `server=${up.spec}\nfilter-rr=ANY`],
-    ] as const) pairs.push(await startReferencePair(lines, dir, tag));
-  });
-  after(async () => {
-    await stopReferencePairs(...pairs);
-    await up?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
-
-  /** Asks both servers of pair `i` and returns [fandns, dnsmasq] shapes. */
-  const both = async (i: number, args: string[]): Promise<[string, string]> => {
-    const ask = (port: number) => dig(port, [...args, '+tries=1', '+time=3', '+nocookie']);
-    return [shape(await ask(pairs[i]!.fandns.port)), shape(await ask(pairs[i]!.dnsmasq.port))];
-  };
+  const pairs = pairsOverFakeUpstream((q) => ({
+    answers: [
+      rr.a(q.name, '192.0.2.1'), rr.aaaa(q.name, '2001:db8::1'), rr.txt(q.name, 'hello'),
+      { type: 'MX', name: q.name, ttl: 300, class: 'IN', data: { preference: 10, exchange: `mx.${q.name}` } } as dnsPacket.Answer,
+      { type: 'HINFO', name: q.name, ttl: 300, class: 'IN', data: { cpu: 'c', os: 'o' } } as dnsPacket.Answer,
+    ].filter((a) => q.type === 'ANY' || a.type === q.type),
+  }), [
+    ['types', (server) => `server=${server}\nfilter-AAAA\nfilter-rr=TXT\nhost-record=printer.lan,10.0.0.7,2001:db8::7`],
+    ['any', (server) => `server=${server}\nfilter-rr=ANY`],
+  ]);
 
   for (const [what, i, args, want] of [
     ['a filtered AAAA question', 0, ['-t', 'AAAA', 'web.test'], 'NOERROR [] ede17 opt'],
@@ -63,7 +41,7 @@ describe('filter-AAAA and filter-rr: fandns (CLI) and dnsmasq', { skip: skipUnle
     ['filter-rr=ANY: a TXT question', 1, ['-t', 'TXT', 'web7.test'], 'NOERROR [TXT] opt'],
   ] as const) {
     it(`${what}: ${want}`, async () => {
-      const [mine, ref] = await both(i, [...args]);
+      const [mine, ref] = await digBoth(pairs[i]!, args, shape);
       assert.equal(ref, want, 'dnsmasq');
       assert.equal(mine, want, 'fandns');
     });

@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { parseHostPort, parseIntIn, parseIp } from '../../../src/config/values.js';
+import { parseAddressRange, parseHostPort, parseIntIn, parseIp } from '../../../src/config/values.js';
 import { assertConfigError } from '../../helpers/config.js';
 
 const O = { file: 'v.conf', line: 4 };
@@ -49,4 +49,30 @@ describe('parseHostPort', () => {
       assertConfigError(() => parseHostPort(text, O, 'm'), 'FANDNS_CONFIG_VALUE', 'v.conf:4', message);
     });
   }
+});
+
+describe('parseAddressRange', () => {
+  const ok: [string, string, number][] = [
+    ['10.9.9.9', '10.9.9.9', 32], ['10.9.9.0/24', '10.9.9.0', 24], ['0.0.0.0/0', '0.0.0.0', 0],
+    ['2001:db8::bad', '2001:db8::bad', 128], ['2001:db8::/32', '2001:db8::', 32],
+  ];
+  for (const [text, address, prefix] of ok) {
+    it(`"${text}" → ${address}/${prefix}`, () => assert.deepEqual(parseAddressRange(text, O, 'r'), { address, prefix }));
+  }
+
+  const bad: [string, RegExp][] = [
+    ['', /bad address "" in r/], ['host.test', /bad address "host\.test"/], ['10.9.9.9,10.9.9.8', /bad address/],
+    ['10.9.9.0/33', /bad IPv4 prefix length "33" in r/], ['10.9.9.0/', /bad IPv4 prefix length ""/],
+    ['10.9.9.0/x', /bad IPv4 prefix length "x"/], ['2001:db8::/129', /bad IPv6 prefix length "129"/], ['::/-1', /bad IPv6 prefix length/],
+  ];
+  for (const [text, message] of bad) {
+    it(`rejects "${text}"`, () => {
+      assertConfigError(() => parseAddressRange(text, O, 'r'), 'FANDNS_CONFIG_VALUE', 'v.conf:4', message);
+    });
+  }
+
+  it('takes a smallest prefix', () => {
+    assertConfigError(() => parseAddressRange('10.0.0.0/0', O, 'r', 1), 'FANDNS_CONFIG_VALUE', 'v.conf:4', /bad IPv4 prefix length "0"/);
+  });
+
 });

@@ -21,7 +21,8 @@ function workerRegistry(hits: number, udp: number, up: boolean) {
     forward: { refusedOverload: 0, refusedNoServer: 0, coalesced: 0, inFlight: 0 },
     rejected: { formerr: 0 },
     rebindBlocked: 0,
-    upstreams: [{ label: '127.0.0.1#53', up, queries: udp, timeouts: 0, malformed: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp }],
+    bogusNxdomain: 0,
+    upstreams: [{ label: '127.0.0.1#53', up, queries: udp, timeouts: 0, malformed: 0, ignored: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp }],
     queryLogLost: 0,
   };
   return createRegistry(stats, () => snapshot, '9.9.9');
