@@ -92,6 +92,8 @@ export class ConfigBuilder {
   user: string | null = null;
   group: string | null = null;
   workers: number | null = null;
+  /** `pid-file=`; null (also for `pid-file=` with no path): no pid file. */
+  pidFile: string | null = null;
   readonly files: string[] = [];
   readonly warnings: string[] = [];
   /** Address actions by value, so that a block list's 10^5 `address=/…/0.0.0.0` lines share one. */
@@ -205,7 +207,7 @@ export class ConfigBuilder {
       },
       log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound },
       metrics: this.metrics,
-      process: { user: this.user ?? DEFAULTS.user, group: this.group, workers: Math.max(1, this.workers ?? DEFAULTS.workers) },
+      process: { user: this.user ?? DEFAULTS.user, group: this.group, workers: Math.max(1, this.workers ?? DEFAULTS.workers), pidFile: this.pidFile },
       rules: this.rules,
       files: this.files,
       warnings: this.warnings,

@@ -176,6 +176,9 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'workers', arg: 'value', repeat: 'single', hint: '<n>',
     describe: 'fandns: processes answering queries on the same sockets, each with its own cache (default 1; 0 or 1: one process).',
     apply: (b, val, o) => { b.workers = int('workers', 0, MAX_WORKERS)(val, o); } },
+  { name: 'pid-file', short: 'x', arg: 'optional', repeat: 'single', hint: '[=<path>]',
+    describe: 'Write the process ID here at start (the cluster primary\'s with workers), removed on exit; no path: no file (the default).',
+    apply: (b, val) => { b.pidFile = u(val) || null; } },
   // accepted for compatibility: fandns always stays in the foreground
   { name: 'keep-in-foreground', short: 'k', arg: 'flag', repeat: 'single',
     describe: 'Accepted for dnsmasq compatibility; fandns never daemonizes.', apply: () => {} },

@@ -188,6 +188,8 @@ export interface ProcessConfig {
   readonly group: string | null;
   /** `workers=`: processes answering queries (node:cluster); 1 means no cluster. */
   readonly workers: number;
+  /** `pid-file=`: where to write the process ID (the cluster primary's with workers), or null: nowhere. */
+  readonly pidFile: string | null;
 }
 
 /** The whole configuration. */

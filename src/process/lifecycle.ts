@@ -1,6 +1,7 @@
 /**
  * Process plumbing shared by the single server, the cluster workers and the cluster primary:
- * leaving with a message and an exit code, switching to the unprivileged account after binding,
+ * leaving with a message and an exit code, the pid file, switching to the unprivileged account
+ * after binding,
  * and a SIGTERM/SIGINT handler that stops once (a second signal, e.g. from systemd's
  * control-group kill or a terminal's Ctrl-C reaching a worker that the primary also signals,
  * does not cut the stop short).
@@ -9,6 +10,7 @@ import type { Config } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { dropPrivileges, handOverLog, PrivilegeError, type Credentials } from './privileges.js';
+import { writePidFile } from './pid-file.js';
 
 /** Logs `message` as fatal, writes it to stderr and exits with `code`. */
 export function die(log: Logger, message: string, code: number, fields: Record<string, unknown> = {}): never {
@@ -30,6 +32,22 @@ export function becomeUnprivileged(creds: Credentials, config: Config, log: Logg
     die(log, (err as Error).message, err instanceof PrivilegeError ? err.exitCode : ExitCode.OTHER);
   }
   log.info({ user: creds.user, uid: creds.uid, group: creds.group, gid: creds.gid }, 'dropped privileges');
+}
+
+/**
+ * Writes pid-file= (if configured) before root is dropped. A failure is fatal when started as
+ * root (as in dnsmasq) and a warning otherwise (dnsmasq says nothing then).
+ */
+export function writePidFileOrDie(config: Config, creds: Credentials | null, log: Logger): void {
+  const path = config.process.pidFile;
+  if (path === null) return;
+  try {
+    writePidFile(path, creds);
+  } catch (err) {
+    const message = `cannot write pid-file ${path}: ${(err as Error).message}`;
+    if (process.getuid?.() === 0) die(log, message, ExitCode.FILE);
+    log.warn(message);
+  }
 }
 
 /** On the first SIGTERM or SIGINT runs `stop` and exits 0 (after at most `hardMs` in any case). */

@@ -6,7 +6,8 @@
 import type { Config } from '../config/types.js';
 import { createLogger, reopenLogger } from '../log/logger.js';
 import { ClusterFailure, ClusterPrimary } from './cluster-primary.js';
-import { becomeUnprivileged, die, exitOnStopSignals } from './lifecycle.js';
+import { becomeUnprivileged, die, exitOnStopSignals, writePidFileOrDie } from './lifecycle.js';
+import { removePidFile } from './pid-file.js';
 import type { Credentials } from './privileges.js';
 import { ExitCode } from '../errors.js';
 
@@ -17,7 +18,8 @@ export async function runPrimary(config: Config, creds: Credentials | null): Pro
     log.fatal({ err: failure.message }, 'no worker can serve; exiting');
     void primary.stop().then(() => process.exit(failure.exitCode));
   });
-  exitOnStopSignals(log, () => primary.stop(), 8000);
+  const pidFile = config.process.pidFile;
+  exitOnStopSignals(log, () => primary.stop().finally(() => pidFile !== null && removePidFile(pidFile)), 8000);
   process.on('SIGHUP', () => primary.signal('SIGHUP'));
   process.on('SIGUSR1', () => primary.signal('SIGUSR1'));
   process.on('SIGUSR2', () => {
@@ -32,6 +34,7 @@ export async function runPrimary(config: Config, creds: Credentials | null): Pro
     const message = (err as Error).message;
     die(log, `failed to create listening socket: ${message}`, ExitCode.NETWORK, { err: message });
   }
+  writePidFileOrDie(config, creds, log);
   if (creds) becomeUnprivileged(creds, config, log);
   const listen = primary.endpoints.map((e) => `${e.address}#${e.port}`);
   log.info({ listen, workers: primary.workerPids, metrics: primary.metricsEndpoint }, 'cluster started');

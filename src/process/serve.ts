@@ -10,7 +10,8 @@ import { ExitCode } from '../errors.js';
 import { createLogger, reopenLogger } from '../log/logger.js';
 import { FandnsServer } from '../server.js';
 import { attachToPrimary } from './cluster-worker.js';
-import { becomeUnprivileged, die, exitOnStopSignals } from './lifecycle.js';
+import { becomeUnprivileged, die, exitOnStopSignals, writePidFileOrDie } from './lifecycle.js';
+import { removePidFile } from './pid-file.js';
 import type { Credentials } from './privileges.js';
 
 /** What a process needs to run. */
@@ -32,7 +33,8 @@ export async function serve(opts: RunOptions): Promise<void> {
   // Handlers go in before start(): a signal that arrives while it binds must not find the
   // default action (which ends the process). The others wait until the server serves.
   let serving = false;
-  exitOnStopSignals(log, () => server.stop());
+  const pidFile = worker ? null : config.process.pidFile;
+  exitOnStopSignals(log, () => server.stop().finally(() => pidFile !== null && removePidFile(pidFile)));
   process.on('SIGHUP', () => {
     if (!serving) return;
     try {
@@ -53,6 +55,7 @@ export async function serve(opts: RunOptions): Promise<void> {
     const message = (err as Error).message;
     die(log, `failed to create listening socket: ${message}`, ExitCode.NETWORK, { err: message });
   }
+  if (!worker) writePidFileOrDie(config, opts.creds, log);
   if (opts.creds) becomeUnprivileged(opts.creds, config, log);
   serving = true;
   if (worker) attachToPrimary(server);

@@ -12,7 +12,7 @@ const lookup: AccountLookup = {
   user: (k) => findUser('root:x:0:0::/:\nnobody:x:65534:65534::/:\nfandns:x:998:997::/:\norphan:x:900:900::/:', k),
   group: (k) => findGroup('root:x:0:\nnogroup:x:65534:\nfandns:x:997:\ndip:x:30:', k),
 };
-const plan = (user: string, group: string | null, euid: number) => planPrivilegeDrop({ user, group, workers: 1 }, euid, lookup);
+const plan = (user: string, group: string | null, euid: number) => planPrivilegeDrop({ user, group, workers: 1, pidFile: null }, euid, lookup);
 
 describe('planPrivilegeDrop', () => {
   it('does nothing when the process is not root, whatever the options say', () => {
