@@ -1,7 +1,7 @@
 /**
  * The fandns server: owns the listeners, the Runtime built from the Config (runtime.ts: the
- * pipeline in its fixed order), the query log, metrics endpoint and resolv-file watching, and
- * handles start, reload and shutdown.
+ * pipeline in its fixed order), the query log, metrics endpoint, resolv-file and hostsdir
+ * watching, and handles start, reload and shutdown.
  */
 import { unwatchFile, watchFile } from 'node:fs';
 import type { Socket as UdpSocket } from 'node:dgram';
@@ -24,6 +24,7 @@ import { QueryStats } from './metrics/query-stats.js';
 import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
 import { buildRuntime, storeFits, type Runtime } from './runtime.js';
+import { watchHostsDirs } from './local/hosts-dir-watch.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
 import { fandnsVersion } from './util/version.js';
@@ -121,7 +122,7 @@ export class FandnsServer {
       this.#endpoints.length = 0;
       throw err;
     }
-    this.#watchResolv();
+    this.#watchFiles();
     this.#ready = true;
     this.log.info({ listen: this.#endpoints.map((e) => `${e.address}#${e.port}`), metrics: this.metricsEndpoint }, 'started');
   }
@@ -157,7 +158,7 @@ export class FandnsServer {
    */
   reload(config: Config): void {
     this.#replaceEmptied(config);
-    this.#watchResolv();
+    this.#watchFiles();
     for (const w of config.warnings) this.log.warn(w);
     this.log.info('configuration reloaded');
   }
@@ -173,27 +174,56 @@ export class FandnsServer {
     }
   }
 
-  /** Replaces the runtime; in-flight queries finish on the old one, whose sockets close later. */
+  /** Upstream registries of replaced runtimes whose sockets are not closed yet. */
+  readonly #retiring = new Set<Runtime['registry']>();
+
+  /** Replaces the runtime; in-flight queries finish on the old one, whose sockets close later (or at stop). */
   #swap(config: Config, keepStore: CacheStore | null): void {
     const old = this.#rt;
     this.config = config;
     this.#rt = this.#build(config, keepStore);
-    if (old) setTimeout(() => old.registry.close(), config.forward.queryTimeoutMs + 1000).unref();
+    if (!old) return;
+    const registry = old.registry;
+    this.#retiring.add(registry);
+    setTimeout(() => {
+      if (this.#retiring.delete(registry)) registry.close();
+    }, config.forward.queryTimeoutMs + 1000).unref();
   }
 
   readonly #watched: string[] = [];
+  #unwatchHostsDirs: (() => void) | null = null;
 
-  /** Unless no-poll, re-reads resolv-file when it changes (checked every second), keeping the cache unless clear-on-reload. */
-  #watchResolv(): void {
+  /** Stops watching the files the configuration names (resolv-file, hostsdir). */
+  #unwatchFiles(): void {
     for (const f of this.#watched.splice(0)) unwatchFile(f);
+    this.#unwatchHostsDirs?.();
+    this.#unwatchHostsDirs = null;
+  }
+
+  /**
+   * Watches the files the configuration names, and rebuilds the runtime (keeping the cache unless
+   * clear-on-reload) when they change: resolv-file unless no-poll (checked every second), and every
+   * hostsdir (inotify: the local data is read again as a whole once the writes settle).
+   */
+  #watchFiles(): void {
+    this.#unwatchFiles();
+    const rebuild = () => {
+      if (this.config.cache.clearOnReload) this.#replaceEmptied(this.config);
+      else this.#swap(this.config, this.#rt?.store ?? null);
+    };
+    if (this.config.hosts.dirs.length > 0) {
+      this.#unwatchHostsDirs = watchHostsDirs(this.config.hosts.dirs, (dirs) => {
+        if (this.#stopping) return;
+        this.log.info({ hostsdir: dirs }, 'hostsdir changed: re-reading local data');
+        rebuild();
+      }, (dir, err) => this.log.warn({ hostsdir: dir, err: err.message }, 'cannot watch hostsdir; re-read on SIGHUP only'));
+    }
     if (this.config.forward.noPoll) return;
     for (const file of this.config.forward.resolvFiles) {
       watchFile(file, { interval: 1000, persistent: false }, (cur, prev) => {
         if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
-        const clear = this.config.cache.clearOnReload;
-        this.log.info({ file, clearCache: clear }, 'resolv-file changed: re-reading upstream servers');
-        if (clear) this.#replaceEmptied(this.config);
-        else this.#swap(this.config, this.#rt?.store ?? null);
+        this.log.info({ file, clearCache: this.config.cache.clearOnReload }, 'resolv-file changed: re-reading upstream servers');
+        rebuild();
       });
       this.#watched.push(file);
     }
@@ -212,13 +242,15 @@ export class FandnsServer {
   async stop(drainMs = 2000): Promise<void> {
     this.#ready = false;
     this.#stopping = true;
-    for (const f of this.#watched.splice(0)) unwatchFile(f);
+    this.#unwatchFiles();
     const tcp = this.#tcp.splice(0);
     const closing = tcp.map((s) => s.close());
     const deadline = performance.now() + drainMs;
     while (this.#pending.n > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     // Queries still waiting fail now (SERVFAIL, not silence); one turn lets their replies go out.
     this.#rt?.registry.close();
+    for (const r of this.#retiring) r.close();
+    this.#retiring.clear();
     await new Promise((r) => setTimeout(r, 20));
     // UDP sockets close only now: the replies to the queries that drained leave through them.
     closing.push(...this.#udp.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));

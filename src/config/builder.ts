@@ -74,6 +74,7 @@ export class ConfigBuilder {
   readonly cnames: CnameRule[] = [];
   noHosts = false;
   readonly addnHosts: string[] = [];
+  readonly hostsDirs: string[] = [];
   expandHosts = false;
   domain: string | null = null;
   domainNeeded = false;
@@ -194,7 +195,7 @@ export class ConfigBuilder {
       ident: !this.noIdent,
       localRecords: this.localRecords,
       cnames: this.cnames,
-      hosts: { systemHosts: !this.noHosts, extra: this.addnHosts, expandHosts: this.expandHosts, domain: this.domain },
+      hosts: { systemHosts: !this.noHosts, extra: this.addnHosts, dirs: this.hostsDirs, expandHosts: this.expandHosts, domain: this.domain },
       filters: {
         domainNeeded: this.domainNeeded,
         bogusPriv: this.bogusPriv,

@@ -130,6 +130,8 @@ export interface HostsConfig {
   readonly systemHosts: boolean;
   /** `addn-hosts=` files or directories. */
   readonly extra: readonly string[];
+  /** `hostsdir=` directories: read like addn-hosts directories, and again whenever they change. */
+  readonly dirs: readonly string[];
   readonly expandHosts: boolean;
   /** `domain=`: the local domain for expand-hosts. */
   readonly domain: string | null;

@@ -1,7 +1,8 @@
 /**
- * Reads the hosts files the config names: /etc/hosts (unless no-hosts) and each addn-hosts file
- * or directory (files in name order). A missing or unreadable file is reported, not fatal, as in
- * dnsmasq.
+ * Reads the hosts files the config names: /etc/hosts (unless no-hosts), each addn-hosts file or
+ * directory, and each hostsdir directory (files in name order; in hostsdir, as dnsmasq 2.90 does,
+ * not dotfiles or editor leftovers: `name~`, `#name#`). A missing or unreadable file is reported,
+ * not fatal, as in dnsmasq.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,16 @@ import { hostsEntries, type HostsEntry } from '../config/hosts-file.js';
 /** The system hosts file. */
 export const SYSTEM_HOSTS = '/etc/hosts';
 
+/** True for a file name a hostsdir skips: a dotfile, an emacs backup (`x~`) or autosave (`#x#`). */
+export function hostsDirSkips(name: string): boolean {
+  return name === '' || name.startsWith('.') || name.endsWith('~') || (name.startsWith('#') && name.endsWith('#'));
+}
+
+/** The regular files of `dir` in name order, without the names `skip` rejects. */
+function filesIn(dir: string, skip: (name: string) => boolean): string[] {
+  return readdirSync(dir).sort().filter((n) => !skip(n)).map((n) => join(dir, n)).filter((f) => statSync(f, { throwIfNoEntry: false })?.isFile());
+}
+
 /**
  * The entries of every hosts file, file by file and line by line (buildZone takes them as they
  * come); `warn` receives one line per file that cannot be read.
@@ -19,11 +30,17 @@ export function* readHosts(cfg: HostsConfig, warn: (msg: string) => void): Gener
   const files: string[] = cfg.systemHosts ? [SYSTEM_HOSTS] : [];
   for (const p of cfg.extra) {
     try {
-      if (statSync(p).isDirectory()) {
-        for (const f of readdirSync(p).sort().map((n) => join(p, n))) if (statSync(f).isFile()) files.push(f);
-      } else files.push(p);
+      if (statSync(p).isDirectory()) files.push(...filesIn(p, () => false));
+      else files.push(p);
     } catch (err) {
       warn(`cannot read hosts ${p}: ${(err as Error).message}`);
+    }
+  }
+  for (const d of cfg.dirs) {
+    try {
+      files.push(...filesIn(d, hostsDirSkips));
+    } catch (err) {
+      warn(`cannot read hostsdir ${d}: ${(err as Error).message}`);
     }
   }
   for (const f of files) {

@@ -24,7 +24,7 @@ const CORPUS = [
   'ptr-record=1.1.168.192.in-addr.arpa,gw.lan', 'mx-host=lan,mail.lan,10', 'all-servers', 'strict-order',
   'dns-forward-max=300', 'min-cache-ttl=60', 'max-cache-ttl=3600', 'max-ttl=600', 'neg-ttl=30', 'local-ttl=5',
   'no-negcache', 'log-queries', 'log-queries=extra', 'log-async=50', 'domain-needed', 'bogus-priv', 'stop-dns-rebind',
-  'rebind-domain-ok=/lan/', 'filter-AAAA', 'filter-rr=TXT,65,ANY', 'bogus-nxdomain=10.9.9.0/24', 'ignore-address=2001:db8::bad', 'edns-packet-max=1232', 'query-port=0', 'use-stale-cache=3600', 'rebind-localhost-ok',
+  'rebind-domain-ok=/lan/', 'filter-AAAA', 'filter-rr=TXT,65,ANY', 'bogus-nxdomain=10.9.9.0/24', 'hostsdir=/nonexistent/hosts.d', 'pid-file=', 'ignore-address=2001:db8::bad', 'edns-packet-max=1232', 'query-port=0', 'use-stale-cache=3600', 'rebind-localhost-ok',
   '# a comment', '', '   ', 'no-poll', 'interface=lo', 'except-interface=eth9', 'local-service', 'clear-on-reload',
 ];
 

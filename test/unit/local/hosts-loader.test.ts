@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HostsConfig } from '../../../src/config/types.js';
 import type { HostsEntry } from '../../../src/config/hosts-file.js';
-import { readHosts } from '../../../src/local/hosts-loader.js';
+import { hostsDirSkips, readHosts } from '../../../src/local/hosts-loader.js';
 
 const loadHosts = (cfg: HostsConfig, warn: (m: string) => void): HostsEntry[] => [...readHosts(cfg, warn)];
 
-const config = (extra: string[]): HostsConfig => ({ systemHosts: false, extra, expandHosts: false, domain: null });
+const config = (extra: string[], dirs: string[] = []): HostsConfig => ({ systemHosts: false, extra, dirs, expandHosts: false, domain: null });
 
 function withDir(run: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'fandns-hosts-'));
@@ -62,5 +62,24 @@ describe('hosts loader', () => {
       assert.deepEqual(entries[n - 1]!.names, [`ads${n - 1}.tracker.example`]);
       assert.equal(entries[n - 1]!.line, n + 1);
     });
+  });
+
+  it('reads a hostsdir in name order without dotfiles and editor leftovers; a missing one is a warning', () => {
+    withDir((dir) => {
+      for (const [name, line] of [
+        ['b.hosts', '192.0.2.2 b.test'], ['a.hosts', '192.0.2.1 a.test'], ['.hidden', '192.0.2.9 hidden.test'],
+        ['a.hosts~', '192.0.2.8 backup.test'], ['#a.hosts#', '192.0.2.7 autosave.test'], ['#x', '192.0.2.3 hash.test'],
+      ]) writeFileSync(join(dir, name!), `${line}\n`);
+      const warnings: string[] = [];
+      const names = loadHosts(config([], [dir, join(dir, 'missing')]), (m) => warnings.push(m)).map((e) => e.names[0]);
+      assert.deepEqual(names, ['hash.test', 'a.test', 'b.test']);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0]!, /cannot read hostsdir .*missing/);
+    });
+  });
+
+  it('skips the names dnsmasq skips in a hostsdir', () => {
+    for (const n of ['.x', 'x~', '#x#', '#', '']) assert.equal(hostsDirSkips(n), true, n);
+    for (const n of ['x', '#x', 'x#', 'a.b']) assert.equal(hostsDirSkips(n), false, n);
   });
 });
