@@ -66,9 +66,10 @@ const ESCAPES: Record<string, string> = { '\\': '\\', '"': '"', t: '\t', n: '\n'
 /**
  * Splits a value on `sep` outside double quotes and removes the quotes, applying the escapes
  * dnsmasq knows inside them (\\ \" \t \n \r \b \e). Fields are trimmed unless quoted. An empty
- * `sep` never splits.
+ * `sep` never splits. With `max`, the last field is the rest of the value, separators and all
+ * (as dnsmasq reads a caa-record value or dns-rr data).
  */
-export function splitFields(value: string, sep = ','): string[] {
+export function splitFields(value: string, sep = ',', max = Infinity): string[] {
   const fields: string[] = [];
   let cur = '';
   let inQuote = false;
@@ -84,7 +85,7 @@ export function splitFields(value: string, sep = ','): string[] {
     } else if (c === '"') {
       inQuote = true;
       quoted = true;
-    } else if (c === sep) {
+    } else if (c === sep && fields.length < max - 1) {
       fields.push(quoted ? cur : cur.trim());
       cur = '';
       quoted = false;

@@ -3,6 +3,7 @@
  * domain (reference §6.7). Part of the table in directives.ts.
  */
 import { asWritten as v, unquoted as u, type Directive } from './directive-kit.js';
+import { parseCaaRecord, parseDnsRr, parseNaptrRecord } from './extra-records.js';
 import { splitFields } from './lexer.js';
 import { localName, parseCname, parseHostRecord, parseMxHost, parsePtrRecord, parseSrvHost, parseTxtRecord } from './local-records.js';
 
@@ -22,6 +23,12 @@ export const LOCAL_DATA_DIRECTIVES: readonly Directive[] = [
     describe: 'An SRV record.', apply: (b, val, o) => { b.localRecords.push(...parseSrvHost(v(val), o)); } },
   { name: 'mx-host', short: 'm', arg: 'value', repeat: 'list', hint: '<name>[[,<target>],<preference>]',
     describe: 'An MX record.', apply: (b, val, o) => { b.localRecords.push(...parseMxHost(v(val), o)); } },
+  { name: 'naptr-record', arg: 'value', repeat: 'list', hint: '<name>,<order>,<preference>,<flags>,<service>,<regexp>[,<replacement>]',
+    describe: 'A NAPTR record.', apply: (b, val, o) => { b.localRecords.push(...parseNaptrRecord(v(val), o)); } },
+  { name: 'caa-record', arg: 'value', repeat: 'list', hint: '<name>,<flags>,<tag>,<value>',
+    describe: 'A CAA record.', apply: (b, val, o) => { b.localRecords.push(...parseCaaRecord(v(val), o)); } },
+  { name: 'dns-rr', arg: 'value', repeat: 'list', hint: '<name>,<RR-number>[,<hex data>]',
+    describe: 'A record of any type, its data in hex.', apply: (b, val, o) => { b.localRecords.push(...parseDnsRr(v(val), o)); } },
   { name: 'no-hosts', short: 'h', arg: 'flag', repeat: 'single',
     describe: 'Do not read /etc/hosts.', apply: (b) => { b.noHosts = true; } },
   { name: 'addn-hosts', short: 'H', arg: 'value', repeat: 'list', hint: '<file|dir>',

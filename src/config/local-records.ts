@@ -1,7 +1,7 @@
 /**
  * Parsers for the local-data directives (reference §6.7): host-record, txt-record, srv-host,
- * ptr-record, mx-host and cname. Each produces typed records with ready RDATA; serving them is the
- * local and cname stages' job.
+ * ptr-record, mx-host and cname (naptr-record, caa-record and dns-rr: extra-records.ts). Each
+ * produces typed records with ready RDATA; serving them is the local and cname stages' job.
  */
 import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
@@ -61,11 +61,13 @@ export function parsePtrRecord(value: string, origin: Origin): LocalRecord[] {
   return [{ name: n, type: RRType.PTR, rdata: encodeName(localName(target, origin, 'ptr-record target')), ttl: null, origin }];
 }
 
-const u16 = (n: number) => Buffer.from([n >>> 8, n & 0xff]);
+/** A 16-bit field in network order. */
+export const u16 = (n: number) => Buffer.from([n >>> 8, n & 0xff]);
 
-function intField(text: string | undefined, dflt: number, origin: Origin, what: string): number {
+/** A decimal field of a record line in [0, max]; `dflt` when absent or empty (as dnsmasq reads it). */
+export function intField(text: string | undefined, dflt: number, origin: Origin, what: string, max = 65535): number {
   if (text === undefined || text === '') return dflt;
-  if (!/^\d+$/.test(text) || Number(text) > 65535) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad ${what} "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) > max) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad ${what} "${text}"`);
   return Number(text);
 }
 

@@ -103,7 +103,7 @@ export interface CacheConfig {
   readonly clearOnReload: boolean;
 }
 
-/** One locally served record (host-record, txt-record, srv-host, ptr-record, mx-host). */
+/** One locally served record (host-record, txt-record, srv-host, ptr-record, mx-host, naptr-record, caa-record, dns-rr). */
 export interface LocalRecord {
   /** Canonical owner name. */
   readonly name: string;

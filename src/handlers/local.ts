@@ -1,8 +1,9 @@
 /**
  * The local stage: answers that never touch the cache or the network, authoritative (AA) except
  * where noted:
- * - local data (hosts files, host-record, txt-record, srv-host, ptr-record, mx-host): the records
- *   of the asked type, or NODATA when the name exists with other types only;
+ * - local data (hosts files, host-record, txt-record, srv-host, ptr-record, mx-host,
+ *   naptr-record, caa-record, dns-rr): the records of the asked type (every one for ANY), or
+ *   NODATA when the name exists with other types only;
  * - domain-rule outcomes: `address=` (A/AAAA for a domain and below, reference §1.3) and
  *   local-only domains (`server=/d/`, `local=/d/`, `address=/d/`): NXDOMAIN, or NODATA when the
  *   domain has addresses or the name is locally known (these two without AA, as dnsmasq);

@@ -1,8 +1,9 @@
 /**
  * Local data: records served by fandns itself (hosts files, host-record, txt-record, srv-host,
- * ptr-record, mx-host) and the set of "locally known" names (names with data, cname aliases, and
- * every ancestor of them: reference §1.3). Keys are lower-cased wire-format names as latin1
- * strings, so the local stage looks a query up with one substring of its cache key.
+ * ptr-record, mx-host, naptr-record, caa-record, dns-rr: any type, RDATA as wire bytes) and the
+ * set of "locally known" names (names with data, cname aliases, and every ancestor of them:
+ * reference §1.3). Keys are lower-cased wire-format names as latin1 strings, so the local stage
+ * looks a query up with one substring of its cache key.
  */
 import { encodeName } from '../wire/name.js';
 import { WireLengths } from '../wire/name-lengths.js';

@@ -1,14 +1,15 @@
 /**
  * Runs one query through the chain and produces the bytes to send: personalised by finalize(),
- * truncated for UDP clients whose limit it exceeds, and reported to the tap (query log, metrics).
- * Anything a handler throws becomes SERVFAIL and an error log line; it never reaches the socket
- * code. Returns the bytes when the chain answered synchronously (cache hits, local answers);
- * otherwise returns LATER and hands the bytes to `client.reply` when they are ready (no promise
- * for the listener to wait on: each promise hop costs a microtask and a thenable check).
+ * truncated for UDP clients whose limit it exceeds (and for TCP clients past the 65535 bytes of a
+ * frame), and reported to the tap (query log, metrics). Anything a handler throws becomes SERVFAIL
+ * and an error log line; it never reaches the socket code. Returns the bytes when the chain
+ * answered synchronously (cache hits, local answers); otherwise returns LATER and hands the bytes
+ * to `client.reply` when they are ready (no promise for the listener to wait on: each promise hop
+ * costs a microtask and a thenable check).
  */
 import { RCode } from '../wire/constants.js';
 import { questionReply } from '../wire/reply-build.js';
-import { finalize, truncate, udpLimit } from './finalize.js';
+import { finalize, MAX_TCP_MESSAGE, truncate, udpLimit } from './finalize.js';
 import type { Query } from './query.js';
 import { DROP, Reply, type Next, type Outcome } from './types.js';
 
@@ -50,7 +51,7 @@ export function createDispatcher(chain: Next, opts: DispatchOptions): (q: Query)
       return null;
     }
     let out = finalize(o, q, ednsPacketMax);
-    if (q.client.protocol === 'udp' && out.length > udpLimit(q, ednsPacketMax)) out = truncate(out, q, ednsPacketMax);
+    if (out.length > (q.client.protocol === 'udp' ? udpLimit(q, ednsPacketMax) : MAX_TCP_MESSAGE)) out = truncate(out, q, ednsPacketMax);
     tap?.(q, o, out.length);
     return out;
   };

@@ -51,9 +51,10 @@ export function personaliseFlags(out: Buffer, q: Query): void {
 }
 
 /**
- * A truncated copy for a UDP client whose limit `out` exceeds (RFC 1035 §4.2.1, RFC 6891 §7):
- * header and question with TC set, no records, plus an OPT when the client used EDNS. The client
- * then retries over TCP and gets the whole answer.
+ * A truncated copy for a client whose limit `out` exceeds (RFC 1035 §4.2.1, RFC 6891 §7): header
+ * and question with TC set, no records, plus an OPT when the client used EDNS. A UDP client then
+ * retries over TCP and gets the whole answer; over TCP only local data too large for one frame
+ * (RFC 1035 §4.2.2) gets here, and stays truncated.
  */
 export function truncate(out: Buffer, q: Query, ednsPacketMax: number): Buffer {
   const qEnd = q.p.qEnd;
@@ -65,6 +66,9 @@ export function truncate(out: Buffer, q: Query, ednsPacketMax: number): Buffer {
   setU16(t, 10, q.p.edns ? 1 : 0);
   return t;
 }
+
+/** Largest message a TCP client can be sent: its length travels in two bytes (RFC 1035 §4.2.2). */
+export const MAX_TCP_MESSAGE = 65535;
 
 /** Largest reply this UDP client accepts: 512, or its EDNS size capped at edns-packet-max. */
 export function udpLimit(q: Query, ednsPacketMax: number): number {

@@ -253,6 +253,9 @@ const LOCAL_CONF = [
   'srv-host=_x._tcp.fuzz.test,h.fuzz.test,80',
   'mx-host=fuzz.test,h.fuzz.test',
   'ptr-record=8.8.8.10.in-addr.arpa,h.fuzz.test',
+  'naptr-record=n.fuzz.test,10,20,U,E2U+sip,"!^.*$!sip:a@b!",h.fuzz.test',
+  'caa-record=n.fuzz.test,0,issue,ca.test',
+  'dns-rr=r.fuzz.test,65280,01:02:03',
   'stop-dns-rebind',
   'bogus-priv',
   'domain-needed',
@@ -264,12 +267,13 @@ const LOCAL_CONF = [
   'bogus-nxdomain=10.53.0.0/31',
   'ignore-address=10.53.0.2',
 ];
-const LOCAL_TAGS = ['a', 'x.a', 'blk', 'loc', 'q.loc', 'c', 'cc', 't', 'h', 'txt', '_x._tcp', 'zz'];
+const LOCAL_TAGS = ['a', 'x.a', 'blk', 'loc', 'q.loc', 'c', 'cc', 't', 'h', 'txt', '_x._tcp', 'n', 'r', 'zz'];
 
 /** Seeds for the local setup: local names, reverse names, dotless names, CHAOS names. */
 const localSeed: Seed = (r) => {
   if (r.chance(0.1)) return sampleQuery(r, 'in-addr.arpa', r.pick(['8.8.8.10', '1.0.168.192', '5.0.0.10']));
   if (r.chance(0.1)) return buildQuery(r.pick(['dotless', 'Web']), { type: r.pick(['A', 'AAAA', 'TXT']), id: r.int(65536) });
+  if (r.chance(0.1)) return buildQuery(r.pick(['n.fuzz.test', 'R.fuzz.test']), { type: r.pick(['NAPTR', 'CAA', 'UNKNOWN_65280', 'ANY', 'A']), id: r.int(65536) });
   if (r.chance(0.05)) {
     const name = r.pick(['version.bind', 'HITS.bind', 'servers.bind', 'misses.bind', 'id.server', 'x.bind', 'bind', 'web.fuzz.test']);
     return buildQuery(name, { qclass: 'CH', type: r.pick(['TXT', 'ANY', 'A']), id: r.int(65536), ...(r.chance(0.5) ? { edns: 1232 } : {}) });

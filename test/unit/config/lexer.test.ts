@@ -76,6 +76,17 @@ describe('splitFields', () => {
   for (const [value, fields] of rows) {
     it(JSON.stringify(value), () => assert.deepEqual(splitFields(value), fields));
   }
+
+  const limited: [string, number, string[]][] = [
+    ['a,b,c,d', 3, ['a', 'b', 'c,d']],
+    ['a , b , c , d ', 2, ['a', 'b , c , d']],
+    ['a,"b,c",d', 2, ['a', 'b,c,d']],
+    ['a,b', 3, ['a', 'b']],
+    ['a,b,c', 1, ['a,b,c']],
+  ];
+  for (const [value, max, fields] of limited) {
+    it(`${JSON.stringify(value)}, at most ${max}`, () => assert.deepEqual(splitFields(value, ',', max), fields));
+  }
 });
 
 describe('lexing through parseConfigText', () => {

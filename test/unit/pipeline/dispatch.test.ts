@@ -1,6 +1,7 @@
 /**
  * The dispatcher's last steps: a reply larger than a UDP client's limit is truncated with TC,
- * TCP clients get it whole, DROP gives no bytes, and a throwing handler becomes SERVFAIL.
+ * TCP clients get it whole up to the 65535 bytes a TCP frame can carry, DROP gives no bytes, and a
+ * throwing handler becomes SERVFAIL.
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -39,7 +40,8 @@ describe('dispatch: size limits', () => {
     ['a UDP reply over 512 is truncated without EDNS', 40, 'udp', {}, true],
     ['a UDP reply under the EDNS size is whole', 40, 'udp', { edns: 1232 }, false],
     ['a UDP reply over edns-packet-max is truncated', 100, 'udp', { edns: 4096 }, true],
-    ['a TCP reply is never truncated', 100, 'tcp', {}, false],
+    ['a TCP reply is whole', 100, 'tcp', {}, false],
+    ['a TCP reply over 65535 bytes (local data can make one) is truncated', 4500, 'tcp', { edns: 1232 }, true],
   ];
   for (const [what, count, protocol, opts, truncated] of rows) {
     it(what, () => {
