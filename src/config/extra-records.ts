@@ -25,10 +25,14 @@ function characterString(text: string, origin: Origin, what: string): Buffer {
   return Buffer.concat([Buffer.from([bytes.length]), bytes]);
 }
 
-/** A record of `type` at `name`, its RDATA checked against the 16-bit length. */
-function record(name: string, type: number, rdata: Buffer, origin: Origin, option: string): LocalRecord[] {
+/**
+ * A record of `type` at `name`, its RDATA checked against the 16-bit length. `claimsName` false:
+ * the record does not make its name local (caa-record, dns-rr: dnsmasq 2.90 forwards other types).
+ */
+function record(name: string, type: number, rdata: Buffer, origin: Origin, option: string, claimsName = true): LocalRecord[] {
   if (rdata.length > MAX_RDATA) throw bad(origin, `${option} data is ${rdata.length} bytes, more than ${MAX_RDATA}`);
-  return [{ name: localName(name, origin, `${option} name`), type, rdata, ttl: null, origin }];
+  const rec: LocalRecord = { name: localName(name, origin, `${option} name`), type, rdata, ttl: null, origin };
+  return [claimsName ? rec : { ...rec, claimsName }];
 }
 
 /**
@@ -66,7 +70,7 @@ export function parseCaaRecord(value: string, origin: Origin): LocalRecord[] {
   const f = intField(flags, 0, origin, 'caa-record flags', 255);
   if (!/^[A-Za-z0-9]{1,255}$/.test(tag)) throw bad(origin, `bad caa-record tag "${tag}": 1 to 255 letters and digits (RFC 8659 §4.1)`);
   const rdata = Buffer.concat([Buffer.from([f, tag.length]), Buffer.from(tag, 'latin1'), Buffer.from(text, 'utf8')]);
-  return record(name, RRType.CAA, rdata, origin, 'caa-record');
+  return record(name, RRType.CAA, rdata, origin, 'caa-record', false);
 }
 
 /** A type number for dns-rr: a data type (RFC 6895 §3.1), so not 0, OPT, or a query or meta type (128-255). */
@@ -93,5 +97,5 @@ export function parseDnsRr(value: string, origin: Origin): LocalRecord[] {
   const type = dataType(typeText, origin);
   const rdata = hexBytes(hex);
   if (rdata === null) throw bad(origin, `bad dns-rr data "${hex}": hex digits, optionally separated by ':', '-' or spaces`);
-  return record(name, type, rdata, origin, 'dns-rr');
+  return record(name, type, rdata, origin, 'dns-rr', false);
 }

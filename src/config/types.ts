@@ -114,6 +114,11 @@ export interface LocalRecord {
   readonly origin: Origin;
   /** True for a name-only entry (`srv-host=name`): the name exists, with no record of the type. */
   readonly placeholder?: boolean;
+  /**
+   * False for a record that only adds itself (caa-record, dns-rr, as dnsmasq 2.90 treats them):
+   * its name does not become local, so another type there is forwarded. Absent: true.
+   */
+  readonly claimsName?: boolean;
 }
 
 /** One `cname=` alias. */

@@ -87,10 +87,14 @@ export function createLocal(
         const recs = zone.records(key);
         if (recs) {
           const match = recs.filter((r) => r.type === qtype || qtype === RRType.ANY);
-          if (match.length === 0) return rcodeReply(q, RCode.NOERROR);
-          let ttl = match[0]!.ttl;
-          for (const r of match) if (r.ttl < ttl) ttl = r.ttl;
-          return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, match, ttl, true));
+          // A name only caa-record or dns-rr gave records to is not local: other types go on.
+          if (match.length === 0) {
+            if (zone.claims(key)) return rcodeReply(q, RCode.NOERROR);
+          } else {
+            let ttl = match[0]!.ttl;
+            for (const r of match) if (r.ttl < ttl) ttl = r.ttl;
+            return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, match, ttl, true));
+          }
         }
       }
       if (!routesLocally && !opts.domainNeeded && !opts.bogusPriv) return next(q);

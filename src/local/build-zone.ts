@@ -23,7 +23,7 @@ export function buildZone(config: Config, hosts: Iterable<HostsEntry>): LocalZon
   const localTtl = config.localTtl;
   for (const r of config.localRecords) {
     if (r.placeholder) zone.know(r.name);
-    else zone.add(r.name, { type: r.type, rdata: r.rdata, ttl: r.ttl ?? localTtl });
+    else zone.add(r.name, { type: r.type, rdata: r.rdata, ttl: r.ttl ?? localTtl, claimsName: r.claimsName !== false });
   }
   const { expandHosts, domain } = config.hosts;
   // One A/AAAA record per distinct address, shared by its names (a list's 0.0.0.0); the first line

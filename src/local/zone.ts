@@ -14,6 +14,8 @@ export interface ZoneRecord {
   readonly rdata: Buffer;
   /** TTL to serve. */
   readonly ttl: number;
+  /** False when the record does not make its name local (caa-record, dns-rr); absent: true. */
+  readonly claimsName?: boolean;
 }
 
 /** The wire key of a canonical dotted name. */
@@ -25,21 +27,30 @@ export function wireKey(name: string): string {
 export class LocalZone {
   readonly #records = new Map<string, ZoneRecord[]>();
   readonly #known = new Set<string>();
+  /** Names whose records all leave the name unclaimed (caa-record, dns-rr only): few, if any. */
+  readonly #unclaimed = new Set<string>();
   /** Wire lengths of the names with records: most queries are ruled out by length alone. */
   readonly #lengths = new WireLengths();
 
   /**
    * Adds a record (duplicates of type and data are ignored). A name's first record gets a list of
    * its own size (an ad-block hosts list has 10^5 names of one record each); the name itself is
-   * known through its records, only its ancestors go into the known set.
+   * known through its records, only its ancestors go into the known set. A record that does not
+   * claim its name (claimsName false) leaves the name and its ancestors unknown.
    */
   add(name: string, rec: ZoneRecord): void {
     const key = wireKey(name);
     this.#lengths.add(key);
+    const claims = rec.claimsName !== false;
     const list = this.#records.get(key);
-    if (list === undefined) this.#records.set(key, [rec]);
-    else if (!list.some((r) => r.type === rec.type && r.rdata.equals(rec.rdata))) list.push(rec);
-    this.#knowFrom(name, 1);
+    if (list === undefined) {
+      this.#records.set(key, [rec]);
+      if (!claims) this.#unclaimed.add(key);
+    } else if (!list.some((r) => r.type === rec.type && r.rdata.equals(rec.rdata))) list.push(rec);
+    if (claims) {
+      this.#unclaimed.delete(key);
+      this.#knowFrom(name, 1);
+    }
   }
 
   /** Marks a name as existing locally (with its ancestors) without records of its own. */
@@ -66,9 +77,14 @@ export class LocalZone {
     return this.#lengths.has(wireLength);
   }
 
-  /** True when the name (wire key) has local data or is an ancestor of a name that has. */
+  /** True when the name (wire key) has local data that claims it, or is an ancestor of a name that has. */
   isKnown(key: string): boolean {
-    return this.#known.has(key) || this.#records.has(key);
+    return this.#known.has(key) || (this.#records.has(key) && !this.#unclaimed.has(key));
+  }
+
+  /** True when the name has records and one of them claims it: a type it lacks gets NODATA here. */
+  claims(key: string): boolean {
+    return this.#records.has(key) && !this.#unclaimed.has(key);
   }
 
   /** True when there is no local data at all (the local stage then skips the lookups). */

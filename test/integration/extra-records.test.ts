@@ -1,14 +1,16 @@
 /**
  * naptr-record, caa-record and dns-rr served by a real fandns server over the wire: the records
- * of the asked type with AA and local-ttl, every one of them for ANY, NODATA (never a forward)
- * for another type, the NAPTR replacement uncompressed, ancestors known locally (an upstream
- * NXDOMAIN becomes NODATA), and an answer too large for a TCP frame truncated without harm.
+ * of the asked type with AA and local-ttl, every one of them for ANY; another type NODATA at a
+ * NAPTR name (never a forward), forwarded at a name only CAA or dns-rr records have (as dnsmasq:
+ * they do not make a name local, so a caa-record never hides the name's upstream address); the
+ * NAPTR replacement uncompressed; and an answer too large for a TCP frame truncated without harm.
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
 import { encodeName } from '../../src/wire/name.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { answerData } from '../helpers/dns-client.js';
 
 const PRIVATE_TYPE = 'UNKNOWN_65280'; // dns-packet's name for TYPE65280
 
@@ -33,6 +35,8 @@ describe('naptr-record, caa-record, dns-rr over the wire', () => {
       'dns-rr=svc.rr.test,65280,01:02:0a:ff',
       'dns-rr=svc.rr.test,65280,abc',
       'dns-rr=deep.sub.gone.test,65280,00',
+      'caa-record=web.rr.test,0,issue,ca.example',
+      'caa-record=nx.gone.test,0,issue,ca.example',
       `dns-rr=big.rr.test,65280,${'ab'.repeat(40000)}`,
       `dns-rr=big.rr.test,65280,${'cd'.repeat(40000)}`,
     ].join('\n'));
@@ -94,11 +98,13 @@ describe('naptr-record, caa-record, dns-rr over the wire', () => {
     assert.equal(up.queries.length, before);
   });
 
-  it('counts the names above a record as known: an upstream NXDOMAIN becomes NODATA', async () => {
-    const r = await proxy.query('sub.gone.test', { type: 'A' });
-    assert.equal(up.count('sub.gone.test'), 1, 'forwarded: it has no records of its own');
-    assert.deepEqual([r.rcode, r.packet.answers?.length], ['NOERROR', 0]);
-    assert.equal((await proxy.query('other.gone.test')).rcode, 'NXDOMAIN');
+  it('forwards another type at a name only CAA or dns-rr records have, as dnsmasq does', async () => {
+    const web = await proxy.query('web.rr.test', { type: 'A' });
+    assert.deepEqual(answerData(web.packet), ['192.0.2.80'], 'the upstream address, not hidden by the CAA');
+    assert.equal(up.count('web.rr.test'), 1);
+    assert.equal((await proxy.query('nx.gone.test', { type: 'A' })).rcode, 'NXDOMAIN', 'the upstream NXDOMAIN stays');
+    assert.equal((await proxy.query('sub.gone.test', { type: 'A' })).rcode, 'NXDOMAIN', 'nor are their parents local');
+    assert.equal((await proxy.query('web.rr.test', { type: 'CAA' })).packet.answers?.length, 1, 'the CAA itself is local');
   });
 
   it('truncates an answer too large for a TCP frame, and keeps serving', async () => {

@@ -3,9 +3,8 @@
  * the real `fandns` process and a real dnsmasq get the same config and an upstream that answers
  * NXDOMAIN, and must give the same status, AA flag and answer records (TTL and data, in any
  * order: dnsmasq answers in reverse config order) for the record types, ANY, and other types at a
- * NAPTR name. Where the designs differ (README "Differences from dnsmasq": another type at a CAA or
- * dns-rr name is forwarded by dnsmasq, and the name is not locally known to it), each server's
- * own answer is checked.
+ * NAPTR name, and other types at CAA and dns-rr names (forwarded by both: those records do not
+ * make their name local, so the upstream's NXDOMAIN stays).
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -77,10 +76,10 @@ describe('naptr-record, caa-record, dns-rr: fandns (CLI) and dnsmasq', { skip: s
     ['svc.rr.test', 'A', 'NOERROR aa []'],
     ['rr.test', 'A', 'NOERROR aa []'],
     ['other.rr.test', 'A', 'NXDOMAIN []'],
-    // Where the designs differ: dnsmasq forwards, and keeps the upstream's NXDOMAIN.
-    ['caa.rr.test', 'A', 'NOERROR aa []', 'NXDOMAIN []'],
-    ['hex.rr.test', 'AAAA', 'NOERROR aa []', 'NXDOMAIN []'],
-    ['only.test', 'A', 'NOERROR aa []', 'NXDOMAIN []'],
+    // Both forward these, and keep the upstream's NXDOMAIN: CAA and dns-rr names are not local.
+    ['caa.rr.test', 'A', 'NXDOMAIN []'],
+    ['hex.rr.test', 'AAAA', 'NXDOMAIN []'],
+    ['only.test', 'A', 'NXDOMAIN []'],
   ];
   for (const [name, type, fandns, dnsmasq = fandns] of rows) {
     it(`${name} ${type}: ${dnsmasq === fandns ? '' : `dnsmasq ${dnsmasq}, `}fandns ${fandns.slice(0, 60)}`, async () => {

@@ -129,7 +129,7 @@ describe('deploy/kubernetes (node-local cache DaemonSet)', () => {
     assert.deepEqual(conf.listen.addresses, ['169.254.20.10']);
     assert.equal(conf.listen.port, 53);
     assert.deepEqual(conf.metrics, { host: '169.254.20.10', port: 9253 });
-    assert.deepEqual(conf.process, { user: 'nobody', group: null, workers: 2 });
+    assert.deepEqual(conf.process, { user: 'nobody', group: null, workers: 2, pidFile: null });
     assert.ok(conf.rules.some((r) => r.domain.name === 'cluster.local'));
   });
 

@@ -35,6 +35,17 @@ describe('local zone from hosts files', () => {
     for (const n of ['c.b.lan', 'x.a.b.lan', 'other']) assert.equal(zone.isKnown(wireKey(n)), false, n);
   });
 
+  it('leaves names that only caa-record or dns-rr give records to unknown, until another record claims them', () => {
+    const zone = buildZone(parseConfigText('no-hosts\nno-resolv\ncaa-record=web.lan,0,issue,ca.example\ndns-rr=x.y.lan,65280,00\ncaa-record=both.lan,0,issue,ca\ntxt-record=both.lan,hi'), []);
+    for (const n of ['web.lan', 'x.y.lan', 'y.lan', 'lan']) {
+      assert.equal(zone.isKnown(wireKey(n)), n === 'lan', n);
+    }
+    assert.equal(zone.claims(wireKey('web.lan')), false);
+    assert.equal(zone.records(wireKey('web.lan'))?.length, 1, 'the CAA is still served');
+    assert.equal(zone.claims(wireKey('both.lan')), true, 'the TXT claims it');
+    assert.equal(zone.isKnown(wireKey('both.lan')), true);
+  });
+
   it('builds an ad-block list of 200,000 names on 0.0.0.0 with one PTR (it used to compare every PTR with every other)', { timeout: 30_000 }, () => {
     let text = '';
     for (let i = 0; i < 200_000; i++) text += `0.0.0.0 ads${i}.tracker.example\n`;
