@@ -158,7 +158,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     hits: cache.counters.hits + cache.counters.staleServed + localCounters.answered,
     servers: registry.upstreams().map((u) => ({ label: u.label, queries: u.stats.queries, failures: u.stats.failures })),
   }));
-  const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv }, table, zone, cname.aliasKeys, chaos, localCounters);
+  const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv, filterWin2k: f.filterWin2k }, table, zone, cname.aliasKeys, chaos, localCounters);
   // Without cname= lines the cname stage would only pass every query on: it is left out of the chain.
   const stages: Handler[] = config.cnames.length > 0 ? [local, cname] : [local];
   // filter-A/filter-AAAA/filter-rr: in front of the cache, and only when configured.

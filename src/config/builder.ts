@@ -79,6 +79,7 @@ export class ConfigBuilder {
   domain: string | null = null;
   domainNeeded = false;
   bogusPriv = false;
+  filterWin2k = false;
   /** filter-A, filter-AAAA, filter-rr: record types answered with NODATA (ANY: trim ANY answers). */
   readonly filterTypes = new Set<number>();
   stopDnsRebind = false;
@@ -199,6 +200,7 @@ export class ConfigBuilder {
       filters: {
         domainNeeded: this.domainNeeded,
         bogusPriv: this.bogusPriv,
+        filterWin2k: this.filterWin2k,
         types: [...this.filterTypes].sort((a, b) => a - b),
         stopDnsRebind: this.stopDnsRebind,
         rebindLocalhostOk: this.rebindLocalhostOk,

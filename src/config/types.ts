@@ -154,6 +154,8 @@ export interface AddressRange {
 export interface FilterConfig {
   readonly domainNeeded: boolean;
   readonly bogusPriv: boolean;
+  /** `filterwin2k`: SOA, SRV, and ANY for names with `_`, answered NODATA unless a domain's own server= covers them. */
+  readonly filterWin2k: boolean;
   /**
    * filter-A, filter-AAAA, filter-rr: record types fandns answers with NODATA itself, in
    * ascending order; 255 (ANY) trims the answers to ANY queries instead.

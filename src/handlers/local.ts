@@ -31,6 +31,7 @@ export interface LocalOptions {
   readonly localTtl: number;
   readonly domainNeeded: boolean;
   readonly bogusPriv: boolean;
+  readonly filterWin2k: boolean;
 }
 
 /** What the local stage counts (SIGUSR1, CHAOS hits.bind). */
@@ -97,10 +98,11 @@ export function createLocal(
           }
         }
       }
-      if (!routesLocally && !opts.domainNeeded && !opts.bogusPriv) return next(q);
+      if (!routesLocally && !opts.domainNeeded && !opts.bogusPriv && !opts.filterWin2k) return next(q);
+      const win2k = opts.filterWin2k && (qtype === RRType.SOA || qtype === RRType.SRV || (qtype === RRType.ANY && q.name.includes('_')));
       // Without address= or local-only rules the route can only say "forward" or REFUSED: only
-      // bogus-priv's PTR check reads it then, and domain-needed alone never does.
-      const route = routesLocally || (opts.bogusPriv && qtype === RRType.PTR) ? routeOf(q, table) : null;
+      // bogus-priv's PTR check and filterwin2k read it then, and domain-needed alone never does.
+      const route = routesLocally || (opts.bogusPriv && qtype === RRType.PTR) || win2k ? routeOf(q, table) : null;
       if (route !== null && route.kind === 'address' && inClass) {
         const records = route.rdata.map((rdata) => ({ type: route.rrtype, rdata }));
         return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, records, opts.localTtl, true));
@@ -114,6 +116,9 @@ export function createLocal(
         // Without AA, as dnsmasq 2.90 answers it (checked with dig against the binary).
         return rcodeReply(q, zone.isKnown(q.nameKey) ? RCode.NOERROR : RCode.NXDOMAIN, false);
       }
+      // filterwin2k (reference §6.5): NODATA with AA, as dnsmasq 2.90 answers. Unlike dnsmasq, a
+      // name a domain's own server= covers is forwarded: Consul's SRV records stay reachable.
+      if (win2k && route !== null && !(route.kind === 'forward' && route.domain !== '')) return rcodeReply(q, RCode.NOERROR);
       if (route !== null && opts.bogusPriv && qtype === RRType.PTR && !(route.kind === 'forward' && route.domain !== '') && isPrivatePtr(q.name)) {
         return rcodeReply(q, RCode.NXDOMAIN);
       }

@@ -264,6 +264,7 @@ const LOCAL_CONF = [
   'filter-rr=HINFO,ANY',
   // The echo upstream's A answers are bogus; the ignored address is one it never sends, so every
   // reply is checked and none waits for a timeout.
+  'filterwin2k',
   'bogus-nxdomain=10.53.0.0/31',
   'ignore-address=10.53.0.2',
 ];

@@ -1,8 +1,9 @@
 /**
- * filter-AAAA, filter-rr with dig as the client and dnsmasq 2.90 as the reference: the real
- * `fandns` process and a real dnsmasq get the same config and upstream, and must give the same
- * status, answer types, EDE 17 and OPT presence wherever their designs agree (README "Differences
- * from dnsmasq" lists where they do not: fandns never forwards a filtered question).
+ * filter-AAAA, filter-rr and filterwin2k with dig as the client and dnsmasq 2.90 as the
+ * reference: the real `fandns` process and a real dnsmasq get the same config and upstream, and
+ * must give the same status, answer types, EDE 17 and OPT presence wherever their designs agree
+ * (README "Differences from dnsmasq" lists where they do not: fandns never forwards a filtered
+ * question, and filterwin2k leaves names under a domain's own server= alone).
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -28,6 +29,7 @@ describe('filter-AAAA and filter-rr: fandns (CLI) and dnsmasq', { skip: skipUnle
   }), [
     ['types', (server) => `server=${server}\nfilter-AAAA\nfilter-rr=TXT\nhost-record=printer.lan,10.0.0.7,2001:db8::7`],
     ['any', (server) => `server=${server}\nfilter-rr=ANY`],
+    ['win2k', (server) => `server=${server}\nfilterwin2k\nsrv-host=_ldap._tcp.loc.test,dc.loc.test,389`],
   ]);
 
   for (const [what, i, args, want] of [
@@ -39,6 +41,12 @@ describe('filter-AAAA and filter-rr: fandns (CLI) and dnsmasq', { skip: skipUnle
     ['local data of a filtered type', 0, ['-t', 'AAAA', 'printer.lan'], 'NOERROR aa [AAAA] opt'],
     ['filter-rr=ANY: an ANY question', 1, ['-t', 'ANY', 'web6.test'], 'NOERROR [A,AAAA,MX] ede17 opt'],
     ['filter-rr=ANY: a TXT question', 1, ['-t', 'TXT', 'web7.test'], 'NOERROR [TXT] opt'],
+    ['filterwin2k: SOA', 2, ['-t', 'SOA', 'web8.test'], 'NOERROR aa [] opt'],
+    ['filterwin2k: SRV', 2, ['-t', 'SRV', '_x._tcp.web9.test'], 'NOERROR aa [] opt'],
+    ['filterwin2k: local SRV data', 2, ['-t', 'SRV', '_ldap._tcp.loc.test'], 'NOERROR aa [SRV] opt'],
+    ['filterwin2k: ANY for a name with _', 2, ['-t', 'ANY', '_x.web10.test'], 'NOERROR aa [] opt'],
+    ['filterwin2k: ANY for a name without', 2, ['-t', 'ANY', 'web11.test'], 'NOERROR [A,AAAA,TXT,MX,HINFO] opt'],
+    ['filterwin2k: A for a name with _', 2, ['-t', 'A', '_x.web12.test'], 'NOERROR [A] opt'],
   ] as const) {
     it(`${what}: ${want}`, async () => {
       const [mine, ref] = await digBoth(pairs[i]!, args, shape);

@@ -21,7 +21,7 @@ const aliases = new Set([wireKey('web')]);
 const table = new DomainTable<ServerGroup>([], [], () => {
   throw new Error('no servers in this test');
 });
-const local = createLocal({ localTtl: 0, domainNeeded: true, bogusPriv: false }, table, zone, aliases);
+const local = createLocal({ localTtl: 0, domainNeeded: true, bogusPriv: false, filterWin2k: false }, table, zone, aliases);
 const NEXT = new Reply(Buffer.alloc(12), 'upstream', true, -1, -1, null);
 const run = (name: string): Outcome => local.handle(makeQuery(name), () => NEXT) as Outcome;
 const rcode = (o: Outcome) => (o === DROP ? -1 : o.rcode);
@@ -43,7 +43,7 @@ describe('local stage: rejection by name length', () => {
 });
 
 describe('local stage: the route is looked up only when a rule can use it', () => {
-  const bogus = createLocal({ localTtl: 0, domainNeeded: false, bogusPriv: true }, table, new LocalZone(), new Set());
+  const bogus = createLocal({ localTtl: 0, domainNeeded: false, bogusPriv: true, filterWin2k: false }, table, new LocalZone(), new Set());
   const ask = (name: string, type: string): Outcome => bogus.handle(makeQuery(name, { type }), () => NEXT) as Outcome;
   it('bogus-priv: a private reverse name is NXDOMAIN', () => assert.equal(rcode(ask('1.0.0.10.in-addr.arpa', 'PTR')), 3));
   it('bogus-priv: a public reverse name is forwarded', () => assert.equal(ask('8.8.8.8.in-addr.arpa', 'PTR'), NEXT));
@@ -62,7 +62,7 @@ describe('local stage: the route is looked up only when a rule can use it', () =
 describe('local stage: what it counts', () => {
   it('counts the queries it answers, CHAOS names included, and none it passes on', () => {
     const chaos = (q: Query) => (q.p.qclass === 3 ? new Reply(Buffer.alloc(12), 'local', true, -1, -1, null) : null);
-    const counted = createLocal({ localTtl: 0, domainNeeded: true, bogusPriv: false }, table, zone, aliases, chaos, { answered: 5 });
+    const counted = createLocal({ localTtl: 0, domainNeeded: true, bogusPriv: false, filterWin2k: false }, table, zone, aliases, chaos, { answered: 5 });
     const go = (name: string, opts = {}) => counted.handle(makeQuery(name, opts), () => NEXT);
     assert.equal(go('example.com'), NEXT);
     assert.equal(go('web'), NEXT);
