@@ -6,7 +6,6 @@
  * Order is code, not config: a config only enables and parameterises stages. A reload builds a
  * new Runtime and swaps it in whole; queries in flight finish on the old one.
  */
-import { AddressRanges } from './util/address-ranges.js';
 import { readFileSync } from 'node:fs';
 import type { Clock } from './clock.js';
 import { CacheStore } from './cache/store.js';
@@ -21,6 +20,7 @@ import { createCname } from './handlers/cname.js';
 import { createForward } from './handlers/forward.js';
 import { createLocal, type LocalCounters } from './handlers/local.js';
 import { createTypeFilter } from './handlers/type-filter.js';
+import { AddressRanges } from './util/address-ranges.js';
 import { localSubnets } from './listen/interfaces.js';
 import { buildZone } from './local/build-zone.js';
 import { readHosts } from './local/hosts-loader.js';

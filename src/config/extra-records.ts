@@ -8,6 +8,7 @@ import { Buffer } from 'node:buffer';
 import { ConfigError, type Origin } from '../errors.js';
 import { RRType, typeFromName } from '../wire/constants.js';
 import { encodeName } from '../wire/name.js';
+import { txtRdata } from '../wire/txt-rdata.js';
 import { hexBytes } from './hex-data.js';
 import { splitFields } from './lexer.js';
 import { intField, localName, u16 } from './local-records.js';
@@ -20,9 +21,9 @@ const bad = (origin: Origin, message: string) => new ConfigError('FANDNS_CONFIG_
 
 /** One character-string (RFC 1035 §3.3): a length byte and at most 255 bytes of UTF-8. */
 function characterString(text: string, origin: Origin, what: string): Buffer {
-  const bytes = Buffer.from(text, 'utf8');
-  if (bytes.length > 255) throw bad(origin, `${what} is ${bytes.length} bytes, more than 255`);
-  return Buffer.concat([Buffer.from([bytes.length]), bytes]);
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > 255) throw bad(origin, `${what} is ${size} bytes, more than 255`);
+  return txtRdata([text]);
 }
 
 /**

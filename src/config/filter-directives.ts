@@ -18,7 +18,6 @@ function parseRrType(text: string, o: Origin): number {
   return t;
 }
 
-
 /** The filter rows, in --help order. */
 export const FILTER_DIRECTIVES: readonly Directive[] = [
   { name: 'domain-needed', short: 'D', arg: 'flag', repeat: 'single',

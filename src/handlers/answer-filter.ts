@@ -69,7 +69,6 @@ export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, t
   const okDomains = new Set(opts.rebindDomainOk.filter((d) => d !== '').map((d) => encodeName(d).toString('latin1')));
   const okDotless = opts.rebindDomainOk.includes('');
   const bogus = new AddressRanges(opts.bogusNxdomain);
-  const isBogus = (a: Uint8Array) => bogus.has(a);
   const isPrivate = (a: Uint8Array) => (a.length === 4 ? isPrivateV4(a, opts.rebindLocalhostOk) : isPrivateV6(a, opts.rebindLocalhostOk));
   /** The question alone with `rcode`, and EDE 15 "Blocked" for EDNS clients. */
   const blocked = (q: Query, rcode: number, upstream: string | null): Reply =>
@@ -83,7 +82,7 @@ export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, t
       wire[3] = (wire[3]! & ~0x0f) | RCode.NOERROR;
       return new Reply(wire, o.source, true, o.optStart, o.optEnd, o.upstream, o.layout);
     }
-    if (!bogus.empty && o.rcode !== RCode.NXDOMAIN && answerAddress(o, isBogus)) {
+    if (!bogus.empty && o.rcode !== RCode.NXDOMAIN && answerAddress(o, bogus.has)) {
       counters.bogus++;
       return blocked(q, RCode.NXDOMAIN, o.upstream);
     }

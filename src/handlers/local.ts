@@ -116,10 +116,12 @@ export function createLocal(
         // Without AA, as dnsmasq 2.90 answers it (checked with dig against the binary).
         return rcodeReply(q, zone.isKnown(q.nameKey) ? RCode.NOERROR : RCode.NXDOMAIN, false);
       }
+      // A domain's own server= (or rev-server=) exempts its names from filterwin2k and bogus-priv.
+      const ownServer = route !== null && route.kind === 'forward' && route.domain !== '';
       // filterwin2k (reference §6.5): NODATA with AA, as dnsmasq 2.90 answers. Unlike dnsmasq, a
       // name a domain's own server= covers is forwarded: Consul's SRV records stay reachable.
-      if (win2k && route !== null && !(route.kind === 'forward' && route.domain !== '')) return rcodeReply(q, RCode.NOERROR);
-      if (route !== null && opts.bogusPriv && qtype === RRType.PTR && !(route.kind === 'forward' && route.domain !== '') && isPrivatePtr(q.name)) {
+      if (win2k && route !== null && !ownServer) return rcodeReply(q, RCode.NOERROR);
+      if (route !== null && opts.bogusPriv && qtype === RRType.PTR && !ownServer && isPrivatePtr(q.name)) {
         return rcodeReply(q, RCode.NXDOMAIN);
       }
       return next(q);

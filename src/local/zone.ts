@@ -79,7 +79,7 @@ export class LocalZone {
 
   /** True when the name (wire key) has local data that claims it, or is an ancestor of a name that has. */
   isKnown(key: string): boolean {
-    return this.#known.has(key) || (this.#records.has(key) && !this.#unclaimed.has(key));
+    return this.#known.has(key) || this.claims(key);
   }
 
   /** True when the name has records and one of them claims it: a type it lacks gets NODATA here. */

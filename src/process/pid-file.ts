@@ -24,8 +24,9 @@ export function writePidFile(path: string, owner: Credentials | null): void {
   }
 }
 
-/** Removes the pid file if it still names this process; says nothing when it cannot. */
-export function removePidFile(path: string): void {
+/** Removes the pid file (none: null) if it still names this process; says nothing when it cannot. */
+export function removePidFile(path: string | null): void {
+  if (path === null) return;
   try {
     if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
   } catch {

@@ -19,7 +19,7 @@ export async function runPrimary(config: Config, creds: Credentials | null): Pro
     void primary.stop().then(() => process.exit(failure.exitCode));
   });
   const pidFile = config.process.pidFile;
-  exitOnStopSignals(log, () => primary.stop().finally(() => pidFile !== null && removePidFile(pidFile)), 8000);
+  exitOnStopSignals(log, () => primary.stop().finally(() => removePidFile(pidFile)), 8000);
   process.on('SIGHUP', () => primary.signal('SIGHUP'));
   process.on('SIGUSR1', () => primary.signal('SIGUSR1'));
   process.on('SIGUSR2', () => {

@@ -34,7 +34,7 @@ export async function serve(opts: RunOptions): Promise<void> {
   // default action (which ends the process). The others wait until the server serves.
   let serving = false;
   const pidFile = worker ? null : config.process.pidFile;
-  exitOnStopSignals(log, () => server.stop().finally(() => pidFile !== null && removePidFile(pidFile)));
+  exitOnStopSignals(log, () => server.stop().finally(() => removePidFile(pidFile)));
   process.on('SIGHUP', () => {
     if (!serving) return;
     try {

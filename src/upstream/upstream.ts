@@ -119,7 +119,7 @@ export class Upstream {
     const ranges = this.#ignored;
     if (ranges === null || (msg[3]! & 0x0f) !== RCode.NOERROR) return false;
     const layout = scanMessage(msg);
-    if (layout === null || !someAnswerAddress(msg, layout, (a) => ranges.has(a))) return false;
+    if (layout === null || !someAnswerAddress(msg, layout, ranges.has)) return false;
     this.stats.ignored++;
     return true;
   }

@@ -2,7 +2,10 @@
 import type { AddressRange } from '../config/types.js';
 import { ipBytes, inPrefix } from './ip.js';
 
-/** Address ranges of both families; `has` takes 4 bytes (IPv4) or 16 (IPv6). */
+/**
+ * Address ranges of both families; `has` takes 4 bytes (IPv4) or 16 (IPv6), and is bound, so it
+ * can be handed on as a test by itself.
+ */
 export class AddressRanges {
   readonly #nets: readonly (readonly [Uint8Array, number])[];
 
@@ -16,8 +19,8 @@ export class AddressRanges {
   }
 
   /** True when `addr` lies in one of the ranges of its family. */
-  has(addr: Uint8Array): boolean {
+  readonly has = (addr: Uint8Array): boolean => {
     for (const [net, prefix] of this.#nets) if (inPrefix(addr, net, prefix)) return true;
     return false;
-  }
+  };
 }
