@@ -19,6 +19,7 @@ import { createChaos } from './handlers/chaos.js';
 import { createCname } from './handlers/cname.js';
 import { createForward } from './handlers/forward.js';
 import { createLocal, type LocalCounters } from './handlers/local.js';
+import { createLoopGuard, type LoopGuardCounters } from './handlers/loop-guard.js';
 import { createTypeFilter } from './handlers/type-filter.js';
 import { AddressRanges } from './util/address-ranges.js';
 import { localSubnets } from './listen/interfaces.js';
@@ -32,6 +33,7 @@ import type { Query } from './pipeline/query.js';
 import { DROP, type Handler, type Next } from './pipeline/types.js';
 import { DomainTable } from './routing/domain-table.js';
 import type { ServerGroup } from './upstream/group.js';
+import { LoopDetector } from './upstream/loop-detect.js';
 import { UpstreamRegistry } from './upstream/registry.js';
 import { selfDetector, type Endpoint } from './upstream/self-detect.js';
 
@@ -50,6 +52,8 @@ export interface Runtime {
   readonly filter: FilterCounters;
   /** Queries the local stage answered. */
   readonly local: LocalCounters;
+  /** Loop probes that came back as queries. */
+  readonly loopGuard: LoopGuardCounters;
 }
 
 /** What a Runtime needs from its server. */
@@ -73,6 +77,10 @@ export interface RuntimeDeps {
   readonly pending: PendingCount;
   /** fandns's version, as the server reports it (CHAOS version.bind, like fandns_build_info). */
   readonly version: string;
+  /** The server's dns-loop-detect state, used when the config enables it (default: a new one). */
+  readonly loops?: LoopDetector;
+  /** True for a SIGHUP: dns-loop-detect probes every default server again, as after a change. */
+  readonly loopRound?: boolean;
 }
 
 /** Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). */
@@ -109,6 +117,17 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   const table = new DomainTable(rules, resolv, (specs) => registry.group(specs));
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
   return { registry, table };
+}
+
+/**
+ * With dns-loop-detect, hands the registry to the loop detector, which probes the default servers
+ * (names without a server= rule go to them, as in dnsmasq's loop.c) when they changed or on
+ * SIGHUP; without it, clears any looped mark a reload carried over.
+ */
+function checkLoops(on: boolean, loops: LoopDetector, registry: UpstreamRegistry, table: DomainTable<ServerGroup>, round: boolean): void {
+  if (on) return loops.attach(registry, table.defaultGroup?.members ?? [], registry.attemptMs, round);
+  loops.detach();
+  for (const u of registry.upstreams()) registry.setLooped(registry.keyOf(u), false);
 }
 
 /** Entries of the cache store for `c` (a disabled cache still gets a one-entry store). */
@@ -164,6 +183,9 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   // filter-A/filter-AAAA/filter-rr: in front of the cache, and only when configured.
   if (f.types.length > 0) stages.push(createTypeFilter({ types: f.types, ednsPacketMax: fwd.ednsPacketMax }, localCounters));
   stages.push(cache);
+  const loopGuard = previous?.loopGuard ?? { returned: 0 };
+  const loops = deps.loops ?? new LoopDetector(log);
+  if (fwd.loopDetect) stages.unshift(createLoopGuard(loops, loopGuard));
   if (config.listen.localService) stages.unshift(createAcl(localSubnets()));
   const filterCounters = previous?.filter ?? { blocked: 0, bogus: 0 };
   const filtering = f.stopDnsRebind || f.bogusNxdomain.length > 0 || !zone.empty || table.hasAddressRules;
@@ -177,5 +199,6 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     tap: deps.tap,
     pending: deps.pending,
   });
-  return { config, registry, table, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters };
+  checkLoops(fwd.loopDetect, loops, registry, table, deps.loopRound === true);
+  return { config, registry, table, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters, loopGuard };
 }

@@ -10,10 +10,10 @@ import type { Runtime } from './runtime.js';
 const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
 const ms2 = (n: number) => Math.round(n * 100) / 100;
 
-/** The /health body: each upstream's state; "degraded" when any is down. */
+/** The /health body: each upstream's state; "degraded" when any is down or looped. */
 export interface HealthReport {
   readonly status: 'ok' | 'degraded';
-  readonly upstreams: readonly { server: string; up: boolean; rttMs: number | null }[];
+  readonly upstreams: readonly { server: string; up: boolean; looped: boolean; rttMs: number | null }[];
 }
 
 /** Per-upstream state for /health. */
@@ -21,9 +21,10 @@ export function healthReport(rt: Runtime | null): HealthReport {
   const upstreams = (rt ? rt.registry.upstreams() : []).map((u) => ({
     server: u.label,
     up: u.health.up,
+    looped: u.looped,
     rttMs: Number.isNaN(u.health.rttMs) ? null : ms2(u.health.rttMs),
   }));
-  return { status: upstreams.every((u) => u.up) ? 'ok' : 'degraded', upstreams };
+  return { status: upstreams.every((u) => u.up && !u.looped) ? 'ok' : 'degraded', upstreams };
 }
 
 /** The SIGUSR1 summary: memory, cache and per-upstream counters, never the entries. */
@@ -47,6 +48,7 @@ export function statsReport(rt: Runtime, accept: AcceptCounters): Record<string,
     upstreams: rt.registry.upstreams().map((u) => ({
       server: u.label,
       up: u.health.up,
+      looped: u.looped,
       queries: u.stats.queries,
       failures: u.stats.failures,
       timeouts: u.stats.timeouts,
@@ -72,6 +74,7 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost:
     upstreams: rt.registry.upstreams().map((u) => ({
       label: u.label,
       up: u.health.up,
+      looped: u.looped,
       queries: u.stats.queries,
       timeouts: u.stats.timeouts,
       malformed: u.stats.malformed,

@@ -27,6 +27,7 @@ import { buildRuntime, storeFits, type Runtime } from './runtime.js';
 import { watchHostsDirs } from './local/hosts-dir-watch.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
+import { LoopDetector } from './upstream/loop-detect.js';
 import { fandnsVersion } from './util/version.js';
 
 export type { Endpoint } from './upstream/self-detect.js';
@@ -36,6 +37,11 @@ export { readResolvServers } from './runtime.js';
 export interface ServerOptions {
   /** Serve metrics-address over HTTP (default true); a cluster worker leaves that to the primary. */
   readonly metricsHttp?: boolean;
+  /**
+   * dns-loop-detect across cluster workers: the primary's secret for probe IDs, and where to tell
+   * the other workers of a server this one found looping (default: a secret of this process's own).
+   */
+  readonly loops?: { readonly secret: Buffer; readonly announce: (key: string, looped: boolean) => void };
 }
 
 /** The fandns server. */
@@ -56,6 +62,10 @@ export class FandnsServer {
   readonly #pending: PendingCount = { n: 0 };
   /** Set by stop(): new queries are ignored while those in flight drain. */
   #stopping = false;
+  /** dns-loop-detect's probes and marks, kept across reloads. */
+  readonly #loops: LoopDetector;
+  /** True while a SIGHUP reload builds its runtime: loop detection probes every server again. */
+  #loopRound = false;
 
   constructor(
     private config: Config,
@@ -64,6 +74,7 @@ export class FandnsServer {
     private readonly version = fandnsVersion(),
     private readonly options: ServerOptions = {},
   ) {
+    this.#loops = new LoopDetector(log, options.loops?.secret, options.loops?.announce);
     const lc = config.log;
     this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
     this.queryStats = config.metrics ? new QueryStats() : null;
@@ -143,6 +154,11 @@ export class FandnsServer {
     return metricsReport(this.runtime, this.accept, this.queryLog?.lost ?? 0);
   }
 
+  /** Another worker found the server known by `key` looping (dns-loop-detect): not used here either. */
+  markLooped(key: string): void {
+    if (this.config.forward.loopDetect) this.#loops.mark(key);
+  }
+
   /** SIGUSR2: reopen the log file (logrotate). */
   reopenLogs(): void {
     this.queryLog?.reopen();
@@ -157,7 +173,12 @@ export class FandnsServer {
    * as at start-up (a servers-file rewritten since then may have new bad lines).
    */
   reload(config: Config): void {
-    this.#replaceEmptied(config);
+    this.#loopRound = true;
+    try {
+      this.#replaceEmptied(config);
+    } finally {
+      this.#loopRound = false;
+    }
     this.#watchFiles();
     for (const w of config.warnings) this.log.warn(w);
     this.log.info('configuration reloaded');
@@ -268,7 +289,8 @@ export class FandnsServer {
   readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);
 
   #build(config: Config, keepStore: CacheStore | null = null): Runtime {
-    const deps = { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore, previous: this.#rt, pending: this.#pending, version: this.version };
+    const deps = { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore, previous: this.#rt, pending: this.#pending, version: this.version,
+      loops: this.#loops, loopRound: this.#loopRound };
     return buildRuntime(config, deps);
   }
 }

@@ -51,6 +51,7 @@ export class ConfigBuilder {
   serversFile: Setting<string> | null = null;
   strictOrder = false;
   allServers = false;
+  loopDetect = false;
   forwardMax: number | null = null;
   maxInflight: number | null = null;
   ednsPacketMax: number | null = null;
@@ -178,6 +179,7 @@ export class ConfigBuilder {
         resolvFiles: this.noResolv ? [] : (this.resolvFiles ?? [DEFAULTS.resolvFile]),
         noResolv: this.noResolv,
         noPoll: this.noPoll,
+        loopDetect: this.loopDetect,
       },
       cache: {
         size: this.cacheSize ?? DEFAULTS.cacheSize,

@@ -80,6 +80,8 @@ export interface ForwardConfig {
   readonly resolvFiles: readonly string[];
   readonly noResolv: boolean;
   readonly noPoll: boolean;
+  /** `dns-loop-detect`: probe each default server for a forwarding loop back to fandns. */
+  readonly loopDetect: boolean;
 }
 
 /** The cache (reference §4, with fandns's differences: no silent caps, every type cached). */

@@ -2,13 +2,15 @@
  * The forward stage: sends the query to the server group its route names, coalescing identical
  * in-flight queries, capping concurrency per group (dns-forward-max → REFUSED) and the number of
  * clients waiting in total (max-inflight → REFUSED, so overload cannot grow memory without bound),
- * and bounding the whole exchange by query-timeout (→ SERVFAIL). No servers at all → REFUSED
- * (reference §2.10).
+ * and bounding the whole exchange by query-timeout (→ SERVFAIL). No servers at all, or none left
+ * that dns-loop-detect has not marked looped → REFUSED (reference §2.10), with Extended DNS Error 14
+ * "Not Ready" for EDNS clients as dnsmasq 2.90 sends it.
  */
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
-import { clampOptSize, withoutAdditional } from '../wire/opt.js';
+import { clampOptSize, EdeCode, withoutAdditional } from '../wire/opt.js';
+import { edeReply } from '../pipeline/ede-reply.js';
 import { questionReply } from '../wire/reply-build.js';
 import { Later } from '../pipeline/later.js';
 import { Reply, type Handler, type Outcome } from '../pipeline/types.js';
@@ -184,9 +186,9 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
     waiting: () => state.waiting,
     handle(q: Query): Outcome | PromiseLike<Outcome> {
       const route = routeOf(q, table);
-      if (route.kind !== 'forward') {
+      if (route.kind !== 'forward' || route.group.usable.length === 0) {
         counters.refusedNoServer++;
-        return errorReply(q, RCode.REFUSED);
+        return edeReply(q, questionReply(q.msg, q.p.qEnd, RCode.REFUSED), 'error', null, opts.ednsPacketMax, EdeCode.NOT_READY);
       }
       const group = route.group;
       if (state.waiting >= opts.maxWaiting) {

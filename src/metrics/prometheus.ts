@@ -25,6 +25,8 @@ export interface MetricsSnapshot {
   readonly upstreams: readonly {
     readonly label: string;
     readonly up: boolean;
+    /** Marked by dns-loop-detect: sends our queries back to us, so not used. */
+    readonly looped: boolean;
     readonly queries: number;
     readonly timeouts: number;
     readonly malformed: number;
@@ -39,7 +41,7 @@ export interface MetricsSnapshot {
 }
 
 /** How the cluster primary combines one metric across workers (prom-client's aggregators). */
-type Aggregator = 'sum' | 'first' | 'min';
+type Aggregator = 'sum' | 'first' | 'min' | 'max';
 
 /** A metric whose samples come from a function at scrape time. */
 function collected(name: string, help: string, type: 'counter' | 'gauge' | 'histogram', samples: () => Sample[], aggregator: Aggregator = 'sum'): Metric {
@@ -118,6 +120,8 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.ignored }))));
   add(collected('fandns_upstream_healthy', '1 when the upstream is considered up, 0 when down (with workers: 1 only if every worker has it up).', 'gauge', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.up ? 1 : 0 })), 'min'));
+  add(collected('fandns_upstream_looped', '1 when dns-loop-detect found the upstream sending queries back to fandns, so it is not used (with workers: 1 if any worker found it).', 'gauge', () =>
+    snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.looped ? 1 : 0 })), 'max'));
   add(collected('fandns_upstream_rtt_seconds', 'Round-trip time of answered upstream exchanges.', 'histogram', () =>
     snapshot().upstreams.flatMap((u) => histogram('fandns_upstream_rtt_seconds', RTT_BOUNDS, u.rttBuckets, u.rttTotalMs / 1000, u.answers, { upstream: u.label }))));
   return reg;

@@ -17,10 +17,25 @@ export interface PrimaryRequest {
   readonly what: RequestKind;
 }
 
-/** Worker → primary: it listens (with what it bound), or it answers a request. */
+/**
+ * dns-loop-detect's mark of the server known by `key`. A worker tells the primary each time a probe
+ * comes back (`looped`) and when a round clears the mark; the primary passes marks on to the
+ * other workers, and the marks it knows to a worker that starts.
+ */
+export interface LoopMark {
+  readonly fandns: 'loop';
+  readonly key: string;
+  readonly looped: boolean;
+}
+
+/** Worker → primary: it listens (with what it bound), it answers a request, or it found a loop. */
 export type WorkerMessage =
   | { readonly fandns: 'started'; readonly endpoints: readonly Endpoint[] }
-  | { readonly fandns: 'reply'; readonly id: number; readonly body?: unknown; readonly error?: string };
+  | { readonly fandns: 'reply'; readonly id: number; readonly body?: unknown; readonly error?: string }
+  | LoopMark;
+
+/** The environment variable through which the primary gives its workers dns-loop-detect's secret (hex). */
+export const LOOP_SECRET_ENV = 'FANDNS_LOOP_SECRET';
 
 const isObject = (m: unknown): m is Record<string, unknown> => typeof m === 'object' && m !== null;
 
@@ -29,9 +44,14 @@ export function isPrimaryRequest(m: unknown): m is PrimaryRequest {
   return isObject(m) && m['fandns'] === 'request' && typeof m['id'] === 'number';
 }
 
+/** True for a loop mark, from either side. */
+export function isLoopMark(m: unknown): m is LoopMark {
+  return isObject(m) && m['fandns'] === 'loop' && typeof m['key'] === 'string' && typeof m['looped'] === 'boolean';
+}
+
 /** True for a message of a worker. */
 export function isWorkerMessage(m: unknown): m is WorkerMessage {
-  return isObject(m) && (m['fandns'] === 'started' || m['fandns'] === 'reply');
+  return isObject(m) && (m['fandns'] === 'started' || m['fandns'] === 'reply' || isLoopMark(m));
 }
 
 interface Pending {

@@ -13,7 +13,7 @@ import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry } f
 /** The /health body of one server (FandnsServer.health). */
 export interface HealthBody {
   readonly status: 'ok' | 'degraded';
-  readonly upstreams: readonly { readonly server: string; readonly up: boolean; readonly rttMs: number | null }[];
+  readonly upstreams: readonly { readonly server: string; readonly up: boolean; readonly looped?: boolean; readonly rttMs: number | null }[];
 }
 
 /** The primary's /health body. */
@@ -48,13 +48,17 @@ export class PrimaryMetrics {
   }
 }
 
-/** Merges the workers' health: an upstream is up only if every worker has it up; rttMs is the mean. */
+/**
+ * Merges the workers' health: an upstream is up only if every worker has it up, looped if any
+ * worker has it looped; rttMs is the mean.
+ */
 export function mergeHealth(byPid: ReadonlyMap<number, HealthBody>): ClusterHealth {
-  const merged = new Map<string, { up: boolean; rtts: number[] }>();
+  const merged = new Map<string, { up: boolean; looped: boolean; rtts: number[] }>();
   for (const h of byPid.values()) {
     for (const u of h.upstreams) {
-      const m = merged.get(u.server) ?? { up: true, rtts: [] };
+      const m = merged.get(u.server) ?? { up: true, looped: false, rtts: [] };
       m.up &&= u.up;
+      m.looped ||= u.looped === true;
       if (u.rttMs !== null) m.rtts.push(u.rttMs);
       merged.set(u.server, m);
     }
@@ -62,9 +66,10 @@ export function mergeHealth(byPid: ReadonlyMap<number, HealthBody>): ClusterHeal
   const upstreams = [...merged].map(([server, m]) => ({
     server,
     up: m.up,
+    looped: m.looped,
     rttMs: m.rtts.length ? Math.round((m.rtts.reduce((a, b) => a + b, 0) / m.rtts.length) * 100) / 100 : null,
   }));
   const workers = [...byPid].map(([pid, h]) => ({ pid, status: h.status }));
-  const status = byPid.size > 0 && upstreams.every((u) => u.up) ? 'ok' : 'degraded';
+  const status = byPid.size > 0 && upstreams.every((u) => u.up && !u.looped) ? 'ok' : 'degraded';
   return { status, workers, upstreams };
 }

@@ -16,6 +16,7 @@
  * root can bind a port below 1024 again only with CAP_NET_BIND_SERVICE.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import type { Server as HttpServer } from 'node:http';
 import type { Config } from '../config/types.js';
 import { ExitCode } from '../errors.js';
@@ -23,7 +24,7 @@ import type { Logger } from '../log/logger.js';
 import { startMetricsServer } from '../metrics/http.js';
 import type { Endpoint } from '../server.js';
 import { RestartBackoff } from './backoff.js';
-import { isWorkerMessage, WorkerRequests } from './cluster-ipc.js';
+import { isWorkerMessage, LOOP_SECRET_ENV, WorkerRequests, type LoopMark } from './cluster-ipc.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
 
 /** One worker position: its current process, if any, and its restart delays. */
@@ -52,10 +53,19 @@ export class ClusterFailure extends Error {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
+/** Sends a message to a worker whose channel may have closed meanwhile (then it is lost with it). */
+const send = (w: Worker, m: LoopMark): void => {
+  if (w.isConnected()) w.send(m, undefined, () => {});
+};
+
 /** The cluster primary. */
 export class ClusterPrimary {
   readonly #slots: Slot[];
   readonly #requests = new WorkerRequests();
+  /** dns-loop-detect's probe-ID secret, the same for every worker (so each knows the others' probes). */
+  readonly #loopSecret = randomBytes(16).toString('hex');
+  /** Servers some worker found looping (their registry keys), for workers that start later. */
+  readonly #looped = new Set<string>();
   readonly #metrics: PrimaryMetrics;
   #http: HttpServer | null = null;
   #endpoints: readonly Endpoint[] = [];
@@ -138,21 +148,37 @@ export class ClusterPrimary {
     slot.restartTimer = null;
     slot.serving = false;
     slot.forkedAt = Date.now();
-    slot.worker = cluster.fork();
+    slot.worker = cluster.fork({ [LOOP_SECRET_ENV]: this.#loopSecret });
   }
 
   #onMessage(w: Worker, m: unknown): void {
     if (!isWorkerMessage(m)) return;
     if (m.fandns === 'reply') return this.#requests.onReply(w, m);
+    if (m.fandns === 'loop') return this.#loopMark(w, m);
     const slot = this.#slots.find((s) => s.worker === w);
     if (!slot) return;
     slot.serving = true;
+    for (const key of this.#looped) send(w, { fandns: 'loop', key, looped: true });
     if (this.#endpoints.length === 0) this.#endpoints = m.endpoints;
     if (this.#starting && this.#slots.every((s) => s.serving)) {
       const s = this.#starting;
       this.#starting = null;
       s.resolve();
     } else if (!this.#starting) this.log.info({ worker: slot.index, pid: w.process.pid }, 'worker replaced');
+  }
+
+  /**
+   * dns-loop-detect: a worker's probe came back to `from` (passed on to the other workers, and
+   * kept for workers that start later), or a round there cleared a mark (forgotten, not passed on:
+   * each worker's own round clears its marks).
+   */
+  #loopMark(from: Worker, m: LoopMark): void {
+    if (!m.looped) {
+      this.#looped.delete(m.key);
+      return;
+    }
+    this.#looped.add(m.key);
+    for (const other of this.#serving()) if (other !== from) send(other, m);
   }
 
   #onExit(w: Worker, code: number | null, signal: string | null): void {

@@ -1,10 +1,12 @@
 /**
  * The worker side of workers=N: once its server listens, a worker tells the primary (with the
  * endpoints it bound) and from then on answers the primary's requests for its metrics, as
- * prom-client JSON for AggregatorRegistry.aggregate, and for its /health body.
+ * prom-client JSON for AggregatorRegistry.aggregate, and for its /health body. dns-loop-detect
+ * marks go both ways through the primary.
  */
-import type { FandnsServer } from '../server.js';
-import { isPrimaryRequest, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
+import { randomBytes } from 'node:crypto';
+import type { FandnsServer, ServerOptions } from '../server.js';
+import { isLoopMark, isPrimaryRequest, LOOP_SECRET_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
 
 /** Sends to the primary; a closed channel (the primary is gone) is not an error here. */
 function toPrimary(msg: WorkerMessage): void {
@@ -16,9 +18,22 @@ async function answer(server: FandnsServer, req: PrimaryRequest): Promise<unknow
   return server.metricsRegistry ? server.metricsRegistry.getMetricsAsJSON() : [];
 }
 
-/** Reports that `server` listens and serves the primary's requests. */
+/**
+ * dns-loop-detect in a worker: the primary's secret (so every worker knows every probe) and the
+ * marks this worker makes passed to the primary for the others.
+ */
+export function workerLoopSharing(env: NodeJS.ProcessEnv = process.env): NonNullable<ServerOptions['loops']> {
+  const hex = env[LOOP_SECRET_ENV];
+  return {
+    secret: hex !== undefined && /^[0-9a-f]{32}$/.test(hex) ? Buffer.from(hex, 'hex') : randomBytes(16),
+    announce: (key, looped) => toPrimary({ fandns: 'loop', key, looped }),
+  };
+}
+
+/** Reports that `server` listens and serves the primary's requests and the other workers' loop marks. */
 export function attachToPrimary(server: FandnsServer): void {
   process.on('message', (m: unknown) => {
+    if (isLoopMark(m)) return m.looped ? server.markLooped(m.key) : undefined;
     if (!isPrimaryRequest(m)) return;
     answer(server, m).then(
       (body) => toPrimary({ fandns: 'reply', id: m.id, body }),

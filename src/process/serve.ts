@@ -9,7 +9,7 @@ import type { Config } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { createLogger, reopenLogger } from '../log/logger.js';
 import { FandnsServer } from '../server.js';
-import { attachToPrimary } from './cluster-worker.js';
+import { attachToPrimary, workerLoopSharing } from './cluster-worker.js';
 import { becomeUnprivileged, die, exitOnStopSignals, writePidFileOrDie } from './lifecycle.js';
 import { removePidFile } from './pid-file.js';
 import type { Credentials } from './privileges.js';
@@ -29,7 +29,7 @@ export async function serve(opts: RunOptions): Promise<void> {
   const { config } = opts;
   const log = createLogger(undefined, config.log.target);
   const worker = cluster.isWorker;
-  const server = new FandnsServer(config, log, undefined, opts.version, { metricsHttp: !worker });
+  const server = new FandnsServer(config, log, undefined, opts.version, worker ? { metricsHttp: false, loops: workerLoopSharing() } : {});
   // Handlers go in before start(): a signal that arrives while it binds must not find the
   // default action (which ends the process). The others wait until the server serves.
   let serving = false;

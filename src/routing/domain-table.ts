@@ -142,6 +142,11 @@ export class DomainTable<G> {
     return this.#default.group !== null;
   }
 
+  /** The group of the default servers (`server=ip` lines and resolv-file), or null when none. */
+  get defaultGroup(): G | null {
+    return this.#default.group;
+  }
+
   /**
    * Routes a query. `key` is the query's cache key, which starts with the lower-cased wire name;
    * `nameLen` is that name's wire length; `dotted.name` (read only when there are wildcard rules)

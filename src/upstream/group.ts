@@ -8,7 +8,9 @@
  * - strict-order: servers in config order (down ones last); the next on timeout, SERVFAIL or
  *   REFUSED; when all fail, the last error answer is returned, never silence.
  * - all-servers: every server at once, arbitrated by race().
- * Down servers are skipped while another is up, except for a periodic probe (health.ts).
+ * Down servers are skipped while another is up, except for a periodic probe (health.ts). Servers
+ * that dns-loop-detect found looping are not used at all (`usable`); with none left the forward
+ * stage answers REFUSED, as with no server.
  */
 import { performance } from 'node:perf_hooks';
 import type { UpstreamPolicy } from '../config/types.js';
@@ -39,6 +41,8 @@ export class ServerGroup {
   overflows = 0;
   #sinceProbe = 0;
   #lastProbe = Number.NEGATIVE_INFINITY;
+  /** The members not marked looped, in config order (the members themselves while none is). */
+  #usable: readonly Upstream[];
 
   /**
    * @param id distinct per group within one registry (coalescing keys use it)
@@ -49,11 +53,25 @@ export class ServerGroup {
     readonly members: readonly Upstream[],
     readonly policy: UpstreamPolicy,
     readonly attemptMs: number,
-  ) {}
+  ) {
+    this.#usable = members;
+    this.refresh();
+  }
+
+  /** The servers the policies may use: every member not marked looped. */
+  get usable(): readonly Upstream[] {
+    return this.#usable;
+  }
+
+  /** Re-reads the members' looped marks (the registry calls it when one changes). */
+  refresh(): void {
+    const members = this.members;
+    this.#usable = members.some((m) => m.looped) ? members.filter((m) => !m.looped) : members;
+  }
 
   /** Servers to use now: the up ones plus any down one due for a probe; all if none is up. */
   live(now: number): readonly Upstream[] {
-    const members = this.members;
+    const members = this.#usable;
     let down = 0;
     for (let i = 0; i < members.length; i++) if (!members[i]!.health.up) down++;
     if (down === 0 || down === members.length) return members; // the usual case: no copy
@@ -81,7 +99,8 @@ export class ServerGroup {
 
   #strict(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
     const live = this.live(now);
-    const order = [...this.members.filter((m) => live.includes(m)), ...this.members.filter((m) => !live.includes(m))];
+    const usable = this.#usable;
+    const order = [...usable.filter((m) => live.includes(m)), ...usable.filter((m) => !live.includes(m))];
     let lastError: Answer | null = null;
     const attempt = (i: number): void => {
       if (i >= order.length || performance.now() >= deadline) return done({ kind: 'failed', lastError });
@@ -111,7 +130,7 @@ export class ServerGroup {
       if (first.kind === 'answer' && classify(first) !== AnswerClass.ERROR) return done({ kind: 'answer', answer: first });
       const firstError = first.kind === 'answer' ? first : null;
       if (performance.now() >= deadline) return done({ kind: 'failed', lastError: firstError });
-      const rest = this.members.filter((m) => m !== best);
+      const rest = this.#usable.filter((m) => m !== best);
       race(rest, query, qEnd, this.attemptMs, (r) =>
         done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError }));
     }, null, now);

@@ -24,7 +24,7 @@ export class UpstreamRegistry {
    */
   constructor(
     private readonly policy: UpstreamPolicy,
-    private readonly attemptMs: number,
+    readonly attemptMs: number,
     private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
     private readonly carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
     private readonly ignored: AddressRanges | null = null,
@@ -49,6 +49,23 @@ export class UpstreamRegistry {
       this.#groups.set(gk, g);
     }
     return g;
+  }
+
+  /** The key this registry (and the ones after it) knows `u` by. */
+  keyOf(u: Upstream): string {
+    return specKey(u.spec);
+  }
+
+  /**
+   * Marks the server known by `key` looped or not (dns-loop-detect) and updates every group's
+   * usable servers; true when that changed anything.
+   */
+  setLooped(key: string, looped: boolean): boolean {
+    const u = this.#upstreams.get(key);
+    if (u === undefined || u.looped === looped) return false;
+    u.looped = looped;
+    for (const g of this.#groups.values()) g.refresh();
+    return true;
   }
 
   /** Every upstream, in creation order. */

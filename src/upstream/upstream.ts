@@ -47,6 +47,7 @@ const upstreamStats = (): UpstreamStats => ({
 export interface CarriedUpstream {
   readonly stats: UpstreamStats;
   readonly health: HealthState;
+  readonly looped: boolean;
 }
 
 /** A label like dnsmasq prints: `10.0.0.5#8600`. */
@@ -61,6 +62,11 @@ export class Upstream {
   readonly tcp: TcpTransport;
   readonly health: Health;
   readonly stats: UpstreamStats;
+  /**
+   * dns-loop-detect found that this server sends our queries back to us: no group uses it (its
+   * registry's setLooped keeps the groups in step). Carried over by a reload.
+   */
+  looped = false;
 
   readonly #ignored: AddressRanges | null;
 
@@ -80,12 +86,15 @@ export class Upstream {
     this.tcp = new TcpTransport(spec);
     this.stats = prev?.stats ?? upstreamStats();
     this.health = new Health((up) => onHealthChange(this, up));
-    if (prev) this.health.resume(prev.health);
+    if (prev) {
+      this.health.resume(prev.health);
+      this.looped = prev.looped;
+    }
   }
 
   /** What a reload carries over of this server (see CarriedUpstream). */
   carry(): CarriedUpstream {
-    return { stats: this.stats, health: this.health.snapshot() };
+    return { stats: this.stats, health: this.health.snapshot(), looped: this.looped };
   }
 
   /**

@@ -63,7 +63,7 @@ function appendOpt(msg: Uint8Array, udpSize: number, dnssecOk: boolean, rdlen: n
 const EDE_OPTION = 15;
 
 /** Extended DNS Error info codes fandns sends (RFC 8914 §4). */
-export const EdeCode = { BLOCKED: 15, FILTERED: 17 } as const;
+export const EdeCode = { NOT_READY: 14, BLOCKED: 15, FILTERED: 17 } as const;
 
 /**
  * Returns a copy of `msg` with an OPT record appended that carries one Extended DNS Error option

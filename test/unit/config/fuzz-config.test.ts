@@ -26,7 +26,7 @@ const CORPUS = [
   'dns-rr=lan,65280,01:02:0a:ff', 'dns-rr=x.lan,257,0005697373756561',
   'dns-forward-max=300', 'min-cache-ttl=60', 'max-cache-ttl=3600', 'max-ttl=600', 'neg-ttl=30', 'local-ttl=5',
   'no-negcache', 'log-queries', 'log-queries=extra', 'log-async=50', 'domain-needed', 'bogus-priv', 'stop-dns-rebind',
-  'rebind-domain-ok=/lan/', 'filter-AAAA', 'filter-rr=TXT,65,ANY', 'bogus-nxdomain=10.9.9.0/24', 'filterwin2k', 'hostsdir=/nonexistent/hosts.d', 'pid-file=', 'ignore-address=2001:db8::bad', 'edns-packet-max=1232', 'query-port=0', 'use-stale-cache=3600', 'rebind-localhost-ok',
+  'rebind-domain-ok=/lan/', 'filter-AAAA', 'filter-rr=TXT,65,ANY', 'bogus-nxdomain=10.9.9.0/24', 'filterwin2k', 'dns-loop-detect', 'hostsdir=/nonexistent/hosts.d', 'pid-file=', 'ignore-address=2001:db8::bad', 'edns-packet-max=1232', 'query-port=0', 'use-stale-cache=3600', 'rebind-localhost-ok',
   '# a comment', '', '   ', 'no-poll', 'interface=lo', 'except-interface=eth9', 'local-service', 'clear-on-reload',
 ];
 

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import type { Worker } from 'node:cluster';
-import { isPrimaryRequest, isWorkerMessage, WorkerRequests, type PrimaryRequest } from '../../../src/process/cluster-ipc.js';
+import { isLoopMark, isPrimaryRequest, isWorkerMessage, WorkerRequests, type PrimaryRequest } from '../../../src/process/cluster-ipc.js';
 
 /** A stand-in for a cluster Worker that records what it was sent. */
 function fakeWorker(id: number, connected = true) {
@@ -65,7 +65,8 @@ describe('message guards', () => {
   it('tell fandns messages from anything else on the channel', () => {
     assert.ok(isPrimaryRequest({ fandns: 'request', id: 1, what: 'metrics' }));
     assert.ok(isWorkerMessage({ fandns: 'started', endpoints: [] }));
-    for (const m of [null, 'x', { type: 'prom-client:getMetricsReq', requestId: 1 }, { fandns: 'other' }]) {
+    assert.ok(isWorkerMessage({ fandns: 'loop', key: '127.0.0.1#53@#%', looped: true }) && isLoopMark({ fandns: 'loop', key: 'k', looped: false }));
+    for (const m of [null, 'x', { type: 'prom-client:getMetricsReq', requestId: 1 }, { fandns: 'other' }, { fandns: 'loop', key: 'k' }, { fandns: 'loop', looped: true }]) {
       assert.ok(!isPrimaryRequest(m) && !isWorkerMessage(m), JSON.stringify(m));
     }
   });

@@ -22,7 +22,7 @@ function workerRegistry(hits: number, udp: number, up: boolean) {
     rejected: { formerr: 0 },
     rebindBlocked: 0,
     bogusNxdomain: 0,
-    upstreams: [{ label: '127.0.0.1#53', up, queries: udp, timeouts: 0, malformed: 0, ignored: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp }],
+    upstreams: [{ label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp }],
     queryLogLost: 0,
   };
   return createRegistry(stats, () => snapshot, '9.9.9');
@@ -62,7 +62,7 @@ describe('PrimaryMetrics', () => {
 });
 
 describe('mergeHealth', () => {
-  const up = (server: string, isUp: boolean, rttMs: number | null) => ({ server, up: isUp, rttMs });
+  const up = (server: string, isUp: boolean, rttMs: number | null, looped = false) => ({ server, up: isUp, looped, rttMs });
   it('has an upstream up only when every worker has it up, with the mean RTT', () => {
     const h = mergeHealth(new Map([
       [11, { status: 'ok' as const, upstreams: [up('a#53', true, 1), up('b#53', true, null)] }],
@@ -78,5 +78,14 @@ describe('mergeHealth', () => {
   it('is ok when every worker has every upstream up, degraded with no worker at all', () => {
     assert.equal(mergeHealth(new Map([[1, { status: 'ok' as const, upstreams: [up('a#53', true, 1)] }]])).status, 'ok');
     assert.equal(mergeHealth(new Map()).status, 'degraded');
+  });
+
+  it('has an upstream looped when any worker found it looping (dns-loop-detect), and is degraded then', () => {
+    const h = mergeHealth(new Map([
+      [11, { status: 'ok' as const, upstreams: [up('a#53', true, 1)] }],
+      [12, { status: 'degraded' as const, upstreams: [up('a#53', true, 1, true)] }],
+    ]));
+    assert.deepEqual(h.upstreams, [up('a#53', true, 1, true)]);
+    assert.equal(h.status, 'degraded');
   });
 });
