@@ -105,6 +105,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
     up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
     deps.previous?.registry.carryOver(),
     new AddressRanges(config.filters.ignoreAddresses),
+    { queryPort: config.forward.queryPort, range: config.forward.portRange },
   );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {
@@ -115,6 +116,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
   const resolv = readResolvServers(config, log).filter((s) => !self(s));
   const table = new DomainTable(rules, resolv, (specs) => registry.group(specs));
+  registry.settle();
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
   return { registry, table };
 }

@@ -52,6 +52,9 @@ export class ConfigBuilder {
   strictOrder = false;
   allServers = false;
   loopDetect = false;
+  queryPort: Setting<number> | null = null;
+  minPort: Setting<number> | null = null;
+  maxPort: Setting<number> | null = null;
   forwardMax: number | null = null;
   maxInflight: number | null = null;
   ednsPacketMax: number | null = null;
@@ -117,12 +120,28 @@ export class ConfigBuilder {
     }
   }
 
+  /** min-port..max-port as dnsmasq completes it (one alone: 1024 or 65535 for the other; 0 is unset), or null. */
+  #portRange(): { min: number; max: number } | null {
+    const min = this.minPort?.value ?? 0;
+    const max = this.maxPort?.value ?? 0;
+    if (min === 0 && max === 0) return null;
+    return { min: min || 1024, max: max || 65535 };
+  }
+
   /** Cross-option checks, each naming the lines involved. */
   validate(): void {
     const fixedSource = this.rules.find((r) => r.action.kind === 'forward' && r.action.server.sourcePort !== null);
     if (fixedSource && (this.workers ?? 1) > 1) {
       throw new ConfigError('FANDNS_CONFIG_CONFLICT', fixedSource.origin,
         `a fixed source port cannot be shared by workers=${this.workers}: give only @address, or one worker`);
+    }
+    const qp = this.queryPort;
+    if (qp && qp.value > 0 && (this.workers ?? 1) > 1) {
+      throw new ConfigError('FANDNS_CONFIG_CONFLICT', qp.origin, `query-port=${qp.value} cannot be shared by workers=${this.workers}: use query-port=0, or one worker`);
+    }
+    const range = this.#portRange();
+    if (range && range.max < range.min) {
+      throw new ConfigError('FANDNS_CONFIG_CONFLICT', (this.maxPort ?? this.minPort)!.origin, `max-port=${range.max} is below min-port=${range.min}`);
     }
     const min = this.minCacheTtl;
     const max = this.maxCacheTtl;
@@ -180,6 +199,8 @@ export class ConfigBuilder {
         noResolv: this.noResolv,
         noPoll: this.noPoll,
         loopDetect: this.loopDetect,
+        queryPort: this.queryPort?.value ?? null,
+        portRange: this.#portRange(),
       },
       cache: {
         size: this.cacheSize ?? DEFAULTS.cacheSize,

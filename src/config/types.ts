@@ -82,6 +82,10 @@ export interface ForwardConfig {
   readonly noPoll: boolean;
   /** `dns-loop-detect`: probe each default server for a forwarding loop back to fandns. */
   readonly loopDetect: boolean;
+  /** `query-port`: N > 0 every upstream query from port N; 0 one OS-chosen port per server; null a rotating pool. */
+  readonly queryPort: number | null;
+  /** `min-port`/`max-port`: the range random source ports come from, or null for the OS's. */
+  readonly portRange: { readonly min: number; readonly max: number } | null;
 }
 
 /** The cache (reference §4, with fandns's differences: no silent caps, every type cached). */

@@ -7,6 +7,7 @@ import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup } from './group.js';
 import { Upstream, type CarriedUpstream } from './upstream.js';
 import type { AddressRanges } from '../util/address-ranges.js';
+import { POOLED_PORTS, type SourcePorts } from './udp-transport.js';
 
 function specKey(s: UpstreamSpec): string {
   return `${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
@@ -21,13 +22,15 @@ export class UpstreamRegistry {
    * @param carried what the registry this one replaces carries over (its carryOver()): a server the
    *   new configuration names again goes on counting in its counters and keeps its health
    * @param ignored ignore-address ranges every upstream applies to its replies
+   * @param ports how every upstream's UDP source ports are chosen (query-port, min-port, max-port)
    */
   constructor(
     private readonly policy: UpstreamPolicy,
     readonly attemptMs: number,
     private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
-    private readonly carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
+    private carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
     private readonly ignored: AddressRanges | null = null,
+    private readonly ports: SourcePorts = POOLED_PORTS,
   ) {}
 
   /** The group for this server list, created on first use. */
@@ -37,7 +40,7 @@ export class UpstreamRegistry {
       const k = specKey(s);
       let u = this.#upstreams.get(k);
       if (!u) {
-        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored);
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored, this.ports);
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);
@@ -49,6 +52,14 @@ export class UpstreamRegistry {
       this.#groups.set(gk, g);
     }
     return g;
+  }
+
+  /**
+   * Drops what the replaced registry carried over, once every group is made: a carried server's
+   * takeUdp reaches back to that registry's upstream, which must not stay reachable from here.
+   */
+  settle(): void {
+    this.carried = new Map();
   }
 
   /** The key this registry (and the ones after it) knows `u` by. */

@@ -1,7 +1,10 @@
 /**
  * UDP exchanges with one upstream server. Queries leave from a pool of connect()ed sockets, each
- * on its own OS-chosen ephemeral port and replaced after a number of queries or seconds, with a
- * CSPRNG ID unique among this server's waiting queries (RFC 5452 §9.2–9.3). A reply is accepted
+ * on its own random port (the OS's choice, or one of min-port..max-port) and replaced after a
+ * number of queries or seconds, with a CSPRNG ID unique among this server's waiting queries
+ * (RFC 5452 §9.2–9.3). A fixed source port (`server=…@addr#port`, query-port=N) means one
+ * socket, never replaced (a second socket with the same addresses would take its replies);
+ * query-port=0 one socket on an OS-chosen port. A reply is accepted
  * only when it arrives from the server's address and port (the connected socket and rinfo both
  * check), on the socket its query left from, carries an ID we are waiting for, is a response, and
  * echoes our question (case-insensitive); anything else is dropped and counted while we keep
@@ -50,6 +53,28 @@ export interface UdpTarget {
   readonly sourcePort: number | null;
 }
 
+/** How source ports are chosen for every upstream (query-port, min-port, max-port). */
+export interface SourcePorts {
+  /**
+   * query-port: N > 0 sends every query from port N (upstreams without a port of their own share
+   * it), 0 from one OS-chosen port per upstream; null (the default) from the rotating pool.
+   */
+  readonly queryPort: number | null;
+  /** min-port/max-port: the range the pool's random ports come from; null: the OS's ephemeral range. */
+  readonly range: { readonly min: number; readonly max: number } | null;
+}
+
+/** The fixed source port for `target` under `ports`: the server's own, else query-port N > 0, else null. */
+export function fixedSourcePort(target: Pick<UdpTarget, 'sourcePort'>, ports: SourcePorts): number | null {
+  return target.sourcePort ?? (ports.queryPort !== null && ports.queryPort > 0 ? ports.queryPort : null);
+}
+
+/** The default: a pool of OS-chosen ports. */
+export const POOLED_PORTS: SourcePorts = { queryPort: null, range: null };
+
+/** Most ports of min-port..max-port a socket tries (one after another from a random one) before it gives up. */
+const RANGE_TRIES = 256;
+
 const POOL_SIZE = 8;
 /**
  * Most queries waiting on one server: IDs are unique per server, so past this the search for a free
@@ -61,7 +86,8 @@ const MAX_AGE_MS = 60_000;
 
 /** One connected socket; its waiting queries are in the transport's table. */
 class PooledSocket {
-  readonly socket: Socket;
+  /** The socket in use (a bind that failed at once is replaced before the constructor returns). */
+  socket!: Socket;
   uses = 0;
   /** Queries sent from this socket and still waiting. */
   waiting = 0;
@@ -69,16 +95,47 @@ class PooledSocket {
   readonly born: number;
   retired = false;
   ready: boolean = false;
+  /** True once binding failed: the transport replaces it on the next send. */
+  broken = false;
   readonly #queue: Buffer[] = [];
 
-  constructor(target: UdpTarget, owner: UdpTransport, now: number) {
+  /**
+   * @param port the source port to bind for a try (0: the OS's choice), or null to let connect()
+   *   bind; after EADDRINUSE (a port of the range in use) the next try, on a fresh socket, up to
+   *   RANGE_TRIES
+   * @param shared bind with SO_REUSEADDR: a query-port every upstream's socket binds (each is
+   *   connected to its own server, so the kernel tells their replies apart)
+   */
+  constructor(
+    private readonly target: UdpTarget,
+    private readonly owner: UdpTransport,
+    now: number,
+    private readonly port: (attempt: number) => number | null,
+    private readonly shared: boolean,
+  ) {
     this.born = now;
-    const s = createSocket({ type: target.family === 6 ? 'udp6' : 'udp4', lookup: literalLookup as never });
+    this.#open(0);
+  }
+
+  /**
+   * Makes `socket` a new socket bound and connected to the target, sending what queued meanwhile
+   * once ready. A bind error may be emitted before bind() returns (the lookup of a literal is
+   * synchronous), so `socket` is set first and a retry replaces it in turn.
+   */
+  #open(attempt: number): void {
+    const { target, owner } = this;
+    const s = createSocket({ type: target.family === 6 ? 'udp6' : 'udp4', lookup: literalLookup as never, reuseAddr: this.shared });
     this.socket = s;
     s.on('message', (msg, rinfo) => owner.reply(this, msg, rinfo.port));
     s.on('error', (err: NodeJS.ErrnoException) => {
       // ICMP port unreachable on a connected socket: the server is not listening. Fail fast.
-      if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') owner.failSocket(this);
+      if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') return owner.failSocket(this);
+      if (this.ready) return;
+      // The bind failed: another port on a fresh socket, or give up (its queries fail now).
+      s.close();
+      if (err.code === 'EADDRINUSE' && attempt + 1 < RANGE_TRIES && this.port(attempt + 1) !== null) return this.#open(attempt + 1);
+      this.broken = true;
+      owner.failSocket(this);
     });
     const connect = () =>
       s.connect(target.port, target.address, () => {
@@ -87,8 +144,9 @@ class PooledSocket {
       });
     // exclusive: in a cluster worker a non-exclusive bind would share one socket (and its replies)
     // with the other workers through the primary; connect() alone binds exclusively already.
-    if (target.sourceAddress !== null) s.bind({ address: target.sourceAddress, port: target.sourcePort ?? 0, exclusive: true }, connect);
-    else connect();
+    const p = this.port(attempt);
+    if (p === null) connect();
+    else s.bind({ address: target.sourceAddress ?? undefined, port: p, exclusive: true }, connect);
   }
 
   send(wire: Buffer): void {
@@ -116,14 +174,52 @@ export class UdpTransport implements Sweepable {
   /** Waiting queries by ID: IDs are unique across this server's sockets. */
   readonly #pending = new IdTable<Pending>();
 
-  readonly #ignore: ((msg: Buffer) => boolean) | null;
+  #ignore: ((msg: Buffer) => boolean) | null;
+  /** The fixed source port (the server's own, else query-port), or null. */
+  readonly #fixedPort: number | null;
+  /** One socket, never replaced: a fixed port, or query-port=0. */
+  readonly #single: boolean;
+  readonly #ports: SourcePorts;
 
-  /** @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address) */
-  constructor(target: UdpTarget, ignore: ((msg: Buffer) => boolean) | null = null) {
+  /**
+   * @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address)
+   * @param ports how source ports are chosen (query-port, min-port, max-port)
+   */
+  constructor(target: UdpTarget, ignore: ((msg: Buffer) => boolean) | null = null, ports: SourcePorts = POOLED_PORTS) {
     this.#target = target;
     this.#ignore = ignore;
-    // A fixed source port allows one socket only.
-    this.#pool = new Array<PooledSocket | null>(target.sourcePort !== null ? 1 : POOL_SIZE).fill(null);
+    this.#ports = ports;
+    this.#fixedPort = fixedSourcePort(target, ports);
+    this.#single = this.#fixedPort !== null || ports.queryPort === 0;
+    this.#pool = new Array<PooledSocket | null>(this.#single ? 1 : POOL_SIZE).fill(null);
+  }
+
+  /** The fixed source port of this transport's one socket, or null: a reload hands such a transport on (see Upstream). */
+  get fixedPort(): number | null {
+    return this.#fixedPort;
+  }
+
+  /** Replaces the ignore-address test (a reload that hands this transport to a new Upstream). */
+  setIgnore(ignore: ((msg: Buffer) => boolean) | null): void {
+    this.#ignore = ignore;
+  }
+
+  /**
+   * The ports a new socket tries, by attempt: the fixed one; min-port..max-port one after another
+   * from a random one (so a crowded range is searched, not sampled); 0 with a source address; else
+   * null (connect binds).
+   */
+  #portsToTry(): (attempt: number) => number | null {
+    const fixed = this.#fixedPort;
+    if (fixed !== null) return (attempt) => (attempt === 0 ? fixed : null);
+    const r = this.#ports.range;
+    if (r !== null) {
+      const size = r.max - r.min + 1;
+      const start = random16() % size;
+      return (attempt) => (attempt < size ? r.min + ((start + attempt) % size) : null);
+    }
+    const any = this.#target.sourceAddress !== null ? 0 : null;
+    return (attempt) => (attempt === 0 ? any : null);
   }
 
   /**
@@ -221,18 +317,18 @@ export class UdpTransport implements Sweepable {
     }
   }
 
-  /** Picks a random pool slot, replacing its socket when it has served long enough. */
+  /** Picks a random pool slot, replacing its socket when it has served long enough (never a single one) or failed to bind. */
   #socket(now: number): PooledSocket {
     const slot = random16() % this.#pool.length;
     let s = this.#pool[slot];
-    if (s && (s.uses >= MAX_USES || now - s.born > MAX_AGE_MS)) {
+    if (s && (s.broken || (!this.#single && (s.uses >= MAX_USES || now - s.born > MAX_AGE_MS)))) {
       s.retired = true;
       if (s.waiting === 0) s.close();
       else this.#retired.push(s);
       s = null;
     }
     if (!s) {
-      s = new PooledSocket(this.#target, this, now);
+      s = new PooledSocket(this.#target, this, now, this.#portsToTry(), this.#fixedPort !== null);
       this.#pool[slot] = s;
     }
     s.uses++;

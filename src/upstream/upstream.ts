@@ -13,7 +13,7 @@ import type { AddressRanges } from '../util/address-ranges.js';
 import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
 import { TcpTransport } from './tcp-transport.js';
-import { UdpTransport, type UdpResult } from './udp-transport.js';
+import { fixedSourcePort, POOLED_PORTS, UdpTransport, type SourcePorts, type UdpResult } from './udp-transport.js';
 
 /** Per-upstream counters (SIGUSR1 stats, metrics). */
 export interface UpstreamStats {
@@ -48,6 +48,13 @@ export interface CarriedUpstream {
   readonly stats: UpstreamStats;
   readonly health: HealthState;
   readonly looped: boolean;
+  /**
+   * Hands over the UDP transport of a server with a fixed source port (null otherwise): a new
+   * socket on the same addresses would take the replies the old runtime still waits for, or fail
+   * to bind. Only a transport on `port` is handed over; the server it came from then leaves it
+   * open when it closes.
+   */
+  readonly takeUdp: (port: number) => UdpTransport | null;
 }
 
 /** A label like dnsmasq prints: `10.0.0.5#8600`. */
@@ -69,20 +76,28 @@ export class Upstream {
   looped = false;
 
   readonly #ignored: AddressRanges | null;
+  /** True once a reload took this server's UDP transport (see CarriedUpstream.takeUdp). */
+  #udpTaken = false;
 
   /**
    * @param prev what a reload carries over of the same server: its counters go on here, its health is taken over
    * @param ignored ignore-address ranges: a NOERROR reply with an answer address in one is dropped
+   * @param ports how UDP source ports are chosen (query-port, min-port, max-port)
    */
   constructor(
     readonly spec: UpstreamSpec,
     onHealthChange: (u: Upstream, up: boolean) => void = () => {},
     prev: CarriedUpstream | null = null,
     ignored: AddressRanges | null = null,
+    ports: SourcePorts = POOLED_PORTS,
   ) {
     this.label = upstreamLabel(spec);
     this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
-    this.udp = new UdpTransport(spec, this.#ignored === null ? null : (msg) => this.#ignores(msg));
+    const ignore = this.#ignored === null ? null : (msg: Buffer) => this.#ignores(msg);
+    const fixed = fixedSourcePort(spec, ports);
+    const kept = prev !== null && fixed !== null ? prev.takeUdp(fixed) : null;
+    kept?.setIgnore(ignore);
+    this.udp = kept ?? new UdpTransport(spec, ignore, ports);
     this.tcp = new TcpTransport(spec);
     this.stats = prev?.stats ?? upstreamStats();
     this.health = new Health((up) => onHealthChange(this, up));
@@ -94,7 +109,16 @@ export class Upstream {
 
   /** What a reload carries over of this server (see CarriedUpstream). */
   carry(): CarriedUpstream {
-    return { stats: this.stats, health: this.health.snapshot(), looped: this.looped };
+    return {
+      stats: this.stats,
+      health: this.health.snapshot(),
+      looped: this.looped,
+      takeUdp: (port) => {
+        if (this.udp.fixedPort !== port || this.#udpTaken) return null;
+        this.#udpTaken = true;
+        return this.udp;
+      },
+    };
   }
 
   /**
@@ -174,9 +198,9 @@ export class Upstream {
     return { kind: 'answer', wire, layout, rcode, server: this.label, viaTcp };
   }
 
-  /** Closes sockets. */
+  /** Closes sockets (not a UDP transport a reload took over). */
   close(): void {
-    this.udp.close();
+    if (!this.#udpTaken) this.udp.close();
     this.tcp.close();
   }
 }

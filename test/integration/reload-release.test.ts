@@ -9,6 +9,7 @@ import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { freePort } from '../helpers/fake-upstream.js';
 import { answer } from '../helpers/scripts.js';
 import { withUpstreams } from '../helpers/scenario.js';
 import { sleep } from '../helpers/wait.js';
@@ -28,8 +29,9 @@ async function collect(refs: readonly WeakRef<object>[], tries = 60): Promise<nu
 }
 
 describe('reload: the replaced runtime is let go', () => {
-  it('keeps no replaced runtime or registry alive after 20 reloads', () =>
-    withUpstreams([answer('10.0.0.1')], 'query-timeout=300\nupstream-timeout=200', async ({ proxy }) => {
+  /** 20 reloads with `conf`, then every replaced runtime and registry must be collectable. */
+  const reloads = (conf: string) =>
+    withUpstreams([answer('10.0.0.1')], `query-timeout=300\nupstream-timeout=200\n${conf}`, async ({ proxy }) => {
       const refs: WeakRef<object>[] = [];
       for (let i = 0; i < 20; i++) {
         assert.equal((await proxy.query(`r${i}.reload.test`)).rcode, 'NOERROR');
@@ -39,5 +41,9 @@ describe('reload: the replaced runtime is let go', () => {
       await sleep(1500); // the last replaced runtime closes its sockets query-timeout + 1 s after the reload
       assert.equal(await collect(refs), 0, 'replaced runtimes and registries still reachable');
       assert.equal(proxy.server.runtime.registry.upstreams()[0]!.stats.queries, 20, 'the counters went on');
-    }));
+    });
+
+  it('keeps no replaced runtime or registry alive after 20 reloads', () => reloads(''));
+
+  it('nor with query-port, whose socket each reload hands on', async () => reloads(`query-port=${await freePort()}`));
 });
