@@ -24,6 +24,7 @@ import { createTypeFilter } from './handlers/type-filter.js';
 import { AddressRanges } from './util/address-ranges.js';
 import { localSubnets } from './listen/interfaces.js';
 import { buildZone } from './local/build-zone.js';
+import { SynthDomains } from './local/synth.js';
 import { readHosts } from './local/hosts-loader.js';
 import type { LocalZone } from './local/zone.js';
 import type { Logger } from './log/logger.js';
@@ -179,7 +180,10 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     hits: cache.counters.hits + cache.counters.staleServed + localCounters.answered,
     servers: registry.upstreams().map((u) => ({ label: u.label, queries: u.stats.queries, failures: u.stats.failures })),
   }));
-  const local = createLocal({ localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv, filterWin2k: f.filterWin2k }, table, zone, cname.aliasKeys, chaos, localCounters);
+  const local = createLocal({
+    localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv, filterWin2k: f.filterWin2k,
+    synth: SynthDomains.of(config.synthDomains),
+  }, table, zone, cname.aliasKeys, chaos, localCounters);
   // Without cname= lines the cname stage would only pass every query on: it is left out of the chain.
   const stages: Handler[] = config.cnames.length > 0 ? [local, cname] : [local];
   // filter-A/filter-AAAA/filter-rr: in front of the cache, and only when configured.

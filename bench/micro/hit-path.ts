@@ -19,9 +19,22 @@ import type { Case } from './harness.js';
 const CONF = 'no-resolv\nno-hosts\nserver=127.0.0.1#9\ncache-size=10000\n';
 const POLICY = { minCacheTtl: 0, maxCacheTtl: 2_147_483_647, negTtl: null, noNegcache: false };
 
-/** The hit-path cases: 100 names, with and without EDNS in the query. */
+/** A config with synth-domain ranges whose domains the hit names are not under (the check's cost on other names). */
+const SYNTH_CONF = `${CONF}synth-domain=lan,192.168.0.0/24,host-\nsynth-domain=v6.lan,2001:db8::/64\n`;
+
+/** The hit-path cases: 100 names, with and without EDNS in the query (and with synth-domain set). */
 export function hitPathCases(): Case[] {
-  const rt = buildRuntime(parseConfigText(CONF), { log: createLogger('silent'), clock: systemClock, tap: null, endpoints: [], keepStore: null, previous: null, pending: { n: 0 }, version: '0' });
+  const plain = hitPath(CONF);
+  return [
+    { name: 'whole hit path: 100 names, no EDNS', fn: plain.plain },
+    { name: 'whole hit path: 100 names, EDNS', fn: plain.edns },
+    { name: 'whole hit path: 100 names, no EDNS, synth-domain set', fn: hitPath(SYNTH_CONF).plain },
+  ];
+}
+
+/** A runtime for `conf` with 100 cached names, and runners asking for them. */
+function hitPath(conf: string): { plain: Case['fn']; edns: Case['fn'] } {
+  const rt = buildRuntime(parseConfigText(conf), { log: createLogger('silent'), clock: systemClock, tap: null, endpoints: [], keepStore: null, previous: null, pending: { n: 0 }, version: '0' });
   const names = Array.from({ length: 100 }, (_, i) => `h${i}.bench.test`);
   for (const name of names) {
     const answer = answerWire(name, 1);
@@ -33,8 +46,5 @@ export function hitPathCases(): Case[] {
   const plain = names.map((n) => queryWire(n, 'A', false));
   const edns = names.map((n) => queryWire(n, 'A', true));
   const run = (msgs: Buffer[]) => (i: number) => acceptQuery(msgs[i % 100]!, client, rt.dispatch, counters, 1232, false);
-  return [
-    { name: 'whole hit path: 100 names, no EDNS', fn: run(plain) },
-    { name: 'whole hit path: 100 names, EDNS', fn: run(edns) },
-  ];
+  return { plain: run(plain), edns: run(edns) };
 }

@@ -3,7 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
-import type { AddressRange, CnameRule, Config, DomainRule, LocalRecord, LogTarget, MetricsConfig, RuleAction } from './types.js';
+import type { AddressRange, CnameRule, Config, DomainRule, LocalRecord, LogTarget, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -76,6 +76,7 @@ export class ConfigBuilder {
   noIdent = false;
   readonly localRecords: LocalRecord[] = [];
   readonly cnames: CnameRule[] = [];
+  readonly synthDomains: SynthDomain[] = [];
   noHosts = false;
   readonly addnHosts: string[] = [];
   readonly hostsDirs: string[] = [];
@@ -219,6 +220,7 @@ export class ConfigBuilder {
       ident: !this.noIdent,
       localRecords: this.localRecords,
       cnames: this.cnames,
+      synthDomains: this.synthDomains,
       hosts: { systemHosts: !this.noHosts, extra: this.addnHosts, dirs: this.hostsDirs, expandHosts: this.expandHosts, domain: this.domain },
       filters: {
         domainNeeded: this.domainNeeded,

@@ -1,11 +1,12 @@
 /**
- * Directive rows for local data: aliases, host and resource records, hosts files and the local
- * domain (reference §6.7). Part of the table in directives.ts.
+ * Directive rows for local data: aliases, host and resource records, synth-domain ranges, hosts
+ * files and the local domain (reference §6.7). Part of the table in directives.ts.
  */
 import { asWritten as v, unquoted as u, type Directive } from './directive-kit.js';
 import { parseCaaRecord, parseDnsRr, parseNaptrRecord } from './extra-records.js';
 import { splitFields } from './lexer.js';
 import { localName, parseCname, parseHostRecord, parseMxHost, parsePtrRecord, parseSrvHost, parseTxtRecord } from './local-records.js';
+import { parseSynthDomain } from './synth-domain.js';
 
 /** The local-data rows, in --help order. */
 export const LOCAL_DATA_DIRECTIVES: readonly Directive[] = [
@@ -29,6 +30,9 @@ export const LOCAL_DATA_DIRECTIVES: readonly Directive[] = [
     describe: 'A CAA record.', apply: (b, val, o) => { b.localRecords.push(...parseCaaRecord(v(val), o)); } },
   { name: 'dns-rr', arg: 'value', repeat: 'list', hint: '<name>,<RR-number>[,<hex data>]',
     describe: 'A record of any type, its data in hex.', apply: (b, val, o) => { b.localRecords.push(...parseDnsRr(v(val), o)); } },
+  { name: 'synth-domain', arg: 'value', repeat: 'list', hint: '<domain>,<address range>[,<prefix>[*]]',
+    describe: 'A/AAAA and PTR records for every address of a range (<start>[,<end>] or <address>/<length>): <prefix><address with - for . or :>.<domain>, or <prefix><index>.<domain> when the prefix ends in *.',
+    apply: (b, val, o) => { b.synthDomains.push(parseSynthDomain(v(val), o)); } },
   { name: 'no-hosts', short: 'h', arg: 'flag', repeat: 'single',
     describe: 'Do not read /etc/hosts.', apply: (b) => { b.noHosts = true; } },
   { name: 'addn-hosts', short: 'H', arg: 'value', repeat: 'list', hint: '<file|dir>',

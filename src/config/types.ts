@@ -135,6 +135,25 @@ export interface CnameRule {
   readonly origin: Origin;
 }
 
+/**
+ * One `synth-domain=` line: A/AAAA records for `<prefix><address>.<domain>` (the address's `.`
+ * or `:` written `-`) or, when `sequential`, `<prefix><index>.<domain>`, and PTR records back,
+ * for every address from `start` to `end`.
+ */
+export interface SynthDomain {
+  /** Canonical domain (lower-case, no trailing dot). */
+  readonly domain: string;
+  readonly family: 4 | 6;
+  /** First and last address of the range, as glibc's inet_ntop writes them. */
+  readonly start: string;
+  readonly end: string;
+  /** Lower-cased, without a trailing `*`; '' for none. */
+  readonly prefix: string;
+  /** The prefix ended in `*`: names carry the address's index in the range, not the address. */
+  readonly sequential: boolean;
+  readonly origin: Origin;
+}
+
 /** Hosts files (reference §6.7). */
 export interface HostsConfig {
   /** Read /etc/hosts (false with `no-hosts`). */
@@ -218,6 +237,8 @@ export interface Config {
   readonly ident: boolean;
   readonly localRecords: readonly LocalRecord[];
   readonly cnames: readonly CnameRule[];
+  /** `synth-domain=` lines, in config order. */
+  readonly synthDomains: readonly SynthDomain[];
   readonly hosts: HostsConfig;
   readonly filters: FilterConfig;
   readonly log: LogConfig;

@@ -10,10 +10,14 @@
  * - domain-needed (dotless A/AAAA → NXDOMAIN, or NODATA for a local name; without AA, as
  *   dnsmasq) and bogus-priv (private PTR → NXDOMAIN unless a domain-specific server covers it),
  *   reference §6.5;
+ * - synth-domain (local/synth.ts): A/AAAA for a synthesised name and PTR for a reverse name in
+ *   a range, after local data (a hosts or host-record name or PTR wins, and a local name lacking
+ *   the asked address type gets the synthesised one, as in dnsmasq 2.90) and before the domain
+ *   rules (address=, local=, server=, bogus-priv), with AA and local-ttl; other types NODATA;
  * - CHAOS TXT identity and statistics names (version.bind, hits.bind…; handlers/chaos.ts).
  * cname aliases pass through to the cname stage.
  */
-import { QClass, RCode, RRType } from '../wire/constants.js';
+import { HEADER_SIZE, QClass, RCode, RRType } from '../wire/constants.js';
 import { answerReply } from '../wire/answer-build.js';
 import { WireLengths } from '../wire/name-lengths.js';
 import { questionReply } from '../wire/reply-build.js';
@@ -21,7 +25,8 @@ import { Reply, type Handler } from '../pipeline/types.js';
 import type { Query } from '../pipeline/query.js';
 import type { DomainTable } from '../routing/domain-table.js';
 import type { ServerGroup } from '../upstream/group.js';
-import type { LocalZone } from '../local/zone.js';
+import type { LocalZone, ZoneRecord } from '../local/zone.js';
+import type { SynthDomains } from '../local/synth.js';
 import { isPrivateV4, isPrivateV6, reverseNameAddress } from '../local/private-ranges.js';
 import type { ChaosAnswerer } from './chaos.js';
 import { routeOf } from './route.js';
@@ -32,6 +37,8 @@ export interface LocalOptions {
   readonly domainNeeded: boolean;
   readonly bogusPriv: boolean;
   readonly filterWin2k: boolean;
+  /** synth-domain ranges; absent or null when none is configured (then no query pays for them). */
+  readonly synth?: SynthDomains | null;
 }
 
 /** What the local stage counts (SIGUSR1, CHAOS hits.bind). */
@@ -69,6 +76,12 @@ export function createLocal(
   // With the zone's name lengths, most queries skip slicing and hashing their name here (a hosts
   // file makes the zone non-empty on most systems).
   const aliasLengths = WireLengths.of(aliases);
+  const synth = opts.synth ?? null;
+  /** The synthesised records of the query's name (local-ttl), or null when it is no synth-domain name. */
+  const synthesised = (q: Query): ZoneRecord[] | null => {
+    if (synth === null || !synth.mayMatch(q.msg, HEADER_SIZE, q.nameLen)) return null;
+    return synth.records(q.name)?.map((r) => ({ type: r.type, rdata: r.rdata, ttl: opts.localTtl })) ?? null;
+  };
   return {
     name: 'local',
     counters,
@@ -87,7 +100,13 @@ export function createLocal(
         if (aliases.has(key)) return next(q);
         const recs = zone.records(key);
         if (recs) {
-          const match = recs.filter((r) => r.type === qtype || qtype === RRType.ANY);
+          let match = recs.filter((r) => r.type === qtype || qtype === RRType.ANY);
+          // synth-domain fills in an address or PTR type the local name lacks (dnsmasq 2.90: a
+          // host-record with only an AAAA keeps its synthesised A).
+          if (synth !== null && (match.length === 0 || qtype === RRType.ANY)) {
+            const more = synthesised(q)?.filter((s) => (s.type === qtype || qtype === RRType.ANY) && !recs.some((r) => r.type === s.type));
+            if (more !== undefined && more.length > 0) match = match.concat(more);
+          }
           // A name only caa-record or dns-rr gave records to is not local: other types go on.
           if (match.length === 0) {
             if (zone.claims(key)) return rcodeReply(q, RCode.NOERROR);
@@ -96,6 +115,15 @@ export function createLocal(
             for (const r of match) if (r.ttl < ttl) ttl = r.ttl;
             return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, match, ttl, true));
           }
+        }
+      }
+      if (synth !== null && inClass) {
+        // Before address=, local= and server= for the domain, and bogus-priv for the reverse zone,
+        // as in dnsmasq 2.90. A synthesised name is local: other types get NODATA, not a forward.
+        const recs = synthesised(q);
+        if (recs !== null) {
+          const match = recs.filter((r) => r.type === qtype || qtype === RRType.ANY);
+          return match.length === 0 ? rcodeReply(q, RCode.NOERROR) : reply(answerReply(q.msg, q.p.qEnd, QClass.IN, match, opts.localTtl, true));
         }
       }
       if (!routesLocally && !opts.domainNeeded && !opts.bogusPriv && !opts.filterWin2k) return next(q);

@@ -38,3 +38,42 @@ export function inPrefix(addr: Uint8Array, net: Uint8Array, prefix: number): boo
   }
   return true;
 }
+
+/**
+ * An address's text as glibc's inet_ntop writes it, which dnsmasq's synthesised names are made
+ * from: IPv4 dotted; IPv6 in lower-case hex with the first longest run of two or more zero
+ * groups as `::`, and an IPv4-mapped (`::ffff:a.b.c.d`) or IPv4-compatible (`::a.b.c.d`) address
+ * with its last 32 bits dotted.
+ */
+export function formatIp(b: Uint8Array): string {
+  if (b.length === 4) return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`;
+  const words: number[] = [];
+  for (let i = 0; i < 16; i += 2) words.push((b[i]! << 8) | b[i + 1]!);
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (words[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && words[j] === 0) j++;
+    if (j - i > bestLen) [best, bestLen] = [i, j - i];
+    i = j;
+  }
+  if (bestLen < 2) best = -1;
+  if (best === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
+    return `${bestLen === 5 ? '::ffff:' : '::'}${b[12]}.${b[13]}.${b[14]}.${b[15]}`;
+  }
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    if (out !== '' && !out.endsWith(':')) out += ':';
+    out += words[i]!.toString(16);
+  }
+  return out;
+}

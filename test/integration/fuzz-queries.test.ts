@@ -256,6 +256,8 @@ const LOCAL_CONF = [
   'naptr-record=n.fuzz.test,10,20,U,E2U+sip,"!^.*$!sip:a@b!",h.fuzz.test',
   'caa-record=n.fuzz.test,0,issue,ca.test',
   'dns-rr=r.fuzz.test,65280,01:02:03',
+  'synth-domain=s.fuzz.test,10.7.0.0/24,h-',
+  'synth-domain=s6.fuzz.test,2001:db8:7::/64,*',
   'stop-dns-rebind',
   'bogus-priv',
   'domain-needed',
@@ -270,11 +272,17 @@ const LOCAL_CONF = [
   // The loop guard sees every fuzzed query first; the echo upstream answers its probe.
   'dns-loop-detect',
 ];
-const LOCAL_TAGS = ['a', 'x.a', 'blk', 'loc', 'q.loc', 'c', 'cc', 't', 'h', 'txt', '_x._tcp', 'n', 'r', 'zz'];
+const LOCAL_TAGS = ['a', 'x.a', 'blk', 'loc', 'q.loc', 'c', 'cc', 't', 'h', 'txt', '_x._tcp', 'n', 'r', 'zz', 'h-10-7-0-5.s', 'h-10-8-0-5.s', '42.s6'];
+/** Reverse names for the synth-domain ranges: 10.7.0.5 and 2001:db8:7::2a. */
+const SYNTH_REVERSE = ['a.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.7.0.0.0.8.b.d.0.1.0.0.2', '5.0.7.10'];
 
 /** Seeds for the local setup: local names, reverse names, dotless names, CHAOS names. */
 const localSeed: Seed = (r) => {
   if (r.chance(0.1)) return sampleQuery(r, 'in-addr.arpa', r.pick(['8.8.8.10', '1.0.168.192', '5.0.0.10']));
+  if (r.chance(0.05)) {
+    const name = r.pick(SYNTH_REVERSE);
+    return sampleQuery(r, name.length > 10 ? 'ip6.arpa' : 'in-addr.arpa', name);
+  }
   if (r.chance(0.1)) return buildQuery(r.pick(['dotless', 'Web']), { type: r.pick(['A', 'AAAA', 'TXT']), id: r.int(65536) });
   if (r.chance(0.1)) return buildQuery(r.pick(['n.fuzz.test', 'R.fuzz.test']), { type: r.pick(['NAPTR', 'CAA', 'UNKNOWN_65280', 'ANY', 'A']), id: r.int(65536) });
   if (r.chance(0.05)) {

@@ -24,6 +24,7 @@ const CORPUS = [
   'ptr-record=1.1.168.192.in-addr.arpa,gw.lan', 'mx-host=lan,mail.lan,10', 'all-servers', 'strict-order',
   'naptr-record=lan,10,100,S,SIP+D2U,"!^(a,b)$!x!",_sip._udp.lan', 'caa-record=lan,128,issue,"ca.test; a=b"',
   'dns-rr=lan,65280,01:02:0a:ff', 'dns-rr=x.lan,257,0005697373756561',
+  'synth-domain=lan,192.168.0.0/24,host-', 'synth-domain=v6.lan,2001:db8::10,2001:db8::20,h*',
   'dns-forward-max=300', 'min-cache-ttl=60', 'max-cache-ttl=3600', 'max-ttl=600', 'neg-ttl=30', 'local-ttl=5',
   'no-negcache', 'log-queries', 'log-queries=extra', 'log-async=50', 'domain-needed', 'bogus-priv', 'stop-dns-rebind',
   'rebind-domain-ok=/lan/', 'filter-AAAA', 'filter-rr=TXT,65,ANY', 'bogus-nxdomain=10.9.9.0/24', 'filterwin2k', 'dns-loop-detect', 'hostsdir=/nonexistent/hosts.d', 'pid-file=', 'ignore-address=2001:db8::bad', 'edns-packet-max=1232', 'query-port=0', 'use-stale-cache=3600', 'rebind-localhost-ok',
