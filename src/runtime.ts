@@ -17,6 +17,8 @@ import { createAnswerFilter, type FilterCounters } from './handlers/answer-filte
 import { createCache } from './handlers/cache.js';
 import { createChaos } from './handlers/chaos.js';
 import { createCname } from './handlers/cname.js';
+import { NeighbourTable } from './edns/neighbours.js';
+import { EdnsRewriter } from './edns/rewriter.js';
 import { createForward } from './handlers/forward.js';
 import { createLocal, type LocalCounters } from './handlers/local.js';
 import { createTypeFilter } from './handlers/type-filter.js';
@@ -97,6 +99,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
     up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
     deps.previous?.registry.carryOver(),
     new AddressRanges(config.filters.ignoreAddresses),
+    config.edns.addSubnet !== null,
   );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {
@@ -109,6 +112,16 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   const table = new DomainTable(rules, resolv, (specs) => registry.group(specs));
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
   return { registry, table };
+}
+
+/** The EDNS rewriting of forwarded queries, or null when no such option is set. */
+function buildRewriter(config: Config, log: Logger): EdnsRewriter | null {
+  let warned = false;
+  const neighbours = config.edns.addMac.length === 0 ? null : new NeighbourTable(undefined, (err) => {
+    if (!warned) log.warn({ err: err.message }, 'add-mac: cannot read the neighbour table; no MAC addresses are added');
+    warned = true;
+  });
+  return EdnsRewriter.create(config.edns, neighbours);
 }
 
 /** Entries of the cache store for `c` (a disabled cache still gets a one-entry store). */
@@ -125,7 +138,10 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const { registry, table } = buildRouting(config, deps);
   const fwd = config.forward;
   const forward = createForward(
-    { forwardMax: fwd.forwardMax, maxWaiting: fwd.maxInflight, queryTimeoutMs: fwd.queryTimeoutMs, ednsPacketMax: fwd.ednsPacketMax },
+    {
+      forwardMax: fwd.forwardMax, maxWaiting: fwd.maxInflight, queryTimeoutMs: fwd.queryTimeoutMs, ednsPacketMax: fwd.ednsPacketMax,
+      edns: buildRewriter(config, log),
+    },
     table,
     previous?.forward.counters,
   );

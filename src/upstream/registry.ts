@@ -21,6 +21,7 @@ export class UpstreamRegistry {
    * @param carried what the registry this one replaces carries over (its carryOver()): a server the
    *   new configuration names again goes on counting in its counters and keeps its health
    * @param ignored ignore-address ranges every upstream applies to its replies
+   * @param checkEcs true with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3)
    */
   constructor(
     private readonly policy: UpstreamPolicy,
@@ -28,6 +29,7 @@ export class UpstreamRegistry {
     private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
     private readonly carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
     private readonly ignored: AddressRanges | null = null,
+    private readonly checkEcs = false,
   ) {}
 
   /** The group for this server list, created on first use. */
@@ -37,7 +39,7 @@ export class UpstreamRegistry {
       const k = specKey(s);
       let u = this.#upstreams.get(k);
       if (!u) {
-        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored);
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored, this.checkEcs);
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);

@@ -5,7 +5,7 @@
  * only when it arrives from the server's address and port (the connected socket and rinfo both
  * check), on the socket its query left from, carries an ID we are waiting for, is a response, and
  * echoes our question (case-insensitive); anything else is dropped and counted while we keep
- * waiting. So is a reply the owner's `ignore` test rejects (ignore-address).
+ * waiting. So is a reply the owner's `ignore` test rejects (ignore-address, an ECS mismatch).
  */
 import { Buffer } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
@@ -22,6 +22,9 @@ export type UdpResult = Buffer | 'timeout' | 'network';
 
 /** Receives the result of one send, exactly once. */
 export type ResultCallback = (r: UdpResult) => void;
+
+/** Judges a reply that matched its query (`query`, its question ending at `qEnd`): true drops it. */
+export type ReplyFilter = (reply: Buffer, query: Buffer, qEnd: number) => boolean;
 
 /** Counters a transport keeps for metrics and the spoofing tests. */
 export interface UdpCounters {
@@ -116,10 +119,10 @@ export class UdpTransport implements Sweepable {
   /** Waiting queries by ID: IDs are unique across this server's sockets. */
   readonly #pending = new IdTable<Pending>();
 
-  readonly #ignore: ((msg: Buffer) => boolean) | null;
+  readonly #ignore: ReplyFilter | null;
 
-  /** @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address) */
-  constructor(target: UdpTarget, ignore: ((msg: Buffer) => boolean) | null = null) {
+  /** @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address, ECS mismatch) */
+  constructor(target: UdpTarget, ignore: ReplyFilter | null = null) {
     this.#target = target;
     this.#ignore = ignore;
     // A fixed source port allows one socket only.
@@ -166,7 +169,7 @@ export class UdpTransport implements Sweepable {
       this.counters.mismatched++;
       return;
     }
-    if (this.#ignore !== null && this.#ignore(msg)) return;
+    if (this.#ignore !== null && this.#ignore(msg, p.query, p.qEnd)) return;
     this.#settle(id, p);
     p.done(msg);
   }

@@ -267,6 +267,12 @@ const LOCAL_CONF = [
   'filterwin2k',
   'bogus-nxdomain=10.53.0.0/31',
   'ignore-address=10.53.0.2',
+  // EDNS rewriting of every forwarded mutant: options added, replaced and stripped.
+  'add-subnet=24,56',
+  'strip-subnet',
+  'add-cpe-id=fuzz',
+  'strip-mac',
+  'add-mac',
 ];
 const LOCAL_TAGS = ['a', 'x.a', 'blk', 'loc', 'q.loc', 'c', 'cc', 't', 'h', 'txt', '_x._tcp', 'n', 'r', 'zz'];
 
