@@ -13,7 +13,7 @@ import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { createSocket } from 'node:dgram';
 import * as dnsPacket from 'dns-packet';
-import { answerData, buildQuery, optOf, toReply, type QueryOptions, type Reply } from '../helpers/dns-client.js';
+import { answerData, buildQuery, hasV6Loopback, optOf, toReply, udpExchange, type QueryOptions, type Reply } from '../helpers/dns-client.js';
 import { rr, type FakeAnswer, type SeenQuery } from '../helpers/fake-upstream.js';
 import { withUpstreams } from '../helpers/scenario.js';
 
@@ -141,6 +141,16 @@ describe('add-subnet with the client\'s address', () => {
       const [u] = proxy.server.metricsSnapshot().upstreams;
       assert.equal(u!.ecsMismatch, 1);
       assert.equal(u!.timeouts, 0);
+    }));
+});
+
+describe('add-subnet for an IPv6 client', { skip: !(await hasV6Loopback()) && 'no IPv6 loopback on this host' }, () => {
+  it('sends the client\'s address cut to the second prefix, in family 2', () =>
+    withUpstreams([bySubnet], 'listen-address=::1\nadd-subnet=24,56', async ({ ups: [up], proxy }) => {
+      const v6 = proxy.server.endpoints.find((e) => e.address === '::1')!;
+      const r = toReply(await udpExchange(buildQuery('six.test'), v6.port, 3000, '::1'));
+      assert.equal(r.rcode, 'NOERROR');
+      assert.deepEqual(shown(up!.queries[0]!.packet), ['8=00023800' + '00'.repeat(7)]);
     }));
 });
 
