@@ -17,6 +17,8 @@ import { createAnswerFilter, type FilterCounters } from './handlers/answer-filte
 import { createCache } from './handlers/cache.js';
 import { createChaos } from './handlers/chaos.js';
 import { createCname } from './handlers/cname.js';
+import { NeighbourTable } from './edns/neighbours.js';
+import { EdnsRewriter } from './edns/rewriter.js';
 import { createForward } from './handlers/forward.js';
 import { createLocal, type LocalCounters } from './handlers/local.js';
 import { createLoopGuard, type LoopGuardCounters } from './handlers/loop-guard.js';
@@ -107,6 +109,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
     deps.previous?.registry.carryOver(),
     new AddressRanges(config.filters.ignoreAddresses),
     { queryPort: config.forward.queryPort, range: config.forward.portRange },
+    config.edns.addSubnet !== null,
   );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {
@@ -133,6 +136,16 @@ function checkLoops(on: boolean, loops: LoopDetector, registry: UpstreamRegistry
   for (const u of registry.upstreams()) registry.setLooped(registry.keyOf(u), false);
 }
 
+/** The EDNS rewriting of forwarded queries, or null when no such option is set. */
+function buildRewriter(config: Config, log: Logger): EdnsRewriter | null {
+  let warned = false;
+  const neighbours = config.edns.addMac.length === 0 ? null : new NeighbourTable(undefined, (err) => {
+    if (!warned) log.warn({ err: err.message }, 'add-mac: cannot read the neighbour table; no MAC addresses are added');
+    warned = true;
+  });
+  return EdnsRewriter.create(config.edns, neighbours);
+}
+
 /** Entries of the cache store for `c` (a disabled cache still gets a one-entry store). */
 const storeEntries = (c: CacheConfig): number => Math.max(1, c.size);
 
@@ -147,7 +160,10 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const { registry, table } = buildRouting(config, deps);
   const fwd = config.forward;
   const forward = createForward(
-    { forwardMax: fwd.forwardMax, maxWaiting: fwd.maxInflight, queryTimeoutMs: fwd.queryTimeoutMs, ednsPacketMax: fwd.ednsPacketMax },
+    {
+      forwardMax: fwd.forwardMax, maxWaiting: fwd.maxInflight, queryTimeoutMs: fwd.queryTimeoutMs, ednsPacketMax: fwd.ednsPacketMax,
+      edns: buildRewriter(config, log),
+    },
     table,
     previous?.forward.counters,
   );

@@ -79,6 +79,7 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost:
       timeouts: u.stats.timeouts,
       malformed: u.stats.malformed,
       ignored: u.stats.ignored,
+      ecsMismatch: u.stats.ecsMismatch,
       network: u.stats.failures - u.stats.timeouts - u.stats.malformed,
       rttBuckets: u.stats.rttBuckets,
       rttTotalMs: u.stats.rttTotalMs,

@@ -3,7 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
-import type { AddressRange, CnameRule, Config, DomainRule, LocalRecord, LogTarget, MetricsConfig, RuleAction, SynthDomain } from './types.js';
+import type { AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -92,6 +92,11 @@ export class ConfigBuilder {
   readonly rebindDomainOk: string[] = [];
   readonly bogusNxdomain: AddressRange[] = [];
   readonly ignoreAddresses: AddressRange[] = [];
+  addSubnet: EdnsConfig['addSubnet'] = null;
+  stripSubnet = false;
+  readonly addMac = new Set<MacEncoding>();
+  stripMac = false;
+  cpeId: string | null = null;
   logQueries: 'off' | 'on' | 'extra' = 'off';
   logTarget: LogTarget = { kind: 'stderr' };
   logAsync: number | null = null;
@@ -233,6 +238,7 @@ export class ConfigBuilder {
         bogusNxdomain: this.bogusNxdomain,
         ignoreAddresses: this.ignoreAddresses,
       },
+      edns: { addSubnet: this.addSubnet, stripSubnet: this.stripSubnet, addMac: [...this.addMac], stripMac: this.stripMac, cpeId: this.cpeId },
       log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound },
       metrics: this.metrics,
       process: { user: this.user ?? DEFAULTS.user, group: this.group, workers: Math.max(1, this.workers ?? DEFAULTS.workers), pidFile: this.pidFile },

@@ -6,6 +6,7 @@
  */
 import { ConfigError, type Origin } from '../errors.js';
 import { asWritten, int, MAX_TTL, unquoted, type ArgKind, type Directive } from './directive-kit.js';
+import { EDNS_DIRECTIVES } from './edns-directives.js';
 import { FILTER_DIRECTIVES } from './filter-directives.js';
 import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
 import { parseRevServer } from './reverse.js';
@@ -165,6 +166,7 @@ export const DIRECTIVES: readonly Directive[] = [
     } },
   ...LOCAL_DATA_DIRECTIVES,
   ...FILTER_DIRECTIVES,
+  ...EDNS_DIRECTIVES,
   // ---- logging and metrics
   { name: 'log-queries', short: 'q', arg: 'optional', repeat: 'list', hint: '[=extra]',
     describe: 'Log every query (JSON lines, asynchronously); =extra adds the DNS ID, EDNS details and reply size.',

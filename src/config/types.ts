@@ -196,6 +196,34 @@ export interface FilterConfig {
   readonly ignoreAddresses: readonly AddressRange[];
 }
 
+/** What add-subnet sends for clients of one family: `[address/]prefix` in dnsmasq's syntax. */
+export interface SubnetSource {
+  /** SOURCE PREFIX-LENGTH (RFC 7871 §6). */
+  readonly prefix: number;
+  /** A fixed address sent for every client of the family, or null: the client's own address. */
+  readonly address: string | null;
+}
+
+/** How add-mac carries a client's MAC: option 65001 as raw bytes, or option 65073 as base64 or `aa:bb:…` text. */
+export type MacEncoding = 'raw' | 'base64' | 'text';
+
+/** EDNS options added to or removed from forwarded queries (dnsmasq's add-subnet, add-mac, add-cpe-id, strip-*). */
+export interface EdnsConfig {
+  /**
+   * `add-subnet`: null when off. Per client family (IPv4 clients, IPv6 clients): what to send, or
+   * null for an option without address (SOURCE PREFIX-LENGTH 0: "do not use my address").
+   */
+  readonly addSubnet: { readonly ipv4: SubnetSource | null; readonly ipv6: SubnetSource | null } | null;
+  /** `strip-subnet`: remove a client's own ECS option (with add-subnet: replace it). */
+  readonly stripSubnet: boolean;
+  /** `add-mac[=base64|text]`: the encodings to add (none: off). */
+  readonly addMac: readonly MacEncoding[];
+  /** `strip-mac`: remove a client's own MAC options (65001, 65073). */
+  readonly stripMac: boolean;
+  /** `add-cpe-id`: the string to send in option 65074, or null. */
+  readonly cpeId: string | null;
+}
+
 /** Where logs go (`log-facility`). */
 export type LogTarget = { readonly kind: 'stderr' } | { readonly kind: 'file'; readonly path: string };
 
@@ -241,6 +269,8 @@ export interface Config {
   readonly synthDomains: readonly SynthDomain[];
   readonly hosts: HostsConfig;
   readonly filters: FilterConfig;
+  /** EDNS options for forwarded queries. */
+  readonly edns: EdnsConfig;
   readonly log: LogConfig;
   readonly metrics: MetricsConfig | null;
   readonly process: ProcessConfig;

@@ -80,7 +80,7 @@ export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, t
       const wire = o.owned ? o.wire : Buffer.from(o.wire);
       wire[2] = wire[2]! | FLAG2.AA;
       wire[3] = (wire[3]! & ~0x0f) | RCode.NOERROR;
-      return new Reply(wire, o.source, true, o.optStart, o.optEnd, o.upstream, o.layout);
+      return new Reply(wire, o.source, true, o.optStart, o.optEnd, o.upstream, o.layout, false, 0, o.cacheable);
     }
     if (!bogus.empty && o.rcode !== RCode.NXDOMAIN && answerAddress(o, bogus.has)) {
       counters.bogus++;

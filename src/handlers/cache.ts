@@ -65,10 +65,11 @@ function capAnswerTtls(r: Reply, max: number): void {
 /**
  * Replies stored under their query's key: an upstream's, and an alias answer (CNAMEs in front of
  * the target's records) whose target came from an upstream or from the cache, so a repeated alias
- * query is one lookup. Local, stale, blocked and error answers are not stored.
+ * query is one lookup. Local, stale, blocked and error answers are not stored, nor answers meant
+ * for their asker only (add-subnet, add-mac: Reply.cacheable).
  */
 const storable = (o: Reply): boolean =>
-  o.source === 'upstream' || (o.aliasHops > 0 && (o.source === 'cache' || o.source === 'coalesced'));
+  o.cacheable && (o.source === 'upstream' || (o.aliasHops > 0 && (o.source === 'cache' || o.source === 'coalesced')));
 
 const usable = (o: Outcome): o is Reply =>
   o !== DROP && o.source !== 'error' && (o.rcode === RCode.NOERROR || o.rcode === RCode.NXDOMAIN);

@@ -95,7 +95,7 @@ export function createCname(
     // Scanned here rather than by the cache's insert: a combination that does not scan (a name of
     // the target's running into its dropped OPT) is no answer to send.
     const spliced = wire ? scanMessage(wire) : null;
-    return spliced ? new Reply(wire!, o.source, true, -1, -1, o.upstream, spliced, false, alias.hops) : servfail(q);
+    return spliced ? new Reply(wire!, o.source, true, -1, -1, o.upstream, spliced, false, alias.hops, o.cacheable) : servfail(q);
   };
 
   /** The answer for an alias not in the cache: its CNAME in front of what the chain returns for the target. */

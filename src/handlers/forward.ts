@@ -6,10 +6,9 @@
  * that dns-loop-detect has not marked looped → REFUSED (reference §2.10), with Extended DNS Error 14
  * "Not Ready" for EDNS clients as dnsmasq 2.90 sends it.
  */
-import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
-import { clampOptSize, EdeCode, withoutAdditional } from '../wire/opt.js';
+import { clampOptSize, EdeCode } from '../wire/opt.js';
 import { edeReply } from '../pipeline/ede-reply.js';
 import { questionReply } from '../wire/reply-build.js';
 import { Later } from '../pipeline/later.js';
@@ -19,7 +18,8 @@ import type { DomainTable } from '../routing/domain-table.js';
 import type { GroupOutcome, ServerGroup } from '../upstream/group.js';
 import { Inflight, type Chained } from '../upstream/inflight.js';
 import { unwatch, watch, type Sweepable } from '../upstream/sweeper.js';
-import type { Answer } from '../upstream/outcome.js';
+import type { EdnsRewriter, Rewritten } from '../edns/rewriter.js';
+import { followerReply, leaderReply, rewrittenReply } from './forward-replies.js';
 import { routeOf } from './route.js';
 
 /** Options for the forward stage. */
@@ -29,6 +29,8 @@ export interface ForwardOptions {
   readonly maxWaiting: number;
   readonly queryTimeoutMs: number;
   readonly ednsPacketMax: number;
+  /** The EDNS options added to or removed from forwarded queries (add-subnet, add-mac…), or null: none. */
+  readonly edns: EdnsRewriter | null;
 }
 
 /** Counters the forward stage keeps. */
@@ -56,17 +58,20 @@ class ForwardState {
   /** Clients waiting on upstream work, leaders and coalesced followers alike. */
   waiting = 0;
 
-  constructor(readonly counters: ForwardCounters) {}
+  constructor(readonly counters: ForwardCounters, readonly ednsPacketMax: number) {}
 
-  /** The reply for one asker once the work settled. */
-  toReply(q: Query, w: Work, leader: boolean): Reply {
+  /** The reply for one asker once the work settled; `sent` is its query as rewritten for upstreams, if it was. */
+  toReply(q: Query, w: Work, leader: boolean, sent: Rewritten | null): Reply {
     if (w === TIMED_OUT) {
       this.counters.deadlineExceeded++;
       this.counters.servfail++;
       return errorReply(q, RCode.SERVFAIL);
     }
-    if (w.kind === 'answer') return leader ? leaderReply(w.answer) : followerReply(w.answer);
-    if (w.lastError) return leader ? leaderReply(w.lastError) : followerReply(w.lastError);
+    const a = w.kind === 'answer' ? w.answer : w.lastError;
+    if (a !== null) {
+      if (sent !== null) return rewrittenReply(a, sent, leader, this.ednsPacketMax);
+      return leader ? leaderReply(a) : followerReply(a);
+    }
     this.counters.servfail++;
     return errorReply(q, RCode.SERVFAIL);
   }
@@ -76,6 +81,7 @@ class ForwardState {
 interface Follower {
   readonly q: Query;
   readonly reply: Later<Reply>;
+  readonly sent: Rewritten | null;
 }
 
 /**
@@ -99,6 +105,8 @@ class Job implements Sweepable, Chained<Job> {
     readonly deadline: number,
     /** The leader's reply. */
     readonly reply: Later<Reply>,
+    /** The leader's query as rewritten for upstreams (EDNS options), or null: sent as it came. */
+    readonly sent: Rewritten | null,
   ) {}
 
   /** The hash of the leader's cache key: what the coalescing table files the job under. */
@@ -111,16 +119,19 @@ class Job implements Sweepable, Chained<Job> {
     return this.#open;
   }
 
-  /** True when `q` asks the same as this job's leader: cache key, EDNS, RD and server group. */
-  matches(q: Query, group: ServerGroup): boolean {
+  /**
+   * True when `q` asks the same as this job's leader: cache key, EDNS, RD, server group and the
+   * client-specific EDNS options that go upstream (`identity`: a subnet, a MAC; see rewriter.ts).
+   */
+  matches(q: Query, group: ServerGroup, identity: string): boolean {
     const p = this.q.p;
-    return this.group === group && p.edns === q.p.edns && p.rd === q.p.rd && p.key === q.p.key;
+    return this.group === group && p.edns === q.p.edns && p.rd === q.p.rd && p.key === q.p.key && (this.sent?.identity ?? '') === identity;
   }
 
   /** Adds an asker; its reply is made when the work settles. */
-  join(q: Query): Later<Reply> {
+  join(q: Query, sent: Rewritten | null): Later<Reply> {
     const reply = new Later<Reply>();
-    (this.#followers ??= []).push({ q, reply });
+    (this.#followers ??= []).push({ q, reply, sent });
     return reply;
   }
 
@@ -143,40 +154,23 @@ class Job implements Sweepable, Chained<Job> {
     if (followers !== null) {
       for (const f of followers) {
         state.waiting--;
-        f.reply.resolve(state.toReply(f.q, w, false));
+        f.reply.resolve(state.toReply(f.q, w, false, f.sent));
       }
     }
     state.waiting--;
-    this.reply.resolve(state.toReply(this.q, w, true));
+    this.reply.resolve(state.toReply(this.q, w, true, this.sent));
   }
 }
 
 const errorReply = (q: Query, rcode: number): Reply => new Reply(questionReply(q.msg, q.p.qEnd, rcode), 'error', true, -1, -1, null);
-
-/** The reply for the asker who started the work: the upstream bytes themselves. */
-function leaderReply(a: Answer): Reply {
-  const opt = a.layout.opt;
-  return new Reply(a.wire, 'upstream', true, opt ? opt.start : -1, opt ? opt.end : -1, a.server, a.layout);
-}
-
-/**
- * The reply for askers who joined: a private copy without the upstream's OPT, whose options (a
- * server cookie, say) belong to the leader's exchange (RFC 7873 §5.3); finalize adds a fresh OPT.
- * The copy is taken here, when the work settles, because the leader's reply owns the upstream
- * bytes and finalize personalises them in place (its ID, question, RD and a cleared AD).
- */
-function followerReply(a: Answer): Reply {
-  const opt = a.layout.opt;
-  const wire = opt ? withoutAdditional(a.wire, opt.start, opt.end) : Buffer.from(a.wire);
-  return new Reply(wire, 'coalesced', true, -1, -1, a.server);
-}
 
 /**
  * Creates the forward stage. `table` routes; its groups do the sending. `counters` may be a
  * replaced runtime's, to go on counting in them.
  */
 export function createForward(opts: ForwardOptions, table: DomainTable<ServerGroup>, counters: ForwardCounters = forwardCounters()) {
-  const state = new ForwardState(counters);
+  const state = new ForwardState(counters, opts.ednsPacketMax);
+  const edns = opts.edns;
   const { inflight } = state;
 
   const handler: Handler & { counters: ForwardCounters; inflight: Inflight<Job>; waiting: () => number } = {
@@ -195,27 +189,31 @@ export function createForward(opts: ForwardOptions, table: DomainTable<ServerGro
         counters.refusedOverload++;
         return errorReply(q, RCode.REFUSED);
       }
+      const sent = edns === null ? null : edns.rewrite(q);
+      const identity = sent === null ? '' : sent.identity;
       for (let j = inflight.first(q.p.keyHash); j !== null; j = j.next) {
-        if (!j.matches(q, group)) continue;
+        if (!j.matches(q, group, identity)) continue;
         counters.coalesced++;
         state.waiting++;
-        return j.join(q);
+        return j.join(q, sent);
       }
       if (group.inFlight >= opts.forwardMax) {
         group.overflows++;
         counters.refusedOverload++;
         return errorReply(q, RCode.REFUSED);
       }
-      // reference §0.1 step 5: the client's UDP size is clamped before forwarding.
-      if (q.p.optStart >= 0) clampOptSize(q.msg, q.p.optStart, opts.ednsPacketMax);
+      // reference §0.1 step 5: the client's UDP size is clamped before forwarding. A rewrite keeps
+      // the OPT record where it was (or adds one advertising 512 bytes).
+      const msg = sent === null ? q.msg : sent.msg;
+      if (q.p.optStart >= 0) clampOptSize(msg, q.p.optStart, opts.ednsPacketMax);
       counters.forwarded++;
       group.inFlight++;
       state.waiting++;
       const reply = new Later<Reply>();
       const now = performance.now();
-      const job = new Job(state, q, group, now + opts.queryTimeoutMs, reply);
+      const job = new Job(state, q, group, now + opts.queryTimeoutMs, reply, sent);
       watch(job);
-      group.forward(q.msg, q.p.qEnd, job.deadline, job.done, now);
+      group.forward(msg, q.p.qEnd, job.deadline, job.done, now);
       // Work that settled at once (no server could be tried) is not filed for others to join.
       if (job.open) {
         inflight.add(job);

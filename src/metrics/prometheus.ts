@@ -32,6 +32,8 @@ export interface MetricsSnapshot {
     readonly malformed: number;
     /** Replies dropped by ignore-address. */
     readonly ignored: number;
+    /** Replies dropped because their ECS option did not match the query's (add-subnet). */
+    readonly ecsMismatch: number;
     readonly network: number;
     readonly rttBuckets: Float64Array;
     readonly rttTotalMs: number;
@@ -118,6 +120,8 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
     ])));
   add(collected('fandns_upstream_ignored_total', 'Replies dropped by ignore-address while fandns waited for another.', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.ignored }))));
+  add(collected('fandns_upstream_ecs_mismatch_total', 'Replies dropped because their client subnet (ECS) option did not match the query\'s (RFC 7871 §7.3).', 'counter', () =>
+    snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.ecsMismatch }))));
   add(collected('fandns_upstream_healthy', '1 when the upstream is considered up, 0 when down (with workers: 1 only if every worker has it up).', 'gauge', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.up ? 1 : 0 })), 'min'));
   add(collected('fandns_upstream_looped', '1 when dns-loop-detect found the upstream sending queries back to fandns, so it is not used (with workers: 1 if any worker found it).', 'gauge', () =>

@@ -28,6 +28,8 @@ export class Reply {
    *   question, flags and OPT), so finalize has nothing to do
    * @param aliasHops how many leading answer records are cname= aliases' own CNAMEs (0: none);
    *   the cache keeps their TTLs as they are and lets the rest decide the entry's lifetime
+   * @param cacheable false for an answer meant for its asker only (one tailored to the client's
+   *   subnet or MAC address by add-subnet or add-mac): the cache must not keep it
    */
   constructor(
     readonly wire: Buffer,
@@ -39,6 +41,7 @@ export class Reply {
     readonly layout: MessageLayout | null = null,
     readonly personalised = false,
     readonly aliasHops = 0,
+    readonly cacheable = true,
   ) {}
 
   /** The 4-bit RCODE in the header. */

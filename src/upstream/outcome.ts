@@ -8,7 +8,8 @@ import { RCode } from '../wire/constants.js';
 /**
  * Why an exchange produced no usable message. 'late': a reply arrived after its race was decided,
  * so it was only counted (RTT, health), not parsed; nobody uses it. 'ignored': the reply over TCP
- * carried an ignore-address address (over UDP such a reply is dropped and the wait goes on).
+ * carried an ignore-address address or an ECS option not matching the query's (over UDP such a
+ * reply is dropped and the wait goes on).
  */
 export type FailureReason = 'timeout' | 'network' | 'malformed' | 'late' | 'ignored';
 

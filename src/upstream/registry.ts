@@ -23,6 +23,7 @@ export class UpstreamRegistry {
    *   new configuration names again goes on counting in its counters and keeps its health
    * @param ignored ignore-address ranges every upstream applies to its replies
    * @param ports how every upstream's UDP source ports are chosen (query-port, min-port, max-port)
+   * @param checkEcs true with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3)
    */
   constructor(
     private readonly policy: UpstreamPolicy,
@@ -31,6 +32,7 @@ export class UpstreamRegistry {
     private carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
     private readonly ignored: AddressRanges | null = null,
     private readonly ports: SourcePorts = POOLED_PORTS,
+    private readonly checkEcs = false,
   ) {}
 
   /** The group for this server list, created on first use. */
@@ -40,7 +42,7 @@ export class UpstreamRegistry {
       const k = specKey(s);
       let u = this.#upstreams.get(k);
       if (!u) {
-        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored, this.ports);
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored, this.ports, this.checkEcs);
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);

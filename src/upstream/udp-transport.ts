@@ -8,7 +8,7 @@
  * only when it arrives from the server's address and port (the connected socket and rinfo both
  * check), on the socket its query left from, carries an ID we are waiting for, is a response, and
  * echoes our question (case-insensitive); anything else is dropped and counted while we keep
- * waiting. So is a reply the owner's `ignore` test rejects (ignore-address).
+ * waiting. So is a reply the owner's `ignore` test rejects (ignore-address, an ECS mismatch).
  */
 import { Buffer } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
@@ -25,6 +25,9 @@ export type UdpResult = Buffer | 'timeout' | 'network';
 
 /** Receives the result of one send, exactly once. */
 export type ResultCallback = (r: UdpResult) => void;
+
+/** Judges a reply that matched its query (`query`, its question ending at `qEnd`): true drops it. */
+export type ReplyFilter = (reply: Buffer, query: Buffer, qEnd: number) => boolean;
 
 /** Counters a transport keeps for metrics and the spoofing tests. */
 export interface UdpCounters {
@@ -174,7 +177,7 @@ export class UdpTransport implements Sweepable {
   /** Waiting queries by ID: IDs are unique across this server's sockets. */
   readonly #pending = new IdTable<Pending>();
 
-  #ignore: ((msg: Buffer) => boolean) | null;
+  #ignore: ReplyFilter | null;
   /** The fixed source port (the server's own, else query-port), or null. */
   readonly #fixedPort: number | null;
   /** One socket, never replaced: a fixed port, or query-port=0. */
@@ -182,10 +185,10 @@ export class UdpTransport implements Sweepable {
   readonly #ports: SourcePorts;
 
   /**
-   * @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address)
+   * @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address, ECS mismatch)
    * @param ports how source ports are chosen (query-port, min-port, max-port)
    */
-  constructor(target: UdpTarget, ignore: ((msg: Buffer) => boolean) | null = null, ports: SourcePorts = POOLED_PORTS) {
+  constructor(target: UdpTarget, ignore: ReplyFilter | null = null, ports: SourcePorts = POOLED_PORTS) {
     this.#target = target;
     this.#ignore = ignore;
     this.#ports = ports;
@@ -200,7 +203,7 @@ export class UdpTransport implements Sweepable {
   }
 
   /** Replaces the ignore-address test (a reload that hands this transport to a new Upstream). */
-  setIgnore(ignore: ((msg: Buffer) => boolean) | null): void {
+  setIgnore(ignore: ReplyFilter | null): void {
     this.#ignore = ignore;
   }
 
@@ -262,7 +265,7 @@ export class UdpTransport implements Sweepable {
       this.counters.mismatched++;
       return;
     }
-    if (this.#ignore !== null && this.#ignore(msg)) return;
+    if (this.#ignore !== null && this.#ignore(msg, p.query, p.qEnd)) return;
     this.#settle(id, p);
     p.done(msg);
   }

@@ -8,12 +8,13 @@ import type { UpstreamSpec } from '../config/types.js';
 import { isTruncated } from '../wire/header.js';
 import { scanMessage } from '../wire/layout.js';
 import { someAnswerAddress } from '../wire/answer-addresses.js';
+import { ecsMismatch } from '../wire/ecs.js';
 import { RCode } from '../wire/constants.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
 import { TcpTransport } from './tcp-transport.js';
-import { fixedSourcePort, POOLED_PORTS, UdpTransport, type SourcePorts, type UdpResult } from './udp-transport.js';
+import { fixedSourcePort, POOLED_PORTS, UdpTransport, type ReplyFilter, type SourcePorts, type UdpResult } from './udp-transport.js';
 
 /** Per-upstream counters (SIGUSR1 stats, metrics). */
 export interface UpstreamStats {
@@ -24,6 +25,8 @@ export interface UpstreamStats {
   malformed: number;
   /** Replies dropped by ignore-address. */
   ignored: number;
+  /** Replies dropped because their ECS option did not match the query's (RFC 7871 §7.3). */
+  ecsMismatch: number;
   tcpRetries: number;
   nxdomain: number;
   rttTotalMs: number;
@@ -36,7 +39,7 @@ export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.0
 
 /** Upstream counters at zero. */
 const upstreamStats = (): UpstreamStats => ({
-  queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0,
+  queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0,
   rttBuckets: new Float64Array(RTT_BOUNDS.length + 1),
 });
 
@@ -78,11 +81,13 @@ export class Upstream {
   readonly #ignored: AddressRanges | null;
   /** True once a reload took this server's UDP transport (see CarriedUpstream.takeUdp). */
   #udpTaken = false;
+  readonly #checkEcs: boolean;
 
   /**
    * @param prev what a reload carries over of the same server: its counters go on here, its health is taken over
    * @param ignored ignore-address ranges: a NOERROR reply with an answer address in one is dropped
    * @param ports how UDP source ports are chosen (query-port, min-port, max-port)
+   * @param checkEcs drop a reply whose ECS option does not answer the query's (add-subnet; RFC 7871 §7.3)
    */
   constructor(
     readonly spec: UpstreamSpec,
@@ -90,14 +95,17 @@ export class Upstream {
     prev: CarriedUpstream | null = null,
     ignored: AddressRanges | null = null,
     ports: SourcePorts = POOLED_PORTS,
+    checkEcs = false,
   ) {
     this.label = upstreamLabel(spec);
     this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
-    const ignore = this.#ignored === null ? null : (msg: Buffer) => this.#ignores(msg);
+    this.#checkEcs = checkEcs;
+    const filtered = this.#ignored !== null || checkEcs;
+    const filter: ReplyFilter | null = filtered ? (msg, query, qEnd) => this.#drops(msg, query, qEnd) : null;
     const fixed = fixedSourcePort(spec, ports);
     const kept = prev !== null && fixed !== null ? prev.takeUdp(fixed) : null;
-    kept?.setIgnore(ignore);
-    this.udp = kept ?? new UdpTransport(spec, ignore, ports);
+    kept?.setIgnore(filter);
+    this.udp = kept ?? new UdpTransport(spec, filter, ports);
     this.tcp = new TcpTransport(spec);
     this.stats = prev?.stats ?? upstreamStats();
     this.health = new Health((up) => onHealthChange(this, up));
@@ -138,13 +146,24 @@ export class Upstream {
       this.stats.tcpRetries++;
       const left = Math.max(1, timeoutMs - (performance.now() - t0));
       this.tcp.send(query, qEnd, left, (t) => {
-        if (typeof t !== 'string' && this.#ignored !== null && this.#ignores(t)) {
+        if (typeof t !== 'string' && (this.#ignored !== null || this.#checkEcs) && this.#drops(t, query, qEnd)) {
           this.#counted(t, performance.now() - t0);
           return done({ kind: 'failure', reason: 'ignored', server: this.label });
         }
         done(this.#result(t, t0, true));
       });
     }, t0);
+  }
+
+  /**
+   * True (and counted) for a reply to drop while waiting for another: one with an ignore-address
+   * address, or one whose ECS option does not answer the query's (RFC 7871 §7.3: "MUST be dropped").
+   */
+  #drops(msg: Buffer, query: Buffer, qEnd: number): boolean {
+    if (this.#ignores(msg)) return true;
+    if (!this.#checkEcs || !ecsMismatch(msg, query, qEnd)) return false;
+    this.stats.ecsMismatch++;
+    return true;
   }
 
   /** True (and counted) for a NOERROR reply with an ignore-address address in its answer section. */

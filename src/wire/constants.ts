@@ -25,6 +25,8 @@ export const RRType = {
   NSEC3: 50,
   SVCB: 64,
   HTTPS: 65,
+  TKEY: 249,
+  TSIG: 250,
   CAA: 257,
   ANY: 255,
 } as const;

@@ -91,6 +91,15 @@ export function udpExchange(raw: Buffer, port: number, timeoutMs = 3000, host = 
   });
 }
 
+/** True when this host has an IPv6 loopback to bind (some containers do not). */
+export function hasV6Loopback(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createSocket('udp6');
+    s.once('error', () => resolve(false));
+    s.bind(0, '::1', () => s.close(() => resolve(true)));
+  });
+}
+
 /** Sends raw bytes over TCP (framed) and waits for one framed reply. */
 export async function tcpExchange(raw: Buffer, port: number, timeoutMs = 3000, host = '127.0.0.1'): Promise<Buffer> {
   const [reply] = await tcpPipeline([raw], port, timeoutMs, host);

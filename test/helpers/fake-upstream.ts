@@ -42,6 +42,8 @@ export interface FakeAnswer {
   readonly questionName?: string;
   /** Send the UDP reply from another socket (another source port). */
   readonly fromOtherPort?: boolean;
+  /** Reply with an OPT record carrying these EDNS options (an ECS echo, say), whether or not the query had one. */
+  readonly ednsOptions?: readonly { code: number; data: Buffer }[];
   /** Further replies to the same query, each built and delayed on its own (e.g. a forged one, then the real one). */
   readonly also?: readonly FakeAnswer[];
 }
@@ -225,7 +227,8 @@ export class FakeUpstream {
     const truncated = q.proto === 'udp' && ans.truncateUdp === true;
     const opt = (q.packet.additionals ?? []).find((a) => a.type === 'OPT');
     const additionals = truncated ? [] : [...(ans.additionals ?? [])];
-    if (opt) additionals.push({ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as never);
+    if (ans.ednsOptions) additionals.push({ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: ans.ednsOptions } as never);
+    else if (opt) additionals.push({ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as never);
     let flags = dnsPacket.RECURSION_AVAILABLE | ((q.packet.flags ?? 0) & dnsPacket.RECURSION_DESIRED);
     if (ans.aa) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
     if (ans.ad) flags |= dnsPacket.AUTHENTIC_DATA;

@@ -47,14 +47,20 @@ export async function digBoth(pair: ReferencePair, args: readonly string[], shap
 /**
  * For the enclosing describe(): before its tests, a fake upstream answering with `script` and one
  * pair per config (`lines` gets the upstream's `server=` spec), in a fresh folder; after them,
- * everything stopped and removed. Returns the pairs, filled in by the time the tests run.
+ * everything stopped and removed. Returns the pairs, filled in by the time the tests run;
+ * `onUpstream` is given the upstream once it runs (to read what it received).
  */
-export function pairsOverFakeUpstream(script: Script, configs: readonly (readonly [tag: string, lines: (server: string) => string])[]): ReferencePair[] {
+export function pairsOverFakeUpstream(
+  script: Script,
+  configs: readonly (readonly [tag: string, lines: (server: string) => string])[],
+  onUpstream: (up: FakeUpstream) => void = () => {},
+): ReferencePair[] {
   const pairs: ReferencePair[] = [];
   let up: FakeUpstream | undefined;
   let dir: string | undefined;
   before(async () => {
     up = await FakeUpstream.start(script);
+    onUpstream(up);
     dir = mkdtempSync(join(tmpdir(), 'fandns-reference-'));
     for (const [tag, lines] of configs) pairs.push(await startReferencePair(lines(up.spec), dir, tag));
   });

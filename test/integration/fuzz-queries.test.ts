@@ -271,6 +271,12 @@ const LOCAL_CONF = [
   'ignore-address=10.53.0.2',
   // The loop guard sees every fuzzed query first; the echo upstream answers its probe.
   'dns-loop-detect',
+  // EDNS rewriting of every forwarded mutant: options added, replaced and stripped.
+  'add-subnet=24,56',
+  'strip-subnet',
+  'add-cpe-id=fuzz',
+  'strip-mac',
+  'add-mac',
 ];
 const LOCAL_TAGS = ['a', 'x.a', 'blk', 'loc', 'q.loc', 'c', 'cc', 't', 'h', 'txt', '_x._tcp', 'n', 'r', 'zz', 'h-10-7-0-5.s', 'h-10-8-0-5.s', '42.s6'];
 /** Reverse names for the synth-domain ranges: 10.7.0.5 and 2001:db8:7::2a. */

@@ -9,7 +9,7 @@ import * as dnsPacket from 'dns-packet';
 import { parseConfigText } from '../../src/config/load.js';
 import { createLogger } from '../../src/log/logger.js';
 import { FandnsServer } from '../../src/server.js';
-import { answerData, buildQuery, tcpExchange, toReply, udpExchange } from '../helpers/dns-client.js';
+import { answerData, buildQuery, hasV6Loopback, tcpExchange, toReply, udpExchange } from '../helpers/dns-client.js';
 
 /** A one-answer UDP responder on ::1. */
 async function v6Upstream(ip: string) {
@@ -24,15 +24,6 @@ async function v6Upstream(ip: string) {
     s.send(out, rinfo.port, rinfo.address);
   });
   return { port: s.address().port, close: () => new Promise<void>((r) => s.close(() => r())) };
-}
-
-/** True when this host has an IPv6 loopback to bind (some containers do not). */
-function hasV6Loopback(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp6');
-    s.once('error', () => resolve(false));
-    s.bind(0, '::1', () => s.close(() => resolve(true)));
-  });
 }
 
 describe('IPv6', { skip: !(await hasV6Loopback()) && 'no IPv6 loopback on this host' }, () => {
