@@ -64,8 +64,6 @@ export class FandnsServer {
   #stopping = false;
   /** dns-loop-detect's probes and marks, kept across reloads. */
   readonly #loops: LoopDetector;
-  /** True while a SIGHUP reload builds its runtime: loop detection probes every server again. */
-  #loopRound = false;
 
   constructor(
     private config: Config,
@@ -173,22 +171,20 @@ export class FandnsServer {
    * as at start-up (a servers-file rewritten since then may have new bad lines).
    */
   reload(config: Config): void {
-    this.#loopRound = true;
-    try {
-      this.#replaceEmptied(config);
-    } finally {
-      this.#loopRound = false;
-    }
+    this.#replaceEmptied(config, true);
     this.#watchFiles();
     for (const w of config.warnings) this.log.warn(w);
     this.log.info('configuration reloaded');
   }
 
-  /** Replaces the runtime with one for `config` whose cache starts empty (see reload). */
-  #replaceEmptied(config: Config): void {
+  /**
+   * Replaces the runtime with one for `config` whose cache starts empty (see reload); `loopRound`
+   * (a SIGHUP) makes dns-loop-detect probe every default server again.
+   */
+  #replaceEmptied(config: Config, loopRound = false): void {
     const old = this.#rt;
     const keep = old !== null && storeFits(old.store, config.cache) ? old.store : null;
-    this.#swap(config, keep);
+    this.#swap(config, keep, loopRound);
     if (old !== null && keep !== null) {
       old.cache.retire();
       keep.clear();
@@ -199,10 +195,10 @@ export class FandnsServer {
   readonly #retiring = new Set<Runtime['registry']>();
 
   /** Replaces the runtime; in-flight queries finish on the old one, whose sockets close later (or at stop). */
-  #swap(config: Config, keepStore: CacheStore | null): void {
+  #swap(config: Config, keepStore: CacheStore | null, loopRound = false): void {
     const old = this.#rt;
     this.config = config;
-    this.#rt = this.#build(config, keepStore);
+    this.#rt = this.#build(config, keepStore, loopRound);
     if (!old) return;
     const registry = old.registry;
     this.#retiring.add(registry);
@@ -288,9 +284,9 @@ export class FandnsServer {
 
   readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);
 
-  #build(config: Config, keepStore: CacheStore | null = null): Runtime {
+  #build(config: Config, keepStore: CacheStore | null = null, loopRound = false): Runtime {
     const deps = { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore, previous: this.#rt, pending: this.#pending, version: this.version,
-      loops: this.#loops, loopRound: this.#loopRound };
+      loops: this.#loops, loopRound };
     return buildRuntime(config, deps);
   }
 }

@@ -10,7 +10,7 @@
  */
 import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
-import { formatIp, ipBytes } from '../util/ip.js';
+import { formatIp, ipBytes, prefixByteMask } from '../util/ip.js';
 import { splitFields } from './lexer.js';
 import { localName } from './local-records.js';
 import type { SynthDomain } from './types.js';
@@ -34,8 +34,7 @@ function cidrBounds(address: string, length: number): [Uint8Array, Uint8Array] {
   const start = Uint8Array.from(ipBytes(address));
   const end = Uint8Array.from(start);
   for (let i = 0; i < start.length; i++) {
-    const keep = Math.max(0, Math.min(8, length - i * 8));
-    const mask = (0xff << (8 - keep)) & 0xff;
+    const mask = prefixByteMask(length, i);
     start[i] = start[i]! & mask;
     end[i] = start[i]! | (~mask & 0xff);
   }

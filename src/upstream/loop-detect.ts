@@ -60,8 +60,9 @@ export class LoopDetector {
   attach(registry: UpstreamRegistry, servers: readonly Upstream[], timeoutMs: number, round: boolean): void {
     this.#registry = registry;
     const keys = servers.map((u) => registry.keyOf(u));
-    if (!round && keys.join(',') === this.#probed) return;
-    this.#probed = keys.join(',');
+    const probed = keys.join(',');
+    if (!round && probed === this.#probed) return;
+    this.#probed = probed;
     this.#ids.clear();
     servers.forEach((u, i) => {
       const key = keys[i]!;

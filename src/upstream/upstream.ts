@@ -82,6 +82,8 @@ export class Upstream {
   /** True once a reload took this server's UDP transport (see CarriedUpstream.takeUdp). */
   #udpTaken = false;
   readonly #checkEcs: boolean;
+  /** Drops a matched reply while the query waits on (ignore-address, ECS mismatch), or null: none configured. */
+  readonly #filter: ReplyFilter | null;
 
   /**
    * @param prev what a reload carries over of the same server: its counters go on here, its health is taken over
@@ -100,12 +102,11 @@ export class Upstream {
     this.label = upstreamLabel(spec);
     this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
     this.#checkEcs = checkEcs;
-    const filtered = this.#ignored !== null || checkEcs;
-    const filter: ReplyFilter | null = filtered ? (msg, query, qEnd) => this.#drops(msg, query, qEnd) : null;
+    this.#filter = this.#ignored !== null || checkEcs ? (msg, query, qEnd) => this.#drops(msg, query, qEnd) : null;
     const fixed = fixedSourcePort(spec, ports);
     const kept = prev !== null && fixed !== null ? prev.takeUdp(fixed) : null;
-    kept?.setIgnore(filter);
-    this.udp = kept ?? new UdpTransport(spec, filter, ports);
+    kept?.setIgnore(this.#filter);
+    this.udp = kept ?? new UdpTransport(spec, this.#filter, ports);
     this.tcp = new TcpTransport(spec);
     this.stats = prev?.stats ?? upstreamStats();
     this.health = new Health((up) => onHealthChange(this, up));
@@ -146,7 +147,7 @@ export class Upstream {
       this.stats.tcpRetries++;
       const left = Math.max(1, timeoutMs - (performance.now() - t0));
       this.tcp.send(query, qEnd, left, (t) => {
-        if (typeof t !== 'string' && (this.#ignored !== null || this.#checkEcs) && this.#drops(t, query, qEnd)) {
+        if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
           this.#counted(t, performance.now() - t0);
           return done({ kind: 'failure', reason: 'ignored', server: this.label });
         }

@@ -28,12 +28,17 @@ export function ipBytes(addr: string): Buffer {
   return Buffer.from(isIPv4(addr) ? addr.split('.').map(Number) : ipv6Bytes(addr));
 }
 
+/** The mask of byte `i` of an address under a prefix of `prefix` bits: 0xff, 0 or the bits in between. */
+export function prefixByteMask(prefix: number, i: number): number {
+  const bits = Math.max(0, Math.min(8, prefix - i * 8));
+  return (0xff << (8 - bits)) & 0xff;
+}
+
 /** True when the leading `prefix` bits of `addr` equal those of `net` (same length: 4 or 16 bytes). */
 export function inPrefix(addr: Uint8Array, net: Uint8Array, prefix: number): boolean {
   if (addr.length !== net.length) return false;
-  let bits = prefix;
-  for (let i = 0; i < addr.length && bits > 0; i++, bits -= 8) {
-    const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+  for (let i = 0; i < addr.length && i * 8 < prefix; i++) {
+    const mask = prefixByteMask(prefix, i);
     if ((addr[i]! & mask) !== (net[i]! & mask)) return false;
   }
   return true;

@@ -9,6 +9,7 @@ import { ARCOUNT, setU16, u16 } from './header.js';
 import { encodeOption, findOption, OPTION_HEAD } from './edns-options.js';
 import { scanMessage } from './layout.js';
 import { findAdditional } from './query-additional.js';
+import { prefixByteMask } from '../util/ip.js';
 
 /** OPTION-CODE of ECS (RFC 7871 §6). */
 export const ECS_OPTION = 8;
@@ -30,8 +31,7 @@ export function ecsOption(family: number, sourcePrefix: number, address: Uint8Ar
   setU16(data, 0, family);
   data[2] = sourcePrefix;
   data[SCOPE] = 0;
-  for (let i = 0; i < n; i++) data[4 + i] = address[i]!;
-  if (sourcePrefix & 7) data[3 + n] = data[3 + n]! & (0xff << (8 - (sourcePrefix & 7)));
+  for (let i = 0; i < n; i++) data[4 + i] = address[i]! & prefixByteMask(sourcePrefix, i);
   return encodeOption(ECS_OPTION, data);
 }
 

@@ -5,9 +5,8 @@
  * one of those options is configured.
  */
 import { Buffer } from 'node:buffer';
-import { OPT_SIZE } from './opt.js';
-import { ARCOUNT, setU16, u16 } from './header.js';
-import { RRType } from './constants.js';
+import { OPT_SIZE, withOptOptions } from './opt.js';
+import { setU16, u16 } from './header.js';
 
 /** Bytes before an option's data: OPTION-CODE and OPTION-LENGTH. */
 export const OPTION_HEAD = 4;
@@ -49,20 +48,7 @@ export function findOption(msg: Uint8Array, optStart: number, code: number): num
  * with it. An option that runs past RDATA is dropped with whatever follows it.
  */
 export function editOptions(msg: Uint8Array, optStart: number, keep: (code: number) => boolean, extra: Uint8Array, udpSize: number): Buffer {
-  if (optStart < 0) {
-    const out = Buffer.allocUnsafe(msg.length + (extra.length > 0 ? OPT_SIZE + extra.length : 0));
-    out.set(msg, 0);
-    if (extra.length === 0) return out;
-    const at = msg.length;
-    out[at] = 0;
-    setU16(out, at + 1, RRType.OPT);
-    setU16(out, at + 3, udpSize);
-    out.writeUInt32BE(0, at + 5);
-    setU16(out, at + 9, extra.length);
-    out.set(extra, at + OPT_SIZE);
-    setU16(out, ARCOUNT, u16(out, ARCOUNT) + 1);
-    return out;
-  }
+  if (optStart < 0) return extra.length === 0 ? Buffer.from(msg) : withOptOptions(msg, udpSize, false, extra);
   const end = Math.min(optEnd(msg, optStart), msg.length);
   const rdata = optStart + OPT_SIZE;
   const out = Buffer.allocUnsafe(msg.length + extra.length);

@@ -50,6 +50,16 @@ export function withOpt(msg: Uint8Array, udpSize: number, dnssecOk: boolean): Bu
   return appendOpt(msg, udpSize, dnssecOk, 0);
 }
 
+/**
+ * Returns a copy of `msg` with an OPT record appended to the additional section that carries
+ * `options` (encoded OPTION-CODE, OPTION-LENGTH, OPTION-DATA runs), with no flags but DO as given.
+ */
+export function withOptOptions(msg: Uint8Array, udpSize: number, dnssecOk: boolean, options: Uint8Array): Buffer {
+  const out = appendOpt(msg, udpSize, dnssecOk, options.length);
+  out.set(options, msg.length + OPT_SIZE);
+  return out;
+}
+
 /** A copy of `msg` with an OPT record appended whose `rdlen` bytes of options the caller writes. */
 function appendOpt(msg: Uint8Array, udpSize: number, dnssecOk: boolean, rdlen: number): Buffer {
   const out = Buffer.allocUnsafe(msg.length + OPT_SIZE + rdlen);
