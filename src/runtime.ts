@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Clock } from './clock.js';
 import { CacheStore } from './cache/store.js';
+import { ttlPolicy } from './cache/ttl-policy.js';
 import { parseResolvConf } from './config/resolv.js';
 import type { CacheConfig, Config, DomainRule, UpstreamSpec } from './config/types.js';
 import { formatOrigin } from './errors.js';
@@ -35,6 +36,7 @@ import { createDispatcher, type Dispatched, type LATER, type PendingCount, type 
 import type { Query } from './pipeline/query.js';
 import { DROP, type Handler, type Next } from './pipeline/types.js';
 import { DomainTable } from './routing/domain-table.js';
+import { SuffixMap } from './routing/suffix-map.js';
 import type { ServerGroup } from './upstream/group.js';
 import { LoopDetector } from './upstream/loop-detect.js';
 import { UpstreamRegistry } from './upstream/registry.js';
@@ -172,7 +174,8 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const cache = createCache(
     {
       enabled: c.size > 0,
-      ttl: { minCacheTtl: c.minTtl, maxCacheTtl: c.maxTtl, negTtl: c.negTtl, noNegcache: c.noNegcache },
+      ttl: ttlPolicy(c),
+      domainTtl: c.domainPolicies.length ? new SuffixMap(c.domainPolicies.map((p) => [p.domain, ttlPolicy(p)] as const)) : null,
       clientMaxTtl: c.clientMaxTtl,
       rotate: c.rotate,
       ednsPacketMax: fwd.ednsPacketMax,

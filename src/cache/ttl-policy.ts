@@ -16,6 +16,10 @@ export interface TtlPolicy {
   readonly noNegcache: boolean;
 }
 
+/** The policy of a config's (or one domain's) TTL settings. */
+export const ttlPolicy = (c: { readonly minTtl: number; readonly maxTtl: number; readonly negTtl: number | null; readonly noNegcache: boolean }): TtlPolicy =>
+  ({ minCacheTtl: c.minTtl, maxCacheTtl: c.maxTtl, negTtl: c.negTtl, noNegcache: c.noNegcache });
+
 const clamp = (t: number, p: TtlPolicy) => Math.min(Math.max(t, p.minCacheTtl), p.maxCacheTtl);
 
 /** A record's TTL as sent, with the top bit cleared (RFC 2181 §8). */

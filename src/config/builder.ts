@@ -3,6 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
+import { DomainTtlLines } from './domain-cache-ttl.js';
 import type { AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
@@ -67,6 +68,8 @@ export class ConfigBuilder {
   clientMaxTtl: number | null = null;
   negTtl: number | null = null;
   noNegcache = false;
+  /** `min-cache-ttl=/d/N` and the other domain-scoped cache settings. */
+  readonly domainTtls = new DomainTtlLines();
   /** undefined: off; null: on with the default window. */
   staleMaxSec: number | null | undefined = undefined;
   staleClientTimeoutMs: number | null = null;
@@ -185,6 +188,12 @@ export class ConfigBuilder {
   finish(): Config {
     this.validate();
     this.validateCnames();
+    const globalTtls = {
+      minTtl: this.minCacheTtl?.value ?? 0,
+      maxTtl: this.maxCacheTtl?.value ?? DEFAULTS.maxTtl,
+      negTtl: this.negTtl,
+      noNegcache: this.noNegcache,
+    };
     const config: Config = {
       listen: {
         addresses: this.listenAddresses.length || this.interfaces.length ? [...new Set(this.listenAddresses)] : [DEFAULTS.listenAddress],
@@ -211,15 +220,13 @@ export class ConfigBuilder {
       cache: {
         size: this.cacheSize ?? DEFAULTS.cacheSize,
         maxBytes: this.cacheMaxBytes ?? DEFAULTS.cacheMaxBytes,
-        minTtl: this.minCacheTtl?.value ?? 0,
-        maxTtl: this.maxCacheTtl?.value ?? DEFAULTS.maxTtl,
+        ...globalTtls,
         clientMaxTtl: this.clientMaxTtl ?? 0,
-        negTtl: this.negTtl,
-        noNegcache: this.noNegcache,
         staleMaxSec: this.staleMaxSec === undefined ? null : (this.staleMaxSec ?? DEFAULTS.staleMaxSec),
         staleClientTimeoutMs: this.staleClientTimeoutMs ?? DEFAULTS.staleClientTimeoutMs,
         rotate: !this.noRotate,
         clearOnReload: this.clearOnReload,
+        domainPolicies: this.domainTtls.resolve(globalTtls),
       },
       localTtl: this.localTtl ?? DEFAULTS.localTtl,
       ident: !this.noIdent,

@@ -22,6 +22,11 @@ export interface Directive {
   readonly describe: string;
   /** Applies one occurrence. `value` is null only for flags and bare optional options. */
   readonly apply: (b: ConfigBuilder, value: string | null, origin: Origin) => void;
+  /**
+   * fandns: a value starting with `/domain/` is a per-domain setting (min-cache-ttl=/d/N…): such
+   * lines may repeat, and the once-only rule applies to the plain form alone.
+   */
+  readonly scoped?: boolean;
   /** Handled by the loader or CLI rather than the builder (conf-file, conf-dir, test…). */
   readonly special?: boolean;
 }

@@ -6,6 +6,7 @@
  */
 import { ConfigError, type Origin } from '../errors.js';
 import { asWritten, int, MAX_TTL, unquoted, type ArgKind, type Directive } from './directive-kit.js';
+import { scopedTtl, scopeOf } from './domain-cache-ttl.js';
 import { EDNS_DIRECTIVES } from './edns-directives.js';
 import { FILTER_DIRECTIVES } from './filter-directives.js';
 import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
@@ -127,20 +128,24 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'clear-on-reload', arg: 'flag', repeat: 'single',
     describe: 'Empty the cache when a changed resolv-file is re-read too (a SIGHUP always empties it).',
     apply: (b) => { b.clearOnReload = true; } },
-  { name: 'min-cache-ttl', arg: 'value', repeat: 'single', hint: '<seconds>',
-    describe: 'Cache records for at least this long, even with TTL 0 (no silent cap at 3600).',
-    apply: (b, val, o) => { b.minCacheTtl = { value: int('min-cache-ttl', 0, MAX_TTL)(val, o), origin: o }; } },
-  { name: 'max-cache-ttl', arg: 'value', repeat: 'single', hint: '<seconds>',
-    describe: 'Cache records for at most this long.',
-    apply: (b, val, o) => { b.maxCacheTtl = { value: int('max-cache-ttl', 0, MAX_TTL)(val, o), origin: o }; } },
+  { name: 'min-cache-ttl', arg: 'value', repeat: 'single', scoped: true, hint: '[/<domain>/…]<seconds>',
+    describe: 'Cache records for at least this long, even with TTL 0 (no silent cap at 3600); /domain/ for names under it only.',
+    apply: scopedTtl('minTtl', (b, n, o) => { b.minCacheTtl = { value: n, origin: o }; }) },
+  { name: 'max-cache-ttl', arg: 'value', repeat: 'single', scoped: true, hint: '[/<domain>/…]<seconds>',
+    describe: 'Cache records for at most this long; /domain/ for names under it only (0 there: do not cache them).',
+    apply: scopedTtl('maxTtl', (b, n, o) => { b.maxCacheTtl = { value: n, origin: o }; }) },
   { name: 'max-ttl', arg: 'value', repeat: 'single', hint: '<seconds>',
     describe: 'Largest TTL sent to clients (answers from the cache and forwarded answers).',
     apply: (b, val, o) => { b.clientMaxTtl = int('max-ttl', 1, MAX_TTL)(val, o); } },
-  { name: 'neg-ttl', arg: 'value', repeat: 'single', hint: '<seconds>',
-    describe: 'Cache time for negative answers that carry no SOA record.',
-    apply: (b, val, o) => { b.negTtl = int('neg-ttl', 0, MAX_TTL)(val, o); } },
-  { name: 'no-negcache', short: 'N', arg: 'flag', repeat: 'single',
-    describe: 'Do not cache negative answers (NXDOMAIN, NODATA).', apply: (b) => { b.noNegcache = true; } },
+  { name: 'neg-ttl', arg: 'value', repeat: 'single', scoped: true, hint: '[/<domain>/…]<seconds>',
+    describe: 'Cache time for negative answers that carry no SOA record; /domain/ for names under it only.',
+    apply: scopedTtl('negTtl', (b, n) => { b.negTtl = n; }) },
+  { name: 'no-negcache', short: 'N', arg: 'optional', repeat: 'single', scoped: true, hint: '[=/<domain>/…]',
+    describe: 'Do not cache negative answers (NXDOMAIN, NODATA); =/domain/ for names under it only.',
+    apply: (b, val, o) => {
+      if (val === null) b.noNegcache = true;
+      else b.domainTtls.set(scopeOf(val, o, 'no-negcache'), 'noNegcache', true, o);
+    } },
   { name: 'local-ttl', short: 'T', arg: 'value', repeat: 'single', hint: '<seconds>',
     describe: 'TTL of locally synthesized answers (address=, hosts, cname=…; default 0).',
     apply: (b, val, o) => { b.localTtl = int('local-ttl', 0, MAX_TTL)(val, o); } },

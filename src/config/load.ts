@@ -9,6 +9,7 @@ import { ConfigError, ExitCode, formatOrigin, type Origin } from '../errors.js';
 import { ConfigBuilder } from './builder.js';
 import { checkArg, DIRECTIVES, findDirective } from './directives.js';
 import { isDnsmasqOption, nearest } from './dnsmasq-options.js';
+import { isDomainScoped } from './domain-cache-ttl.js';
 import { lexConfig, lexLine, physicalLines, splitFields, unquote, type OptionLine } from './lexer.js';
 import type { Config } from './types.js';
 
@@ -150,7 +151,7 @@ class Loader {
       for (const f of confDirFiles(value!, origin)) this.file(f, origin);
       return;
     }
-    if (d.repeat === 'single' && d.arg !== 'flag') {
+    if (d.repeat === 'single' && d.arg !== 'flag' && !(d.scoped && (value === null || isDomainScoped(unquote(value))))) {
       if (origin.file === CLI_ORIGIN_FILE) this.#cliSingles.add(d.name);
       else {
         const prev = this.#singles.get(d.name);

@@ -107,6 +107,18 @@ export interface CacheConfig {
   readonly rotate: boolean;
   /** `clear-on-reload`: a changed resolv-file empties the cache too (a reload always does). */
   readonly clearOnReload: boolean;
+  /** fandns: TTL settings for names at or below a domain (`min-cache-ttl=/d/N`…), one per domain. */
+  readonly domainPolicies: readonly DomainCachePolicy[];
+}
+
+/** The cache TTL settings for one domain, parents' and global settings filled in. */
+export interface DomainCachePolicy {
+  /** Canonical dotted name, lower case. */
+  readonly domain: string;
+  readonly minTtl: number;
+  readonly maxTtl: number;
+  readonly negTtl: number | null;
+  readonly noNegcache: boolean;
 }
 
 /** One locally served record (host-record, txt-record, srv-host, ptr-record, mx-host, naptr-record, caa-record, dns-rr). */

@@ -13,6 +13,7 @@ import { renderEntry, type RenderOptions } from '../cache/entry-render.js';
 import { EntryRef } from '../cache/slab.js';
 import type { CacheStore } from '../cache/store.js';
 import type { TtlPolicy } from '../cache/ttl-policy.js';
+import type { SuffixMap } from '../routing/suffix-map.js';
 import { RCode } from '../wire/constants.js';
 import { setU32 } from '../wire/header.js';
 import { scanMessage, Section } from '../wire/layout.js';
@@ -36,6 +37,8 @@ export interface StaleOptions {
 export interface CacheOptions {
   readonly enabled: boolean;
   readonly ttl: TtlPolicy;
+  /** Policies for names under configured domains (`min-cache-ttl=/d/N`…), or null when none. */
+  readonly domainTtl: SuffixMap<TtlPolicy> | null;
   /** max-ttl (0: none). */
   readonly clientMaxTtl: number;
   readonly rotate: boolean;
@@ -121,7 +124,9 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
     if (!opts.enabled || !q.p.rd || retired) return o;
     const layout = o.layout ?? scanMessage(o.wire);
     if (!layout) return o;
-    const entry = buildEntry(o.wire, layout, clock.now(), opts.ttl, opts.rotate, keepZero, o.aliasHops);
+    // A domain's policy is looked up by the name asked (for an alias answer, the alias's name).
+    const policy = opts.domainTtl?.longest(q.p.key, q.nameLen) ?? opts.ttl;
+    const entry = buildEntry(o.wire, layout, clock.now(), policy, opts.rotate, keepZero, o.aliasHops);
     if (entry !== null) store.set(q.p.key, entry, q.p.keyHash);
     return o;
   };

@@ -11,6 +11,7 @@ import { createCache, type CacheOptions } from '../../../src/handlers/cache.js';
 import { finalize } from '../../../src/pipeline/finalize.js';
 import type { Query } from '../../../src/pipeline/query.js';
 import { Reply, type Next, type Outcome, type ReplySource } from '../../../src/pipeline/types.js';
+import { SuffixMap } from '../../../src/routing/suffix-map.js';
 import { isPromise } from '../../../src/util/thenable.js';
 import { rr } from '../../helpers/fake-upstream.js';
 import { decode, makeQuery, upstreamReply, type ReplySpec } from '../../helpers/wire.js';
@@ -23,6 +24,7 @@ const BASE: CacheOptions = {
   rotate: true,
   ednsPacketMax: 1232,
   stale: null,
+  domainTtl: null,
 };
 
 /**
@@ -157,6 +159,39 @@ describe('cache stage', () => {
     const off = setup({ ttl: { ...BASE.ttl, noNegcache: true } }, () => ({ rcode: 'NXDOMAIN', authorities: [rr.soa('test')] }));
     await off.ask('x.test');
     assert.equal((await off.ask('x.test')).reply.source, 'upstream');
+  });
+
+  it('applies the policy of the longest configured domain a name is under, the global one elsewhere', async () => {
+    const consul = { ...BASE.ttl, minCacheTtl: 2 };
+    const web = { ...BASE.ttl, minCacheTtl: 2, maxCacheTtl: 0 };
+    const domainTtl = new SuffixMap([['service.consul', consul], ['web.service.consul', web]] as const);
+    const t = setup({ domainTtl }, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 0)] }));
+    await t.ask('api.Service.CONSUL');
+    const hit = await t.ask('api.service.consul');
+    assert.equal(hit.reply.source, 'cache', 'TTL 0 under service.consul is kept 2 s');
+    assert.deepEqual(ttls(hit.packet), [2]);
+    t.clock.advance(2);
+    assert.equal((await t.ask('api.service.consul')).reply.source, 'upstream');
+    await t.ask('x.web.service.consul');
+    assert.equal((await t.ask('x.web.service.consul')).reply.source, 'upstream', 'max-cache-ttl 0: not cached');
+    await t.ask('consul');
+    assert.equal((await t.ask('consul')).reply.source, 'upstream', 'the parent domain keeps the global policy');
+    await t.ask('xservice.consul');
+    assert.equal((await t.ask('xservice.consul')).reply.source, 'upstream', 'whole labels only');
+  });
+
+  it('applies a domain\'s negative settings to its NXDOMAIN answers only', async () => {
+    const domainTtl = new SuffixMap([['consul', { ...BASE.ttl, noNegcache: true }], ['lan', { ...BASE.ttl, negTtl: 5 }]] as const);
+    const t = setup({ domainTtl }, () => ({ rcode: 'NXDOMAIN', authorities: [rr.soa('test', 60, 300)] }));
+    await t.ask('gone.consul');
+    assert.equal((await t.ask('gone.consul')).reply.source, 'upstream');
+    await t.ask('gone.test');
+    assert.equal((await t.ask('gone.test')).reply.source, 'cache');
+    t.setUpstream(() => ({ rcode: 'NXDOMAIN' }));
+    await t.ask('gone.lan');
+    assert.equal((await t.ask('gone.lan')).reply.source, 'cache', 'neg-ttl for the domain: no SOA, cached 5 s');
+    t.clock.advance(5);
+    assert.equal((await t.ask('gone.lan')).reply.source, 'upstream');
   });
 
   it('never caches SERVFAIL, REFUSED or truncated replies', async () => {

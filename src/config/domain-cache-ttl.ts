@@ -1,0 +1,121 @@
+/**
+ * Cache TTL settings for one domain (fandns; dnsmasq has these options only globally):
+ * `min-cache-ttl=/service.consul/2`, `max-cache-ttl=/d1/d2/N`, `neg-ttl=/d/N` and `no-negcache=/d/`
+ * apply to answers for names at or below the domains. A domain's policy is the global one with the
+ * settings of its configured parent domains laid over it, outermost first, then its own; a name
+ * takes the policy of the longest configured domain it is under (resolved in the runtime).
+ */
+import { ConfigError, formatOrigin, type Origin } from '../errors.js';
+import type { DomainCachePolicy } from './types.js';
+import { localName } from './local-records.js';
+import type { ConfigBuilder, Setting } from './builder.js';
+import { MAX_TTL, unquoted } from './directive-kit.js';
+import { parseIntIn } from './values.js';
+
+/** The four settings a domain-scoped line may set. */
+export type DomainTtlField = 'minTtl' | 'maxTtl' | 'negTtl' | 'noNegcache';
+
+/** The global settings the domain policies start from. */
+export interface GlobalTtls {
+  readonly minTtl: number;
+  readonly maxTtl: number;
+  readonly negTtl: number | null;
+  readonly noNegcache: boolean;
+}
+
+/** The option each field comes from, for messages. */
+const OPTION: Record<DomainTtlField, string> = {
+  minTtl: 'min-cache-ttl', maxTtl: 'max-cache-ttl', negTtl: 'neg-ttl', noNegcache: 'no-negcache',
+};
+
+/** True when an option value is domain-scoped (`/domain/…`). */
+export const isDomainScoped = (value: string | null): boolean => value !== null && value.startsWith('/');
+
+/**
+ * Splits `/d1/d2/rest` into its domains and what follows the last `/`; domains are checked and
+ * made canonical. `//` (names without a dot), `#` and wildcards have no meaning here: errors.
+ */
+export function splitDomainScope(value: string, origin: Origin, option: string): { domains: string[]; rest: string } {
+  const last = value.lastIndexOf('/');
+  const parts = value.slice(1, last).split('/');
+  if (last === 0 || parts.some((p) => p === '' || p === '#' || p.includes('*'))) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${option}: "${value}": give /domain/[domain/…] with plain domain names`);
+  }
+  return { domains: parts.map((p) => localName(p, origin, `${option} domain`)), rest: value.slice(last + 1) };
+}
+
+/** The domains of a scoped flag (`no-negcache=/d/`): nothing may follow the last `/`. */
+export function scopeOf(value: string | null, origin: Origin, option: string): string[] {
+  const text = unquoted(value);
+  if (!isDomainScoped(text)) {
+    throw new ConfigError('FANDNS_CONFIG_SYNTAX', origin, `${option} takes no value, or /domain/[domain/…] (extraneous parameter "${text}")`);
+  }
+  const { domains, rest } = splitDomainScope(text, origin, option);
+  if (rest !== '') throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${option}: nothing may follow the last "/" (got "${rest}")`);
+  return domains;
+}
+
+/**
+ * The apply of a TTL option that may be domain-scoped: `N` goes to `global`, `/d/…/N` to the
+ * builder's domain lines. Seconds within 0…2^31−1 (RFC 2181 §8) either way.
+ */
+export function scopedTtl(field: Exclude<DomainTtlField, 'noNegcache'>, global: (b: ConfigBuilder, seconds: number, o: Origin) => void) {
+  const option = OPTION[field];
+  return (b: ConfigBuilder, value: string | null, o: Origin): void => {
+    const text = unquoted(value);
+    if (!isDomainScoped(text)) return global(b, parseIntIn(text, o, option, 0, MAX_TTL), o);
+    const { domains, rest } = splitDomainScope(text, o, option);
+    b.domainTtls.set(domains, field, parseIntIn(rest, o, option, 0, MAX_TTL), o);
+  };
+}
+
+/** Collects the domain-scoped lines and turns them into one policy per domain. */
+export class DomainTtlLines {
+  readonly #byDomain = new Map<string, Map<DomainTtlField, Setting<number | boolean>>>();
+
+  /** True when no line was given. */
+  get empty(): boolean {
+    return this.#byDomain.size === 0;
+  }
+
+  /** Records `field = value` for each domain; the same field twice for a domain is an error. */
+  set(domains: readonly string[], field: DomainTtlField, value: number | boolean, origin: Origin): void {
+    for (const d of domains) {
+      let fields = this.#byDomain.get(d);
+      if (!fields) this.#byDomain.set(d, (fields = new Map()));
+      const prev = fields.get(field);
+      if (prev) {
+        throw new ConfigError('FANDNS_CONFIG_REPEATED', origin, `${OPTION[field]} for ${d} given twice (first at ${formatOrigin(prev.origin)})`);
+      }
+      fields.set(field, { value, origin });
+    }
+  }
+
+  /**
+   * One policy per configured domain: `global`, then each configured parent domain's settings
+   * (outermost first), then the domain's own. A policy whose minimum ends up above its maximum is
+   * an error naming the line that made it so.
+   */
+  resolve(global: GlobalTtls): DomainCachePolicy[] {
+    const out: DomainCachePolicy[] = [];
+    for (const domain of this.#byDomain.keys()) {
+      const chain = [...this.#byDomain.keys()].filter((d) => d === domain || domain.endsWith(`.${d}`)).sort((a, b) => a.length - b.length);
+      const p = { ...global };
+      let minAt: Origin | null = null;
+      let maxAt: Origin | null = null;
+      for (const d of chain) {
+        for (const [field, s] of this.#byDomain.get(d)!) {
+          (p as Record<DomainTtlField, number | boolean | null>)[field] = s.value;
+          if (field === 'minTtl') minAt = s.origin;
+          if (field === 'maxTtl') maxAt = s.origin;
+        }
+      }
+      if (p.minTtl > p.maxTtl) {
+        const where = minAt && maxAt ? ` (${formatOrigin(maxAt)})` : '';
+        throw new ConfigError('FANDNS_CONFIG_CONFLICT', (minAt ?? maxAt)!, `for ${domain}, min-cache-ttl=${p.minTtl} is above max-cache-ttl=${p.maxTtl}${where}`);
+      }
+      out.push({ domain, ...p });
+    }
+    return out;
+  }
+}
