@@ -47,6 +47,8 @@ export interface Runtime {
   readonly config: Config;
   readonly registry: UpstreamRegistry;
   readonly table: DomainTable<ServerGroup>;
+  /** The pipeline itself: the outcome for a query, before finalize (GET /explain runs questions through it). */
+  readonly chain: Next;
   /** Answers a query: its bytes now, or LATER through `q.client.reply`. */
   readonly dispatch: (q: Query) => Dispatched | typeof LATER;
   readonly forward: ReturnType<typeof createForward>;
@@ -225,5 +227,5 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     pending: deps.pending,
   });
   checkLoops(fwd.loopDetect, loops, registry, table, deps.loopRound === true);
-  return { config, registry, table, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters, loopGuard };
+  return { config, registry, table, chain, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters, loopGuard };
 }

@@ -6,6 +6,7 @@
 import type { AcceptCounters } from './listen/accept.js';
 import type { MetricsSnapshot } from './metrics/prometheus.js';
 import type { Runtime } from './runtime.js';
+import type { Upstream } from './upstream/upstream.js';
 
 const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
 const ms2 = (n: number) => Math.round(n * 100) / 100;
@@ -16,14 +17,17 @@ export interface HealthReport {
   readonly upstreams: readonly { server: string; up: boolean; looped: boolean; rttMs: number | null }[];
 }
 
+/** One upstream's state as /health (and /explain) report it. */
+export const upstreamState = (u: Upstream): HealthReport['upstreams'][number] => ({
+  server: u.label,
+  up: u.health.up,
+  looped: u.looped,
+  rttMs: Number.isNaN(u.health.rttMs) ? null : ms2(u.health.rttMs),
+});
+
 /** Per-upstream state for /health. */
 export function healthReport(rt: Runtime | null): HealthReport {
-  const upstreams = (rt ? rt.registry.upstreams() : []).map((u) => ({
-    server: u.label,
-    up: u.health.up,
-    looped: u.looped,
-    rttMs: Number.isNaN(u.health.rttMs) ? null : ms2(u.health.rttMs),
-  }));
+  const upstreams = (rt ? rt.registry.upstreams() : []).map(upstreamState);
   return { status: upstreams.every((u) => u.up && !u.looped) ? 'ok' : 'degraded', upstreams };
 }
 

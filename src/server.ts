@@ -18,6 +18,8 @@ import { listenTcp, TCP_DEFAULTS, type TcpListener } from './listen/tcp.js';
 import { listenUdp } from './listen/udp.js';
 import type { Logger } from './log/logger.js';
 import { QueryLog } from './log/query-log.js';
+import { explain } from './explain/explain.js';
+import { parseExplainRequest, type ExplainRequest } from './explain/explain-request.js';
 import { startMetricsServer } from './metrics/http.js';
 import { createRegistry, type MetricsSnapshot } from './metrics/prometheus.js';
 import { QueryStats } from './metrics/query-stats.js';
@@ -122,6 +124,7 @@ export class FandnsServer {
             contentType: reg.contentType,
             health: () => this.health(),
             ready: () => this.#ready,
+            explain: (params) => this.explain(parseExplainRequest(params)),
           });
         }
       }
@@ -145,6 +148,11 @@ export class FandnsServer {
   /** Per-upstream state for /health. */
   health(): HealthReport {
     return healthReport(this.#rt);
+  }
+
+  /** The /explain body for `req` (src/explain/), under the configuration in force now. */
+  explain(req: ExplainRequest): Promise<Record<string, unknown>> {
+    return explain(this.runtime, req, () => this.clock.now());
   }
 
   /** Everything /metrics reports, read at scrape time. */

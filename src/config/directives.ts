@@ -183,7 +183,7 @@ export const DIRECTIVES: readonly Directive[] = [
     describe: 'Most query-log lines waiting while a write is under way; more are dropped and counted (bare: 5; default 10000).',
     apply: (b, val, o) => { b.logAsync = val === null ? DEFAULTS.logAsyncFlag : int('log-async', 1, 10_000_000)(val, o); } },
   { name: 'metrics-address', arg: 'value', repeat: 'single', hint: '<ip>:<port>',
-    describe: 'fandns: serve Prometheus /metrics, /health and /ready over HTTP here (off by default).',
+    describe: 'fandns: serve Prometheus /metrics, /health, /ready and /explain over HTTP here (off by default).',
     apply: (b, val, o) => { b.metrics = parseHostPort(v(val), o, 'metrics-address'); } },
   // ---- process
   { name: 'user', short: 'u', arg: 'value', repeat: 'single', hint: '<user>',

@@ -5,16 +5,19 @@
  * for every answer; a worker that exits meanwhile is left out.
  */
 import type { Worker } from 'node:cluster';
+import type { ExplainRequest } from '../explain/explain-request.js';
 import type { Endpoint } from '../server.js';
 
 /** What the primary can ask a worker for. */
-export type RequestKind = 'metrics' | 'health';
+export type RequestKind = 'metrics' | 'health' | 'explain';
 
 /** Primary → worker. */
 export interface PrimaryRequest {
   readonly fandns: 'request';
   readonly id: number;
   readonly what: RequestKind;
+  /** What an `explain` request asks. */
+  readonly explain?: ExplainRequest;
 }
 
 /**
@@ -68,7 +71,7 @@ export class WorkerRequests {
   readonly #pending = new Map<number, Pending>();
 
   /** Asks every worker in `workers`; resolves with the answers by worker ID, rejects after `timeoutMs`. */
-  ask(workers: readonly Worker[], what: RequestKind, timeoutMs = 3000): Promise<Map<number, unknown>> {
+  ask(workers: readonly Worker[], what: RequestKind, timeoutMs = 3000, explain?: ExplainRequest): Promise<Map<number, unknown>> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -77,7 +80,7 @@ export class WorkerRequests {
       }, timeoutMs);
       const p: Pending = { waiting: new Set(), answers: new Map(), resolve, reject, timer };
       this.#pending.set(id, p);
-      const request: PrimaryRequest = { fandns: 'request', id, what };
+      const request: PrimaryRequest = explain ? { fandns: 'request', id, what, explain } : { fandns: 'request', id, what };
       for (const w of workers) {
         if (!w.isConnected()) continue;
         p.waiting.add(w.id);

@@ -21,6 +21,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Config } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { parseExplainRequest, type ExplainRequest } from '../explain/explain-request.js';
 import { startMetricsServer } from '../metrics/http.js';
 import type { Endpoint } from '../server.js';
 import { RestartBackoff } from './backoff.js';
@@ -109,6 +110,7 @@ export class ClusterPrimary {
         metrics: () => this.#metricsText(),
         contentType: this.#metrics.registry.contentType,
         health: () => this.#health(),
+        explain: (params) => this.#explain(parseExplainRequest(params)),
         ready: () => !this.#stopping && this.#serving().length > 0,
       });
     }
@@ -213,6 +215,19 @@ export class ClusterPrimary {
     const pids = new Map(serving.map((w) => [w.id, w.process.pid!]));
     const answers = await this.#requests.ask(serving, 'health');
     return mergeHealth(new Map([...answers].map(([id, body]) => [pids.get(id) ?? id, body as HealthBody])));
+  }
+
+  /**
+   * /explain from one worker (its own cache): the first serving one, plus its PID. The question may
+   * wait for upstreams up to query-timeout, so the request is given that much more time.
+   */
+  async #explain(req: ExplainRequest): Promise<unknown> {
+    const worker = this.#serving()[0];
+    if (!worker) throw new Error('no worker is serving');
+    const answers = await this.#requests.ask([worker], 'explain', 3000 + this.config.forward.queryTimeoutMs, req);
+    const body = answers.get(worker.id);
+    if (body === undefined) throw new Error('the worker exited before it answered');
+    return { worker: worker.process.pid, ...(body as object) };
   }
 
   async #metricsText(): Promise<string> {

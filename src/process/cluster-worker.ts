@@ -15,6 +15,7 @@ function toPrimary(msg: WorkerMessage): void {
 
 async function answer(server: FandnsServer, req: PrimaryRequest): Promise<unknown> {
   if (req.what === 'health') return server.health();
+  if (req.what === 'explain') return server.explain(req.explain!);
   return server.metricsRegistry ? server.metricsRegistry.getMetricsAsJSON() : [];
 }
 

@@ -101,6 +101,15 @@ describe('workers=2 (CLI process)', () => {
     assert.equal((await fetch(`http://${metrics}/ready`)).status, 200);
   });
 
+  it('explains a question through one worker, and answers 400 to a bad one from the primary', async () => {
+    const res = await fetch(`http://${metrics}/explain?name=explained.test`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { worker: number; route: { kind: string }; answer: { source: string; upstream: string } };
+    assert.ok(workers.includes(body.worker));
+    assert.deepEqual([body.route.kind, body.answer.source, body.answer.upstream], ['forward', 'upstream', up.spec]);
+    assert.equal((await fetch(`http://${metrics}/explain?type=A`)).status, 400);
+  });
+
   it('passes SIGUSR1 and SIGHUP to every worker', async () => {
     process.kill(cli.pid, 'SIGUSR1');
     const stats = await waitForLog(cli, withMsg('statistics'), 2);
