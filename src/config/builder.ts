@@ -3,7 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
-import type { AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MetricsConfig, RuleAction, SynthDomain } from './types.js';
+import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -92,6 +92,7 @@ export class ConfigBuilder {
   readonly rebindDomainOk: string[] = [];
   readonly bogusNxdomain: AddressRange[] = [];
   readonly ignoreAddresses: AddressRange[] = [];
+  readonly aliases: AddressAlias[] = [];
   addSubnet: EdnsConfig['addSubnet'] = null;
   stripSubnet = false;
   readonly addMac = new Set<MacEncoding>();
@@ -237,6 +238,7 @@ export class ConfigBuilder {
         rebindDomainOk: this.rebindDomainOk,
         bogusNxdomain: this.bogusNxdomain,
         ignoreAddresses: this.ignoreAddresses,
+        aliases: this.aliases,
       },
       edns: { addSubnet: this.addSubnet, stripSubnet: this.stripSubnet, addMac: [...this.addMac], stripMac: this.stripMac, cpeId: this.cpeId },
       log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound },

@@ -175,6 +175,21 @@ export interface AddressRange {
   readonly prefix: number;
 }
 
+/**
+ * One `alias=` line (DNS doctoring): an upstream IPv4 address in the match is rewritten to
+ * `(address & ~mask) | (replacement & mask)`. Addresses are unsigned 32-bit numbers.
+ */
+export interface AddressAlias {
+  /** The old address, or the first of the range. */
+  readonly from: number;
+  /** The last address of the range; null: every address equal to `from` under `mask`. */
+  readonly to: number | null;
+  readonly replacement: number;
+  /** The bits taken from `replacement` (default all: the address is replaced whole). */
+  readonly mask: number;
+  readonly origin: Origin;
+}
+
 /** Query filters (reference §6.5). */
 export interface FilterConfig {
   readonly domainNeeded: boolean;
@@ -194,6 +209,8 @@ export interface FilterConfig {
   readonly bogusNxdomain: readonly AddressRange[];
   /** `ignore-address=`: an upstream NOERROR reply with an A/AAAA in one of these is dropped, and fandns waits on. */
   readonly ignoreAddresses: readonly AddressRange[];
+  /** `alias=` lines in config order (the last matching line wins, as in dnsmasq). */
+  readonly aliases: readonly AddressAlias[];
 }
 
 /** What add-subnet sends for clients of one family: `[address/]prefix` in dnsmasq's syntax. */
