@@ -27,6 +27,7 @@ import { createTypeFilter } from './handlers/type-filter.js';
 import { AddressRanges } from './util/address-ranges.js';
 import { localSubnets } from './listen/interfaces.js';
 import { buildZone } from './local/build-zone.js';
+import { machineName, needsMachineName } from './local/mx-records.js';
 import { SynthDomains } from './local/synth.js';
 import { readHosts } from './local/hosts-loader.js';
 import type { LocalZone } from './local/zone.js';
@@ -183,7 +184,9 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     deps.clock,
     previous?.cache.counters,
   );
-  const zone = buildZone(config, readHosts(config.hosts, (msg) => log.warn(msg)));
+  const host = machineName();
+  if (host === null && needsMachineName(config.mx)) log.warn('the host name is no DNS name: MX records that would use it are left out');
+  const zone = buildZone(config, readHosts(config.hosts, (msg) => log.warn(msg)), host);
   const f = config.filters;
   let chain: Next = () => DROP;
   const cname = createCname(config.cnames, config.localTtl, () => chain, cache);

@@ -3,7 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
-import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MetricsConfig, RuleAction, SynthDomain } from './types.js';
+import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -75,6 +75,10 @@ export class ConfigBuilder {
   localTtl: number | null = null;
   noIdent = false;
   readonly localRecords: LocalRecord[] = [];
+  readonly mxHosts: MxHost[] = [];
+  mxTarget: string | null = null;
+  localmx = false;
+  selfmx = false;
   readonly cnames: CnameRule[] = [];
   readonly synthDomains: SynthDomain[] = [];
   noHosts = false;
@@ -225,6 +229,7 @@ export class ConfigBuilder {
       localTtl: this.localTtl ?? DEFAULTS.localTtl,
       ident: !this.noIdent,
       localRecords: this.localRecords,
+      mx: { hosts: this.mxHosts, target: this.mxTarget, localmx: this.localmx, selfmx: this.selfmx },
       cnames: this.cnames,
       synthDomains: this.synthDomains,
       hosts: { systemHosts: !this.noHosts, extra: this.addnHosts, dirs: this.hostsDirs, expandHosts: this.expandHosts, domain: this.domain },

@@ -127,6 +127,28 @@ export interface LocalRecord {
   readonly claimsName?: boolean;
 }
 
+/** One `mx-host=` line. */
+export interface MxHost {
+  /** Canonical owner name. */
+  readonly name: string;
+  /** Canonical target, or null for the default (mx-target, else this machine's host name). */
+  readonly target: string | null;
+  readonly preference: number;
+  readonly origin: Origin;
+}
+
+/** MX records fandns serves itself (reference: dnsmasq's mx-host, mx-target, localmx, selfmx). */
+export interface MxConfig {
+  /** `mx-host=` lines in config order. */
+  readonly hosts: readonly MxHost[];
+  /** `mx-target=`: the default MX target; null: this machine's host name. */
+  readonly target: string | null;
+  /** `localmx`: an MX record pointing at the default target for every hosts-file and host-record name. */
+  readonly localmx: boolean;
+  /** `selfmx`: an MX record pointing at itself for every hosts-file and host-record name. */
+  readonly selfmx: boolean;
+}
+
 /** One `cname=` alias. */
 export interface CnameRule {
   readonly alias: string;
@@ -281,6 +303,7 @@ export interface Config {
   /** Answer CHAOS TXT version.bind, hits.bind and the other statistics names (false with `no-ident`). */
   readonly ident: boolean;
   readonly localRecords: readonly LocalRecord[];
+  readonly mx: MxConfig;
   readonly cnames: readonly CnameRule[];
   /** `synth-domain=` lines, in config order. */
   readonly synthDomains: readonly SynthDomain[];
