@@ -1,7 +1,7 @@
 /**
  * Everything built from one Config, in the pipeline's fixed order (DESIGN.md):
  *
- *   acl → local (→ chaos for class CH) → cname → type-filter → cache → answer-filter → forward
+ *   acl → local (→ chaos for class CH) → cname → type-filter → cache → answer-filter → alias → forward
  *
  * Order is code, not config: a config only enables and parameterises stages. A reload builds a
  * new Runtime and swaps it in whole; queries in flight finish on the old one.
@@ -18,6 +18,7 @@ import { createAnswerFilter, type FilterCounters } from './handlers/answer-filte
 import { createCache } from './handlers/cache.js';
 import { createChaos } from './handlers/chaos.js';
 import { createCname } from './handlers/cname.js';
+import { createDoctor } from './handlers/doctor.js';
 import { NeighbourTable } from './edns/neighbours.js';
 import { EdnsRewriter } from './edns/rewriter.js';
 import { createForward } from './handlers/forward.js';
@@ -27,6 +28,7 @@ import { createTypeFilter } from './handlers/type-filter.js';
 import { AddressRanges } from './util/address-ranges.js';
 import { localSubnets } from './listen/interfaces.js';
 import { buildZone } from './local/build-zone.js';
+import { machineName, needsMachineName } from './local/mx-records.js';
 import { SynthDomains } from './local/synth.js';
 import { readHosts } from './local/hosts-loader.js';
 import type { LocalZone } from './local/zone.js';
@@ -187,7 +189,9 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     deps.clock,
     previous?.cache.counters,
   );
-  const zone = buildZone(config, readHosts(config.hosts, (msg) => log.warn(msg)));
+  const host = machineName();
+  if (host === null && needsMachineName(config.mx)) log.warn('the host name is no DNS name: MX records that would use it are left out');
+  const zone = buildZone(config, readHosts(config.hosts, (msg) => log.warn(msg)), host);
   const f = config.filters;
   let chain: Next = () => DROP;
   const cname = createCname(config.cnames, config.localTtl, () => chain, cache);
@@ -218,6 +222,8 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const filtering = f.stopDnsRebind || f.bogusNxdomain.length > 0 || !zone.empty || table.hasAddressRules;
   const filter = filtering ? createAnswerFilter({ ...f, ednsPacketMax: fwd.ednsPacketMax }, zone, table, filterCounters) : null;
   if (filter) stages.push(filter);
+  // alias= rewrites upstream addresses before the filter judges them and the cache keeps them.
+  if (f.aliases.length > 0) stages.push(createDoctor(f.aliases));
   stages.push(forward);
   chain = compose(stages, () => DROP);
   const dispatch = createDispatcher(chain, {

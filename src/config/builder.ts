@@ -4,7 +4,7 @@
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { DomainTtlLines } from './domain-cache-ttl.js';
-import type { AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MetricsConfig, RuleAction, SynthDomain } from './types.js';
+import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -78,6 +78,10 @@ export class ConfigBuilder {
   localTtl: number | null = null;
   noIdent = false;
   readonly localRecords: LocalRecord[] = [];
+  readonly mxHosts: MxHost[] = [];
+  mxTarget: string | null = null;
+  localmx = false;
+  selfmx = false;
   readonly cnames: CnameRule[] = [];
   readonly synthDomains: SynthDomain[] = [];
   noHosts = false;
@@ -95,6 +99,7 @@ export class ConfigBuilder {
   readonly rebindDomainOk: string[] = [];
   readonly bogusNxdomain: AddressRange[] = [];
   readonly ignoreAddresses: AddressRange[] = [];
+  readonly aliases: AddressAlias[] = [];
   addSubnet: EdnsConfig['addSubnet'] = null;
   stripSubnet = false;
   readonly addMac = new Set<MacEncoding>();
@@ -231,6 +236,7 @@ export class ConfigBuilder {
       localTtl: this.localTtl ?? DEFAULTS.localTtl,
       ident: !this.noIdent,
       localRecords: this.localRecords,
+      mx: { hosts: this.mxHosts, target: this.mxTarget, localmx: this.localmx, selfmx: this.selfmx },
       cnames: this.cnames,
       synthDomains: this.synthDomains,
       hosts: { systemHosts: !this.noHosts, extra: this.addnHosts, dirs: this.hostsDirs, expandHosts: this.expandHosts, domain: this.domain },
@@ -244,6 +250,7 @@ export class ConfigBuilder {
         rebindDomainOk: this.rebindDomainOk,
         bogusNxdomain: this.bogusNxdomain,
         ignoreAddresses: this.ignoreAddresses,
+        aliases: this.aliases,
       },
       edns: { addSubnet: this.addSubnet, stripSubnet: this.stripSubnet, addMac: [...this.addMac], stripMac: this.stripMac, cpeId: this.cpeId },
       log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound },

@@ -8,6 +8,7 @@ import { asWritten as v, unquoted as u, type Directive } from './directive-kit.j
 import { splitFields } from './lexer.js';
 import { localName } from './local-records.js';
 import { parseAddressRange } from './values.js';
+import { parseAddressAlias } from './address-alias.js';
 
 /** A record type for filter-rr: a name (`AAAA`, `TYPE65`) or a number, as dnsmasq takes it. */
 function parseRrType(text: string, o: Origin): number {
@@ -51,6 +52,9 @@ export const FILTER_DIRECTIVES: readonly Directive[] = [
   { name: 'bogus-nxdomain', short: 'B', arg: 'value', repeat: 'list', hint: '<ip>[/<prefix>]',
     describe: 'Turn an upstream answer with an address in this range into NXDOMAIN (resolvers that answer for names that do not exist).',
     apply: (b, val, o) => { b.bogusNxdomain.push(parseAddressRange(u(val), o, 'bogus-nxdomain')); } },
+  { name: 'alias', short: 'V', arg: 'value', repeat: 'list', hint: '<old-ip>[-<end-ip>],<new-ip>[,<mask>]',
+    describe: 'Rewrite IPv4 addresses in upstream answers ("DNS doctoring"): old-ip (or every address under the mask, or in the range) becomes new-ip, keeping the bits outside the mask.',
+    apply: (b, val, o) => { b.aliases.push(parseAddressAlias(v(val), o)); } },
   { name: 'ignore-address', arg: 'value', repeat: 'list', hint: '<ip>[/<prefix>]',
     describe: 'Drop an upstream reply with an address in this range and wait for another one (forged answers that arrive first).',
     apply: (b, val, o) => { b.ignoreAddresses.push(parseAddressRange(u(val), o, 'ignore-address')); } },

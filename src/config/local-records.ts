@@ -12,7 +12,7 @@ import { txtRdata } from '../wire/txt-rdata.js';
 import { ipBytes } from '../util/ip.js';
 import { splitFields } from './lexer.js';
 import { reversePointerName } from './reverse.js';
-import type { CnameRule, LocalRecord } from './types.js';
+import type { CnameRule, LocalRecord, MxHost } from './types.js';
 
 /** Checks and canonicalises a host name used in local data. */
 export function localName(text: string, origin: Origin, what: string): string {
@@ -85,20 +85,24 @@ export function parseSrvHost(value: string, origin: Origin): LocalRecord[] {
   return [{ name: n, type: RRType.SRV, rdata, ttl: null, origin }];
 }
 
-/** `mx-host=<mx name>[[,<hostname>],<preference>]`. */
-export function parseMxHost(value: string, origin: Origin): LocalRecord[] {
+/**
+ * `mx-host=<mx name>[[,<hostname>],<preference>]`: with no hostname the target is left null for
+ * mx-target (or this machine's name) to fill in, as the man page says. A lone number is the
+ * preference, as the man page's syntax reads (dnsmasq 2.90 takes it as the target's name).
+ */
+export function parseMxHost(value: string, origin: Origin): MxHost {
   const fields = splitFields(value);
-  const n = localName(fields[0] ?? '', origin, 'mx-host name');
-  let pref = 1;
-  let target = n;
+  const name = localName(fields[0] ?? '', origin, 'mx-host name');
+  let preference = 1;
+  let target: string | null = null;
   if (fields.length >= 3) {
     target = localName(fields[1]!, origin, 'mx-host target');
-    pref = intField(fields[2], 1, origin, 'MX preference');
+    preference = intField(fields[2], 1, origin, 'MX preference');
   } else if (fields.length === 2) {
-    if (/^\d+$/.test(fields[1]!)) pref = intField(fields[1], 1, origin, 'MX preference');
+    if (/^\d+$/.test(fields[1]!)) preference = intField(fields[1], 1, origin, 'MX preference');
     else target = localName(fields[1]!, origin, 'mx-host target');
   }
-  return [{ name: n, type: RRType.MX, rdata: Buffer.concat([u16(pref), encodeName(target)]), ttl: null, origin }];
+  return { name, target, preference, origin };
 }
 
 /** `cname=<alias>[,<alias>…],<target>[,<ttl>]` (reference §3.1). */

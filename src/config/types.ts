@@ -139,6 +139,28 @@ export interface LocalRecord {
   readonly claimsName?: boolean;
 }
 
+/** One `mx-host=` line. */
+export interface MxHost {
+  /** Canonical owner name. */
+  readonly name: string;
+  /** Canonical target, or null for the default (mx-target, else this machine's host name). */
+  readonly target: string | null;
+  readonly preference: number;
+  readonly origin: Origin;
+}
+
+/** MX records fandns serves itself (reference: dnsmasq's mx-host, mx-target, localmx, selfmx). */
+export interface MxConfig {
+  /** `mx-host=` lines in config order. */
+  readonly hosts: readonly MxHost[];
+  /** `mx-target=`: the default MX target; null: this machine's host name. */
+  readonly target: string | null;
+  /** `localmx`: an MX record pointing at the default target for every hosts-file and host-record name. */
+  readonly localmx: boolean;
+  /** `selfmx`: an MX record pointing at itself for every hosts-file and host-record name. */
+  readonly selfmx: boolean;
+}
+
 /** One `cname=` alias. */
 export interface CnameRule {
   readonly alias: string;
@@ -187,6 +209,21 @@ export interface AddressRange {
   readonly prefix: number;
 }
 
+/**
+ * One `alias=` line (DNS doctoring): an upstream IPv4 address in the match is rewritten to
+ * `(address & ~mask) | (replacement & mask)`. Addresses are unsigned 32-bit numbers.
+ */
+export interface AddressAlias {
+  /** The old address, or the first of the range. */
+  readonly from: number;
+  /** The last address of the range; null: every address equal to `from` under `mask`. */
+  readonly to: number | null;
+  readonly replacement: number;
+  /** The bits taken from `replacement` (default all: the address is replaced whole). */
+  readonly mask: number;
+  readonly origin: Origin;
+}
+
 /** Query filters (reference §6.5). */
 export interface FilterConfig {
   readonly domainNeeded: boolean;
@@ -206,6 +243,8 @@ export interface FilterConfig {
   readonly bogusNxdomain: readonly AddressRange[];
   /** `ignore-address=`: an upstream NOERROR reply with an A/AAAA in one of these is dropped, and fandns waits on. */
   readonly ignoreAddresses: readonly AddressRange[];
+  /** `alias=` lines in config order (the last matching line wins, as in dnsmasq). */
+  readonly aliases: readonly AddressAlias[];
 }
 
 /** What add-subnet sends for clients of one family: `[address/]prefix` in dnsmasq's syntax. */
@@ -276,6 +315,7 @@ export interface Config {
   /** Answer CHAOS TXT version.bind, hits.bind and the other statistics names (false with `no-ident`). */
   readonly ident: boolean;
   readonly localRecords: readonly LocalRecord[];
+  readonly mx: MxConfig;
   readonly cnames: readonly CnameRule[];
   /** `synth-domain=` lines, in config order. */
   readonly synthDomains: readonly SynthDomain[];

@@ -23,6 +23,12 @@ export function ipv6Bytes(addr: string): number[] {
   });
 }
 
+/** An IPv4 literal as an unsigned 32-bit number (network order), or null for anything else. */
+export function ipv4Number(text: string): number | null {
+  if (!isIPv4(text)) return null;
+  return text.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+}
+
 /** A/AAAA RDATA for an address literal (4 or 16 bytes). */
 export function ipBytes(addr: string): Buffer {
   return Buffer.from(isIPv4(addr) ? addr.split('.').map(Number) : ipv6Bytes(addr));
