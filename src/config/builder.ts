@@ -3,7 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
-import type { AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MetricsConfig, RuleAction, SynthDomain } from './types.js';
+import type { AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -77,6 +77,8 @@ export class ConfigBuilder {
   readonly localRecords: LocalRecord[] = [];
   readonly cnames: CnameRule[] = [];
   readonly synthDomains: SynthDomain[] = [];
+  readonly interfaceHosts: InterfaceHost[] = [];
+  localiseQueries = false;
   noHosts = false;
   readonly addnHosts: string[] = [];
   readonly hostsDirs: string[] = [];
@@ -226,6 +228,8 @@ export class ConfigBuilder {
       localRecords: this.localRecords,
       cnames: this.cnames,
       synthDomains: this.synthDomains,
+      interfaceHosts: this.interfaceHosts,
+      localiseQueries: this.localiseQueries,
       hosts: { systemHosts: !this.noHosts, extra: this.addnHosts, dirs: this.hostsDirs, expandHosts: this.expandHosts, domain: this.domain },
       filters: {
         domainNeeded: this.domainNeeded,

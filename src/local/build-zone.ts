@@ -1,5 +1,6 @@
 /**
- * Builds the LocalZone from the config's local records, cname aliases and the hosts files
+ * Builds the LocalZone from the config's local records, cname aliases, interface-name and
+ * dynamic-host names and the hosts files
  * (reference §6.7: A/AAAA for every name, PTR for the first name of a line; expand-hosts adds
  * the domain= suffix to plain names).
  */
@@ -40,5 +41,8 @@ export function buildZone(config: Config, hosts: Iterable<HostsEntry>): LocalZon
     if (first) zone.add(reversePointerName(h.address), { type: RRType.PTR, rdata: encodeName(names[0]!), ttl: localTtl });
   }
   for (const c of config.cnames) zone.know(c.alias);
+  // interface-name and dynamic-host names are local (their records are read from the interfaces
+  // by the local stage): an upstream NXDOMAIN for them or their ancestors becomes NODATA.
+  for (const h of config.interfaceHosts) zone.know(h.name);
   return zone;
 }
