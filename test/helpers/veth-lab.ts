@@ -58,7 +58,7 @@ export function createVethLab(): VethLab {
       const until = Date.now() + timeoutMs;
       while (Date.now() < until) {
         try {
-          await dig(server, port, ['+short', 'version.bind', 'CH', 'TXT']);
+          await dig(server, port, ['version.bind', 'CH', 'TXT']);
           return;
         } catch {
           await new Promise((r) => setTimeout(r, 100));
