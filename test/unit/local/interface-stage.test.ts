@@ -7,7 +7,6 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import * as dnsPacket from 'dns-packet';
 import { parseConfigText } from '../../../src/config/load.js';
 import { createLocal } from '../../../src/handlers/local.js';
 import type { Subnet } from '../../../src/listen/interfaces.js';
@@ -16,10 +15,10 @@ import { InterfaceHosts } from '../../../src/local/interface-hosts.js';
 import { InterfaceSnapshot } from '../../../src/local/interface-snapshot.js';
 import { Localiser } from '../../../src/local/localise.js';
 import { Query } from '../../../src/pipeline/query.js';
-import { DROP, Reply, type Outcome } from '../../../src/pipeline/types.js';
+import { Reply, type Outcome } from '../../../src/pipeline/types.js';
 import { DomainTable } from '../../../src/routing/domain-table.js';
 import type { ServerGroup } from '../../../src/upstream/group.js';
-import { makeQuery } from '../../helpers/wire.js';
+import { makeQuery, outcomeText } from '../../helpers/wire.js';
 
 const sub = (address: string, prefix: number): Subnet => ({ address, family: address.includes(':') ? 6 : 4, prefix });
 const READING = new Map([
@@ -48,11 +47,7 @@ function stage(lines: string[], hosts: { address: string; names: string[] }[] = 
     const base = makeQuery(name, { type });
     const q = new Query(base.msg, base.p, { ...base.client, localAddress }, base.started);
     const o: Outcome = local.handle(q, () => NEXT) as Outcome;
-    if (o === NEXT) return 'forwarded';
-    if (o === DROP) return 'dropped';
-    const p = dnsPacket.decode(o.wire);
-    const answers = (p.answers ?? []).map((a) => `${a.type} ${String((a as { data: unknown }).data)} ttl=${(a as { ttl?: number }).ttl}`).sort();
-    return [(p as unknown as { rcode: string }).rcode, p.flags! & dnsPacket.AUTHORITATIVE_ANSWER ? 'aa' : '', ...answers].filter((s) => s !== '').join(' ');
+    return outcomeText(o, NEXT, true);
   };
 }
 
