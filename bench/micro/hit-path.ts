@@ -22,13 +22,17 @@ const POLICY = { minCacheTtl: 0, maxCacheTtl: 2_147_483_647, negTtl: null, noNeg
 /** A config with synth-domain ranges whose domains the hit names are not under (the check's cost on other names). */
 const SYNTH_CONF = `${CONF}synth-domain=lan,192.168.0.0/24,host-\nsynth-domain=v6.lan,2001:db8::/64\n`;
 
-/** The hit-path cases: 100 names, with and without EDNS in the query (and with synth-domain set). */
+/** A config with interface-name, dynamic-host and localise-queries set, for names other than the hit names. */
+const IFACE_CONF = `${CONF}interface-name=gw.lan,lo\ndynamic-host=nas.lan,0.0.0.8,lo\nlocalise-queries\n`;
+
+/** The hit-path cases: 100 names, with and without EDNS in the query (and with synth-domain or interface-name set). */
 export function hitPathCases(): Case[] {
   const plain = hitPath(CONF);
   return [
     { name: 'whole hit path: 100 names, no EDNS', fn: plain.plain },
     { name: 'whole hit path: 100 names, EDNS', fn: plain.edns },
     { name: 'whole hit path: 100 names, no EDNS, synth-domain set', fn: hitPath(SYNTH_CONF).plain },
+    { name: 'whole hit path: 100 names, no EDNS, interface-name set', fn: hitPath(IFACE_CONF).plain },
   ];
 }
 
