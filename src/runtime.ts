@@ -30,6 +30,9 @@ import { localSubnets } from './listen/interfaces.js';
 import { buildZone } from './local/build-zone.js';
 import { machineName, needsMachineName } from './local/mx-records.js';
 import { SynthDomains } from './local/synth.js';
+import { InterfaceHosts } from './local/interface-hosts.js';
+import { InterfaceSnapshot } from './local/interface-snapshot.js';
+import { Localiser } from './local/localise.js';
 import { readHosts } from './local/hosts-loader.js';
 import type { LocalZone } from './local/zone.js';
 import type { Logger } from './log/logger.js';
@@ -205,9 +208,13 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     hits: cache.counters.hits + cache.counters.staleServed + localCounters.answered,
     servers: registry.upstreams().map((u) => ({ label: u.label, queries: u.stats.queries, failures: u.stats.failures })),
   }));
+  // Interface addresses are read only when interface-name, dynamic-host or localise-queries needs them.
+  const snapshot = config.interfaceHosts.length > 0 || config.localiseQueries ? new InterfaceSnapshot() : null;
   const local = createLocal({
     localTtl: config.localTtl, domainNeeded: f.domainNeeded, bogusPriv: f.bogusPriv, filterWin2k: f.filterWin2k,
     synth: SynthDomains.of(config.synthDomains),
+    interfaceHosts: snapshot && InterfaceHosts.of(config.interfaceHosts, snapshot, config.localTtl),
+    localiser: snapshot && config.localiseQueries ? new Localiser(snapshot) : null,
   }, table, zone, cname.aliasKeys, chaos, localCounters);
   // Without cname= lines the cname stage would only pass every query on: it is left out of the chain.
   const stages: Handler[] = config.cnames.length > 0 ? [local, cname] : [local];

@@ -22,13 +22,17 @@ const POLICY = { minCacheTtl: 0, maxCacheTtl: 2_147_483_647, negTtl: null, noNeg
 /** A config with synth-domain ranges whose domains the hit names are not under (the check's cost on other names). */
 const SYNTH_CONF = `${CONF}synth-domain=lan,192.168.0.0/24,host-\nsynth-domain=v6.lan,2001:db8::/64\n`;
 
-/** The hit-path cases: 100 names, with and without EDNS in the query (and with synth-domain set). */
+/** A config with interface-name, dynamic-host and localise-queries set, for names other than the hit names. */
+const IFACE_CONF = `${CONF}interface-name=gw.lan,lo\ndynamic-host=nas.lan,0.0.0.8,lo\nlocalise-queries\n`;
+
+/** The hit-path cases: 100 names, with and without EDNS in the query (and with synth-domain or interface-name set). */
 export function hitPathCases(): Case[] {
   const plain = hitPath(CONF);
   return [
     { name: 'whole hit path: 100 names, no EDNS', fn: plain.plain },
     { name: 'whole hit path: 100 names, EDNS', fn: plain.edns },
     { name: 'whole hit path: 100 names, no EDNS, synth-domain set', fn: hitPath(SYNTH_CONF).plain },
+    { name: 'whole hit path: 100 names, no EDNS, interface-name set', fn: hitPath(IFACE_CONF).plain },
   ];
 }
 
@@ -42,7 +46,7 @@ function hitPath(conf: string): { plain: Case['fn']; edns: Case['fn'] } {
     for (const edns of [false, true]) rt.store.set((parseQuery(queryWire(name, 'A', edns)) as ParsedQuery).key, entry);
   }
   const counters = acceptCounters();
-  const client: Client = { address: '127.0.0.1', port: 40000, protocol: 'udp', reply: () => {} };
+  const client: Client = { address: '127.0.0.1', port: 40000, protocol: 'udp', localAddress: '127.0.0.1', reply: () => {} };
   const plain = names.map((n) => queryWire(n, 'A', false));
   const edns = names.map((n) => queryWire(n, 'A', true));
   const run = (msgs: Buffer[]) => (i: number) => acceptQuery(msgs[i % 100]!, client, rt.dispatch, counters, 1232, false);

@@ -4,7 +4,7 @@
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { DomainTtlLines } from './domain-cache-ttl.js';
-import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain } from './types.js';
+import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
@@ -84,6 +84,8 @@ export class ConfigBuilder {
   selfmx = false;
   readonly cnames: CnameRule[] = [];
   readonly synthDomains: SynthDomain[] = [];
+  readonly interfaceHosts: InterfaceHost[] = [];
+  localiseQueries = false;
   noHosts = false;
   readonly addnHosts: string[] = [];
   readonly hostsDirs: string[] = [];
@@ -239,6 +241,8 @@ export class ConfigBuilder {
       mx: { hosts: this.mxHosts, target: this.mxTarget, localmx: this.localmx, selfmx: this.selfmx },
       cnames: this.cnames,
       synthDomains: this.synthDomains,
+      interfaceHosts: this.interfaceHosts,
+      localiseQueries: this.localiseQueries,
       hosts: { systemHosts: !this.noHosts, extra: this.addnHosts, dirs: this.hostsDirs, expandHosts: this.expandHosts, domain: this.domain },
       filters: {
         domainNeeded: this.domainNeeded,

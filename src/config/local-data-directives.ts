@@ -1,11 +1,13 @@
 /**
- * Directive rows for local data: aliases, host and resource records, synth-domain ranges, hosts
+ * Directive rows for local data: aliases, host and resource records, synth-domain ranges,
+ * interface names and dynamic hosts (and localise-queries for them), hosts
  * files and the local domain (reference §6.7). Part of the table in directives.ts.
  */
 import { asWritten as v, unquoted as u, type Directive } from './directive-kit.js';
 import { parseCaaRecord, parseDnsRr, parseNaptrRecord } from './extra-records.js';
 import { splitFields } from './lexer.js';
 import { localName, parseCname, parseHostRecord, parseMxHost, parsePtrRecord, parseSrvHost, parseTxtRecord } from './local-records.js';
+import { parseDynamicHost, parseInterfaceName } from './interface-names.js';
 import { parseSynthDomain } from './synth-domain.js';
 
 /** The local-data rows, in --help order. */
@@ -43,6 +45,15 @@ export const LOCAL_DATA_DIRECTIVES: readonly Directive[] = [
   { name: 'synth-domain', arg: 'value', repeat: 'list', hint: '<domain>,<address range>[,<prefix>[*]]',
     describe: 'A/AAAA and PTR records for every address of a range (<start>[,<end>] or <address>/<length>): <prefix><address with - for . or :>.<domain>, or <prefix><index>.<domain> when the prefix ends in *.',
     apply: (b, val, o) => { b.synthDomains.push(parseSynthDomain(v(val), o)); } },
+  { name: 'interface-name', arg: 'value', repeat: 'list', hint: '<name>,<interface>[/4|/6]',
+    describe: 'A/AAAA records for a name from the current addresses of an interface (only IPv4 or IPv6 ones with /4 or /6), and PTR records back.',
+    apply: (b, val, o) => { b.interfaceHosts.push(parseInterfaceName(v(val), o)); } },
+  { name: 'dynamic-host', arg: 'value', repeat: 'list', hint: '<name>,[<IPv4>],[<IPv6>],<interface>',
+    describe: "A/AAAA and PTR records, TTL 0, for each address of an interface with its host part replaced by the given address's.",
+    apply: (b, val, o) => { b.interfaceHosts.push(parseDynamicHost(v(val), o)); } },
+  { name: 'localise-queries', short: 'y', arg: 'flag', repeat: 'single',
+    describe: 'A name from hosts files, interface-name or dynamic-host with IPv4 addresses in the subnet of the address a query was sent to gets only those.',
+    apply: (b) => { b.localiseQueries = true; } },
   { name: 'no-hosts', short: 'h', arg: 'flag', repeat: 'single',
     describe: 'Do not read /etc/hosts.', apply: (b) => { b.noHosts = true; } },
   { name: 'addn-hosts', short: 'H', arg: 'value', repeat: 'list', hint: '<file|dir>',

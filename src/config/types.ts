@@ -188,6 +188,26 @@ export interface SynthDomain {
   readonly origin: Origin;
 }
 
+/**
+ * One `interface-name=` or `dynamic-host=` line: A/AAAA records for `name` from the addresses
+ * `iface` has while fandns runs, and PTR records back. An interface-name takes the addresses as
+ * they are; a dynamic-host (`host4`/`host6` set) keeps their network part and takes the host part
+ * from `host4`/`host6`.
+ */
+export interface InterfaceHost {
+  /** Canonical name (lower-case, no trailing dot). */
+  readonly name: string;
+  /** Interface name, as `ip link` shows it. */
+  readonly iface: string;
+  /** Use the interface's IPv4 (v4) and IPv6 (v6) addresses. */
+  readonly v4: boolean;
+  readonly v6: boolean;
+  /** dynamic-host: the address whose host part is used, per family; null for interface-name. */
+  readonly host4: string | null;
+  readonly host6: string | null;
+  readonly origin: Origin;
+}
+
 /** Hosts files (reference §6.7). */
 export interface HostsConfig {
   /** Read /etc/hosts (false with `no-hosts`). */
@@ -319,6 +339,10 @@ export interface Config {
   readonly cnames: readonly CnameRule[];
   /** `synth-domain=` lines, in config order. */
   readonly synthDomains: readonly SynthDomain[];
+  /** `interface-name=` and `dynamic-host=` lines, in config order (the first names an address's PTR). */
+  readonly interfaceHosts: readonly InterfaceHost[];
+  /** `localise-queries`: IPv4 answers from hosts files, interface-name and dynamic-host keep the query's subnet when they can. */
+  readonly localiseQueries: boolean;
   readonly hosts: HostsConfig;
   readonly filters: FilterConfig;
   /** EDNS options for forwarded queries. */

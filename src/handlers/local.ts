@@ -14,6 +14,12 @@
  *   a range, after local data (a hosts or host-record name or PTR wins, and a local name lacking
  *   the asked address type gets the synthesised one, as in dnsmasq 2.90) and before the domain
  *   rules (address=, local=, server=, bogus-priv), with AA and local-ttl; other types NODATA;
+ * - interface-name and dynamic-host (local/interface-hosts.ts), before local data: a configured
+ *   name's A/AAAA records come from its interface's current addresses (a hosts file's addresses
+ *   for it are not served, as in dnsmasq 2.90), its other types from local data or NODATA; the
+ *   PTR of such an address names the first line that has it, ahead of hosts files and ptr-record;
+ * - localise-queries (local/localise.ts): IPv4 answers from hosts files, host-record,
+ *   interface-name and dynamic-host keep the addresses in the subnet the query was sent to;
  * - CHAOS TXT identity and statistics names (version.bind, hits.bind…; handlers/chaos.ts).
  * cname aliases pass through to the cname stage.
  */
@@ -27,6 +33,8 @@ import type { DomainTable } from '../routing/domain-table.js';
 import type { ServerGroup } from '../upstream/group.js';
 import type { LocalZone, ZoneRecord } from '../local/zone.js';
 import type { SynthDomains } from '../local/synth.js';
+import type { InterfaceHosts } from '../local/interface-hosts.js';
+import type { Localiser } from '../local/localise.js';
 import { isPrivateV4, isPrivateV6, reverseNameAddress } from '../local/private-ranges.js';
 import type { ChaosAnswerer } from './chaos.js';
 import { routeOf } from './route.js';
@@ -39,6 +47,10 @@ export interface LocalOptions {
   readonly filterWin2k: boolean;
   /** synth-domain ranges; absent or null when none is configured (then no query pays for them). */
   readonly synth?: SynthDomains | null;
+  /** interface-name and dynamic-host lines; absent or null when none is configured. */
+  readonly interfaceHosts?: InterfaceHosts | null;
+  /** localise-queries; absent or null when off. */
+  readonly localiser?: Localiser | null;
 }
 
 /** What the local stage counts (SIGUSR1, CHAOS hits.bind). */
@@ -70,6 +82,25 @@ export function createLocal(
     return new Reply(wire, 'local', true, -1, -1, null);
   };
   const rcodeReply = (q: Query, rcode: number, aa = true) => reply(questionReply(q.msg, q.p.qEnd, rcode, aa));
+  /** An AA answer with `records` (at least one), all with the smallest of their TTLs. */
+  const recordsReply = (q: Query, records: readonly ZoneRecord[]) => {
+    let ttl = records[0]!.ttl;
+    for (const r of records) if (r.ttl < ttl) ttl = r.ttl;
+    return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, records, ttl, true));
+  };
+  const localiser = opts.localiser ?? null;
+  /** `records` as the query's subnet gets them (localise-queries), for A and ANY questions. */
+  const localised = (q: Query, records: readonly ZoneRecord[]) =>
+    localiser !== null && (q.p.qtype === RRType.A || q.p.qtype === RRType.ANY) ? localiser.apply(records, q.client.localAddress) : records;
+  const ifaceHosts = opts.interfaceHosts ?? null;
+  /** The answer for an interface-name or dynamic-host name (wire key `key`). */
+  const interfaceNameReply = (q: Query, key: string) => {
+    const qtype = q.p.qtype;
+    const wanted = (r: ZoneRecord) => r.type === qtype || qtype === RRType.ANY;
+    const other = (r: ZoneRecord) => r.type !== RRType.A && r.type !== RRType.AAAA && wanted(r);
+    const match = localised(q, ifaceHosts!.addresses(key).filter(wanted).concat(zone.records(key)?.filter(other) ?? []));
+    return match.length === 0 ? rcodeReply(q, RCode.NOERROR) : recordsReply(q, match);
+  };
   // Measured: a route lookup on every query (cache hits included) was ~7% of the hit path; with
   // no address= or local-only rule the lookup can only say "forward", so it is left to that stage.
   const routesLocally = table.hasLocalRules;
@@ -95,6 +126,13 @@ export function createLocal(
         }
       }
       const inClass = qclass === QClass.IN || qclass === QClass.ANY;
+      if (ifaceHosts !== null && inClass) {
+        if (ifaceHosts.mayBeName(q.nameLen) && ifaceHosts.isName(q.nameKey) && !aliases.has(q.nameKey)) return interfaceNameReply(q, q.nameKey);
+        if (qtype === RRType.PTR || qtype === RRType.ANY) {
+          const ptr = ifaceHosts.pointer(q.msg, HEADER_SIZE, q.nameLen, () => q.nameKey);
+          if (ptr !== null) return recordsReply(q, [ptr]);
+        }
+      }
       if (!zone.empty && inClass && (aliasLengths.has(q.nameLen) || zone.mayHaveRecords(q.nameLen))) {
         const key = q.nameKey;
         if (aliases.has(key)) return next(q);
@@ -110,11 +148,7 @@ export function createLocal(
           // A name only caa-record or dns-rr gave records to is not local: other types go on.
           if (match.length === 0) {
             if (zone.claims(key)) return rcodeReply(q, RCode.NOERROR);
-          } else {
-            let ttl = match[0]!.ttl;
-            for (const r of match) if (r.ttl < ttl) ttl = r.ttl;
-            return reply(answerReply(q.msg, q.p.qEnd, QClass.IN, match, ttl, true));
-          }
+          } else return recordsReply(q, localised(q, match));
         }
       }
       if (synth !== null && inClass) {

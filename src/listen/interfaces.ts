@@ -19,8 +19,11 @@ function matches(name: string, pattern: string): boolean {
   return pattern.endsWith('*') ? name.startsWith(pattern.slice(0, -1)) : name === pattern;
 }
 
-/** Every interface address, by interface name (IPv6 link-local ones skipped: they need a scope). */
-function interfaceAddresses(): Map<string, Subnet[]> {
+/**
+ * Every address of every interface that is up, by interface name (IPv6 link-local ones skipped:
+ * they need a scope). One getifaddrs(3) call through libuv: about 30-40 µs.
+ */
+export function interfaceAddresses(): Map<string, Subnet[]> {
   const out = new Map<string, Subnet[]>();
   for (const [name, list] of Object.entries(networkInterfaces())) {
     const subnets = (list ?? [])

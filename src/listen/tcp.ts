@@ -48,8 +48,9 @@ class Connection {
     private readonly onQuery: DatagramHandler,
     private readonly opts: TcpOptions,
     private readonly onSlow: () => void,
+    localAddress: string,
   ) {
-    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'tcp', reply: this.#write };
+    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'tcp', localAddress, reply: this.#write };
     sock.setNoDelay(true);
     sock.setTimeout(opts.idleMs, () => sock.destroy());
     sock.on('error', () => sock.destroy());
@@ -107,7 +108,7 @@ export function listenTcp(address: string, port: number, onQuery: DatagramHandle
       open.delete(victim);
       victim.sock.destroy();
     }
-    const conn = new Connection(sock, onQuery, opts, () => counters.slow++);
+    const conn = new Connection(sock, onQuery, opts, () => counters.slow++, address);
     open.add(conn);
     sock.once('close', () => open.delete(conn));
   });

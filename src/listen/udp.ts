@@ -23,6 +23,7 @@ class UdpClient implements Client {
     readonly sock: Socket,
     readonly address: string,
     readonly port: number,
+    readonly localAddress: string,
   ) {}
 
   reply(out: Dispatched): void {
@@ -40,7 +41,7 @@ export function listenUdp(address: string, port: number, onQuery: DatagramHandle
   const sock = createSocket({ type: isIPv6(address) ? 'udp6' : 'udp4', lookup: literalLookup as never, recvBufferSize: RECV_BUFFER });
   sock.on('message', (msg, rinfo) => {
     if (rinfo.port === 0) return; // reference §0.1: never answer source port 0
-    const client = new UdpClient(sock, rinfo.address, rinfo.port);
+    const client = new UdpClient(sock, rinfo.address, rinfo.port, address);
     const r = onQuery(msg, client);
     if (r !== LATER) client.reply(r);
   });

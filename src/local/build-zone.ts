@@ -1,7 +1,7 @@
 /**
- * Builds the LocalZone from the config's local records, MX records, cname aliases and the hosts
- * files (reference §6.7: A/AAAA for every name, PTR for the first name of a line; expand-hosts
- * adds the domain= suffix to plain names).
+ * Builds the LocalZone from the config's local records, MX records, cname aliases,
+ * interface-name and dynamic-host names and the hosts files (reference §6.7: A/AAAA for every
+ * name, PTR for the first name of a line; expand-hosts adds the domain= suffix to plain names).
  */
 import type { Config } from '../config/types.js';
 import type { HostsEntry } from '../config/hosts-file.js';
@@ -48,5 +48,8 @@ export function buildZone(config: Config, hosts: Iterable<HostsEntry>, host: str
   }
   addMxRecords(zone, config.mx, machines ?? [], host, localTtl);
   for (const c of config.cnames) zone.know(c.alias);
+  // interface-name and dynamic-host names are local (their records are read from the interfaces
+  // by the local stage): an upstream NXDOMAIN for them or their ancestors becomes NODATA.
+  for (const h of config.interfaceHosts) zone.know(h.name);
   return zone;
 }

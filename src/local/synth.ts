@@ -19,7 +19,8 @@ import { Buffer } from 'node:buffer';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { SynthDomain } from '../config/types.js';
 import { RRType } from '../wire/constants.js';
-import { encodeName, sameWireName } from '../wire/name.js';
+import { encodeName } from '../wire/name.js';
+import { reverseNameFamily, wireNameEndsWith } from '../wire/reverse-name.js';
 import { formatIp, ipBytes } from '../util/ip.js';
 import { reverseNameAddress } from './private-ranges.js';
 
@@ -120,18 +121,6 @@ export interface SynthRecord {
   readonly rdata: Buffer;
 }
 
-/** Wire tails of reverse names: `\x07in-addr\x04arpa\x00` and `\x03ip6\x04arpa\x00`. */
-const IN_ADDR = encodeName('in-addr.arpa');
-const IP6 = encodeName('ip6.arpa');
-/** Wire lengths of full in-addr.arpa names (four labels of one to three digits) and ip6.arpa names (32 nibbles). */
-const IN_ADDR_MIN = 8 + IN_ADDR.length;
-const IN_ADDR_MAX = 16 + IN_ADDR.length;
-const IP6_NAME_LENGTH = 64 + IP6.length;
-
-/** True when the wire name at `nameStart` (`nameLen` bytes) ends with the wire name `tail`, ignoring ASCII case. */
-const endsWith = (msg: Uint8Array, nameStart: number, nameLen: number, tail: Uint8Array): boolean =>
-  nameLen > tail.length && sameWireName(msg, nameStart + nameLen - tail.length, tail, 0, tail.length);
-
 /** The configured ranges, for the local stage. */
 export class SynthDomains {
   readonly #ranges: readonly SynthRange[];
@@ -159,9 +148,9 @@ export class SynthDomains {
    * made into a string (a cache hit never makes either).
    */
   mayMatch(msg: Uint8Array, nameStart: number, nameLen: number): boolean {
-    for (const s of this.#suffixes) if (endsWith(msg, nameStart, nameLen, s)) return true;
-    if (this.#v4 && nameLen >= IN_ADDR_MIN && nameLen <= IN_ADDR_MAX && endsWith(msg, nameStart, nameLen, IN_ADDR)) return true;
-    return this.#v6 && nameLen === IP6_NAME_LENGTH && endsWith(msg, nameStart, nameLen, IP6);
+    for (const s of this.#suffixes) if (wireNameEndsWith(msg, nameStart, nameLen, s)) return true;
+    const family = reverseNameFamily(msg, nameStart, nameLen);
+    return family === 4 ? this.#v4 : family === 6 && this.#v6;
   }
 
   /**

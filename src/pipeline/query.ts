@@ -15,6 +15,8 @@ export interface Client {
   readonly address: string;
   readonly port: number;
   readonly protocol: Protocol;
+  /** The address the query was sent to: the listening socket's (localise-queries). */
+  readonly localAddress: string;
   /** Sends the reply to a query answered asynchronously (null: no reply); never throws. */
   reply(out: Buffer | null): void;
 }

@@ -5,7 +5,7 @@
 import * as dnsPacket from 'dns-packet';
 import { performance } from 'node:perf_hooks';
 import { Query } from '../../src/pipeline/query.js';
-import { Reply } from '../../src/pipeline/types.js';
+import { DROP, Reply, type Outcome } from '../../src/pipeline/types.js';
 import { scanMessage } from '../../src/wire/layout.js';
 import { parseQuery } from '../../src/wire/query-parse.js';
 import { buildQuery, type QueryOptions } from './dns-client.js';
@@ -15,7 +15,7 @@ export function makeQuery(name: string, opts: QueryOptions = {}, protocol: 'udp'
   const msg = buildQuery(name, opts);
   const p = parseQuery(msg);
   if (typeof p === 'number') throw new Error(`test query for ${name} does not parse: fault ${p}`);
-  return new Query(msg, p, { address: '127.0.0.1', port: 40000, protocol, reply: () => {} }, performance.now());
+  return new Query(msg, p, { address: '127.0.0.1', port: 40000, protocol, localAddress: '127.0.0.1', reply: () => {} }, performance.now());
 }
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];
@@ -57,4 +57,17 @@ export function upstreamReply(q: Query, spec: ReplySpec): Reply {
 /** Decodes a reply's bytes. */
 export function decode(wire: Buffer): dnsPacket.Packet {
   return dnsPacket.decode(wire);
+}
+
+/**
+ * A stage's outcome as text: `forwarded` when it is `next` (what the fake next stage returned),
+ * `dropped`, or `RCODE [aa] TYPE data ttl=N…` (answers sorted when `sorted`).
+ */
+export function outcomeText(o: Outcome, next: Reply, sorted = false): string {
+  if (o === next) return 'forwarded';
+  if (o === DROP) return 'dropped';
+  const p = dnsPacket.decode(o.wire);
+  const answers = (p.answers ?? []).map((a) => `${a.type} ${String((a as { data: unknown }).data)} ttl=${(a as { ttl?: number }).ttl}`);
+  if (sorted) answers.sort();
+  return [(p as unknown as { rcode: string }).rcode, p.flags! & dnsPacket.AUTHORITATIVE_ANSWER ? 'aa' : '', ...answers].filter((s) => s !== '').join(' ');
 }

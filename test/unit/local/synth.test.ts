@@ -6,17 +6,16 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import * as dnsPacket from 'dns-packet';
 import { parseConfigText } from '../../../src/config/load.js';
 import { createLocal } from '../../../src/handlers/local.js';
 import { buildZone } from '../../../src/local/build-zone.js';
 import { SynthDomains, synthAddress, synthName, synthRanges } from '../../../src/local/synth.js';
-import { DROP, Reply, type Outcome } from '../../../src/pipeline/types.js';
+import { Reply, type Outcome } from '../../../src/pipeline/types.js';
 import { DomainTable } from '../../../src/routing/domain-table.js';
 import type { ServerGroup } from '../../../src/upstream/group.js';
 import { formatIp, ipBytes } from '../../../src/util/ip.js';
 import { reversePointerName } from '../../../src/config/reverse.js';
-import { makeQuery } from '../../helpers/wire.js';
+import { makeQuery, outcomeText } from '../../helpers/wire.js';
 import { encodeName } from '../../../src/wire/name.js';
 
 const LINES = [
@@ -160,11 +159,7 @@ function stage(lines: string[]) {
   /** `forwarded`, or `RCODE [aa] TYPE data ttl=N…` */
   return (name: string, type = 'A', qclass: 'IN' | 'CH' = 'IN'): string => {
     const o: Outcome = local.handle(makeQuery(name, { type, qclass }), () => NEXT) as Outcome;
-    if (o === NEXT) return 'forwarded';
-    if (o === DROP) return 'dropped';
-    const p = dnsPacket.decode(o.wire);
-    const answers = (p.answers ?? []).map((a) => `${a.type} ${String((a as { data: unknown }).data)} ttl=${(a as { ttl?: number }).ttl}`);
-    return [(p as unknown as { rcode: string }).rcode, p.flags! & dnsPacket.AUTHORITATIVE_ANSWER ? 'aa' : '', ...answers].filter((s) => s !== '').join(' ');
+    return outcomeText(o, NEXT);
   };
 }
 
