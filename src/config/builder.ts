@@ -3,6 +3,7 @@
  * into the read-only Config with every default filled in.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
+import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
 import type { AddressRange, CnameRule, Config, DomainRule, EdnsConfig, LocalRecord, LogTarget, MacEncoding, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
@@ -55,6 +56,8 @@ export class ConfigBuilder {
   queryPort: Setting<number> | null = null;
   minPort: Setting<number> | null = null;
   maxPort: Setting<number> | null = null;
+  fastRetry: Setting<FastRetrySetting> | null = null;
+  portLimit: Setting<number> | null = null;
   forwardMax: number | null = null;
   maxInflight: number | null = null;
   ednsPacketMax: number | null = null;
@@ -185,6 +188,7 @@ export class ConfigBuilder {
   finish(): Config {
     this.validate();
     this.validateCnames();
+    this.warnings.push(...fastRetryWarnings(this.fastRetry, this.portLimit, this.upstreamTimeoutMs ?? DEFAULTS.upstreamTimeoutMs));
     const config: Config = {
       listen: {
         addresses: this.listenAddresses.length || this.interfaces.length ? [...new Set(this.listenAddresses)] : [DEFAULTS.listenAddress],
@@ -207,6 +211,8 @@ export class ConfigBuilder {
         loopDetect: this.loopDetect,
         queryPort: this.queryPort?.value ?? null,
         portRange: this.#portRange(),
+        fastRetry: this.fastRetry?.value.retry ?? null,
+        portLimit: this.portLimit?.value ?? 1,
       },
       cache: {
         size: this.cacheSize ?? DEFAULTS.cacheSize,
