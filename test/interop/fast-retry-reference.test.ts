@@ -86,6 +86,12 @@ describe('fast-dns-retry: fandns (CLI) and dnsmasq behind one lossy upstream', {
     assert.deepEqual(await ask(d, `drop1-${d.name}.test`, 2), { got: 'no reply', copies: 1, ids: 1, ports: 1 });
   });
 
+  it('a retry time under a second: dnsmasq counts it in whole seconds and sends no copy; fandns sends one', async () => {
+    const [f, d] = await pair('short', `server=${up.spec}\nfast-dns-retry=250,500`, 'upstream-timeout=1000');
+    assert.deepEqual(await ask(f, `drop1-${f.name}.test`, 3), { got: 'NOERROR [198.18.0.7]', copies: 2, ids: 1, ports: 1 });
+    assert.deepEqual(await ask(d, `drop1-${d.name}.test`, 2), { got: 'no reply', copies: 1, ids: 1, ports: 1 });
+  });
+
   it('port-limit=2: both spread the copies over two source ports, one ID', async () => {
     for (const s of await pair('ports', `server=${up.spec}\nfast-dns-retry=100,2000\nport-limit=2`, 'upstream-timeout=2000')) {
       const r = await ask(s, `drop3-${s.name}.test`, 3);
@@ -94,7 +100,7 @@ describe('fast-dns-retry: fandns (CLI) and dnsmasq behind one lossy upstream', {
   });
 
   it('strict-order, first server silent: dnsmasq copies to it only and never replies; fandns moves on', async () => {
-    const [f, d] = await pair('strict', `strict-order\nserver=${up.spec}\nserver=${good.spec}\nfast-dns-retry=100,1000`, 'upstream-timeout=500');
+    const [f, d] = await pair('strict', `strict-order\nserver=${up.spec}\nserver=${good.spec}\nfast-dns-retry=100,2000`, 'upstream-timeout=500');
     const before = good.queries.length;
     const rf = await ask(f, `dead-${f.name}.test`, 3);
     assert.equal(rf.got, 'NOERROR [198.18.0.8]');
@@ -102,6 +108,7 @@ describe('fast-dns-retry: fandns (CLI) and dnsmasq behind one lossy upstream', {
     assert.equal(good.queries.length, before + 1);
     const rd = await ask(d, `dead-${d.name}.test`, 2);
     assert.equal(rd.got, 'no reply');
+    // dnsmasq counts the retry time in whole seconds from a seconds clock: the copy at 1.5 s goes or not by where in the second the query came.
     assert.ok(rd.copies >= 4, `dnsmasq: copies at 0.1, 0.3, 0.7 (1.5) s to the first server: ${rd.copies}`);
     assert.equal(good.queries.length, before + 1, 'dnsmasq never asked the second server');
   });
