@@ -88,8 +88,8 @@ describe('fast-dns-retry: fandns (CLI) and dnsmasq behind one lossy upstream', {
 
   it('a retry time under a second: dnsmasq counts it in whole seconds and sends no copy; fandns sends one', async () => {
     const [f, d] = await pair('short', `server=${up.spec}\nfast-dns-retry=250,500`, 'upstream-timeout=1000');
-    assert.deepEqual(await ask(f, `drop1-${f.name}.test`, 3), { got: 'NOERROR [198.18.0.7]', copies: 2, ids: 1, ports: 1 });
-    assert.deepEqual(await ask(d, `drop1-${d.name}.test`, 2), { got: 'no reply', copies: 1, ids: 1, ports: 1 });
+    assert.deepEqual(await ask(f, `drop1-short-${f.name}.test`, 3), { got: 'NOERROR [198.18.0.7]', copies: 2, ids: 1, ports: 1 });
+    assert.deepEqual(await ask(d, `drop1-short-${d.name}.test`, 2), { got: 'no reply', copies: 1, ids: 1, ports: 1 });
   });
 
   it('port-limit=2: both spread the copies over two source ports, one ID', async () => {
