@@ -53,7 +53,8 @@ describe('fast-dns-retry on the wire', () => {
       const r = await proxy.query('dead.retry.test', { timeoutMs: 5000 });
       assert.equal(r.rcode, 'SERVFAIL');
       const seen = up!.queries;
-      assert.equal(seen.length, 3, 'the query and copies at 100 and 300 ms; the one due at 700 is past the 600 ms retry time');
+      // Copies are never early; on a loaded machine one may come late enough to fall past the retry time.
+      assert.ok(seen.length >= 2 && seen.length <= 3, `the query and copies at 100 and 300 ms; the one due at 700 is past the 600 ms retry time: ${seen.length}`);
       assert.ok(seen.at(-1)!.at - seen[0]!.at < 600, 'no copy after the retry time');
       assert.equal(new Set(seen.map((q) => q.packet.id)).size, 1);
     }));
@@ -74,7 +75,9 @@ describe('fast-dns-retry on the wire', () => {
     withUpstreams([dead(), answer('10.0.0.2')], 'strict-order\nfast-dns-retry=100,1000\nupstream-timeout=500', async ({ ups: [s1, s2], proxy }) => {
       const r = await proxy.query('strict.retry.test');
       assert.deepEqual(answerData(r.packet), ['10.0.0.2']);
-      assert.equal(s1!.queries.length, 3, 'the query and copies at 100 and 300 ms within the 500 ms attempt');
+      const n = s1!.queries.length;
+      assert.ok(n >= 2 && n <= 3, `the query and copies at 100 and 300 ms within the 500 ms attempt (one may come too late on a loaded machine): ${n}`);
+      assert.equal(new Set(s1!.queries.map((q) => q.packet.id)).size, 1);
       assert.equal(s2!.queries.length, 1, 'answered at once: no copy');
     }));
 

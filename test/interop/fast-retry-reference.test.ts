@@ -100,11 +100,13 @@ describe('fast-dns-retry: fandns (CLI) and dnsmasq behind one lossy upstream', {
   });
 
   it('strict-order, first server silent: dnsmasq copies to it only and never replies; fandns moves on', async () => {
-    const [f, d] = await pair('strict', `strict-order\nserver=${up.spec}\nserver=${good.spec}\nfast-dns-retry=100,2000`, 'upstream-timeout=500');
+    const [f, d] = await pair('strict', `strict-order\nserver=${up.spec}\nserver=${good.spec}\nfast-dns-retry=100,2000`, 'upstream-timeout=1000');
     const before = good.queries.length;
     const rf = await ask(f, `dead-${f.name}.test`, 3);
     assert.equal(rf.got, 'NOERROR [198.18.0.8]');
-    assert.equal(rf.copies, 3, 'fandns: the query and copies at 100 and 300 ms, then the next server');
+    // Copies are never early, but a loaded machine may send one late, past the attempt's end.
+    assert.ok(rf.copies >= 2 && rf.copies <= 4, `fandns: the query and copies at 100, 300 and 700 ms, then the next server: ${rf.copies}`);
+    assert.equal(rf.ids, 1);
     assert.equal(good.queries.length, before + 1);
     const rd = await ask(d, `dead-${d.name}.test`, 2);
     assert.equal(rd.got, 'no reply');
