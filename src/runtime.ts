@@ -117,7 +117,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
     up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
     deps.previous?.registry.carryOver(),
     new AddressRanges(config.filters.ignoreAddresses),
-    { queryPort: config.forward.queryPort, range: config.forward.portRange },
+    { queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry, portLimit: config.forward.portLimit },
     config.edns.addSubnet !== null,
   );
   const isSelf = selfDetector(deps.endpoints);

@@ -4,6 +4,7 @@
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { DomainTtlLines } from './domain-cache-ttl.js';
+import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
 import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
 /** A value with the line that set it, for cross-option error messages. */
@@ -56,6 +57,8 @@ export class ConfigBuilder {
   queryPort: Setting<number> | null = null;
   minPort: Setting<number> | null = null;
   maxPort: Setting<number> | null = null;
+  fastRetry: Setting<FastRetrySetting> | null = null;
+  portLimit: Setting<number> | null = null;
   forwardMax: number | null = null;
   maxInflight: number | null = null;
   ednsPacketMax: number | null = null;
@@ -195,6 +198,7 @@ export class ConfigBuilder {
   finish(): Config {
     this.validate();
     this.validateCnames();
+    this.warnings.push(...fastRetryWarnings(this.fastRetry, this.portLimit, this.upstreamTimeoutMs ?? DEFAULTS.upstreamTimeoutMs));
     const globalTtls = {
       minTtl: this.minCacheTtl?.value ?? 0,
       maxTtl: this.maxCacheTtl?.value ?? DEFAULTS.maxTtl,
@@ -223,6 +227,8 @@ export class ConfigBuilder {
         loopDetect: this.loopDetect,
         queryPort: this.queryPort?.value ?? null,
         portRange: this.#portRange(),
+        fastRetry: this.fastRetry?.value.retry ?? null,
+        portLimit: this.portLimit?.value ?? 1,
       },
       cache: {
         size: this.cacheSize ?? DEFAULTS.cacheSize,

@@ -15,6 +15,7 @@ import { parseAddress, parseServer } from './server-spec.js';
 import { parseAccount, parseHostPort, parseIp } from './values.js';
 import { DEFAULTS, type ConfigBuilder } from './builder.js';
 import { parseLogFacility } from './log-facility.js';
+import { parseFastRetry, parsePortLimit } from './fast-retry.js';
 import { typeFromName } from '../wire/constants.js';
 
 export type { ArgKind, Directive };
@@ -100,6 +101,12 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'max-port', arg: 'value', repeat: 'single', hint: '<port>',
     describe: 'Highest random source port for upstream queries (with min-port: default 65535).',
     apply: (b, val, o) => { b.maxPort = { value: int('max-port', 0, 65535)(val, o), origin: o }; } },
+  { name: 'fast-dns-retry', arg: 'optional', repeat: 'single', hint: '[=<ms>[,<ms>]]',
+    describe: 'Send a UDP query again while its reply has not come: after the first delay (default 1000 ms), then doubling, for the retry time (default 10000 ms), within each attempt.',
+    apply: (b, val, o) => { b.fastRetry = { value: parseFastRetry(val === null ? null : u(val), o), origin: o }; } },
+  { name: 'port-limit', arg: 'value', repeat: 'single', hint: '<#ports>',
+    describe: 'Most source ports the copies (fast-dns-retry) of one query to one server leave from (default 1, at most 8).',
+    apply: (b, val, o) => { b.portLimit = { value: parsePortLimit(u(val), o), origin: o }; } },
   { name: 'dns-loop-detect', arg: 'flag', repeat: 'single',
     describe: 'Send each default server a TXT probe (<hex>.test) at start and on each reload; a server whose probe comes back to fandns as a query is not used.',
     apply: (b) => { b.loopDetect = true; } },

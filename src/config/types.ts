@@ -86,6 +86,18 @@ export interface ForwardConfig {
   readonly queryPort: number | null;
   /** `min-port`/`max-port`: the range random source ports come from, or null for the OS's. */
   readonly portRange: { readonly min: number; readonly max: number } | null;
+  /** `fast-dns-retry`: copies of a UDP query still waiting for its reply, or null: each sent once. */
+  readonly fastRetry: FastRetry | null;
+  /** `port-limit`: most source ports the copies of one query to one server leave from (default 1). */
+  readonly portLimit: number;
+}
+
+/** `fast-dns-retry=<firstMs>,<totalMs>`: when copies of a UDP query still waiting are sent. */
+export interface FastRetry {
+  /** Wait between the first send and the first copy; each later wait is twice the one before. */
+  readonly firstMs: number;
+  /** No copy leaves this long (or longer) after the first send. */
+  readonly totalMs: number;
 }
 
 /** The cache (reference §4, with fandns's differences: no silent caps, every type cached). */

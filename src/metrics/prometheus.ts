@@ -34,6 +34,8 @@ export interface MetricsSnapshot {
     readonly ignored: number;
     /** Replies dropped because their ECS option did not match the query's (add-subnet). */
     readonly ecsMismatch: number;
+    /** Copies of UDP queries sent again while their reply had not come (fast-dns-retry). */
+    readonly resent: number;
     readonly network: number;
     readonly rttBuckets: Float64Array;
     readonly rttTotalMs: number;
@@ -122,6 +124,8 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.ignored }))));
   add(collected('fandns_upstream_ecs_mismatch_total', 'Replies dropped because their client subnet (ECS) option did not match the query\'s (RFC 7871 §7.3).', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.ecsMismatch }))));
+  add(collected('fandns_upstream_resent_total', 'Copies of UDP queries sent again because their reply had not come (fast-dns-retry).', 'counter', () =>
+    snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.resent }))));
   add(collected('fandns_upstream_healthy', '1 when the upstream is considered up, 0 when down (with workers: 1 only if every worker has it up).', 'gauge', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.up ? 1 : 0 })), 'min'));
   add(collected('fandns_upstream_looped', '1 when dns-loop-detect found the upstream sending queries back to fandns, so it is not used (with workers: 1 if any worker found it).', 'gauge', () =>

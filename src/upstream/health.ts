@@ -46,10 +46,10 @@ export class Health {
     this.rttMs = prev.rttMs;
   }
 
-  /** Records a valid reply (any RCODE) and its round-trip time. */
+  /** Records a valid reply (any RCODE) and its round-trip time (NaN: no sample, the smoothed RTT stays). */
   success(rttMs: number): void {
     this.consecutiveFailures = 0;
-    this.rttMs = Number.isNaN(this.rttMs) ? rttMs : this.rttMs * 0.7 + rttMs * 0.3;
+    if (!Number.isNaN(rttMs)) this.rttMs = Number.isNaN(this.rttMs) ? rttMs : this.rttMs * 0.7 + rttMs * 0.3;
     if (!this.up) {
       this.up = true;
       this.#probeDelay = FIRST_PROBE_MS;

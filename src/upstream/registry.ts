@@ -7,7 +7,7 @@ import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup } from './group.js';
 import { Upstream, type CarriedUpstream } from './upstream.js';
 import type { AddressRanges } from '../util/address-ranges.js';
-import { POOLED_PORTS, type SourcePorts } from './udp-transport.js';
+import { DEFAULT_SENDING, type UdpSending } from './udp-transport.js';
 
 function specKey(s: UpstreamSpec): string {
   return `${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
@@ -22,7 +22,7 @@ export class UpstreamRegistry {
    * @param carried what the registry this one replaces carries over (its carryOver()): a server the
    *   new configuration names again goes on counting in its counters and keeps its health
    * @param ignored ignore-address ranges every upstream applies to its replies
-   * @param ports how every upstream's UDP source ports are chosen (query-port, min-port, max-port)
+   * @param ports how every upstream sends over UDP: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit)
    * @param checkEcs true with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3)
    */
   constructor(
@@ -31,7 +31,7 @@ export class UpstreamRegistry {
     private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
     private carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
     private readonly ignored: AddressRanges | null = null,
-    private readonly ports: SourcePorts = POOLED_PORTS,
+    private readonly ports: UdpSending = DEFAULT_SENDING,
     private readonly checkEcs = false,
   ) {}
 

@@ -19,12 +19,24 @@ import { literalLookup } from '../util/literal-lookup.js';
 import { random16 } from './random.js';
 import { IdTable } from './id-table.js';
 import { unwatch, watch, type Sweepable } from './sweeper.js';
+import { firstCopyAt, nextCopyAt, type FastRetry } from './fast-retry.js';
 
 /** What a send ends with: the reply bytes, or why there is none. */
 export type UdpResult = Buffer | 'timeout' | 'network';
 
 /** Receives the result of one send, exactly once. */
 export type ResultCallback = (r: UdpResult) => void;
+
+/** What became of a query's copies (fast-dns-retry) by the time it settled. */
+export interface SentCopies {
+  /** Copies sent after the query itself. */
+  readonly sent: number;
+  /** performance.now() ms when the latest copy left; -1 when none did. */
+  readonly resentAt: number;
+}
+
+/** Receives the result of one UDP send, exactly once, with its copies (null: it was never to be sent again). */
+export type UdpCallback = (r: UdpResult, copies: SentCopies | null) => void;
 
 /** Judges a reply that matched its query (`query`, its question ending at `qEnd`): true drops it. */
 export type ReplyFilter = (reply: Buffer, query: Buffer, qEnd: number) => boolean;
@@ -40,11 +52,44 @@ export interface UdpCounters {
 interface Pending {
   readonly query: Buffer;
   readonly qEnd: number;
-  readonly done: ResultCallback;
+  readonly done: UdpCallback;
   /** performance.now() ms after which the query has timed out. */
   readonly deadline: number;
-  /** The socket it left from; its reply must arrive there. */
+  /** The socket it left from; its reply must arrive there (or on one of `copies.sockets`). */
   readonly sock: PooledSocket;
+  /** Its copies under fast-dns-retry, or null: sent once (the option is off, or the attempt too short). */
+  readonly copies: Copies | null;
+}
+
+/** When a waiting query's copies are sent (fast-dns-retry), and from which sockets. */
+class Copies implements SentCopies {
+  /** performance.now() ms when the latest copy (or the query itself) left; -1 until a copy has. */
+  resentAt = -1;
+  /** Copies sent so far. */
+  sent = 0;
+  /** Every socket a copy left from, the query's own first; more than one only with port-limit. */
+  readonly sockets: PooledSocket[];
+
+  /**
+   * @param dueAt when the next copy is due
+   * @param gap the wait before that copy; each later one waits twice as long
+   * @param end no copy leaves at or after this (the retry time, or the attempt's deadline)
+   */
+  constructor(
+    first: PooledSocket, public dueAt: number, public gap: number, readonly end: number,
+    /** False once nobody waits for the reply (a race decided): no more copies. */
+    readonly wanted: (() => boolean) | null,
+  ) {
+    this.sockets = [first];
+  }
+
+  /** Notes a copy sent at `now` and schedules the next. */
+  sentNow(now: number): void {
+    this.sent++;
+    this.resentAt = now;
+    this.gap *= 2;
+    this.dueAt = nextCopyAt(now, this.gap, this.end);
+  }
 }
 
 /** Where and how to send. */
@@ -72,8 +117,16 @@ export function fixedSourcePort(target: Pick<UdpTarget, 'sourcePort'>, ports: So
   return target.sourcePort ?? (ports.queryPort !== null && ports.queryPort > 0 ? ports.queryPort : null);
 }
 
-/** The default: a pool of OS-chosen ports. */
-export const POOLED_PORTS: SourcePorts = { queryPort: null, range: null };
+/** How UDP queries to every upstream are sent: their source ports, and copies of unanswered ones. */
+export interface UdpSending extends SourcePorts {
+  /** fast-dns-retry: when copies of a query still waiting are sent; null: every query is sent once. */
+  readonly retry: FastRetry | null;
+  /** port-limit: most sockets (source ports) the copies of one query to one server leave from. */
+  readonly portLimit: number;
+}
+
+/** The default: a pool of OS-chosen ports; every query sent once. */
+export const DEFAULT_SENDING: UdpSending = { queryPort: null, range: null, retry: null, portLimit: 1 };
 
 /** Most ports of min-port..max-port a socket tries (one after another from a random one) before it gives up. */
 const RANGE_TRIES = 256;
@@ -182,16 +235,22 @@ export class UdpTransport implements Sweepable {
   readonly #fixedPort: number | null;
   /** One socket, never replaced: a fixed port, or query-port=0. */
   readonly #single: boolean;
-  readonly #ports: SourcePorts;
+  readonly #ports: UdpSending;
+  /** fast-dns-retry, or null. */
+  #retry: FastRetry | null;
+  /** port-limit. */
+  #portLimit: number;
 
   /**
    * @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address, ECS mismatch)
-   * @param ports how source ports are chosen (query-port, min-port, max-port)
+   * @param ports how source ports are chosen (query-port, min-port, max-port) and copies sent (fast-dns-retry, port-limit)
    */
-  constructor(target: UdpTarget, ignore: ReplyFilter | null = null, ports: SourcePorts = POOLED_PORTS) {
+  constructor(target: UdpTarget, ignore: ReplyFilter | null = null, ports: UdpSending = DEFAULT_SENDING) {
     this.#target = target;
     this.#ignore = ignore;
     this.#ports = ports;
+    this.#retry = ports.retry;
+    this.#portLimit = ports.portLimit;
     this.#fixedPort = fixedSourcePort(target, ports);
     this.#single = this.#fixedPort !== null || ports.queryPort === 0;
     this.#pool = new Array<PooledSocket | null>(this.#single ? 1 : POOL_SIZE).fill(null);
@@ -205,6 +264,12 @@ export class UdpTransport implements Sweepable {
   /** Replaces the ignore-address test (a reload that hands this transport to a new Upstream). */
   setIgnore(ignore: ReplyFilter | null): void {
     this.#ignore = ignore;
+  }
+
+  /** Takes fast-dns-retry and port-limit from `sending` (a reload that hands this transport on); queries waiting keep their schedule. */
+  setCopies(sending: UdpSending): void {
+    this.#retry = sending.retry;
+    this.#portLimit = sending.portLimit;
   }
 
   /**
@@ -228,12 +293,14 @@ export class UdpTransport implements Sweepable {
   /**
    * Sends `query` (bytes [12, qEnd) are its question) under a fresh ID and calls `done` with the
    * matching reply, or 'timeout' after `timeoutMs`, or 'network' (also at once when MAX_WAITING
-   * queries are already waiting on this server). The caller's buffer is not modified. `now` is
-   * performance.now() when the caller has just read it.
+   * queries are already waiting on this server). With fast-dns-retry, copies of the same bytes
+   * (same ID) follow while no reply has come and `wanted` (if given) says true, and a reply to
+   * any copy settles it. The caller's buffer is not modified. `now` is performance.now() when the
+   * caller has just read it.
    */
-  send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback, now = performance.now()): void {
+  send(query: Buffer, qEnd: number, timeoutMs: number, done: UdpCallback, now = performance.now(), wanted: (() => boolean) | null = null): void {
     if (this.#pending.size >= MAX_WAITING) {
-      queueMicrotask(() => done('network'));
+      queueMicrotask(() => done('network', null));
       return;
     }
     const sock = this.#socket(now);
@@ -243,7 +310,11 @@ export class UdpTransport implements Sweepable {
     wire.set(query);
     wire[0] = id >>> 8;
     wire[1] = id & 0xff;
-    this.#pending.add(id, { query: wire, qEnd, done, deadline: now + timeoutMs, sock });
+    const deadline = now + timeoutMs;
+    const retry = this.#retry;
+    const due = retry === null ? Number.POSITIVE_INFINITY : firstCopyAt(retry, now, deadline);
+    const copies = due === Number.POSITIVE_INFINITY ? null : new Copies(sock, due, retry!.firstMs, Math.min(now + retry!.totalMs, deadline), wanted);
+    this.#pending.add(id, { query: wire, qEnd, done, deadline, sock, copies });
     sock.waiting++;
     if (this.#pending.size === 1) watch(this);
     sock.send(wire);
@@ -257,7 +328,7 @@ export class UdpTransport implements Sweepable {
     }
     const id = (msg[0]! << 8) | msg[1]!;
     const p = this.#pending.get(id);
-    if (p === undefined || p.sock !== sock) {
+    if (p === undefined || (p.sock !== sock && (p.copies === null || !p.copies.sockets.includes(sock)))) {
       this.counters.unmatched++;
       return;
     }
@@ -267,18 +338,54 @@ export class UdpTransport implements Sweepable {
     }
     if (this.#ignore !== null && this.#ignore(msg, p.query, p.qEnd)) return;
     this.#settle(id, p);
-    p.done(msg);
+    p.done(msg, p.copies);
   }
 
   /** Fails every query waiting on `sock` with 'network' (ICMP unreachable, or closing). */
   failSocket(sock: PooledSocket): void {
-    this.#failEach((p) => p.sock === sock, 'network');
+    this.#failEach((p) => p.sock === sock || (p.copies !== null && p.copies.sockets.includes(sock)), 'network');
   }
 
-  /** Times out what is due; true while queries remain (the sweeper keeps watching). */
+  /** Times out what is due, then sends the copies due (fast-dns-retry); true while queries remain (the sweeper keeps watching). */
   sweep(now: number): boolean {
     this.#failEach((p) => p.deadline <= now, 'timeout');
+    if (this.#retry !== null) this.#resend(now);
     return this.#pending.size > 0;
+  }
+
+  /** Sends a copy of every waiting query whose copy is due at `now`, from its own socket or, under port-limit, another. */
+  #resend(now: number): void {
+    const t = this.#pending;
+    for (let i = 0; i < t.size; i++) {
+      const p = t.valueAt(i);
+      const c = p.copies;
+      if (c === null || c.dueAt > now) continue;
+      if (c.wanted !== null && !c.wanted()) {
+        c.dueAt = Number.POSITIVE_INFINITY;
+        continue;
+      }
+      const sock = this.#copySocket(c, now);
+      c.sentNow(now);
+      sock.send(p.query);
+    }
+  }
+
+  /**
+   * The socket a copy leaves from: while fewer than port-limit sockets carried the query, another
+   * of the pool (waiting on it too); after that the ones used, in turn. A fixed port has one.
+   */
+  #copySocket(c: Copies, now: number): PooledSocket {
+    const used = c.sockets;
+    const limit = Math.min(this.#portLimit, this.#pool.length);
+    if (used.length < limit) {
+      const s = this.#socketOtherThan(used, now);
+      if (s !== null) {
+        used.push(s);
+        s.waiting++;
+        return s;
+      }
+    }
+    return used[(c.sent + 1) % used.length]!;
   }
 
   /** Number of queries waiting for a reply. */
@@ -305,14 +412,20 @@ export class UdpTransport implements Sweepable {
       const p = t.valueAt(i);
       if (!match(p)) continue;
       this.#settle(t.idAt(i), p);
-      p.done(reason);
+      p.done(reason, p.copies);
     }
   }
 
-  /** Removes a settled query; closes its socket once retired and idle. */
+  /** Removes a settled query; closes its sockets once retired and idle. */
   #settle(id: number, p: Pending): void {
     this.#pending.delete(id);
-    const s = p.sock;
+    this.#release(p.sock);
+    const c = p.copies;
+    if (c !== null) for (let i = 1; i < c.sockets.length; i++) this.#release(c.sockets[i]!);
+  }
+
+  /** One query fewer waits on `s`; a retired socket closes once none does. */
+  #release(s: PooledSocket): void {
     if (--s.waiting === 0 && s.retired) {
       const i = this.#retired.indexOf(s);
       if (i >= 0) this.#retired.splice(i, 1);
@@ -320,9 +433,27 @@ export class UdpTransport implements Sweepable {
     }
   }
 
-  /** Picks a random pool slot, replacing its socket when it has served long enough (never a single one) or failed to bind. */
+  /** Picks a random pool slot (see #socketAt). */
   #socket(now: number): PooledSocket {
-    const slot = random16() % this.#pool.length;
+    return this.#socketAt(random16() % this.#pool.length, now);
+  }
+
+  /** A pool socket not in `used`, from a random slot on, or null when every slot holds one of them. */
+  #socketOtherThan(used: readonly PooledSocket[], now: number): PooledSocket | null {
+    const n = this.#pool.length;
+    const start = random16() % n;
+    for (let k = 0; k < n; k++) {
+      const slot = (start + k) % n;
+      const s = this.#pool[slot];
+      if (s && used.includes(s)) continue;
+      const fresh = this.#socketAt(slot, now);
+      if (!used.includes(fresh)) return fresh;
+    }
+    return null;
+  }
+
+  /** The socket in pool slot `slot`, replacing it when it has served long enough (never a single one) or failed to bind. */
+  #socketAt(slot: number, now: number): PooledSocket {
     let s = this.#pool[slot];
     if (s && (s.broken || (!this.#single && (s.uses >= MAX_USES || now - s.born > MAX_AGE_MS)))) {
       s.retired = true;

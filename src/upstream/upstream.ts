@@ -14,7 +14,7 @@ import type { AddressRanges } from '../util/address-ranges.js';
 import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
 import { TcpTransport } from './tcp-transport.js';
-import { fixedSourcePort, POOLED_PORTS, UdpTransport, type ReplyFilter, type SourcePorts, type UdpResult } from './udp-transport.js';
+import { DEFAULT_SENDING, fixedSourcePort, UdpTransport, type ReplyFilter, type UdpResult, type UdpSending } from './udp-transport.js';
 
 /** Per-upstream counters (SIGUSR1 stats, metrics). */
 export interface UpstreamStats {
@@ -28,6 +28,8 @@ export interface UpstreamStats {
   /** Replies dropped because their ECS option did not match the query's (RFC 7871 §7.3). */
   ecsMismatch: number;
   tcpRetries: number;
+  /** Copies of UDP queries sent while their reply had not come (fast-dns-retry). */
+  resent: number;
   nxdomain: number;
   rttTotalMs: number;
   /** RTT histogram: counts per RTT_BOUNDS bucket (non-cumulative), last slot for larger. */
@@ -39,7 +41,7 @@ export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.0
 
 /** Upstream counters at zero. */
 const upstreamStats = (): UpstreamStats => ({
-  queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, tcpRetries: 0, nxdomain: 0, rttTotalMs: 0,
+  queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, tcpRetries: 0, resent: 0, nxdomain: 0, rttTotalMs: 0,
   rttBuckets: new Float64Array(RTT_BOUNDS.length + 1),
 });
 
@@ -88,7 +90,7 @@ export class Upstream {
   /**
    * @param prev what a reload carries over of the same server: its counters go on here, its health is taken over
    * @param ignored ignore-address ranges: a NOERROR reply with an answer address in one is dropped
-   * @param ports how UDP source ports are chosen (query-port, min-port, max-port)
+   * @param ports how UDP queries are sent: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit)
    * @param checkEcs drop a reply whose ECS option does not answer the query's (add-subnet; RFC 7871 §7.3)
    */
   constructor(
@@ -96,7 +98,7 @@ export class Upstream {
     onHealthChange: (u: Upstream, up: boolean) => void = () => {},
     prev: CarriedUpstream | null = null,
     ignored: AddressRanges | null = null,
-    ports: SourcePorts = POOLED_PORTS,
+    ports: UdpSending = DEFAULT_SENDING,
     checkEcs = false,
   ) {
     this.label = upstreamLabel(spec);
@@ -106,6 +108,7 @@ export class Upstream {
     const fixed = fixedSourcePort(spec, ports);
     const kept = prev !== null && fixed !== null ? prev.takeUdp(fixed) : null;
     kept?.setIgnore(this.#filter);
+    kept?.setCopies(ports);
     this.udp = kept ?? new UdpTransport(spec, this.#filter, ports);
     this.tcp = new TcpTransport(spec);
     this.stats = prev?.stats ?? upstreamStats();
@@ -134,26 +137,32 @@ export class Upstream {
    * One attempt within `timeoutMs`: UDP, then TCP if truncated; `done` is called exactly once.
    * `wanted`, when given and false by the time a UDP reply arrives (a race already decided), makes
    * that reply only counted for RTT and health, not parsed: the result is a 'late' failure. `t0`
-   * is performance.now() when the caller has just read it.
+   * is performance.now() when the caller has just read it. With fast-dns-retry the UDP query may
+   * go out several times within `timeoutMs`; a reply to any copy is the attempt's reply.
    */
   exchange(
     query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void,
     wanted: (() => boolean) | null = null, t0 = performance.now(),
   ): void {
     this.stats.queries++;
-    this.udp.send(query, qEnd, timeoutMs, (r) => {
+    this.udp.send(query, qEnd, timeoutMs, (r, copies) => {
+      let resentAt = -1;
+      if (copies !== null && copies.sent > 0) {
+        this.stats.resent += copies.sent;
+        resentAt = copies.resentAt;
+      }
       if (typeof r === 'string') return done(this.#result(r, t0, false));
-      if (!isTruncated(r)) return done(wanted !== null && !wanted() ? this.#late(r, t0) : this.#result(r, t0, false));
+      if (!isTruncated(r)) return done(wanted !== null && !wanted() ? this.#late(r, t0, resentAt) : this.#result(r, t0, false, resentAt));
       this.stats.tcpRetries++;
       const left = Math.max(1, timeoutMs - (performance.now() - t0));
       this.tcp.send(query, qEnd, left, (t) => {
         if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
-          this.#counted(t, performance.now() - t0);
+          this.#counted(t, performance.now() - t0, true);
           return done({ kind: 'failure', reason: 'ignored', server: this.label });
         }
         done(this.#result(t, t0, true));
       });
-    }, t0);
+    }, t0, wanted);
   }
 
   /**
@@ -177,25 +186,33 @@ export class Upstream {
     return true;
   }
 
-  /** Counts a reply nobody waits for any more (RTT, health) without parsing it. */
-  #late(r: Buffer, t0: number): ExchangeResult {
-    this.#counted(r, performance.now() - t0);
+  /** Counts a reply nobody waits for any more (RTT, health) without parsing it; `resentAt` as in #result. */
+  #late(r: Buffer, t0: number, resentAt: number): ExchangeResult {
+    this.#counted(r, performance.now() - (resentAt < 0 ? t0 : resentAt), resentAt < 0);
     return { kind: 'failure', reason: 'late', server: this.label };
   }
 
-  /** Counters and health for a reply that arrived after `rtt` ms. */
-  #counted(r: Buffer, rtt: number): void {
+  /**
+   * Counters and health for a reply that arrived `rtt` ms after the query (or its latest copy)
+   * left. `sample` false: the query had been sent more than once, so which copy this answers is
+   * unknown and the smoothed RTT is left alone (Karn's algorithm, RFC 6298 §3); the histogram
+   * counts the time since the latest copy.
+   */
+  #counted(r: Buffer, rtt: number, sample: boolean): void {
     this.stats.answers++;
     this.stats.rttTotalMs += rtt;
     let b = 0;
     while (b < RTT_BOUNDS.length && rtt / 1000 > RTT_BOUNDS[b]!) b++;
     this.stats.rttBuckets[b]!++;
     if ((r[3]! & 0x0f) === 3) this.stats.nxdomain++;
-    this.health.success(rtt);
+    this.health.success(sample ? rtt : Number.NaN);
   }
 
-  /** Validates a reply and updates health and counters. */
-  #result(r: UdpResult, t0: number, viaTcp: boolean): ExchangeResult {
+  /**
+   * Validates a reply and updates health and counters. `resentAt`: performance.now() when the
+   * latest copy of the UDP query left (fast-dns-retry), -1 when it was sent once.
+   */
+  #result(r: UdpResult, t0: number, viaTcp: boolean, resentAt = -1): ExchangeResult {
     const now = performance.now();
     if (typeof r === 'string') {
       this.stats.failures++;
@@ -210,7 +227,7 @@ export class Upstream {
       this.health.failure(now);
       return { kind: 'failure', reason: 'malformed', server: this.label };
     }
-    this.#counted(r, now - t0);
+    this.#counted(r, now - (resentAt < 0 ? t0 : resentAt), resentAt < 0);
     const rcode = r[3]! & 0x0f;
     // Bytes after the last record are not part of the message; an OPT added for the client must follow the records.
     const end = layout.records.at(-1)?.end ?? layout.qEnd;

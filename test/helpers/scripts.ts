@@ -27,3 +27,9 @@ export const QUERY_SHAPES = [
   { label: 'without EDNS', opts: {} },
   { label: 'with an EDNS COOKIE option', opts: { edns: 1232, ednsOptions: [COOKIE] } },
 ] as const;
+
+/** A lossy link: drops the first `n` UDP datagrams it receives, then answers each with one A record `ip`. */
+export const dropFirst = (n: number, ip: string): Script => {
+  let seen = 0;
+  return (q) => (q.proto === 'udp' && ++seen <= n ? { drop: true } : { answers: [rr.a(q.name, ip, 60)] });
+};

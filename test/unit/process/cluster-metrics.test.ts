@@ -22,7 +22,7 @@ function workerRegistry(hits: number, udp: number, up: boolean) {
     rejected: { formerr: 0 },
     rebindBlocked: 0,
     bogusNxdomain: 0,
-    upstreams: [{ label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp }],
+    upstreams: [{ label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp }],
     queryLogLost: 0,
   };
   return createRegistry(stats, () => snapshot, '9.9.9');
