@@ -21,7 +21,8 @@ import { createCname } from './handlers/cname.js';
 import { createDoctor } from './handlers/doctor.js';
 import { NeighbourTable } from './edns/neighbours.js';
 import { EdnsRewriter } from './edns/rewriter.js';
-import { createForward } from './handlers/forward.js';
+import { createForward, type ForwardOptions } from './handlers/forward.js';
+import { rcodeName } from './wire/constants.js';
 import { createLocal, type LocalCounters } from './handlers/local.js';
 import { createLoopGuard, type LoopGuardCounters } from './handlers/loop-guard.js';
 import { createTypeFilter } from './handlers/type-filter.js';
@@ -130,6 +131,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   const resolv = readResolvServers(config, log).filter((s) => !self(s));
   const table = new DomainTable(rules, resolv, (specs) => registry.group(specs));
   registry.settle();
+  log.debug({ policy: config.forward.policy, servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
   return { registry, table };
 }
@@ -143,6 +145,16 @@ function checkLoops(on: boolean, loops: LoopDetector, registry: UpstreamRegistry
   if (on) return loops.attach(registry, table.defaultGroup?.members ?? [], registry.attemptMs, round);
   loops.detach();
   for (const u of registry.upstreams()) registry.setLooped(registry.keyOf(u), false);
+}
+
+/** log-debug: a line for each forwarded question its servers gave no answer to. */
+function debugUnanswered(log: Logger): NonNullable<ForwardOptions['unanswered']> {
+  return (q, group, why, lastRcode) => log.debug({
+    name: q.name, type: q.typeName,
+    why: why === 'deadline' ? 'query-timeout passed' : 'every server failed or answered with an error',
+    lastRcode: lastRcode === null ? null : rcodeName(lastRcode),
+    servers: group.members.map((u) => ({ server: u.label, up: u.health.up, looped: u.looped })),
+  }, 'no answer from the upstream servers; the client gets SERVFAIL or the error');
 }
 
 /** The EDNS rewriting of forwarded queries, or null when no such option is set. */
@@ -172,6 +184,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     {
       forwardMax: fwd.forwardMax, maxWaiting: fwd.maxInflight, queryTimeoutMs: fwd.queryTimeoutMs, ednsPacketMax: fwd.ednsPacketMax,
       edns: buildRewriter(config, log),
+      unanswered: log.isLevelEnabled('debug') ? debugUnanswered(log) : null,
     },
     table,
     previous?.forward.counters,

@@ -16,7 +16,7 @@ import { bindPair } from './listen/bind-pair.js';
 import { listenAddresses } from './listen/interfaces.js';
 import { listenTcp, TCP_DEFAULTS, type TcpListener } from './listen/tcp.js';
 import { listenUdp } from './listen/udp.js';
-import type { Logger } from './log/logger.js';
+import { opsLevel, type Logger } from './log/logger.js';
 import { QueryLog } from './log/query-log.js';
 import { explain } from './explain/explain.js';
 import { parseExplainRequest, type ExplainRequest } from './explain/explain-request.js';
@@ -136,6 +136,7 @@ export class FandnsServer {
     }
     this.#watchFiles();
     this.#ready = true;
+    for (const e of this.#endpoints) this.log.debug({ address: e.address, port: e.port }, 'listening (UDP and TCP)');
     this.log.info({ listen: this.#endpoints.map((e) => `${e.address}#${e.port}`), metrics: this.metricsEndpoint }, 'started');
   }
 
@@ -179,6 +180,8 @@ export class FandnsServer {
    * as at start-up (a servers-file rewritten since then may have new bad lines).
    */
   reload(config: Config): void {
+    // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
+    if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
     this.#replaceEmptied(config, true);
     this.#watchFiles();
     for (const w of config.warnings) this.log.warn(w);
@@ -281,6 +284,7 @@ export class FandnsServer {
     closing.push(...this.#udp.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
     for (const t of tcp) t.destroyConnections();
     await Promise.all(closing);
+    for (const e of this.#endpoints) this.log.debug({ address: e.address, port: e.port }, 'stopped listening');
     if (this.#http) {
       const http = this.#http;
       this.#http = null;

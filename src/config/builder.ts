@@ -113,6 +113,7 @@ export class ConfigBuilder {
   logQueries: 'off' | 'on' | 'extra' = 'off';
   logTarget: LogTarget = { kind: 'stderr' };
   logAsync: number | null = null;
+  logDebug = false;
   metrics: MetricsConfig | null = null;
   user: string | null = null;
   group: string | null = null;
@@ -263,7 +264,7 @@ export class ConfigBuilder {
         aliases: this.aliases,
       },
       edns: { addSubnet: this.addSubnet, stripSubnet: this.stripSubnet, addMac: [...this.addMac], stripMac: this.stripMac, cpeId: this.cpeId },
-      log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound },
+      log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound, debug: this.logDebug },
       metrics: this.metrics,
       process: { user: this.user ?? DEFAULTS.user, group: this.group, workers: Math.max(1, this.workers ?? DEFAULTS.workers), pidFile: this.pidFile },
       rules: this.rules,

@@ -317,6 +317,8 @@ export interface LogConfig {
   readonly target: LogTarget;
   /** `log-async=N`: most query-log lines queued before new ones are dropped and counted. */
   readonly asyncBound: number;
+  /** `log-debug`: the operational log at level debug (unless FANDNS_LOG_LEVEL says otherwise). */
+  readonly debug: boolean;
 }
 
 /** `metrics-address=host:port`: the Prometheus and health endpoint. */

@@ -31,6 +31,12 @@ export interface ForwardOptions {
   readonly ednsPacketMax: number;
   /** The EDNS options added to or removed from forwarded queries (add-subnet, add-mac…), or null: none. */
   readonly edns: EdnsRewriter | null;
+  /**
+   * Told of each forwarded question its servers gave no answer to (log-debug), or null: the
+   * query-timeout passed (`deadline`), or every server failed or answered with an error (`failed`,
+   * with the last error RCODE if one came).
+   */
+  readonly unanswered?: ((q: Query, group: ServerGroup, why: 'deadline' | 'failed', lastRcode: number | null) => void) | null;
 }
 
 /** Counters the forward stage keeps. */
@@ -58,7 +64,11 @@ class ForwardState {
   /** Clients waiting on upstream work, leaders and coalesced followers alike. */
   waiting = 0;
 
-  constructor(readonly counters: ForwardCounters, readonly ednsPacketMax: number) {}
+  constructor(
+    readonly counters: ForwardCounters,
+    readonly ednsPacketMax: number,
+    readonly unanswered: ForwardOptions['unanswered'] = null,
+  ) {}
 
   /** The reply for one asker once the work settled; `sent` is its query as rewritten for upstreams, if it was. */
   toReply(q: Query, w: Work, leader: boolean, sent: Rewritten | null): Reply {
@@ -148,6 +158,9 @@ class Job implements Sweepable, Chained<Job> {
     this.group.inFlight--;
     const state = this.state;
     if (this.filed) state.inflight.remove(this);
+    if (state.unanswered != null && (w === TIMED_OUT || w.kind === 'failed')) {
+      state.unanswered(this.q, this.group, w === TIMED_OUT ? 'deadline' : 'failed', w === TIMED_OUT ? null : (w.lastError?.rcode ?? null));
+    }
     // Followers first: each reply is delivered as it resolves, and the leader's is personalised in
     // place, so the followers' copies of the upstream bytes must be taken before it is.
     const followers = this.#followers;
@@ -169,7 +182,7 @@ const errorReply = (q: Query, rcode: number): Reply => new Reply(questionReply(q
  * replaced runtime's, to go on counting in them.
  */
 export function createForward(opts: ForwardOptions, table: DomainTable<ServerGroup>, counters: ForwardCounters = forwardCounters()) {
-  const state = new ForwardState(counters, opts.ednsPacketMax);
+  const state = new ForwardState(counters, opts.ednsPacketMax, opts.unanswered);
   const edns = opts.edns;
   const { inflight } = state;
 

@@ -5,11 +5,16 @@
 import { pino, type Logger } from 'pino';
 import { OpsDestination } from './ops-destination.js';
 
-import type { LogTarget } from '../config/types.js';
+import type { LogConfig, LogTarget } from '../config/types.js';
 
 export type { Logger };
 
 const destinations = new WeakMap<Logger, OpsDestination>();
+
+/** The operational log's level: FANDNS_LOG_LEVEL when set, else debug with `log-debug`, else info. */
+export function opsLevel(c: Pick<LogConfig, 'debug'>, env: NodeJS.ProcessEnv = process.env): string {
+  return env['FANDNS_LOG_LEVEL'] ?? (c.debug ? 'debug' : 'info');
+}
 
 /**
  * Creates the operational logger, to stderr or appended to a file, written through an

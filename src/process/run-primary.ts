@@ -4,7 +4,7 @@
  * reopen its own log on SIGUSR2), and on SIGTERM or SIGINT stop the workers, then exit 0.
  */
 import type { Config } from '../config/types.js';
-import { createLogger, reopenLogger } from '../log/logger.js';
+import { createLogger, opsLevel, reopenLogger } from '../log/logger.js';
 import { ClusterFailure, ClusterPrimary } from './cluster-primary.js';
 import { becomeUnprivileged, die, exitOnStopSignals, writePidFileOrDie } from './lifecycle.js';
 import { removePidFile } from './pid-file.js';
@@ -13,7 +13,7 @@ import { ExitCode } from '../errors.js';
 
 /** Runs the cluster primary. */
 export async function runPrimary(config: Config, creds: Credentials | null): Promise<void> {
-  const log = createLogger(undefined, config.log.target);
+  const log = createLogger(opsLevel(config.log), config.log.target);
   const primary: ClusterPrimary = new ClusterPrimary(config, log, (failure) => {
     log.fatal({ err: failure.message }, 'no worker can serve; exiting');
     void primary.stop().then(() => process.exit(failure.exitCode));

@@ -7,7 +7,7 @@
 import cluster from 'node:cluster';
 import type { Config } from '../config/types.js';
 import { ExitCode } from '../errors.js';
-import { createLogger, reopenLogger } from '../log/logger.js';
+import { createLogger, opsLevel, reopenLogger } from '../log/logger.js';
 import { FandnsServer } from '../server.js';
 import { attachToPrimary, workerLoopSharing } from './cluster-worker.js';
 import { becomeUnprivileged, die, exitOnStopSignals, writePidFileOrDie } from './lifecycle.js';
@@ -27,7 +27,7 @@ export interface RunOptions {
 /** Starts the server and installs the signal handlers. */
 export async function serve(opts: RunOptions): Promise<void> {
   const { config } = opts;
-  const log = createLogger(undefined, config.log.target);
+  const log = createLogger(opsLevel(config.log), config.log.target);
   const worker = cluster.isWorker;
   const server = new FandnsServer(config, log, undefined, opts.version, worker ? { metricsHttp: false, loops: workerLoopSharing() } : {});
   // Handlers go in before start(): a signal that arrives while it binds must not find the

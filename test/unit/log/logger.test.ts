@@ -8,7 +8,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, reopenLogger } from '../../../src/log/logger.js';
+import { createLogger, opsLevel, reopenLogger } from '../../../src/log/logger.js';
 
 describe('reopenLogger', () => {
   it('reopens a moved file', () => {
@@ -42,5 +42,14 @@ describe('reopenLogger', () => {
       rmSync(moved, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('opsLevel', () => {
+  it('is info, debug with log-debug, and FANDNS_LOG_LEVEL when that is set', () => {
+    assert.equal(opsLevel({ debug: false }, {}), 'info');
+    assert.equal(opsLevel({ debug: true }, {}), 'debug');
+    assert.equal(opsLevel({ debug: true }, { FANDNS_LOG_LEVEL: 'warn' }), 'warn');
+    assert.equal(opsLevel({ debug: false }, { FANDNS_LOG_LEVEL: 'trace' }), 'trace');
   });
 });
