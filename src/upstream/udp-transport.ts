@@ -11,29 +11,22 @@
  * waiting. So is a reply the owner's `ignore` test rejects (ignore-address, an ECS mismatch).
  */
 import { Buffer } from 'node:buffer';
-import { createSocket, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { answersQuery } from '../wire/reply-match.js';
-import { literalLookup } from '../util/literal-lookup.js';
 import { random16 } from './random.js';
 import { IdTable } from './id-table.js';
 import { unwatch, watch, type Sweepable } from './sweeper.js';
-import { firstCopyAt, nextCopyAt, type FastRetry } from './fast-retry.js';
+import { Copies, firstCopyAt, type FastRetry, type SentCopies } from './fast-retry.js';
+import { fixedSourcePort, PooledSocket, RANGE_TRIES, type SocketOwner, type SourcePorts, type UdpTarget } from './pooled-socket.js';
+
+export { fixedSourcePort, type SentCopies, type SourcePorts, type UdpTarget };
 
 /** What a send ends with: the reply bytes, or why there is none. */
 export type UdpResult = Buffer | 'timeout' | 'network';
 
 /** Receives the result of one send, exactly once. */
 export type ResultCallback = (r: UdpResult) => void;
-
-/** What became of a query's copies (fast-dns-retry) by the time it settled. */
-export interface SentCopies {
-  /** Copies sent after the query itself. */
-  readonly sent: number;
-  /** performance.now() ms when the latest copy left; -1 when none did. */
-  readonly resentAt: number;
-}
 
 /** Receives the result of one UDP send, exactly once, with its copies (null: it was never to be sent again). */
 export type UdpCallback = (r: UdpResult, copies: SentCopies | null) => void;
@@ -61,62 +54,6 @@ interface Pending {
   readonly copies: Copies | null;
 }
 
-/** When a waiting query's copies are sent (fast-dns-retry), and from which sockets. */
-class Copies implements SentCopies {
-  /** performance.now() ms when the latest copy (or the query itself) left; -1 until a copy has. */
-  resentAt = -1;
-  /** Copies sent so far. */
-  sent = 0;
-  /** Every socket a copy left from, the query's own first; more than one only with port-limit. */
-  readonly sockets: PooledSocket[];
-
-  /**
-   * @param dueAt when the next copy is due
-   * @param gap the wait before that copy; each later one waits twice as long
-   * @param end no copy leaves at or after this (the retry time, or the attempt's deadline)
-   */
-  constructor(
-    first: PooledSocket, public dueAt: number, public gap: number, readonly end: number,
-    /** False once nobody waits for the reply (a race decided): no more copies. */
-    readonly wanted: (() => boolean) | null,
-  ) {
-    this.sockets = [first];
-  }
-
-  /** Notes a copy sent at `now` and schedules the next. */
-  sentNow(now: number): void {
-    this.sent++;
-    this.resentAt = now;
-    this.gap *= 2;
-    this.dueAt = nextCopyAt(now, this.gap, this.end);
-  }
-}
-
-/** Where and how to send. */
-export interface UdpTarget {
-  readonly address: string;
-  readonly port: number;
-  readonly family: 4 | 6;
-  readonly sourceAddress: string | null;
-  readonly sourcePort: number | null;
-}
-
-/** How source ports are chosen for every upstream (query-port, min-port, max-port). */
-export interface SourcePorts {
-  /**
-   * query-port: N > 0 sends every query from port N (upstreams without a port of their own share
-   * it), 0 from one OS-chosen port per upstream; null (the default) from the rotating pool.
-   */
-  readonly queryPort: number | null;
-  /** min-port/max-port: the range the pool's random ports come from; null: the OS's ephemeral range. */
-  readonly range: { readonly min: number; readonly max: number } | null;
-}
-
-/** The fixed source port for `target` under `ports`: the server's own, else query-port N > 0, else null. */
-export function fixedSourcePort(target: Pick<UdpTarget, 'sourcePort'>, ports: SourcePorts): number | null {
-  return target.sourcePort ?? (ports.queryPort !== null && ports.queryPort > 0 ? ports.queryPort : null);
-}
-
 /** How UDP queries to every upstream are sent: their source ports, and copies of unanswered ones. */
 export interface UdpSending extends SourcePorts {
   /** fast-dns-retry: when copies of a query still waiting are sent; null: every query is sent once. */
@@ -128,9 +65,6 @@ export interface UdpSending extends SourcePorts {
 /** The default: a pool of OS-chosen ports; every query sent once. */
 export const DEFAULT_SENDING: UdpSending = { queryPort: null, range: null, retry: null, portLimit: 1 };
 
-/** Most ports of min-port..max-port a socket tries (one after another from a random one) before it gives up. */
-const RANGE_TRIES = 256;
-
 const POOL_SIZE = 8;
 /**
  * Most queries waiting on one server: IDs are unique per server, so past this the search for a free
@@ -140,87 +74,8 @@ export const MAX_WAITING = 60_000;
 const MAX_USES = 2000;
 const MAX_AGE_MS = 60_000;
 
-/** One connected socket; its waiting queries are in the transport's table. */
-class PooledSocket {
-  /** The socket in use (a bind that failed at once is replaced before the constructor returns). */
-  socket!: Socket;
-  uses = 0;
-  /** Queries sent from this socket and still waiting. */
-  waiting = 0;
-  /** performance.now() ms when it was opened. */
-  readonly born: number;
-  retired = false;
-  ready: boolean = false;
-  /** True once binding failed: the transport replaces it on the next send. */
-  broken = false;
-  readonly #queue: Buffer[] = [];
-
-  /**
-   * @param port the source port to bind for a try (0: the OS's choice), or null to let connect()
-   *   bind; after EADDRINUSE (a port of the range in use) the next try, on a fresh socket, up to
-   *   RANGE_TRIES
-   * @param shared bind with SO_REUSEADDR: a query-port every upstream's socket binds (each is
-   *   connected to its own server, so the kernel tells their replies apart)
-   */
-  constructor(
-    private readonly target: UdpTarget,
-    private readonly owner: UdpTransport,
-    now: number,
-    private readonly port: (attempt: number) => number | null,
-    private readonly shared: boolean,
-  ) {
-    this.born = now;
-    this.#open(0);
-  }
-
-  /**
-   * Makes `socket` a new socket bound and connected to the target, sending what queued meanwhile
-   * once ready. A bind error may be emitted before bind() returns (the lookup of a literal is
-   * synchronous), so `socket` is set first and a retry replaces it in turn.
-   */
-  #open(attempt: number): void {
-    const { target, owner } = this;
-    const s = createSocket({ type: target.family === 6 ? 'udp6' : 'udp4', lookup: literalLookup as never, reuseAddr: this.shared });
-    this.socket = s;
-    s.on('message', (msg, rinfo) => owner.reply(this, msg, rinfo.port));
-    s.on('error', (err: NodeJS.ErrnoException) => {
-      // ICMP port unreachable on a connected socket: the server is not listening. Fail fast.
-      if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') return owner.failSocket(this);
-      if (this.ready) return;
-      // The bind failed: another port on a fresh socket, or give up (its queries fail now).
-      s.close();
-      if (err.code === 'EADDRINUSE' && attempt + 1 < RANGE_TRIES && this.port(attempt + 1) !== null) return this.#open(attempt + 1);
-      this.broken = true;
-      owner.failSocket(this);
-    });
-    const connect = () =>
-      s.connect(target.port, target.address, () => {
-        this.ready = true;
-        for (const q of this.#queue.splice(0)) s.send(q);
-      });
-    // exclusive: in a cluster worker a non-exclusive bind would share one socket (and its replies)
-    // with the other workers through the primary; connect() alone binds exclusively already.
-    const p = this.port(attempt);
-    if (p === null) connect();
-    else s.bind({ address: target.sourceAddress ?? undefined, port: p, exclusive: true }, connect);
-  }
-
-  send(wire: Buffer): void {
-    if (this.ready) this.socket.send(wire);
-    else this.#queue.push(wire);
-  }
-
-  close(): void {
-    try {
-      this.socket.close();
-    } catch {
-      // already closed
-    }
-  }
-}
-
 /** UDP transport to one server. */
-export class UdpTransport implements Sweepable {
+export class UdpTransport implements Sweepable, SocketOwner {
   readonly counters: UdpCounters = { unmatched: 0, mismatched: 0 };
   sweepSlot = -1;
   readonly #target: UdpTarget;
