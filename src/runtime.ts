@@ -200,6 +200,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
       rotate: c.rotate,
       ednsPacketMax: fwd.ednsPacketMax,
       stale: c.staleMaxSec === null ? null : { maxSec: c.staleMaxSec, clientTimeoutMs: c.staleClientTimeoutMs, ttl: 30 },
+      prefetch: c.prefetch,
     },
     store,
     deps.clock,

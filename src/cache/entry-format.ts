@@ -38,3 +38,8 @@ export function entryExpiry(v: Uint8Array, end = v.length): number {
   const t = end - TAIL_SIZE;
   return u32(v, t + T_BORN) + u32(v, t + T_LIFE);
 }
+
+/** The freshness lifetime, in seconds, of the entry ending at `end` in `v`. */
+export function entryLife(v: Uint8Array, end = v.length): number {
+  return u32(v, end - TAIL_SIZE + T_LIFE);
+}

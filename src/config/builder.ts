@@ -73,6 +73,7 @@ export class ConfigBuilder {
   noNegcache = false;
   /** `min-cache-ttl=/d/N` and the other domain-scoped cache settings. */
   readonly domainTtls = new DomainTtlLines();
+  prefetch = false;
   /** undefined: off; null: on with the default window. */
   staleMaxSec: number | null | undefined = undefined;
   staleClientTimeoutMs: number | null = null;
@@ -240,6 +241,7 @@ export class ConfigBuilder {
         staleClientTimeoutMs: this.staleClientTimeoutMs ?? DEFAULTS.staleClientTimeoutMs,
         rotate: !this.noRotate,
         clearOnReload: this.clearOnReload,
+        prefetch: this.prefetch,
         domainPolicies: this.domainTtls.resolve(globalTtls),
       },
       localTtl: this.localTtl ?? DEFAULTS.localTtl,

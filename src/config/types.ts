@@ -119,6 +119,8 @@ export interface CacheConfig {
   readonly rotate: boolean;
   /** `clear-on-reload`: a changed resolv-file empties the cache too (a reload always does). */
   readonly clearOnReload: boolean;
+  /** fandns `prefetch`: refresh entries hit in the last tenth of their lifetime, in the background. */
+  readonly prefetch: boolean;
   /** fandns: TTL settings for names at or below a domain (`min-cache-ttl=/d/N`…), one per domain. */
   readonly domainPolicies: readonly DomainCachePolicy[];
 }

@@ -8,7 +8,7 @@
 import { Buffer } from 'node:buffer';
 import type { Clock } from '../clock.js';
 import { buildEntry } from '../cache/entry-build.js';
-import { entryExpiry } from '../cache/entry-format.js';
+import { entryExpiry, entryLife } from '../cache/entry-format.js';
 import { renderEntry, type RenderOptions } from '../cache/entry-render.js';
 import { EntryRef } from '../cache/slab.js';
 import type { CacheStore } from '../cache/store.js';
@@ -18,7 +18,9 @@ import { RCode } from '../wire/constants.js';
 import { setU32 } from '../wire/header.js';
 import { scanMessage, Section } from '../wire/layout.js';
 import { OPT_SIZE } from '../wire/opt.js';
-import type { Query } from '../pipeline/query.js';
+import { Query } from '../pipeline/query.js';
+import { parseQuery } from '../wire/query-parse.js';
+import { performance } from 'node:perf_hooks';
 import { personaliseFlags } from '../pipeline/finalize.js';
 import { DROP, Reply, type Handler, type Next, type Outcome } from '../pipeline/types.js';
 import { isPromise } from '../util/thenable.js';
@@ -44,6 +46,12 @@ export interface CacheOptions {
   readonly rotate: boolean;
   readonly ednsPacketMax: number;
   readonly stale: StaleOptions | null;
+  /**
+   * fandns `prefetch`: a hit on an entry in the last tenth of its lifetime (at least its last
+   * second) also refreshes it in the background, once at a time per entry, so a name asked
+   * steadily never waits on its upstream when its TTL runs out.
+   */
+  readonly prefetch?: boolean;
 }
 
 /** Cache stage counters (hits + misses + stale = queries that reached the stage). */
@@ -52,6 +60,8 @@ export interface CacheCounters {
   misses: number;
   staleServed: number;
   expired: number;
+  /** Background refreshes started by prefetch. */
+  prefetches: number;
 }
 
 /** Caps the answer-section TTLs of a forwarded reply at `max`, in place (reference §4.4). */
@@ -64,6 +74,13 @@ function capAnswerTtls(r: Reply, max: number): void {
     if (r.wire.readUInt32BE(at) > max) setU32(r.wire, at, max);
   }
 }
+
+/**
+ * True when a hit `left` seconds before its entry expires starts a prefetch: in the last tenth of
+ * the entry's `life` (at least its last second), and not in the second the entry was stored (the
+ * clock counts whole seconds: a 1-second entry is never refreshed, a 2-second one once a second).
+ */
+export const dueForPrefetch = (left: number, life: number): boolean => left < life && left <= Math.max(1, Math.floor(life / 10));
 
 /**
  * Replies stored under their query's key: an upstream's, and an alias answer (CNAMEs in front of
@@ -89,7 +106,7 @@ export interface CacheStage extends Handler {
 }
 
 /** Cache stage counters at zero. */
-const cacheCounters = (): CacheCounters => ({ hits: 0, misses: 0, staleServed: 0, expired: 0 });
+const cacheCounters = (): CacheCounters => ({ hits: 0, misses: 0, staleServed: 0, expired: 0, prefetches: 0 });
 
 /** Creates the cache stage over `store`; it counts in `counters` (a replaced runtime's go on). */
 export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock, counters: CacheCounters = cacheCounters()): CacheStage {
@@ -134,6 +151,27 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
   const after = (q: Query, r: Outcome | PromiseLike<Outcome>): Outcome | PromiseLike<Outcome> =>
     isPromise(r) ? r.then((o) => insert(q, o)) : insert(q, r);
 
+  const prefetch = opts.prefetch === true;
+  /** Keys being refreshed by prefetch: one refresh per entry at a time. */
+  const refreshing = new Set<string>();
+  /** Refreshes `q`'s entry in the background: a copy of the query goes down the chain, its answer is stored. */
+  const refresh = (q: Query, next: Next): void => {
+    const key = q.p.key;
+    if (refreshing.has(key) || retired) return;
+    const copy = Buffer.from(q.msg);
+    const p = parseQuery(copy);
+    if (typeof p === 'number') return;
+    refreshing.add(key);
+    counters.prefetches++;
+    const settle = () => refreshing.delete(key);
+    const pq = new Query(copy, p, q.client, performance.now(), q.depth);
+    try {
+      Promise.resolve(after(pq, next(pq))).then(settle, settle);
+    } catch {
+      settle();
+    }
+  };
+
   const serveStale = (q: Query, next: Next, at: EntryRef, now: number, stale: StaleOptions): Promise<Outcome> => {
     // The slot may be reused once the refresh stores its answer: keep a private copy.
     const v = Buffer.from(at.buf.subarray(at.start, at.end));
@@ -176,6 +214,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
           const expiry = entryExpiry(found.buf, found.end);
           if (now < expiry) {
             counters.hits++;
+            if (prefetch && dueForPrefetch(expiry - now, entryLife(found.buf, found.end))) refresh(q, next);
             return render(found.buf, found.start, found.end, q, now, -1, 'cache');
           }
           const stale = opts.stale;

@@ -17,7 +17,7 @@ interface Sample {
 
 /** A snapshot of everything the server counts (see FandnsServer.metricsSnapshot). */
 export interface MetricsSnapshot {
-  readonly cache: { hits: number; misses: number; staleServed: number; evictions: number; insertions: number; entries: number; bytes: number };
+  readonly cache: { hits: number; misses: number; staleServed: number; prefetches: number; evictions: number; insertions: number; entries: number; bytes: number };
   readonly forward: { refusedOverload: number; refusedNoServer: number; coalesced: number; inFlight: number };
   readonly rejected: Record<string, number>;
   readonly rebindBlocked: number;
@@ -97,6 +97,7 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   one('fandns_cache_hits_total', 'Answers served from the cache.', 'counter', (s) => s.cache.hits);
   one('fandns_cache_misses_total', 'Cache lookups that found nothing fresh.', 'counter', (s) => s.cache.misses);
   one('fandns_cache_stale_total', 'Stale answers served (use-stale-cache).', 'counter', (s) => s.cache.staleServed);
+  one('fandns_cache_prefetches_total', 'Background refreshes of entries near expiry (prefetch).', 'counter', (s) => s.cache.prefetches);
   one('fandns_cache_evictions_total', 'Live entries evicted to make room.', 'counter', (s) => s.cache.evictions);
   one('fandns_cache_insertions_total', 'Entries stored.', 'counter', (s) => s.cache.insertions);
   one('fandns_cache_entries', 'Entries in the cache.', 'gauge', (s) => s.cache.entries);

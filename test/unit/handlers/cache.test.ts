@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { FakeClock } from '../../../src/clock.js';
 import { CacheStore } from '../../../src/cache/store.js';
-import { createCache, type CacheOptions } from '../../../src/handlers/cache.js';
+import { createCache, dueForPrefetch, type CacheOptions } from '../../../src/handlers/cache.js';
 import { finalize } from '../../../src/pipeline/finalize.js';
 import type { Query } from '../../../src/pipeline/query.js';
 import { Reply, type Next, type Outcome, type ReplySource } from '../../../src/pipeline/types.js';
@@ -192,6 +192,61 @@ describe('cache stage', () => {
     assert.equal((await t.ask('gone.lan')).reply.source, 'cache', 'neg-ttl for the domain: no SOA, cached 5 s');
     t.clock.advance(5);
     assert.equal((await t.ask('gone.lan')).reply.source, 'upstream');
+  });
+
+  it('prefetch: a hit in the last tenth of the lifetime refreshes the entry in the background, once', async () => {
+    const t = setup({ prefetch: true }, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 100)] }));
+    await t.ask('hot.test');
+    t.clock.advance(89);
+    assert.equal((await t.ask('hot.test')).reply.source, 'cache');
+    assert.equal(t.calls(), 1, 'eleven seconds left: no refresh yet');
+    t.clock.advance(1);
+    const hit = await t.ask('hot.test');
+    assert.equal(hit.reply.source, 'cache', 'the client is answered from the cache at once');
+    assert.deepEqual(ttls(hit.packet), [10]);
+    assert.equal(t.calls(), 2);
+    assert.equal(t.cache.counters.prefetches, 1);
+    await new Promise((r) => setImmediate(r));
+    const after = await t.ask('hot.test');
+    assert.deepEqual(ttls(after.packet), [100], 'the refreshed answer is stored');
+    assert.equal(t.calls(), 2);
+  });
+
+  it('prefetch: one refresh at a time per entry; a failed one keeps the entry and may be tried again', async () => {
+    let fail = false;
+    const t = setup({ prefetch: true }, (q) => (fail ? 'fail' : { answers: [rr.a(q.name, '10.0.0.1', 20)] }));
+    await t.ask('busy.test');
+    t.clock.advance(18);
+    const hits = await Promise.all([t.ask('busy.test'), t.ask('busy.test'), t.ask('busy.test')]);
+    assert.deepEqual(hits.map((h) => h.reply.source), ['cache', 'cache', 'cache']);
+    assert.equal(t.calls(), 2, 'three hits at once: one refresh');
+    await new Promise((r) => setImmediate(r));
+    t.clock.advance(18);
+    fail = true;
+    for (let i = 0; i < 2; i++) {
+      assert.equal((await t.ask('busy.test')).reply.source, 'cache');
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.equal(t.calls(), 4, 'each failed refresh ended: the next hit tries again');
+    assert.deepEqual(ttls((await t.ask('busy.test')).packet), [2], 'the entry the failures left is the refreshed one, counting down');
+  });
+
+  it('prefetch: never in the second an entry was stored, and not without the option', async () => {
+    const one = setup({ prefetch: true }, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 1)] }));
+    await one.ask('one.test');
+    await one.ask('one.test');
+    assert.equal(one.calls(), 1, 'a 1-second entry is never refreshed');
+    const off = setup({}, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 100)] }));
+    await off.ask('off.test');
+    off.clock.advance(95);
+    await off.ask('off.test');
+    assert.equal(off.calls(), 1);
+  });
+
+  it('dueForPrefetch: the last tenth of the lifetime, at least the last second, never the first', () => {
+    assert.deepEqual([100, 91, 10, 1].map((left) => dueForPrefetch(left, 100)), [false, false, true, true]);
+    assert.deepEqual([2, 1].map((left) => dueForPrefetch(left, 2)), [false, true]);
+    assert.equal(dueForPrefetch(1, 1), false);
   });
 
   it('never caches SERVFAIL, REFUSED or truncated replies', async () => {

@@ -17,7 +17,7 @@ function workerRegistry(hits: number, udp: number, up: boolean) {
   const buckets = new Float64Array(RTT_BOUNDS.length + 1);
   buckets[0] = udp;
   const snapshot: MetricsSnapshot = {
-    cache: { hits, misses: 1, staleServed: 0, evictions: 0, insertions: 1, entries: 1, bytes: 100 },
+    cache: { hits, misses: 1, staleServed: 0, prefetches: 0, evictions: 0, insertions: 1, entries: 1, bytes: 100 },
     forward: { refusedOverload: 0, refusedNoServer: 0, coalesced: 0, inFlight: 0 },
     rejected: { formerr: 0 },
     rebindBlocked: 0,
