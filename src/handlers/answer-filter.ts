@@ -14,7 +14,6 @@ import { Buffer } from 'node:buffer';
 import { FLAG2, RCode } from '../wire/constants.js';
 import { scanMessage } from '../wire/layout.js';
 import { questionReply } from '../wire/reply-build.js';
-import { encodeName } from '../wire/name.js';
 import { someAnswerAddress } from '../wire/answer-addresses.js';
 import { EdeCode } from '../wire/opt.js';
 import { edeReply } from '../pipeline/ede-reply.js';
@@ -23,6 +22,7 @@ import { DROP, Reply, type Handler, type Outcome } from '../pipeline/types.js';
 import { isPrivateV4, isPrivateV6 } from '../local/private-ranges.js';
 import type { LocalZone } from '../local/zone.js';
 import type { DomainTable } from '../routing/domain-table.js';
+import { SuffixMap } from '../routing/suffix-map.js';
 import type { ServerGroup } from '../upstream/group.js';
 import { isPromise } from '../util/thenable.js';
 import { AddressRanges } from '../util/address-ranges.js';
@@ -40,14 +40,11 @@ export interface AnswerFilterOptions {
   readonly ednsPacketMax: number;
 }
 
-/** True when the query name is at or below one of `domains` (wire keys). */
-function underAny(q: Query, domains: ReadonlySet<string>, dotless: boolean): boolean {
+/** True when the query name is at or below one of `domains`, or has one label and `dotless` is set. */
+function underAny(q: Query, domains: SuffixMap<true>, dotless: boolean): boolean {
   const key = q.p.key;
   if (dotless && key.charCodeAt(0) + 2 === q.nameLen) return true;
-  for (let off = 0; off < q.nameLen - 1; off += key.charCodeAt(off) + 1) {
-    if (domains.has(key.slice(off, q.nameLen))) return true;
-  }
-  return false;
+  return domains.longest(key, q.nameLen) !== undefined;
 }
 
 /** True when an answer record of `r` is an A/AAAA that `test` accepts. */
@@ -66,7 +63,7 @@ export interface FilterCounters {
 
 /** Creates the filter stage; it counts in `counters`, which the runtime owns (a replaced runtime's go on). */
 export function createAnswerFilter(opts: AnswerFilterOptions, zone: LocalZone, table: DomainTable<ServerGroup>, counters: FilterCounters): Handler {
-  const okDomains = new Set(opts.rebindDomainOk.filter((d) => d !== '').map((d) => encodeName(d).toString('latin1')));
+  const okDomains = new SuffixMap(opts.rebindDomainOk.filter((d) => d !== '').map((d) => [d, true] as const));
   const okDotless = opts.rebindDomainOk.includes('');
   const bogus = new AddressRanges(opts.bogusNxdomain);
   const isPrivate = (a: Uint8Array) => (a.length === 4 ? isPrivateV4(a, opts.rebindLocalhostOk) : isPrivateV6(a, opts.rebindLocalhostOk));

@@ -21,9 +21,12 @@ export function nextCopyAt(sentAt: number, gap: number, end: number): number {
   return at < end ? at : Number.POSITIVE_INFINITY;
 }
 
+/** When copies of a query first sent at `now` must stop: the retry time, or its attempt's `deadline`. */
+const copiesEnd = (retry: FastRetry, now: number, deadline: number): number => Math.min(now + retry.totalMs, deadline);
+
 /** The first copy's due time for a query first sent at `now` whose attempt ends at `deadline` (Infinity: none). */
 export function firstCopyAt(retry: FastRetry, now: number, deadline: number): number {
-  return nextCopyAt(now, retry.firstMs, Math.min(now + retry.totalMs, deadline));
+  return nextCopyAt(now, retry.firstMs, copiesEnd(retry, now, deadline));
 }
 
 /** What became of a query's copies (fast-dns-retry) by the time it settled. */
@@ -54,6 +57,16 @@ export class Copies implements SentCopies {
     readonly wanted: (() => boolean) | null,
   ) {
     this.sockets = [first];
+  }
+
+  /**
+   * The record of a query first sent at `now` from `first` under `retry`, or null when no copy
+   * fits before its attempt's `deadline` (it is then sent once).
+   */
+  static plan(retry: FastRetry, first: PooledSocket, now: number, deadline: number, wanted: (() => boolean) | null): Copies | null {
+    const end = copiesEnd(retry, now, deadline);
+    const due = nextCopyAt(now, retry.firstMs, end);
+    return due === Number.POSITIVE_INFINITY ? null : new Copies(first, due, retry.firstMs, end, wanted);
   }
 
   /** Notes a copy sent at `now` and schedules the next. */

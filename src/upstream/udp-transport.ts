@@ -17,7 +17,7 @@ import { answersQuery } from '../wire/reply-match.js';
 import { random16 } from './random.js';
 import { IdTable } from './id-table.js';
 import { unwatch, watch, type Sweepable } from './sweeper.js';
-import { Copies, firstCopyAt, type FastRetry, type SentCopies } from './fast-retry.js';
+import { Copies, type FastRetry, type SentCopies } from './fast-retry.js';
 import { fixedSourcePort, PooledSocket, RANGE_TRIES, type SocketOwner, type SourcePorts, type UdpTarget } from './pooled-socket.js';
 
 export { fixedSourcePort, type SentCopies, type SourcePorts, type UdpTarget };
@@ -166,9 +166,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
     wire[0] = id >>> 8;
     wire[1] = id & 0xff;
     const deadline = now + timeoutMs;
-    const retry = this.#retry;
-    const due = retry === null ? Number.POSITIVE_INFINITY : firstCopyAt(retry, now, deadline);
-    const copies = due === Number.POSITIVE_INFINITY ? null : new Copies(sock, due, retry!.firstMs, Math.min(now + retry!.totalMs, deadline), wanted);
+    const copies = this.#retry === null ? null : Copies.plan(this.#retry, sock, now, deadline, wanted);
     this.#pending.add(id, { query: wire, qEnd, done, deadline, sock, copies });
     sock.waiting++;
     if (this.#pending.size === 1) watch(this);
