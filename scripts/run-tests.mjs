@@ -21,5 +21,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 const concurrency = process.env.TEST_CONCURRENCY ?? '2';
-const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...files], { stdio: 'inherit' });
+// TAP as it goes, then a list of the failures, so the end of a CI log names them.
+const summary = new URL('./failure-summary.mjs', import.meta.url).pathname;
+const reporters = ['--test-reporter=tap', '--test-reporter-destination=stdout',
+  `--test-reporter=${summary}`, '--test-reporter-destination=stdout'];
+const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${concurrency}`, ...reporters, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);
