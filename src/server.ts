@@ -18,6 +18,7 @@ import { listenTcp, TCP_DEFAULTS, type TcpListener } from './listen/tcp.js';
 import { listenUdp } from './listen/udp.js';
 import { opsLevel, type Logger } from './log/logger.js';
 import { QueryLog } from './log/query-log.js';
+import { QueryLogFilter } from './log/query-log-filter.js';
 import { explain } from './explain/explain.js';
 import { parseExplainRequest, type ExplainRequest } from './explain/explain-request.js';
 import { startMetricsServer } from './metrics/http.js';
@@ -54,6 +55,8 @@ export class FandnsServer {
   readonly #endpoints: Endpoint[] = [];
   #rt: Runtime | null = null;
   readonly #tap: Tap | null;
+  /** Which queries the query log writes (null: all); follows reloads. */
+  #logFilter: QueryLogFilter | null;
   readonly queryLog: QueryLog | null;
   readonly queryStats: QueryStats | null;
   #http: HttpServer | null = null;
@@ -80,9 +83,10 @@ export class FandnsServer {
     this.queryStats = config.metrics ? new QueryStats() : null;
     const ql = this.queryLog;
     const qs = this.queryStats;
+    this.#logFilter = QueryLogFilter.from(lc.filter);
     this.#tap = ql || qs ? (q, r, n) => {
       const ms = performance.now() - q.started;
-      ql?.record(q, r, n, ms);
+      if (ql !== null && (this.#logFilter === null || this.#logFilter.admits(q, r))) ql.record(q, r, n, ms);
       qs?.record(q, r, ms);
     } : null;
   }
@@ -182,6 +186,7 @@ export class FandnsServer {
   reload(config: Config): void {
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
+    this.#logFilter = QueryLogFilter.from(config.log.filter);
     this.#replaceEmptied(config, true);
     this.#watchFiles();
     for (const w of config.warnings) this.log.warn(w);

@@ -4,6 +4,7 @@
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { DomainTtlLines } from './domain-cache-ttl.js';
+import { LogDomainLines } from './query-log-filter.js';
 import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
 import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
@@ -115,6 +116,7 @@ export class ConfigBuilder {
   logTarget: LogTarget = { kind: 'stderr' };
   logAsync: number | null = null;
   logDebug = false;
+  readonly logFilter = new LogDomainLines();
   metrics: MetricsConfig | null = null;
   user: string | null = null;
   group: string | null = null;
@@ -266,7 +268,7 @@ export class ConfigBuilder {
         aliases: this.aliases,
       },
       edns: { addSubnet: this.addSubnet, stripSubnet: this.stripSubnet, addMac: [...this.addMac], stripMac: this.stripMac, cpeId: this.cpeId },
-      log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound, debug: this.logDebug },
+      log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound, debug: this.logDebug, filter: this.logFilter.build() },
       metrics: this.metrics,
       process: { user: this.user ?? DEFAULTS.user, group: this.group, workers: Math.max(1, this.workers ?? DEFAULTS.workers), pidFile: this.pidFile },
       rules: this.rules,

@@ -10,6 +10,7 @@ import { scopedTtl, scopeOf } from './domain-cache-ttl.js';
 import { EDNS_DIRECTIVES } from './edns-directives.js';
 import { FILTER_DIRECTIVES } from './filter-directives.js';
 import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
+import { QUERY_LOG_FILTER_DIRECTIVES } from './query-log-filter.js';
 import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
 import { parseAccount, parseHostPort, parseIp } from './values.js';
@@ -192,6 +193,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'log-async', arg: 'optional', repeat: 'single', hint: '[=<lines>]',
     describe: 'Most query-log lines waiting while a write is under way; more are dropped and counted (bare: 5; default 10000).',
     apply: (b, val, o) => { b.logAsync = val === null ? DEFAULTS.logAsyncFlag : int('log-async', 1, 10_000_000)(val, o); } },
+  ...QUERY_LOG_FILTER_DIRECTIVES,
   { name: 'log-debug', arg: 'flag', repeat: 'single',
     describe: 'Log debugging information: each listening address, the upstream servers of each configuration, and each forwarded query its servers gave no answer to.',
     apply: (b) => { b.logDebug = true; } },

@@ -321,6 +321,16 @@ export interface LogConfig {
   readonly asyncBound: number;
   /** `log-debug`: the operational log at level debug (unless FANDNS_LOG_LEVEL says otherwise). */
   readonly debug: boolean;
+  /** `log-queries-domain`, `log-queries-exclude`, `log-queries-sample`; null: log every query. */
+  readonly filter: QueryLogFilterConfig | null;
+}
+
+/** Which queries the query log writes (fandns). */
+export interface QueryLogFilterConfig {
+  /** Write one ordinary query in this many (1: all); failures are always written. */
+  readonly sampleEvery: number;
+  /** Listed domains: `log` true for log-queries-domain, false for log-queries-exclude. */
+  readonly domains: readonly { readonly domain: string; readonly log: boolean }[];
 }
 
 /** `metrics-address=host:port`: the Prometheus and health endpoint. */
