@@ -131,8 +131,9 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   };
   const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
   const resolv = readResolvServers(config, log).filter((s) => !self(s));
-  const policyOf = policyScope(config.forward);
-  const table = new DomainTable(rules, resolv, (specs, scope) => registry.group(specs, policyOf(scope)));
+  const policies = policyScope(config.forward);
+  const table = new DomainTable(rules, resolv, (specs, scope) => registry.group(specs, policies.of(scope)));
+  for (const p of policies.unused()) log.warn(`${formatOrigin(p.origin)}: ${p.policy}=/${p.domain}/ applies to no server= rule at or below ${p.domain}`);
   registry.settle();
   log.debug({ policy: config.forward.policy, domainPolicies: config.forward.domainPolicies.map((p) => `${p.policy}=/${p.domain}/`), servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');

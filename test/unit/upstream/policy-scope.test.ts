@@ -17,8 +17,8 @@ import { buildQuery } from '../../helpers/dns-client.js';
 /** The policy of the group `name` is forwarded to, under config `conf` (and resolv.conf servers). */
 function policies(conf: string, resolv = '') {
   const config = parseConfigText(`no-resolv\n${conf}`, 'p.conf');
-  const policyOf = policyScope(config.forward);
-  const t = new DomainTable<string>(config.rules, parseResolvConf(resolv, 'resolv.conf'), (_servers, scope) => policyOf(scope));
+  const scope = policyScope(config.forward);
+  const t = new DomainTable<string>(config.rules, parseResolvConf(resolv, 'resolv.conf'), (_servers, s) => scope.of(s));
   return (name: string): string => {
     const p = parseQuery(buildQuery(name, { type: 'A' }));
     assert.ok(typeof p === 'object');
@@ -29,9 +29,16 @@ function policies(conf: string, resolv = '') {
 
 describe('policyScope', () => {
   it('gives every group the global policy when no domain has one', () => {
-    const of = policyScope({ policy: 'all-servers', domainPolicies: [] });
-    assert.equal(of('service.consul'), 'all-servers');
-    assert.equal(of(''), 'all-servers');
+    const scope = policyScope({ policy: 'all-servers', domainPolicies: [] });
+    assert.equal(scope.of('service.consul'), 'all-servers');
+    assert.equal(scope.of(''), 'all-servers');
+  });
+
+  it('tells which domain policies no rule took', () => {
+    const config = parseConfigText('no-resolv\nserver=/consul/192.0.2.1\nall-servers=/consul/\nstrict-order=/corp/\nmerge-answers=/a.consul/', 'p.conf');
+    const scope = policyScope(config.forward);
+    new DomainTable<string>(config.rules, [], (_servers, s) => scope.of(s));
+    assert.deepEqual(scope.unused().map((p) => `${p.policy}=/${p.domain}/ p.conf:${p.origin.line}`), ['strict-order=/corp/ p.conf:4', 'merge-answers=/a.consul/ p.conf:5']);
   });
 
   const conf = [
