@@ -119,7 +119,7 @@ export function mergeAnswers(parts: readonly MergePart[]): Buffer | null {
   const qclass = u16(first.wire, qEnd - 2);
   if (UNMERGED.has(qtype) || parts.some((p) => p.layout.records.some((r) => r.type === RRType.RRSIG))) return null;
   const base = plainOf(first);
-  if (base === null) return null;
+  if (base === null || base.msg.length > MAX_MESSAGE) return null;
   const qname = lowerName(readName(base.msg, HEADER_SIZE)?.name ?? '');
   const owner = finalName(base.msg, base.layout, qname, qclass);
   const isMerged = (msg: Buffer, r: RecordSpan) => r.section === Section.ANSWER && r.type === qtype &&

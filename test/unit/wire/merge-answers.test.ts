@@ -9,6 +9,9 @@ import { strict as assert } from 'node:assert';
 import * as dnsPacket from 'dns-packet';
 import { mergeAnswers, type MergePart } from '../../../src/wire/merge-answers.js';
 import { scanMessage } from '../../../src/wire/layout.js';
+import { sampleQuery, sampleReply } from '../../helpers/fuzz-corpus.js';
+import { mutate } from '../../helpers/mutate.js';
+import { fuzzSeed, Prng } from '../../helpers/prng.js';
 
 type Rec = dnsPacket.Answer;
 const a = (name: string, data: string, ttl = 60): Rec => ({ type: 'A', name, ttl, class: 'IN', data });
@@ -141,5 +144,27 @@ describe('mergeAnswers', () => {
     assert.ok(m && m.length <= 65535);
     const d = decode(m);
     assert.ok((d.answers ?? []).length > 1500 && (d.answers ?? []).length < 3000);
+  });
+
+  it('never throws on mutated replies, and what it builds scans', () => {
+    const r = new Prng(fuzzSeed(0x3e76e));
+    let merged = 0;
+    for (let i = 0; i < 3000; i++) {
+      const query = sampleQuery(r, 'fuzz.test', `m${i}`);
+      const parts: MergePart[] = [];
+      for (let k = 0; k < 3; k++) {
+        const base = sampleReply(r, query);
+        const bytes = r.chance(0.3) ? base : mutate(base, r).bytes;
+        const layout = scanMessage(bytes);
+        if (layout !== null && layout.qEnd === scanMessage(base)?.qEnd && bytes.subarray(12, layout.qEnd).equals(base.subarray(12, layout.qEnd))) parts.push({ wire: bytes, layout });
+      }
+      const what = parts.map((p) => p.wire.toString('hex')).join(' ');
+      let out: Buffer | null = null;
+      assert.doesNotThrow(() => { out = mergeAnswers(parts); }, what);
+      if (out === null) continue;
+      merged++;
+      assert.ok(scanMessage(out), `merged reply scans: ${what}`);
+    }
+    assert.ok(merged > 100, `merged ${merged}`);
   });
 });
