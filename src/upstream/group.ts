@@ -30,6 +30,7 @@ export type GroupOutcome =
 
 /** Shortest attempt merge-answers makes (upstream-timeout's own minimum). */
 const MIN_ATTEMPT_MS = 50;
+
 /** What the groups count together. */
 export interface GroupTally {
   /** Replies built from several servers' answers (merge-answers). */
