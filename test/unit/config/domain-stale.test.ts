@@ -53,6 +53,7 @@ describe('domain-scoped serve-stale settings', () => {
     assertConfigError(() => cache('stale-client-timeout=5\nstale-client-timeout=6'), 'FANDNS_CONFIG_REPEATED', 'stale.conf:3');
     assertConfigError(() => cache('use-stale-cache\nuse-stale-cache'), 'FANDNS_CONFIG_REPEATED', 'stale.conf:3', /given twice/);
     assert.equal(cache('no-negcache\nno-negcache').noNegcache, true, 'a flag may repeat, as in dnsmasq');
+    for (const flag of ['strict-order', 'all-servers']) parseConfigText(`no-resolv\n${flag}\n${flag}`, 'stale.conf');
   });
 
   it('refuse the same domain twice, and on and off for one domain, naming both lines', () => {
