@@ -16,6 +16,8 @@ import { formatOrigin } from './errors.js';
 import { createAcl } from './handlers/acl.js';
 import { createAnswerFilter, type FilterCounters } from './handlers/answer-filter.js';
 import { createCache } from './handlers/cache.js';
+import { domainCache, staleOptions } from './handlers/cache-settings.js';
+import { forwardDomain, routeOf } from './handlers/route.js';
 import { createChaos } from './handlers/chaos.js';
 import { createCname } from './handlers/cname.js';
 import { createDoctor } from './handlers/doctor.js';
@@ -199,11 +201,12 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     {
       enabled: c.size > 0,
       ttl: ttlPolicy(c),
-      domainTtl: c.domainPolicies.length ? new SuffixMap(c.domainPolicies.map((p) => [p.domain, ttlPolicy(p)] as const)) : null,
+      domains: c.domainPolicies.length ? new SuffixMap(c.domainPolicies.map((p) => [p.domain, domainCache(p)] as const)) : null,
       clientMaxTtl: c.clientMaxTtl,
       rotate: c.rotate,
       ednsPacketMax: fwd.ednsPacketMax,
-      stale: c.staleMaxSec === null ? null : { maxSec: c.staleMaxSec, clientTimeoutMs: c.staleClientTimeoutMs, ttl: 30 },
+      stale: staleOptions(c),
+      ruleOf: (q) => forwardDomain(routeOf(q, table)),
       prefetch: c.prefetch,
     },
     store,

@@ -75,7 +75,7 @@ export class ConfigBuilder {
   clientMaxTtl: number | null = null;
   negTtl: number | null = null;
   noNegcache = false;
-  /** `min-cache-ttl=/d/N` and the other domain-scoped cache settings. */
+  /** `min-cache-ttl=/d/N`, `use-stale-cache=/d/N` and the other domain-scoped cache settings. */
   readonly domainTtls = new DomainTtlLines();
   prefetch = false;
   /** undefined: off; null: on with the default window. */
@@ -211,6 +211,8 @@ export class ConfigBuilder {
       maxTtl: this.maxCacheTtl?.value ?? DEFAULTS.maxTtl,
       negTtl: this.negTtl,
       noNegcache: this.noNegcache,
+      staleMaxSec: this.staleMaxSec === undefined ? null : (this.staleMaxSec ?? DEFAULTS.staleMaxSec),
+      staleClientTimeoutMs: this.staleClientTimeoutMs ?? DEFAULTS.staleClientTimeoutMs,
     };
     const config: Config = {
       listen: {
@@ -243,8 +245,6 @@ export class ConfigBuilder {
         maxBytes: this.cacheMaxBytes ?? DEFAULTS.cacheMaxBytes,
         ...globalTtls,
         clientMaxTtl: this.clientMaxTtl ?? 0,
-        staleMaxSec: this.staleMaxSec === undefined ? null : (this.staleMaxSec ?? DEFAULTS.staleMaxSec),
-        staleClientTimeoutMs: this.staleClientTimeoutMs ?? DEFAULTS.staleClientTimeoutMs,
         rotate: !this.noRotate,
         clearOnReload: this.clearOnReload,
         prefetch: this.prefetch,

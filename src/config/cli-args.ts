@@ -7,6 +7,7 @@
 import yargs, { type Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
 import { DIRECTIVES } from './directives.js';
+import { isDomainScoped } from './domain-cache-ttl.js';
 import { DNSMASQ_OPTIONS } from './dnsmasq-options.js';
 
 /** dnsmasq options without a fandns directive (help, version and test are CLI options here). */
@@ -109,7 +110,9 @@ export function parseCli(argv: readonly string[]): CliRequest & { help: boolean;
     const raw = parsed[d.name];
     if (raw === undefined || raw === false) continue;
     const values = Array.isArray(raw) ? (raw as unknown[]) : [raw];
-    if (d.repeat === 'single' && d.arg !== 'flag' && values.length > 1) {
+    // Per-domain lines (`--min-cache-ttl=/d/2`, `--use-stale-cache=/d/`) may repeat; the plain form may not.
+    const plain = d.scoped ? values.filter((v) => !isDomainScoped(String(v)) && !(d.bareIsFlag === true && String(v) === '')) : values;
+    if (d.repeat === 'single' && d.arg !== 'flag' && plain.length > 1) {
       throw new ConfigError('FANDNS_CONFIG_REPEATED', CLI_ORIGIN, `--${d.name} given more than once`);
     }
     for (const val of values) {

@@ -27,6 +27,8 @@ export interface Directive {
    * lines may repeat, and the once-only rule applies to the plain form alone.
    */
   readonly scoped?: boolean;
+  /** With `scoped`: the bare form is a flag (`no-negcache`, `all-servers`), which may repeat like any flag. */
+  readonly bareIsFlag?: boolean;
   /** Handled by the loader or CLI rather than the builder (conf-file, conf-dir, test…). */
   readonly special?: boolean;
 }

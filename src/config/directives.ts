@@ -8,6 +8,7 @@ import { ConfigError, type Origin } from '../errors.js';
 import { asWritten, int, MAX_TTL, unquoted, type ArgKind, type Directive } from './directive-kit.js';
 import { scopedTtl, scopeOf } from './domain-cache-ttl.js';
 import { scopedPolicy } from './domain-policy.js';
+import { applyNoStaleCache, applyStaleClientTimeout, applyUseStaleCache } from './domain-stale.js';
 import { EDNS_DIRECTIVES } from './edns-directives.js';
 import { FILTER_DIRECTIVES } from './filter-directives.js';
 import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
@@ -88,10 +89,10 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'no-poll', short: 'n', arg: 'flag', repeat: 'single',
     describe: 'Do not watch resolv-file for changes (re-read on SIGHUP only).', apply: (b) => { b.noPoll = true; } },
   // ---- upstream policy
-  { name: 'strict-order', short: 'o', arg: 'optional', repeat: 'single', scoped: true, hint: '[=/<domain>/…]',
+  { name: 'strict-order', short: 'o', arg: 'optional', repeat: 'single', scoped: true, bareIsFlag: true, hint: '[=/<domain>/…]',
     describe: 'Try servers in config order; the next one on timeout, SERVFAIL or REFUSED; =/domain/ for the servers of rules under it only.',
     apply: scopedPolicy('strict-order', (b) => { b.strictOrder = true; }) },
-  { name: 'all-servers', arg: 'optional', repeat: 'single', scoped: true, hint: '[=/<domain>/…]',
+  { name: 'all-servers', arg: 'optional', repeat: 'single', scoped: true, bareIsFlag: true, hint: '[=/<domain>/…]',
     describe: 'Send every query to all servers of its group and take the best answer; =/domain/ for the servers of rules under it only.',
     apply: scopedPolicy('all-servers', (b) => { b.allServers = true; }) },
   { name: 'merge-answers', arg: 'value', repeat: 'list', hint: '/<domain>/[<domain>/…]',
@@ -152,7 +153,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'neg-ttl', arg: 'value', repeat: 'single', scoped: true, hint: '[/<domain>/…]<seconds>',
     describe: 'Cache time for negative answers that carry no SOA record; /domain/ for names under it only.',
     apply: scopedTtl('negTtl', (b, n) => { b.negTtl = n; }) },
-  { name: 'no-negcache', short: 'N', arg: 'optional', repeat: 'single', scoped: true, hint: '[=/<domain>/…]',
+  { name: 'no-negcache', short: 'N', arg: 'optional', repeat: 'single', scoped: true, bareIsFlag: true, hint: '[=/<domain>/…]',
     describe: 'Do not cache negative answers (NXDOMAIN, NODATA); =/domain/ for names under it only.',
     apply: (b, val, o) => {
       if (val === null) b.noNegcache = true;
@@ -161,15 +162,18 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'local-ttl', short: 'T', arg: 'value', repeat: 'single', hint: '<seconds>',
     describe: 'TTL of locally synthesized answers (address=, hosts, cname=…; default 0).',
     apply: (b, val, o) => { b.localTtl = int('local-ttl', 0, MAX_TTL)(val, o); } },
-  { name: 'use-stale-cache', arg: 'optional', repeat: 'single', hint: '[=<max-seconds>]',
-    describe: 'Serve expired answers (TTL 30) when upstreams fail or are slow, for up to max-seconds past expiry (default 86400; 0: no limit).',
-    apply: (b, val, o) => { b.staleMaxSec = val === null ? null : int('use-stale-cache', 0, MAX_TTL)(val, o); } },
+  { name: 'use-stale-cache', arg: 'optional', repeat: 'single', scoped: true, hint: '[=[/<domain>/…]<max-seconds>]',
+    describe: 'Serve expired answers (TTL 30) when upstreams fail or are slow, for up to max-seconds past expiry (default 86400; 0: no limit); /domain/ for names under it only.',
+    apply: applyUseStaleCache },
+  { name: 'no-stale-cache', arg: 'value', repeat: 'list', hint: '/<domain>/[<domain>/…]',
+    describe: 'fandns: never serve expired answers for names under these domains, whatever use-stale-cache says for their parents or globally.',
+    apply: applyNoStaleCache },
   { name: 'prefetch', arg: 'flag', repeat: 'single',
     describe: 'fandns: a cache hit in the last tenth of an answer\'s lifetime also refreshes it in the background, so steadily asked names never wait on the upstream.',
     apply: (b) => { b.prefetch = true; } },
-  { name: 'stale-client-timeout', arg: 'value', repeat: 'single', hint: '<ms>',
-    describe: 'fandns: with use-stale-cache, how long a client waits for a refresh before it gets the stale answer (default 1800).',
-    apply: (b, val, o) => { b.staleClientTimeoutMs = int('stale-client-timeout', 0, 60_000)(val, o); } },
+  { name: 'stale-client-timeout', arg: 'value', repeat: 'single', scoped: true, hint: '[/<domain>/…]<ms>',
+    describe: 'fandns: with use-stale-cache, how long a client waits for a refresh before it gets the stale answer (default 1800); /domain/ for names under it only.',
+    apply: applyStaleClientTimeout },
   { name: 'no-rotate', arg: 'flag', repeat: 'single',
     describe: 'fandns: keep cached multi-record answers in upstream order instead of rotating them on each hit.',
     apply: (b) => { b.noRotate = true; } },

@@ -1,9 +1,11 @@
 /**
- * Cache TTL settings for one domain (fandns; dnsmasq has these options only globally):
- * `min-cache-ttl=/service.consul/2`, `max-cache-ttl=/d1/d2/N`, `neg-ttl=/d/N` and `no-negcache=/d/`
- * apply to answers for names at or below the domains. A domain's policy is the global one with the
- * settings of its configured parent domains laid over it, outermost first, then its own; a name
- * takes the policy of the longest configured domain it is under (resolved in the runtime).
+ * Cache settings for one domain (fandns; dnsmasq has these options only globally):
+ * `min-cache-ttl=/service.consul/2`, `max-cache-ttl=/d1/d2/N`, `neg-ttl=/d/N`, `no-negcache=/d/`
+ * and the serve-stale settings (`use-stale-cache=/d/[N]`, `no-stale-cache=/d/`,
+ * `stale-client-timeout=/d/MS`, src/config/domain-stale.ts) apply to answers for names at or below
+ * the domains. A domain's policy is the global one with the settings of its configured parent
+ * domains laid over it, outermost first, then its own; a name takes the policy of the longest
+ * configured domain it is under (resolved in the runtime).
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import type { DomainCachePolicy } from './types.js';
@@ -12,8 +14,11 @@ import type { ConfigBuilder, Setting } from './builder.js';
 import { MAX_TTL, unquoted } from './directive-kit.js';
 import { parseIntIn } from './values.js';
 
-/** The four settings a domain-scoped line may set. */
-export type DomainTtlField = 'minTtl' | 'maxTtl' | 'negTtl' | 'noNegcache';
+/** The settings a domain-scoped line may set (`staleMaxSec` null: no serve-stale there). */
+export type DomainTtlField = 'minTtl' | 'maxTtl' | 'negTtl' | 'noNegcache' | 'staleMaxSec' | 'staleClientTimeoutMs';
+
+/** A field's value: seconds, milliseconds, a flag, or null (no neg-ttl, serve-stale off). */
+type FieldValue = number | boolean | null;
 
 /** The global settings the domain policies start from. */
 export interface GlobalTtls {
@@ -21,12 +26,20 @@ export interface GlobalTtls {
   readonly maxTtl: number;
   readonly negTtl: number | null;
   readonly noNegcache: boolean;
+  readonly staleMaxSec: number | null;
+  readonly staleClientTimeoutMs: number;
 }
 
 /** The option each field comes from, for messages. */
 const OPTION: Record<DomainTtlField, string> = {
   minTtl: 'min-cache-ttl', maxTtl: 'max-cache-ttl', negTtl: 'neg-ttl', noNegcache: 'no-negcache',
+  staleMaxSec: 'use-stale-cache', staleClientTimeoutMs: 'stale-client-timeout',
 };
+
+/** One domain line's setting, with the option that gave it (no-stale-cache and use-stale-cache share a field). */
+interface FieldSetting extends Setting<FieldValue> {
+  readonly option: string;
+}
 
 /** True when an option value is domain-scoped (`/domain/…`). */
 export const isDomainScoped = (value: string | null): boolean => value !== null && value.startsWith('/');
@@ -59,7 +72,7 @@ export function scopeOf(value: string | null, origin: Origin, option: string): s
  * The apply of a TTL option that may be domain-scoped: `N` goes to `global`, `/d/…/N` to the
  * builder's domain lines. Seconds within 0…2^31−1 (RFC 2181 §8) either way.
  */
-export function scopedTtl(field: Exclude<DomainTtlField, 'noNegcache'>, global: (b: ConfigBuilder, seconds: number, o: Origin) => void) {
+export function scopedTtl(field: 'minTtl' | 'maxTtl' | 'negTtl', global: (b: ConfigBuilder, seconds: number, o: Origin) => void) {
   const option = OPTION[field];
   return (b: ConfigBuilder, value: string | null, o: Origin): void => {
     const text = unquoted(value);
@@ -71,23 +84,27 @@ export function scopedTtl(field: Exclude<DomainTtlField, 'noNegcache'>, global: 
 
 /** Collects the domain-scoped lines and turns them into one policy per domain. */
 export class DomainTtlLines {
-  readonly #byDomain = new Map<string, Map<DomainTtlField, Setting<number | boolean>>>();
+  readonly #byDomain = new Map<string, Map<DomainTtlField, FieldSetting>>();
 
   /** True when no line was given. */
   get empty(): boolean {
     return this.#byDomain.size === 0;
   }
 
-  /** Records `field = value` for each domain; the same field twice for a domain is an error. */
-  set(domains: readonly string[], field: DomainTtlField, value: number | boolean, origin: Origin): void {
+  /**
+   * Records `field = value` for each domain, as given by `option` (the field's own by default); the
+   * same field twice for a domain is an error (`use-stale-cache=/d/` beside `no-stale-cache=/d/` too).
+   */
+  set(domains: readonly string[], field: DomainTtlField, value: FieldValue, origin: Origin, option = OPTION[field]): void {
     for (const d of domains) {
       let fields = this.#byDomain.get(d);
       if (!fields) this.#byDomain.set(d, (fields = new Map()));
       const prev = fields.get(field);
       if (prev) {
-        throw new ConfigError('FANDNS_CONFIG_REPEATED', origin, `${OPTION[field]} for ${d} given twice (first at ${formatOrigin(prev.origin)})`);
+        const what = prev.option === option ? `${option} for ${d} given twice` : `${option} for ${d} contradicts ${prev.option}`;
+        throw new ConfigError('FANDNS_CONFIG_REPEATED', origin, `${what} (first at ${formatOrigin(prev.origin)})`);
       }
-      fields.set(field, { value, origin });
+      fields.set(field, { value, origin, option });
     }
   }
 
@@ -105,7 +122,7 @@ export class DomainTtlLines {
       let maxAt: Origin | null = null;
       for (const d of chain) {
         for (const [field, s] of this.#byDomain.get(d)!) {
-          (p as Record<DomainTtlField, number | boolean | null>)[field] = s.value;
+          (p as Record<DomainTtlField, FieldValue>)[field] = s.value;
           if (field === 'minTtl') minAt = s.origin;
           if (field === 'maxTtl') maxAt = s.origin;
         }

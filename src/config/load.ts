@@ -151,7 +151,7 @@ class Loader {
       for (const f of confDirFiles(value!, origin)) this.file(f, origin);
       return;
     }
-    if (d.repeat === 'single' && d.arg !== 'flag' && !(d.scoped && (value === null || isDomainScoped(unquote(value))))) {
+    if (d.repeat === 'single' && d.arg !== 'flag' && !(d.scoped && (value === null ? d.bareIsFlag === true : isDomainScoped(unquote(value))))) {
       if (origin.file === CLI_ORIGIN_FILE) this.#cliSingles.add(d.name);
       else {
         const prev = this.#singles.get(d.name);

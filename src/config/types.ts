@@ -135,11 +135,14 @@ export interface CacheConfig {
   readonly clearOnReload: boolean;
   /** fandns `prefetch`: refresh entries hit in the last tenth of their lifetime, in the background. */
   readonly prefetch: boolean;
-  /** fandns: TTL settings for names at or below a domain (`min-cache-ttl=/d/N`…), one per domain. */
+  /**
+   * fandns: cache settings for names at or below a domain (`min-cache-ttl=/d/N`,
+   * `use-stale-cache=/d/N`…), one per domain.
+   */
   readonly domainPolicies: readonly DomainCachePolicy[];
 }
 
-/** The cache TTL settings for one domain, parents' and global settings filled in. */
+/** The cache settings for one domain, parents' and global settings filled in. */
 export interface DomainCachePolicy {
   /** Canonical dotted name, lower case. */
   readonly domain: string;
@@ -147,6 +150,9 @@ export interface DomainCachePolicy {
   readonly maxTtl: number;
   readonly negTtl: number | null;
   readonly noNegcache: boolean;
+  /** Serve-stale window for the domain as `CacheConfig.staleMaxSec` (null: off there). */
+  readonly staleMaxSec: number | null;
+  readonly staleClientTimeoutMs: number;
 }
 
 /** One locally served record (host-record, txt-record, srv-host, ptr-record, mx-host, naptr-record, caa-record, dns-rr). */

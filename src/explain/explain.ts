@@ -59,8 +59,9 @@ function describeRoute(r: GroupRoute): Record<string, unknown> {
 function cachePolicy(c: CacheConfig, q: Query): Record<string, unknown> {
   const byDomain = new SuffixMap(c.domainPolicies.map((p) => [p.domain, p] as const));
   const p = byDomain.longest(q.p.key, q.nameLen);
-  const { minTtl, maxTtl, negTtl, noNegcache } = p ?? c;
-  return { domain: p?.domain ?? null, minTtl, maxTtl, negTtl, noNegcache };
+  const { minTtl, maxTtl, negTtl, noNegcache, staleMaxSec, staleClientTimeoutMs } = p ?? c;
+  // staleMaxSec null: no stale answers for the name; 0: without limit.
+  return { domain: p?.domain ?? null, minTtl, maxTtl, negTtl, noNegcache, staleMaxSec, staleClientTimeoutMs };
 }
 
 /** The cache entry for `q` now: fresh (seconds left), expired (seconds since), or none. */

@@ -3,7 +3,10 @@
  * without decoding; a miss goes on down the chain and the upstream reply is stored. With
  * use-stale-cache (RFC 8767), an expired entry within the stale window is served (TTL 30 s) when
  * the refresh fails or takes longer than stale-client-timeout; the refresh still completes in the
- * background and updates the entry. max-ttl caps the answer TTLs clients see.
+ * background and updates the entry. Names under a configured domain take that domain's settings
+ * (`min-cache-ttl=/d/N`, `use-stale-cache=/d/N`, `no-stale-cache=/d/`…), looked up only when an
+ * answer is stored or an entry found expired: a fresh hit never looks. max-ttl caps the answer
+ * TTLs clients see.
  */
 import { Buffer } from 'node:buffer';
 import type { Clock } from '../clock.js';
@@ -13,6 +16,7 @@ import { renderEntry, type RenderOptions } from '../cache/entry-render.js';
 import { EntryRef } from '../cache/slab.js';
 import type { CacheStore } from '../cache/store.js';
 import type { TtlPolicy } from '../cache/ttl-policy.js';
+import { staleRule, type DomainCache, type StaleOptions } from './cache-settings.js';
 import type { SuffixMap } from '../routing/suffix-map.js';
 import { RCode } from '../wire/constants.js';
 import { setU32 } from '../wire/header.js';
@@ -25,27 +29,22 @@ import { personaliseFlags } from '../pipeline/finalize.js';
 import { DROP, Reply, type Handler, type Next, type Outcome } from '../pipeline/types.js';
 import { isPromise } from '../util/thenable.js';
 
-/** Serve-stale settings (RFC 8767). */
-export interface StaleOptions {
-  /** Seconds past expiry an entry may still be served; 0 = without limit. */
-  readonly maxSec: number;
-  /** How long a client waits for the refresh before it gets the stale answer (RFC 8767 §5: 1.8 s). */
-  readonly clientTimeoutMs: number;
-  /** TTL of stale answers (RFC 8767 §4: 30 s). */
-  readonly ttl: number;
-}
-
 /** Options for the cache stage. */
 export interface CacheOptions {
   readonly enabled: boolean;
   readonly ttl: TtlPolicy;
-  /** Policies for names under configured domains (`min-cache-ttl=/d/N`…), or null when none. */
-  readonly domainTtl: SuffixMap<TtlPolicy> | null;
+  /** Settings for names under configured domains (`min-cache-ttl=/d/N`, `use-stale-cache=/d/N`…), or null when none. */
+  readonly domains: SuffixMap<DomainCache> | null;
   /** max-ttl (0: none). */
   readonly clientMaxTtl: number;
   readonly rotate: boolean;
   readonly ednsPacketMax: number;
   readonly stale: StaleOptions | null;
+  /**
+   * The domain of the `server=` rule that forwards `q` ('' for the default servers), for the rule a
+   * stale answer is counted under; without it, stale answers count under their settings' domain.
+   */
+  readonly ruleOf?: (q: Query) => string;
   /**
    * fandns `prefetch`: a hit on an entry in the last tenth of its lifetime (at least its last
    * second) also refreshes it in the background, once at a time per entry, so a name asked
@@ -59,6 +58,11 @@ export interface CacheCounters {
   hits: number;
   misses: number;
   staleServed: number;
+  /**
+   * Stale answers by rule: the most specific configured domain of the name's `server=` rule and
+   * cache settings, "." for neither (labels come from the configuration, never from query names).
+   */
+  staleByRule: Record<string, number>;
   expired: number;
   /** Background refreshes started by prefetch. */
   prefetches: number;
@@ -106,11 +110,12 @@ export interface CacheStage extends Handler {
 }
 
 /** Cache stage counters at zero. */
-const cacheCounters = (): CacheCounters => ({ hits: 0, misses: 0, staleServed: 0, expired: 0, prefetches: 0 });
+const cacheCounters = (): CacheCounters => ({ hits: 0, misses: 0, staleServed: 0, staleByRule: Object.create(null) as Record<string, number>, expired: 0, prefetches: 0 });
 
 /** Creates the cache stage over `store`; it counts in `counters` (a replaced runtime's go on). */
 export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock, counters: CacheCounters = cacheCounters()): CacheStage {
   const keepZero = opts.stale !== null;
+  const domains = opts.domains;
   let retired = false;
   /** Where the entry a lookup found is (reused: read at once, before anything else touches the store). */
   const found = new EntryRef();
@@ -141,9 +146,12 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
     if (!opts.enabled || !q.p.rd || retired) return o;
     const layout = o.layout ?? scanMessage(o.wire);
     if (!layout) return o;
-    // A domain's policy is looked up by the name asked (for an alias answer, the alias's name).
-    const policy = opts.domainTtl?.longest(q.p.key, q.nameLen) ?? opts.ttl;
-    const entry = buildEntry(o.wire, layout, clock.now(), policy, opts.rotate, keepZero, o.aliasHops);
+    // A domain's settings are looked up by the name asked (for an alias answer, the alias's name).
+    const d = domains?.longest(q.p.key, q.nameLen);
+    // An answer that is stale at once (TTL 0) is kept only where it may be served stale.
+    const entry = d === undefined
+      ? buildEntry(o.wire, layout, clock.now(), opts.ttl, opts.rotate, keepZero, o.aliasHops)
+      : buildEntry(o.wire, layout, clock.now(), d.ttl, opts.rotate, d.stale !== null, o.aliasHops);
     if (entry !== null) store.set(q.p.key, entry, q.p.keyHash);
     return o;
   };
@@ -172,11 +180,18 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
     }
   };
 
-  const serveStale = (q: Query, next: Next, at: EntryRef, now: number, stale: StaleOptions): Promise<Outcome> => {
+  /** Counts a stale answer for `q` under its rule; `settings` is the domain of its cache settings, if any. */
+  const countStale = (q: Query, settings: string | null): void => {
+    counters.staleServed++;
+    const rule = staleRule(settings, opts.ruleOf?.(q) ?? '');
+    counters.staleByRule[rule] = (counters.staleByRule[rule] ?? 0) + 1;
+  };
+
+  const serveStale = (q: Query, next: Next, at: EntryRef, now: number, stale: StaleOptions, settings: string | null): Promise<Outcome> => {
     // The slot may be reused once the refresh stores its answer: keep a private copy.
     const v = Buffer.from(at.buf.subarray(at.start, at.end));
     const staleReply = () => {
-      counters.staleServed++;
+      countStale(q, settings);
       return render(v, 0, v.length, q, now, stale.ttl, 'stale');
     };
     let refresh: Outcome | PromiseLike<Outcome>;
@@ -217,8 +232,11 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
             if (prefetch && dueForPrefetch(expiry - now, entryLife(found.buf, found.end))) refresh(q, next);
             return render(found.buf, found.start, found.end, q, now, -1, 'cache');
           }
-          const stale = opts.stale;
-          if (stale && (stale.maxSec === 0 || now < expiry + stale.maxSec)) return serveStale(q, next, found, now, stale);
+          // Expired: the name's own serve-stale settings decide whether the entry may still serve.
+          const d = domains === null ? undefined : domains.longest(q.p.key, q.nameLen);
+          const stale = d === undefined ? opts.stale : d.stale;
+          if (stale && (stale.maxSec === 0 || now < expiry + stale.maxSec)) return serveStale(q, next, found, now, stale, d?.domain ?? null);
+          // Past the window (or no serve-stale here): the entry can never answer again.
           store.delete(q.p.key);
           counters.expired++;
         }

@@ -14,3 +14,6 @@ export function routeOf(q: Query, table: DomainTable<ServerGroup>): GroupRoute {
   if (q.route === null) q.route = table.lookup(q.p.key, q.nameLen, q.p.qtype, q);
   return q.route as GroupRoute;
 }
+
+/** The domain of the `server=` rule a route forwards by ('' for the default servers and for non-forward routes). */
+export const forwardDomain = (r: GroupRoute): string => (r.kind === 'forward' ? r.domain : '');

@@ -17,7 +17,11 @@ interface Sample {
 
 /** A snapshot of everything the server counts (see FandnsServer.metricsSnapshot). */
 export interface MetricsSnapshot {
-  readonly cache: { hits: number; misses: number; staleServed: number; prefetches: number; evictions: number; insertions: number; entries: number; bytes: number };
+  readonly cache: {
+    hits: number; misses: number; staleServed: number; prefetches: number; evictions: number; insertions: number; entries: number; bytes: number;
+    /** Stale answers by rule (the configured domain, "." for the default servers): see CacheCounters. */
+    staleByRule: Readonly<Record<string, number>>;
+  };
   readonly forward: { refusedOverload: number; refusedNoServer: number; coalesced: number; inFlight: number; merged: number };
   readonly rejected: Record<string, number>;
   readonly rebindBlocked: number;
@@ -66,6 +70,13 @@ function histogram(name: string, bounds: readonly number[], counts: ArrayLike<nu
   return out;
 }
 
+/** One sample per rule that served stale answers; "." always, so the counter exists from start-up. */
+function staleSamples(byRule: Readonly<Record<string, number>>): Sample[] {
+  const out: Sample[] = [{ labels: { rule: '.' }, value: byRule['.'] ?? 0 }];
+  for (const rule of Object.keys(byRule)) if (rule !== '.') out.push({ labels: { rule }, value: byRule[rule]! });
+  return out;
+}
+
 /** Builds the registry. */
 export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapshot, version: string): Registry {
   const reg = new Registry();
@@ -96,7 +107,8 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
     })));
   one('fandns_cache_hits_total', 'Answers served from the cache.', 'counter', (s) => s.cache.hits);
   one('fandns_cache_misses_total', 'Cache lookups that found nothing fresh.', 'counter', (s) => s.cache.misses);
-  one('fandns_cache_stale_total', 'Stale answers served (use-stale-cache).', 'counter', (s) => s.cache.staleServed);
+  add(collected('fandns_cache_stale_total', 'Stale answers served (use-stale-cache), by the configured domain rule of their name ("." for the default servers).', 'counter', () =>
+    staleSamples(snapshot().cache.staleByRule)));
   one('fandns_cache_prefetches_total', 'Background refreshes of entries near expiry (prefetch).', 'counter', (s) => s.cache.prefetches);
   one('fandns_cache_evictions_total', 'Live entries evicted to make room.', 'counter', (s) => s.cache.evictions);
   one('fandns_cache_insertions_total', 'Entries stored.', 'counter', (s) => s.cache.insertions);

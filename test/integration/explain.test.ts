@@ -13,7 +13,7 @@ interface Explained {
   question: { name: string; type: string };
   aliases: string[] | null;
   route: { name: string; kind: string; domain: string; policy?: string; servers?: { server: string; up: boolean }[]; addresses?: string[] };
-  cachePolicy: { domain: string | null; minTtl: number };
+  cachePolicy: { domain: string | null; minTtl: number; staleMaxSec: number | null; staleClientTimeoutMs: number };
   cache: { state: string; secondsLeft?: number };
   answer?: { source: string; upstream: string | null; rcode: string; answers: { name: string; type: string; data: unknown }[] };
   sent?: { server: string; queries: number }[];
@@ -38,6 +38,8 @@ describe('GET /explain', () => {
       `server=/service.consul/${consul.spec}`,
       'server=/dead.test/127.0.0.1#9',
       'min-cache-ttl=/service.consul/30',
+      'use-stale-cache=/service.consul/600',
+      'stale-client-timeout=/service.consul/200',
       'cname=web.example.com,web.service.consul',
       'address=/ads.test/0.0.0.0',
       'local=/lan/',
@@ -69,6 +71,7 @@ describe('GET /explain', () => {
     const target = await ask('name=web.service.consul');
     assert.equal(target.cachePolicy.domain, 'service.consul');
     assert.equal(target.cachePolicy.minTtl, 30);
+    assert.deepEqual([target.cachePolicy.staleMaxSec, target.cachePolicy.staleClientTimeoutMs], [600, 200]);
     assert.equal(target.cache.state, 'fresh');
     assert.ok(target.cache.secondsLeft! > 0 && target.cache.secondsLeft! <= 30);
     assert.equal(target.answer?.source, 'cache');
@@ -84,6 +87,7 @@ describe('GET /explain', () => {
     const other = await ask('name=example.org&type=AAAA');
     assert.deepEqual([other.route.kind, other.route.domain, other.answer?.upstream], ['forward', '(default servers)', recursive.spec]);
     assert.equal(other.cachePolicy.domain, null);
+    assert.deepEqual([other.cachePolicy.staleMaxSec, other.cachePolicy.staleClientTimeoutMs], [null, 1800], 'no use-stale-cache for other names');
   });
 
   it('shows a dead server failing and the SERVFAIL the client gets', async () => {

@@ -16,6 +16,7 @@ import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
 import { buildQuery, query, udpBurst } from '../helpers/dns-client.js';
 import { logRecords, runCli, startCli, waitForLog, type CliProcess } from '../helpers/cli-process.js';
 import { isAlive, processIds, skipUnlessRoot, waitGone } from '../helpers/proc.js';
+import { promSample } from '../helpers/prom-text.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isQuery = (r: Record<string, unknown>) => r['msg'] === 'query';
@@ -45,10 +46,7 @@ async function tcpAnswered(port: number, prefix: string, n: number): Promise<num
 }
 
 /** The value of one sample line of Prometheus text. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+const sample = promSample;
 
 describe('workers=2 (CLI process)', () => {
   let up: FakeUpstream;

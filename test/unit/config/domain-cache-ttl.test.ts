@@ -22,8 +22,8 @@ describe('domain-scoped cache settings', () => {
 
   it('give each domain the global settings with its own laid over them', () => {
     const text = 'max-cache-ttl=3600\nneg-ttl=60\nmin-cache-ttl=/service.consul/2\nno-negcache=/Consul/';
-    assert.deepEqual(policy(text, 'service.consul'), { domain: 'service.consul', minTtl: 2, maxTtl: 3600, negTtl: 60, noNegcache: true });
-    assert.deepEqual(policy(text, 'consul'), { domain: 'consul', minTtl: 0, maxTtl: 3600, negTtl: 60, noNegcache: true });
+    assert.deepEqual(policy(text, 'service.consul'), { domain: 'service.consul', minTtl: 2, maxTtl: 3600, negTtl: 60, noNegcache: true, staleMaxSec: null, staleClientTimeoutMs: 1800 });
+    assert.deepEqual(policy(text, 'consul'), { domain: 'consul', minTtl: 0, maxTtl: 3600, negTtl: 60, noNegcache: true, staleMaxSec: null, staleClientTimeoutMs: 1800 });
   });
 
   it('name several domains in one line, and take quotes as dnsmasq does', () => {

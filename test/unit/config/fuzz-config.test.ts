@@ -27,7 +27,7 @@ const CORPUS = [
   'synth-domain=lan,192.168.0.0/24,host-', 'synth-domain=v6.lan,2001:db8::10,2001:db8::20,h*',
   'dns-forward-max=300', 'min-cache-ttl=60', 'max-cache-ttl=3600', 'max-ttl=600', 'neg-ttl=30', 'local-ttl=5',
   'no-negcache', 'log-queries', 'log-queries=extra', 'log-async=50', 'domain-needed', 'bogus-priv', 'stop-dns-rebind',
-  'rebind-domain-ok=/lan/', 'filter-AAAA', 'filter-rr=TXT,65,ANY', 'bogus-nxdomain=10.9.9.0/24', 'filterwin2k', 'dns-loop-detect', 'hostsdir=/nonexistent/hosts.d', 'pid-file=', 'ignore-address=2001:db8::bad', 'edns-packet-max=1232', 'query-port=0', 'use-stale-cache=3600', 'rebind-localhost-ok',
+  'rebind-domain-ok=/lan/', 'filter-AAAA', 'filter-rr=TXT,65,ANY', 'bogus-nxdomain=10.9.9.0/24', 'filterwin2k', 'dns-loop-detect', 'hostsdir=/nonexistent/hosts.d', 'pid-file=', 'ignore-address=2001:db8::bad', 'edns-packet-max=1232', 'query-port=0', 'use-stale-cache=3600', 'use-stale-cache=/service.consul/600', 'no-stale-cache=/live.lan/', 'stale-client-timeout=/lan/200', 'rebind-localhost-ok',
   'add-subnet=24,56', 'add-subnet=1.2.3.4/24,::/0', 'strip-subnet', 'add-mac', 'add-mac=text', 'strip-mac', 'add-cpe-id="site 7"',
   '# a comment', '', '   ', 'no-poll', 'interface=lo', 'except-interface=eth9', 'local-service', 'clear-on-reload',
 ];

@@ -8,6 +8,7 @@ import { strict as assert } from 'node:assert';
 import { FakeClock } from '../../../src/clock.js';
 import { CacheStore } from '../../../src/cache/store.js';
 import { createCache, dueForPrefetch, type CacheOptions } from '../../../src/handlers/cache.js';
+import type { DomainCache, StaleOptions } from '../../../src/handlers/cache-settings.js';
 import { finalize } from '../../../src/pipeline/finalize.js';
 import type { Query } from '../../../src/pipeline/query.js';
 import { Reply, type Next, type Outcome, type ReplySource } from '../../../src/pipeline/types.js';
@@ -24,8 +25,11 @@ const BASE: CacheOptions = {
   rotate: true,
   ednsPacketMax: 1232,
   stale: null,
-  domainTtl: null,
+  domains: null,
 };
+
+/** The cache stage's settings for `domain`: its TTL policy, serve-stale as global (off) unless given. */
+const under = (domain: string, ttl: CacheOptions['ttl'], stale: StaleOptions | null = null): readonly [string, DomainCache] => [domain, { domain, ttl, stale }];
 
 /**
  * A cache stage over a fake upstream that answers from `spec(q)` and counts calls; `as` relabels
@@ -37,11 +41,13 @@ function setup(opts: Partial<CacheOptions> = {}, spec: (q: Query) => ReplySpec |
   const cache = createCache({ ...BASE, ...opts }, store, clock);
   let calls = 0;
   let upstream = spec;
+  let delayMs = 0;
   const next: Next = (q) => {
     calls++;
     const s = upstream(q);
     if (s === 'fail') return new Reply(Buffer.from(q.msg), 'error', true, -1, -1, null);
-    return Promise.resolve(as(upstreamReply(q, s)));
+    const r = as(upstreamReply(q, s));
+    return delayMs > 0 ? new Promise((resolve) => setTimeout(() => resolve(r), delayMs)) : Promise.resolve(r);
   };
   const ask = async (name: string, qopts = {}) => {
     const q = makeQuery(name, qopts);
@@ -50,7 +56,7 @@ function setup(opts: Partial<CacheOptions> = {}, spec: (q: Query) => ReplySpec |
     assert.ok(o instanceof Reply);
     return { reply: o, packet: decode(finalize(o, q, 1232)) };
   };
-  return { clock, store, cache, ask, calls: () => calls, setUpstream: (s: typeof spec) => (upstream = s) };
+  return { clock, store, cache, ask, calls: () => calls, setUpstream: (s: typeof spec) => (upstream = s), setDelay: (ms: number) => (delayMs = ms) };
 }
 
 const ttls = (p: ReturnType<typeof decode>) => (p.answers ?? []).map((a) => (a as { ttl: number }).ttl);
@@ -164,8 +170,8 @@ describe('cache stage', () => {
   it('applies the policy of the longest configured domain a name is under, the global one elsewhere', async () => {
     const consul = { ...BASE.ttl, minCacheTtl: 2 };
     const web = { ...BASE.ttl, minCacheTtl: 2, maxCacheTtl: 0 };
-    const domainTtl = new SuffixMap([['service.consul', consul], ['web.service.consul', web]] as const);
-    const t = setup({ domainTtl }, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 0)] }));
+    const domains = new SuffixMap([under('service.consul', consul), under('web.service.consul', web)]);
+    const t = setup({ domains }, (q) => ({ answers: [rr.a(q.name, '10.0.0.1', 0)] }));
     await t.ask('api.Service.CONSUL');
     const hit = await t.ask('api.service.consul');
     assert.equal(hit.reply.source, 'cache', 'TTL 0 under service.consul is kept 2 s');
@@ -181,8 +187,8 @@ describe('cache stage', () => {
   });
 
   it('applies a domain\'s negative settings to its NXDOMAIN answers only', async () => {
-    const domainTtl = new SuffixMap([['consul', { ...BASE.ttl, noNegcache: true }], ['lan', { ...BASE.ttl, negTtl: 5 }]] as const);
-    const t = setup({ domainTtl }, () => ({ rcode: 'NXDOMAIN', authorities: [rr.soa('test', 60, 300)] }));
+    const domains = new SuffixMap([under('consul', { ...BASE.ttl, noNegcache: true }), under('lan', { ...BASE.ttl, negTtl: 5 })]);
+    const t = setup({ domains }, () => ({ rcode: 'NXDOMAIN', authorities: [rr.soa('test', 60, 300)] }));
     await t.ask('gone.consul');
     assert.equal((await t.ask('gone.consul')).reply.source, 'upstream');
     await t.ask('gone.test');
@@ -351,6 +357,93 @@ describe('cache stage', () => {
     await t.ask('zero.test');
     t.setUpstream(() => 'fail');
     assert.equal((await t.ask('zero.test')).reply.source, 'stale');
+  });
+});
+
+describe('cache stage: serve-stale per domain', () => {
+  const STALE = (maxSec: number, clientTimeoutMs = 1000): StaleOptions => ({ maxSec, clientTimeoutMs, ttl: 30 });
+  const answer = (ttl: number) => (q: Query) => ({ answers: [rr.a(q.name, '10.0.0.1', ttl)] });
+
+  it('no-stale-cache for a domain: its expired entries answer nothing and are dropped; other names are served stale', async () => {
+    const domains = new SuffixMap([under('live.test', BASE.ttl, null)]);
+    const t = setup({ stale: STALE(3600), domains }, answer(60));
+    await t.ask('a.live.test');
+    await t.ask('b.test');
+    t.clock.advance(120);
+    t.setUpstream(() => 'fail');
+    assert.equal((await t.ask('a.live.test')).reply.source, 'error');
+    assert.equal(t.store.size, 1, 'the expired entry of the domain is gone, the other stays');
+    assert.equal((await t.ask('b.test')).reply.source, 'stale');
+  });
+
+  it('use-stale-cache for a domain only: its names are served stale within its window, others never', async () => {
+    const domains = new SuffixMap([under('service.consul', BASE.ttl, STALE(600))]);
+    const t = setup({ domains }, answer(60));
+    await t.ask('web.service.consul');
+    await t.ask('b.test');
+    t.clock.advance(60 + 599);
+    t.setUpstream(() => 'fail');
+    const stale = await t.ask('web.service.consul');
+    assert.equal(stale.reply.source, 'stale');
+    assert.deepEqual(ttls(stale.packet), [30]);
+    assert.equal((await t.ask('b.test')).reply.source, 'error');
+    t.clock.advance(1);
+    assert.equal((await t.ask('web.service.consul')).reply.source, 'error', 'past the domain\'s window');
+    assert.equal(t.store.size, 0);
+  });
+
+  it('a domain\'s window wins over the global one both ways, and 0 there is no limit', async () => {
+    const domains = new SuffixMap([under('short.test', BASE.ttl, STALE(10)), under('forever.test', BASE.ttl, STALE(0))]);
+    const t = setup({ stale: STALE(100), domains }, answer(1));
+    for (const n of ['a.short.test', 'a.forever.test', 'a.test']) await t.ask(n);
+    t.clock.advance(1 + 50);
+    t.setUpstream(() => 'fail');
+    assert.equal((await t.ask('a.short.test')).reply.source, 'error');
+    assert.equal((await t.ask('a.test')).reply.source, 'stale');
+    t.clock.advance(1_000_000);
+    assert.equal((await t.ask('a.test')).reply.source, 'error');
+    assert.equal((await t.ask('a.forever.test')).reply.source, 'stale');
+  });
+
+  it('keeps TTL 0 answers only where they may be served stale', async () => {
+    const domains = new SuffixMap([under('off.test', BASE.ttl, null), under('on.lan', BASE.ttl, STALE(60))]);
+    const withGlobal = setup({ stale: STALE(60), domains }, answer(0));
+    await withGlobal.ask('x.off.test');
+    await withGlobal.ask('x.test');
+    assert.equal(withGlobal.store.size, 1, 'x.test only');
+    const domainOnly = setup({ domains }, answer(0));
+    await domainOnly.ask('x.on.lan');
+    await domainOnly.ask('x.test');
+    assert.equal(domainOnly.store.size, 1, 'x.on.lan only');
+    domainOnly.setUpstream(() => 'fail');
+    assert.equal((await domainOnly.ask('x.on.lan')).reply.source, 'stale');
+  });
+
+  it('a domain\'s stale-client-timeout decides how long its clients wait for the refresh', async () => {
+    const domains = new SuffixMap([under('slow.test', BASE.ttl, STALE(600, 5))]);
+    const t = setup({ stale: STALE(600, 30_000), domains }, answer(1));
+    await t.ask('a.slow.test');
+    await t.ask('a.test');
+    t.clock.advance(5);
+    // Refreshes answer after 300 ms: past the domain's 5 ms, well within the global 30 s.
+    t.setUpstream((q) => ({ answers: [rr.a(q.name, '10.0.0.2', 60)] }));
+    t.setDelay(300);
+    const [domain, other] = await Promise.all([t.ask('a.slow.test'), t.ask('a.test')]);
+    assert.equal(domain.reply.source, 'stale');
+    assert.equal(other.reply.source, 'upstream');
+  });
+
+  it('counts stale answers by rule: the more specific of the server= rule and the settings\' domain, "." for neither', async () => {
+    const domains = new SuffixMap([under('service.consul', BASE.ttl, STALE(600))]);
+    const ruleOf = (q: Query) => (q.name.endsWith('consul') ? 'consul' : q.name.endsWith('.lan') ? 'lan' : '');
+    const t = setup({ stale: STALE(600), domains, ruleOf }, answer(1));
+    const names = ['a.service.consul', 'b.service.consul', 'node.consul', 'x.lan', 'x.test'];
+    for (const n of names) await t.ask(n);
+    t.clock.advance(2);
+    t.setUpstream(() => 'fail');
+    for (const n of names) assert.equal((await t.ask(n)).reply.source, 'stale');
+    assert.deepEqual({ ...t.cache.counters.staleByRule }, { 'service.consul': 2, consul: 1, lan: 1, '.': 1 });
+    assert.equal(t.cache.counters.staleServed, 5);
   });
 });
 

@@ -9,15 +9,16 @@ import { createRegistry, type MetricsSnapshot } from '../../../src/metrics/prome
 import { QueryStats } from '../../../src/metrics/query-stats.js';
 import { mergeHealth, PrimaryMetrics } from '../../../src/process/cluster-metrics.js';
 import { RTT_BOUNDS } from '../../../src/upstream/upstream.js';
+import { promSample } from '../../helpers/prom-text.js';
 
-/** A worker's registry with `hits` cache hits, `udp` A queries and the upstream up or down. */
-function workerRegistry(hits: number, udp: number, up: boolean) {
+/** A worker's registry with `hits` cache hits, `udp` A queries, the upstream up or down and stale answers by rule. */
+function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Record<string, number> = {}) {
   const stats = new QueryStats();
   stats.requests[0] = udp;
   const buckets = new Float64Array(RTT_BOUNDS.length + 1);
   buckets[0] = udp;
   const snapshot: MetricsSnapshot = {
-    cache: { hits, misses: 1, staleServed: 0, prefetches: 0, evictions: 0, insertions: 1, entries: 1, bytes: 100 },
+    cache: { hits, misses: 1, staleServed: 0, staleByRule, prefetches: 0, evictions: 0, insertions: 1, entries: 1, bytes: 100 },
     forward: { refusedOverload: 0, refusedNoServer: 0, coalesced: 0, inFlight: 0, merged: 0 },
     rejected: { formerr: 0 },
     rebindBlocked: 0,
@@ -29,20 +30,19 @@ function workerRegistry(hits: number, udp: number, up: boolean) {
 }
 
 /** The value of the sample line `name{labels}` (labels as written), or undefined. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+const sample = promSample;
 
 describe('PrimaryMetrics', () => {
   it('sums the workers, takes build info once, reports upstream health as the minimum, adds its own', async () => {
-    const a = await workerRegistry(3, 10, true).getMetricsAsJSON();
-    const b = await workerRegistry(4, 5, false).getMetricsAsJSON();
+    const a = await workerRegistry(3, 10, true, { 'service.consul': 2 }).getMetricsAsJSON();
+    const b = await workerRegistry(4, 5, false, { 'service.consul': 1, '.': 4 }).getMetricsAsJSON();
     const primary = new PrimaryMetrics(() => 2);
     primary.restarted();
     const text = await primary.text([a, b]);
     assert.equal(sample(text, 'fandns_cache_hits_total'), 7);
     assert.equal(sample(text, 'fandns_cache_entries'), 2);
+    assert.equal(sample(text, 'fandns_cache_stale_total{rule="service.consul"}'), 3, 'stale answers summed per rule');
+    assert.equal(sample(text, 'fandns_cache_stale_total{rule="."}'), 4);
     assert.equal(sample(text, 'fandns_requests_total{type="A",proto="udp"}'), 15);
     assert.equal(sample(text, 'fandns_upstream_queries_total{upstream="127.0.0.1#53"}'), 15);
     assert.equal(sample(text, 'fandns_upstream_rtt_seconds_count{upstream="127.0.0.1#53"}'), 15);
