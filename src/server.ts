@@ -26,6 +26,9 @@ import { QueryStats } from './metrics/query-stats.js';
 import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
 import { buildRuntime, storeFits, type Runtime } from './runtime.js';
+import { keepAcrossReload } from './keep/keep-reload.js';
+import { loadCacheFile, saveCacheFile } from './keep/cache-file.js';
+import type { KeepPass } from './keep/keep-pass.js';
 import { watchHostsDirs } from './local/hosts-dir-watch.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
@@ -44,6 +47,8 @@ export interface ServerOptions {
    * the other workers of a server this one found looping (default: a secret of this process's own).
    */
   readonly loops?: { readonly secret: Buffer; readonly announce: (key: string, looped: boolean) => void };
+  /** Appended to cache-file's path: a cluster worker's `.N`, so each worker has its own file (default none). */
+  readonly cacheFileSuffix?: string;
 }
 
 /** The fandns server. */
@@ -115,6 +120,8 @@ export class FandnsServer {
         this.#endpoints.push({ address, port: pair.port });
       }
       this.#rt = this.#build(this.config);
+      const file = this.#cacheFile();
+      if (file !== null) loadCacheFile(file, this.#rt, this.clock, this.log);
       if (this.config.metrics) {
         const reg = createRegistry(this.queryStats!, () => this.metricsSnapshot(), this.version);
         this.metricsRegistry = reg;
@@ -177,12 +184,15 @@ export class FandnsServer {
    * reused (a fresh one per reload left the old one's to the garbage collector: resident memory
    * grew with every SIGHUP until a full collection), and the old runtime stores no more answers.
    * The counters go on (buildRuntime's `previous`). The new configuration's warnings are logged,
-   * as at start-up (a servers-file rewritten since then may have new bad lines).
+   * as at start-up (a servers-file rewritten since then may have new bad lines). With fandns's
+   * reload-keeps-cache, the entries the new configuration would produce the same way stay
+   * (src/keep/).
    */
   reload(config: Config): void {
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
-    this.#replaceEmptied(config, true);
+    if (config.cache.reloadKeepsCache) this.#replaceKeeping(config, true);
+    else this.#replaceEmptied(config, true);
     this.#watchFiles();
     for (const w of config.warnings) this.log.warn(w);
     this.log.info('configuration reloaded');
@@ -200,6 +210,28 @@ export class FandnsServer {
       old.cache.retire();
       keep.clear();
     }
+  }
+
+  /** reload-keeps-cache's walk over the cache while it runs (src/keep/keep-pass.ts). */
+  #keepPass: KeepPass | null = null;
+
+  /**
+   * Replaces the runtime with one for `config` that keeps the cache entries it would produce the
+   * same way (reload-keeps-cache): the old runtime stores no more answers, and a walk sorts the
+   * entries, in the same store or copied to a new one when the cache settings changed its size.
+   * A walk still running from a reload before is finished first.
+   */
+  #replaceKeeping(config: Config, loopRound = false): void {
+    this.#keepPass?.finish();
+    const old = this.#rt;
+    if (old === null) return this.#swap(config, null, loopRound);
+    this.#swap(config, storeFits(old.store, config.cache) ? old.store : null, loopRound);
+    old.cache.retire();
+    let pass: KeepPass | null = null;
+    pass = keepAcrossReload(old, this.#rt!, this.log, () => {
+      if (this.#keepPass === pass) this.#keepPass = null;
+    });
+    this.#keepPass = pass?.done ? null : pass;
   }
 
   /** Upstream registries of replaced runtimes whose sockets are not closed yet. */
@@ -230,13 +262,14 @@ export class FandnsServer {
 
   /**
    * Watches the files the configuration names, and rebuilds the runtime (keeping the cache unless
-   * clear-on-reload) when they change: resolv-file unless no-poll (checked every second), and every
+   * clear-on-reload; with reload-keeps-cache, the entries it would produce the same way) when they change: resolv-file unless no-poll (checked every second), and every
    * hostsdir (inotify: the local data is read again as a whole once the writes settle).
    */
   #watchFiles(): void {
     this.#unwatchFiles();
     const rebuild = () => {
-      if (this.config.cache.clearOnReload) this.#replaceEmptied(this.config);
+      if (this.config.cache.reloadKeepsCache) this.#replaceKeeping(this.config);
+      else if (this.config.cache.clearOnReload) this.#replaceEmptied(this.config);
       else this.#swap(this.config, this.#rt?.store ?? null);
     };
     if (this.config.hosts.dirs.length > 0) {
@@ -271,6 +304,7 @@ export class FandnsServer {
     this.#ready = false;
     this.#stopping = true;
     this.#unwatchFiles();
+    this.#keepPass?.finish();
     const tcp = this.#tcp.splice(0);
     const closing = tcp.map((s) => s.close());
     const deadline = performance.now() + drainMs;
@@ -291,7 +325,15 @@ export class FandnsServer {
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
     }
+    const file = this.#cacheFile();
+    if (file !== null && this.#rt !== null) saveCacheFile(file, this.#rt, this.clock, this.log);
     await this.queryLog?.close();
+  }
+
+  /** Where cache-file is for this process, or null when there is none (or caching is off). */
+  #cacheFile(): string | null {
+    const c = this.config.cache;
+    return c.file === null || c.size === 0 ? null : c.file + (this.options.cacheFileSuffix ?? '');
   }
 
   readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);

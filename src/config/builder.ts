@@ -74,6 +74,8 @@ export class ConfigBuilder {
   /** `min-cache-ttl=/d/N` and the other domain-scoped cache settings. */
   readonly domainTtls = new DomainTtlLines();
   prefetch = false;
+  reloadKeepsCache = false;
+  cacheFile: string | null = null;
   /** undefined: off; null: on with the default window. */
   staleMaxSec: number | null | undefined = undefined;
   staleClientTimeoutMs: number | null = null;
@@ -242,6 +244,8 @@ export class ConfigBuilder {
         rotate: !this.noRotate,
         clearOnReload: this.clearOnReload,
         prefetch: this.prefetch,
+        reloadKeepsCache: this.reloadKeepsCache,
+        file: this.cacheFile,
         domainPolicies: this.domainTtls.resolve(globalTtls),
       },
       localTtl: this.localTtl ?? DEFAULTS.localTtl,
