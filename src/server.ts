@@ -26,9 +26,7 @@ import { QueryStats } from './metrics/query-stats.js';
 import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
 import { buildRuntime, storeFits, type Runtime } from './runtime.js';
-import { keepAcrossReload } from './keep/keep-reload.js';
-import { loadCacheFile, saveCacheFile } from './keep/cache-file.js';
-import type { KeepPass } from './keep/keep-pass.js';
+import { WarmCache } from './keep/warm-cache.js';
 import { watchHostsDirs } from './local/hosts-dir-watch.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
@@ -71,6 +69,8 @@ export class FandnsServer {
   #stopping = false;
   /** dns-loop-detect's probes and marks, kept across reloads. */
   readonly #loops: LoopDetector;
+  /** reload-keeps-cache's walks and cache-file (src/keep/). */
+  readonly #warm: WarmCache;
 
   constructor(
     private config: Config,
@@ -80,6 +80,7 @@ export class FandnsServer {
     private readonly options: ServerOptions = {},
   ) {
     this.#loops = new LoopDetector(log, options.loops?.secret, options.loops?.announce);
+    this.#warm = new WarmCache(log, clock, options.cacheFileSuffix ?? '');
     const lc = config.log;
     this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
     this.queryStats = config.metrics ? new QueryStats() : null;
@@ -120,8 +121,7 @@ export class FandnsServer {
         this.#endpoints.push({ address, port: pair.port });
       }
       this.#rt = this.#build(this.config);
-      const file = this.#cacheFile();
-      if (file !== null) loadCacheFile(file, this.#rt, this.clock, this.log);
+      this.#warm.load(this.#rt);
       if (this.config.metrics) {
         const reg = createRegistry(this.queryStats!, () => this.metricsSnapshot(), this.version);
         this.metricsRegistry = reg;
@@ -212,9 +212,6 @@ export class FandnsServer {
     }
   }
 
-  /** reload-keeps-cache's walk over the cache while it runs (src/keep/keep-pass.ts). */
-  #keepPass: KeepPass | null = null;
-
   /**
    * Replaces the runtime with one for `config` that keeps the cache entries it would produce the
    * same way (reload-keeps-cache): the old runtime stores no more answers, and a walk sorts the
@@ -222,16 +219,12 @@ export class FandnsServer {
    * A walk still running from a reload before is finished first.
    */
   #replaceKeeping(config: Config, loopRound = false): void {
-    this.#keepPass?.finish();
+    this.#warm.finish();
     const old = this.#rt;
     if (old === null) return this.#swap(config, null, loopRound);
     this.#swap(config, storeFits(old.store, config.cache) ? old.store : null, loopRound);
     old.cache.retire();
-    let pass: KeepPass | null = null;
-    pass = keepAcrossReload(old, this.#rt!, this.log, () => {
-      if (this.#keepPass === pass) this.#keepPass = null;
-    });
-    this.#keepPass = pass?.done ? null : pass;
+    this.#warm.reloaded(old, this.#rt!);
   }
 
   /** Upstream registries of replaced runtimes whose sockets are not closed yet. */
@@ -304,7 +297,7 @@ export class FandnsServer {
     this.#ready = false;
     this.#stopping = true;
     this.#unwatchFiles();
-    this.#keepPass?.finish();
+    this.#warm.finish();
     const tcp = this.#tcp.splice(0);
     const closing = tcp.map((s) => s.close());
     const deadline = performance.now() + drainMs;
@@ -325,15 +318,8 @@ export class FandnsServer {
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
     }
-    const file = this.#cacheFile();
-    if (file !== null && this.#rt !== null) saveCacheFile(file, this.#rt, this.clock, this.log);
+    if (this.#rt !== null) this.#warm.save(this.#rt);
     await this.queryLog?.close();
-  }
-
-  /** Where cache-file is for this process, or null when there is none (or caching is off). */
-  #cacheFile(): string | null {
-    const c = this.config.cache;
-    return c.file === null || c.size === 0 ? null : c.file + (this.options.cacheFileSuffix ?? '');
   }
 
   readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);

@@ -129,4 +129,23 @@ describe('cache-file', () => {
       assert.deepEqual(await p2.stop('SIGTERM'), { code: 0, signal: null }, p2.stderr());
     }
   });
+
+  it('with workers=2 each worker writes and loads its own PATH.N (CLI)', async () => {
+    const file = join(dir, 'w.cache');
+    const path = join(dir, 'w.conf');
+    writeFileSync(path, ['no-resolv', 'no-hosts', 'listen-address=127.0.0.1', `server=${up.spec}`, `cache-file=${file}`, 'workers=2', ''].join('\n'));
+    const p1 = await startCli(['-C', path, '--port', '0', '--user=root']);
+    await waitForLog(p1, (r) => r['msg'] === 'cluster started');
+    for (let i = 0; i < 6; i++) await query(p1.port, `w${i}.test`, { tcp: true });
+    assert.deepEqual(await p1.stop('SIGTERM'), { code: 0, signal: null }, p1.stderr());
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('w.cache')).sort(), ['w.cache.1', 'w.cache.2'], p1.stderr());
+    const p2 = await startCli(['-C', path, '--port', '0', '--user=root']);
+    try {
+      const lines = await waitForLog(p2, (r) => r['msg'] === 'cache loaded from cache-file', 2);
+      assert.deepEqual(lines.map((l) => l['file']).sort(), [`${file}.1`, `${file}.2`]);
+      assert.equal(lines.reduce((n, l) => n + (l['loaded'] as number), 0), 6, 'every entry, in one worker or the other');
+    } finally {
+      assert.deepEqual(await p2.stop('SIGTERM'), { code: 0, signal: null }, p2.stderr());
+    }
+  });
 });

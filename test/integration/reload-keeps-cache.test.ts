@@ -16,7 +16,9 @@ import { startCli, waitForLog } from '../helpers/cli-process.js';
 import { answerData, query } from '../helpers/dns-client.js';
 import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
 import { startProxy, TEST_PREAMBLE, type TestProxy } from '../helpers/proxy.js';
-import { sleep } from '../helpers/wait.js';
+import { sleep, waitFor } from '../helpers/wait.js';
+import { memoryLog } from '../helpers/memory-log.js';
+import { FandnsServer } from '../../src/server.js';
 
 describe('reload-keeps-cache', () => {
   let plain: FakeUpstream;
@@ -122,6 +124,33 @@ describe('reload-keeps-cache', () => {
     } finally {
       await p.stop();
       await slowUp.close();
+    }
+  });
+});
+
+describe('reload-keeps-cache and a resolv-file change', () => {
+  it('keeps the entries the changed default servers do not route, clear-on-reload or not', async () => {
+    const up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.8', 300)] }));
+    const dir = mkdtempSync(join(tmpdir(), 'fandns-keep-resolv-'));
+    const file = join(dir, 'resolv.conf');
+    writeFileSync(file, 'nameserver 127.0.0.79\n');
+    const mem = memoryLog('info');
+    const server = new FandnsServer(parseConfigText(
+      `port=0\nlisten-address=127.0.0.1\nno-hosts\nresolv-file=${file}\nserver=/svc.test/${up.spec}\nreload-keeps-cache\nclear-on-reload\n`, 'test.conf'), mem.log);
+    await server.start();
+    try {
+      const port = server.endpoints[0]!.port;
+      assert.equal((await query(port, 'www.svc.test')).rcode, 'NOERROR');
+      writeFileSync(file, 'nameserver 127.0.0.80\n');
+      await waitFor(() => mem.lines().some((l) => l.msg === 'reload: cache entries kept and dropped'), 'the resolv-file change to be applied', 5000);
+      const line = mem.lines().find((l) => l.msg === 'reload: cache entries kept and dropped')!;
+      assert.deepEqual([line['kept'], line['dropped']], [1, 0]);
+      assert.equal((await query(port, 'www.svc.test')).rcode, 'NOERROR');
+      assert.equal(up.count('www.svc.test'), 1, 'still a cache hit');
+    } finally {
+      await server.stop();
+      await up.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
