@@ -60,6 +60,14 @@ describe('cache shape: what a reload keeps', () => {
     assert.ok(!kept('', 'all-servers', plain));
   });
 
+  it('follows wildcard rules (/*d/, /*.d/) and dotless names (//) as the routing table does', () => {
+    assert.ok(!kept('', 'server=/*.svc.test/127.0.0.9', svc));
+    assert.ok(kept('', 'server=/*.svc.test/127.0.0.9', cacheKey('svc.test')), 'the domain itself is not below it');
+    assert.ok(!kept('', 'server=/*eb.svc.test/127.0.0.9', svc));
+    assert.ok(!kept('', 'server=//127.0.0.9', cacheKey('printer')));
+    assert.ok(kept('', 'server=//127.0.0.9', plain));
+  });
+
   it('drops the names the default servers answer when those change, not a domain with its own', () => {
     assert.ok(!kept('', 'server=127.0.0.4', plain));
     assert.ok(kept('', 'server=127.0.0.4', svc));
