@@ -14,6 +14,7 @@ export const ErrorCodes = {
   FANDNS_CONFIG_CONFLICT: 'two config lines contradict each other',
   FANDNS_LISTEN: 'a listening socket cannot be opened',
   FANDNS_PRIVILEGES: 'privileges cannot be dropped',
+  FANDNS_CACHE_FILE: 'a cache file cannot be read, is damaged, or was written by another version or configuration',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

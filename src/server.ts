@@ -27,6 +27,7 @@ import { QueryStats } from './metrics/query-stats.js';
 import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
 import { buildRuntime, storeFits, type Runtime } from './runtime.js';
+import { WarmCache } from './keep/warm-cache.js';
 import { watchHostsDirs } from './local/hosts-dir-watch.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
@@ -45,6 +46,8 @@ export interface ServerOptions {
    * the other workers of a server this one found looping (default: a secret of this process's own).
    */
   readonly loops?: { readonly secret: Buffer; readonly announce: (key: string, looped: boolean) => void };
+  /** Appended to cache-file's path: a cluster worker's `.N`, so each worker has its own file (default none). */
+  readonly cacheFileSuffix?: string;
 }
 
 /** The fandns server. */
@@ -69,6 +72,8 @@ export class FandnsServer {
   #stopping = false;
   /** dns-loop-detect's probes and marks, kept across reloads. */
   readonly #loops: LoopDetector;
+  /** reload-keeps-cache's walks and cache-file (src/keep/). */
+  readonly #warm: WarmCache;
 
   constructor(
     private config: Config,
@@ -78,6 +83,7 @@ export class FandnsServer {
     private readonly options: ServerOptions = {},
   ) {
     this.#loops = new LoopDetector(log, options.loops?.secret, options.loops?.announce);
+    this.#warm = new WarmCache(log, clock, options.cacheFileSuffix ?? '');
     const lc = config.log;
     this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
     this.queryStats = config.metrics ? new QueryStats() : null;
@@ -119,6 +125,7 @@ export class FandnsServer {
         this.#endpoints.push({ address, port: pair.port });
       }
       this.#rt = this.#build(this.config);
+      this.#warm.load(this.#rt);
       if (this.config.metrics) {
         const reg = createRegistry(this.queryStats!, () => this.metricsSnapshot(), this.version);
         this.metricsRegistry = reg;
@@ -181,13 +188,16 @@ export class FandnsServer {
    * reused (a fresh one per reload left the old one's to the garbage collector: resident memory
    * grew with every SIGHUP until a full collection), and the old runtime stores no more answers.
    * The counters go on (buildRuntime's `previous`). The new configuration's warnings are logged,
-   * as at start-up (a servers-file rewritten since then may have new bad lines).
+   * as at start-up (a servers-file rewritten since then may have new bad lines). With fandns's
+   * reload-keeps-cache, the entries the new configuration would produce the same way stay
+   * (src/keep/).
    */
   reload(config: Config): void {
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
     this.#logFilter = QueryLogFilter.from(config.log.filter);
-    this.#replaceEmptied(config, true);
+    if (config.cache.reloadKeepsCache) this.#replaceKeeping(config, true);
+    else this.#replaceEmptied(config, true);
     this.#watchFiles();
     for (const w of config.warnings) this.log.warn(w);
     this.log.info('configuration reloaded');
@@ -205,6 +215,21 @@ export class FandnsServer {
       old.cache.retire();
       keep.clear();
     }
+  }
+
+  /**
+   * Replaces the runtime with one for `config` that keeps the cache entries it would produce the
+   * same way (reload-keeps-cache): the old runtime stores no more answers, and a walk sorts the
+   * entries, in the same store or copied to a new one when the cache settings changed its size.
+   * A walk still running from a reload before is finished first.
+   */
+  #replaceKeeping(config: Config, loopRound = false): void {
+    this.#warm.finish();
+    const old = this.#rt;
+    if (old === null) return this.#swap(config, null, loopRound);
+    this.#swap(config, storeFits(old.store, config.cache) ? old.store : null, loopRound);
+    old.cache.retire();
+    this.#warm.reloaded(old, this.#rt!);
   }
 
   /** Upstream registries of replaced runtimes whose sockets are not closed yet. */
@@ -235,13 +260,14 @@ export class FandnsServer {
 
   /**
    * Watches the files the configuration names, and rebuilds the runtime (keeping the cache unless
-   * clear-on-reload) when they change: resolv-file unless no-poll (checked every second), and every
+   * clear-on-reload; with reload-keeps-cache, the entries it would produce the same way) when they change: resolv-file unless no-poll (checked every second), and every
    * hostsdir (inotify: the local data is read again as a whole once the writes settle).
    */
   #watchFiles(): void {
     this.#unwatchFiles();
     const rebuild = () => {
-      if (this.config.cache.clearOnReload) this.#replaceEmptied(this.config);
+      if (this.config.cache.reloadKeepsCache) this.#replaceKeeping(this.config);
+      else if (this.config.cache.clearOnReload) this.#replaceEmptied(this.config);
       else this.#swap(this.config, this.#rt?.store ?? null);
     };
     if (this.config.hosts.dirs.length > 0) {
@@ -276,6 +302,7 @@ export class FandnsServer {
     this.#ready = false;
     this.#stopping = true;
     this.#unwatchFiles();
+    this.#warm.finish();
     const tcp = this.#tcp.splice(0);
     const closing = tcp.map((s) => s.close());
     const deadline = performance.now() + drainMs;
@@ -296,6 +323,7 @@ export class FandnsServer {
       http.closeAllConnections();
       await new Promise<void>((r) => http.close(() => r()));
     }
+    if (this.#rt !== null) this.#warm.save(this.#rt);
     await this.queryLog?.close();
   }
 

@@ -113,6 +113,20 @@ export class HashLru {
     this.#free.push(e);
     this.count--;
     this.bytes -= this.#size[e]!;
+    this.#size[e] = 0; // marks the number unused for live()
+  }
+
+  /** True when entry number `e` holds an entry (sizes of live entries are never 0). */
+  live(e: number): boolean {
+    return e >= 0 && e < this.#used && this.#size[e] !== 0;
+  }
+
+  /** Every live entry number, least recently used first (a snapshot: later changes do not show). */
+  order(): Int32Array {
+    const out = new Int32Array(this.count);
+    let i = 0;
+    for (let e = this.#head; e !== NONE; e = this.#next[e]!) out[i++] = e;
+    return out;
   }
 
   /**

@@ -148,6 +148,13 @@ export class Slab {
     return true;
   }
 
+  /** The key stored in handle `h`, as the latin1 string it was stored from. */
+  keyOf(h: number): string {
+    const buf = this.#chunks[h >>> SLOT_BITS]!;
+    const at = this.#slotOffset(h);
+    return buf.toString('latin1', at + PREFIX, at + PREFIX + (buf[at + 4]! | (buf[at + 5]! << 8)));
+  }
+
   /** True when `match` accepts the key stored in handle `h`. */
   keyMatches(h: number, match: KeyMatch): boolean {
     const buf = this.#chunks[h >>> SLOT_BITS]!;

@@ -97,6 +97,11 @@ export class CacheStore {
     return this.#index.max === maxEntries && this.#maxBytes === maxBytes;
   }
 
+  /** True when an entry for `key` is stored (its LRU place is left as it is). */
+  has(key: string): boolean {
+    return this.#find(key) >= 0;
+  }
+
   /** Removes one entry. */
   delete(key: string): void {
     const e = this.#find(key);
@@ -110,6 +115,30 @@ export class CacheStore {
   clear(): void {
     this.#index.clear();
     this.#slab.clear();
+  }
+
+  /**
+   * Entry numbers of every entry, least recently used first: a snapshot to walk (a reload's keep
+   * pass, the cache file), each number checked with keyAt() when it is reached, since entries may
+   * have come and gone since. Marks nothing recently used.
+   */
+  order(): Int32Array {
+    return this.#index.order();
+  }
+
+  /** The key of entry number `e`, or null when that number holds no entry now. */
+  keyAt(e: number): string | null {
+    return this.#index.live(e) ? this.#slab.keyOf(this.#index.handleOf(e)) : null;
+  }
+
+  /** Points `ref` at the bytes of live entry number `e` (see keyAt), valid until the next set/delete/clear. */
+  entryAt(e: number, ref: EntryRef): void {
+    this.#slab.locate(this.#index.handleOf(e), ref);
+  }
+
+  /** Removes live entry number `e` (see keyAt). */
+  deleteAt(e: number): void {
+    this.#drop(e);
   }
 
   /** Number of entries. */

@@ -78,6 +78,8 @@ export class ConfigBuilder {
   /** `min-cache-ttl=/d/N`, `use-stale-cache=/d/N` and the other domain-scoped cache settings. */
   readonly domainTtls = new DomainTtlLines();
   prefetch = false;
+  reloadKeepsCache = false;
+  cacheFile: string | null = null;
   /** undefined: off; null: on with the default window. */
   staleMaxSec: number | null | undefined = undefined;
   staleClientTimeoutMs: number | null = null;
@@ -248,6 +250,8 @@ export class ConfigBuilder {
         rotate: !this.noRotate,
         clearOnReload: this.clearOnReload,
         prefetch: this.prefetch,
+        reloadKeepsCache: this.reloadKeepsCache,
+        file: this.cacheFile,
         domainPolicies: this.domainTtls.resolve(globalTtls),
       },
       localTtl: this.localTtl ?? DEFAULTS.localTtl,

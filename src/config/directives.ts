@@ -171,6 +171,16 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'prefetch', arg: 'flag', repeat: 'single',
     describe: 'fandns: a cache hit in the last tenth of an answer\'s lifetime also refreshes it in the background, so steadily asked names never wait on the upstream.',
     apply: (b) => { b.prefetch = true; } },
+  { name: 'reload-keeps-cache', arg: 'flag', repeat: 'single',
+    describe: 'fandns: a SIGHUP (or a resolv-file or hostsdir change) keeps the cached answers the new configuration would give the same way, instead of emptying the cache.',
+    apply: (b) => { b.reloadKeepsCache = true; } },
+  { name: 'cache-file', arg: 'value', repeat: 'single', hint: '<path>',
+    describe: 'fandns: write the cache to this file on a clean stop, and load what is still valid from it at start (with workers: one file per worker, <path>.N).',
+    apply: (b, val, o) => {
+      const path = u(val);
+      if (!path.startsWith('/')) throw new ConfigError('FANDNS_CONFIG_VALUE', o, `cache-file needs an absolute path, got "${path}"`);
+      b.cacheFile = path;
+    } },
   { name: 'stale-client-timeout', arg: 'value', repeat: 'single', scoped: true, hint: '[/<domain>/…]<ms>',
     describe: 'fandns: with use-stale-cache, how long a client waits for a refresh before it gets the stale answer (default 1800); /domain/ for names under it only.',
     apply: applyStaleClientTimeout },

@@ -133,6 +133,13 @@ export interface CacheConfig {
   readonly rotate: boolean;
   /** `clear-on-reload`: a changed resolv-file empties the cache too (a reload always does). */
   readonly clearOnReload: boolean;
+  /**
+   * fandns `reload-keeps-cache`: a reload (SIGHUP, resolv-file, hostsdir) keeps the entries the
+   * new configuration would produce the same way instead of emptying the cache (src/keep/).
+   */
+  readonly reloadKeepsCache: boolean;
+  /** fandns `cache-file=`: where the cache is written on a clean stop and read at start, or null. */
+  readonly file: string | null;
   /** fandns `prefetch`: refresh entries hit in the last tenth of their lifetime, in the background. */
   readonly prefetch: boolean;
   /**

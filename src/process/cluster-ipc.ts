@@ -40,6 +40,9 @@ export type WorkerMessage =
 /** The environment variable through which the primary gives its workers dns-loop-detect's secret (hex). */
 export const LOOP_SECRET_ENV = 'FANDNS_LOOP_SECRET';
 
+/** Environment variable giving a worker its slot, 1 to workers= (a replacement takes the slot over): its cache-file is `PATH.<slot>`. */
+export const WORKER_SLOT_ENV = 'FANDNS_WORKER_SLOT';
+
 const isObject = (m: unknown): m is Record<string, unknown> => typeof m === 'object' && m !== null;
 
 /** True for a request of the primary. */

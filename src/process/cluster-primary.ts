@@ -25,7 +25,8 @@ import { parseExplainRequest, type ExplainRequest } from '../explain/explain-req
 import { startMetricsServer } from '../metrics/http.js';
 import type { Endpoint } from '../server.js';
 import { RestartBackoff } from './backoff.js';
-import { isWorkerMessage, LOOP_SECRET_ENV, WorkerRequests, type LoopMark } from './cluster-ipc.js';
+import { stopBudget } from './lifecycle.js';
+import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_SLOT_ENV, WorkerRequests, type LoopMark } from './cluster-ipc.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
 
 /** One worker position: its current process, if any, and its restart delays. */
@@ -131,7 +132,7 @@ export class ClusterPrimary {
     const live = this.#slots.flatMap((s) => (s.worker && !s.worker.isDead() ? [s.worker] : []));
     const exited = Promise.all(live.map((w) => new Promise<void>((r) => (w.isDead() ? r() : w.once('exit', () => r())))));
     for (const w of live) w.process.kill('SIGTERM');
-    await Promise.race([exited, sleep(STOP_WAIT_MS)]);
+    await Promise.race([exited, sleep(stopBudget(this.config, STOP_WAIT_MS))]);
     for (const w of live) if (!w.isDead()) w.process.kill('SIGKILL');
     await Promise.race([exited, sleep(1000)]);
     const http = this.#http;
@@ -150,7 +151,7 @@ export class ClusterPrimary {
     slot.restartTimer = null;
     slot.serving = false;
     slot.forkedAt = Date.now();
-    slot.worker = cluster.fork({ [LOOP_SECRET_ENV]: this.#loopSecret });
+    slot.worker = cluster.fork({ [LOOP_SECRET_ENV]: this.#loopSecret, [WORKER_SLOT_ENV]: String(slot.index + 1) });
   }
 
   #onMessage(w: Worker, m: unknown): void {

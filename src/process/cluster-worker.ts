@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FandnsServer, ServerOptions } from '../server.js';
-import { isLoopMark, isPrimaryRequest, LOOP_SECRET_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
+import { isLoopMark, isPrimaryRequest, LOOP_SECRET_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
 
 /** Sends to the primary; a closed channel (the primary is gone) is not an error here. */
 function toPrimary(msg: WorkerMessage): void {
@@ -29,6 +29,12 @@ export function workerLoopSharing(env: NodeJS.ProcessEnv = process.env): NonNull
     secret: hex !== undefined && /^[0-9a-f]{32}$/.test(hex) ? Buffer.from(hex, 'hex') : randomBytes(16),
     announce: (key, looped) => toPrimary({ fandns: 'loop', key, looped }),
   };
+}
+
+/** A worker's cache-file suffix: `.<slot>` (README "Workers"), `.0` if the primary gave no slot. */
+export function workerCacheFileSuffix(env: NodeJS.ProcessEnv = process.env): string {
+  const slot = env[WORKER_SLOT_ENV];
+  return `.${slot !== undefined && /^\d{1,3}$/.test(slot) ? slot : '0'}`;
 }
 
 /** Reports that `server` listens and serves the primary's requests and the other workers' loop marks. */

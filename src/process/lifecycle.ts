@@ -50,6 +50,12 @@ export function writePidFileOrDie(config: Config, creds: Credentials | null, log
   }
 }
 
+/** Time a stop may take beyond its usual bound when it writes cache-file (1,000,000 entries: a few seconds). */
+export const CACHE_FILE_STOP_MS = 30_000;
+
+/** `ms` for a stop, plus CACHE_FILE_STOP_MS when the configuration writes a cache-file then. */
+export const stopBudget = (config: Config, ms: number): number => ms + (config.cache.file !== null ? CACHE_FILE_STOP_MS : 0);
+
 /** On the first SIGTERM or SIGINT runs `stop` and exits 0 (after at most `hardMs` in any case). */
 export function exitOnStopSignals(log: Logger, stop: () => Promise<void>, hardMs = 3000): void {
   let stopping = false;

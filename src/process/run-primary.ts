@@ -6,7 +6,7 @@
 import type { Config } from '../config/types.js';
 import { createLogger, opsLevel, reopenLogger } from '../log/logger.js';
 import { ClusterFailure, ClusterPrimary } from './cluster-primary.js';
-import { becomeUnprivileged, die, exitOnStopSignals, writePidFileOrDie } from './lifecycle.js';
+import { becomeUnprivileged, die, exitOnStopSignals, stopBudget, writePidFileOrDie } from './lifecycle.js';
 import { removePidFile } from './pid-file.js';
 import type { Credentials } from './privileges.js';
 import { ExitCode } from '../errors.js';
@@ -19,7 +19,7 @@ export async function runPrimary(config: Config, creds: Credentials | null): Pro
     void primary.stop().then(() => process.exit(failure.exitCode));
   });
   const pidFile = config.process.pidFile;
-  exitOnStopSignals(log, () => primary.stop().finally(() => removePidFile(pidFile)), 8000);
+  exitOnStopSignals(log, () => primary.stop().finally(() => removePidFile(pidFile)), stopBudget(config, 8000));
   process.on('SIGHUP', () => primary.signal('SIGHUP'));
   process.on('SIGUSR1', () => primary.signal('SIGUSR1'));
   process.on('SIGUSR2', () => {

@@ -9,8 +9,8 @@ import type { Config } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { createLogger, opsLevel, reopenLogger } from '../log/logger.js';
 import { FandnsServer } from '../server.js';
-import { attachToPrimary, workerLoopSharing } from './cluster-worker.js';
-import { becomeUnprivileged, die, exitOnStopSignals, writePidFileOrDie } from './lifecycle.js';
+import { attachToPrimary, workerCacheFileSuffix, workerLoopSharing } from './cluster-worker.js';
+import { becomeUnprivileged, die, exitOnStopSignals, stopBudget, writePidFileOrDie } from './lifecycle.js';
 import { removePidFile } from './pid-file.js';
 import type { Credentials } from './privileges.js';
 
@@ -29,12 +29,12 @@ export async function serve(opts: RunOptions): Promise<void> {
   const { config } = opts;
   const log = createLogger(opsLevel(config.log), config.log.target);
   const worker = cluster.isWorker;
-  const server = new FandnsServer(config, log, undefined, opts.version, worker ? { metricsHttp: false, loops: workerLoopSharing() } : {});
+  const server = new FandnsServer(config, log, undefined, opts.version, worker ? { metricsHttp: false, loops: workerLoopSharing(), cacheFileSuffix: workerCacheFileSuffix() } : {});
   // Handlers go in before start(): a signal that arrives while it binds must not find the
   // default action (which ends the process). The others wait until the server serves.
   let serving = false;
   const pidFile = worker ? null : config.process.pidFile;
-  exitOnStopSignals(log, () => server.stop().finally(() => removePidFile(pidFile)));
+  exitOnStopSignals(log, () => server.stop().finally(() => removePidFile(pidFile)), stopBudget(config, 3000));
   process.on('SIGHUP', () => {
     if (!serving) return;
     try {

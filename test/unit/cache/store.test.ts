@@ -165,3 +165,25 @@ describe('CacheStore', () => {
     assert.ok(!s.fits(100, 1 << 21));
   });
 });
+
+describe('CacheStore walks (reload-keeps-cache, cache-file)', () => {
+  it('lists entry numbers least recently used first, reads keys and bytes by number, and deletes by number', () => {
+    const s = new CacheStore(10, 1 << 20);
+    for (const k of ['a', 'b', 'c']) s.set(k, entry(30, k.charCodeAt(0)));
+    s.get('a');
+    const order = [...s.order()];
+    assert.deepEqual(order.map((e) => s.keyAt(e)), ['b', 'c', 'a']);
+    const ref = new EntryRef();
+    s.entryAt(order[0]!, ref);
+    assert.deepEqual(ref.buf.subarray(ref.start, ref.end), entry(30, 'b'.charCodeAt(0)));
+    s.deleteAt(order[0]!);
+    assert.equal(s.keyAt(order[0]!), null, 'a deleted number holds no entry');
+    assert.equal(s.has('b'), false);
+    assert.equal(s.has('c'), true);
+    assert.equal(s.size, 2);
+    s.clear();
+    assert.equal(s.keyAt(order[1]!), null, 'nor does any after clear()');
+    assert.equal(s.keyAt(-1), null);
+    assert.equal(s.keyAt(1000), null);
+  });
+});
