@@ -82,7 +82,10 @@ export function udpExchange(raw: Buffer, port: number, timeoutMs = 3000, host = 
       s.close();
       reject(new Error(`udp timeout after ${timeoutMs} ms`));
     }, timeoutMs);
-    s.on('message', (m) => {
+    s.on('message', (m, from) => {
+      // A datagram from elsewhere (a process that took this ephemeral port's last owner for a
+      // server, such as the bench's readiness probe) is not the reply.
+      if (from.port !== port) return;
       clearTimeout(t);
       s.close();
       resolve(m);
@@ -139,7 +142,8 @@ export function udpBurst(queries: Buffer[], port: number, timeoutMs = 5000): Pro
       resolve(got);
     };
     const t = setTimeout(done, timeoutMs);
-    s.on('message', (m) => {
+    s.on('message', (m, from) => {
+      if (from.port !== port || m.length < 2) return; // not from the server asked (see udpExchange)
       got.set(m.readUInt16BE(0), m);
       if (got.size === queries.length) done();
     });

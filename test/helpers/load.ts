@@ -36,8 +36,8 @@ export async function udpRounds(
 ): Promise<LoadTally> {
   const s = createSocket({ type: 'udp4', recvBufferSize: 4 * 1024 * 1024 });
   let got = new Set<number>();
-  s.on('message', (m) => {
-    if (m.length < 12 || got.has(m.readUInt16BE(0))) return;
+  s.on('message', (m, from) => {
+    if (from.port !== port || m.length < 12 || got.has(m.readUInt16BE(0))) return; // only the server's replies
     got.add(m.readUInt16BE(0));
     tally.answered++;
     const rcode = m[3]! & 0x0f;
