@@ -39,13 +39,14 @@ export class HealthCheckLines {
   }
 
   /**
-   * The checks, or null when no `health-check=` line was given; tuning options without one are
-   * a warning (pushed to `warnings`), as they change nothing.
+   * The checks, or null when no `health-check=` line was given; a tuning option set to other than
+   * its default without one is a warning (pushed to `warnings`), as it changes nothing.
    */
   build(warnings: string[]): HealthCheckConfig | null {
     if (this.#byDomain.size === 0) {
-      for (const [name, s] of [['interval', this.intervalMs], ['rise', this.rise], ['fall', this.fall]] as const) {
-        if (s) warnings.push(`${formatOrigin(s.origin)}: health-check-${name} has no effect without a health-check= line`);
+      const d = HEALTH_CHECK_DEFAULTS;
+      for (const [name, s, def] of [['interval', this.intervalMs, d.intervalMs], ['rise', this.rise, d.rise], ['fall', this.fall, d.fall]] as const) {
+        if (s && s.value !== def) warnings.push(`${formatOrigin(s.origin)}: health-check-${name} has no effect without a health-check= line`);
       }
       return null;
     }
@@ -94,7 +95,7 @@ export const HEALTH_CHECK_DIRECTIVES: readonly Directive[] = [
     describe: 'fandns: check the servers of the domains listed (/#/ or none: the default servers) by asking them this question now and then; NOERROR or NXDOMAIN is good, anything else (SERVFAIL, REFUSED, a timeout) fails.',
     apply: (b, val, o) => { b.healthChecks.add(parseHealthCheck(unquoted(val), o)); } },
   { name: 'health-check-interval', arg: 'value', repeat: 'single', hint: '<ms>',
-    describe: `fandns: time between two checks of one server (default ${HEALTH_CHECK_DEFAULTS.intervalMs}); a down server's checks back off, doubling up to 30 s.`,
+    describe: `fandns: ms between two checks of one server (default ${HEALTH_CHECK_DEFAULTS.intervalMs}); while a down server fails them they back off, doubling up to 8 intervals or 30 s, whichever is less.`,
     apply: (b, val, o) => { b.healthChecks.intervalMs = { value: int('health-check-interval', 50, 600_000)(val, o), origin: o }; } },
   { name: 'health-check-rise', arg: 'value', repeat: 'single', hint: '<n>',
     describe: `fandns: consecutive good checks that bring a down server back (default ${HEALTH_CHECK_DEFAULTS.rise}).`,

@@ -37,8 +37,8 @@ describe('health-check', () => {
     assert.deepEqual([c.intervalMs, c.rise, c.fall], [50, 1, 5]);
   });
 
-  it('warns about tuning options without a check, naming the line', () => {
-    const c = parse('health-check-interval=1000\nhealth-check-fall=2');
+  it('warns about tuning options set without a check (not when they keep their default), naming the line', () => {
+    const c = parse('health-check-interval=1000\nhealth-check-fall=2\nhealth-check-rise=2');
     assert.equal(c.forward.healthCheck, null);
     assert.deepEqual(c.warnings, [
       'hc.conf:2: health-check-interval has no effect without a health-check= line',
