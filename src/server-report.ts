@@ -67,6 +67,8 @@ export function statsReport(rt: Runtime, accept: AcceptCounters): Record<string,
       resent: u.stats.resent,
       nxdomain: u.stats.nxdomain,
       avgLatencyMs: u.stats.answers ? ms2(u.stats.rttTotalMs / u.stats.answers) : null,
+      // Only for servers health-check= checks.
+      ...(u.health.checked ? { checks: { ok: u.stats.checksOk, failed: u.stats.checksFailed, last: u.health.lastCheck } } : {}),
     })),
   };
 }

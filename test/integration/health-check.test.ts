@@ -80,6 +80,10 @@ describe('health-check', () => {
       assert.ok(checks(bad) - before >= 2, `it came back after rise=2 good checks (${checks(bad) - before})`);
       const back = upstream(proxy, bad.spec);
       assert.deepEqual([back.health.lastCheck, back.stats.checksOk >= 2, back.stats.checksFailed >= 3], [{ ok: true, result: 'NOERROR' }, true, true]);
+      const stats = proxy.server.stats() as { upstreams: { server: string; checks?: { ok: number; failed: number; last: unknown } }[] };
+      const row = (spec: string) => stats.upstreams.find((u) => u.server === spec);
+      assert.deepEqual(row(bad.spec)?.checks?.last, { ok: true, result: 'NOERROR' }, 'SIGUSR1 reports the checks');
+      assert.equal(row(other.spec)?.checks, undefined, 'and none for an unchecked server');
     } finally {
       await close();
     }
