@@ -48,6 +48,7 @@ import { assignChecks } from './upstream/check-plan.js';
 import { HealthChecks } from './upstream/health-check.js';
 import { LoopDetector } from './upstream/loop-detect.js';
 import { UpstreamRegistry } from './upstream/registry.js';
+import { policyScope } from './upstream/policy-scope.js';
 import { selfDetector, type Endpoint } from './upstream/self-detect.js';
 
 /** The built pipeline and what its stages count. */
@@ -136,6 +137,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
     new AddressRanges(config.filters.ignoreAddresses),
     { queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry, portLimit: config.forward.portLimit },
     config.edns.addSubnet !== null,
+    deps.previous?.registry.tally,
   );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {
@@ -145,9 +147,11 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   };
   const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
   const resolv = readResolvServers(config, log).filter((s) => !self(s));
-  const table = new DomainTable(rules, resolv, (specs) => registry.group(specs));
+  const policies = policyScope(config.forward);
+  const table = new DomainTable(rules, resolv, (specs, scope) => registry.group(specs, policies.of(scope)));
+  for (const p of policies.unused()) log.warn(`${formatOrigin(p.origin)}: ${p.policy}=/${p.domain}/ applies to no server= rule at or below ${p.domain}`);
   registry.settle();
-  log.debug({ policy: config.forward.policy, servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
+  log.debug({ policy: config.forward.policy, domainPolicies: config.forward.domainPolicies.map((p) => `${p.policy}=/${p.domain}/`), servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
   return { registry, table, checks: planChecks(config, registry, rules, resolv) };
 }

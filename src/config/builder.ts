@@ -4,6 +4,7 @@
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { DomainTtlLines } from './domain-cache-ttl.js';
+import { DomainPolicyLines } from './domain-policy.js';
 import { LogDomainLines } from './query-log-filter.js';
 import { HealthCheckLines } from './health-check.js';
 import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
@@ -55,6 +56,8 @@ export class ConfigBuilder {
   serversFile: Setting<string> | null = null;
   strictOrder = false;
   allServers = false;
+  /** `all-servers=/d/`, `strict-order=/d/`, `merge-answers=/d/` (fandns). */
+  readonly domainPolicies = new DomainPolicyLines();
   loopDetect = false;
   queryPort: Setting<number> | null = null;
   minPort: Setting<number> | null = null;
@@ -223,6 +226,7 @@ export class ConfigBuilder {
       },
       forward: {
         policy: this.allServers ? 'all-servers' : this.strictOrder ? 'strict-order' : 'fastest',
+        domainPolicies: this.domainPolicies.list(),
         forwardMax: this.forwardMax ?? DEFAULTS.forwardMax,
         maxInflight: this.maxInflight ?? DEFAULTS.maxInflight,
         ednsPacketMax: this.ednsPacketMax ?? DEFAULTS.ednsPacketMax,

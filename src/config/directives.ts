@@ -7,6 +7,7 @@
 import { ConfigError, type Origin } from '../errors.js';
 import { asWritten, int, MAX_TTL, unquoted, type ArgKind, type Directive } from './directive-kit.js';
 import { scopedTtl, scopeOf } from './domain-cache-ttl.js';
+import { scopedPolicy } from './domain-policy.js';
 import { EDNS_DIRECTIVES } from './edns-directives.js';
 import { FILTER_DIRECTIVES } from './filter-directives.js';
 import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
@@ -88,12 +89,15 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'no-poll', short: 'n', arg: 'flag', repeat: 'single',
     describe: 'Do not watch resolv-file for changes (re-read on SIGHUP only).', apply: (b) => { b.noPoll = true; } },
   // ---- upstream policy
-  { name: 'strict-order', short: 'o', arg: 'flag', repeat: 'single',
-    describe: 'Try servers in config order; the next one on timeout, SERVFAIL or REFUSED.',
-    apply: (b) => { b.strictOrder = true; } },
-  { name: 'all-servers', arg: 'flag', repeat: 'single',
-    describe: 'Send every query to all servers of its group and take the best answer.',
-    apply: (b) => { b.allServers = true; } },
+  { name: 'strict-order', short: 'o', arg: 'optional', repeat: 'single', scoped: true, hint: '[=/<domain>/…]',
+    describe: 'Try servers in config order; the next one on timeout, SERVFAIL or REFUSED; =/domain/ for the servers of rules under it only.',
+    apply: scopedPolicy('strict-order', (b) => { b.strictOrder = true; }) },
+  { name: 'all-servers', arg: 'optional', repeat: 'single', scoped: true, hint: '[=/<domain>/…]',
+    describe: 'Send every query to all servers of its group and take the best answer; =/domain/ for the servers of rules under it only.',
+    apply: scopedPolicy('all-servers', (b) => { b.allServers = true; }) },
+  { name: 'merge-answers', arg: 'value', repeat: 'list', hint: '/<domain>/[<domain>/…]',
+    describe: 'fandns: ask every server of the groups of rules under the domains, wait for all, and answer with the union of their records.',
+    apply: scopedPolicy('merge-answers', null) },
   { name: 'query-port', short: 'Q', arg: 'value', repeat: 'single', hint: '<port>',
     describe: 'Send every upstream query from this UDP source port (servers without @addr#port of their own share it); 0: one OS-chosen port per server. Default: a rotating pool of random ports.',
     apply: (b, val, o) => { b.queryPort = { value: int('query-port', 0, 65535)(val, o), origin: o }; } },

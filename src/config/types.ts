@@ -49,8 +49,19 @@ export interface DomainRule {
   readonly origin: Origin;
 }
 
-/** How a server group sends a query (reference §2.1–2.3, with fandns's arbitration). */
-export type UpstreamPolicy = 'fastest' | 'strict-order' | 'all-servers';
+/**
+ * How a server group sends a query (reference §2.1–2.3, with fandns's arbitration).
+ * `merge-answers` (fandns): every server, every reply awaited, positive answers merged.
+ */
+export type UpstreamPolicy = 'fastest' | 'strict-order' | 'all-servers' | 'merge-answers';
+
+/** fandns: the policy for the server groups of rules at or below a domain (`all-servers=/d/`…). */
+export interface DomainPolicy {
+  /** Canonical dotted name, lower case. */
+  readonly domain: string;
+  readonly policy: UpstreamPolicy;
+  readonly origin: Origin;
+}
 
 /** Listening sockets. */
 export interface ListenConfig {
@@ -68,7 +79,10 @@ export interface ListenConfig {
 
 /** Forwarding behaviour shared by every server group. */
 export interface ForwardConfig {
+  /** The global policy (`all-servers`, `strict-order`, or neither: fastest). */
   readonly policy: UpstreamPolicy;
+  /** fandns: policies for the groups of rules at or below a domain; the longest domain wins. */
+  readonly domainPolicies: readonly DomainPolicy[];
   readonly forwardMax: number;
   /** `max-inflight`: most clients waiting on upstreams at once, coalesced ones included. */
   readonly maxInflight: number;

@@ -18,7 +18,7 @@ interface Sample {
 /** A snapshot of everything the server counts (see FandnsServer.metricsSnapshot). */
 export interface MetricsSnapshot {
   readonly cache: { hits: number; misses: number; staleServed: number; prefetches: number; evictions: number; insertions: number; entries: number; bytes: number };
-  readonly forward: { refusedOverload: number; refusedNoServer: number; coalesced: number; inFlight: number };
+  readonly forward: { refusedOverload: number; refusedNoServer: number; coalesced: number; inFlight: number; merged: number };
   readonly rejected: Record<string, number>;
   readonly rebindBlocked: number;
   readonly bogusNxdomain: number;
@@ -107,6 +107,7 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   one('fandns_cache_entries', 'Entries in the cache.', 'gauge', (s) => s.cache.entries);
   one('fandns_cache_bytes', 'Bytes accounted to the cache (keys, entries and a fixed overhead each).', 'gauge', (s) => s.cache.bytes);
   one('fandns_coalesced_total', 'Queries that joined an identical query already in flight.', 'counter', (s) => s.forward.coalesced);
+  one('fandns_merged_answers_total', 'Replies built from the positive answers of several servers (merge-answers).', 'counter', (s) => s.forward.merged);
   one('fandns_inflight_queries', 'Forwarded queries waiting for an upstream.', 'gauge', (s) => s.forward.inFlight);
   add(collected('fandns_forward_refused_total', 'Queries refused instead of forwarded, by reason.', 'counter', () => {
     const s = snapshot();

@@ -29,10 +29,21 @@ class DomainEntry<G> {
   group: G | null = null;
   /** Routes this entry decides, made on first use and shared (they are immutable), by RouteSlot. */
   routes: (Route<G> | undefined)[] | null = null;
-  constructor(readonly domain: string) {}
+  /**
+   * @param domain the rule's domain as written (without `*`, `*.`)
+   * @param scope the domain every name the entry matches is at or below ('' for the root): what
+   *   picks its group's policy (`all-servers=/d/`…)
+   */
+  constructor(readonly domain: string, readonly scope = domain) {}
   get hasAddress(): boolean {
     return this.v4 !== null || this.v6 !== null || this.nullAddress;
   }
+}
+
+/** The name without its first label ('' for a one-label name). */
+function parentOf(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? '' : name.slice(dot + 1);
 }
 
 /** `list` with `item` added; a first item makes an exact-size array (`[].push` reserves room for 17). */
@@ -75,9 +86,11 @@ export class DomainTable<G> {
   /**
    * @param rules config rules in order
    * @param resolvServers servers read from resolv-file (default group, after config servers)
-   * @param makeGroup creates (or reuses) the server group object for a list of servers
+   * @param makeGroup creates (or reuses) the server group object for a list of servers; `scope`
+   *   is the domain every name the rule matches is at or below ('' for the default servers,
+   *   unqualified names and a wildcard without a dot)
    */
-  constructor(rules: readonly DomainRule[], resolvServers: readonly UpstreamSpec[], makeGroup: (servers: readonly UpstreamSpec[]) => G) {
+  constructor(rules: readonly DomainRule[], resolvServers: readonly UpstreamSpec[], makeGroup: (servers: readonly UpstreamSpec[], scope: string) => G) {
     const def = new DomainEntry<G>('');
     let unq: DomainEntry<G> | null = null;
     const wild = new Map<string, DomainEntry<G>>();
@@ -94,7 +107,8 @@ export class DomainTable<G> {
         this.#exact.set(key, entry);
       } else {
         const suffix = match === 'subdomains' ? `.${name}` : name;
-        entry = wild.get(suffix) ?? new DomainEntry<G>(name);
+        // `*.d` matches names below d; `*x.d` matches names ending in the string, all below d.
+        entry = wild.get(suffix) ?? new DomainEntry<G>(name, match === 'subdomains' ? name : parentOf(name));
         wild.set(suffix, entry);
       }
       const a = rule.action;
@@ -118,7 +132,7 @@ export class DomainTable<G> {
     for (const [suffix, entry] of wild) this.#wildcards.push({ suffix, entry });
     this.#wildcards.sort((x, y) => y.suffix.length - x.suffix.length);
     for (const e of [def, ...(unq ? [unq] : []), ...this.#exact.values(), ...wild.values()]) {
-      if (e.servers !== null) e.group = makeGroup(e.servers);
+      if (e.servers !== null) e.group = makeGroup(e.servers, e.scope);
     }
   }
 

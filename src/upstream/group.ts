@@ -8,6 +8,8 @@
  * - strict-order: servers in config order (down ones last); the next on timeout, SERVFAIL or
  *   REFUSED; when all fail, the last error answer is returned, never silence.
  * - all-servers: every server at once, arbitrated by race().
+ * - merge-answers (fandns): every server at once, every reply awaited, positive answers merged
+ *   (merge.ts).
  * Down servers are skipped while another is up, except for a periodic probe (health.ts). Servers
  * that dns-loop-detect found looping are not used at all (`usable`); with none left the forward
  * stage answers REFUSED, as with no server.
@@ -16,6 +18,8 @@ import { performance } from 'node:perf_hooks';
 import type { UpstreamPolicy } from '../config/types.js';
 import { AnswerClass, classify, type Answer } from './outcome.js';
 import { race } from './race.js';
+import { gather, mergeOutcome } from './merge.js';
+import { TICK_MS } from './sweeper.js';
 import type { Upstream } from './upstream.js';
 
 /** What forwarding through a group produced. */
@@ -23,6 +27,15 @@ export type GroupOutcome =
   | { readonly kind: 'answer'; readonly answer: Answer }
   /** Every server failed; `lastError` is the last error answer (SERVFAIL/REFUSED…) if any came. */
   | { readonly kind: 'failed'; readonly lastError: Answer | null };
+
+/** Shortest attempt merge-answers makes (upstream-timeout's own minimum). */
+const MIN_ATTEMPT_MS = 50;
+
+/** What the groups count together. */
+export interface GroupTally {
+  /** Replies built from several servers' answers (merge-answers). */
+  merges: number;
+}
 
 const PROBE_EVERY_QUERIES = 50;
 const PROBE_EVERY_MS = 20_000;
@@ -53,6 +66,8 @@ export class ServerGroup {
     readonly members: readonly Upstream[],
     readonly policy: UpstreamPolicy,
     readonly attemptMs: number,
+    /** Counters every group of a registry (and the registries after it) adds to. */
+    readonly tally: GroupTally = { merges: 0 },
   ) {
     this.#usable = members;
     this.refresh();
@@ -88,7 +103,21 @@ export class ServerGroup {
   forward(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now = performance.now()): void {
     if (this.policy === 'strict-order') this.#strict(query, qEnd, deadline, done, now);
     else if (this.policy === 'all-servers') this.#all(query, qEnd, done, now);
+    else if (this.policy === 'merge-answers') this.#merge(query, qEnd, deadline, done, now);
     else this.#fastest(query, qEnd, deadline, done, now);
+  }
+
+  /**
+   * merge-answers: each attempt ends two sweeper ticks before the query deadline at the latest, so
+   * the answers that came are merged before the forward stage gives up on the query.
+   */
+  #merge(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
+    const attemptMs = Math.max(MIN_ATTEMPT_MS, Math.min(this.attemptMs, deadline - now - 2 * TICK_MS));
+    gather(this.live(now), query, qEnd, attemptMs, (answers) => {
+      const r = mergeOutcome(answers);
+      if (r.merged) this.tally.merges++;
+      done(r.outcome);
+    });
   }
 
   #all(query: Buffer, qEnd: number, done: (o: GroupOutcome) => void, now: number): void {

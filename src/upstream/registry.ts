@@ -1,10 +1,10 @@
 /**
  * Creates the Upstream and ServerGroup objects for a configuration: one Upstream per distinct
  * server (so health and RTT are shared by every group listing it), one ServerGroup per distinct
- * ordered server list.
+ * ordered server list and policy.
  */
 import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
-import { ServerGroup } from './group.js';
+import { ServerGroup, type GroupTally } from './group.js';
 import { Upstream, type CarriedUpstream } from './upstream.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import { DEFAULT_SENDING, type UdpSending } from './udp-transport.js';
@@ -25,6 +25,7 @@ export class UpstreamRegistry {
    * @param ignored ignore-address ranges every upstream applies to its replies
    * @param ports how every upstream sends over UDP: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit)
    * @param checkEcs true with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3)
+   * @param tally what the groups count together: the replaced registry's, to go on counting in it
    */
   constructor(
     private readonly policy: UpstreamPolicy,
@@ -34,10 +35,11 @@ export class UpstreamRegistry {
     private readonly ignored: AddressRanges | null = null,
     private readonly ports: UdpSending = DEFAULT_SENDING,
     private readonly checkEcs = false,
+    readonly tally: GroupTally = { merges: 0 },
   ) {}
 
-  /** The group for this server list, created on first use. */
-  group(specs: readonly UpstreamSpec[]): ServerGroup {
+  /** The group for this server list and policy (by default the global one), created on first use. */
+  group(specs: readonly UpstreamSpec[], policy: UpstreamPolicy = this.policy): ServerGroup {
     const members: Upstream[] = [];
     for (const s of specs) {
       const k = specKey(s);
@@ -48,10 +50,10 @@ export class UpstreamRegistry {
       }
       if (!members.includes(u)) members.push(u);
     }
-    const gk = members.map((m) => specKey(m.spec)).join(',');
+    const gk = `${policy}:${members.map((m) => specKey(m.spec)).join(',')}`;
     let g = this.#groups.get(gk);
     if (!g) {
-      g = new ServerGroup(this.#groups.size + 1, members, this.policy, this.attemptMs);
+      g = new ServerGroup(this.#groups.size + 1, members, policy, this.attemptMs, this.tally);
       this.#groups.set(gk, g);
     }
     return g;

@@ -19,7 +19,8 @@ export interface Sweepable {
   sweepSlot: number;
 }
 
-const TICK_MS = 25;
+/** How often timeouts are checked: a deadline is met up to this late. */
+export const TICK_MS = 25;
 const watched: Sweepable[] = [];
 let ticker: NodeJS.Timeout | null = null;
 

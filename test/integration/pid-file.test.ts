@@ -12,8 +12,10 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { runCli, startCli } from '../helpers/cli-process.js';
 import { waitFor } from '../helpers/wait.js';
+import { freePort } from '../helpers/fake-upstream.js';
 
-const BASE = ['--no-resolv', '--no-hosts', '--listen-address=127.0.0.1', '--port=0', '--conf-file=/dev/null'];
+const COMMON = ['--no-resolv', '--no-hosts', '--listen-address=127.0.0.1', '--conf-file=/dev/null'];
+const BASE = [...COMMON, '--port=0'];
 const asRoot = userInfo().uid === 0;
 /** nobody's uid, which fandns switches to by default when started as root. */
 const nobodyUid = Number(spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim());
@@ -57,12 +59,15 @@ describe('pid-file= (CLI process, started as root)', { skip: asRoot ? false : 'n
 
   it('names the cluster primary with workers=2', async () => {
     const file = join(dir, 'cluster.pid');
-    const cli = await startCli([...BASE, '--workers=2', `--pid-file=${file}`]);
+    // A port chosen here, as the other workers tests do: with port 0 each worker's UDP and TCP pair
+    // is picked on its own, and under load one worker's TCP port can be taken meanwhile.
+    const cli = await startCli([...COMMON, `--port=${await freePort()}`, '--workers=2', `--pid-file=${file}`]);
     try {
       await waitFor(() => existsSync(file), 'the pid file of the primary', 8000);
       assert.equal(readFileSync(file, 'utf8'), `${cli.pid}\n`);
     } finally {
-      assert.equal((await cli.stop()).code, 0);
+      const exit = await cli.stop();
+      assert.equal(exit.code, 0, cli.stderr());
     }
     assert.equal(existsSync(file), false);
   });

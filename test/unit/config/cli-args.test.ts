@@ -70,7 +70,7 @@ describe('parseCli', () => {
     [['stray'], 'FANDNS_CONFIG_SYNTAX', /bad command line options/],
     [['--no-resolv', 'yes'], 'FANDNS_CONFIG_SYNTAX', /bad command line options/],
     [['--no-resolv=yes'], 'FANDNS_CONFIG_SYNTAX', /--no-resolv takes no value/],
-    [['--strict-order=1'], 'FANDNS_CONFIG_SYNTAX', /--strict-order takes no value/],
+    [['--bogus-priv=1'], 'FANDNS_CONFIG_SYNTAX', /--bogus-priv takes no value/],
     [['--test=no'], 'FANDNS_CONFIG_SYNTAX', /--test takes no value/],
     [['-p', '53', '-p', '54'], 'FANDNS_CONFIG_REPEATED', /--port given more than once/],
     [['--dns-forward-max=1', '-0', '2'], 'FANDNS_CONFIG_REPEATED', /--dns-forward-max given more than once/],

@@ -1,0 +1,35 @@
+/**
+ * Which policy the server group of a rule takes (fandns `all-servers=/d/`, `strict-order=/d/`,
+ * `merge-answers=/d/`): the policy of the longest configured domain the rule's scope is at or
+ * below, else the global one. Decided once per group when the routing table is built; queries never
+ * look it up.
+ */
+import type { DomainPolicy, ForwardConfig, UpstreamPolicy } from '../config/types.js';
+import { SuffixMap } from '../routing/suffix-map.js';
+import { encodeName } from '../wire/name.js';
+
+/** The policy lookup for one routing table. */
+export interface PolicyScope {
+  /** The policy for a rule whose names are all at or below `scope` ('' for the root). */
+  of(scope: string): UpstreamPolicy;
+  /** The domain policies no rule has taken so far (for a warning once the table is built). */
+  unused(): DomainPolicy[];
+}
+
+/** The policy lookup for a configuration. */
+export function policyScope(forward: Pick<ForwardConfig, 'policy' | 'domainPolicies'>): PolicyScope {
+  const global = forward.policy;
+  const byDomain = new SuffixMap(forward.domainPolicies.map((p) => [p.domain, p] as const));
+  const used = new Set<DomainPolicy>();
+  return {
+    of(scope) {
+      if (scope === '' || byDomain.empty) return global;
+      const key = encodeName(scope).toString('latin1');
+      const p = byDomain.longest(key, key.length);
+      if (p === undefined) return global;
+      used.add(p);
+      return p.policy;
+    },
+    unused: () => forward.domainPolicies.filter((p) => !used.has(p)),
+  };
+}
