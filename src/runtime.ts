@@ -116,11 +116,19 @@ export function readResolvServers(config: Config, log: Logger): UpstreamSpec[] {
   return out;
 }
 
-/** The health checks of the servers `rules` and `resolv` name (health-check=), not started; null when none is configured. */
-function planChecks(config: Config, registry: UpstreamRegistry, rules: readonly DomainRule[], resolv: readonly UpstreamSpec[]): HealthChecks | null {
+/**
+ * The health checks of the servers `rules` and `resolv` name (health-check=), not started; null
+ * when none is configured. A check no server gets is a warning naming its line.
+ */
+function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rules: readonly DomainRule[], resolv: readonly UpstreamSpec[]): HealthChecks | null {
   const hc = config.forward.healthCheck;
   if (hc === null) return null;
   const plan = assignChecks(rules, resolv, hc.checks);
+  const used = new Set(plan.values());
+  for (const c of hc.checks.filter((x) => !used.has(x))) {
+    const what = c.domain === null ? 'the default servers: there are none' : `${c.domain}: no server= rule at or below it, or each server has a check of a longer domain`;
+    log.warn(`${formatOrigin(c.origin)}: health-check for ${what}; it checks no server`);
+  }
   const targets = registry.upstreams().flatMap((upstream) => {
     const rule = plan.get(registry.keyOf(upstream));
     return rule === undefined ? [] : [{ upstream, rule }];
@@ -153,7 +161,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   registry.settle();
   log.debug({ policy: config.forward.policy, domainPolicies: config.forward.domainPolicies.map((p) => `${p.policy}=/${p.domain}/`), servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
-  return { registry, table, checks: planChecks(config, registry, rules, resolv) };
+  return { registry, table, checks: planChecks(config, log, registry, rules, resolv) };
 }
 
 /**

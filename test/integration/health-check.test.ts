@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { answerData } from '../helpers/dns-client.js';
 import { FakeUpstream, type Script } from '../helpers/fake-upstream.js';
+import { memoryLog } from '../helpers/memory-log.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { answer } from '../helpers/scripts.js';
 import { sleep, waitFor } from '../helpers/wait.js';
@@ -165,6 +166,27 @@ describe('health-check', () => {
     } finally {
       await proxy.stop();
       await only.close();
+    }
+  });
+
+  it('warns about a check no server gets, naming its line', async () => {
+    const up = await FakeUpstream.start(answer('10.0.0.1'));
+    const mem = memoryLog();
+    const proxy = await startProxy([
+      `server=/service.consul/${up.spec}`, 'health-check=/consul/consul.service.consul', 'health-check=/service.consul/a.service.consul',
+      'health-check=/example.com/example.com', 'health-check=.,NS',
+    ].join('\n'), mem.log);
+    try {
+      assert.deepEqual(mem.lines().map((l) => l.msg).filter((m) => m.includes('health-check')), [
+        'test.conf:6: health-check for consul: no server= rule at or below it, or each server has a check of a longer domain; it checks no server',
+        'test.conf:8: health-check for example.com: no server= rule at or below it, or each server has a check of a longer domain; it checks no server',
+        'test.conf:9: health-check for the default servers: there are none; it checks no server',
+      ]);
+      await waitFor(() => upstream(proxy, up.spec).health.lastCheck !== null, 'the one server to be checked');
+      assert.equal(up.count('a.service.consul'), 1, 'with the longest domain\'s check');
+    } finally {
+      await proxy.stop();
+      await up.close();
     }
   });
 });
