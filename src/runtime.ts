@@ -46,6 +46,8 @@ import { DROP, type Handler, type Next } from './pipeline/types.js';
 import { DomainTable } from './routing/domain-table.js';
 import { SuffixMap } from './routing/suffix-map.js';
 import type { ServerGroup } from './upstream/group.js';
+import { assignChecks } from './upstream/check-plan.js';
+import { HealthChecks } from './upstream/health-check.js';
 import { LoopDetector } from './upstream/loop-detect.js';
 import { UpstreamRegistry } from './upstream/registry.js';
 import { policyScope } from './upstream/policy-scope.js';
@@ -70,6 +72,8 @@ export interface Runtime {
   readonly local: LocalCounters;
   /** Loop probes that came back as queries. */
   readonly loopGuard: LoopGuardCounters;
+  /** The active health checks (health-check=), or null: none configured. Stopped when this runtime is replaced. */
+  readonly checks: HealthChecks | null;
 }
 
 /** What a Runtime needs from its server. */
@@ -114,11 +118,31 @@ export function readResolvServers(config: Config, log: Logger): UpstreamSpec[] {
   return out;
 }
 
-/** Builds the routing table and its server groups, without upstreams that are fandns itself. */
-function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRegistry; table: DomainTable<ServerGroup> } {
+/**
+ * The health checks of the servers `rules` and `resolv` name (health-check=), not started; null
+ * when none is configured. A check no server gets is a warning naming its line.
+ */
+function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rules: readonly DomainRule[], resolv: readonly UpstreamSpec[]): HealthChecks | null {
+  const hc = config.forward.healthCheck;
+  if (hc === null) return null;
+  const plan = assignChecks(rules, resolv, hc.checks);
+  const used = new Set(plan.values());
+  for (const c of hc.checks.filter((x) => !used.has(x))) {
+    const what = c.domain === null ? 'the default servers: there are none' : `${c.domain}: no server= rule at or below it, or each server has a check of a longer domain`;
+    log.warn(`${formatOrigin(c.origin)}: health-check for ${what}; it checks no server`);
+  }
+  const targets = registry.upstreams().flatMap((upstream) => {
+    const rule = plan.get(registry.keyOf(upstream));
+    return rule === undefined ? [] : [{ upstream, rule }];
+  });
+  return new HealthChecks(targets, hc, config.forward.upstreamTimeoutMs);
+}
+
+/** Builds the routing table, its server groups and their health checks, without upstreams that are fandns itself. */
+function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRegistry; table: DomainTable<ServerGroup>; checks: HealthChecks | null } {
   const { log } = deps;
-  const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up) =>
-    up ? log.info({ upstream: u.label }, 'upstream is up again') : log.warn({ upstream: u.label }, 'upstream is down'),
+  const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up, why) =>
+    up ? log.info({ upstream: u.label }, `upstream is up again: ${why}`) : log.warn({ upstream: u.label }, `upstream is down: ${why}`),
     deps.previous?.registry.carryOver(),
     new AddressRanges(config.filters.ignoreAddresses),
     { queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry, portLimit: config.forward.portLimit },
@@ -139,7 +163,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   registry.settle();
   log.debug({ policy: config.forward.policy, domainPolicies: config.forward.domainPolicies.map((p) => `${p.policy}=/${p.domain}/`), servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
-  return { registry, table };
+  return { registry, table, checks: planChecks(config, log, registry, rules, resolv) };
 }
 
 /**
@@ -184,7 +208,7 @@ export function storeFits(store: CacheStore, c: CacheConfig): boolean {
 /** Builds the whole pipeline for `config`. */
 export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const { log, previous } = deps;
-  const { registry, table } = buildRouting(config, deps);
+  const { registry, table, checks } = buildRouting(config, deps);
   const fwd = config.forward;
   const forward = createForward(
     {
@@ -261,5 +285,6 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
     pending: deps.pending,
   });
   checkLoops(fwd.loopDetect, loops, registry, table, deps.loopRound === true);
-  return { config, registry, table, chain, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters, loopGuard };
+  checks?.start();
+  return { config, registry, table, chain, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters, loopGuard, checks };
 }

@@ -14,7 +14,13 @@ const ms2 = (n: number) => Math.round(n * 100) / 100;
 /** The /health body: each upstream's state; "degraded" when any is down or looped. */
 export interface HealthReport {
   readonly status: 'ok' | 'degraded';
-  readonly upstreams: readonly { server: string; up: boolean; looped: boolean; rttMs: number | null }[];
+  readonly upstreams: readonly {
+    server: string; up: boolean; looped: boolean; rttMs: number | null;
+    /** True while health-check= checks this server. */
+    checked: boolean;
+    /** The latest check's result (an RCODE name, timeout, network or malformed) and whether it was good; null: none yet. */
+    lastCheck: { ok: boolean; result: string } | null;
+  }[];
 }
 
 /** One upstream's state as /health (and /explain) report it. */
@@ -23,6 +29,8 @@ export const upstreamState = (u: Upstream): HealthReport['upstreams'][number] =>
   up: u.health.up,
   looped: u.looped,
   rttMs: Number.isNaN(u.health.rttMs) ? null : ms2(u.health.rttMs),
+  checked: u.health.checked,
+  lastCheck: u.health.lastCheck === null ? null : { ok: u.health.lastCheck.ok, result: u.health.lastCheck.result },
 });
 
 /** Per-upstream state for /health. */
@@ -59,6 +67,8 @@ export function statsReport(rt: Runtime, accept: AcceptCounters): Record<string,
       resent: u.stats.resent,
       nxdomain: u.stats.nxdomain,
       avgLatencyMs: u.stats.answers ? ms2(u.stats.rttTotalMs / u.stats.answers) : null,
+      // Only for servers health-check= checks.
+      ...(u.health.checked ? { checks: { ok: u.stats.checksOk, failed: u.stats.checksFailed, last: u.health.lastCheck } } : {}),
     })),
   };
 }
@@ -91,6 +101,9 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost:
       rttBuckets: u.stats.rttBuckets,
       rttTotalMs: u.stats.rttTotalMs,
       answers: u.stats.answers,
+      checked: u.health.checked,
+      checksOk: u.stats.checksOk,
+      checksFailed: u.stats.checksFailed,
     })),
     queryLogLost,
   };

@@ -241,6 +241,8 @@ export class FandnsServer {
     this.config = config;
     this.#rt = this.#build(config, keepStore, loopRound);
     if (!old) return;
+    // The old runtime's health checks end now; the new one's have started (states carried over).
+    old.checks?.stop();
     const registry = old.registry;
     this.#retiring.add(registry);
     setTimeout(() => {
@@ -301,6 +303,7 @@ export class FandnsServer {
   async stop(drainMs = 2000): Promise<void> {
     this.#ready = false;
     this.#stopping = true;
+    this.#rt?.checks?.stop();
     this.#unwatchFiles();
     this.#warm.finish();
     const tcp = this.#tcp.splice(0);

@@ -6,6 +6,7 @@ import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { DomainTtlLines } from './domain-cache-ttl.js';
 import { DomainPolicyLines } from './domain-policy.js';
 import { LogDomainLines } from './query-log-filter.js';
+import { HealthCheckLines } from './health-check.js';
 import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
 import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain } from './types.js';
 
@@ -63,6 +64,8 @@ export class ConfigBuilder {
   maxPort: Setting<number> | null = null;
   fastRetry: Setting<FastRetrySetting> | null = null;
   portLimit: Setting<number> | null = null;
+  /** fandns `health-check=` lines and their tuning options. */
+  readonly healthChecks = new HealthCheckLines();
   forwardMax: number | null = null;
   maxInflight: number | null = null;
   ednsPacketMax: number | null = null;
@@ -241,6 +244,7 @@ export class ConfigBuilder {
         portRange: this.#portRange(),
         fastRetry: this.fastRetry?.value.retry ?? null,
         portLimit: this.portLimit?.value ?? 1,
+        healthCheck: this.healthChecks.build(this.warnings),
       },
       cache: {
         size: this.cacheSize ?? DEFAULTS.cacheSize,

@@ -13,6 +13,7 @@ import { EDNS_DIRECTIVES } from './edns-directives.js';
 import { FILTER_DIRECTIVES } from './filter-directives.js';
 import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
 import { QUERY_LOG_FILTER_DIRECTIVES } from './query-log-filter.js';
+import { HEALTH_CHECK_DIRECTIVES } from './health-check.js';
 import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
 import { parseAccount, parseHostPort, parseIp } from './values.js';
@@ -116,6 +117,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'dns-loop-detect', arg: 'flag', repeat: 'single',
     describe: 'Send each default server a TXT probe (<hex>.test) at start and on each reload; a server whose probe comes back to fandns as a query is not used.',
     apply: (b) => { b.loopDetect = true; } },
+  ...HEALTH_CHECK_DIRECTIVES,
   { name: 'dns-forward-max', short: '0', arg: 'value', repeat: 'single', hint: '<n>',
     describe: 'Most concurrent forwarded queries per server group (default 150); excess gets REFUSED.',
     apply: (b, val, o) => { b.forwardMax = int('dns-forward-max', 1, 10_000_000)(val, o); } },

@@ -104,6 +104,30 @@ export interface ForwardConfig {
   readonly fastRetry: FastRetry | null;
   /** `port-limit`: most source ports the copies of one query to one server leave from (default 1). */
   readonly portLimit: number;
+  /** fandns `health-check=`: active checks of upstream servers, or null: passive health only. */
+  readonly healthCheck: HealthCheckConfig | null;
+}
+
+/** fandns active health checks (`health-check=`, `health-check-interval/-rise/-fall`). */
+export interface HealthCheckConfig {
+  /** One question per listed domain, in config order (each domain once). */
+  readonly checks: readonly HealthCheckRule[];
+  /** Time between the starts of two checks of one server (while it is up). */
+  readonly intervalMs: number;
+  /** Consecutive good checks that bring a down server back. */
+  readonly rise: number;
+  /** Consecutive failed checks that mark an up server down. */
+  readonly fall: number;
+}
+
+/** One `health-check=` domain and the question its servers are asked. */
+export interface HealthCheckRule {
+  /** Canonical domain: servers of rules at or below it get this check; null: the default servers (`/#/` or no domain). */
+  readonly domain: string | null;
+  /** Canonical name asked ('' is the root). */
+  readonly name: string;
+  readonly qtype: number;
+  readonly origin: Origin;
 }
 
 /** `fast-dns-retry=<firstMs>,<totalMs>`: when copies of a UDP query still waiting are sent. */

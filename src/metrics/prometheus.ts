@@ -44,6 +44,10 @@ export interface MetricsSnapshot {
     readonly rttBuckets: Float64Array;
     readonly rttTotalMs: number;
     readonly answers: number;
+    /** True while health-check= checks the upstream. */
+    readonly checked: boolean;
+    readonly checksOk: number;
+    readonly checksFailed: number;
   }[];
   readonly queryLogLost: number;
 }
@@ -144,6 +148,11 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.up ? 1 : 0 })), 'min'));
   add(collected('fandns_upstream_looped', '1 when dns-loop-detect found the upstream sending queries back to fandns, so it is not used (with workers: 1 if any worker found it).', 'gauge', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.looped ? 1 : 0 })), 'max'));
+  add(collected('fandns_upstream_health_checks_total', 'Health checks (health-check=) sent to each checked upstream, by result: ok (NOERROR or NXDOMAIN) or fail.', 'counter', () =>
+    snapshot().upstreams.filter((u) => u.checked || u.checksOk + u.checksFailed > 0).flatMap((u) => [
+      { labels: { upstream: u.label, result: 'ok' }, value: u.checksOk },
+      { labels: { upstream: u.label, result: 'fail' }, value: u.checksFailed },
+    ])));
   add(collected('fandns_upstream_rtt_seconds', 'Round-trip time of answered upstream exchanges.', 'histogram', () =>
     snapshot().upstreams.flatMap((u) => histogram('fandns_upstream_rtt_seconds', RTT_BOUNDS, u.rttBuckets, u.rttTotalMs / 1000, u.answers, { upstream: u.label }))));
   return reg;

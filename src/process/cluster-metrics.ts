@@ -13,7 +13,10 @@ import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Registry } f
 /** The /health body of one server (FandnsServer.health). */
 export interface HealthBody {
   readonly status: 'ok' | 'degraded';
-  readonly upstreams: readonly { readonly server: string; readonly up: boolean; readonly looped?: boolean; readonly rttMs: number | null }[];
+  readonly upstreams: readonly {
+    readonly server: string; readonly up: boolean; readonly looped?: boolean; readonly rttMs: number | null;
+    readonly checked?: boolean; readonly lastCheck?: { readonly ok: boolean; readonly result: string } | null;
+  }[];
 }
 
 /** The primary's /health body. */
@@ -48,17 +51,24 @@ export class PrimaryMetrics {
   }
 }
 
+/** A check result as /health shows it. */
+type LastCheck = { readonly ok: boolean; readonly result: string } | null;
+
 /**
  * Merges the workers' health: an upstream is up only if every worker has it up, looped if any
- * worker has it looped; rttMs is the mean.
+ * worker has it looped, checked if any worker checks it (each worker sends its own checks);
+ * rttMs is the mean; lastCheck is a failed one if any worker's latest check failed.
  */
 export function mergeHealth(byPid: ReadonlyMap<number, HealthBody>): ClusterHealth {
-  const merged = new Map<string, { up: boolean; looped: boolean; rtts: number[] }>();
+  const merged = new Map<string, { up: boolean; looped: boolean; rtts: number[]; checked: boolean; lastCheck: LastCheck }>();
   for (const h of byPid.values()) {
     for (const u of h.upstreams) {
-      const m = merged.get(u.server) ?? { up: true, looped: false, rtts: [] };
+      const m = merged.get(u.server) ?? { up: true, looped: false, rtts: [], checked: false, lastCheck: null };
       m.up &&= u.up;
       m.looped ||= u.looped === true;
+      m.checked ||= u.checked === true;
+      const last = u.lastCheck ?? null;
+      if (last !== null && (m.lastCheck === null || (m.lastCheck.ok && !last.ok))) m.lastCheck = last;
       if (u.rttMs !== null) m.rtts.push(u.rttMs);
       merged.set(u.server, m);
     }
@@ -68,6 +78,8 @@ export function mergeHealth(byPid: ReadonlyMap<number, HealthBody>): ClusterHeal
     up: m.up,
     looped: m.looped,
     rttMs: m.rtts.length ? Math.round((m.rtts.reduce((a, b) => a + b, 0) / m.rtts.length) * 100) / 100 : null,
+    checked: m.checked,
+    lastCheck: m.lastCheck,
   }));
   const workers = [...byPid].map(([pid, h]) => ({ pid, status: h.status }));
   const status = byPid.size > 0 && upstreams.every((u) => u.up && !u.looped) ? 'ok' : 'degraded';

@@ -9,7 +9,8 @@ import { Upstream, type CarriedUpstream } from './upstream.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import { DEFAULT_SENDING, type UdpSending } from './udp-transport.js';
 
-function specKey(s: UpstreamSpec): string {
+/** A server's identity: a reload carries its state over to the server with the same key. */
+export function specKey(s: UpstreamSpec): string {
   return `${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
 }
 
@@ -29,7 +30,7 @@ export class UpstreamRegistry {
   constructor(
     private readonly policy: UpstreamPolicy,
     readonly attemptMs: number,
-    private readonly onHealthChange: (u: Upstream, up: boolean) => void = () => {},
+    private readonly onHealthChange: (u: Upstream, up: boolean, why: string) => void = () => {},
     private carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
     private readonly ignored: AddressRanges | null = null,
     private readonly ports: UdpSending = DEFAULT_SENDING,

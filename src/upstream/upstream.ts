@@ -34,6 +34,10 @@ export interface UpstreamStats {
   rttTotalMs: number;
   /** RTT histogram: counts per RTT_BOUNDS bucket (non-cumulative), last slot for larger. */
   rttBuckets: Float64Array;
+  /** Health checks (health-check=) that were good; not counted in `queries`. */
+  checksOk: number;
+  /** Health checks that failed (an error RCODE, a timeout, a malformed reply). */
+  checksFailed: number;
 }
 
 /** Upstream RTT histogram bounds in seconds. */
@@ -42,7 +46,7 @@ export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.0
 /** Upstream counters at zero. */
 const upstreamStats = (): UpstreamStats => ({
   queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, tcpRetries: 0, resent: 0, nxdomain: 0, rttTotalMs: 0,
-  rttBuckets: new Float64Array(RTT_BOUNDS.length + 1),
+  rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), checksOk: 0, checksFailed: 0,
 });
 
 /**
@@ -95,7 +99,7 @@ export class Upstream {
    */
   constructor(
     readonly spec: UpstreamSpec,
-    onHealthChange: (u: Upstream, up: boolean) => void = () => {},
+    onHealthChange: (u: Upstream, up: boolean, why: string) => void = () => {},
     prev: CarriedUpstream | null = null,
     ignored: AddressRanges | null = null,
     ports: UdpSending = DEFAULT_SENDING,
@@ -112,7 +116,7 @@ export class Upstream {
     this.udp = kept ?? new UdpTransport(spec, this.#filter, ports);
     this.tcp = new TcpTransport(spec);
     this.stats = prev?.stats ?? upstreamStats();
-    this.health = new Health((up) => onHealthChange(this, up));
+    this.health = new Health((up, why) => onHealthChange(this, up, why));
     if (prev) {
       this.health.resume(prev.health);
       this.looped = prev.looped;
@@ -217,14 +221,14 @@ export class Upstream {
     if (typeof r === 'string') {
       this.stats.failures++;
       if (r === 'timeout') this.stats.timeouts++;
-      this.health.failure(now);
+      this.health.failure(now, r);
       return { kind: 'failure', reason: r, server: this.label };
     }
     const layout = scanMessage(r);
     if (!layout) {
       this.stats.failures++;
       this.stats.malformed++;
-      this.health.failure(now);
+      this.health.failure(now, 'malformed');
       return { kind: 'failure', reason: 'malformed', server: this.label };
     }
     this.#counted(r, now - (resentAt < 0 ? t0 : resentAt), resentAt < 0);

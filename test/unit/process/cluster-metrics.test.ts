@@ -23,7 +23,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     rejected: { formerr: 0 },
     rebindBlocked: 0,
     bogusNxdomain: 0,
-    upstreams: [{ label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp }],
+    upstreams: [{ label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp, checked: false, checksOk: 0, checksFailed: 0 }],
     queryLogLost: 0,
   };
   return createRegistry(stats, () => snapshot, '9.9.9');
@@ -62,7 +62,8 @@ describe('PrimaryMetrics', () => {
 });
 
 describe('mergeHealth', () => {
-  const up = (server: string, isUp: boolean, rttMs: number | null, looped = false) => ({ server, up: isUp, looped, rttMs });
+  const up = (server: string, isUp: boolean, rttMs: number | null, looped = false, checked = false, lastCheck: { ok: boolean; result: string } | null = null) =>
+    ({ server, up: isUp, looped, rttMs, checked, lastCheck });
   it('has an upstream up only when every worker has it up, with the mean RTT', () => {
     const h = mergeHealth(new Map([
       [11, { status: 'ok' as const, upstreams: [up('a#53', true, 1), up('b#53', true, null)] }],
@@ -87,5 +88,15 @@ describe('mergeHealth', () => {
     ]));
     assert.deepEqual(h.upstreams, [up('a#53', true, 1, true)]);
     assert.equal(h.status, 'degraded');
+  });
+
+  it('has an upstream checked when any worker checks it (health-check=), with a failed last check winning', () => {
+    const ok = { ok: true, result: 'NOERROR' };
+    const fail = { ok: false, result: 'SERVFAIL' };
+    const h = mergeHealth(new Map([
+      [11, { status: 'ok' as const, upstreams: [up('a#53', true, 1, false, true, ok), up('b#53', true, 1)] }],
+      [12, { status: 'degraded' as const, upstreams: [up('a#53', false, 1, false, true, fail), up('b#53', true, 1)] }],
+    ]));
+    assert.deepEqual(h.upstreams, [up('a#53', false, 1, false, true, fail), up('b#53', true, 1)]);
   });
 });

@@ -1,0 +1,116 @@
+/**
+ * Active health checks (fandns `health-check=`): each checked server is asked its check's
+ * question every `intervalMs` on its own UDP transport (RD set, no EDNS). A valid reply (ID and
+ * question matched by the transport, readable record by record) with NOERROR or NXDOMAIN is good
+ * (RFC 1035 §4.1.1: the server could answer); SERVFAIL, REFUSED, any other RCODE, a timeout
+ * (upstream-timeout), a network error or a malformed reply is a failure. Results go to the
+ * server's Health (rise/fall) and to its own counters, never to the client query counters.
+ * One check at most is in flight per server: the next is timed from the start of the one before,
+ * once it has ended. While a server is down and its checks fail, the wait doubles, up to 8 times
+ * the interval and at most 30 s (never below the interval); a good check resets it.
+ */
+import { performance } from 'node:perf_hooks';
+import type { HealthCheckConfig, HealthCheckRule } from '../config/types.js';
+import { QClass, RCode, rcodeName } from '../wire/constants.js';
+import { scanMessage } from '../wire/layout.js';
+import { buildQuery, type BuiltQuery } from '../wire/query-build.js';
+import type { CheckResult } from './health.js';
+import type { Upstream } from './upstream.js';
+
+/** Longest wait between two checks of a down server, unless the interval itself is longer. */
+const MAX_BACKOFF_MS = 30_000;
+/** The back-off stops at this many intervals. */
+const BACKOFF_INTERVALS = 8;
+
+/** Judges one check reply (or why none came): good for NOERROR and NXDOMAIN. */
+export function judgeCheck(r: Buffer | 'timeout' | 'network'): CheckResult {
+  if (typeof r === 'string') return { ok: false, result: r };
+  if (scanMessage(r) === null) return { ok: false, result: 'malformed' };
+  const rcode = r[3]! & 0x0f;
+  return { ok: rcode === RCode.NOERROR || rcode === RCode.NXDOMAIN, result: rcodeName(rcode) };
+}
+
+/** The wait before the check after one that gave `ok`, the server now `up`, the previous wait `prev`. */
+export function nextCheckDelay(intervalMs: number, prev: number, ok: boolean, up: boolean): number {
+  if (ok || up) return intervalMs;
+  const cap = Math.max(intervalMs, Math.min(MAX_BACKOFF_MS, intervalMs * BACKOFF_INTERVALS));
+  return Math.min(Math.max(prev, intervalMs) * 2, cap);
+}
+
+/** The checks of one server. */
+class ServerCheck {
+  readonly #query: BuiltQuery;
+  #timer: NodeJS.Timeout | null = null;
+  #delay: number;
+
+  constructor(
+    readonly upstream: Upstream,
+    readonly rule: HealthCheckRule,
+    private readonly settings: HealthCheckConfig,
+    private readonly timeoutMs: number,
+    private readonly stopped: () => boolean,
+  ) {
+    this.#query = buildQuery(rule.name, rule.qtype, QClass.IN, true);
+    this.#delay = settings.intervalMs;
+  }
+
+  /** Runs the next check after `ms`. */
+  schedule(ms: number): void {
+    this.#timer = setTimeout(() => this.#run(), ms);
+    this.#timer.unref();
+  }
+
+  /** Cancels the next check (one in flight ends unheard). */
+  cancel(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #run(): void {
+    this.#timer = null;
+    const started = performance.now();
+    const u = this.upstream;
+    u.udp.send(this.#query.msg, this.#query.qEnd, this.timeoutMs, (reply) => {
+      if (this.stopped()) return;
+      const r = judgeCheck(reply);
+      if (r.ok) u.stats.checksOk++;
+      else u.stats.checksFailed++;
+      u.health.check(r);
+      this.#delay = nextCheckDelay(this.settings.intervalMs, this.#delay, r.ok, u.health.up);
+      this.schedule(Math.max(0, started + this.#delay - performance.now()));
+    }, started);
+  }
+}
+
+/** The health checks of one runtime; stop() ends them at once (a reload, or the server stopping). */
+export class HealthChecks {
+  readonly #servers: ServerCheck[];
+  #stopped = false;
+
+  /**
+   * @param targets each checked server with its check (see check-plan.ts)
+   * @param timeoutMs how long a check may wait for its reply (upstream-timeout)
+   */
+  constructor(targets: readonly { upstream: Upstream; rule: HealthCheckRule }[], readonly settings: HealthCheckConfig, timeoutMs: number) {
+    this.#servers = targets.map((t) => new ServerCheck(t.upstream, t.rule, settings, timeoutMs, () => this.#stopped));
+  }
+
+  /** The checked servers and their checks. */
+  get targets(): readonly { upstream: Upstream; rule: HealthCheckRule }[] {
+    return this.#servers;
+  }
+
+  /** Marks each server checked and sends its first check now. */
+  start(): void {
+    for (const s of this.#servers) {
+      s.upstream.health.setChecked({ rise: this.settings.rise, fall: this.settings.fall });
+      s.schedule(0);
+    }
+  }
+
+  /** Stops every check: no more are sent, and results of those in flight are ignored. */
+  stop(): void {
+    this.#stopped = true;
+    for (const s of this.#servers) s.cancel();
+  }
+}

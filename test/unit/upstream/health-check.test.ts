@@ -1,0 +1,48 @@
+/** How a check reply is judged, and how checks of a down server back off. */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import dnsPacket from 'dns-packet';
+import { judgeCheck, nextCheckDelay } from '../../../src/upstream/health-check.js';
+
+const RCODES: Record<string, number> = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
+
+/** A reply to `consul.service.consul A` with this RCODE. */
+function reply(rcode: string): Buffer {
+  const r = dnsPacket.encode({ type: 'response', id: 1, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: 'A', name: 'consul.service.consul' }] });
+  r[3] = (r[3]! & 0xf0) | RCODES[rcode]!;
+  return r;
+}
+
+describe('judgeCheck', () => {
+  it('is good for NOERROR and NXDOMAIN, a failure for other RCODEs, no reply and malformed replies', () => {
+    assert.deepEqual(judgeCheck(reply('NOERROR')), { ok: true, result: 'NOERROR' });
+    assert.deepEqual(judgeCheck(reply('NXDOMAIN')), { ok: true, result: 'NXDOMAIN' });
+    assert.deepEqual(judgeCheck(reply('SERVFAIL')), { ok: false, result: 'SERVFAIL' });
+    assert.deepEqual(judgeCheck(reply('REFUSED')), { ok: false, result: 'REFUSED' });
+    assert.deepEqual(judgeCheck(reply('NOTIMP')), { ok: false, result: 'NOTIMP' });
+    assert.deepEqual(judgeCheck('timeout'), { ok: false, result: 'timeout' });
+    assert.deepEqual(judgeCheck('network'), { ok: false, result: 'network' });
+    const cut = reply('NOERROR');
+    cut[7] = 1; // claims an answer record that is not there
+    assert.deepEqual(judgeCheck(cut), { ok: false, result: 'malformed' });
+  });
+});
+
+describe('nextCheckDelay', () => {
+  it('keeps the interval while the server is up or the check was good', () => {
+    assert.equal(nextCheckDelay(5000, 5000, false, true), 5000);
+    assert.equal(nextCheckDelay(5000, 20_000, true, false), 5000);
+  });
+
+  it('doubles while a down server fails, up to 8 intervals and at most 30 s, never below the interval', () => {
+    const seq = (interval: number): number[] => {
+      const out: number[] = [];
+      let d = interval;
+      for (let i = 0; i < 6; i++) out.push((d = nextCheckDelay(interval, d, false, false)));
+      return out;
+    };
+    assert.deepEqual(seq(5000), [10_000, 20_000, 30_000, 30_000, 30_000, 30_000]);
+    assert.deepEqual(seq(50), [100, 200, 400, 400, 400, 400]);
+    assert.deepEqual(seq(60_000), [60_000, 60_000, 60_000, 60_000, 60_000, 60_000]);
+  });
+});
