@@ -3,7 +3,6 @@
  * pipeline in its fixed order), the query log, metrics endpoint, resolv-file and hostsdir
  * watching, and handles start, reload and shutdown.
  */
-import { unwatchFile, watchFile } from 'node:fs';
 import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -28,7 +27,7 @@ import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.j
 import type { Client, Query } from './pipeline/query.js';
 import { buildRuntime, storeFits, type Runtime } from './runtime.js';
 import { WarmCache } from './keep/warm-cache.js';
-import { watchHostsDirs } from './local/hosts-dir-watch.js';
+import { ConfigFilesWatch } from './config-files-watch.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
 import { LoopDetector } from './upstream/loop-detect.js';
@@ -58,8 +57,6 @@ export class FandnsServer {
   readonly #endpoints: Endpoint[] = [];
   #rt: Runtime | null = null;
   readonly #tap: Tap | null;
-  /** Which queries the query log writes (null: all); follows reloads. */
-  #logFilter: QueryLogFilter | null;
   readonly queryLog: QueryLog | null;
   readonly queryStats: QueryStats | null;
   #http: HttpServer | null = null;
@@ -89,10 +86,10 @@ export class FandnsServer {
     this.queryStats = config.metrics ? new QueryStats() : null;
     const ql = this.queryLog;
     const qs = this.queryStats;
-    this.#logFilter = QueryLogFilter.from(lc.filter);
+    ql?.setFilter(QueryLogFilter.from(lc.filter));
     this.#tap = ql || qs ? (q, r, n) => {
       const ms = performance.now() - q.started;
-      if (ql !== null && (this.#logFilter === null || this.#logFilter.admits(q, r))) ql.record(q, r, n, ms);
+      ql?.record(q, r, n, ms);
       qs?.record(q, r, ms);
     } : null;
   }
@@ -195,7 +192,7 @@ export class FandnsServer {
   reload(config: Config): void {
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
-    this.#logFilter = QueryLogFilter.from(config.log.filter);
+    this.queryLog?.setFilter(QueryLogFilter.from(config.log.filter));
     if (config.cache.reloadKeepsCache) this.#replaceKeeping(config, true);
     else this.#replaceEmptied(config, true);
     this.#watchFiles();
@@ -250,44 +247,27 @@ export class FandnsServer {
     }, config.forward.queryTimeoutMs + 1000).unref();
   }
 
-  readonly #watched: string[] = [];
-  #unwatchHostsDirs: (() => void) | null = null;
+  #watch: ConfigFilesWatch | null = null;
 
   /** Stops watching the files the configuration names (resolv-file, hostsdir). */
   #unwatchFiles(): void {
-    for (const f of this.#watched.splice(0)) unwatchFile(f);
-    this.#unwatchHostsDirs?.();
-    this.#unwatchHostsDirs = null;
+    this.#watch?.close();
+    this.#watch = null;
   }
 
   /**
-   * Watches the files the configuration names, and rebuilds the runtime (keeping the cache unless
-   * clear-on-reload; with reload-keeps-cache, the entries it would produce the same way) when they change: resolv-file unless no-poll (checked every second), and every
-   * hostsdir (inotify: the local data is read again as a whole once the writes settle).
+   * Watches the files the configuration names (resolv-file unless no-poll, hostsdir) and rebuilds
+   * the runtime when they change: keeping the cache, unless clear-on-reload empties it; with
+   * reload-keeps-cache, keeping the entries the rebuilt runtime would produce the same way.
    */
   #watchFiles(): void {
     this.#unwatchFiles();
-    const rebuild = () => {
+    this.#watch = new ConfigFilesWatch(this.config, this.log, () => {
+      if (this.#stopping) return;
       if (this.config.cache.reloadKeepsCache) this.#replaceKeeping(this.config);
       else if (this.config.cache.clearOnReload) this.#replaceEmptied(this.config);
       else this.#swap(this.config, this.#rt?.store ?? null);
-    };
-    if (this.config.hosts.dirs.length > 0) {
-      this.#unwatchHostsDirs = watchHostsDirs(this.config.hosts.dirs, (dirs) => {
-        if (this.#stopping) return;
-        this.log.info({ hostsdir: dirs }, 'hostsdir changed: re-reading local data');
-        rebuild();
-      }, (dir, err) => this.log.warn({ hostsdir: dir, err: err.message }, 'cannot watch hostsdir; re-read on SIGHUP only'));
-    }
-    if (this.config.forward.noPoll) return;
-    for (const file of this.config.forward.resolvFiles) {
-      watchFile(file, { interval: 1000, persistent: false }, (cur, prev) => {
-        if (cur.mtimeMs === prev.mtimeMs && cur.size === prev.size) return;
-        this.log.info({ file, clearCache: this.config.cache.clearOnReload }, 'resolv-file changed: re-reading upstream servers');
-        rebuild();
-      });
-      this.#watched.push(file);
-    }
+    });
   }
 
   /** A statistics summary (SIGUSR1): memory, cache and per-upstream counters, never the entries. */

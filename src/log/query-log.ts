@@ -13,6 +13,7 @@ import type { Reply, ReplySource } from '../pipeline/types.js';
 import { rcodeName } from '../wire/constants.js';
 import { jsonAsciiBody } from './json-ascii.js';
 import { LineSink, type SinkTarget } from './line-sink.js';
+import type { QueryLogFilter } from './query-log-filter.js';
 
 /** What is kept per query until the batch is formatted. */
 interface QueryRecord {
@@ -75,6 +76,8 @@ export class QueryLog {
   /** The last `time` written, and its text: a batch's lines mostly share their millisecond. */
   #lastMs = -1;
   #lastMsText = '';
+  /** Which queries are written (log-queries-domain, -exclude, -sample), or null: all. */
+  #filter: QueryLogFilter | null = null;
 
   constructor(readonly opts: QueryLogOptions) {
     this.#prefix = `,"pid":${process.pid},"msg":"query","client":"`;
@@ -84,9 +87,15 @@ export class QueryLog {
     this.#timer.unref();
   }
 
-  /** Records one answered (or dropped) query. O(1): no formatting here. */
+  /** Records one answered (or dropped) query, unless the filter leaves it out. O(1): no formatting here. */
   record(q: Query, r: Reply | null, bytes: number, latencyMs: number): void {
+    if (this.#filter !== null && !this.#filter.admits(q, r)) return;
     this.#sink.push({ q, r, bytes, latencyMs });
+  }
+
+  /** Sets which queries are written (null: all); a reload sets its configuration's. */
+  setFilter(filter: QueryLogFilter | null): void {
+    this.#filter = filter;
   }
 
   /** Records dropped so far because the sink could not keep up. */
