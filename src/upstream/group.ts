@@ -84,6 +84,17 @@ export class ServerGroup {
     this.#usable = members.some((m) => m.looped) ? members.filter((m) => !m.looped) : members;
   }
 
+  /**
+   * The servers the default policy races once `best` failed: every other one, but not those that
+   * health checks hold down (health-check=: only a good check brings them back, so their reply
+   * could not, and they fail their checks), unless no other server is left.
+   */
+  #others(best: Upstream): readonly Upstream[] {
+    const rest = this.#usable.filter((m) => m !== best);
+    const open = rest.filter((m) => m.health.up || !m.health.checked);
+    return open.length > 0 ? open : rest;
+  }
+
   /** Servers to use now: the up ones plus any down one due for a probe; all if none is up. */
   live(now: number): readonly Upstream[] {
     const members = this.#usable;
@@ -159,8 +170,7 @@ export class ServerGroup {
       if (first.kind === 'answer' && classify(first) !== AnswerClass.ERROR) return done({ kind: 'answer', answer: first });
       const firstError = first.kind === 'answer' ? first : null;
       if (performance.now() >= deadline) return done({ kind: 'failed', lastError: firstError });
-      const rest = this.#usable.filter((m) => m !== best);
-      race(rest, query, qEnd, this.attemptMs, (r) =>
+      race(this.#others(best), query, qEnd, this.attemptMs, (r) =>
         done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError }));
     }, null, now);
   }

@@ -169,6 +169,36 @@ describe('health-check', () => {
     }
   });
 
+  it('leaves a server checks hold down out of the default policy\'s failover race', async () => {
+    let dropped = false;
+    // Whichever server gets failover.service.consul first loses it; the next asked answers.
+    const firstLoses = (ip: string): Script => (q) => {
+      if (q.name === 'failover.service.consul' && !dropped) {
+        dropped = true;
+        return { drop: true };
+      }
+      return consul(ip, () => false)(q);
+    };
+    const bad = await FakeUpstream.start(consul('10.0.0.1', () => true));
+    const a = await FakeUpstream.start(firstLoses('10.0.0.2'));
+    const b = await FakeUpstream.start(firstLoses('10.0.0.3'));
+    const proxy = await startProxy([
+      `server=/service.consul/${bad.spec}`, `server=/service.consul/${a.spec}`, `server=/service.consul/${b.spec}`,
+      `health-check=/service.consul/${CHECK}`, 'health-check-interval=50', 'upstream-timeout=300',
+    ].join('\n'));
+    try {
+      await waitFor(() => !upstream(proxy, bad.spec).health.up, 'the SERVFAIL server to be marked down');
+      for (let i = 0; i < 2; i++) assert.equal((await proxy.query(`measure${i}.service.consul`)).rcode, 'NOERROR'); // both others measured
+      const r = await proxy.query('failover.service.consul');
+      assert.ok(dropped, 'the fastest server lost the query');
+      assert.equal(r.rcode, 'NOERROR');
+      assert.equal(clientQueries(bad, 'failover') + clientQueries(bad, 'measure'), 0, 'the down server got no client query');
+    } finally {
+      await proxy.stop();
+      await Promise.all([bad.close(), a.close(), b.close()]);
+    }
+  });
+
   it('warns about a check no server gets, naming its line', async () => {
     const up = await FakeUpstream.start(answer('10.0.0.1'));
     const mem = memoryLog();
