@@ -74,7 +74,7 @@ export function statsReport(rt: Runtime, accept: AcceptCounters): Record<string,
 }
 
 /** Everything /metrics reports, read at scrape time. */
-export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost: number): MetricsSnapshot {
+export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost: number, adminRuleChanges = 0): MetricsSnapshot {
   return {
     cache: { ...rt.cache.counters, evictions: rt.store.counters.evictions, insertions: rt.store.counters.insertions, entries: rt.store.size, bytes: rt.store.bytes },
     forward: {
@@ -106,5 +106,6 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost:
       checksFailed: u.stats.checksFailed,
     })),
     queryLogLost,
+    adminRuleChanges,
   };
 }

@@ -27,6 +27,9 @@ import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.j
 import type { Client, Query } from './pipeline/query.js';
 import { buildRuntime, storeFits, type Runtime } from './runtime.js';
 import { WarmCache } from './keep/warm-cache.js';
+import { answerRules } from './admin/rules-admin.js';
+import type { AdminRequest } from './admin/rules-request.js';
+import { RuntimeRules } from './admin/runtime-rules.js';
 import { ConfigFilesWatch } from './config-files-watch.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
@@ -71,6 +74,10 @@ export class FandnsServer {
   readonly #loops: LoopDetector;
   /** reload-keeps-cache's walks and cache-file (src/keep/). */
   readonly #warm: WarmCache;
+  /** admin-api's runtime rules, laid over every configuration loaded (src/admin/). */
+  readonly adminRules = new RuntimeRules();
+  /** The configuration as loaded, before the runtime rules are laid over it. */
+  #loaded: Config;
 
   constructor(
     private config: Config,
@@ -81,6 +88,7 @@ export class FandnsServer {
   ) {
     this.#loops = new LoopDetector(log, options.loops?.secret, options.loops?.announce);
     this.#warm = new WarmCache(log, clock, options.cacheFileSuffix ?? '');
+    this.#loaded = config;
     const lc = config.log;
     this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
     this.queryStats = config.metrics ? new QueryStats() : null;
@@ -133,6 +141,7 @@ export class FandnsServer {
             health: () => this.health(),
             ready: () => this.#ready,
             explain: (params) => this.explain(parseExplainRequest(params)),
+            rules: this.config.adminApi ? (req, peer) => this.adminRequest(req, peer) : undefined,
           });
         }
       }
@@ -166,7 +175,17 @@ export class FandnsServer {
 
   /** Everything /metrics reports, read at scrape time. */
   metricsSnapshot(): MetricsSnapshot {
-    return metricsReport(this.runtime, this.accept, this.queryLog?.lost ?? 0);
+    return metricsReport(this.runtime, this.accept, this.queryLog?.lost ?? 0, this.adminRules.changes);
+  }
+
+  /**
+   * admin-api: answers a /rules request from `peer`. A change rebuilds the runtime with the rules
+   * laid over the loaded configuration, keeping the cached answers whose route it did not change
+   * (the reload-keeps-cache walk, src/keep/); in-flight queries finish on the old runtime and
+   * upstream health carries over, as on any rebuild.
+   */
+  adminRequest(req: AdminRequest, peer: string): ReturnType<typeof answerRules> {
+    return answerRules(this.adminRules, req, peer, () => this.#replaceKeeping(this.adminRules.overlay(this.#loaded)), this.log);
   }
 
   /** Another worker found the server known by `key` looping (dns-loop-detect): not used here either. */
@@ -187,9 +206,11 @@ export class FandnsServer {
    * The counters go on (buildRuntime's `previous`). The new configuration's warnings are logged,
    * as at start-up (a servers-file rewritten since then may have new bad lines). With fandns's
    * reload-keeps-cache, the entries the new configuration would produce the same way stay
-   * (src/keep/).
+   * (src/keep/). admin-api's runtime rules are laid over the new configuration.
    */
   reload(config: Config): void {
+    this.#loaded = config;
+    config = this.adminRules.overlay(config);
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
     this.queryLog?.setFilter(QueryLogFilter.from(config.log.filter));

@@ -126,6 +126,8 @@ export class ConfigBuilder {
   logDebug = false;
   readonly logFilter = new LogDomainLines();
   metrics: MetricsConfig | null = null;
+  /** `admin-api`: where it was given, or null when off. */
+  adminApi: Origin | null = null;
   user: string | null = null;
   group: string | null = null;
   workers: number | null = null;
@@ -173,6 +175,9 @@ export class ConfigBuilder {
     const range = this.#portRange();
     if (range && range.max < range.min) {
       throw new ConfigError('FANDNS_CONFIG_CONFLICT', (this.maxPort ?? this.minPort)!.origin, `max-port=${range.max} is below min-port=${range.min}`);
+    }
+    if (this.adminApi && this.metrics && (this.workers ?? 1) > 1) {
+      this.warnings.push(`${formatOrigin(this.adminApi)}: admin-api is not supported with workers=${this.workers} yet; /rules answers 501`);
     }
     const min = this.minCacheTtl;
     const max = this.maxCacheTtl;
@@ -282,6 +287,7 @@ export class ConfigBuilder {
       edns: { addSubnet: this.addSubnet, stripSubnet: this.stripSubnet, addMac: [...this.addMac], stripMac: this.stripMac, cpeId: this.cpeId },
       log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound, debug: this.logDebug, filter: this.logFilter.build() },
       metrics: this.metrics,
+      adminApi: this.adminApi !== null,
       process: { user: this.user ?? DEFAULTS.user, group: this.group, workers: Math.max(1, this.workers ?? DEFAULTS.workers), pidFile: this.pidFile },
       rules: this.rules,
       files: this.files,

@@ -220,6 +220,9 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'metrics-address', arg: 'value', repeat: 'single', hint: '<ip>:<port>',
     describe: 'fandns: serve Prometheus /metrics, /health, /ready and /explain over HTTP here (off by default).',
     apply: (b, val, o) => { b.metrics = parseHostPort(v(val), o, 'metrics-address'); } },
+  { name: 'admin-api', arg: 'flag', repeat: 'single',
+    describe: 'fandns: also serve GET/PUT/DELETE /rules on metrics-address, to add or remove server=/domain/ rules at run time (off by default; keep metrics-address on loopback).',
+    apply: (b, _val, o) => { b.adminApi = o; } },
   // ---- process
   { name: 'user', short: 'u', arg: 'value', repeat: 'single', hint: '<user>',
     describe: 'When started as root, switch to this user once every socket is bound (default nobody; root keeps root).',

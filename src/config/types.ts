@@ -426,6 +426,8 @@ export interface Config {
   readonly edns: EdnsConfig;
   readonly log: LogConfig;
   readonly metrics: MetricsConfig | null;
+  /** fandns `admin-api`: metrics-address also serves /rules, to change server=/domain/ rules at run time. */
+  readonly adminApi: boolean;
   readonly process: ProcessConfig;
   /** Every domain rule, in config order (command line first, then files). */
   readonly rules: readonly DomainRule[];

@@ -1,10 +1,13 @@
 /**
  * The metrics HTTP endpoint (`metrics-address=`): GET /metrics (Prometheus text), /health (200
  * with per-upstream state as JSON), /ready (200 once the DNS listeners are bound, else 503),
- * /explain?name=…&type=… (how a question is answered, as JSON; 400 for a bad question).
+ * /explain?name=…&type=… (how a question is answered, as JSON; 400 for a bad question); with
+ * admin-api, /rules (src/admin/rules-http.ts), else 404 there.
  */
 import { createServer, type Server } from 'node:http';
 import { ExplainRequestError } from '../explain/explain-request.js';
+import { serveRules, type AdminHandler } from '../admin/rules-http.js';
+import { isRulesPath } from '../admin/rules-request.js';
 
 /** What the endpoint serves. */
 export interface HttpHandlers {
@@ -15,6 +18,8 @@ export interface HttpHandlers {
   ready(): boolean;
   /** The /explain body for the request's query string (src/explain/). */
   explain(params: URLSearchParams): Promise<unknown>;
+  /** admin-api's /rules; absent when admin-api is off (the paths then answer 404). */
+  readonly rules?: AdminHandler | undefined;
 }
 
 /** Starts the HTTP server; resolves once listening. */
@@ -31,6 +36,7 @@ export function startMetricsServer(host: string, port: number, h: HttpHandlers):
       return send(400, 'text/plain', 'bad request\n');
     }
     const path = url.pathname;
+    if (isRulesPath(path)) return h.rules ? serveRules(req, res, path, h.rules) : send(404, 'text/plain', 'not found\n');
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', 'method not allowed\n');
     if (path === '/metrics') {
       h.metrics().then((text) => send(200, h.contentType, text), (err: Error) => send(500, 'text/plain', `${err.message}\n`));

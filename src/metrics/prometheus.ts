@@ -50,6 +50,8 @@ export interface MetricsSnapshot {
     readonly checksFailed: number;
   }[];
   readonly queryLogLost: number;
+  /** admin-api changes applied (PUT and DELETE /rules/<domain>). */
+  readonly adminRuleChanges: number;
 }
 
 /** How the cluster primary combines one metric across workers (prom-client's aggregators). */
@@ -130,6 +132,7 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   one('fandns_rebind_blocked_total', 'Upstream answers blanked by stop-dns-rebind.', 'counter', (s) => s.rebindBlocked);
   one('fandns_bogus_nxdomain_total', 'Upstream answers turned into NXDOMAIN by bogus-nxdomain.', 'counter', (s) => s.bogusNxdomain);
   one('fandns_query_log_lost_total', 'Query log records dropped because the log could not keep up.', 'counter', (s) => s.queryLogLost);
+  one('fandns_admin_rule_changes_total', 'Runtime rules set or removed over admin-api.', 'counter', (s) => s.adminRuleChanges);
   add(collected('fandns_upstream_queries_total', 'Queries sent to each upstream.', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.queries }))));
   add(collected('fandns_upstream_failures_total', 'Failed exchanges per upstream, by reason.', 'counter', () =>

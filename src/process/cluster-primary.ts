@@ -112,6 +112,8 @@ export class ClusterPrimary {
         contentType: this.#metrics.registry.contentType,
         health: () => this.#health(),
         explain: (params) => this.#explain(parseExplainRequest(params)),
+        // admin-api under workers= is not built yet: say so rather than change one worker of N.
+        rules: this.config.adminApi ? () => ({ status: 501, body: { error: 'admin-api is not supported with workers= yet; run one process' } }) : undefined,
         ready: () => !this.#stopping && this.#serving().length > 0,
       });
     }

@@ -25,6 +25,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     bogusNxdomain: 0,
     upstreams: [{ label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp, checked: false, checksOk: 0, checksFailed: 0 }],
     queryLogLost: 0,
+    adminRuleChanges: 0,
   };
   return createRegistry(stats, () => snapshot, '9.9.9');
 }

@@ -1,0 +1,47 @@
+/**
+ * fandns admin-api: carries out a parsed /rules request on the runtime rules, rebuilds the
+ * routing through `apply` when a rule changed, and logs each change at info with who made it.
+ */
+import type { Logger } from '../log/logger.js';
+import type { AdminAnswer } from './rules-http.js';
+import type { AdminRequest } from './rules-request.js';
+import type { RulesSnapshot, RuntimeRules } from './runtime-rules.js';
+
+/** Runs `apply`; if it throws, the rules go back to `snap` (the routing in force did not change) and the error goes on. */
+function applyOrRestore(rules: RuntimeRules, snap: RulesSnapshot, apply: () => void): void {
+  try {
+    apply();
+    rules.changes++;
+  } catch (err) {
+    rules.restore(snap);
+    throw err;
+  }
+}
+
+/** Answers `request` from `peer`; `apply` swaps in the routing for the rules now in force. */
+export function answerRules(rules: RuntimeRules, request: AdminRequest, peer: string, apply: () => void, log: Logger): AdminAnswer {
+  switch (request.op) {
+    case 'list':
+      return { status: 200, body: { rules: rules.list() } };
+    case 'show': {
+      const rule = rules.get(request.domain);
+      return rule ? { status: 200, body: rule } : { status: 404, body: { error: `no runtime rule for ${request.domain}` } };
+    }
+    case 'set': {
+      const { domain, servers } = request.setting;
+      const snap = rules.snapshot();
+      const before = rules.set(request.setting, peer, new Date());
+      applyOrRestore(rules, snap, apply);
+      log.info({ admin: peer, domain, servers, before }, 'admin-api: runtime rule set');
+      return { status: 200, body: rules.get(domain) };
+    }
+    case 'delete': {
+      const snap = rules.snapshot();
+      const before = rules.delete(request.domain);
+      if (before === null) return { status: 404, body: { error: `no runtime rule for ${request.domain}` } };
+      applyOrRestore(rules, snap, apply);
+      log.info({ admin: peer, domain: request.domain, before }, 'admin-api: runtime rule removed');
+      return { status: 200, body: { domain: request.domain, removed: before } };
+    }
+  }
+}
