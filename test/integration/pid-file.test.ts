@@ -20,6 +20,19 @@ const asRoot = userInfo().uid === 0;
 /** nobody's uid, which fandns switches to by default when started as root. */
 const nobodyUid = Number(spawnSync('id', ['-u', 'nobody'], { encoding: 'utf8' }).stdout.trim());
 
+/**
+ * True once `file` is a regular file (not a symlink) with its line written out. fandns removes
+ * what is at the path, creates the file, then writes it: a look in between finds nothing, or an
+ * empty file.
+ */
+function written(file: string): boolean {
+  try {
+    return lstatSync(file).isFile() && readFileSync(file, 'utf8').endsWith('\n');
+  } catch {
+    return false;
+  }
+}
+
 describe('pid-file= (CLI process, started as root)', { skip: asRoot ? false : 'needs root' }, () => {
   let dir: string;
   before(() => {
@@ -32,7 +45,7 @@ describe('pid-file= (CLI process, started as root)', { skip: asRoot ? false : 'n
     const file = join(dir, 'one.pid');
     const cli = await startCli([...BASE, `--pid-file=${file}`]);
     try {
-      await waitFor(() => existsSync(file), 'the pid file');
+      await waitFor(() => written(file), 'the pid file');
       assert.equal(readFileSync(file, 'utf8'), `${cli.pid}\n`);
       assert.equal(statSync(file).uid, nobodyUid);
       assert.equal(statSync(file).mode & 0o777, 0o644);
@@ -49,7 +62,7 @@ describe('pid-file= (CLI process, started as root)', { skip: asRoot ? false : 'n
     symlinkSync(target, file);
     const cli = await startCli([...BASE, `--pid-file=${file}`]);
     try {
-      await waitFor(() => !lstatSync(file).isSymbolicLink(), 'a pid file in place of the link');
+      await waitFor(() => written(file), 'a pid file in place of the link');
       assert.equal(readFileSync(file, 'utf8'), `${cli.pid}\n`);
       assert.equal(readFileSync(target, 'utf8'), 'keep me\n');
     } finally {
@@ -63,7 +76,7 @@ describe('pid-file= (CLI process, started as root)', { skip: asRoot ? false : 'n
     // is picked on its own, and under load one worker's TCP port can be taken meanwhile.
     const cli = await startCli([...COMMON, `--port=${await freePort()}`, '--workers=2', `--pid-file=${file}`]);
     try {
-      await waitFor(() => existsSync(file), 'the pid file of the primary', 8000);
+      await waitFor(() => written(file), 'the pid file of the primary', 8000);
       assert.equal(readFileSync(file, 'utf8'), `${cli.pid}\n`);
     } finally {
       const exit = await cli.stop();
