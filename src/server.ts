@@ -29,7 +29,7 @@ import { buildRuntime, storeFits, type Runtime } from './runtime.js';
 import { WarmCache } from './keep/warm-cache.js';
 import { answerRules } from './admin/rules-admin.js';
 import type { AdminRequest } from './admin/rules-request.js';
-import { RuntimeRules } from './admin/runtime-rules.js';
+import { RuntimeRules, type RuleView } from './admin/runtime-rules.js';
 import { ConfigFilesWatch } from './config-files-watch.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
@@ -186,6 +186,25 @@ export class FandnsServer {
    */
   adminRequest(req: AdminRequest, peer: string): ReturnType<typeof answerRules> {
     return answerRules(this.adminRules, req, peer, () => this.#replaceKeeping(this.adminRules.overlay(this.#loaded)), this.log);
+  }
+
+  /**
+   * admin-api in a cluster worker: makes `views` (the primary's rules) the runtime rules and, once
+   * started, rebuilds the routing the way adminRequest does. Before start() they are only laid
+   * over the configuration start() builds from. On a bad rule or a failed rebuild nothing changes
+   * and the error goes on. Neither logged at info nor counted: the primary does both.
+   */
+  setAdminRules(views: readonly RuleView[]): void {
+    const snap = this.adminRules.snapshot();
+    this.adminRules.replaceAll(views);
+    try {
+      if (this.#rt === null) this.config = this.adminRules.overlay(this.#loaded);
+      else this.#replaceKeeping(this.adminRules.overlay(this.#loaded));
+    } catch (err) {
+      this.adminRules.restore(snap);
+      throw err;
+    }
+    this.log.debug({ rules: views.length }, 'admin-api: runtime rules from the primary');
   }
 
   /** Another worker found the server known by `key` looping (dns-loop-detect): not used here either. */

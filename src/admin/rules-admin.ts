@@ -1,16 +1,21 @@
 /**
  * fandns admin-api: carries out a parsed /rules request on the runtime rules, rebuilds the
  * routing through `apply` when a rule changed, and logs each change at info with who made it.
+ * `apply` is a single process's rebuild, or a cluster primary's round of its workers (it may
+ * answer later; the primary runs one request at a time).
  */
 import type { Logger } from '../log/logger.js';
 import type { AdminAnswer } from './rules-http.js';
 import type { AdminRequest } from './rules-request.js';
 import type { RulesSnapshot, RuntimeRules } from './runtime-rules.js';
 
-/** Runs `apply`; if it throws, the rules go back to `snap` (the routing in force did not change) and the error goes on. */
-function applyOrRestore(rules: RuntimeRules, snap: RulesSnapshot, apply: () => void): void {
+/** How a change is put in force: throws (or rejects) when it could not be. */
+export type ApplyRules = () => void | Promise<void>;
+
+/** Runs `apply`; if it fails, the rules go back to `snap` (the routing in force did not change) and the error goes on. */
+async function applyOrRestore(rules: RuntimeRules, snap: RulesSnapshot, apply: ApplyRules): Promise<void> {
   try {
-    apply();
+    await apply();
     rules.changes++;
   } catch (err) {
     rules.restore(snap);
@@ -19,7 +24,7 @@ function applyOrRestore(rules: RuntimeRules, snap: RulesSnapshot, apply: () => v
 }
 
 /** Answers `request` from `peer`; `apply` swaps in the routing for the rules now in force. */
-export function answerRules(rules: RuntimeRules, request: AdminRequest, peer: string, apply: () => void, log: Logger): AdminAnswer {
+export async function answerRules(rules: RuntimeRules, request: AdminRequest, peer: string, apply: ApplyRules, log: Logger): Promise<AdminAnswer> {
   switch (request.op) {
     case 'list':
       return { status: 200, body: { rules: rules.list() } };
@@ -31,7 +36,7 @@ export function answerRules(rules: RuntimeRules, request: AdminRequest, peer: st
       const { domain, servers } = request.setting;
       const snap = rules.snapshot();
       const before = rules.set(request.setting, peer, new Date());
-      applyOrRestore(rules, snap, apply);
+      await applyOrRestore(rules, snap, apply);
       log.info({ admin: peer, domain, servers, before }, 'admin-api: runtime rule set');
       return { status: 200, body: rules.get(domain) };
     }
@@ -39,7 +44,7 @@ export function answerRules(rules: RuntimeRules, request: AdminRequest, peer: st
       const snap = rules.snapshot();
       const before = rules.delete(request.domain);
       if (before === null) return { status: 404, body: { error: `no runtime rule for ${request.domain}` } };
-      applyOrRestore(rules, snap, apply);
+      await applyOrRestore(rules, snap, apply);
       log.info({ admin: peer, domain: request.domain, before }, 'admin-api: runtime rule removed');
       return { status: 200, body: { domain: request.domain, removed: before } };
     }

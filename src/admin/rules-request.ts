@@ -80,6 +80,14 @@ export function parseRuleBody(domain: string, body: string): RuleSetting {
   }
   const extra = Object.keys(json).filter((k) => k !== 'servers');
   if (extra.length > 0) throw new AdminRequestError(400, `unknown field "${extra[0]}" (only "servers")`);
+  return ruleSetting(domain, servers);
+}
+
+/**
+ * The rule setting for `domain` from its server strings, each read as `server=/<domain>/<string>`
+ * (a PUT body's, or the ones a cluster primary passes to its workers); bad ones are 400s.
+ */
+export function ruleSetting(domain: string, servers: readonly unknown[]): RuleSetting {
   if (servers.length === 0) throw new AdminRequestError(400, 'servers is empty: DELETE the rule to remove it');
   const rules: DomainRule[] = [];
   for (const s of servers) {

@@ -6,7 +6,7 @@
  * domain still wins by longest match. Kept in memory only: lost at restart, kept across SIGHUP.
  */
 import type { Config, DomainRule } from '../config/types.js';
-import type { RuleSetting } from './rules-request.js';
+import { ruleSetting, type RuleSetting } from './rules-request.js';
 
 /** A runtime rule as GET /rules shows it. */
 export interface RuleView {
@@ -62,6 +62,17 @@ export class RuntimeRules {
   /** Goes back to `snap` (the change counter stays). */
   restore(snap: RulesSnapshot): void {
     this.#byDomain = new Map(snap);
+  }
+
+  /**
+   * Replaces every rule with `views` (as list() gives them, e.g. from a cluster primary), each
+   * server string parsed again; on a bad one nothing changes and its AdminRequestError goes on.
+   * Not counted as a change (the primary counts it).
+   */
+  replaceAll(views: readonly RuleView[]): void {
+    const next = new Map<string, Entry>();
+    for (const v of views) next.set(v.domain, { setting: ruleSetting(v.domain, v.servers), by: v.by, at: v.at });
+    this.#byDomain = next;
   }
 
   /** One domain's rule, or null. */

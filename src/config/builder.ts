@@ -176,9 +176,6 @@ export class ConfigBuilder {
     if (range && range.max < range.min) {
       throw new ConfigError('FANDNS_CONFIG_CONFLICT', (this.maxPort ?? this.minPort)!.origin, `max-port=${range.max} is below min-port=${range.min}`);
     }
-    if (this.adminApi && this.metrics && (this.workers ?? 1) > 1) {
-      this.warnings.push(`${formatOrigin(this.adminApi)}: admin-api is not supported with workers=${this.workers} yet; /rules answers 501`);
-    }
     const min = this.minCacheTtl;
     const max = this.maxCacheTtl;
     if (min && max && min.value > max.value) {

@@ -5,11 +5,12 @@
  * for every answer; a worker that exits meanwhile is left out.
  */
 import type { Worker } from 'node:cluster';
+import type { RuleView } from '../admin/runtime-rules.js';
 import type { ExplainRequest } from '../explain/explain-request.js';
 import type { Endpoint } from '../server.js';
 
-/** What the primary can ask a worker for. */
-export type RequestKind = 'metrics' | 'health' | 'explain';
+/** What the primary can ask a worker for (`rules`: take admin-api's runtime rules, src/process/cluster-rules.ts). */
+export type RequestKind = 'metrics' | 'health' | 'explain' | 'rules';
 
 /** Primary → worker. */
 export interface PrimaryRequest {
@@ -18,7 +19,12 @@ export interface PrimaryRequest {
   readonly what: RequestKind;
   /** What an `explain` request asks. */
   readonly explain?: ExplainRequest;
+  /** A `rules` request's runtime rules: the worker's whole set from now on. */
+  readonly rules?: readonly RuleView[];
 }
+
+/** What a request carries besides its kind. */
+export type RequestPayload = Pick<PrimaryRequest, 'explain' | 'rules'>;
 
 /**
  * dns-loop-detect's mark of the server known by `key`. A worker tells the primary each time a probe
@@ -61,7 +67,8 @@ export function isWorkerMessage(m: unknown): m is WorkerMessage {
 }
 
 interface Pending {
-  readonly waiting: Set<number>;
+  /** Worker IDs still to answer, with their PIDs (for the timeout's message). */
+  readonly waiting: Map<number, number | undefined>;
   readonly answers: Map<number, unknown>;
   readonly resolve: (answers: Map<number, unknown>) => void;
   readonly reject: (err: Error) => void;
@@ -73,20 +80,23 @@ export class WorkerRequests {
   #next = 0;
   readonly #pending = new Map<number, Pending>();
 
-  /** Asks every worker in `workers`; resolves with the answers by worker ID, rejects after `timeoutMs`. */
-  ask(workers: readonly Worker[], what: RequestKind, timeoutMs = 3000, explain?: ExplainRequest): Promise<Map<number, unknown>> {
+  /**
+   * Asks every worker in `workers`; resolves with the answers by worker ID, rejects after
+   * `timeoutMs` naming the PIDs still silent.
+   */
+  ask(workers: readonly Worker[], what: RequestKind, timeoutMs = 3000, payload: RequestPayload = {}): Promise<Map<number, unknown>> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new Error(`workers did not answer a ${what} request within ${timeoutMs} ms`));
+        reject(new Error(`workers did not answer a ${what} request within ${timeoutMs} ms (no answer from ${[...p.waiting.values()].join(', ')})`));
       }, timeoutMs);
-      const p: Pending = { waiting: new Set(), answers: new Map(), resolve, reject, timer };
+      const p: Pending = { waiting: new Map(), answers: new Map(), resolve, reject, timer };
       this.#pending.set(id, p);
-      const request: PrimaryRequest = explain ? { fandns: 'request', id, what, explain } : { fandns: 'request', id, what };
+      const request: PrimaryRequest = { fandns: 'request', id, what, ...payload };
       for (const w of workers) {
         if (!w.isConnected()) continue;
-        p.waiting.add(w.id);
+        p.waiting.set(w.id, w.process.pid);
         w.send(request, undefined, (err) => (err ? this.#settle(id, w.id, undefined) : undefined));
       }
       this.#check(id);

@@ -24,17 +24,27 @@ export interface ClusterHealth extends HealthBody {
   readonly workers: readonly { readonly pid: number; readonly status: 'ok' | 'degraded' }[];
 }
 
-/** The primary's own metrics: its process, the workers serving and the restarts so far. */
+/**
+ * The primary's own metrics: its process, the workers serving, the restarts so far, and the
+ * admin-api changes (counted here once, not by each worker: theirs stay 0 and the sum is this).
+ */
 export class PrimaryMetrics {
   readonly registry = new Registry();
   readonly #restarts: Counter;
 
-  constructor(serving: () => number) {
+  constructor(serving: () => number, adminChanges: () => number = () => 0) {
     collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'fandns_workers', help: 'Worker processes serving queries (workers=).', registers: [this.registry],
       collect() {
         this.set(serving());
+      },
+    });
+    new Counter({
+      name: 'fandns_admin_rule_changes_total', help: 'Runtime rules set or removed over admin-api.', registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(adminChanges());
       },
     });
     this.#restarts = new Counter({ name: 'fandns_worker_restarts_total', help: 'Workers restarted after they died.', registers: [this.registry] });

@@ -28,6 +28,7 @@ import { RestartBackoff } from './backoff.js';
 import { stopBudget } from './lifecycle.js';
 import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_SLOT_ENV, WorkerRequests, type LoopMark } from './cluster-ipc.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
+import { ClusterRules } from './cluster-rules.js';
 
 /** One worker position: its current process, if any, and its restart delays. */
 interface Slot {
@@ -73,6 +74,8 @@ export class ClusterPrimary {
   #endpoints: readonly Endpoint[] = [];
   #stopping = false;
   #starting: { resolve: () => void; reject: (e: ClusterFailure) => void } | null = null;
+  /** admin-api's runtime rules, kept here and copied to every worker; null without admin-api. */
+  readonly #admin: ClusterRules | null;
 
   /** `onFatal` is called when no worker serves and a new one could not start. */
   constructor(
@@ -82,7 +85,8 @@ export class ClusterPrimary {
   ) {
     this.#slots = Array.from({ length: config.process.workers }, (_, index) =>
       ({ index, backoff: new RestartBackoff(), worker: null, forkedAt: 0, serving: false, restartTimer: null }));
-    this.#metrics = new PrimaryMetrics(() => this.#serving().length);
+    this.#admin = config.adminApi && config.metrics ? new ClusterRules(this.#requests, () => this.#serving(), log) : null;
+    this.#metrics = new PrimaryMetrics(() => this.#serving().length, () => this.#admin?.rules.changes ?? 0);
   }
 
   /** What the workers bound (the first one to report). */
@@ -112,8 +116,7 @@ export class ClusterPrimary {
         contentType: this.#metrics.registry.contentType,
         health: () => this.#health(),
         explain: (params) => this.#explain(parseExplainRequest(params)),
-        // admin-api under workers= is not built yet: say so rather than change one worker of N.
-        rules: this.config.adminApi ? () => ({ status: 501, body: { error: 'admin-api is not supported with workers= yet; run one process' } }) : undefined,
+        rules: this.#admin ? (req, peer) => this.#admin!.handle(req, peer) : undefined,
         ready: () => !this.#stopping && this.#serving().length > 0,
       });
     }
@@ -153,7 +156,9 @@ export class ClusterPrimary {
     slot.restartTimer = null;
     slot.serving = false;
     slot.forkedAt = Date.now();
-    slot.worker = cluster.fork({ [LOOP_SECRET_ENV]: this.#loopSecret, [WORKER_SLOT_ENV]: String(slot.index + 1) });
+    const rules = this.#admin?.forkEnv() ?? {};
+    slot.worker = cluster.fork({ [LOOP_SECRET_ENV]: this.#loopSecret, [WORKER_SLOT_ENV]: String(slot.index + 1), ...rules });
+    this.#admin?.forked(slot.worker, rules);
   }
 
   #onMessage(w: Worker, m: unknown): void {
@@ -162,9 +167,21 @@ export class ClusterPrimary {
     if (m.fandns === 'loop') return this.#loopMark(w, m);
     const slot = this.#slots.find((s) => s.worker === w);
     if (!slot) return;
+    if (!this.#admin) return this.#nowServing(slot, w, m.endpoints);
+    // admin-api: the worker routes as the others before it counts as serving.
+    this.#admin.sync(w).then(() => {
+      if (slot.worker === w && !this.#stopping) this.#nowServing(slot, w, m.endpoints);
+    }, (err: Error) => {
+      this.log.error({ worker: slot.index, pid: w.process.pid, err: err.message }, 'admin-api: a starting worker did not take the runtime rules; stopping it');
+      if (!w.isDead()) w.process.kill('SIGKILL');
+    });
+  }
+
+  /** `w` in `slot` listens (on `endpoints`) and routes as the others: it counts as serving from now. */
+  #nowServing(slot: Slot, w: Worker, endpoints: readonly Endpoint[]): void {
     slot.serving = true;
     for (const key of this.#looped) send(w, { fandns: 'loop', key, looped: true });
-    if (this.#endpoints.length === 0) this.#endpoints = m.endpoints;
+    if (this.#endpoints.length === 0) this.#endpoints = endpoints;
     if (this.#starting && this.#slots.every((s) => s.serving)) {
       const s = this.#starting;
       this.#starting = null;
@@ -227,7 +244,7 @@ export class ClusterPrimary {
   async #explain(req: ExplainRequest): Promise<unknown> {
     const worker = this.#serving()[0];
     if (!worker) throw new Error('no worker is serving');
-    const answers = await this.#requests.ask([worker], 'explain', 3000 + this.config.forward.queryTimeoutMs, req);
+    const answers = await this.#requests.ask([worker], 'explain', 3000 + this.config.forward.queryTimeoutMs, { explain: req });
     const body = answers.get(worker.id);
     if (body === undefined) throw new Error('the worker exited before it answered');
     return { worker: worker.process.pid, ...(body as object) };

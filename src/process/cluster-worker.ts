@@ -2,11 +2,14 @@
  * The worker side of workers=N: once its server listens, a worker tells the primary (with the
  * endpoints it bound) and from then on answers the primary's requests for its metrics, as
  * prom-client JSON for AggregatorRegistry.aggregate, and for its /health body. dns-loop-detect
- * marks go both ways through the primary.
+ * marks go both ways through the primary. admin-api's runtime rules come from the primary: at
+ * fork in the environment, then in `rules` requests.
  */
 import { randomBytes } from 'node:crypto';
+import type { Logger } from '../log/logger.js';
 import type { FandnsServer, ServerOptions } from '../server.js';
 import { isLoopMark, isPrimaryRequest, LOOP_SECRET_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
+import { readForkRules } from './cluster-rules.js';
 
 /** Sends to the primary; a closed channel (the primary is gone) is not an error here. */
 function toPrimary(msg: WorkerMessage): void {
@@ -15,6 +18,10 @@ function toPrimary(msg: WorkerMessage): void {
 
 async function answer(server: FandnsServer, req: PrimaryRequest): Promise<unknown> {
   if (req.what === 'health') return server.health();
+  if (req.what === 'rules') {
+    server.setAdminRules(req.rules ?? []);
+    return { rules: req.rules?.length ?? 0 };
+  }
   if (req.what === 'explain') return server.explain(req.explain!);
   return server.metricsRegistry ? server.metricsRegistry.getMetricsAsJSON() : [];
 }
@@ -48,4 +55,18 @@ export function attachToPrimary(server: FandnsServer): void {
     );
   });
   toPrimary({ fandns: 'started', endpoints: server.endpoints });
+}
+
+/**
+ * admin-api in a worker about to start: lays the runtime rules the primary had at fork over the
+ * configuration, so the worker's first query is routed as the others route theirs.
+ */
+export function takeForkRules(server: FandnsServer, log: Logger, env: NodeJS.ProcessEnv = process.env): void {
+  try {
+    const rules = readForkRules(env);
+    if (rules.length > 0) server.setAdminRules(rules);
+  } catch (err) {
+    // The primary sends its rules again once this worker starts.
+    log.error({ err: (err as Error).message }, 'admin-api: runtime rules from the primary not taken at start');
+  }
 }

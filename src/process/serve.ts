@@ -9,7 +9,7 @@ import type { Config } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { createLogger, opsLevel, reopenLogger } from '../log/logger.js';
 import { FandnsServer } from '../server.js';
-import { attachToPrimary, workerCacheFileSuffix, workerLoopSharing } from './cluster-worker.js';
+import { attachToPrimary, takeForkRules, workerCacheFileSuffix, workerLoopSharing } from './cluster-worker.js';
 import { becomeUnprivileged, die, exitOnStopSignals, stopBudget, writePidFileOrDie } from './lifecycle.js';
 import { removePidFile } from './pid-file.js';
 import type { Credentials } from './privileges.js';
@@ -50,6 +50,7 @@ export async function serve(opts: RunOptions): Promise<void> {
     reopenLogger(log);
   });
   try {
+    if (worker && config.adminApi) takeForkRules(server, log);
     await server.start();
   } catch (err) {
     const message = (err as Error).message;

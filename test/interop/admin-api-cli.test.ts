@@ -2,7 +2,7 @@
  * admin-api as an operator uses it: the real `fandns` command with a config file, curl-like HTTP
  * requests to /rules, and dig as the DNS client. PUT reroutes a configured domain, a SIGHUP
  * (kill -HUP) keeps the runtime rule, DELETE gives the configured servers back, and the change
- * is in the operational log with its peer. With workers=2, /rules answers 501 (not supported yet).
+ * is in the operational log with its peer (workers=2: test/integration/admin-api-workers.test.ts).
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -66,25 +66,5 @@ describe('admin-api: fandns (CLI), HTTP and dig', { skip: skipUnless('dig') }, (
       ['admin-api: runtime rule set', '127.0.0.1', 'service.consul'],
       ['admin-api: runtime rule removed', '127.0.0.1', 'service.consul'],
     ]);
-  });
-});
-
-describe('admin-api with workers=2 (CLI)', () => {
-  it('answers 501 on /rules and warns at start', async () => {
-    const up = await answering('192.0.2.1');
-    const port = await freePort();
-    const metrics = `127.0.0.1:${await freePort()}`;
-    const cli = await startCli(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--user=root',
-      `--server=${up.spec}`, `--metrics-address=${metrics}`, '--admin-api'], 15_000);
-    try {
-      await waitForLog(cli, (r) => r['msg'] === 'cluster started', 1, 15_000);
-      const res = await fetch(`http://${metrics}/rules/x.test`, { method: 'PUT', body: JSON.stringify({ servers: ['127.0.0.1#9'] }) });
-      assert.equal(res.status, 501);
-      assert.match(((await res.json()) as { error: string }).error, /not supported with workers=/);
-      assert.ok(logRecords(cli).some((r) => /admin-api is not supported with workers=2/.test(String(r['msg']))), cli.stderr());
-    } finally {
-      await cli.stop();
-      await up.close();
-    }
   });
 });

@@ -49,4 +49,20 @@ describe('RuntimeRules', () => {
     rules.restore(snap);
     assert.deepEqual(rules.list().map((r) => [r.domain, r.servers]), [['b.test', ['10.0.0.1']]]);
   });
+
+  it('takes a whole set as list() gives it (a cluster primary\'s), parsed again; a bad one changes nothing', () => {
+    const primary = new RuntimeRules();
+    primary.set(parseRuleBody('svc.test', '{"servers":["10.0.0.9#8600"]}'), '127.0.0.1', new Date(0));
+    primary.set(parseRuleBody('other.test', '{"servers":[""]}'), '127.0.0.2', new Date(1000));
+    const worker = new RuntimeRules();
+    worker.replaceAll(JSON.parse(JSON.stringify(primary.list())));
+    assert.deepEqual(worker.list(), primary.list());
+    // The same rules (in domain order rather than the order set: one entry per domain, so routing is the same).
+    assert.deepEqual(worker.overlay(config).rules.map(describeRule).sort(), primary.overlay(config).rules.map(describeRule).sort());
+    assert.equal(worker.changes, 0, 'the primary counts changes, not the workers');
+    assert.throws(() => worker.replaceAll([{ domain: 'x.test', servers: ['not an address'], by: 'p', at: '' }]), /server "not an address"/);
+    assert.deepEqual(worker.list(), primary.list());
+    worker.replaceAll([]);
+    assert.equal(worker.overlay(config), config);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * admin-api (fandns option): off by default, a flag, and a warning naming file:line under
- * workers= (not supported there yet).
+ * admin-api (fandns option): off by default, a flag, quiet alone and under workers= (the
+ * primary serves /rules for every worker).
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -18,9 +18,8 @@ describe('admin-api', () => {
     assert.throws(() => parseConfigText('admin-api=yes', 'a.conf'), /a\.conf:1: admin-api takes no value/);
   });
 
-  it('warns under workers=; alone (it does nothing without metrics-address) it is quiet, as conf/fandns.conf examples must be', () => {
+  it('is quiet alone (it does nothing without metrics-address), as conf/fandns.conf examples must be, and under workers=', () => {
     assert.deepEqual(parseConfigText('no-resolv\nadmin-api', 'a.conf').warnings, []);
-    const w = parseConfigText('metrics-address=127.0.0.1:9153\nadmin-api\nworkers=2', 'a.conf').warnings.join('\n');
-    assert.match(w, /a\.conf:2: admin-api is not supported with workers=2 yet; \/rules answers 501/);
+    assert.deepEqual(parseConfigText('metrics-address=127.0.0.1:9153\nadmin-api\nworkers=2', 'a.conf').warnings, []);
   });
 });

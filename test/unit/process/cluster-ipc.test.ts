@@ -53,7 +53,17 @@ describe('WorkerRequests', () => {
     const p = r.ask([a.worker], 'metrics');
     r.onReply(a.worker, { fandns: 'reply', id: a.sent[0]!.id, error: 'boom' });
     await assert.rejects(p, /worker 1001: boom/);
-    await assert.rejects(r.ask([fakeWorker(2).worker], 'health', 20), /did not answer a health request within 20 ms/);
+    await assert.rejects(r.ask([fakeWorker(2).worker], 'health', 20), /did not answer a health request within 20 ms \(no answer from 1002\)/);
+  });
+
+  it('sends a request\'s payload with it', async () => {
+    const r = new WorkerRequests();
+    const a = fakeWorker(1);
+    const rules = [{ domain: 'consul', servers: ['127.0.0.1#8600'], by: '127.0.0.1', at: '2024-01-01T00:00:00.000Z' }];
+    const p = r.ask([a.worker], 'rules', 1000, { rules });
+    assert.deepEqual(a.sent[0], { fandns: 'request', id: a.sent[0]!.id, what: 'rules', rules });
+    r.onReply(a.worker, { fandns: 'reply', id: a.sent[0]!.id, body: { rules: 1 } });
+    assert.deepEqual([...(await p)], [[1, { rules: 1 }]]);
   });
 
   it('resolves at once with no workers', async () => {

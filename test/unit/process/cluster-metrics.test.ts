@@ -55,6 +55,16 @@ describe('PrimaryMetrics', () => {
     assert.ok((sample(text, 'process_resident_memory_bytes') ?? 0) > 0, 'process metrics of all processes, summed');
   });
 
+  it('counts admin-api changes once: the primary\'s count, the workers\' zeros added to it', async () => {
+    const a = await workerRegistry(0, 0, true).getMetricsAsJSON();
+    const b = await workerRegistry(0, 0, true).getMetricsAsJSON();
+    let changes = 3;
+    const primary = new PrimaryMetrics(() => 2, () => changes);
+    assert.equal(sample(await primary.text([a, b]), 'fandns_admin_rule_changes_total'), 3);
+    changes = 4;
+    assert.equal(sample(await primary.text([a, b]), 'fandns_admin_rule_changes_total'), 4);
+  });
+
   it('serves its own metrics when no worker answered', async () => {
     const text = await new PrimaryMetrics(() => 0).text([]);
     assert.equal(sample(text, 'fandns_workers'), 0);
