@@ -8,7 +8,6 @@ import type { Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from './clock.js';
-import type { CacheStore } from './cache/store.js';
 import type { Config } from './config/types.js';
 import { acceptCounters, acceptQuery, type AcceptCounters } from './listen/accept.js';
 import { bindPair } from './listen/bind-pair.js';
@@ -25,11 +24,12 @@ import { createRegistry, type MetricsSnapshot } from './metrics/prometheus.js';
 import { QueryStats } from './metrics/query-stats.js';
 import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
-import { buildRuntime, storeFits, type Runtime } from './runtime.js';
+import type { Runtime } from './runtime.js';
+import { RuntimeSlot } from './runtime-slot.js';
 import { WarmCache } from './keep/warm-cache.js';
-import { answerRules } from './admin/rules-admin.js';
 import type { AdminRequest } from './admin/rules-request.js';
-import { RuntimeRules, type RuleView } from './admin/runtime-rules.js';
+import type { RuleView } from './admin/runtime-rules.js';
+import { ServerRules } from './admin/server-rules.js';
 import { ConfigFilesWatch } from './config-files-watch.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
@@ -74,10 +74,10 @@ export class FandnsServer {
   readonly #loops: LoopDetector;
   /** reload-keeps-cache's walks and cache-file (src/keep/). */
   readonly #warm: WarmCache;
+  /** The runtime in force and its replacements (src/runtime-slot.ts); `#rt` is its current one. */
+  readonly #slot: RuntimeSlot;
   /** admin-api's runtime rules, laid over every configuration loaded (src/admin/). */
-  readonly adminRules = new RuntimeRules();
-  /** The configuration as loaded, before the runtime rules are laid over it. */
-  #loaded: Config;
+  readonly #admin: ServerRules;
 
   constructor(
     private config: Config,
@@ -88,7 +88,8 @@ export class FandnsServer {
   ) {
     this.#loops = new LoopDetector(log, options.loops?.secret, options.loops?.announce);
     this.#warm = new WarmCache(log, clock, options.cacheFileSuffix ?? '');
-    this.#loaded = config;
+    // Before start() the rules only change the configuration start() builds from.
+    this.#admin = new ServerRules(config, log, (c) => (this.#rt === null ? void (this.config = c) : this.#replaceKeeping(c)));
     const lc = config.log;
     this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
     this.queryStats = config.metrics ? new QueryStats() : null;
@@ -100,6 +101,10 @@ export class FandnsServer {
       ql?.record(q, r, n, ms);
       qs?.record(q, r, ms);
     } : null;
+    const deps = { log, clock, tap: this.#tap, endpoints: this.#endpoints, pending: this.#pending, version, loops: this.#loops };
+    this.#slot = new RuntimeSlot(deps, this.#warm, (rt) => {
+      this.#rt = rt;
+    });
   }
 
   /** The current runtime (after start). */
@@ -129,8 +134,8 @@ export class FandnsServer {
         this.#tcp.push(pair.tcp);
         this.#endpoints.push({ address, port: pair.port });
       }
-      this.#rt = this.#build(this.config);
-      this.#warm.load(this.#rt);
+      this.#slot.swap(this.config, null);
+      this.#warm.load(this.#rt!);
       if (this.config.metrics) {
         const reg = createRegistry(this.queryStats!, () => this.metricsSnapshot(), this.version);
         this.metricsRegistry = reg;
@@ -175,36 +180,17 @@ export class FandnsServer {
 
   /** Everything /metrics reports, read at scrape time. */
   metricsSnapshot(): MetricsSnapshot {
-    return metricsReport(this.runtime, this.accept, this.queryLog?.lost ?? 0, this.adminRules.changes);
+    return metricsReport(this.runtime, this.accept, this.queryLog?.lost ?? 0, this.#admin.rules.changes);
   }
 
-  /**
-   * admin-api: answers a /rules request from `peer`. A change rebuilds the runtime with the rules
-   * laid over the loaded configuration, keeping the cached answers whose route it did not change
-   * (the reload-keeps-cache walk, src/keep/); in-flight queries finish on the old runtime and
-   * upstream health carries over, as on any rebuild.
-   */
-  adminRequest(req: AdminRequest, peer: string): ReturnType<typeof answerRules> {
-    return answerRules(this.adminRules, req, peer, () => this.#replaceKeeping(this.adminRules.overlay(this.#loaded)), this.log);
+  /** admin-api: answers a /rules request from `peer` (src/admin/server-rules.ts). */
+  adminRequest(req: AdminRequest, peer: string): ReturnType<ServerRules['request']> {
+    return this.#admin.request(req, peer);
   }
 
-  /**
-   * admin-api in a cluster worker: makes `views` (the primary's rules) the runtime rules and, once
-   * started, rebuilds the routing the way adminRequest does. Before start() they are only laid
-   * over the configuration start() builds from. On a bad rule or a failed rebuild nothing changes
-   * and the error goes on. Neither logged at info nor counted: the primary does both.
-   */
+  /** admin-api in a cluster worker: makes `views`, the primary's rules, the runtime rules. */
   setAdminRules(views: readonly RuleView[]): void {
-    const snap = this.adminRules.snapshot();
-    this.adminRules.replaceAll(views);
-    try {
-      if (this.#rt === null) this.config = this.adminRules.overlay(this.#loaded);
-      else this.#replaceKeeping(this.adminRules.overlay(this.#loaded));
-    } catch (err) {
-      this.adminRules.restore(snap);
-      throw err;
-    }
-    this.log.debug({ rules: views.length }, 'admin-api: runtime rules from the primary');
+    this.#admin.replaceAll(views);
   }
 
   /** Another worker found the server known by `key` looping (dns-loop-detect): not used here either. */
@@ -218,18 +204,15 @@ export class FandnsServer {
   }
 
   /**
-   * Replaces the configuration (listeners stay); in-flight queries finish on the old runtime. The
-   * cache starts empty: with the same cache settings it is the old store emptied, its memory
-   * reused (a fresh one per reload left the old one's to the garbage collector: resident memory
-   * grew with every SIGHUP until a full collection), and the old runtime stores no more answers.
-   * The counters go on (buildRuntime's `previous`). The new configuration's warnings are logged,
-   * as at start-up (a servers-file rewritten since then may have new bad lines). With fandns's
-   * reload-keeps-cache, the entries the new configuration would produce the same way stay
-   * (src/keep/). admin-api's runtime rules are laid over the new configuration.
+   * SIGHUP: replaces the configuration (listeners stay); in-flight queries finish on the old
+   * runtime. The cache starts empty (RuntimeSlot.replaceEmptied) or, with reload-keeps-cache,
+   * keeps the entries the new configuration would produce the same way (src/keep/). The counters
+   * go on (buildRuntime's `previous`). The new configuration's warnings are logged, as at start-up
+   * (a servers-file rewritten since then may have new bad lines). admin-api's runtime rules are
+   * laid over the new configuration.
    */
   reload(config: Config): void {
-    this.#loaded = config;
-    config = this.adminRules.overlay(config);
+    config = this.#admin.loaded(config);
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
     this.queryLog?.setFilter(QueryLogFilter.from(config.log.filter));
@@ -240,51 +223,16 @@ export class FandnsServer {
     this.log.info('configuration reloaded');
   }
 
-  /**
-   * Replaces the runtime with one for `config` whose cache starts empty (see reload); `loopRound`
-   * (a SIGHUP) makes dns-loop-detect probe every default server again.
-   */
+  /** Replaces the runtime with one for `config`, its cache emptied (see reload and RuntimeSlot). */
   #replaceEmptied(config: Config, loopRound = false): void {
-    const old = this.#rt;
-    const keep = old !== null && storeFits(old.store, config.cache) ? old.store : null;
-    this.#swap(config, keep, loopRound);
-    if (old !== null && keep !== null) {
-      old.cache.retire();
-      keep.clear();
-    }
-  }
-
-  /**
-   * Replaces the runtime with one for `config` that keeps the cache entries it would produce the
-   * same way (reload-keeps-cache): the old runtime stores no more answers, and a walk sorts the
-   * entries, in the same store or copied to a new one when the cache settings changed its size.
-   * A walk still running from a reload before is finished first.
-   */
-  #replaceKeeping(config: Config, loopRound = false): void {
-    this.#warm.finish();
-    const old = this.#rt;
-    if (old === null) return this.#swap(config, null, loopRound);
-    this.#swap(config, storeFits(old.store, config.cache) ? old.store : null, loopRound);
-    old.cache.retire();
-    this.#warm.reloaded(old, this.#rt!);
-  }
-
-  /** Upstream registries of replaced runtimes whose sockets are not closed yet. */
-  readonly #retiring = new Set<Runtime['registry']>();
-
-  /** Replaces the runtime; in-flight queries finish on the old one, whose sockets close later (or at stop). */
-  #swap(config: Config, keepStore: CacheStore | null, loopRound = false): void {
-    const old = this.#rt;
     this.config = config;
-    this.#rt = this.#build(config, keepStore, loopRound);
-    if (!old) return;
-    // The old runtime's health checks end now; the new one's have started (states carried over).
-    old.checks?.stop();
-    const registry = old.registry;
-    this.#retiring.add(registry);
-    setTimeout(() => {
-      if (this.#retiring.delete(registry)) registry.close();
-    }, config.forward.queryTimeoutMs + 1000).unref();
+    this.#slot.replaceEmptied(config, loopRound);
+  }
+
+  /** Replaces the runtime with one for `config` keeping the entries it would produce the same way (reload-keeps-cache). */
+  #replaceKeeping(config: Config, loopRound = false): void {
+    this.config = config;
+    this.#slot.replaceKeeping(config, loopRound);
   }
 
   #watch: ConfigFilesWatch | null = null;
@@ -306,7 +254,7 @@ export class FandnsServer {
       if (this.#stopping) return;
       if (this.config.cache.reloadKeepsCache) this.#replaceKeeping(this.config);
       else if (this.config.cache.clearOnReload) this.#replaceEmptied(this.config);
-      else this.#swap(this.config, this.#rt?.store ?? null);
+      else this.#slot.swap(this.config, this.#rt?.store ?? null);
     });
   }
 
@@ -331,9 +279,7 @@ export class FandnsServer {
     const deadline = performance.now() + drainMs;
     while (this.#pending.n > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     // Queries still waiting fail now (SERVFAIL, not silence); one turn lets their replies go out.
-    this.#rt?.registry.close();
-    for (const r of this.#retiring) r.close();
-    this.#retiring.clear();
+    this.#slot.closeUpstreams();
     await new Promise((r) => setTimeout(r, 20));
     // UDP sockets close only now: the replies to the queries that drained leave through them.
     closing.push(...this.#udp.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
@@ -351,10 +297,4 @@ export class FandnsServer {
   }
 
   readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);
-
-  #build(config: Config, keepStore: CacheStore | null = null, loopRound = false): Runtime {
-    const deps = { log: this.log, clock: this.clock, tap: this.#tap, endpoints: this.#endpoints, keepStore, previous: this.#rt, pending: this.#pending, version: this.version,
-      loops: this.#loops, loopRound };
-    return buildRuntime(config, deps);
-  }
 }
