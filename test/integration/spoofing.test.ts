@@ -11,6 +11,11 @@ import { rr, type FakeAnswer, type SeenQuery } from '../helpers/fake-upstream.js
 import { withUpstreams } from '../helpers/scenario.js';
 
 const CONF = 'upstream-timeout=300\nquery-timeout=1500';
+/**
+ * For the real reply that comes 100 ms after the forgery: room for a loaded machine to be late
+ * with it (the test takes ~100 ms either way; only a lost real reply would wait this out).
+ */
+const CONF_FOLLOWS = 'upstream-timeout=2000\nquery-timeout=4000';
 const FORGED = '6.6.6.6';
 const REAL = '10.0.0.1';
 
@@ -39,7 +44,7 @@ describe('forged replies', () => {
     it(`ignores a reply with ${label} and returns the real one that follows`, () =>
       withUpstreams(
         [(q) => ({ ...forge(q), also: [{ answers: [rr.a(q.name, REAL, 60)], delayMs: 100 }] })],
-        CONF,
+        CONF_FOLLOWS,
         async ({ proxy }) => {
           const r = await proxy.query('www.spoof.test');
           assert.equal(r.rcode, 'NOERROR');
