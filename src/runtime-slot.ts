@@ -26,11 +26,6 @@ export class RuntimeSlot {
    */
   constructor(private readonly deps: SlotDeps, private readonly warm: WarmCache, private readonly onSwap: (rt: Runtime) => void) {}
 
-  /** The runtime in force, or null before the first. */
-  get current(): Runtime | null {
-    return this.#rt;
-  }
-
   /**
    * Replaces the runtime with one for `config` whose cache starts empty: with the same cache
    * settings it is the old store emptied, its memory reused (a fresh one per reload left the old

@@ -20,15 +20,8 @@ export type DomainTtlField = 'minTtl' | 'maxTtl' | 'negTtl' | 'noNegcache' | 'st
 /** A field's value: seconds, milliseconds, a flag, or null (no neg-ttl, serve-stale off). */
 type FieldValue = number | boolean | null;
 
-/** The global settings the domain policies start from. */
-export interface GlobalTtls {
-  readonly minTtl: number;
-  readonly maxTtl: number;
-  readonly negTtl: number | null;
-  readonly noNegcache: boolean;
-  readonly staleMaxSec: number | null;
-  readonly staleClientTimeoutMs: number;
-}
+/** The global settings the domain policies start from: a policy less its domain. */
+export type GlobalTtls = Omit<DomainCachePolicy, 'domain'>;
 
 /** The option each field comes from, for messages. */
 const OPTION: Record<DomainTtlField, string> = {
@@ -46,15 +39,17 @@ export const isDomainScoped = (value: string | null): boolean => value !== null 
 
 /**
  * Splits `/d1/d2/rest` into its domains and what follows the last `/`; domains are checked and
- * made canonical. `//` (names without a dot), `#` and wildcards have no meaning here: errors.
+ * made canonical. `//` (names without a dot) and wildcards have no meaning here: errors. So is
+ * `#`, unless `defaultServers` lets it stand (as itself) for the default servers, as in `server=/#/`.
  */
-export function splitDomainScope(value: string, origin: Origin, option: string): { domains: string[]; rest: string } {
+export function splitDomainScope(value: string, origin: Origin, option: string, defaultServers = false): { domains: string[]; rest: string } {
   const last = value.lastIndexOf('/');
   const parts = value.slice(1, last).split('/');
-  if (last === 0 || parts.some((p) => p === '' || p === '#' || p.includes('*'))) {
-    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${option}: "${value}": give /domain/[domain/…] with plain domain names`);
+  if (last === 0 || parts.some((p) => p === '' || (p === '#' && !defaultServers) || p.includes('*'))) {
+    const or = defaultServers ? ', or /#/ for the default servers' : '';
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${option}: "${value}": give /domain/[domain/…] with plain domain names${or}`);
   }
-  return { domains: parts.map((p) => localName(p, origin, `${option} domain`)), rest: value.slice(last + 1) };
+  return { domains: parts.map((p) => (p === '#' ? p : localName(p, origin, `${option} domain`))), rest: value.slice(last + 1) };
 }
 
 /** The domains of a scoped flag (`no-negcache=/d/`): nothing may follow the last `/`. */

@@ -9,6 +9,7 @@
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { RRType, typeFromName } from '../wire/constants.js';
 import { int, unquoted, type Directive } from './directive-kit.js';
+import { isDomainScoped, splitDomainScope } from './domain-cache-ttl.js';
 import { localName } from './local-records.js';
 import type { Setting } from './builder.js';
 import type { HealthCheckConfig, HealthCheckRule } from './types.js';
@@ -79,14 +80,10 @@ function question(text: string, o: Origin): { name: string; qtype: number } {
  * default servers.
  */
 export function parseHealthCheck(value: string, o: Origin): HealthCheckRule[] {
-  if (!value.startsWith('/')) return [{ domain: null, ...question(value, o), origin: o }];
-  const last = value.lastIndexOf('/');
-  const parts = value.slice(1, last).split('/');
-  if (last === 0 || parts.some((p) => p === '' || p.includes('*'))) {
-    throw new ConfigError('FANDNS_CONFIG_VALUE', o, `health-check: "${value}": give /domain/[domain/…]name[,type] with plain domain names, or /#/ for the default servers`);
-  }
-  const q = question(value.slice(last + 1), o);
-  return parts.map((p) => ({ domain: p === '#' ? null : localName(p, o, 'health-check domain'), ...q, origin: o }));
+  if (!isDomainScoped(value)) return [{ domain: null, ...question(value, o), origin: o }];
+  const { domains, rest } = splitDomainScope(value, o, 'health-check', true);
+  const q = question(rest, o);
+  return domains.map((d) => ({ domain: d === '#' ? null : d, ...q, origin: o }));
 }
 
 /** The health-check rows, in --help order. */

@@ -25,7 +25,7 @@
  * then not reached, and is right again when the setting goes.
  */
 import { Buffer } from 'node:buffer';
-import type { Config } from '../config/types.js';
+import type { Config, DomainCachePolicy } from '../config/types.js';
 import type { Route } from '../routing/domain-table.js';
 import { SuffixMap } from '../routing/suffix-map.js';
 import { wireKey } from '../local/zone.js';
@@ -66,7 +66,7 @@ export function globalShape(config: Config): string {
 }
 
 /** A TTL policy as a string. */
-const policyText = (p: { minTtl: number; maxTtl: number; negTtl: number | null; noNegcache: boolean; staleMaxSec: number | null }): string =>
+const policyText = (p: Pick<DomainCachePolicy, 'minTtl' | 'maxTtl' | 'negTtl' | 'noNegcache' | 'staleMaxSec'>): string =>
   `${p.minTtl},${p.maxTtl},${p.negTtl ?? '-'},${p.noNegcache ? 1 : 0},${p.staleMaxSec === null ? 0 : 1}`;
 
 /** Dotted name of a wire name key, made only when a wildcard rule needs it. */
