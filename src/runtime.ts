@@ -74,6 +74,8 @@ export interface Runtime {
   readonly loopGuard: LoopGuardCounters;
   /** The active health checks (health-check=), or null: none configured. Stopped when this runtime is replaced. */
   readonly checks: HealthChecks | null;
+  /** Each resolv-file's text as this runtime read it (null: it could not be read), for ConfigFilesWatch's first look. */
+  readonly resolvRead: ReadonlyMap<string, string | null>;
 }
 
 /** What a Runtime needs from its server. */
@@ -103,12 +105,18 @@ export interface RuntimeDeps {
   readonly loopRound?: boolean;
 }
 
-/** Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). */
-export function readResolvServers(config: Config, log: Logger): UpstreamSpec[] {
+/**
+ * Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). `read`, when
+ * given, gets each file's text (null when it could not be read).
+ */
+export function readResolvServers(config: Config, log: Logger, read?: Map<string, string | null>): UpstreamSpec[] {
   const out: UpstreamSpec[] = [];
   for (const file of config.forward.resolvFiles) {
+    read?.set(file, null);
     try {
-      const servers = parseResolvConf(readFileSync(file, 'utf8'), file);
+      const text = readFileSync(file, 'utf8');
+      read?.set(file, text);
+      const servers = parseResolvConf(text, file);
       if (servers.length === 0) log.warn({ file }, 'no servers found in resolv-file');
       out.push(...servers);
     } catch (err) {
@@ -139,7 +147,7 @@ function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rul
 }
 
 /** Builds the routing table, its server groups and their health checks, without upstreams that are fandns itself. */
-function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRegistry; table: DomainTable<ServerGroup>; checks: HealthChecks | null } {
+function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRegistry; table: DomainTable<ServerGroup>; checks: HealthChecks | null; resolvRead: Map<string, string | null> } {
   const { log } = deps;
   const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up, why) =>
     up ? log.info({ upstream: u.label }, `upstream is up again: ${why}`) : log.warn({ upstream: u.label }, `upstream is down: ${why}`),
@@ -156,14 +164,15 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
     return true;
   };
   const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
-  const resolv = readResolvServers(config, log).filter((s) => !self(s));
+  const resolvRead = new Map<string, string | null>();
+  const resolv = readResolvServers(config, log, resolvRead).filter((s) => !self(s));
   const policies = policyScope(config.forward);
   const table = new DomainTable(rules, resolv, (specs, scope) => registry.group(specs, policies.of(scope)));
   for (const p of policies.unused()) log.warn(`${formatOrigin(p.origin)}: ${p.policy}=/${p.domain}/ applies to no server= rule at or below ${p.domain}`);
   registry.settle();
   log.debug({ policy: config.forward.policy, domainPolicies: config.forward.domainPolicies.map((p) => `${p.policy}=/${p.domain}/`), servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
-  return { registry, table, checks: planChecks(config, log, registry, rules, resolv) };
+  return { registry, table, checks: planChecks(config, log, registry, rules, resolv), resolvRead };
 }
 
 /**
@@ -208,7 +217,7 @@ export function storeFits(store: CacheStore, c: CacheConfig): boolean {
 /** Builds the whole pipeline for `config`. */
 export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const { log, previous } = deps;
-  const { registry, table, checks } = buildRouting(config, deps);
+  const { registry, table, checks, resolvRead } = buildRouting(config, deps);
   const fwd = config.forward;
   const forward = createForward(
     {
@@ -286,5 +295,5 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   });
   checkLoops(fwd.loopDetect, loops, registry, table, deps.loopRound === true);
   checks?.start();
-  return { config, registry, table, chain, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters, loopGuard, checks };
+  return { config, registry, table, chain, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters, loopGuard, checks, resolvRead };
 }

@@ -42,6 +42,27 @@ describe('resolv-file', () => {
     }
   });
 
+  it('sees a change written as soon as start-up or a reload returns (before the poll has looked at the file)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fandns-resolv-'));
+    const file = join(dir, 'resolv.conf');
+    writeFileSync(file, 'nameserver 127.0.0.81\n');
+    const conf = `port=0\nlisten-address=127.0.0.1\nno-hosts\nresolv-file=${file}`;
+    const server = await serve(conf);
+    const labels = () => server.runtime.registry.upstreams().map((u) => u.label);
+    try {
+      for (let round = 0; round < 4; round++) {
+        if (round > 0) server.reload(parseConfigText(conf, 'test.conf'));
+        const want = `127.0.0.${90 + round}#53`;
+        writeFileSync(file, `nameserver ${want.slice(0, -3)}\n`);
+        for (let i = 0; i < 50 && labels()[0] !== want; i++) await sleep(100);
+        assert.deepEqual(labels(), [want], `round ${round}`);
+      }
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps cached answers through a resolv-file change, unless clear-on-reload', async () => {
     const up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.8', 300)] }));
     const dir = mkdtempSync(join(tmpdir(), 'fandns-resolv-'));
