@@ -2,6 +2,10 @@
  * Time for TTL arithmetic: whole seconds from a monotonic source, read from a variable that a
  * 250 ms unref'd interval refreshes (a per-packet clock read costs ~60 ns, the variable ~9 ns:
  * shared/reference/node-performance.md §6). Tests inject a FakeClock.
+ *
+ * The process clock starts at ORIGIN, not 0, so that a time before the process started is still
+ * a positive number: an entry the cache file brings back already expired (kept for
+ * use-stale-cache) is stored as having expired that long before the start.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -11,7 +15,11 @@ export interface Clock {
   now(): number;
 }
 
-let current = Math.floor(performance.now() / 1000);
+/** The process clock's reading at start-up: 2^30 s, about 34 years (entries store times as u32). */
+export const ORIGIN = 2 ** 30;
+
+const read = (): number => ORIGIN + Math.floor(performance.now() / 1000);
+let current = read();
 let timer: NodeJS.Timeout | null = null;
 
 /** The process clock: coarse (±250 ms) monotonic seconds. */
@@ -19,10 +27,10 @@ export const systemClock: Clock = {
   now() {
     if (timer === null) {
       timer = setInterval(() => {
-        current = Math.floor(performance.now() / 1000);
+        current = read();
       }, 250);
       timer.unref();
-      current = Math.floor(performance.now() / 1000);
+      current = read();
     }
     return current;
   },

@@ -107,7 +107,17 @@ export interface CacheStage extends Handler {
    * stay out of it.
    */
   retire(): void;
+  /**
+   * True when an entry stored under `key` (a cache key) that expires at `expiry` may still answer
+   * at `now` (clock seconds): it is fresh, or the name's serve-stale window has not passed. The
+   * cache file uses it to keep only such entries.
+   */
+  mayServe(key: string, nameLen: number, expiry: number, now: number): boolean;
 }
+
+/** True when serve-stale `stale` (null: off) still allows an entry that expired at `expiry` at `now`. */
+const withinStale = (stale: StaleOptions | null, expiry: number, now: number): boolean =>
+  stale !== null && (stale.maxSec === 0 || now < expiry + stale.maxSec);
 
 /** Cache stage counters at zero. */
 const cacheCounters = (): CacheCounters => ({ hits: 0, misses: 0, staleServed: 0, staleByRule: Object.create(null) as Record<string, number>, expired: 0, prefetches: 0 });
@@ -222,6 +232,11 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
     retire() {
       retired = true;
     },
+    mayServe(key, nameLen, expiry, now) {
+      if (now < expiry) return true;
+      const d = domains === null ? undefined : domains.longest(key, nameLen);
+      return withinStale(d === undefined ? opts.stale : d.stale, expiry, now);
+    },
     handle(q, next) {
       if (opts.enabled) {
         if (store.lookupMatch(q.p.keyHash, q.p, found)) {
@@ -235,7 +250,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
           // Expired: the name's own serve-stale settings decide whether the entry may still serve.
           const d = domains === null ? undefined : domains.longest(q.p.key, q.nameLen);
           const stale = d === undefined ? opts.stale : d.stale;
-          if (stale && (stale.maxSec === 0 || now < expiry + stale.maxSec)) return serveStale(q, next, found, now, stale, d?.domain ?? null);
+          if (withinStale(stale, expiry, now)) return serveStale(q, next, found, now, stale!, d?.domain ?? null);
           // Past the window (or no serve-stale here): the entry can never answer again.
           store.delete(q.p.key);
           counters.expired++;

@@ -7,9 +7,10 @@
  *               | table u32: offset of the signature table | global: string (shape.ts `global`)
  *   entries     until the table, each: signature u32 (an index into the table) | key u16 length
  *               + bytes (the cache key: wire name, type, class, flags) | entry u32 length + bytes
- *               (entry-format.ts, aged to the moment of writing: born 0, TTL rows and lifetime
- *               what was left then); least recently used first, so loading in order rebuilds
- *               the LRU order
+ *               (entry-format.ts, aged to the moment of writing: TTL rows and lifetime what was
+ *               left then; born 0, or for an entry already expired (lifetime 0, kept for
+ *               use-stale-cache) the seconds since it expired); least recently used first, so
+ *               loading in order rebuilds the LRU order
  *   table       count u32 | count × string: the distinct entry signatures (shape.ts)
  *   trailer     SHA-256 of every byte before it (32)
  *

@@ -1,10 +1,12 @@
 /**
  * cache-file=PATH: the cache written on a clean stop and read at start, so a restart starts warm.
  * Writing goes to `PATH.tmp-<pid>`, then renames it over PATH, so a crash or a cut-short stop
- * never leaves half a file under the name. Loading keeps the entries that have not expired, their
- * lifetimes less the wall-clock time since the file was written, and only those whose signature
- * (shape.ts) the configuration in force gives them too; a file written under another global shape
- * is not loaded at all. A missing file is an info line; any other problem a warning naming the
+ * never leaves half a file under the name. Both ends keep only the entries that may still answer
+ * (CacheStage.mayServe): fresh ones, with their lifetimes less the wall-clock time since the file
+ * was written, and expired ones whose serve-stale window (use-stale-cache) has not passed, with
+ * the time since they expired; and loading only those whose signature (shape.ts) the
+ * configuration in force gives them too; a file written under another global shape is not loaded
+ * at all. A missing file is an info line; any other problem a warning naming the
  * file and a cold start (format in cache-file-format.ts).
  */
 import { Buffer } from 'node:buffer';
@@ -12,14 +14,14 @@ import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, write
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import { ageEntry } from '../cache/entry-age.js';
-import { TAIL_SIZE, T_BORN } from '../cache/entry-format.js';
+import { entryExpiry, entryLife, TAIL_SIZE, T_BORN } from '../cache/entry-format.js';
 import { EntryRef, MAX_ENTRY } from '../cache/slab.js';
 import { FandnsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime.js';
 import { u32 } from '../wire/header.js';
 import { CacheFileWriter, openCacheFile } from './cache-file-format.js';
-import { CacheShape } from './shape.js';
+import { CacheShape, keyNameLength } from './shape.js';
 
 /** Where an entry is aged before it is written. */
 const scratch = Buffer.allocUnsafe(MAX_ENTRY);
@@ -39,11 +41,17 @@ export function saveCacheFile(path: string, rt: Runtime, clock: Clock, log: Logg
       const key = store.keyAt(e);
       if (key === null) continue;
       store.entryAt(e, ref);
+      const expiry = entryExpiry(ref.buf, ref.end);
+      if (!rt.cache.mayServe(key, keyNameLength(key), expiry, now)) {
+        expired++;
+        continue;
+      }
       const n = ref.end - ref.start;
       ref.buf.copy(scratch, 0, ref.start, ref.end);
       const entry = scratch.subarray(0, n);
-      if (ageEntry(entry, now - u32(entry, n - TAIL_SIZE + T_BORN), 0) <= 0) expired++;
-      else w.add(shape.signature(key), key, entry);
+      // Fresh: born now (0), its life what is left. Expired: no life left, "born" the seconds since it expired.
+      ageEntry(entry, now - u32(entry, n - TAIL_SIZE + T_BORN), Math.max(0, now - expiry));
+      w.add(shape.signature(key), key, entry);
     }
     const chunks = w.finish();
     const fd = openSync(tmp, 'w', 0o600);
@@ -61,6 +69,9 @@ export function saveCacheFile(path: string, rt: Runtime, clock: Clock, log: Logg
     log.warn({ file: path, err: (err as Error).message }, 'cannot write cache-file; the next start will be cold');
   }
 }
+
+const notAnEntry = (entry: Uint8Array, key: string): FandnsError =>
+  new FandnsError('FANDNS_CACHE_FILE', `an entry of ${entry.length} bytes under key ${JSON.stringify(key)} is no cache entry`);
 
 /** What a load found. */
 export interface LoadCounts {
@@ -97,9 +108,13 @@ export function loadCacheFile(path: string, rt: Runtime, clock: Clock, log: Logg
     const store = rt.store;
     file.forEach((sig, key, entry) => {
       if (shape.signature(key) !== file.signatures[sig]) return void changed++;
-      const life = ageEntry(entry, downSec, now);
-      if (life < 0) throw new FandnsError('FANDNS_CACHE_FILE', `an entry of ${entry.length} bytes under key ${JSON.stringify(key)} is no cache entry`);
-      if (life === 0) return void expired++;
+      if (entry.length < TAIL_SIZE) throw notAnEntry(entry, key);
+      // The file's clock: written at 0; an expired entry's "born" is the seconds since it expired.
+      const left = entryLife(entry) - downSec;
+      const since = left > 0 ? 0 : u32(entry, entry.length - TAIL_SIZE + T_BORN) - left;
+      const life = ageEntry(entry, downSec, Math.max(0, now - since));
+      if (life < 0) throw notAnEntry(entry, key);
+      if (!rt.cache.mayServe(key, keyNameLength(key), entryExpiry(entry), now)) return void expired++;
       store.set(key, entry);
       loaded++;
     });

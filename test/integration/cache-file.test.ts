@@ -81,6 +81,45 @@ describe('cache-file', () => {
     }
   });
 
+  it('keeps expired entries within their use-stale-cache window across a restart, and serves them stale when the upstream fails', async () => {
+    let answering = true;
+    const flaky = await FakeUpstream.start((q) => (answering ? { answers: [rr.a(q.name, '10.0.0.3', 1)] } : { drop: true }));
+    const file = join(dir, 'stale.cache');
+    const staleConf = (window: number) => `server=${flaky.spec}\nuse-stale-cache=${window}\nstale-client-timeout=100\ncache-file=${file}\n`;
+    try {
+      const first = memoryLog('info');
+      const p1 = await startProxy(staleConf(60), first.log);
+      await p1.query('old.test');
+      await sleep(2100); // TTL 1: expired a second or more ago
+      await p1.stop();
+      assert.ok(first.lines().some((l) => l.msg === 'cache written to cache-file' && l['entries'] === 1 && l['expired'] === 0), 'kept for serve-stale');
+      answering = false;
+      const second = memoryLog('info');
+      const p2 = await startProxy(staleConf(60), second.log);
+      try {
+        assert.equal(second.lines().find((l) => l.msg === 'cache loaded from cache-file')?.['loaded'], 1);
+        const r = await p2.query('old.test');
+        assert.equal(r.rcode, 'NOERROR');
+        assert.equal(ttlOf(r), 30, 'a stale answer (RFC 8767 TTL)');
+        assert.equal(flaky.count('old.test'), 2, 'the refresh was tried');
+      } finally {
+        await p2.stop();
+      }
+      // The window is the configuration's in force: one second has passed by now.
+      const third = memoryLog('info');
+      const p3 = await startProxy(staleConf(1), third.log);
+      try {
+        const loaded = third.lines().find((l) => l.msg === 'cache loaded from cache-file');
+        assert.deepEqual([loaded?.['loaded'], loaded?.['expired']], [0, 1]);
+        assert.equal((await p3.query('old.test')).rcode, 'SERVFAIL', 'nothing stale to serve');
+      } finally {
+        await p3.stop();
+      }
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('a damaged, foreign or differently configured file is a warning naming it, and a cold start', async () => {
     const file = join(dir, 'damaged.cache');
     const p1 = await startProxy(conf(file));
