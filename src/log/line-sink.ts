@@ -14,8 +14,8 @@ import { openLogTarget } from './ops-destination.js';
 /** Where lines go: a file (append) or stderr. */
 export type SinkTarget = LogTarget;
 
-/** Produces the text of queued items in one batch (the expensive part runs here, off the hot path). */
-export type BatchFormatter<T> = (items: readonly T[]) => string;
+/** Produces the lines of queued items in one batch, as text or bytes (the expensive part runs here, off the hot path). */
+export type BatchFormatter<T> = (items: readonly T[]) => string | Buffer;
 
 const RETRY_MS = 50;
 const BATCH_MS = 5;
@@ -63,8 +63,8 @@ export class LineSink<T> {
   /**
    * @param target where to write
    * @param bound most items waiting while a write is in flight; beyond it new ones are dropped
-   * @param format turns a batch of items into text (with trailing newlines)
-   * @param encoding 'latin1' when `format` promises ASCII only (a plain copy instead of UTF-8 encoding)
+   * @param format turns a batch of items into text or bytes (with trailing newlines)
+   * @param encoding of text (from `format` and note()): 'latin1' when it is ASCII only (a plain copy instead of UTF-8 encoding)
    */
   constructor(
     private readonly target: SinkTarget,
@@ -126,10 +126,9 @@ export class LineSink<T> {
 
   /** Writes everything queued synchronously (exit path); a destination that would block loses the rest. */
   flushSync(): void {
-    const text = this.#take();
-    if (text === '') return;
+    let buf = this.#take();
+    if (buf.length === 0) return;
     try {
-      let buf = Buffer.from(text, this.encoding);
       while (buf.length > 0) {
         const n = writeSync(this.#fd, buf, 0, chunkLength(buf, this.#atomic));
         if (n <= 0) break;
@@ -173,12 +172,19 @@ export class LineSink<T> {
     }
   }
 
-  #take(): string {
+  /** The notes and the queued items' lines, as one buffer (empty when there is nothing). */
+  #take(): Buffer {
     const items = this.#queue;
     this.#inFlight = items.length;
     this.#queue = [];
-    const extra = this.#extra.length ? this.#extra.splice(0).join('') : '';
-    return extra + (items.length ? this.format(items) : '');
+    const extra = this.#extra.length ? this.#bytes(this.#extra.splice(0).join('')) : null;
+    const lines = items.length ? this.#bytes(this.format(items)) : null;
+    if (extra === null) return lines ?? Buffer.alloc(0);
+    return lines === null ? extra : Buffer.concat([extra, lines]);
+  }
+
+  #bytes(out: string | Buffer): Buffer {
+    return typeof out === 'string' ? Buffer.from(out, this.encoding) : out;
   }
 
   readonly #drain = (): void => {
@@ -190,9 +196,8 @@ export class LineSink<T> {
     }
     this.#immediate = false;
     if (this.#writing || this.#closed) return;
-    const text = this.#take();
-    if (text === '') return;
-    const buf = Buffer.from(text, this.encoding);
+    const buf = this.#take();
+    if (buf.length === 0) return;
     if (this.#atomic === Infinity && performance.now() >= this.#asyncUntil) this.#writeNow(buf);
     else this.#writeAll(buf);
   };

@@ -13,7 +13,9 @@ import { QueryLog } from '../../../src/log/query-log.js';
 import { Query } from '../../../src/pipeline/query.js';
 import { Reply, type ReplySource } from '../../../src/pipeline/types.js';
 import { rcodeName } from '../../../src/wire/constants.js';
+import { parseQuery } from '../../../src/wire/query-parse.js';
 import { makeQuery } from '../../helpers/wire.js';
+import { bytes, header, labels, question } from '../../helpers/wire-bytes.js';
 
 /** One logged query. */
 interface Rec {
@@ -70,6 +72,15 @@ function records(): Rec[] {
       out.push({ q, r: sources[i % sources.length]!, bytes: 40 + i, ms: i * 0.0123 });
       i++;
     }
+  }
+  // Labels holding bytes no dotted name shows plainly: a dot and a backslash (escaped as readName
+  // does), a control byte, upper case and a byte above 0x7f.
+  for (const raw of [['a.b', 'Ctl\x01', 'x'], ['back\\slash'], ['MiXeD', '\xff\x7f']]) {
+    const msg = bytes(header(), question(labels(...raw)));
+    const p = parseQuery(msg);
+    assert.ok(typeof p !== 'number');
+    const base = makeQuery('x.test');
+    out.push({ q: new Query(msg, p, base.client, base.started), r: reply('cache', 0, 1, null), bytes: 50, ms: 0.5 });
   }
   return out;
 }
