@@ -47,6 +47,7 @@ import { DomainTable } from './routing/domain-table.js';
 import { SuffixMap } from './routing/suffix-map.js';
 import type { ServerGroup } from './upstream/group.js';
 import { assignChecks } from './upstream/check-plan.js';
+import type { CheckSharing } from './upstream/check-sharing.js';
 import { HealthChecks } from './upstream/health-check.js';
 import { LoopDetector } from './upstream/loop-detect.js';
 import { UpstreamRegistry } from './upstream/registry.js';
@@ -103,6 +104,8 @@ export interface RuntimeDeps {
   readonly loops?: LoopDetector;
   /** True for a SIGHUP: dns-loop-detect probes every default server again, as after a change. */
   readonly loopRound?: boolean;
+  /** With workers=N: which servers this process health-checks, and where its results go (default: it checks all). */
+  readonly checkSharing?: CheckSharing | null;
 }
 
 /**
@@ -130,7 +133,7 @@ export function readResolvServers(config: Config, log: Logger, read?: Map<string
  * The health checks of the servers `rules` and `resolv` name (health-check=), not started; null
  * when none is configured. A check no server gets is a warning naming its line.
  */
-function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rules: readonly DomainRule[], resolv: readonly UpstreamSpec[]): HealthChecks | null {
+function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rules: readonly DomainRule[], resolv: readonly UpstreamSpec[], sharing: CheckSharing | null): HealthChecks | null {
   const hc = config.forward.healthCheck;
   if (hc === null) return null;
   const plan = assignChecks(rules, resolv, hc.checks);
@@ -140,10 +143,11 @@ function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rul
     log.warn(`${formatOrigin(c.origin)}: health-check for ${what}; it checks no server`);
   }
   const targets = registry.upstreams().flatMap((upstream) => {
-    const rule = plan.get(registry.keyOf(upstream));
-    return rule === undefined ? [] : [{ upstream, rule }];
+    const key = registry.keyOf(upstream);
+    const rule = plan.get(key);
+    return rule === undefined ? [] : [{ upstream, rule, key }];
   });
-  return new HealthChecks(targets, hc, config.forward.upstreamTimeoutMs);
+  return new HealthChecks(targets, hc, config.forward.upstreamTimeoutMs, sharing);
 }
 
 /** Builds the routing table, its server groups and their health checks, without upstreams that are fandns itself. */
@@ -172,7 +176,7 @@ function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRe
   registry.settle();
   log.debug({ policy: config.forward.policy, domainPolicies: config.forward.domainPolicies.map((p) => `${p.policy}=/${p.domain}/`), servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
   if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
-  return { registry, table, checks: planChecks(config, log, registry, rules, resolv), resolvRead };
+  return { registry, table, checks: planChecks(config, log, registry, rules, resolv, deps.checkSharing ?? null), resolvRead };
 }
 
 /**

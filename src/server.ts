@@ -31,26 +31,16 @@ import type { AdminRequest } from './admin/rules-request.js';
 import type { RuleView } from './admin/runtime-rules.js';
 import { ServerRules } from './admin/server-rules.js';
 import { ConfigFilesWatch } from './config-files-watch.js';
+import type { CheckResult } from './upstream/health.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
 import { LoopDetector } from './upstream/loop-detect.js';
 import { fandnsVersion } from './util/version.js';
+import type { ServerOptions } from './server-options.js';
 
 export type { Endpoint } from './upstream/self-detect.js';
 export { readResolvServers } from './runtime.js';
-
-/** How the server is embedded in its process. */
-export interface ServerOptions {
-  /** Serve metrics-address over HTTP (default true); a cluster worker leaves that to the primary. */
-  readonly metricsHttp?: boolean;
-  /**
-   * dns-loop-detect across cluster workers: the primary's secret for probe IDs, and where to tell
-   * the other workers of a server this one found looping (default: a secret of this process's own).
-   */
-  readonly loops?: { readonly secret: Buffer; readonly announce: (key: string, looped: boolean) => void };
-  /** Appended to cache-file's path: a cluster worker's `.N`, so each worker has its own file (default none). */
-  readonly cacheFileSuffix?: string;
-}
+export type { ServerOptions } from './server-options.js';
 
 /** The fandns server. */
 export class FandnsServer {
@@ -101,7 +91,7 @@ export class FandnsServer {
       ql?.record(q, r, n, ms);
       qs?.record(q, r, ms);
     } : null;
-    const deps = { log, clock, tap: this.#tap, endpoints: this.#endpoints, pending: this.#pending, version, loops: this.#loops };
+    const deps = { log, clock, tap: this.#tap, endpoints: this.#endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null };
     this.#slot = new RuntimeSlot(deps, this.#warm, (rt) => {
       this.#rt = rt;
     });
@@ -191,6 +181,11 @@ export class FandnsServer {
   /** admin-api in a cluster worker: makes `views`, the primary's rules, the runtime rules. */
   setAdminRules(views: readonly RuleView[]): void {
     this.#admin.replaceAll(views);
+  }
+
+  /** Another worker's health check of the server known by `key` (health-check= with workers=N). */
+  checkHeard(key: string, r: CheckResult): void {
+    this.#rt?.checks?.heard(key, r);
   }
 
   /** Another worker found the server known by `key` looping (dns-loop-detect): not used here either. */

@@ -37,17 +37,32 @@ export interface LoopMark {
   readonly looped: boolean;
 }
 
-/** Worker → primary: it listens (with what it bound), it answers a request, or it found a loop. */
+/**
+ * health-check= with workers=N: the result of one check the worker that checks the server known
+ * by `key` made (src/upstream/check-sharing.ts); the primary passes it on to the other workers.
+ */
+export interface CheckNote {
+  readonly fandns: 'check';
+  readonly key: string;
+  readonly ok: boolean;
+  readonly result: string;
+}
+
+/** Worker → primary: it listens (with what it bound), it answers a request, it found a loop, or it made a health check. */
 export type WorkerMessage =
   | { readonly fandns: 'started'; readonly endpoints: readonly Endpoint[] }
   | { readonly fandns: 'reply'; readonly id: number; readonly body?: unknown; readonly error?: string }
-  | LoopMark;
+  | LoopMark
+  | CheckNote;
 
 /** The environment variable through which the primary gives its workers dns-loop-detect's secret (hex). */
 export const LOOP_SECRET_ENV = 'FANDNS_LOOP_SECRET';
 
 /** Environment variable giving a worker its slot, 1 to workers= (a replacement takes the slot over): its cache-file is `PATH.<slot>`. */
 export const WORKER_SLOT_ENV = 'FANDNS_WORKER_SLOT';
+
+/** Environment variable giving a worker the number of workers (which servers it health-checks: check-sharing.ts). */
+export const WORKER_COUNT_ENV = 'FANDNS_WORKER_COUNT';
 
 const isObject = (m: unknown): m is Record<string, unknown> => typeof m === 'object' && m !== null;
 
@@ -61,9 +76,14 @@ export function isLoopMark(m: unknown): m is LoopMark {
   return isObject(m) && m['fandns'] === 'loop' && typeof m['key'] === 'string' && typeof m['looped'] === 'boolean';
 }
 
+/** True for a health check's result, from either side. */
+export function isCheckNote(m: unknown): m is CheckNote {
+  return isObject(m) && m['fandns'] === 'check' && typeof m['key'] === 'string' && typeof m['ok'] === 'boolean' && typeof m['result'] === 'string';
+}
+
 /** True for a message of a worker. */
 export function isWorkerMessage(m: unknown): m is WorkerMessage {
-  return isObject(m) && (m['fandns'] === 'started' || m['fandns'] === 'reply' || isLoopMark(m));
+  return isObject(m) && (m['fandns'] === 'started' || m['fandns'] === 'reply' || isLoopMark(m) || isCheckNote(m));
 }
 
 interface Pending {

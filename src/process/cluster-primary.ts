@@ -26,7 +26,7 @@ import { startMetricsServer } from '../metrics/http.js';
 import type { Endpoint } from '../server.js';
 import { RestartBackoff } from './backoff.js';
 import { stopBudget } from './lifecycle.js';
-import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_SLOT_ENV, WorkerRequests, type LoopMark } from './cluster-ipc.js';
+import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, WorkerRequests, type CheckNote, type LoopMark } from './cluster-ipc.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
 import { ClusterRules } from './cluster-rules.js';
 
@@ -57,7 +57,7 @@ export class ClusterFailure extends Error {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
 /** Sends a message to a worker whose channel may have closed meanwhile (then it is lost with it). */
-const send = (w: Worker, m: LoopMark): void => {
+const send = (w: Worker, m: LoopMark | CheckNote): void => {
   if (w.isConnected()) w.send(m, undefined, () => {});
 };
 
@@ -157,7 +157,9 @@ export class ClusterPrimary {
     slot.serving = false;
     slot.forkedAt = Date.now();
     const rules = this.#admin?.forkEnv() ?? {};
-    slot.worker = cluster.fork({ [LOOP_SECRET_ENV]: this.#loopSecret, [WORKER_SLOT_ENV]: String(slot.index + 1), ...rules });
+    slot.worker = cluster.fork({
+      [LOOP_SECRET_ENV]: this.#loopSecret, [WORKER_SLOT_ENV]: String(slot.index + 1), [WORKER_COUNT_ENV]: String(this.#slots.length), ...rules,
+    });
     this.#admin?.forked(slot.worker, rules);
   }
 
@@ -165,6 +167,7 @@ export class ClusterPrimary {
     if (!isWorkerMessage(m)) return;
     if (m.fandns === 'reply') return this.#requests.onReply(w, m);
     if (m.fandns === 'loop') return this.#loopMark(w, m);
+    if (m.fandns === 'check') return this.#passOn(w, m);
     const slot = this.#slots.find((s) => s.worker === w);
     if (!slot) return;
     if (!this.#admin) return this.#nowServing(slot, w, m.endpoints);
@@ -200,6 +203,11 @@ export class ClusterPrimary {
       return;
     }
     this.#looped.add(m.key);
+    for (const other of this.#serving()) if (other !== from) send(other, m);
+  }
+
+  /** health-check=: a worker's check result, passed on to the other serving workers (not kept: each worker counts its own rise and fall). */
+  #passOn(from: Worker, m: CheckNote): void {
     for (const other of this.#serving()) if (other !== from) send(other, m);
   }
 

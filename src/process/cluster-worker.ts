@@ -2,13 +2,14 @@
  * The worker side of workers=N: once its server listens, a worker tells the primary (with the
  * endpoints it bound) and from then on answers the primary's requests for its metrics, as
  * prom-client JSON for AggregatorRegistry.aggregate, and for its /health body. dns-loop-detect
- * marks go both ways through the primary. admin-api's runtime rules come from the primary: at
+ * marks and health-check results go both ways through the primary. admin-api's runtime rules come from the primary: at
  * fork in the environment, then in `rules` requests.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import type { FandnsServer, ServerOptions } from '../server.js';
-import { isLoopMark, isPrimaryRequest, LOOP_SECRET_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
+import { checksServer, type CheckSharing } from '../upstream/check-sharing.js';
+import { isCheckNote, isLoopMark, isPrimaryRequest, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
 import { readForkRules } from './cluster-rules.js';
 
 /** Sends to the primary; a closed channel (the primary is gone) is not an error here. */
@@ -38,6 +39,21 @@ export function workerLoopSharing(env: NodeJS.ProcessEnv = process.env): NonNull
   };
 }
 
+/**
+ * health-check= in a worker: it checks the servers whose key falls to its slot among the workers,
+ * and passes its results to the primary for the others (src/upstream/check-sharing.ts). Without a
+ * slot and count from the primary it checks every server.
+ */
+export function workerCheckSharing(env: NodeJS.ProcessEnv = process.env): CheckSharing {
+  const slot = Number(env[WORKER_SLOT_ENV]);
+  const count = Number(env[WORKER_COUNT_ENV]);
+  const known = Number.isInteger(slot) && Number.isInteger(count) && slot >= 1 && slot <= count;
+  return {
+    mine: (key) => !known || checksServer(key, slot, count),
+    announce: (key, r) => toPrimary({ fandns: 'check', key, ok: r.ok, result: r.result }),
+  };
+}
+
 /** A worker's cache-file suffix: `.<slot>` (README "Workers"), `.0` if the primary gave no slot. */
 export function workerCacheFileSuffix(env: NodeJS.ProcessEnv = process.env): string {
   const slot = env[WORKER_SLOT_ENV];
@@ -48,6 +64,7 @@ export function workerCacheFileSuffix(env: NodeJS.ProcessEnv = process.env): str
 export function attachToPrimary(server: FandnsServer): void {
   process.on('message', (m: unknown) => {
     if (isLoopMark(m)) return m.looped ? server.markLooped(m.key) : undefined;
+    if (isCheckNote(m)) return server.checkHeard(m.key, { ok: m.ok, result: m.result });
     if (!isPrimaryRequest(m)) return;
     answer(server, m).then(
       (body) => toPrimary({ fandns: 'reply', id: m.id, body }),

@@ -7,13 +7,15 @@
  * server's Health (rise/fall) and to its own counters, never to the client query counters.
  * One check at most is in flight per server: the next is timed from the start of the one before,
  * once it has ended. While a server is down and its checks fail, the wait doubles, up to 8 times
- * the interval and at most 30 s (never below the interval); a good check resets it.
+ * the interval and at most 30 s (never below the interval); a good check resets it. With
+ * workers=N, one worker checks each server and the others hear its results (check-sharing.ts).
  */
 import { performance } from 'node:perf_hooks';
 import type { HealthCheckConfig, HealthCheckRule } from '../config/types.js';
 import { QClass, RCode, rcodeName } from '../wire/constants.js';
 import { scanMessage } from '../wire/layout.js';
 import { buildQuery, type BuiltQuery } from '../wire/query-build.js';
+import type { CheckSharing } from './check-sharing.js';
 import type { CheckResult } from './health.js';
 import type { Upstream } from './upstream.js';
 
@@ -37,6 +39,13 @@ export function nextCheckDelay(intervalMs: number, prev: number, ok: boolean, up
   return Math.min(Math.max(prev, intervalMs) * 2, cap);
 }
 
+/** A checked server: its Upstream, its check, and its registry key. */
+export interface CheckTarget {
+  readonly upstream: Upstream;
+  readonly rule: HealthCheckRule;
+  readonly key: string;
+}
+
 /** The checks of one server. */
 class ServerCheck {
   readonly #query: BuiltQuery;
@@ -46,9 +55,12 @@ class ServerCheck {
   constructor(
     readonly upstream: Upstream,
     readonly rule: HealthCheckRule,
+    /** The server's registry key (what other workers know it by). */
+    readonly key: string,
     private readonly settings: HealthCheckConfig,
     private readonly timeoutMs: number,
     private readonly stopped: () => boolean,
+    private readonly sharing: CheckSharing | null,
   ) {
     this.#query = buildQuery(rule.name, rule.qtype, QClass.IN, true);
     this.#delay = settings.intervalMs;
@@ -76,6 +88,7 @@ class ServerCheck {
       if (r.ok) u.stats.checksOk++;
       else u.stats.checksFailed++;
       u.health.check(r);
+      this.sharing?.announce(this.key, r);
       this.#delay = nextCheckDelay(this.settings.intervalMs, this.#delay, r.ok, u.health.up);
       this.schedule(Math.max(0, started + this.#delay - performance.now()));
     }, started);
@@ -87,25 +100,39 @@ export class HealthChecks {
   readonly #servers: ServerCheck[];
   #stopped = false;
 
+  readonly #sharing: CheckSharing | null;
+
   /**
-   * @param targets each checked server with its check (see check-plan.ts)
+   * @param targets each checked server with its check (see check-plan.ts) and its registry key
    * @param timeoutMs how long a check may wait for its reply (upstream-timeout)
+   * @param sharing with workers=N, which servers this process checks and where its results go; null: it checks them all
    */
-  constructor(targets: readonly { upstream: Upstream; rule: HealthCheckRule }[], readonly settings: HealthCheckConfig, timeoutMs: number) {
-    this.#servers = targets.map((t) => new ServerCheck(t.upstream, t.rule, settings, timeoutMs, () => this.#stopped));
+  constructor(targets: readonly CheckTarget[], readonly settings: HealthCheckConfig, timeoutMs: number, sharing: CheckSharing | null = null) {
+    this.#sharing = sharing;
+    this.#servers = targets.map((t) => new ServerCheck(t.upstream, t.rule, t.key, settings, timeoutMs, () => this.#stopped, sharing));
   }
 
   /** The checked servers and their checks. */
-  get targets(): readonly { upstream: Upstream; rule: HealthCheckRule }[] {
+  get targets(): readonly CheckTarget[] {
     return this.#servers;
   }
 
-  /** Marks each server checked and sends its first check now. */
+  /** Marks each server checked and sends its first check now (of the servers this process checks). */
   start(): void {
     for (const s of this.#servers) {
       s.upstream.health.setChecked({ rise: this.settings.rise, fall: this.settings.fall });
-      s.schedule(0);
+      if (this.#mine(s)) s.schedule(0);
     }
+  }
+
+  /** Another worker's check of the server known by `key`: counts as this process's own for its health (not its counters). */
+  heard(key: string, r: CheckResult): void {
+    if (this.#stopped) return;
+    for (const s of this.#servers) if (s.key === key && !this.#mine(s)) s.upstream.health.check(r);
+  }
+
+  #mine(s: ServerCheck): boolean {
+    return this.#sharing === null || this.#sharing.mine(s.key);
   }
 
   /** Stops every check: no more are sent, and results of those in flight are ignored. */

@@ -5,7 +5,7 @@
 import { parseConfigText } from '../../src/config/load.js';
 import type { Config } from '../../src/config/types.js';
 import { createLogger, type Logger } from '../../src/log/logger.js';
-import { FandnsServer } from '../../src/server.js';
+import { FandnsServer, type ServerOptions } from '../../src/server.js';
 import { query, type QueryOptions, type Reply } from './dns-client.js';
 
 /** A running proxy. */
@@ -20,10 +20,10 @@ export interface TestProxy {
 /** Config text every test proxy starts with. */
 export const TEST_PREAMBLE = 'port=0\nlisten-address=127.0.0.1\nno-resolv\nno-hosts\n';
 
-/** Starts a proxy with `conf` appended to the test preamble (operational log: `log`, else silent). */
-export async function startProxy(conf: string, log?: Logger): Promise<TestProxy> {
+/** Starts a proxy with `conf` appended to the test preamble (operational log: `log`, else silent; `options` as a cluster worker would get them). */
+export async function startProxy(conf: string, log?: Logger, options: ServerOptions = {}): Promise<TestProxy> {
   const config = parseConfigText(TEST_PREAMBLE + conf, 'test.conf');
-  const server = new FandnsServer(config, log ?? createLogger(process.env['FANDNS_TEST_LOG'] ?? 'silent'));
+  const server = new FandnsServer(config, log ?? createLogger(process.env['FANDNS_TEST_LOG'] ?? 'silent'), undefined, undefined, options);
   await server.start();
   const port = server.endpoints[0]!.port;
   return {
