@@ -7,7 +7,7 @@
  * linux-perf) and permission to profile the server (root, or kernel.perf_event_paranoid ≤ 1).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -56,6 +56,11 @@ async function profileOne(kind: ServerKind, s: Scenario, o: WhereOptions, at: Pl
     if (code !== 0) throw new Error(`perf record exited with ${code}: see ${rec.logFile} (run as root, or lower kernel.perf_event_paranoid)`);
     const cpuSec = c1.user - c0.user + c1.system - c0.system;
     const text = execFileSync('perf', ['script', '-i', data], { encoding: 'latin1', maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+    if (o.keepSamples !== null) {
+      mkdirSync(o.keepSamples, { recursive: true });
+      writeFileSync(join(o.keepSamples, `perf-${kind}.txt`), text, 'latin1');
+      say(`${kind}: samples in ${join(o.keepSamples, `perf-${kind}.txt`)}`);
+    }
     return { kind, qps: r.stats.qps, cpuUsPerQuery: (cpuSec * 1e6) / Math.max(1, r.stats.qps * wallSec), samples: breakdown(text) };
   } finally {
     await stop(srv.proc);

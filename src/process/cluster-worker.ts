@@ -2,8 +2,8 @@
  * The worker side of workers=N: once its server listens, a worker tells the primary (with the
  * endpoints it bound) and from then on answers the primary's requests for its metrics, as
  * prom-client JSON for AggregatorRegistry.aggregate, and for its /health body. dns-loop-detect
- * marks and health-check results go both ways through the primary. admin-api's runtime rules come from the primary: at
- * fork in the environment, then in `rules` requests.
+ * marks and health-check results go both ways through the primary. admin-api's runtime rules
+ * come from the primary: at fork in the environment, then in `rules` requests.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';

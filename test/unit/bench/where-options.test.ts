@@ -20,8 +20,9 @@ describe('bench:where options', () => {
   });
 
   it('reads the other options in both spellings', () => {
-    const o = parseWhereOptions(['--scenario=hit', '--rate', '50000', '--seconds=3', '--servers', 'dnsmasq,fandns', '--top=5']);
-    assert.deepEqual({ ...o }, { scenario: 'hit', rate: 50_000, seconds: 3, servers: ['dnsmasq', 'fandns'], top: 5, help: false });
+    const o = parseWhereOptions(['--scenario=hit', '--rate', '50000', '--seconds=3', '--servers', 'dnsmasq,fandns', '--top=5', '--keep-samples', '/tmp/w']);
+    assert.deepEqual({ ...o }, { scenario: 'hit', rate: 50_000, seconds: 3, servers: ['dnsmasq', 'fandns'], top: 5, keepSamples: '/tmp/w', help: false });
+    assert.equal(parseWhereOptions(['--scenario=hit']).keepSamples, null);
   });
 
   it('refuses bad numbers, unknown servers and unknown options', () => {
