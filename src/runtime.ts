@@ -37,6 +37,7 @@ import { InterfaceHosts } from './local/interface-hosts.js';
 import { InterfaceSnapshot } from './local/interface-snapshot.js';
 import { Localiser } from './local/localise.js';
 import { readHosts } from './local/hosts-loader.js';
+import { fileSignature } from './util/file-signature.js';
 import type { LocalZone } from './local/zone.js';
 import type { Logger } from './log/logger.js';
 import { compose } from './pipeline/compose.js';
@@ -75,8 +76,14 @@ export interface Runtime {
   readonly loopGuard: LoopGuardCounters;
   /** The active health checks (health-check=), or null: none configured. Stopped when this runtime is replaced. */
   readonly checks: HealthChecks | null;
-  /** Each resolv-file's text as this runtime read it (null: it could not be read), for ConfigFilesWatch's first look. */
-  readonly resolvRead: ReadonlyMap<string, string | null>;
+  /** What the resolv-files and hostsdirs looked like when this runtime read them, for ConfigFilesWatch. */
+  readonly filesRead: FilesRead;
+}
+
+/** Signatures (util/file-signature.ts) of the files a runtime read, by path; null: it could not be read. */
+export interface FilesRead {
+  readonly resolv: ReadonlyMap<string, string | null>;
+  readonly hostsDirs: ReadonlyMap<string, string | null>;
 }
 
 /** What a Runtime needs from its server. */
@@ -110,16 +117,14 @@ export interface RuntimeDeps {
 
 /**
  * Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). `read`, when
- * given, gets each file's text (null when it could not be read).
+ * given, gets each file's signature taken just before it was read (null when it could not be).
  */
 export function readResolvServers(config: Config, log: Logger, read?: Map<string, string | null>): UpstreamSpec[] {
   const out: UpstreamSpec[] = [];
   for (const file of config.forward.resolvFiles) {
-    read?.set(file, null);
+    read?.set(file, fileSignature(file));
     try {
-      const text = readFileSync(file, 'utf8');
-      read?.set(file, text);
-      const servers = parseResolvConf(text, file);
+      const servers = parseResolvConf(readFileSync(file, 'utf8'), file);
       if (servers.length === 0) log.warn({ file }, 'no servers found in resolv-file');
       out.push(...servers);
     } catch (err) {
@@ -252,7 +257,8 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   );
   const host = machineName();
   if (host === null && needsMachineName(config.mx)) log.warn('the host name is no DNS name: MX records that would use it are left out');
-  const zone = buildZone(config, readHosts(config.hosts, (msg) => log.warn(msg)), host);
+  const hostsDirs = new Map<string, string | null>();
+  const zone = buildZone(config, readHosts(config.hosts, (msg) => log.warn(msg), hostsDirs), host);
   const f = config.filters;
   let chain: Next = () => DROP;
   const cname = createCname(config.cnames, config.localTtl, () => chain, cache);
@@ -299,5 +305,6 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   });
   checkLoops(fwd.loopDetect, loops, registry, table, deps.loopRound === true);
   checks?.start();
-  return { config, registry, table, chain, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters, loopGuard, checks, resolvRead };
+  return { config, registry, table, chain, dispatch, forward, cache, store, zone, filter: filterCounters, local: localCounters, loopGuard, checks,
+    filesRead: { resolv: resolvRead, hostsDirs } };
 }

@@ -250,7 +250,7 @@ export class FandnsServer {
       if (this.config.cache.reloadKeepsCache) this.#replaceKeeping(this.config);
       else if (this.config.cache.clearOnReload) this.#replaceEmptied(this.config);
       else this.#slot.swap(this.config, this.#rt?.store ?? null);
-    }, this.#rt?.resolvRead);
+    }, this.#rt?.filesRead);
   }
 
   /** A statistics summary (SIGUSR1): memory, cache and per-upstream counters, never the entries. */
