@@ -19,4 +19,6 @@ export interface ServerOptions {
   readonly cacheFileSuffix?: string;
   /** health-check= across cluster workers: which servers this one checks, where its results go (default: it checks all). */
   readonly checks?: CheckSharing;
+  /** admin-api in a cluster worker: its runtime rules come from the primary, which keeps admin-rules-file (default: read it here). */
+  readonly adminRulesFromPrimary?: boolean;
 }

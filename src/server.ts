@@ -111,6 +111,7 @@ export class FandnsServer {
   /** Binds every listener, then builds the pipeline (self-detection needs the bound ports). */
   async start(): Promise<void> {
     for (const w of this.config.warnings) this.log.warn(w);
+    if (this.config.adminApi && this.options.adminRulesFromPrimary !== true) this.#admin.readFile();
     const onQuery = (msg: Buffer, client: Client) =>
       this.#stopping ? null : acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax, timed);
     const timed = this.#tap !== null;

@@ -23,8 +23,12 @@ async function applyOrRestore(rules: RuntimeRules, snap: RulesSnapshot, apply: A
   }
 }
 
-/** Answers `request` from `peer`; `apply` swaps in the routing for the rules now in force. */
-export async function answerRules(rules: RuntimeRules, request: AdminRequest, peer: string, apply: ApplyRules, log: Logger): Promise<AdminAnswer> {
+/**
+ * Answers `request` from `peer`; `apply` swaps in the routing for the rules now in force, and
+ * `changed` (admin-rules-file) is told of each change once it is in force.
+ */
+export async function answerRules(rules: RuntimeRules, request: AdminRequest, peer: string, apply: ApplyRules, log: Logger,
+  changed: () => void = () => {}): Promise<AdminAnswer> {
   switch (request.op) {
     case 'list':
       return { status: 200, body: { rules: rules.list() } };
@@ -37,6 +41,7 @@ export async function answerRules(rules: RuntimeRules, request: AdminRequest, pe
       const snap = rules.snapshot();
       const before = rules.set(request.setting, peer, new Date());
       await applyOrRestore(rules, snap, apply);
+      changed();
       log.info({ admin: peer, domain, servers, before }, 'admin-api: runtime rule set');
       return { status: 200, body: rules.get(domain) };
     }
@@ -45,6 +50,7 @@ export async function answerRules(rules: RuntimeRules, request: AdminRequest, pe
       const before = rules.delete(request.domain);
       if (before === null) return { status: 404, body: { error: `no runtime rule for ${request.domain}` } };
       await applyOrRestore(rules, snap, apply);
+      changed();
       log.info({ admin: peer, domain: request.domain, before }, 'admin-api: runtime rule removed');
       return { status: 200, body: { domain: request.domain, removed: before } };
     }

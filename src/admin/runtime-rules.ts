@@ -3,7 +3,8 @@
  * A runtime rule for a domain replaces the configuration's server=/local= rules for exactly that
  * domain (dnsmasq's D-Bus SetDomainServers adds its servers to them instead: README "Differences
  * from dnsmasq"); address= rules and rules for other domains stay, so a more specific configured
- * domain still wins by longest match. Kept in memory only: lost at restart, kept across SIGHUP.
+ * domain still wins by longest match. Kept in memory, across SIGHUP; across a restart only with
+ * admin-rules-file (rules-file.ts).
  */
 import type { Config, DomainRule } from '../config/types.js';
 import { ruleSetting, type RuleSetting } from './rules-request.js';

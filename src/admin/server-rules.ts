@@ -2,10 +2,12 @@
  * admin-api inside one server (a single process or a cluster worker): the runtime rules, the
  * configuration as loaded (before they are laid over it), and how a change reaches the routing:
  * through `apply`, which the server points at the same rebuild a reload-keeps-cache reload does.
+ * A single process also keeps admin-rules-file (a cluster's primary does that for its workers).
  */
 import type { Config } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
 import { answerRules } from './rules-admin.js';
+import { readRulesFile, writeRulesFile } from './rules-file.js';
 import type { AdminRequest } from './rules-request.js';
 import { RuntimeRules, type RuleView } from './runtime-rules.js';
 
@@ -33,7 +35,17 @@ export class ServerRules {
    * whose route it did not change, in-flight queries finishing on the old runtime.
    */
   request(req: AdminRequest, peer: string): ReturnType<typeof answerRules> {
-    return answerRules(this.rules, req, peer, () => this.apply(this.rules.overlay(this.#loaded)), this.log);
+    const file = this.#loaded.adminRulesFile;
+    return answerRules(this.rules, req, peer, () => this.apply(this.rules.overlay(this.#loaded)), this.log,
+      () => file !== null && writeRulesFile(file, this.rules.list(), this.log));
+  }
+
+  /** A single process at start: the rules kept in admin-rules-file, if it names one, laid over the configuration. */
+  readFile(): void {
+    const file = this.#loaded.adminRulesFile;
+    if (file === null) return;
+    const views = readRulesFile(file, this.log);
+    if (views.length > 0) this.replaceAll(views);
   }
 
   /**

@@ -128,6 +128,8 @@ export class ConfigBuilder {
   metrics: MetricsConfig | null = null;
   /** `admin-api`: where it was given, or null when off. */
   adminApi: Origin | null = null;
+  /** `admin-rules-file=`, or null. */
+  adminRulesFile: string | null = null;
   user: string | null = null;
   group: string | null = null;
   workers: number | null = null;
@@ -285,6 +287,7 @@ export class ConfigBuilder {
       log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound, debug: this.logDebug, filter: this.logFilter.build() },
       metrics: this.metrics,
       adminApi: this.adminApi !== null,
+      adminRulesFile: this.adminRulesFile,
       process: { user: this.user ?? DEFAULTS.user, group: this.group, workers: Math.max(1, this.workers ?? DEFAULTS.workers), pidFile: this.pidFile },
       rules: this.rules,
       files: this.files,

@@ -223,6 +223,13 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'admin-api', arg: 'flag', repeat: 'single',
     describe: 'fandns: also serve GET/PUT/DELETE /rules on metrics-address, to add or remove server=/domain/ rules at run time (off by default; keep metrics-address on loopback).',
     apply: (b, _val, o) => { b.adminApi = o; } },
+  { name: 'admin-rules-file', arg: 'value', repeat: 'single', hint: '<path>',
+    describe: 'fandns: with admin-api, keep the runtime rules in this file (written after each change) and lay them over the configuration again at start.',
+    apply: (b, val, o) => {
+      const path = u(val);
+      if (!path.startsWith('/')) throw new ConfigError('FANDNS_CONFIG_VALUE', o, `admin-rules-file needs an absolute path, got "${path}"`);
+      b.adminRulesFile = path;
+    } },
   // ---- process
   { name: 'user', short: 'u', arg: 'value', repeat: 'single', hint: '<user>',
     describe: 'When started as root, switch to this user once every socket is bound (default nobody; root keeps root).',

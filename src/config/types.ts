@@ -428,6 +428,8 @@ export interface Config {
   readonly metrics: MetricsConfig | null;
   /** fandns `admin-api`: metrics-address also serves /rules, to change server=/domain/ rules at run time. */
   readonly adminApi: boolean;
+  /** fandns `admin-rules-file=`: where the runtime rules are kept across restarts (used only with admin-api), or null. */
+  readonly adminRulesFile: string | null;
   readonly process: ProcessConfig;
   /** Every domain rule, in config order (command line first, then files). */
   readonly rules: readonly DomainRule[];

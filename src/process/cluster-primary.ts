@@ -28,7 +28,7 @@ import { RestartBackoff } from './backoff.js';
 import { stopBudget } from './lifecycle.js';
 import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, WorkerRequests, type CheckNote, type LoopMark } from './cluster-ipc.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
-import { ClusterRules } from './cluster-rules.js';
+import { ClusterRules, RULES_TIMEOUT_MS } from './cluster-rules.js';
 
 /** One worker position: its current process, if any, and its restart delays. */
 interface Slot {
@@ -85,7 +85,9 @@ export class ClusterPrimary {
   ) {
     this.#slots = Array.from({ length: config.process.workers }, (_, index) =>
       ({ index, backoff: new RestartBackoff(), worker: null, forkedAt: 0, serving: false, restartTimer: null }));
-    this.#admin = config.adminApi && config.metrics ? new ClusterRules(this.#requests, () => this.#serving(), log) : null;
+    this.#admin = config.adminApi && config.metrics
+      ? new ClusterRules(this.#requests, () => this.#serving(), log, RULES_TIMEOUT_MS, config.adminRulesFile)
+      : null;
     this.#metrics = new PrimaryMetrics(() => this.#serving().length, () => this.#admin?.rules.changes ?? 0);
   }
 

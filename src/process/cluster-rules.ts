@@ -6,12 +6,14 @@
  * the rules before, tells every serving worker so, and answers 500 naming the worker. A worker
  * gets the rules at fork (in its environment, before it binds) and again when it reports that it
  * listens, if they changed meanwhile, before the primary counts it as serving. Requests run one
- * at a time, start-up syncs among them, so no worker misses a change.
+ * at a time, start-up syncs among them, so no worker misses a change. With admin-rules-file the
+ * primary reads the rules from it before the first fork and writes it after each change.
  */
 import type { Worker } from 'node:cluster';
 import { answerRules } from '../admin/rules-admin.js';
 import type { AdminAnswer } from '../admin/rules-http.js';
 import type { AdminRequest } from '../admin/rules-request.js';
+import { readRulesFile, writeRulesFile } from '../admin/rules-file.js';
 import { RuntimeRules, type RuleView } from '../admin/runtime-rules.js';
 import type { Logger } from '../log/logger.js';
 import type { WorkerRequests } from './cluster-ipc.js';
@@ -44,12 +46,16 @@ export class ClusterRules {
   /** The tail of the requests and syncs, run one at a time. */
   #queue: Promise<unknown> = Promise.resolve();
 
+  /** @param file admin-rules-file, or null: read now, written after each change */
   constructor(
     private readonly requests: WorkerRequests,
     private readonly serving: () => Worker[],
     private readonly log: Logger,
     private readonly timeoutMs = RULES_TIMEOUT_MS,
-  ) {}
+    private readonly file: string | null = null,
+  ) {
+    if (file !== null) this.rules.replaceAll(readRulesFile(file, log));
+  }
 
   /** The environment to fork a worker with: the rules in force (none when too long for it). */
   forkEnv(): Record<string, string> {
@@ -66,7 +72,9 @@ export class ClusterRules {
   handle(request: AdminRequest, peer: string): Promise<AdminAnswer> {
     return this.#serial(() => {
       const before = this.rules.list();
-      return answerRules(this.rules, request, peer, () => this.#spread(before), this.log);
+      const file = this.file;
+      return answerRules(this.rules, request, peer, () => this.#spread(before), this.log,
+        () => file !== null && writeRulesFile(file, this.rules.list(), this.log));
     });
   }
 

@@ -30,7 +30,7 @@ export async function serve(opts: RunOptions): Promise<void> {
   const log = createLogger(opsLevel(config.log), config.log.target);
   const worker = cluster.isWorker;
   const server = new FandnsServer(config, log, undefined, opts.version, worker
-    ? { metricsHttp: false, loops: workerLoopSharing(), cacheFileSuffix: workerCacheFileSuffix(), checks: workerCheckSharing() }
+    ? { metricsHttp: false, loops: workerLoopSharing(), cacheFileSuffix: workerCacheFileSuffix(), checks: workerCheckSharing(), adminRulesFromPrimary: true }
     : {});
   // Handlers go in before start(): a signal that arrives while it binds must not find the
   // default action (which ends the process). The others wait until the server serves.
