@@ -9,35 +9,15 @@ import { LogDomainLines } from './query-log-filter.js';
 import { HealthCheckLines } from './health-check.js';
 import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
 import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain } from './types.js';
+import { DEFAULTS } from './defaults.js';
+
+export { DEFAULTS } from './defaults.js';
 
 /** A value with the line that set it, for cross-option error messages. */
 export interface Setting<T> {
   readonly value: T;
   readonly origin: Origin;
 }
-
-/** Defaults, in one place; conf/fandns.conf documents the same values. */
-export const DEFAULTS = {
-  port: 53,
-  listenAddress: '127.0.0.1',
-  maxTcpConnections: 100,
-  forwardMax: 150,
-  maxInflight: 10_000,
-  ednsPacketMax: 1232,
-  upstreamTimeoutMs: 1500,
-  queryTimeoutMs: 4000,
-  resolvFile: '/etc/resolv.conf',
-  cacheSize: 10_000,
-  cacheMaxBytes: 256 * 1024 * 1024,
-  maxTtl: 2_147_483_647,
-  staleMaxSec: 86_400,
-  staleClientTimeoutMs: 1800,
-  localTtl: 0,
-  logAsyncBound: 10_000,
-  logAsyncFlag: 5,
-  user: 'nobody',
-  workers: 1,
-} as const;
 
 /** Accumulates directive values. `null` means "not given": the default applies. */
 export class ConfigBuilder {
