@@ -5,26 +5,18 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/load.js';
 import { ConfigFilesWatch } from '../../src/config-files-watch.js';
 import { hostsDirSignature } from '../../src/local/hosts-loader.js';
 import { createLogger } from '../../src/log/logger.js';
 import { fileSignature } from '../../src/util/file-signature.js';
+import { withTempDir } from '../helpers/temp-dir.js';
 
 const log = createLogger('silent');
 
-/** Runs `body` in a fresh directory, and removes it after. */
-async function inDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'fandns-watch-'));
-  try {
-    await body(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const inDir = (body: (dir: string) => Promise<void>) => withTempDir('watch', body);
 
 /** Watches with `conf` as if the runtime had read `resolv` and `hostsDirs`; the number of changes reported after the first look. */
 async function changesAfterFirstLook(conf: string, resolv: [string, string | null][], hostsDirs: [string, string | null][] = [], closeFirst = false): Promise<number> {

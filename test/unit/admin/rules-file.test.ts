@@ -5,30 +5,23 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRulesFile, writeRulesFile } from '../../../src/admin/rules-file.js';
 import type { RuleView } from '../../../src/admin/runtime-rules.js';
 import { memoryLog } from '../../helpers/memory-log.js';
+import { withTempDir } from '../../helpers/temp-dir.js';
 
 const RULES: RuleView[] = [
   { domain: 'service.consul', servers: ['10.0.0.5#8600', '10.0.0.6#8600'], by: '127.0.0.1', at: '2026-11-22T10:00:00.000Z' },
   { domain: 'lan', servers: ['192.168.1.1'], by: '::1', at: '2026-11-22T10:01:00.000Z' },
 ];
 
-function inDir(body: (dir: string) => void): void {
-  const dir = mkdtempSync(join(tmpdir(), 'fandns-rules-'));
-  try {
-    body(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const inDir = (body: (dir: string) => void) => withTempDir('rules', body);
 
 describe('admin-rules-file', () => {
-  it('reads back what it wrote, and writes by rename (no temporary file left)', () => {
-    inDir((dir) => {
+  it('reads back what it wrote, and writes by rename (no temporary file left)', async () => {
+    await inDir((dir) => {
       const file = join(dir, 'rules.json');
       const mem = memoryLog('info');
       writeRulesFile(file, RULES, mem.log);
@@ -39,8 +32,8 @@ describe('admin-rules-file', () => {
     });
   });
 
-  it('takes no rule from a missing file (info) or a bad one (a warning naming it)', () => {
-    inDir((dir) => {
+  it('takes no rule from a missing file (info) or a bad one (a warning naming it)', async () => {
+    await inDir((dir) => {
       const file = join(dir, 'rules.json');
       const missing = memoryLog('info');
       assert.deepEqual(readRulesFile(file, missing.log), []);
@@ -62,8 +55,8 @@ describe('admin-rules-file', () => {
     });
   });
 
-  it('warns, and throws nothing, when it cannot write', () => {
-    inDir((dir) => {
+  it('warns, and throws nothing, when it cannot write', async () => {
+    await inDir((dir) => {
       const file = join(dir, 'no-such-dir', 'rules.json');
       const mem = memoryLog('info');
       writeRulesFile(file, RULES, mem.log);
