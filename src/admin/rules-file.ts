@@ -1,13 +1,14 @@
 /**
- * admin-rules-file=PATH: the runtime rules kept across restarts. Written after each change (a
- * temporary file, fsync, then a rename over PATH, so a crash never leaves half a file under the
- * name), read at start and laid over the configuration before the first query. The format is
+ * admin-rules-file=PATH: the runtime rules kept across restarts. Written after each change
+ * (util/atomic-write.ts: never half a file under the name), read at start and laid over the configuration before the first query. The format is
  * JSON: `{"fandns":"admin-rules","version":1,"rules":[…]}`, the rules as GET /rules lists them.
  * A missing file is no rule (info); a file that is not that, or holds a bad rule, is a warning
  * naming it, and no rule is taken from it.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import type { Logger } from '../log/logger.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { RuntimeRules, type RuleView } from './runtime-rules.js';
 
 const KIND = 'admin-rules';
@@ -48,18 +49,9 @@ export function readRulesFile(path: string, log: Logger): RuleView[] {
 
 /** Writes `rules` to `path` (see the file comment); logs a failure, never throws: the change stays in force. */
 export function writeRulesFile(path: string, rules: readonly RuleView[], log: Logger): void {
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, `${JSON.stringify({ fandns: KIND, version: VERSION, rules }, null, 1)}\n`);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    writeFileAtomic(path, [Buffer.from(`${JSON.stringify({ fandns: KIND, version: VERSION, rules }, null, 1)}\n`)]);
   } catch (err) {
-    rmSync(tmp, { force: true });
     log.warn({ file: path, err: (err as Error).message }, 'cannot write admin-rules-file: the change is in force but will not survive a restart');
   }
 }

@@ -10,7 +10,7 @@
  * file and a cold start (format in cache-file-format.ts).
  */
 import { Buffer } from 'node:buffer';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
 import { ageEntry } from '../cache/entry-age.js';
@@ -19,6 +19,7 @@ import { EntryRef, MAX_ENTRY } from '../cache/slab.js';
 import { FandnsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { u32 } from '../wire/header.js';
 import { CacheFileWriter, openCacheFile } from './cache-file-format.js';
 import { CacheShape, keyNameLength } from './shape.js';
@@ -29,7 +30,6 @@ const scratch = Buffer.allocUnsafe(MAX_ENTRY);
 /** Writes the runtime's cache to `path` (see the file comment); logs the outcome, never throws. */
 export function saveCacheFile(path: string, rt: Runtime, clock: Clock, log: Logger): void {
   const started = performance.now();
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
     const shape = new CacheShape(rt);
     const store = rt.store;
@@ -53,19 +53,9 @@ export function saveCacheFile(path: string, rt: Runtime, clock: Clock, log: Logg
       ageEntry(entry, now - u32(entry, n - TAIL_SIZE + T_BORN), Math.max(0, now - expiry));
       w.add(shape.signature(key), key, entry);
     }
-    const chunks = w.finish();
-    const fd = openSync(tmp, 'w', 0o600);
-    let bytes = 0;
-    try {
-      for (const c of chunks) bytes += writeSync(fd, c);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    const bytes = writeFileAtomic(path, w.finish());
     log.info({ file: path, entries: w.entries, expired, bytes, ms: Math.round(performance.now() - started) }, 'cache written to cache-file');
   } catch (err) {
-    rmSync(tmp, { force: true });
     log.warn({ file: path, err: (err as Error).message }, 'cannot write cache-file; the next start will be cold');
   }
 }
