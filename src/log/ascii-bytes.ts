@@ -1,8 +1,9 @@
 /**
  * A growable byte buffer that log lines are written into as ASCII bytes, so a batch is one copy
  * to write instead of a string built from pieces, flattened and then encoded (bench/README.md
- * "Query logging"). JSON string contents are escaped as json-ascii.ts does (RFC 8259 §7): the
- * bytes written are the same as `Buffer.from(jsonAsciiBody(s), 'latin1')`.
+ * "Query logging"). JSON string contents are written in ASCII only (RFC 8259 §7): control
+ * characters, quotes, backslashes and everything above 0x7e are escaped (`\"`, `\\`, `\u00e9`), so
+ * a batch stays valid UTF-8 on disk and is written as a plain copy.
  */
 import { Buffer } from 'node:buffer';
 
@@ -106,4 +107,11 @@ export class AsciiBytes {
     this.#at = 0;
     return out;
   }
+}
+
+/** `s` as the inside of a JSON string literal, in ASCII bytes (AsciiBytes.jsonBody), for pieces made once. */
+export function jsonBodyBytes(s: string): Buffer {
+  const out = new AsciiBytes(6 * s.length + 1);
+  out.jsonBody(s);
+  return out.take();
 }

@@ -13,8 +13,7 @@ import type { Reply, ReplySource } from '../pipeline/types.js';
 import { Buffer } from 'node:buffer';
 import { HEADER_SIZE, rcodeName } from '../wire/constants.js';
 import { foldCase } from '../wire/name.js';
-import { AsciiBytes } from './ascii-bytes.js';
-import { jsonAsciiBody } from './json-ascii.js';
+import { AsciiBytes, jsonBodyBytes } from './ascii-bytes.js';
 import { LineSink, type SinkTarget } from './line-sink.js';
 import type { QueryLogFilter } from './query-log-filter.js';
 
@@ -77,7 +76,7 @@ const qtypePieces = new Map<number, Buffer>();
 const qtypePiece = (q: Query): Buffer => {
   let piece = qtypePieces.get(q.p.qtype);
   if (piece === undefined) {
-    piece = ascii(`","qtype":"${jsonAsciiBody(q.typeName)}"`);
+    piece = Buffer.concat([ascii('","qtype":"'), jsonBodyBytes(q.typeName), QUOTE]);
     if (qtypePieces.size < 1024) qtypePieces.set(q.p.qtype, piece);
   }
   return piece;
@@ -192,7 +191,7 @@ export class QueryLog {
       out.bytes(this.#prefix);
       if (c.address !== this.#lastClient) {
         this.#lastClient = c.address;
-        this.#lastClientBytes = ascii(jsonAsciiBody(c.address));
+        this.#lastClientBytes = jsonBodyBytes(c.address);
       }
       out.bytes(this.#lastClientBytes);
       out.bytes(PORT);

@@ -205,11 +205,14 @@ export class ClusterPrimary {
       return;
     }
     this.#looped.add(m.key);
-    for (const other of this.#serving()) if (other !== from) send(other, m);
+    this.#passOn(from, m);
   }
 
-  /** health-check=: a worker's check result, passed on to the other serving workers (not kept: each worker counts its own rise and fall). */
-  #passOn(from: Worker, m: CheckNote): void {
+  /**
+   * Passes a worker's message on to the other serving workers: a loop mark, or a health-check
+   * result (not kept: each worker counts its own rise and fall).
+   */
+  #passOn(from: Worker, m: LoopMark | CheckNote): void {
     for (const other of this.#serving()) if (other !== from) send(other, m);
   }
 
