@@ -6,6 +6,8 @@
  * The JavaScript owner tells whose decision the time was: the server's own code (and the builtins,
  * allocation and runtime calls it makes), Node's JavaScript (dgram's send path, and the kernel's send
  * below it), or no JavaScript at all (the event loop receiving datagrams, GC, other threads).
+ * Node's C++ (`node::UDPWrap::Send`, `node::Buffer::…`) below a server frame counts as Node's too:
+ * V8 often inlines dgram's `send` into its caller, and the sample then shows no Node frame in JS.
  */
 
 /** Who the innermost JavaScript frame belongs to. */
@@ -41,6 +43,16 @@ function parseFrame(line: string): Frame | null {
 /** A JIT frame from --perf-basic-prof: `JS:*name url:line:col` (the marker says which tier). */
 const isJs = (f: Frame) => f.symbol.startsWith('JS:');
 const isNodeJs = (f: Frame) => / node:/.test(f.symbol);
+/** Node's own C++ (its bindings: UDPWrap, Buffer, fs), as opposed to V8's runtime and builtins. */
+const isNodeNative = (f: Frame) => f.symbol.startsWith('node::');
+
+/** Who owns a sample whose innermost JavaScript frame is `frames[js]` (-1: none). */
+function ownerOf(frames: readonly Frame[], js: number): Owner {
+  if (js < 0) return 'none';
+  if (isNodeJs(frames[js]!)) return 'node';
+  for (let i = 0; i < js; i++) if (isNodeNative(frames[i]!)) return 'node';
+  return 'server';
+}
 
 function leafOf(f: Frame): Leaf {
   if (f.dso.startsWith('[kernel')) return 'kernel';
@@ -68,12 +80,12 @@ export function breakdown(text: string): SampleBreakdown {
     }
     if (frames.length === 0) continue;
     total++;
-    const js = frames.find(isJs);
-    const owner: Owner = js === undefined ? 'none' : isNodeJs(js) ? 'node' : 'server';
+    const at = frames.findIndex(isJs);
+    const owner = ownerOf(frames, at);
     const cls: SampleClass = `${owner}/${leafOf(frames[0]!)}`;
     byClass.set(cls, (byClass.get(cls) ?? 0) + 1);
     if (owner === 'server') {
-      const name = functionLabel(js!.symbol);
+      const name = functionLabel(frames[at]!.symbol);
       byFunction.set(name, (byFunction.get(name) ?? 0) + 1);
     }
   }

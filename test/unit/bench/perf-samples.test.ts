@@ -55,6 +55,24 @@ describe('perf samples', () => {
     assert.deepEqual(Object.fromEntries(b.byFunction), { 'renderEntry src/cache/entry-render.js:36': 2 });
   });
 
+  it("charges Node's C++ below a server frame to Node: dgram's send inlined into the caller", () => {
+    const b = breakdown(sample([
+      'ffffffff82046f66 udp_sendmsg+0x9e6 ([kernel.kallsyms])',
+      '\t          10ac4d __libc_sendmsg+0x4d (/usr/lib/x86_64-linux-gnu/libc.so.6)',
+      '\t          9f1a7e node::UDPWrap::Send+0x14e (/usr/bin/node)',
+      '\t          9f45b5 node::UDPWrap::DoSend+0x405 (/usr/bin/node)',
+      '\t         14d1546 Builtins_CallApiCallback+0x86 (/usr/bin/node)',
+      '\t    7fbf640c3769 JS:*insert file:///work/main/dist/src/handlers/cache.js:82:9+0x729 (/tmp/perf-18173.map)',
+      ...CALLBACK,
+    ]) + '\n\n' + sample([
+      '\t          c1fd10 v8::internal::Heap::AllocateRaw+0x10 (/usr/bin/node)',
+      '\t    7fbf640c3769 JS:*insert file:///work/main/dist/src/handlers/cache.js:82:9+0x729 (/tmp/perf-18173.map)',
+      ...CALLBACK,
+    ]));
+    assert.deepEqual(Object.fromEntries(b.byClass), { 'node/kernel': 1, 'server/native': 1 });
+    assert.deepEqual(Object.fromEntries(b.byFunction), { 'insert src/handlers/cache.js:82': 1 });
+  });
+
   it('names functions by name, file and line, anonymous ones too', () => {
     assert.equal(functionLabel('JS:*handle file:///work/main/dist/src/handlers/cache.js:113:15'), 'handle src/handlers/cache.js:113');
     assert.equal(functionLabel('JS:~#use file:///srv/fandns/dist/src/cache/store.js:107:9'), '#use src/cache/store.js:107');
