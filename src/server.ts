@@ -184,9 +184,9 @@ export class FandnsServer {
     this.#admin.replaceAll(views);
   }
 
-  /** Another worker's health check of the server known by `key` (health-check= with workers=N). */
-  checkHeard(key: string, r: CheckResult): void {
-    this.#rt?.checks?.heard(key, r);
+  /** Another worker's health check of the server known by `key`, `times` in a row (health-check= with workers=N). */
+  checkHeard(key: string, r: CheckResult, times = 1): void {
+    this.#rt?.checks?.heard(key, r, times);
   }
 
   /** Another worker found the server known by `key` looping (dns-loop-detect): not used here either. */

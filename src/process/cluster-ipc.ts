@@ -4,6 +4,7 @@
  * never taken for ours. The primary asks workers for their metrics or health and waits, bounded,
  * for every answer; a worker that exits meanwhile is left out.
  */
+import { MAX_RUN } from './check-record.js';
 import type { Worker } from 'node:cluster';
 import type { RuleView } from '../admin/runtime-rules.js';
 import type { ExplainRequest } from '../explain/explain-request.js';
@@ -39,13 +40,17 @@ export interface LoopMark {
 
 /**
  * health-check= with workers=N: the result of one check the worker that checks the server known
- * by `key` made (src/upstream/check-sharing.ts); the primary passes it on to the other workers.
+ * by `key` made (src/upstream/check-sharing.ts); the primary passes it on to the other workers,
+ * and hands a worker that starts serving each server's latest result with `times`, the number of
+ * checks in a row that gave it (src/process/check-record.ts).
  */
 export interface CheckNote {
   readonly fandns: 'check';
   readonly key: string;
   readonly ok: boolean;
   readonly result: string;
+  /** Checks in a row with this result (1 to MAX_RUN); absent: one check. */
+  readonly times?: number;
 }
 
 /** Worker → primary: it listens (with what it bound), it answers a request, it found a loop, or it made a health check. */
@@ -78,7 +83,10 @@ export function isLoopMark(m: unknown): m is LoopMark {
 
 /** True for a health check's result, from either side. */
 export function isCheckNote(m: unknown): m is CheckNote {
-  return isObject(m) && m['fandns'] === 'check' && typeof m['key'] === 'string' && typeof m['ok'] === 'boolean' && typeof m['result'] === 'string';
+  if (!isObject(m) || m['fandns'] !== 'check') return false;
+  const times = m['times'];
+  return typeof m['key'] === 'string' && typeof m['ok'] === 'boolean' && typeof m['result'] === 'string' &&
+    (times === undefined || (Number.isInteger(times) && (times as number) >= 1 && (times as number) <= MAX_RUN));
 }
 
 /** True for a message of a worker. */

@@ -26,6 +26,7 @@ import { startMetricsServer } from '../metrics/http.js';
 import type { Endpoint } from '../server.js';
 import { RestartBackoff } from './backoff.js';
 import { stopBudget } from './lifecycle.js';
+import { CheckRecord } from './check-record.js';
 import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, WorkerRequests, type CheckNote, type LoopMark } from './cluster-ipc.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
 import { ClusterRules, RULES_TIMEOUT_MS } from './cluster-rules.js';
@@ -69,6 +70,8 @@ export class ClusterPrimary {
   readonly #loopSecret = randomBytes(16).toString('hex');
   /** Servers some worker found looping (their registry keys), for workers that start later. */
   readonly #looped = new Set<string>();
+  /** health-check results relayed so far, for workers that start later. */
+  readonly #checks = new CheckRecord();
   readonly #metrics: PrimaryMetrics;
   #http: HttpServer | null = null;
   #endpoints: readonly Endpoint[] = [];
@@ -169,7 +172,10 @@ export class ClusterPrimary {
     if (!isWorkerMessage(m)) return;
     if (m.fandns === 'reply') return this.#requests.onReply(w, m);
     if (m.fandns === 'loop') return this.#loopMark(w, m);
-    if (m.fandns === 'check') return this.#passOn(w, m);
+    if (m.fandns === 'check') {
+      this.#checks.note(m);
+      return this.#passOn(w, m);
+    }
     const slot = this.#slots.find((s) => s.worker === w);
     if (!slot) return;
     if (!this.#admin) return this.#nowServing(slot, w, m.endpoints);
@@ -186,6 +192,7 @@ export class ClusterPrimary {
   #nowServing(slot: Slot, w: Worker, endpoints: readonly Endpoint[]): void {
     slot.serving = true;
     for (const key of this.#looped) send(w, { fandns: 'loop', key, looped: true });
+    for (const note of this.#checks.replay()) send(w, note);
     if (this.#endpoints.length === 0) this.#endpoints = endpoints;
     if (this.#starting && this.#slots.every((s) => s.serving)) {
       const s = this.#starting;
@@ -210,7 +217,7 @@ export class ClusterPrimary {
 
   /**
    * Passes a worker's message on to the other serving workers: a loop mark, or a health-check
-   * result (not kept: each worker counts its own rise and fall).
+   * result (each worker counts its own rise and fall; #checks keeps the latest run for the next).
    */
   #passOn(from: Worker, m: LoopMark | CheckNote): void {
     for (const other of this.#serving()) if (other !== from) send(other, m);

@@ -64,7 +64,7 @@ export function workerCacheFileSuffix(env: NodeJS.ProcessEnv = process.env): str
 export function attachToPrimary(server: FandnsServer): void {
   process.on('message', (m: unknown) => {
     if (isLoopMark(m)) return m.looped ? server.markLooped(m.key) : undefined;
-    if (isCheckNote(m)) return server.checkHeard(m.key, { ok: m.ok, result: m.result });
+    if (isCheckNote(m)) return server.checkHeard(m.key, { ok: m.ok, result: m.result }, m.times);
     if (!isPrimaryRequest(m)) return;
     answer(server, m).then(
       (body) => toPrimary({ fandns: 'reply', id: m.id, body }),

@@ -125,10 +125,17 @@ export class HealthChecks {
     }
   }
 
-  /** Another worker's check of the server known by `key`: counts as this process's own for its health (not its counters). */
-  heard(key: string, r: CheckResult): void {
+  /**
+   * Another worker's check of the server known by `key`, or `times` checks in a row with the same
+   * result (a worker that starts hears each server's latest run): counts as this process's own
+   * for its health (not its counters).
+   */
+  heard(key: string, r: CheckResult, times = 1): void {
     if (this.#stopped) return;
-    for (const s of this.#servers) if (s.key === key && !this.#mine(s)) s.upstream.health.check(r);
+    for (const s of this.#servers) {
+      if (s.key !== key || this.#mine(s)) continue;
+      for (let i = 0; i < times; i++) s.upstream.health.check(r);
+    }
   }
 
   #mine(s: ServerCheck): boolean {

@@ -2,7 +2,8 @@
  * health-check= shared between processes, as cluster workers share it (src/upstream/check-sharing.ts):
  * two servers in this process wired together the way the primary passes results on. Only the one
  * that owns the check sends it; the other follows its results into its own health, down and up
- * again. Then the real thing: workers=2, where both workers must see a failing server down.
+ * again. Then the real thing: workers=2, where both workers must see a failing server down, and a
+ * worker that replaces one must see it down from its start (the primary replays the latest results).
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -19,10 +20,36 @@ const CHECK = 'consul.service.consul';
 /** A Consul-like server that answers SERVFAIL to the check while `broken()`. */
 const consul = (broken: () => boolean) => FakeUpstream.start((q) => (q.name === CHECK && broken() ? { rcode: 'SERVFAIL' } : answer('10.0.0.1')(q)));
 
-const conf = (spec: string) => [
-  `server=/service.consul/${spec}`, `health-check=/service.consul/${CHECK}`, 'health-check-interval=50',
-  'health-check-fall=2', 'health-check-rise=2', 'upstream-timeout=300',
+const conf = (spec: string, intervalMs = 50, fall = 2) => [
+  `server=/service.consul/${spec}`, `health-check=/service.consul/${CHECK}`, `health-check-interval=${intervalMs}`,
+  `health-check-fall=${fall}`, 'health-check-rise=2', 'upstream-timeout=300',
 ].join('\n');
+
+type ClusterHealth = { workers: { pid: number; status: string }[]; upstreams: { server: string; up: boolean; checked: boolean }[] };
+
+/** fandns with workers=2 and `config` (as command-line options), metrics on `metrics`, once the cluster has started. */
+async function startWorkers(config: string, metrics: string): Promise<CliProcess> {
+  const cli = await startCli(['--workers=2', `--port=${await freePort()}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts',
+    ...config.split('\n').map((l) => `--${l}`), `--metrics-address=${metrics}`], 15_000);
+  try {
+    await waitForLog(cli, (r) => r['msg'] === 'cluster started');
+  } catch (e) {
+    await cli.stop('SIGTERM');
+    throw e;
+  }
+  return cli;
+}
+
+/** The cluster's /health, asked until both workers show `want` (or 10 s have passed: the last answer). */
+async function bothWorkers(metrics: string, want: string, not: readonly number[] = []): Promise<ClusterHealth> {
+  const health = async () => (await (await fetch(`http://${metrics}/health`)).json()) as ClusterHealth;
+  for (let i = 0; i < 200; i++) {
+    const h = await health();
+    if (h.workers.length === 2 && h.workers.every((w) => w.status === want && !not.includes(w.pid))) return h;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return health();
+}
 
 /** The proxy's one upstream. */
 const upstreamOf = (p: TestProxy) => p.server.runtime.registry.upstreams()[0]!;
@@ -65,32 +92,46 @@ describe('health-check with workers=2 (CLI process)', () => {
   it('checks each server from one worker and marks it down in both', async () => {
     let broken = true;
     const svc = await consul(() => broken);
-    const port = await freePort();
     const metrics = `127.0.0.1:${await freePort()}`;
     let cli: CliProcess | undefined;
     try {
-      cli = await startCli(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts',
-        ...conf(svc.spec).split('\n').map((l) => `--${l}`), `--metrics-address=${metrics}`], 15_000);
-      await waitForLog(cli, (r) => r['msg'] === 'cluster started');
-      type Health = { workers: { pid: number; status: string }[]; upstreams: { server: string; up: boolean; checked: boolean }[] };
-      const health = async () => (await (await fetch(`http://${metrics}/health`)).json()) as Health;
-      const statuses = async (want: string) => {
-        for (let i = 0; i < 200; i++) {
-          const h = await health();
-          if (h.workers.length === 2 && h.workers.every((w) => w.status === want)) return h;
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        return health();
-      };
-      const down = await statuses('degraded');
+      cli = await startWorkers(conf(svc.spec), metrics);
+      const down = await bothWorkers(metrics, 'degraded');
       assert.deepEqual(down.workers.map((w) => w.status), ['degraded', 'degraded'], 'both workers have the failing server down');
       assert.deepEqual(down.upstreams.map((u) => [u.server, u.up, u.checked]), [[svc.spec, false, true]]);
       broken = false;
-      const up = await statuses('ok');
+      const up = await bothWorkers(metrics, 'ok');
       assert.deepEqual(up.workers.map((w) => w.status), ['ok', 'ok'], 'both workers have it back');
       const text = await (await fetch(`http://${metrics}/metrics`)).text();
       const sent = [...text.matchAll(/^fandns_upstream_health_checks_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
       assert.ok(sent >= svc.count(CHECK) - 1 && sent <= svc.count(CHECK), `the checks counted (${sent}) are the checks sent (${svc.count(CHECK)})`);
+    } finally {
+      await cli?.stop('SIGTERM');
+      await svc.close();
+    }
+  });
+
+  it('starts a worker that replaces another with the others\' view of a down server, long before a new check', async () => {
+    // One check a minute and fall=1: after the first check, only the primary's replay of it can
+    // tell a new worker that does not check the server itself that it is down.
+    const svc = await consul(() => true);
+    const metrics = `127.0.0.1:${await freePort()}`;
+    let cli: CliProcess | undefined;
+    try {
+      cli = await startWorkers(conf(svc.spec, 60_000, 1), metrics);
+      const first = await bothWorkers(metrics, 'degraded');
+      assert.deepEqual(first.workers.map((w) => w.status), ['degraded', 'degraded']);
+      const gone: number[] = [];
+      // Each worker in turn: one of the two replacements is not the server's checker.
+      for (const [i, { pid }] of first.workers.entries()) {
+        process.kill(pid, 'SIGKILL');
+        gone.push(pid);
+        await waitForLog(cli, (r) => r['msg'] === 'worker replaced', i + 1, 15_000);
+        const h = await bothWorkers(metrics, 'degraded', gone);
+        assert.deepEqual(h.workers.map((w) => [gone.includes(w.pid), w.status]), [[false, 'degraded'], [false, 'degraded']],
+          `after worker ${pid} was replaced: ${JSON.stringify(h.workers)}`);
+      }
+      assert.ok(svc.count(CHECK) <= 3, `no check but each checker's first (${svc.count(CHECK)})`);
     } finally {
       await cli?.stop('SIGTERM');
       await svc.close();

@@ -2,7 +2,8 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import dnsPacket from 'dns-packet';
-import { judgeCheck, nextCheckDelay } from '../../../src/upstream/health-check.js';
+import { HealthChecks, judgeCheck, nextCheckDelay } from '../../../src/upstream/health-check.js';
+import { Upstream } from '../../../src/upstream/upstream.js';
 
 const RCODES: Record<string, number> = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
 
@@ -44,5 +45,45 @@ describe('nextCheckDelay', () => {
     assert.deepEqual(seq(5000), [10_000, 20_000, 30_000, 30_000, 30_000, 30_000]);
     assert.deepEqual(seq(50), [100, 200, 400, 400, 400, 400]);
     assert.deepEqual(seq(60_000), [60_000, 60_000, 60_000, 60_000, 60_000, 60_000]);
+  });
+});
+
+describe('HealthChecks.heard', () => {
+  const spec = { address: '127.0.0.1', family: 4 as const, port: 8600, sourceAddress: null, sourcePort: null, device: null, origin: { file: 't', line: 1 } };
+  const rule = { domain: 'service.consul', name: 'consul.service.consul', qtype: 1, origin: { file: 't', line: 2 } };
+  /** A server this process does not check (another worker does), with fall 3 and rise 2. */
+  const listening = () => {
+    const upstream = new Upstream(spec);
+    const checks = new HealthChecks([{ upstream, rule, key: 'k' }], { checks: [rule], intervalMs: 60_000, rise: 2, fall: 3 }, 1000,
+      { mine: () => false, announce: () => assert.fail('a check was made') });
+    checks.start();
+    return { upstream, checks };
+  };
+  const failed = { ok: false, result: 'SERVFAIL' };
+
+  it('counts a run of results heard at once as that many checks in a row', () => {
+    const { upstream, checks } = listening();
+    checks.heard('k', failed, 2);
+    assert.equal(upstream.health.up, true, 'two failures are short of fall');
+    checks.heard('k', failed);
+    assert.equal(upstream.health.up, false);
+    checks.heard('k', { ok: true, result: 'NOERROR' }, 2);
+    assert.equal(upstream.health.up, true, 'rise good results bring it back');
+    checks.stop();
+  });
+
+  it('takes a whole run from a worker that started late, and ignores other servers and a stopped set', () => {
+    const { upstream, checks } = listening();
+    checks.heard('other', failed, 3);
+    assert.equal(upstream.health.up, true);
+    checks.heard('k', failed, 3);
+    assert.equal(upstream.health.up, false);
+    assert.deepEqual(upstream.health.lastCheck, failed);
+    assert.equal(upstream.stats.checksFailed, 0, 'heard results are not this process\'s checks');
+    checks.stop();
+    const after = listening();
+    after.checks.stop();
+    after.checks.heard('k', failed, 3);
+    assert.equal(after.upstream.health.up, true);
   });
 });
