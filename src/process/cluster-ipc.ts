@@ -4,11 +4,11 @@
  * never taken for ours. The primary asks workers for their metrics or health and waits, bounded,
  * for every answer; a worker that exits meanwhile is left out.
  */
-import { MAX_RUN } from './check-record.js';
 import type { Worker } from 'node:cluster';
 import type { RuleView } from '../admin/runtime-rules.js';
 import type { ExplainRequest } from '../explain/explain-request.js';
 import type { Endpoint } from '../server.js';
+import { MAX_RUN } from './check-record.js';
 
 /** What the primary can ask a worker for (`rules`: take admin-api's runtime rules, src/process/cluster-rules.ts). */
 export type RequestKind = 'metrics' | 'health' | 'explain' | 'rules';
