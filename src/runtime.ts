@@ -6,13 +6,10 @@
  * Order is code, not config: a config only enables and parameterises stages. A reload builds a
  * new Runtime and swaps it in whole; queries in flight finish on the old one.
  */
-import { readFileSync } from 'node:fs';
 import type { Clock } from './clock.js';
 import { CacheStore } from './cache/store.js';
 import { ttlPolicy } from './cache/ttl-policy.js';
-import { parseResolvConf } from './config/resolv.js';
-import type { CacheConfig, Config, DomainRule, UpstreamSpec } from './config/types.js';
-import { formatOrigin } from './errors.js';
+import type { CacheConfig, Config } from './config/types.js';
 import { createAcl } from './handlers/acl.js';
 import { createAnswerFilter, type FilterCounters } from './handlers/answer-filter.js';
 import { createCache } from './handlers/cache.js';
@@ -28,7 +25,6 @@ import { rcodeName } from './wire/constants.js';
 import { createLocal, type LocalCounters } from './handlers/local.js';
 import { createLoopGuard, type LoopGuardCounters } from './handlers/loop-guard.js';
 import { createTypeFilter } from './handlers/type-filter.js';
-import { AddressRanges } from './util/address-ranges.js';
 import { localSubnets } from './listen/interfaces.js';
 import { buildZone } from './local/build-zone.js';
 import { machineName, needsMachineName } from './local/mx-records.js';
@@ -37,23 +33,21 @@ import { InterfaceHosts } from './local/interface-hosts.js';
 import { InterfaceSnapshot } from './local/interface-snapshot.js';
 import { Localiser } from './local/localise.js';
 import { readHosts } from './local/hosts-loader.js';
-import { fileSignature } from './util/file-signature.js';
 import type { LocalZone } from './local/zone.js';
 import type { Logger } from './log/logger.js';
 import { compose } from './pipeline/compose.js';
 import { createDispatcher, type Dispatched, type LATER, type PendingCount, type Tap } from './pipeline/dispatch.js';
 import type { Query } from './pipeline/query.js';
 import { DROP, type Handler, type Next } from './pipeline/types.js';
-import { DomainTable } from './routing/domain-table.js';
+import type { DomainTable } from './routing/domain-table.js';
 import { SuffixMap } from './routing/suffix-map.js';
 import type { ServerGroup } from './upstream/group.js';
-import { assignChecks } from './upstream/check-plan.js';
 import type { CheckSharing } from './upstream/check-sharing.js';
-import { HealthChecks } from './upstream/health-check.js';
+import type { HealthChecks } from './upstream/health-check.js';
 import { LoopDetector } from './upstream/loop-detect.js';
-import { UpstreamRegistry } from './upstream/registry.js';
-import { policyScope } from './upstream/policy-scope.js';
-import { selfDetector, type Endpoint } from './upstream/self-detect.js';
+import type { UpstreamRegistry } from './upstream/registry.js';
+import type { Endpoint } from './upstream/self-detect.js';
+import { buildRouting, checkLoops } from './runtime-routing.js';
 
 /** The built pipeline and what its stages count. */
 export interface Runtime {
@@ -115,86 +109,6 @@ export interface RuntimeDeps {
   readonly checkSharing?: CheckSharing | null;
 }
 
-/**
- * Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). `read`, when
- * given, gets each file's signature taken just before it was read (null when it could not be).
- */
-export function readResolvServers(config: Config, log: Logger, read?: Map<string, string | null>): UpstreamSpec[] {
-  const out: UpstreamSpec[] = [];
-  for (const file of config.forward.resolvFiles) {
-    read?.set(file, fileSignature(file));
-    try {
-      const servers = parseResolvConf(readFileSync(file, 'utf8'), file);
-      if (servers.length === 0) log.warn({ file }, 'no servers found in resolv-file');
-      out.push(...servers);
-    } catch (err) {
-      log.warn({ file, err: (err as Error).message }, 'cannot read resolv-file');
-    }
-  }
-  return out;
-}
-
-/**
- * The health checks of the servers `rules` and `resolv` name (health-check=), not started; null
- * when none is configured. A check no server gets is a warning naming its line.
- */
-function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rules: readonly DomainRule[], resolv: readonly UpstreamSpec[], sharing: CheckSharing | null): HealthChecks | null {
-  const hc = config.forward.healthCheck;
-  if (hc === null) return null;
-  const plan = assignChecks(rules, resolv, hc.checks);
-  const used = new Set(plan.values());
-  for (const c of hc.checks.filter((x) => !used.has(x))) {
-    const what = c.domain === null ? 'the default servers: there are none' : `${c.domain}: no server= rule at or below it, or each server has a check of a longer domain`;
-    log.warn(`${formatOrigin(c.origin)}: health-check for ${what}; it checks no server`);
-  }
-  const targets = registry.upstreams().flatMap((upstream) => {
-    const key = registry.keyOf(upstream);
-    const rule = plan.get(key);
-    return rule === undefined ? [] : [{ upstream, rule, key }];
-  });
-  return new HealthChecks(targets, hc, config.forward.upstreamTimeoutMs, sharing);
-}
-
-/** Builds the routing table, its server groups and their health checks, without upstreams that are fandns itself. */
-function buildRouting(config: Config, deps: RuntimeDeps): { registry: UpstreamRegistry; table: DomainTable<ServerGroup>; checks: HealthChecks | null; resolvRead: Map<string, string | null> } {
-  const { log } = deps;
-  const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up, why) =>
-    up ? log.info({ upstream: u.label }, `upstream is up again: ${why}`) : log.warn({ upstream: u.label }, `upstream is down: ${why}`),
-    deps.previous?.registry.carryOver(),
-    new AddressRanges(config.filters.ignoreAddresses),
-    { queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry, portLimit: config.forward.portLimit },
-    config.edns.addSubnet !== null,
-    deps.previous?.registry.tally,
-  );
-  const isSelf = selfDetector(deps.endpoints);
-  const self = (s: UpstreamSpec) => {
-    if (!isSelf(s)) return false;
-    log.warn(`${formatOrigin(s.origin)}: ignoring nameserver ${s.address}#${s.port} - it is fandns itself`);
-    return true;
-  };
-  const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
-  const resolvRead = new Map<string, string | null>();
-  const resolv = readResolvServers(config, log, resolvRead).filter((s) => !self(s));
-  const policies = policyScope(config.forward);
-  const table = new DomainTable(rules, resolv, (specs, scope) => registry.group(specs, policies.of(scope)));
-  for (const p of policies.unused()) log.warn(`${formatOrigin(p.origin)}: ${p.policy}=/${p.domain}/ applies to no server= rule at or below ${p.domain}`);
-  registry.settle();
-  log.debug({ policy: config.forward.policy, domainPolicies: config.forward.domainPolicies.map((p) => `${p.policy}=/${p.domain}/`), servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
-  if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
-  return { registry, table, checks: planChecks(config, log, registry, rules, resolv, deps.checkSharing ?? null), resolvRead };
-}
-
-/**
- * With dns-loop-detect, hands the registry to the loop detector, which probes the default servers
- * (names without a server= rule go to them, as in dnsmasq's loop.c) when they changed or on
- * SIGHUP; without it, clears any looped mark a reload carried over.
- */
-function checkLoops(on: boolean, loops: LoopDetector, registry: UpstreamRegistry, table: DomainTable<ServerGroup>, round: boolean): void {
-  if (on) return loops.attach(registry, table.defaultGroup?.members ?? [], registry.attemptMs, round);
-  loops.detach();
-  for (const u of registry.upstreams()) registry.setLooped(registry.keyOf(u), false);
-}
-
 /** log-debug: a line for each forwarded question its servers gave no answer to. */
 function debugUnanswered(log: Logger): NonNullable<ForwardOptions['unanswered']> {
   return (q, group, why, lastRcode) => log.debug({
@@ -218,6 +132,8 @@ function buildRewriter(config: Config, log: Logger): EdnsRewriter | null {
 /** Entries of the cache store for `c` (a disabled cache still gets a one-entry store). */
 const storeEntries = (c: CacheConfig): number => Math.max(1, c.size);
 
+export { readResolvServers } from './runtime-routing.js';
+
 /** True when `store` was made for the cache settings `c`, so a reload may empty it and keep it. */
 export function storeFits(store: CacheStore, c: CacheConfig): boolean {
   return store.fits(storeEntries(c), c.maxBytes);
@@ -226,7 +142,9 @@ export function storeFits(store: CacheStore, c: CacheConfig): boolean {
 /** Builds the whole pipeline for `config`. */
 export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const { log, previous } = deps;
-  const { registry, table, checks, resolvRead } = buildRouting(config, deps);
+  const { registry, table, checks, resolvRead } = buildRouting(config, {
+    log, endpoints: deps.endpoints, previous: previous?.registry ?? null, checkSharing: deps.checkSharing ?? null,
+  });
   const fwd = config.forward;
   const forward = createForward(
     {

@@ -1,0 +1,112 @@
+/**
+ * The routing part of a Runtime (src/runtime.ts): the upstream servers a configuration names
+ * (server= lines and resolv-files, without fandns itself), the domain table over their groups,
+ * their health checks, and dns-loop-detect's hold on them.
+ */
+import { readFileSync } from 'node:fs';
+import { parseResolvConf } from './config/resolv.js';
+import type { Config, DomainRule, UpstreamSpec } from './config/types.js';
+import { formatOrigin } from './errors.js';
+import type { Logger } from './log/logger.js';
+import { DomainTable } from './routing/domain-table.js';
+import { assignChecks } from './upstream/check-plan.js';
+import type { CheckSharing } from './upstream/check-sharing.js';
+import type { ServerGroup } from './upstream/group.js';
+import { HealthChecks } from './upstream/health-check.js';
+import type { LoopDetector } from './upstream/loop-detect.js';
+import { policyScope } from './upstream/policy-scope.js';
+import { UpstreamRegistry } from './upstream/registry.js';
+import { selfDetector, type Endpoint } from './upstream/self-detect.js';
+import { AddressRanges } from './util/address-ranges.js';
+import { fileSignature } from './util/file-signature.js';
+
+/** What the routing of one runtime needs besides its configuration. */
+export interface RoutingDeps {
+  readonly log: Logger;
+  /** The bound listeners, for self-detection. */
+  readonly endpoints: readonly Endpoint[];
+  /** The registry of the runtime this one replaces (its servers' counters and health go on), or null. */
+  readonly previous: UpstreamRegistry | null;
+  /** With workers=N: which servers this process health-checks, and where its results go (null: it checks all). */
+  readonly checkSharing: CheckSharing | null;
+}
+
+/**
+ * Reads every resolv-file; a missing file is logged, not fatal (reference §1.7). `read`, when
+ * given, gets each file's signature taken just before it was read (null when it could not be).
+ */
+export function readResolvServers(config: Config, log: Logger, read?: Map<string, string | null>): UpstreamSpec[] {
+  const out: UpstreamSpec[] = [];
+  for (const file of config.forward.resolvFiles) {
+    read?.set(file, fileSignature(file));
+    try {
+      const servers = parseResolvConf(readFileSync(file, 'utf8'), file);
+      if (servers.length === 0) log.warn({ file }, 'no servers found in resolv-file');
+      out.push(...servers);
+    } catch (err) {
+      log.warn({ file, err: (err as Error).message }, 'cannot read resolv-file');
+    }
+  }
+  return out;
+}
+
+/**
+ * The health checks of the servers `rules` and `resolv` name (health-check=), not started; null
+ * when none is configured. A check no server gets is a warning naming its line.
+ */
+function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rules: readonly DomainRule[], resolv: readonly UpstreamSpec[], sharing: CheckSharing | null): HealthChecks | null {
+  const hc = config.forward.healthCheck;
+  if (hc === null) return null;
+  const plan = assignChecks(rules, resolv, hc.checks);
+  const used = new Set(plan.values());
+  for (const c of hc.checks.filter((x) => !used.has(x))) {
+    const what = c.domain === null ? 'the default servers: there are none' : `${c.domain}: no server= rule at or below it, or each server has a check of a longer domain`;
+    log.warn(`${formatOrigin(c.origin)}: health-check for ${what}; it checks no server`);
+  }
+  const targets = registry.upstreams().flatMap((upstream) => {
+    const key = registry.keyOf(upstream);
+    const rule = plan.get(key);
+    return rule === undefined ? [] : [{ upstream, rule, key }];
+  });
+  return new HealthChecks(targets, hc, config.forward.upstreamTimeoutMs, sharing);
+}
+
+/** Builds the routing table, its server groups and their health checks, without upstreams that are fandns itself. */
+export function buildRouting(config: Config, deps: RoutingDeps): { registry: UpstreamRegistry; table: DomainTable<ServerGroup>; checks: HealthChecks | null; resolvRead: Map<string, string | null> } {
+  const { log } = deps;
+  const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up, why) =>
+    up ? log.info({ upstream: u.label }, `upstream is up again: ${why}`) : log.warn({ upstream: u.label }, `upstream is down: ${why}`),
+    deps.previous?.carryOver(),
+    new AddressRanges(config.filters.ignoreAddresses),
+    { queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry, portLimit: config.forward.portLimit },
+    config.edns.addSubnet !== null,
+    deps.previous?.tally,
+  );
+  const isSelf = selfDetector(deps.endpoints);
+  const self = (s: UpstreamSpec) => {
+    if (!isSelf(s)) return false;
+    log.warn(`${formatOrigin(s.origin)}: ignoring nameserver ${s.address}#${s.port} - it is fandns itself`);
+    return true;
+  };
+  const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
+  const resolvRead = new Map<string, string | null>();
+  const resolv = readResolvServers(config, log, resolvRead).filter((s) => !self(s));
+  const policies = policyScope(config.forward);
+  const table = new DomainTable(rules, resolv, (specs, scope) => registry.group(specs, policies.of(scope)));
+  for (const p of policies.unused()) log.warn(`${formatOrigin(p.origin)}: ${p.policy}=/${p.domain}/ applies to no server= rule at or below ${p.domain}`);
+  registry.settle();
+  log.debug({ policy: config.forward.policy, domainPolicies: config.forward.domainPolicies.map((p) => `${p.policy}=/${p.domain}/`), servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');
+  if (!table.hasDefaultServers) log.warn('no default upstream servers configured: names without a server= rule get REFUSED');
+  return { registry, table, checks: planChecks(config, log, registry, rules, resolv, deps.checkSharing ?? null), resolvRead };
+}
+
+/**
+ * With dns-loop-detect, hands the registry to the loop detector, which probes the default servers
+ * (names without a server= rule go to them, as in dnsmasq's loop.c) when they changed or on
+ * SIGHUP; without it, clears any looped mark a reload carried over.
+ */
+export function checkLoops(on: boolean, loops: LoopDetector, registry: UpstreamRegistry, table: DomainTable<ServerGroup>, round: boolean): void {
+  if (on) return loops.attach(registry, table.defaultGroup?.members ?? [], registry.attemptMs, round);
+  loops.detach();
+  for (const u of registry.upstreams()) registry.setLooped(registry.keyOf(u), false);
+}
