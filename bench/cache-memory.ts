@@ -7,14 +7,15 @@
  *   node dist/bench/cache-memory.js [--names N] [--out DIR]
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runDnsperf } from './dnsperf.js';
-import { hasCommand, installHint, machineInfo, missingTools } from './machine.js';
+import { installHint, machineInfo, missingTools } from './machine.js';
 import { freePort } from './ports.js';
 import { memory, type Memory } from './proc-stat.js';
 import { installCleanup, stop } from './procs.js';
+import { describePlacement, isPinned, placeHere } from './placement.js';
 import { writeUnique } from './query-files.js';
 import { baseName } from './results.js';
 import { ROOT, startServer, startUpstream, type Placement, type Running, type ServerKind } from './servers.js';
@@ -99,9 +100,8 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   const n = Number(arg('--names') ?? 1_000_000);
   const outDir = arg('--out') ?? join(ROOT, 'bench/results');
-  const pinned = availableParallelism() >= 2 && hasCommand('taskset');
   const workDir = mkdtempSync(join(tmpdir(), 'fandns-memory-'));
-  const at: Placement = { serverCpu: pinned ? 0 : null, loadCpu: pinned ? 1 : null, workDir, limitSec: 900 };
+  const at = placeHere(workDir, 900);
   installCleanup();
   let upstream: Running | null = null;
   try {
@@ -114,7 +114,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const conf = join(workDir, 'memory.conf');
     writeFileSync(conf, confText);
     const rows = [await fill('fandns', conf, confText, names, n, at), await fill('dnsmasq', conf, confText, names, n, at)];
-    const m = machineInfo(ROOT, pinned);
+    const m = machineInfo(ROOT, isPinned(at), describePlacement(at));
     mkdirSync(outDir, { recursive: true });
     const file = join(outDir, `${baseName(m, 'full')}_cache-memory.json`);
     writeFileSync(file, `${JSON.stringify({ machine: m, names: n, config: confText, results: rows }, null, 2)}\n`);

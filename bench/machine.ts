@@ -72,6 +72,8 @@ export interface MachineInfo {
   readonly gitSha: string;
   readonly gitDirty: boolean;
   readonly pinned: boolean;
+  /** Which core ran what (placement.ts describePlacement); absent in results of earlier versions. */
+  readonly placement?: string;
 }
 
 /** Git commit of the repository at `root`. */
@@ -83,8 +85,8 @@ function git(root: string, args: string[]): string {
   }
 }
 
-/** Collects MachineInfo; `pinned` says whether server and load got separate cores. */
-export function machineInfo(root: string, pinned: boolean): MachineInfo {
+/** Collects MachineInfo; `pinned` says whether server and load got separate cores, `placement` which cores ran what. */
+export function machineInfo(root: string, pinned: boolean, placement?: string): MachineInfo {
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
   return {
     date: new Date().toISOString(),
@@ -97,5 +99,6 @@ export function machineInfo(root: string, pinned: boolean): MachineInfo {
     gitSha: git(root, ['rev-parse', '--short=10', 'HEAD']) || 'unknown',
     gitDirty: git(root, ['status', '--porcelain', '--untracked-files=no']) !== '',
     pinned,
+    ...(placement === undefined ? {} : { placement }),
   };
 }

@@ -59,7 +59,7 @@ export function chartSvg(results: readonly ScenarioResult[], m: MachineInfo, pro
   const b = panel('Server CPU µs per answered query (lower is better)', groups(results, (r) => r.result.cpu.usPerQuery, (v) => v.toFixed(1)), 10 + PANEL_W + 20, 40);
   const height = 40 + Math.max(a.height, b.height) + 20;
   const width = 2 * PANEL_W + 40;
-  const caption = `fandns ${m.gitSha}${m.gitDirty ? '+dirty' : ''} vs dnsmasq, ${profile} run, ${m.date.slice(0, 16)}, node ${m.node}, ${m.nproc}× ${m.cpuModel}${m.pinned ? ', server pinned to core 0, dnsperf + upstream on core 1' : ''}`;
+  const caption = `fandns ${m.gitSha}${m.gitDirty ? '+dirty' : ''} vs dnsmasq, ${profile} run, ${m.date.slice(0, 16)}, node ${m.node}, ${m.nproc}× ${m.cpuModel}${m.placement !== undefined ? `. ${m.placement}` : m.pinned ? ', server pinned to core 0, dnsperf + upstream on core 1' : ''}`;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="white"/>`,

@@ -5,18 +5,19 @@
  * chart under bench/results/. See bench/README.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hasCommand, installHint, machineInfo, missingTools } from './machine.js';
+import { installHint, machineInfo, missingTools } from './machine.js';
 import { parseOptions, USAGE, type BenchOptions } from './options.js';
 import { freePort } from './ports.js';
 import { installCleanup, stop } from './procs.js';
+import { describePlacement, isPinned, placeHere } from './placement.js';
 import { FULL, QUICK, type Profile } from './profile.js';
 import { uniqueNames, writeQuerySets } from './query-sets.js';
 import { markdown, writeResults } from './results.js';
 import { runScenario, type ScenarioResult } from './scenario-run.js';
 import { selectScenarios } from './scenarios.js';
-import { ROOT, startUpstream, type Placement, type Running } from './servers.js';
+import { ROOT, startUpstream, type Running } from './servers.js';
 
 const t0 = Date.now();
 const say = (msg: string) => process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
@@ -34,13 +35,10 @@ async function main(o: BenchOptions): Promise<number> {
   }
   const p: Profile = { ...(o.quick ? QUICK : FULL), maxQps: o.maxQps };
   const scenarios = selectScenarios(o.scenarios);
-  const pinned = availableParallelism() >= 2 && hasCommand('taskset');
   const workDir = mkdtempSync(join(tmpdir(), 'fandns-bench-'));
   const limitSec = serverLimitSec(p);
-  const at: Placement = { serverCpu: pinned ? 0 : null, loadCpu: pinned ? 1 : null, workDir, limitSec };
-  const placement = pinned
-    ? 'Server under test pinned to core 0; dnsperf and the upstream dnsmasq share core 1.'
-    : 'No pinning (fewer than 2 cores or no taskset): servers, dnsperf and upstream share the CPUs.';
+  const at = placeHere(workDir, limitSec);
+  const placement = describePlacement(at);
   installCleanup();
   const upstreams: Running[] = [];
   try {
@@ -49,7 +47,7 @@ async function main(o: BenchOptions): Promise<number> {
     const files = await writeQuerySets(workDir, p, scenarios);
     const nUp = Math.max(...scenarios.map((s) => s.upstreams));
     for (let i = 0; i < nUp; i++) {
-      upstreams.push(await startUpstream(await freePort(), at, limitSec * 3 * scenarios.length * o.rounds + 60));
+      upstreams.push(await startUpstream(await freePort(), at, limitSec * 3 * scenarios.length * o.rounds + 60, i));
     }
     say(`upstream dnsmasq on port(s) ${upstreams.map((u) => u.port).join(', ')}`);
     const ctx = { upstreamPorts: upstreams.map((u) => u.port), workDir, uniqueNames: uniqueNames(p) };
@@ -58,7 +56,7 @@ async function main(o: BenchOptions): Promise<number> {
     for (const s of scenarios) {
       for (let round = 1; round <= o.rounds; round++) results.push(await runScenario(s, p, at, ctx, files, o.servers, say, { round, rounds: o.rounds }));
     }
-    const record = { machine: machineInfo(ROOT, pinned), profile: p, placement, scenarios: results };
+    const record = { machine: machineInfo(ROOT, isPinned(at), placement), profile: p, placement, scenarios: results };
     const file = writeResults(o.out ?? join(ROOT, 'bench/results'), record);
     process.stdout.write(`\n${markdown(record)}\n`);
     say(`results: ${file} (+ .md, .svg)`);

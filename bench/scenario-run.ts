@@ -97,7 +97,7 @@ const HARMLESS = new Set(['no-hosts', 'bind-interfaces']);
 
 /**
  * Notes worth reading next to the numbers: other ignored options, answers that are not NOERROR, a
- * saturated load core (the number is then dnsperf's limit, not the server's), steal time, and how
+ * saturated load or upstream core (the number is then dnsperf's or the upstream's limit, not the server's), steal time, and how
  * much of the server's core other processes took (a shared machine).
  */
 function notesFor(m: Measured, log: string, at: Placement, maxQps: number | null): string[] {
@@ -110,6 +110,10 @@ function notesFor(m: Measured, log: string, at: Placement, maxQps: number | null
   const capped = maxQps !== null && m.throughput.qps >= 0.95 * maxQps; // dnsperf -Q spins: busy, not bound
   if (capped) notes.push(`capped at ${maxQps} q/s`);
   else if (load && load.busyPct >= 95) notes.push(`load core ${load.busyPct}% busy (client-bound)`);
+  for (const cpu of at.upstreamCpus) {
+    const up = cpu === loadCpu ? undefined : m.cores[cpu];
+    if (up && up.busyPct >= 95) notes.push(`upstream core ${cpu} ${up.busyPct}% busy (upstream-bound)`);
+  }
   const steal = Math.max(0, ...m.cores.map((c) => c.stealPct));
   if (steal >= 5) notes.push(`steal ${steal}%`);
   for (const w of log.matchAll(/\\?"([a-z-]+)\\?" is a dnsmasq option that fandns does not implement/g)) {

@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commandPath } from './machine.js';
+import { upstreamCpu, type Placement } from './placement.js';
 import { waitReady } from './probe.js';
 import { start, stop, type Proc } from './procs.js';
 import { ZONE } from './query-files.js';
@@ -24,16 +25,7 @@ export interface Running {
   readonly proc: Proc;
 }
 
-/** Where to run things and for how long at most. */
-export interface Placement {
-  /** Core for servers under test, or null (no pinning). */
-  readonly serverCpu: number | null;
-  /** Core for dnsperf and the upstream dnsmasq, or null. */
-  readonly loadCpu: number | null;
-  readonly workDir: string;
-  /** Wall-clock limit for one server process, seconds. */
-  readonly limitSec: number;
-}
+export type { Placement };
 
 /** Process options dnsmasq gets on its command line (not in the shared file). */
 function dnsmasqArgv(conf: string, port: number, logsToFile: boolean): string[] {
@@ -92,11 +84,11 @@ export function upstreamConfig(): string {
   ].join('\n');
 }
 
-/** Starts an upstream dnsmasq on the load core. */
-export async function startUpstream(port: number, at: Placement, limitSec: number): Promise<Running> {
+/** Starts the `index`-th upstream dnsmasq (from 0) on its core (see placement.ts). */
+export async function startUpstream(port: number, at: Placement, limitSec: number, index = 0): Promise<Running> {
   const conf = join(at.workDir, 'upstream.conf');
   writeFileSync(conf, upstreamConfig());
-  const proc = await start({ name: 'upstream', argv: dnsmasqArgv(conf, port, false), cpu: at.loadCpu, limitSec, logFile: join(at.workDir, `upstream-${port}.log`) });
+  const proc = await start({ name: 'upstream', argv: dnsmasqArgv(conf, port, false), cpu: upstreamCpu(at, index), limitSec, logFile: join(at.workDir, `upstream-${port}.log`) });
   try {
     const r = await waitReady(port, `probe.${ZONE}`);
     if (r.rcode !== 0 || r.answers !== 1) throw new Error(`upstream on port ${port} answered rcode ${r.rcode} with ${r.answers} records`);

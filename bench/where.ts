@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -18,6 +18,7 @@ import { breakdown } from './perf-samples.js';
 import { freePort } from './ports.js';
 import { cpuTime } from './proc-stat.js';
 import { installCleanup, start, stop } from './procs.js';
+import { placeHere } from './placement.js';
 import { FULL } from './profile.js';
 import { uniqueNames, writeQuerySets } from './query-sets.js';
 import { selectScenarios, type Scenario } from './scenarios.js';
@@ -75,14 +76,13 @@ async function main(o: WhereOptions): Promise<number> {
   }
   const s = selectScenarios([o.scenario])[0]!;
   const kinds: readonly ServerKind[] = o.servers ?? [...(s.floor ? [s.floor] : []), 'fandns'];
-  const pinned = availableParallelism() >= 2 && hasCommand('taskset');
   const workDir = mkdtempSync(join(tmpdir(), 'fandns-where-'));
-  const at: Placement = { serverCpu: pinned ? 0 : null, loadCpu: pinned ? 1 : null, workDir, limitSec: 120 };
+  const at = placeHere(workDir, 120);
   installCleanup();
   const upstreams: Running[] = [];
   try {
     const files = await writeQuerySets(workDir, FULL, [s]);
-    for (let i = 0; i < s.upstreams; i++) upstreams.push(await startUpstream(await freePort(), at, 120 * (kinds.length + 1)));
+    for (let i = 0; i < s.upstreams; i++) upstreams.push(await startUpstream(await freePort(), at, 120 * (kinds.length + 1), i));
     const ctx = { upstreamPorts: upstreams.map((u) => u.port), workDir, uniqueNames: uniqueNames(FULL) };
     const confText = `${s.config(ctx).join('\n')}\n`;
     const conf = join(workDir, `${s.id}.conf`);
