@@ -11,8 +11,17 @@
  * Heap growing factor 30 %: the old generation may grow to 1.3× its live size before the next
  * full collection (V8's default allows about 2×), which keeps resident memory lower.
  *
- * FANDNS_INCREMENTAL_MARKING=1 keeps V8's incremental marking; FANDNS_HEAP_GROWING_PERCENT sets
- * the factor (0 leaves V8's default).
+ * Scavenges on the main thread only (no parallel scavenge). Few young objects survive a scavenge
+ * here (4–6 KB), so a helper thread has little to take over, while the main thread waits for it to
+ * be scheduled: on a core the proxy has to itself (pinned, as in the bench) that is the same core.
+ * Measured with the bench (fandns pinned, five alternating pairs, p99 at half of dnsmasq's
+ * capacity): mixed traffic 1.74–1.98 → 1.35–1.73 ms in 5 of 5, misses 2.52–3.58 → 1.93–2.55 ms
+ * in 4 of 5, throughput unchanged (bench/README.md, sixteenth session).
+ *
+ * FANDNS_INCREMENTAL_MARKING=1 keeps V8's incremental marking, FANDNS_PARALLEL_SCAVENGE=1 its
+ * parallel scavenges; FANDNS_HEAP_GROWING_PERCENT sets the factor (0 leaves V8's default).
+ * (`--single-threaded-gc`, which would also move marking and sweeping to the main thread, can only
+ * be given on node's command line: set at run time, V8 stops on a failed check.)
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -23,6 +32,7 @@ export const HEAP_GROWING_PERCENT = 30;
 export function heapFlags(env: NodeJS.ProcessEnv = process.env): string[] {
   const flags: string[] = [];
   if (env['FANDNS_INCREMENTAL_MARKING'] !== '1') flags.push('--no-incremental-marking');
+  if (env['FANDNS_PARALLEL_SCAVENGE'] !== '1') flags.push('--no-parallel-scavenge');
   const raw = env['FANDNS_HEAP_GROWING_PERCENT'];
   const pct = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : HEAP_GROWING_PERCENT;
   if (pct > 0) flags.push(`--heap-growing-percent=${pct}`);

@@ -6,8 +6,13 @@ import { strict as assert } from 'node:assert';
 import { heapFlags, HEAP_GROWING_PERCENT } from '../../../src/process/heap-tuning.js';
 
 describe('heapFlags', () => {
-  it('turns incremental marking off and sets the growing factor by default', () => {
-    assert.deepEqual(heapFlags({}), ['--no-incremental-marking', `--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+  it('turns incremental marking and parallel scavenges off and sets the growing factor by default', () => {
+    assert.deepEqual(heapFlags({}), ['--no-incremental-marking', '--no-parallel-scavenge', `--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
+  });
+
+  it('keeps parallel scavenges with FANDNS_PARALLEL_SCAVENGE=1', () => {
+    assert.ok(!heapFlags({ FANDNS_PARALLEL_SCAVENGE: '1' }).includes('--no-parallel-scavenge'));
+    assert.ok(heapFlags({ FANDNS_PARALLEL_SCAVENGE: 'yes' }).includes('--no-parallel-scavenge'));
   });
 
   it('keeps incremental marking with FANDNS_INCREMENTAL_MARKING=1', () => {
