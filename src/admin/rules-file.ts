@@ -47,6 +47,11 @@ export function readRulesFile(path: string, log: Logger): RuleView[] {
   }
 }
 
+/** What answerRules calls after each change: writes the rules in force to `path` (null: no file, nothing to do). */
+export function keepRulesIn(path: string | null, rules: RuntimeRules, log: Logger): () => void {
+  return path === null ? () => {} : () => writeRulesFile(path, rules.list(), log);
+}
+
 /** Writes `rules` to `path` (see the file comment); logs a failure, never throws: the change stays in force. */
 export function writeRulesFile(path: string, rules: readonly RuleView[], log: Logger): void {
   try {

@@ -7,7 +7,7 @@
 import type { Config } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
 import { answerRules } from './rules-admin.js';
-import { readRulesFile, writeRulesFile } from './rules-file.js';
+import { keepRulesIn, readRulesFile } from './rules-file.js';
 import type { AdminRequest } from './rules-request.js';
 import { RuntimeRules, type RuleView } from './runtime-rules.js';
 
@@ -35,9 +35,8 @@ export class ServerRules {
    * whose route it did not change, in-flight queries finishing on the old runtime.
    */
   request(req: AdminRequest, peer: string): ReturnType<typeof answerRules> {
-    const file = this.#loaded.adminRulesFile;
     return answerRules(this.rules, req, peer, () => this.apply(this.rules.overlay(this.#loaded)), this.log,
-      () => file !== null && writeRulesFile(file, this.rules.list(), this.log));
+      keepRulesIn(this.#loaded.adminRulesFile, this.rules, this.log));
   }
 
   /** A single process at start: the rules kept in admin-rules-file, if it names one, laid over the configuration. */

@@ -13,7 +13,7 @@ import type { Worker } from 'node:cluster';
 import { answerRules } from '../admin/rules-admin.js';
 import type { AdminAnswer } from '../admin/rules-http.js';
 import type { AdminRequest } from '../admin/rules-request.js';
-import { readRulesFile, writeRulesFile } from '../admin/rules-file.js';
+import { keepRulesIn, readRulesFile } from '../admin/rules-file.js';
 import { RuntimeRules, type RuleView } from '../admin/runtime-rules.js';
 import type { Logger } from '../log/logger.js';
 import type { WorkerRequests } from './cluster-ipc.js';
@@ -72,9 +72,7 @@ export class ClusterRules {
   handle(request: AdminRequest, peer: string): Promise<AdminAnswer> {
     return this.#serial(() => {
       const before = this.rules.list();
-      const file = this.file;
-      return answerRules(this.rules, request, peer, () => this.#spread(before), this.log,
-        () => file !== null && writeRulesFile(file, this.rules.list(), this.log));
+      return answerRules(this.rules, request, peer, () => this.#spread(before), this.log, keepRulesIn(this.file, this.rules, this.log));
     });
   }
 
