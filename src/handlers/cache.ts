@@ -126,6 +126,10 @@ const cacheCounters = (): CacheCounters => ({ hits: 0, misses: 0, staleServed: 0
 export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock, counters: CacheCounters = cacheCounters()): CacheStage {
   const keepZero = opts.stale !== null;
   const domains = opts.domains;
+  /** The settings of the longest configured domain at or above a cache key's name, if any. */
+  const settingsOf = (key: string, nameLen: number): DomainCache | undefined => (domains === null ? undefined : domains.longest(key, nameLen));
+  /** The serve-stale settings that apply under `d` (the global ones outside configured domains). */
+  const staleUnder = (d: DomainCache | undefined): StaleOptions | null => (d === undefined ? opts.stale : d.stale);
   let retired = false;
   /** Where the entry a lookup found is (reused: read at once, before anything else touches the store). */
   const found = new EntryRef();
@@ -234,8 +238,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
     },
     mayServe(key, nameLen, expiry, now) {
       if (now < expiry) return true;
-      const d = domains === null ? undefined : domains.longest(key, nameLen);
-      return withinStale(d === undefined ? opts.stale : d.stale, expiry, now);
+      return withinStale(staleUnder(settingsOf(key, nameLen)), expiry, now);
     },
     handle(q, next) {
       if (opts.enabled) {
@@ -248,8 +251,8 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
             return render(found.buf, found.start, found.end, q, now, -1, 'cache');
           }
           // Expired: the name's own serve-stale settings decide whether the entry may still serve.
-          const d = domains === null ? undefined : domains.longest(q.p.key, q.nameLen);
-          const stale = d === undefined ? opts.stale : d.stale;
+          const d = settingsOf(q.p.key, q.nameLen);
+          const stale = staleUnder(d);
           if (withinStale(stale, expiry, now)) return serveStale(q, next, found, now, stale!, d?.domain ?? null);
           // Past the window (or no serve-stale here): the entry can never answer again.
           store.delete(q.p.key);
