@@ -5,6 +5,7 @@
  */
 import type { AcceptCounters } from './listen/accept.js';
 import type { MetricsSnapshot } from './metrics/prometheus.js';
+import type { ReloadCounts } from './process/reload-record.js';
 import type { Runtime } from './runtime.js';
 import type { Upstream } from './upstream/upstream.js';
 
@@ -40,7 +41,7 @@ export function healthReport(rt: Runtime | null): HealthReport {
 }
 
 /** The SIGUSR1 summary: memory, cache and per-upstream counters, never the entries. */
-export function statsReport(rt: Runtime, accept: AcceptCounters): Record<string, unknown> {
+export function statsReport(rt: Runtime, accept: AcceptCounters, reloads: ReloadCounts): Record<string, unknown> {
   const mem = process.memoryUsage();
   return {
     memory: { rssMiB: mib(mem.rss), heapUsedMiB: mib(mem.heapUsed), heapTotalMiB: mib(mem.heapTotal), externalMiB: mib(mem.external) },
@@ -57,6 +58,7 @@ export function statsReport(rt: Runtime, accept: AcceptCounters): Record<string,
     forward: { ...rt.forward.counters, merged: rt.registry.tally.merges },
     local: { ...rt.local },
     rejected: accept,
+    reloads,
     upstreams: rt.registry.upstreams().map((u) => ({
       server: u.label,
       up: u.health.up,
@@ -73,8 +75,11 @@ export function statsReport(rt: Runtime, accept: AcceptCounters): Record<string,
   };
 }
 
+/** What /metrics reports beyond the runtime's counters: the server's own. */
+export type ServerCounts = Pick<MetricsSnapshot, 'queryLogLost' | 'adminRuleChanges' | 'reloads'>;
+
 /** Everything /metrics reports, read at scrape time. */
-export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost: number, adminRuleChanges = 0): MetricsSnapshot {
+export function metricsReport(rt: Runtime, accept: AcceptCounters, own: ServerCounts): MetricsSnapshot {
   return {
     cache: { ...rt.cache.counters, evictions: rt.store.counters.evictions, insertions: rt.store.counters.insertions, entries: rt.store.size, bytes: rt.store.bytes },
     forward: {
@@ -105,7 +110,6 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, queryLogLost:
       checksOk: u.stats.checksOk,
       checksFailed: u.stats.checksFailed,
     })),
-    queryLogLost,
-    adminRuleChanges,
+    ...own,
   };
 }

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/types.js';
+import { changesForLog, configChanges } from './config/config-diff.js';
 import { acceptCounters, acceptQuery, type AcceptCounters } from './listen/accept.js';
 import { bindPair } from './listen/bind-pair.js';
 import { listenAddresses } from './listen/interfaces.js';
@@ -37,6 +38,7 @@ import type { Endpoint } from './upstream/self-detect.js';
 import { LoopDetector } from './upstream/loop-detect.js';
 import { fandnsVersion } from './util/version.js';
 import type { ServerOptions } from './server-options.js';
+import { ReloadRecord } from './process/reload-record.js';
 
 export type { Endpoint } from './upstream/self-detect.js';
 export { readResolvServers } from './runtime.js';
@@ -68,6 +70,8 @@ export class FandnsServer {
   readonly #slot: RuntimeSlot;
   /** admin-api's runtime rules, laid over every configuration loaded (src/admin/). */
   readonly #admin: ServerRules;
+  /** The reloads applied and refused (/metrics, SIGUSR1). */
+  readonly #reloads = new ReloadRecord();
 
   constructor(
     private config: Config,
@@ -171,7 +175,7 @@ export class FandnsServer {
 
   /** Everything /metrics reports, read at scrape time. */
   metricsSnapshot(): MetricsSnapshot {
-    return metricsReport(this.runtime, this.accept, this.queryLog?.lost ?? 0, this.#admin.rules.changes);
+    return metricsReport(this.runtime, this.accept, { queryLogLost: this.queryLog?.lost ?? 0, adminRuleChanges: this.#admin.rules.changes, reloads: this.#reloads.counts });
   }
 
   /** admin-api: answers a /rules request from `peer` (src/admin/server-rules.ts). */
@@ -204,11 +208,12 @@ export class FandnsServer {
    * runtime. The cache starts empty (RuntimeSlot.replaceEmptied) or, with reload-keeps-cache,
    * keeps the entries the new configuration would produce the same way (src/keep/). The counters
    * go on (buildRuntime's `previous`). The new configuration's warnings are logged, as at start-up
-   * (a servers-file rewritten since then may have new bad lines). admin-api's runtime rules are
-   * laid over the new configuration.
+   * (a servers-file rewritten since then may have new bad lines), and so are the option lines it
+   * added and removed (config-diff.ts). admin-api's runtime rules are laid over the new configuration.
    */
   reload(config: Config): void {
     config = this.#admin.loaded(config);
+    const changes = configChanges(this.config, config);
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
     this.queryLog?.setFilter(QueryLogFilter.from(config.log.filter));
@@ -216,7 +221,25 @@ export class FandnsServer {
     else this.#replaceEmptied(config, true);
     this.#watchFiles();
     for (const w of config.warnings) this.log.warn(w);
-    this.log.info('configuration reloaded');
+    this.#reloads.applied();
+    this.log.info(changesForLog(changes), 'configuration reloaded');
+  }
+
+  /**
+   * SIGHUP: reads the configuration again with `read` and applies it (reload). One that cannot be
+   * read or built is refused: logged with why (file:line for a syntax error), counted, and the
+   * running configuration stays. True when applied.
+   */
+  reloadFrom(read: () => Config): boolean {
+    try {
+      this.reload(read());
+      return true;
+    } catch (err) {
+      const why = (err as Error).message;
+      this.#reloads.refused(why);
+      this.log.error({ err: why }, 'reload rejected; keeping the running configuration');
+      return false;
+    }
   }
 
   /** Replaces the runtime with one for `config`, its cache emptied (see reload and RuntimeSlot). */
@@ -256,7 +279,7 @@ export class FandnsServer {
 
   /** A statistics summary (SIGUSR1): memory, cache and per-upstream counters, never the entries. */
   stats(): Record<string, unknown> {
-    return statsReport(this.runtime, this.accept);
+    return statsReport(this.runtime, this.accept, this.#reloads.counts);
   }
 
   /**

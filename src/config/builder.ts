@@ -117,6 +117,8 @@ export class ConfigBuilder {
   pidFile: string | null = null;
   readonly files: string[] = [];
   readonly warnings: string[] = [];
+  /** The option lines applied, as `name` or `name=value`, in order (Config.optionText). */
+  readonly applied: string[] = [];
   /** Address actions by value, so that a block list's 10^5 `address=/…/0.0.0.0` lines share one. */
   readonly #addressActions = new Map<string, RuleAction>();
 
@@ -272,6 +274,7 @@ export class ConfigBuilder {
       rules: this.rules,
       files: this.files,
       warnings: this.warnings,
+      optionText: this.applied.join('\n'),
     };
     return deepFreeze(config);
   }

@@ -92,6 +92,11 @@ class Loader {
     this.#stack.pop();
   }
 
+  /** Records a line as applied (Config.optionText). */
+  #applied(name: string, value: string | null): void {
+    this.builder.applied.push(value === null ? name : `${name}=${value}`);
+  }
+
   /** Applies lines in order. */
   lines(lines: Iterable<OptionLine>): void {
     for (const line of lines) this.line(line);
@@ -128,6 +133,7 @@ class Loader {
         }
         checkArg(d, line.value, origin);
         d.apply(this.builder, line.value, origin);
+        this.#applied(line.name, line.value);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         warn(`${err.message}; line ignored`);
@@ -146,6 +152,7 @@ class Loader {
       throw new ConfigError('FANDNS_CONFIG_UNKNOWN', origin, `unknown option "${name}"${guess ? `; did you mean "${guess}"?` : ''}`);
     }
     checkArg(d, value, origin);
+    if (d.name === 'conf-file' || d.name === 'conf-dir') this.#applied(name, value);
     if (d.name === 'conf-file') return this.file(unquote(value!), origin);
     if (d.name === 'conf-dir') {
       for (const f of confDirFiles(value!, origin)) this.file(f, origin);
@@ -164,6 +171,7 @@ class Loader {
       }
     }
     d.apply(this.builder, value, origin);
+    this.#applied(name, value);
   }
 }
 

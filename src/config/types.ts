@@ -437,4 +437,9 @@ export interface Config {
   readonly files: readonly string[];
   /** Non-fatal findings, each already prefixed with `file:line: `. */
   readonly warnings: readonly string[];
+  /**
+   * Every option line applied, as `name` or `name=value`, one per line in the order applied
+   * (command line, files with their includes, servers-file): what a reload compares (config-diff.ts).
+   */
+  readonly optionText: string;
 }

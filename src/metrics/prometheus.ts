@@ -7,6 +7,7 @@ import { collectDefaultMetrics, Registry, type Metric } from 'prom-client';
 import { COUNTED_TYPES, LATENCY_BOUNDS, RCODE_SLOTS, SOURCES, type QueryStats } from './query-stats.js';
 import { RTT_BOUNDS } from '../upstream/upstream.js';
 import { rcodeName } from '../wire/constants.js';
+import type { ReloadCounts } from '../process/reload-record.js';
 
 /** One sample. */
 interface Sample {
@@ -52,6 +53,8 @@ export interface MetricsSnapshot {
   readonly queryLogLost: number;
   /** admin-api changes applied (PUT and DELETE /rules/<domain>). */
   readonly adminRuleChanges: number;
+  /** Configuration reloads (SIGHUP) applied and refused. */
+  readonly reloads: ReloadCounts;
 }
 
 /** How the cluster primary combines one metric across workers (prom-client's aggregators). */
@@ -132,6 +135,16 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   one('fandns_rebind_blocked_total', 'Upstream answers blanked by stop-dns-rebind.', 'counter', (s) => s.rebindBlocked);
   one('fandns_bogus_nxdomain_total', 'Upstream answers turned into NXDOMAIN by bogus-nxdomain.', 'counter', (s) => s.bogusNxdomain);
   one('fandns_query_log_lost_total', 'Query log records dropped because the log could not keep up.', 'counter', (s) => s.queryLogLost);
+  // With workers every worker reloads on the same SIGHUP: the primary reports the most any
+  // worker counted, and the oldest configuration in force (a worker that refused it keeps its own).
+  add(collected('fandns_config_reloads_total', 'Configuration reloads (SIGHUP), by result: ok (applied) or failed (refused; the running configuration stayed).', 'counter', () => {
+    const r = snapshot().reloads;
+    return [{ labels: { result: 'ok' }, value: r.ok }, { labels: { result: 'failed' }, value: r.failed }];
+  }, 'max'));
+  add(collected('fandns_config_last_reload_successful', '1 unless the latest configuration reload was refused (with workers: 0 if any worker refused it).', 'gauge', () =>
+    [{ labels: {}, value: snapshot().reloads.lastSuccessful ? 1 : 0 }], 'min'));
+  add(collected('fandns_config_last_reload_success_timestamp_seconds', 'When the configuration in force was loaded (start-up or the latest applied reload), Unix seconds; with workers, the oldest.', 'gauge', () =>
+    [{ labels: {}, value: snapshot().reloads.loadedAt }], 'min'));
   one('fandns_admin_rule_changes_total', 'Runtime rules set or removed over admin-api.', 'counter', (s) => s.adminRuleChanges);
   add(collected('fandns_upstream_queries_total', 'Queries sent to each upstream.', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.queries }))));

@@ -38,12 +38,7 @@ export async function serve(opts: RunOptions): Promise<void> {
   const pidFile = worker ? null : config.process.pidFile;
   exitOnStopSignals(log, () => server.stop().finally(() => removePidFile(pidFile)), stopBudget(config, 3000));
   process.on('SIGHUP', () => {
-    if (!serving) return;
-    try {
-      server.reload(opts.reload());
-    } catch (err) {
-      log.error({ err: (err as Error).message }, 'reload rejected; keeping the running configuration');
-    }
+    if (serving) server.reloadFrom(opts.reload);
   });
   process.on('SIGUSR1', () => serving && log.info(server.stats(), 'statistics'));
   process.on('SIGUSR2', () => {

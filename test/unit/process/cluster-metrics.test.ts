@@ -6,13 +6,16 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { createRegistry, type MetricsSnapshot } from '../../../src/metrics/prometheus.js';
+import type { ReloadCounts } from '../../../src/process/reload-record.js';
 import { QueryStats } from '../../../src/metrics/query-stats.js';
 import { mergeHealth, PrimaryMetrics } from '../../../src/process/cluster-metrics.js';
 import { RTT_BOUNDS } from '../../../src/upstream/upstream.js';
 import { promSample } from '../../helpers/prom-text.js';
 
-/** A worker's registry with `hits` cache hits, `udp` A queries, the upstream up or down and stale answers by rule. */
-function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Record<string, number> = {}) {
+const NO_RELOADS: ReloadCounts = { ok: 0, failed: 0, lastSuccessful: true, loadedAt: 1000, lastError: null };
+
+/** A worker's registry with `hits` cache hits, `udp` A queries, the upstream up or down, stale answers by rule and its reloads. */
+function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Record<string, number> = {}, reloads = NO_RELOADS) {
   const stats = new QueryStats();
   stats.requests[0] = udp;
   const buckets = new Float64Array(RTT_BOUNDS.length + 1);
@@ -26,6 +29,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     upstreams: [{ label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp, checked: false, checksOk: 0, checksFailed: 0 }],
     queryLogLost: 0,
     adminRuleChanges: 0,
+    reloads,
   };
   return createRegistry(stats, () => snapshot, '9.9.9');
 }
@@ -63,6 +67,16 @@ describe('PrimaryMetrics', () => {
     assert.equal(sample(await primary.text([a, b]), 'fandns_admin_rule_changes_total'), 3);
     changes = 4;
     assert.equal(sample(await primary.text([a, b]), 'fandns_admin_rule_changes_total'), 4);
+  });
+
+  it('reports reloads as the most any worker counted, refused if any worker refused the latest, loaded at the oldest', async () => {
+    const a = await workerRegistry(0, 0, true, {}, { ok: 2, failed: 1, lastSuccessful: false, loadedAt: 1500, lastError: 'x.conf:3: unknown option' }).getMetricsAsJSON();
+    const b = await workerRegistry(0, 0, true, {}, { ok: 1, failed: 1, lastSuccessful: true, loadedAt: 1200, lastError: null }).getMetricsAsJSON();
+    const text = await new PrimaryMetrics(() => 2).text([a, b]);
+    assert.equal(sample(text, 'fandns_config_reloads_total{result="ok"}'), 2);
+    assert.equal(sample(text, 'fandns_config_reloads_total{result="failed"}'), 1);
+    assert.equal(sample(text, 'fandns_config_last_reload_successful'), 0);
+    assert.equal(sample(text, 'fandns_config_last_reload_success_timestamp_seconds'), 1200);
   });
 
   it('serves its own metrics when no worker answered', async () => {
