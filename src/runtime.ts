@@ -43,6 +43,7 @@ import type { DomainTable } from './routing/domain-table.js';
 import { SuffixMap } from './routing/suffix-map.js';
 import type { ServerGroup } from './upstream/group.js';
 import type { CheckSharing } from './upstream/check-sharing.js';
+import type { SiblingEntries } from './handlers/refresh-or-fallback.js';
 import type { HealthChecks } from './upstream/health-check.js';
 import { LoopDetector } from './upstream/loop-detect.js';
 import type { UpstreamRegistry } from './upstream/registry.js';
@@ -107,6 +108,8 @@ export interface RuntimeDeps {
   readonly loopRound?: boolean;
   /** With workers=N: which servers this process health-checks, and where its results go (default: it checks all). */
   readonly checkSharing?: CheckSharing | null;
+  /** With workers=N and serve-stale: the other workers' cache entries (handlers/cache.ts; default: none). */
+  readonly siblings?: SiblingEntries | null;
 }
 
 /** log-debug: a line for each forwarded question its servers gave no answer to. */
@@ -168,6 +171,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
       stale: staleOptions(c),
       ruleOf: (q) => forwardDomain(routeOf(q, table)),
       prefetch: c.prefetch,
+      siblings: deps.siblings ?? null,
     },
     store,
     deps.clock,

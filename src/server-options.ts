@@ -5,6 +5,7 @@
  */
 import type { Buffer } from 'node:buffer';
 import type { CheckSharing } from './upstream/check-sharing.js';
+import type { SiblingEntries } from './handlers/refresh-or-fallback.js';
 
 /** How the server is embedded in its process. */
 export interface ServerOptions {
@@ -19,6 +20,8 @@ export interface ServerOptions {
   readonly cacheFileSuffix?: string;
   /** health-check= across cluster workers: which servers this one checks, where its results go (default: it checks all). */
   readonly checks?: CheckSharing;
+  /** serve-stale across cluster workers: the other workers' cache entries, asked on a miss the upstream fails (default: none). */
+  readonly siblings?: SiblingEntries;
   /** admin-api in a cluster worker: its runtime rules come from the primary, which keeps admin-rules-file (default: read it here). */
   readonly adminRulesFromPrimary?: boolean;
 }

@@ -39,6 +39,7 @@ import { LoopDetector } from './upstream/loop-detect.js';
 import { fandnsVersion } from './util/version.js';
 import type { ServerOptions } from './server-options.js';
 import { ReloadRecord } from './process/reload-record.js';
+import { sharedEntry } from './process/entry-sharing.js';
 
 export type { Endpoint } from './upstream/self-detect.js';
 export { readResolvServers } from './runtime.js';
@@ -95,7 +96,7 @@ export class FandnsServer {
       ql?.record(q, r, n, ms);
       qs?.record(q, r, ms);
     } : null;
-    const deps = { log, clock, tap: this.#tap, endpoints: this.#endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null };
+    const deps = { log, clock, tap: this.#tap, endpoints: this.#endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
     this.#slot = new RuntimeSlot(deps, this.#warm, (rt) => {
       this.#rt = rt;
     });
@@ -191,6 +192,11 @@ export class FandnsServer {
   /** Another worker's health check of the server known by `key`, `times` in a row (health-check= with workers=N). */
   checkHeard(key: string, r: CheckResult, times = 1): void {
     this.#rt?.checks?.heard(key, r, times);
+  }
+
+  /** workers=N: a portable copy (base64) of the cache entry under `key` if it may still answer, else null (src/process/entry-sharing.ts). */
+  sharedEntry(key: string): string | null {
+    return this.#rt === null ? null : sharedEntry(this.#rt, key, this.clock.now());
   }
 
   /** Another worker found the server known by `key` looping (dns-loop-detect): not used here either. */

@@ -25,3 +25,37 @@ export function ageEntry(v: Uint8Array, age: number, born: number): number {
   setU32(v, t + T_BORN, born >>> 0);
   return life;
 }
+
+/**
+ * Rewrites `v` (one whole entry, stored on this process's clock) in place into the portable form
+ * the cache file and the workers' entry sharing carry: fresh, born at 0 with the life left;
+ * expired, no life left and "born" the seconds since it expired. `now` is this process's clock.
+ */
+export function toPortable(v: Uint8Array, now: number): void {
+  const t = v.length - TAIL_SIZE;
+  const born = u32(v, t + T_BORN);
+  const expiry = born + u32(v, t + T_LIFE);
+  ageEntry(v, now - born, Math.max(0, now - expiry));
+}
+
+/**
+ * Rewrites a portable entry (toPortable) in place onto this process's clock at `now`, `awaySec`
+ * seconds after it was made portable (the time a cache file lay on disk; 0 between workers).
+ * Returns the lifetime left, or -1 when the bytes are no entry.
+ */
+export function fromPortable(v: Uint8Array, awaySec: number, now: number): number {
+  if (v.length < TAIL_SIZE) return -1;
+  const left = u32(v, v.length - TAIL_SIZE + T_LIFE) - awaySec;
+  const since = left > 0 ? 0 : u32(v, v.length - TAIL_SIZE + T_BORN) - left;
+  return ageEntry(v, awaySec, Math.max(0, now - since));
+}
+
+/**
+ * How fresh a portable entry (toPortable) is: its life left in seconds, or minus the seconds since
+ * it expired; -Infinity for bytes that are no entry. The larger, the better an answer.
+ */
+export function portableFreshness(v: Uint8Array): number {
+  if (v.length < TAIL_SIZE) return Number.NEGATIVE_INFINITY;
+  const life = u32(v, v.length - TAIL_SIZE + T_LIFE);
+  return life > 0 ? life : -u32(v, v.length - TAIL_SIZE + T_BORN);
+}

@@ -28,6 +28,8 @@ import { performance } from 'node:perf_hooks';
 import { personaliseFlags } from '../pipeline/finalize.js';
 import { DROP, Reply, type Handler, type Next, type Outcome } from '../pipeline/types.js';
 import { isPromise } from '../util/thenable.js';
+import { fromPortable } from '../cache/entry-age.js';
+import { refreshOrFallback, type SiblingEntries } from './refresh-or-fallback.js';
 
 /** Options for the cache stage. */
 export interface CacheOptions {
@@ -51,6 +53,11 @@ export interface CacheOptions {
    * steadily never waits on its upstream when its TTL runs out.
    */
   readonly prefetch?: boolean;
+  /**
+   * workers=N: on a miss for a name that may be served stale, the other workers' caches, asked
+   * when the fetch is late or fails (as for an expired entry of this cache); null or absent: none.
+   */
+  readonly siblings?: SiblingEntries | null;
 }
 
 /** Cache stage counters (hits + misses + stale = queries that reached the stage). */
@@ -130,6 +137,7 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
   const settingsOf = (key: string, nameLen: number): DomainCache | undefined => (domains === null ? undefined : domains.longest(key, nameLen));
   /** The serve-stale settings that apply under `d` (the global ones outside configured domains). */
   const staleUnder = (d: DomainCache | undefined): StaleOptions | null => (d === undefined ? opts.stale : d.stale);
+  const siblings = opts.siblings ?? null;
   let retired = false;
   /** Where the entry a lookup found is (reused: read at once, before anything else touches the store). */
   const found = new EntryRef();
@@ -201,34 +209,41 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
     counters.staleByRule[rule] = (counters.staleByRule[rule] ?? 0) + 1;
   };
 
+  /** Sends `q` on down the chain, storing its answer; a throw becomes a rejection. */
+  const fetchAnswer = (q: Query, next: Next): Outcome | PromiseLike<Outcome> => {
+    try {
+      return after(q, next(q));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  };
+
   const serveStale = (q: Query, next: Next, at: EntryRef, now: number, stale: StaleOptions, settings: string | null): Promise<Outcome> => {
     // The slot may be reused once the refresh stores its answer: keep a private copy.
     const v = Buffer.from(at.buf.subarray(at.start, at.end));
-    const staleReply = () => {
+    return refreshOrFallback(fetchAnswer(q, next), stale.clientTimeoutMs, usable, () => {
       countStale(q, settings);
       return render(v, 0, v.length, q, now, stale.ttl, 'stale');
-    };
-    let refresh: Outcome | PromiseLike<Outcome>;
-    try {
-      refresh = after(q, next(q));
-    } catch {
-      return Promise.resolve(staleReply());
-    }
-    return new Promise((resolve) => {
-      let done = false;
-      const timer = setTimeout(() => {
-        done = true;
-        resolve(staleReply());
-      }, stale.clientTimeoutMs);
-      const settle = (o: Outcome | null) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        resolve(o !== null && usable(o) ? o : staleReply());
-      };
-      Promise.resolve(refresh).then(settle, () => settle(null));
     });
   };
+
+  /**
+   * A miss for a name that may be served stale, in a worker: when the fetch is late or fails, an
+   * entry another worker keeps answers (fresh, or stale within this name's window) and is stored
+   * here, so the next query finds it.
+   */
+  const missAskingSiblings = (q: Query, next: Next, siblings: SiblingEntries, stale: StaleOptions, settings: string | null): Promise<Outcome> =>
+    refreshOrFallback(fetchAnswer(q, next), stale.clientTimeoutMs, usable, async () => {
+      const v = await siblings.ask(q.p.key);
+      const now = clock.now();
+      if (v === null || fromPortable(v, 0, now) < 0) return null;
+      const expiry = entryExpiry(v);
+      if (now >= expiry && !withinStale(stale, expiry, now)) return null;
+      if (!retired) store.set(q.p.key, v, q.p.keyHash);
+      if (now < expiry) return render(v, 0, v.length, q, now, -1, 'cache');
+      countStale(q, settings);
+      return render(v, 0, v.length, q, now, stale.ttl, 'stale');
+    });
 
   return {
     name: 'cache',
@@ -259,6 +274,11 @@ export function createCache(opts: CacheOptions, store: CacheStore, clock: Clock,
           counters.expired++;
         }
         counters.misses++;
+        if (siblings !== null) {
+          const d = settingsOf(q.p.key, q.nameLen);
+          const stale = staleUnder(d);
+          if (stale !== null) return missAskingSiblings(q, next, siblings, stale, d?.domain ?? null);
+        }
       }
       return after(q, next(q));
     },

@@ -13,14 +13,13 @@ import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock.js';
-import { ageEntry } from '../cache/entry-age.js';
-import { entryExpiry, entryLife, TAIL_SIZE, T_BORN } from '../cache/entry-format.js';
+import { fromPortable, toPortable } from '../cache/entry-age.js';
+import { entryExpiry } from '../cache/entry-format.js';
 import { EntryRef, MAX_ENTRY } from '../cache/slab.js';
 import { FandnsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { Runtime } from '../runtime.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { u32 } from '../wire/header.js';
 import { CacheFileWriter, openCacheFile } from './cache-file-format.js';
 import { CacheShape, keyNameLength } from './shape.js';
 
@@ -41,16 +40,13 @@ export function saveCacheFile(path: string, rt: Runtime, clock: Clock, log: Logg
       const key = store.keyAt(e);
       if (key === null) continue;
       store.entryAt(e, ref);
-      const expiry = entryExpiry(ref.buf, ref.end);
-      if (!rt.cache.mayServe(key, keyNameLength(key), expiry, now)) {
+      if (!rt.cache.mayServe(key, keyNameLength(key), entryExpiry(ref.buf, ref.end), now)) {
         expired++;
         continue;
       }
-      const n = ref.end - ref.start;
       ref.buf.copy(scratch, 0, ref.start, ref.end);
-      const entry = scratch.subarray(0, n);
-      // Fresh: born now (0), its life what is left. Expired: no life left, "born" the seconds since it expired.
-      ageEntry(entry, now - u32(entry, n - TAIL_SIZE + T_BORN), Math.max(0, now - expiry));
+      const entry = scratch.subarray(0, ref.end - ref.start);
+      toPortable(entry, now);
       w.add(shape.signature(key), key, entry);
     }
     const bytes = writeFileAtomic(path, w.finish());
@@ -98,12 +94,7 @@ export function loadCacheFile(path: string, rt: Runtime, clock: Clock, log: Logg
     const store = rt.store;
     file.forEach((sig, key, entry) => {
       if (shape.signature(key) !== file.signatures[sig]) return void changed++;
-      if (entry.length < TAIL_SIZE) throw notAnEntry(entry, key);
-      // The file's clock: written at 0; an expired entry's "born" is the seconds since it expired.
-      const left = entryLife(entry) - downSec;
-      const since = left > 0 ? 0 : u32(entry, entry.length - TAIL_SIZE + T_BORN) - left;
-      const life = ageEntry(entry, downSec, Math.max(0, now - since));
-      if (life < 0) throw notAnEntry(entry, key);
+      if (fromPortable(entry, downSec, now) < 0) throw notAnEntry(entry, key);
       if (!rt.cache.mayServe(key, keyNameLength(key), entryExpiry(entry), now)) return void expired++;
       store.set(key, entry);
       loaded++;

@@ -10,8 +10,11 @@ import type { ExplainRequest } from '../explain/explain-request.js';
 import type { Endpoint } from '../server.js';
 import { MAX_RUN } from './check-record.js';
 
-/** What the primary can ask a worker for (`rules`: take admin-api's runtime rules, src/process/cluster-rules.ts). */
-export type RequestKind = 'metrics' | 'health' | 'explain' | 'rules';
+/**
+ * What the primary can ask a worker for (`rules`: take admin-api's runtime rules,
+ * src/process/cluster-rules.ts; `entry`: its cache entry under a key, src/process/entry-sharing.ts).
+ */
+export type RequestKind = 'metrics' | 'health' | 'explain' | 'rules' | 'entry';
 
 /** Primary → worker. */
 export interface PrimaryRequest {
@@ -22,10 +25,29 @@ export interface PrimaryRequest {
   readonly explain?: ExplainRequest;
   /** A `rules` request's runtime rules: the worker's whole set from now on. */
   readonly rules?: readonly RuleView[];
+  /** The cache key an `entry` request asks for. */
+  readonly key?: string;
 }
 
 /** What a request carries besides its kind. */
-export type RequestPayload = Pick<PrimaryRequest, 'explain' | 'rules'>;
+export type RequestPayload = Pick<PrimaryRequest, 'explain' | 'rules' | 'key'>;
+
+/**
+ * Worker → primary (workers=N with serve-stale): a miss this worker could not answer in time;
+ * does another worker keep an entry under cache key `key`?
+ */
+export interface EntryAsk {
+  readonly fandns: 'entry?';
+  readonly id: number;
+  readonly key: string;
+}
+
+/** Primary → worker: the answer to its EntryAsk `id`: the freshest entry the others had (portable form, base64), or null. */
+export interface EntryFound {
+  readonly fandns: 'entry';
+  readonly id: number;
+  readonly entry: string | null;
+}
 
 /**
  * dns-loop-detect's mark of the server known by `key`. A worker tells the primary each time a probe
@@ -58,7 +80,8 @@ export type WorkerMessage =
   | { readonly fandns: 'started'; readonly endpoints: readonly Endpoint[] }
   | { readonly fandns: 'reply'; readonly id: number; readonly body?: unknown; readonly error?: string }
   | LoopMark
-  | CheckNote;
+  | CheckNote
+  | EntryAsk;
 
 /** The environment variable through which the primary gives its workers dns-loop-detect's secret (hex). */
 export const LOOP_SECRET_ENV = 'FANDNS_LOOP_SECRET';
@@ -89,9 +112,19 @@ export function isCheckNote(m: unknown): m is CheckNote {
     (times === undefined || (Number.isInteger(times) && (times as number) >= 1 && (times as number) <= MAX_RUN));
 }
 
+/** True for a worker's EntryAsk. */
+export function isEntryAsk(m: unknown): m is EntryAsk {
+  return isObject(m) && m['fandns'] === 'entry?' && Number.isInteger(m['id']) && typeof m['key'] === 'string';
+}
+
+/** True for the primary's EntryFound. */
+export function isEntryFound(m: unknown): m is EntryFound {
+  return isObject(m) && m['fandns'] === 'entry' && Number.isInteger(m['id']) && (m['entry'] === null || typeof m['entry'] === 'string');
+}
+
 /** True for a message of a worker. */
 export function isWorkerMessage(m: unknown): m is WorkerMessage {
-  return isObject(m) && (m['fandns'] === 'started' || m['fandns'] === 'reply' || isLoopMark(m) || isCheckNote(m));
+  return isObject(m) && (m['fandns'] === 'started' || m['fandns'] === 'reply' || isLoopMark(m) || isCheckNote(m) || isEntryAsk(m));
 }
 
 interface Pending {

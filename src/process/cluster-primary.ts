@@ -27,6 +27,7 @@ import type { Endpoint } from '../server.js';
 import { RestartBackoff } from './backoff.js';
 import { stopBudget } from './lifecycle.js';
 import { CheckRecord } from './check-record.js';
+import { answerEntryAsk } from './entry-sharing.js';
 import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, WorkerRequests, type CheckNote, type LoopMark } from './cluster-ipc.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
 import { ClusterRules, RULES_TIMEOUT_MS } from './cluster-rules.js';
@@ -172,6 +173,7 @@ export class ClusterPrimary {
     if (!isWorkerMessage(m)) return;
     if (m.fandns === 'reply') return this.#requests.onReply(w, m);
     if (m.fandns === 'loop') return this.#loopMark(w, m);
+    if (m.fandns === 'entry?') return void answerEntryAsk(w, m, this.#serving().filter((o) => o !== w), this.#requests);
     if (m.fandns === 'check') {
       this.#checks.note(m);
       return this.#passOn(w, m);

@@ -9,12 +9,22 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import type { FandnsServer, ServerOptions } from '../server.js';
 import { checksServer, type CheckSharing } from '../upstream/check-sharing.js';
-import { isCheckNote, isLoopMark, isPrimaryRequest, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
+import { isCheckNote, isEntryFound, isLoopMark, isPrimaryRequest, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
 import { readForkRules } from './cluster-rules.js';
+import { WorkerEntries } from './entry-sharing.js';
 
-/** Sends to the primary; a closed channel (the primary is gone) is not an error here. */
-function toPrimary(msg: WorkerMessage): void {
-  if (process.connected) process.send!(msg, undefined, undefined, () => {});
+/** Sends to the primary; false when the channel is closed (the primary is gone), which is not an error here. */
+function toPrimary(msg: WorkerMessage): boolean {
+  if (!process.connected) return false;
+  process.send!(msg, undefined, undefined, () => {});
+  return true;
+}
+
+let entries: WorkerEntries | null = null;
+
+/** serve-stale in a worker: the other workers' cache entries, asked through the primary (src/process/entry-sharing.ts). */
+export function workerEntrySharing(): WorkerEntries {
+  return (entries ??= new WorkerEntries(toPrimary));
 }
 
 async function answer(server: FandnsServer, req: PrimaryRequest): Promise<unknown> {
@@ -24,6 +34,7 @@ async function answer(server: FandnsServer, req: PrimaryRequest): Promise<unknow
     return { rules: req.rules?.length ?? 0 };
   }
   if (req.what === 'explain') return server.explain(req.explain!);
+  if (req.what === 'entry') return server.sharedEntry(req.key ?? '');
   return server.metricsRegistry ? server.metricsRegistry.getMetricsAsJSON() : [];
 }
 
@@ -35,7 +46,7 @@ export function workerLoopSharing(env: NodeJS.ProcessEnv = process.env): NonNull
   const hex = env[LOOP_SECRET_ENV];
   return {
     secret: hex !== undefined && /^[0-9a-f]{32}$/.test(hex) ? Buffer.from(hex, 'hex') : randomBytes(16),
-    announce: (key, looped) => toPrimary({ fandns: 'loop', key, looped }),
+    announce: (key, looped) => void toPrimary({ fandns: 'loop', key, looped }),
   };
 }
 
@@ -50,7 +61,7 @@ export function workerCheckSharing(env: NodeJS.ProcessEnv = process.env): CheckS
   const known = Number.isInteger(slot) && Number.isInteger(count) && slot >= 1 && slot <= count;
   return {
     mine: (key) => !known || checksServer(key, slot, count),
-    announce: (key, r) => toPrimary({ fandns: 'check', key, ok: r.ok, result: r.result }),
+    announce: (key, r) => void toPrimary({ fandns: 'check', key, ok: r.ok, result: r.result }),
   };
 }
 
@@ -65,6 +76,7 @@ export function attachToPrimary(server: FandnsServer): void {
   process.on('message', (m: unknown) => {
     if (isLoopMark(m)) return m.looped ? server.markLooped(m.key) : undefined;
     if (isCheckNote(m)) return server.checkHeard(m.key, { ok: m.ok, result: m.result }, m.times);
+    if (isEntryFound(m)) return workerEntrySharing().found(m);
     if (!isPrimaryRequest(m)) return;
     answer(server, m).then(
       (body) => toPrimary({ fandns: 'reply', id: m.id, body }),

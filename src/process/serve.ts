@@ -9,7 +9,7 @@ import type { Config } from '../config/types.js';
 import { ExitCode } from '../errors.js';
 import { createLogger, opsLevel, reopenLogger } from '../log/logger.js';
 import { FandnsServer } from '../server.js';
-import { attachToPrimary, takeForkRules, workerCacheFileSuffix, workerCheckSharing, workerLoopSharing } from './cluster-worker.js';
+import { attachToPrimary, takeForkRules, workerCacheFileSuffix, workerCheckSharing, workerEntrySharing, workerLoopSharing } from './cluster-worker.js';
 import { becomeUnprivileged, die, exitOnStopSignals, stopBudget, writePidFileOrDie } from './lifecycle.js';
 import { removePidFile } from './pid-file.js';
 import type { Credentials } from './privileges.js';
@@ -30,7 +30,7 @@ export async function serve(opts: RunOptions): Promise<void> {
   const log = createLogger(opsLevel(config.log), config.log.target);
   const worker = cluster.isWorker;
   const server = new FandnsServer(config, log, undefined, opts.version, worker
-    ? { metricsHttp: false, loops: workerLoopSharing(), cacheFileSuffix: workerCacheFileSuffix(), checks: workerCheckSharing(), adminRulesFromPrimary: true }
+    ? { metricsHttp: false, loops: workerLoopSharing(), cacheFileSuffix: workerCacheFileSuffix(), checks: workerCheckSharing(), siblings: workerEntrySharing(), adminRulesFromPrimary: true }
     : {});
   // Handlers go in before start(): a signal that arrives while it binds must not find the
   // default action (which ends the process). The others wait until the server serves.

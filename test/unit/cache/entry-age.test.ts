@@ -1,11 +1,13 @@
 /**
  * ageEntry (src/cache/entry-age.ts): an entry moved to another clock serves the same remaining
- * TTLs, less the age given, never below 0; bytes that are no entry are left alone.
+ * TTLs, less the age given, never below 0; bytes that are no entry are left alone. The portable
+ * form (cache file, workers' entry sharing) keeps a fresh entry's TTLs left and an expired one's
+ * time since it expired across clocks.
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import * as dnsPacket from 'dns-packet';
-import { ageEntry } from '../../../src/cache/entry-age.js';
+import { ageEntry, fromPortable, portableFreshness, toPortable } from '../../../src/cache/entry-age.js';
 import { buildEntry } from '../../../src/cache/entry-build.js';
 import { entryExpiry, entryLife } from '../../../src/cache/entry-format.js';
 import { renderEntry } from '../../../src/cache/entry-render.js';
@@ -41,5 +43,29 @@ describe('ageEntry', () => {
     const bad = Buffer.alloc(24, 0xff);
     assert.equal(ageEntry(bad, 1, 0), -1);
     assert.deepEqual(bad, Buffer.alloc(24, 0xff), 'left alone');
+  });
+});
+
+describe('portable entries', () => {
+  it('carry a fresh entry to another clock with its TTLs left, less the time away', () => {
+    const v = Buffer.from(buildEntry(reply, scanMessage(reply)!, 5000, policy, false, false)!);
+    toPortable(v, 5040);
+    assert.equal(portableFreshness(v), 60);
+    assert.equal(fromPortable(v, 0, 7), 60);
+    assert.deepEqual(ttls(v, 7), [60, 260]);
+    assert.equal(entryExpiry(v), 67);
+    const w = Buffer.from(buildEntry(reply, scanMessage(reply)!, 5000, policy, false, false)!);
+    toPortable(w, 5040);
+    assert.equal(fromPortable(w, 15, 7), 45, 'a cache file read 15 s after it was written');
+  });
+
+  it('carry an expired entry with the seconds since it expired', () => {
+    const v = Buffer.from(buildEntry(reply, scanMessage(reply)!, 5000, policy, false, false)!);
+    toPortable(v, 5130); // expired at 5100
+    assert.equal(portableFreshness(v), -30);
+    assert.equal(fromPortable(v, 0, 1000), 0);
+    assert.equal(entryExpiry(v), 970, 'expired 30 s before now on the new clock');
+    assert.equal(portableFreshness(Buffer.alloc(3)), Number.NEGATIVE_INFINITY);
+    assert.equal(fromPortable(Buffer.alloc(3), 0, 1), -1);
   });
 });

@@ -14,19 +14,12 @@ import type { Query } from '../../../src/pipeline/query.js';
 import { Reply, type Next, type Outcome, type ReplySource } from '../../../src/pipeline/types.js';
 import { SuffixMap } from '../../../src/routing/suffix-map.js';
 import { isPromise } from '../../../src/util/thenable.js';
+import { CACHE_BASE } from '../../helpers/cache-stage.js';
 import { rr } from '../../helpers/fake-upstream.js';
 import { decode, makeQuery, upstreamReply, type ReplySpec } from '../../helpers/wire.js';
 import { bytes, header, labels, pointer, question, record } from '../../helpers/wire-bytes.js';
 
-const BASE: CacheOptions = {
-  enabled: true,
-  ttl: { minCacheTtl: 0, maxCacheTtl: 2_147_483_647, negTtl: null, noNegcache: false },
-  clientMaxTtl: 0,
-  rotate: true,
-  ednsPacketMax: 1232,
-  stale: null,
-  domains: null,
-};
+const BASE: CacheOptions = CACHE_BASE;
 
 /** The cache stage's settings for `domain`: its TTL policy, serve-stale as global (off) unless given. */
 const under = (domain: string, ttl: CacheOptions['ttl'], stale: StaleOptions | null = null): readonly [string, DomainCache] => [domain, { domain, ttl, stale }];

@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import type { Worker } from 'node:cluster';
-import { isLoopMark, isPrimaryRequest, isWorkerMessage, WorkerRequests, type PrimaryRequest } from '../../../src/process/cluster-ipc.js';
+import { isEntryAsk, isEntryFound, isLoopMark, isPrimaryRequest, isWorkerMessage, WorkerRequests, type PrimaryRequest } from '../../../src/process/cluster-ipc.js';
 
 /** A stand-in for a cluster Worker that records what it was sent. */
 function fakeWorker(id: number, connected = true) {
@@ -79,5 +79,14 @@ describe('message guards', () => {
     for (const m of [null, 'x', { type: 'prom-client:getMetricsReq', requestId: 1 }, { fandns: 'other' }, { fandns: 'loop', key: 'k' }, { fandns: 'loop', looped: true }]) {
       assert.ok(!isPrimaryRequest(m) && !isWorkerMessage(m), JSON.stringify(m));
     }
+  });
+
+  it('tell entry asks and answers (workers sharing stale entries) by their fields', () => {
+    assert.ok(isWorkerMessage({ fandns: 'entry?', id: 3, key: 'a.test\u0000\u0001' }) && isEntryAsk({ fandns: 'entry?', id: 0, key: '' }));
+    assert.ok(isEntryFound({ fandns: 'entry', id: 3, entry: null }) && isEntryFound({ fandns: 'entry', id: 3, entry: 'AAAA' }));
+    for (const m of [{ fandns: 'entry?', id: 1.5, key: 'k' }, { fandns: 'entry?', id: 1 }, { fandns: 'entry', id: 1 }, { fandns: 'entry', id: 1, entry: 5 }]) {
+      assert.ok(!isEntryAsk(m) && !isEntryFound(m), JSON.stringify(m));
+    }
+    assert.ok(!isWorkerMessage({ fandns: 'entry', id: 3, entry: null }), 'an answer goes from the primary, never to it');
   });
 });
