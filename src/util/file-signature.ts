@@ -3,20 +3,40 @@
  * tell later whether it changed since (inode, size and modification time; a missing file is null).
  * Taken by whoever reads the file, before reading it: a write after the signature then always
  * shows as a change, even one that lands before the watcher's first look.
+ *
+ * A small file's signature also carries a digest of its bytes: the kernel stamps modification
+ * times from a coarse clock (a few ms), so a file rewritten in place, to the same size, within one
+ * tick (a script writing resolv.conf twice) would otherwise look unchanged.
  */
-import { stat, statSync, type Stats } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFile, readFileSync, stat, statSync, type Stats } from 'node:fs';
 
-const of = (st: Stats): string => `${st.ino}:${st.size}:${st.mtimeMs}`;
+/** Files up to this size are digested too. */
+const DIGESTED_MAX = 64 * 1024;
+
+const of = (st: Stats, digest = ''): string => `${st.ino}:${st.size}:${st.mtimeMs}${digest}`;
+const digestOf = (bytes: Buffer): string => `:${createHash('sha1').update(bytes).digest('base64')}`;
+const digested = (st: Stats): boolean => st.isFile() && st.size <= DIGESTED_MAX;
 
 /** The signature of `path` now, or null when it cannot be stat'ed. */
 export function fileSignature(path: string): string | null {
   const st = statSync(path, { throwIfNoEntry: false });
-  return st === undefined ? null : of(st);
+  if (st === undefined) return null;
+  if (!digested(st)) return of(st);
+  try {
+    return of(st, digestOf(readFileSync(path)));
+  } catch {
+    return of(st);
+  }
 }
 
 /** fileSignature, asynchronously (a poll in the thread pool). */
 export function fileSignatureAsync(path: string): Promise<string | null> {
-  return new Promise((resolve) => stat(path, (err, st) => resolve(err ? null : of(st))));
+  return new Promise((resolve) => stat(path, (err, st) => {
+    if (err) return resolve(null);
+    if (!digested(st)) return resolve(of(st));
+    readFile(path, (e, bytes) => resolve(e ? of(st) : of(st, digestOf(bytes))));
+  }));
 }
 
 /** The signature of a listing: `name signature` of each file, in the given order. */

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseConfigText } from '../../src/config/load.js';
 import { ConfigFilesWatch } from '../../src/config-files-watch.js';
@@ -41,6 +41,20 @@ describe('ConfigFilesWatch', () => {
       assert.equal(await changesAfterFirstLook(`resolv-file=${file}`, [[file, read]]), 0, 'as read');
       writeFileSync(file, 'nameserver 127.0.0.2\n');
       assert.equal(await changesAfterFirstLook(`resolv-file=${file}`, [[file, read]]), 1, 'rewritten since');
+    });
+  });
+
+  it('counts a resolv-file rewritten in place to the same size within one timestamp tick', async () => {
+    await inDir(async (dir) => {
+      const file = join(dir, 'resolv.conf');
+      writeFileSync(file, 'nameserver 127.0.0.1\n');
+      const stamp = new Date(Math.floor(Date.now() / 1000) * 1000);
+      utimesSync(file, stamp, stamp);
+      const read = fileSignature(file);
+      writeFileSync(file, 'nameserver 127.0.0.9\n');
+      utimesSync(file, stamp, stamp); // as if both writes fell in the same tick of the kernel's coarse clock
+      assert.equal(statSync(file).mtimeMs, stamp.getTime());
+      assert.equal(await changesAfterFirstLook(`resolv-file=${file}`, [[file, read]]), 1);
     });
   });
 
