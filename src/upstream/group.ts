@@ -10,7 +10,8 @@
  * - all-servers: every server at once, arbitrated by race().
  * - merge-answers (fandns): every server at once, every reply awaited, positive answers merged
  *   (merge.ts).
- * Down servers are skipped while another is up, except for a periodic probe (health.ts). Servers
+ * Down servers are skipped while another is up, except for a periodic probe (health.ts), which
+ * all-servers and merge-answers send without waiting for its reply (awaitedOf). Servers
  * that dns-loop-detect found looping are not used at all (`usable`); with none left the forward
  * stage answers REFUSED, as with no server.
  */
@@ -44,6 +45,27 @@ const PROBE_EVERY_MS = 20_000;
 function unmeasured(servers: readonly Upstream[]): boolean {
   for (let i = 0; i < servers.length; i++) if (Number.isNaN(servers[i]!.health.rttMs)) return true;
   return false;
+}
+
+const ignoreResult = (): void => {};
+const notWanted = (): boolean => false;
+
+/**
+ * The servers a query that goes to all of `live` at once waits for: the up ones, or all of them
+ * when none is up. The others, down servers due for a probe, get the query only to see whether
+ * they are back (their reply counts for health, never for the client): otherwise a dead server
+ * would hold up one client for the whole attempt at every probe.
+ */
+function awaitedOf(live: readonly Upstream[]): readonly Upstream[] {
+  let up = 0;
+  for (let i = 0; i < live.length; i++) if (live[i]!.health.up) up++;
+  return up === 0 || up === live.length ? live : live.filter((m) => m.health.up);
+}
+
+/** Sends the probes among `live` (those not in `awaited`); nobody waits for them. */
+function probe(live: readonly Upstream[], awaited: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number): void {
+  if (awaited === live) return;
+  for (const m of live) if (!awaited.includes(m)) m.exchange(query, qEnd, attemptMs, ignoreResult, notWanted);
 }
 
 /** One server group. */
@@ -124,7 +146,10 @@ export class ServerGroup {
    */
   #merge(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
     const attemptMs = Math.max(MIN_ATTEMPT_MS, Math.min(this.attemptMs, deadline - now - 2 * TICK_MS));
-    gather(this.live(now), query, qEnd, attemptMs, (answers) => {
+    const live = this.live(now);
+    const awaited = awaitedOf(live);
+    probe(live, awaited, query, qEnd, attemptMs);
+    gather(awaited, query, qEnd, attemptMs, (answers) => {
       const r = mergeOutcome(answers);
       if (r.merged) this.tally.merges++;
       done(r.outcome);
@@ -132,7 +157,10 @@ export class ServerGroup {
   }
 
   #all(query: Buffer, qEnd: number, done: (o: GroupOutcome) => void, now: number): void {
-    race(this.live(now), query, qEnd, this.attemptMs, (r) =>
+    const live = this.live(now);
+    const awaited = awaitedOf(live);
+    probe(live, awaited, query, qEnd, this.attemptMs);
+    race(awaited, query, qEnd, this.attemptMs, (r) =>
       // all-servers: when every server failed the client gets SERVFAIL, not one server's error.
       done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: null }));
   }
