@@ -143,14 +143,16 @@ export class WorkerRequests {
 
   /**
    * Asks every worker in `workers`; resolves with the answers by worker ID, rejects after
-   * `timeoutMs` naming the PIDs still silent.
+   * `timeoutMs` naming the PIDs still silent, or, with `partial`, resolves then with the answers
+   * that came.
    */
-  ask(workers: readonly Worker[], what: RequestKind, timeoutMs = 3000, payload: RequestPayload = {}): Promise<Map<number, unknown>> {
+  ask(workers: readonly Worker[], what: RequestKind, timeoutMs = 3000, payload: RequestPayload = {}, partial = false): Promise<Map<number, unknown>> {
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        reject(new Error(`workers did not answer a ${what} request within ${timeoutMs} ms (no answer from ${[...p.waiting.values()].join(', ')})`));
+        if (partial) resolve(p.answers);
+        else reject(new Error(`workers did not answer a ${what} request within ${timeoutMs} ms (no answer from ${[...p.waiting.values()].join(', ')})`));
       }, timeoutMs);
       const p: Pending = { waiting: new Map(), answers: new Map(), resolve, reject, timer };
       this.#pending.set(id, p);

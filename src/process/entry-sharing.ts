@@ -97,14 +97,17 @@ export function freshestEntry(answers: Iterable<unknown>): string | null {
   return best;
 }
 
-/** The primary's side: asks `others` for the entry `ask` names and answers `from`; too slow a worker means "none". */
+/**
+ * The primary's side: asks `others` for the entry `ask` names and answers `from` with the
+ * freshest that came within ENTRY_WAIT_MS (a busy worker's answer is not waited for).
+ */
 export async function answerEntryAsk(from: Worker, ask: EntryAsk, others: readonly Worker[], requests: WorkerRequests): Promise<void> {
   let entry: string | null = null;
   if (others.length > 0) {
     try {
-      entry = freshestEntry((await requests.ask(others, 'entry', ENTRY_WAIT_MS, { key: ask.key })).values());
+      entry = freshestEntry((await requests.ask(others, 'entry', ENTRY_WAIT_MS, { key: ask.key }, true)).values());
     } catch {
-      entry = null;
+      entry = null; // a worker's error reply
     }
   }
   const found: EntryFound = { fandns: 'entry', id: ask.id, entry };

@@ -56,6 +56,16 @@ describe('WorkerRequests', () => {
     await assert.rejects(r.ask([fakeWorker(2).worker], 'health', 20), /did not answer a health request within 20 ms \(no answer from 1002\)/);
   });
 
+  it('with partial, resolves at the timeout with the answers that came', async () => {
+    const r = new WorkerRequests();
+    const a = fakeWorker(1);
+    const slow = fakeWorker(2);
+    const p = r.ask([a.worker, slow.worker], 'entry', 20, { key: 'k' }, true);
+    r.onReply(a.worker, { fandns: 'reply', id: a.sent[0]!.id, body: 'AAAA' });
+    assert.deepEqual([...(await p)], [[1, 'AAAA']]);
+    r.onReply(slow.worker, { fandns: 'reply', id: slow.sent[0]!.id, body: 'late' });
+  });
+
   it('sends a request\'s payload with it', async () => {
     const r = new WorkerRequests();
     const a = fakeWorker(1);
