@@ -10,8 +10,8 @@
  * - all-servers: every server at once, arbitrated by race().
  * - merge-answers (fandns): every server at once, every reply awaited, positive answers merged
  *   (merge.ts).
- * Down servers are skipped while another is up, except for a periodic probe (health.ts), which
- * all-servers and merge-answers send without waiting for its reply (awaitedOf). Servers
+ * Down servers are skipped while another is up, except for a periodic probe (health.ts): the
+ * query goes to them too, and nobody waits for their reply (awaitedOf). Servers
  * that dns-loop-detect found looping are not used at all (`usable`); with none left the forward
  * stage answers REFUSED, as with no server.
  */
@@ -166,7 +166,10 @@ export class ServerGroup {
   }
 
   #strict(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
-    const live = this.live(now);
+    const all = this.live(now);
+    // Down servers come last, a probe among them included (it gets the query on the side at once).
+    const live = awaitedOf(all);
+    probe(all, live, query, qEnd, this.attemptMs);
     const usable = this.#usable;
     const order = [...usable.filter((m) => live.includes(m)), ...usable.filter((m) => !live.includes(m))];
     let lastError: Answer | null = null;
@@ -184,7 +187,11 @@ export class ServerGroup {
   }
 
   #fastest(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
-    const live = this.live(now);
+    const all = this.live(now);
+    // A down server due for a probe gets the query on the side: the choice below is among the
+    // servers that are up, and would otherwise leave it unasked until a re-measuring race.
+    const live = awaitedOf(all);
+    probe(all, live, query, qEnd, this.attemptMs);
     if (live.length > 1 && (unmeasured(live) || ++this.#sinceProbe >= PROBE_EVERY_QUERIES || now - this.#lastProbe > PROBE_EVERY_MS)) {
       this.#sinceProbe = 0;
       this.#lastProbe = now;

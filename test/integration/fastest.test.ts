@@ -98,6 +98,26 @@ describe('fastest (default policy)', () => {
       await waitFor(() => isUp(proxy, flaky!.spec), 'the recovered server to be marked up');
     }));
 
+  it('probes a server that had been measured before it went down, on the probe schedule', () =>
+    withUpstreams([answer('10.0.0.9', 40), answer('10.0.0.1')], CONF, async ({ ups: [slow, fast], proxy }) => {
+      // The first query races both, so both are measured; then the faster one goes silent.
+      await expectAnswer(proxy, 'warm.fastest.test', '10.0.0.1');
+      await waitFor(() => slow!.queries.length === 1, 'the slow server to see the first query');
+      fast!.setScript(dead());
+      for (let i = 0; i < 10 && isUp(proxy, fast!.spec); i++) await expectAnswer(proxy, `d${i}.fastest.test`, '10.0.0.9');
+      assert.equal(isUp(proxy, fast!.spec), false, 'the silent server is marked down');
+      fast!.setScript(answer('10.0.0.1'));
+      const back = fast!.queries.length;
+      // Its probes are due 0.5, 1 and 2 s after it went down; no re-measuring race comes before
+      // the 50th query or 20 s, so only a probe of its own can reach it within these 30 queries.
+      for (let k = 0; k < 30 && fast!.queries.length === back; k++) {
+        assert.equal((await proxy.query(`back${k}.fastest.test`)).rcode, 'NOERROR');
+        await sleep(100);
+      }
+      assert.ok(fast!.queries.length > back, 'the recovered server was probed');
+      await waitFor(() => isUp(proxy, fast!.spec), 'the recovered server to be marked up');
+    }));
+
   it('keeps a down server down through a reload: it gets a probe, not the traffic', () =>
     withUpstreams([dead(), answer('10.0.0.1')], CONF, async ({ ups: [silent, live], proxy }) => {
       for (let i = 0; i < 40 && isUp(proxy, silent!.spec); i++) {

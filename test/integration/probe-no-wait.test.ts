@@ -1,8 +1,9 @@
 /**
- * all-servers and merge-answers with a dead server: once it is marked down, the queries that
- * probe it (0.5 s after, then backing off) still send it the query but do not wait for it, so no
- * client is held for the whole upstream-timeout at each probe. The live server answers NXDOMAIN,
- * the answer both policies only give once every awaited server has answered; the client's own
+ * all-servers, merge-answers and strict-order with a dead server (listed first): once it is marked
+ * down, the queries that probe it (0.5 s after, then backing off) still send it the query but do
+ * not wait for it, so no client is held for the whole upstream-timeout at each probe. (The default
+ * policy's probes: fastest.test.ts.) The live server answers NXDOMAIN, the answer all-servers and
+ * merge-answers only give once every awaited server has answered; the client's own
  * timeout (1.5 s) is half the upstream-timeout (3 s), so a client held for the probe gets nothing.
  */
 import { describe, it } from 'node:test';
@@ -12,12 +13,13 @@ import { startProxy } from '../helpers/proxy.js';
 import { dead, nxdomain } from '../helpers/scripts.js';
 import { sleep } from '../helpers/wait.js';
 
-for (const policy of ['all-servers', 'merge-answers']) {
+for (const policy of ['all-servers', 'merge-answers', 'strict-order']) {
   describe(`${policy}: a down server being probed holds no client`, () => {
     it('probes the dead server without waiting for it', async () => {
       const live = await FakeUpstream.start(nxdomain());
       const gone = await FakeUpstream.start(dead());
-      const p = await startProxy([`server=/service.consul/${live.spec}`, `server=/service.consul/${gone.spec}`, `${policy}=/service.consul/`,
+      // The dead server first: strict-order would try it first.
+      const p = await startProxy([`server=/service.consul/${gone.spec}`, `server=/service.consul/${live.spec}`, `${policy}=/service.consul/`,
         'upstream-timeout=3000', 'query-timeout=10000'].join('\n'));
       try {
         // Three exchanges in a row fail: the dead server is marked down.
