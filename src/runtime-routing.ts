@@ -92,7 +92,7 @@ export function buildRouting(config: Config, deps: RoutingDeps): { registry: Ups
   const resolvRead = new Map<string, string | null>();
   const resolv = readResolvServers(config, log, resolvRead).filter((s) => !self(s));
   const policies = policyScope(config.forward);
-  const table = new DomainTable(rules, resolv, (specs, scope) => registry.group(specs, policies.of(scope)));
+  const table = new DomainTable(rules, resolv, (specs, scope) => registry.group(specs, policies.of(scope), policies.tcp(scope)));
   for (const p of policies.unused()) log.warn(`${formatOrigin(p.origin)}: ${p.policy}=/${p.domain}/ applies to no server= rule at or below ${p.domain}`);
   registry.settle();
   log.debug({ policy: config.forward.policy, domainPolicies: config.forward.domainPolicies.map((p) => `${p.policy}=/${p.domain}/`), servers: registry.upstreams().map((u) => u.label) }, 'upstream servers of this configuration');

@@ -36,6 +36,10 @@ export class ConfigBuilder {
   serversFile: Setting<string> | null = null;
   strictOrder = false;
   allServers = false;
+  /** `force-tcp` bare: every group forwards over TCP. */
+  forceTcp = false;
+  /** `force-tcp=/d/…`: the domains whose groups forward over TCP. */
+  readonly forceTcpDomains = new Set<string>();
   /** `all-servers=/d/`, `strict-order=/d/`, `merge-answers=/d/` (fandns). */
   readonly domainPolicies = new DomainPolicyLines();
   loopDetect = false;
@@ -217,6 +221,8 @@ export class ConfigBuilder {
       forward: {
         policy: this.allServers ? 'all-servers' : this.strictOrder ? 'strict-order' : 'fastest',
         domainPolicies: this.domainPolicies.list(),
+        forceTcp: this.forceTcp,
+        forceTcpDomains: [...this.forceTcpDomains],
         forwardMax: this.forwardMax ?? DEFAULTS.forwardMax,
         maxInflight: this.maxInflight ?? DEFAULTS.maxInflight,
         ednsPacketMax: this.ednsPacketMax ?? DEFAULTS.ednsPacketMax,

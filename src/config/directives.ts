@@ -99,6 +99,12 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'merge-answers', arg: 'value', repeat: 'list', hint: '/<domain>/[<domain>/…]',
     describe: 'fandns: ask every server of the groups of rules under the domains, wait for all, and answer with the union of their records.',
     apply: scopedPolicy('merge-answers', null) },
+  { name: 'force-tcp', arg: 'optional', repeat: 'list', hint: '[=/<domain>/…]',
+    describe: 'fandns: forward over TCP instead of UDP first; =/domain/ for the servers of rules under it only (Consul without enable_truncate trims UDP answers without TC).',
+    apply: (b, v, o) => {
+      if (v === null) b.forceTcp = true;
+      else for (const d of scopeOf(v, o, 'force-tcp')) b.forceTcpDomains.add(d);
+    } },
   { name: 'query-port', short: 'Q', arg: 'value', repeat: 'single', hint: '<port>',
     describe: 'Send every upstream query from this UDP source port (servers without @addr#port of their own share it); 0: one OS-chosen port per server. Default: a rotating pool of random ports.',
     apply: (b, val, o) => { b.queryPort = { value: int('query-port', 0, 65535)(val, o), origin: o }; } },

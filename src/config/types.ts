@@ -83,6 +83,10 @@ export interface ForwardConfig {
   readonly policy: UpstreamPolicy;
   /** fandns: policies for the groups of rules at or below a domain; the longest domain wins. */
   readonly domainPolicies: readonly DomainPolicy[];
+  /** fandns `force-tcp`: every forwarded query goes over TCP (RFC 7766), not UDP first. */
+  readonly forceTcp: boolean;
+  /** fandns `force-tcp=/d/`: the groups of rules at or below these domains (canonical names) forward over TCP. */
+  readonly forceTcpDomains: readonly string[];
   readonly forwardMax: number;
   /** `max-inflight`: most clients waiting on upstreams at once, coalesced ones included. */
   readonly maxInflight: number;

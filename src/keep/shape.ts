@@ -141,7 +141,7 @@ export class CacheShape {
 function describeRoute(route: Route<ServerGroup>, rt: ShapeSource): string {
   switch (route.kind) {
     case 'forward':
-      return `F${route.group.policy}:${route.group.members.map((u) => rt.registry.keyOf(u)).join(',')}`;
+      return `F${route.group.policy}${route.group.tcp ? '+tcp' : ''}:${route.group.members.map((u) => rt.registry.keyOf(u)).join(',')}`;
     case 'address':
       return `A${route.rrtype}:${route.rdata.map((b) => b.toString('hex')).join(',')}`;
     case 'local':

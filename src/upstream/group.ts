@@ -62,10 +62,10 @@ function awaitedOf(live: readonly Upstream[]): readonly Upstream[] {
   return up === 0 || up === live.length ? live : live.filter((m) => m.health.up);
 }
 
-/** Sends the probes among `live` (those not in `awaited`); nobody waits for them. */
-function probe(live: readonly Upstream[], awaited: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number): void {
+/** Sends the probes among `live` (those not in `awaited`), over TCP with `tcp`; nobody waits for them. */
+function probe(live: readonly Upstream[], awaited: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, tcp: boolean): void {
   if (awaited === live) return;
-  for (const m of live) if (!awaited.includes(m)) m.exchange(query, qEnd, attemptMs, ignoreResult, notWanted);
+  for (const m of live) if (!awaited.includes(m)) m.exchange(query, qEnd, attemptMs, ignoreResult, notWanted, performance.now(), tcp);
 }
 
 /** One server group. */
@@ -90,6 +90,8 @@ export class ServerGroup {
     readonly attemptMs: number,
     /** Counters every group of a registry (and the registries after it) adds to. */
     readonly tally: GroupTally = { merges: 0 },
+    /** force-tcp: every exchange goes over TCP, not UDP first. */
+    readonly tcp = false,
   ) {
     this.#usable = members;
     this.refresh();
@@ -148,8 +150,8 @@ export class ServerGroup {
     const attemptMs = Math.max(MIN_ATTEMPT_MS, Math.min(this.attemptMs, deadline - now - 2 * TICK_MS));
     const live = this.live(now);
     const awaited = awaitedOf(live);
-    probe(live, awaited, query, qEnd, attemptMs);
-    gather(awaited, query, qEnd, attemptMs, (answers) => {
+    probe(live, awaited, query, qEnd, attemptMs, this.tcp);
+    gather(awaited, query, qEnd, attemptMs, this.tcp, (answers) => {
       const r = mergeOutcome(answers);
       if (r.merged) this.tally.merges++;
       done(r.outcome);
@@ -159,8 +161,8 @@ export class ServerGroup {
   #all(query: Buffer, qEnd: number, done: (o: GroupOutcome) => void, now: number): void {
     const live = this.live(now);
     const awaited = awaitedOf(live);
-    probe(live, awaited, query, qEnd, this.attemptMs);
-    race(awaited, query, qEnd, this.attemptMs, (r) =>
+    probe(live, awaited, query, qEnd, this.attemptMs, this.tcp);
+    race(awaited, query, qEnd, this.attemptMs, this.tcp, (r) =>
       // all-servers: when every server failed the client gets SERVFAIL, not one server's error.
       done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: null }));
   }
@@ -169,7 +171,7 @@ export class ServerGroup {
     const all = this.live(now);
     // Down servers come last, a probe among them included (it gets the query on the side at once).
     const live = awaitedOf(all);
-    probe(all, live, query, qEnd, this.attemptMs);
+    probe(all, live, query, qEnd, this.attemptMs, this.tcp);
     const usable = this.#usable;
     const order = [...usable.filter((m) => live.includes(m)), ...usable.filter((m) => !live.includes(m))];
     let lastError: Answer | null = null;
@@ -181,7 +183,7 @@ export class ServerGroup {
           lastError = r;
         }
         attempt(i + 1);
-      });
+      }, null, performance.now(), this.tcp);
     };
     attempt(0);
   }
@@ -191,11 +193,11 @@ export class ServerGroup {
     // A down server due for a probe gets the query on the side: the choice below is among the
     // servers that are up, and would otherwise leave it unasked until a re-measuring race.
     const live = awaitedOf(all);
-    probe(all, live, query, qEnd, this.attemptMs);
+    probe(all, live, query, qEnd, this.attemptMs, this.tcp);
     if (live.length > 1 && (unmeasured(live) || ++this.#sinceProbe >= PROBE_EVERY_QUERIES || now - this.#lastProbe > PROBE_EVERY_MS)) {
       this.#sinceProbe = 0;
       this.#lastProbe = now;
-      race(live, query, qEnd, this.attemptMs, (r) =>
+      race(live, query, qEnd, this.attemptMs, this.tcp, (r) =>
         done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError }));
       return;
     }
@@ -205,8 +207,8 @@ export class ServerGroup {
       if (first.kind === 'answer' && classify(first) !== AnswerClass.ERROR) return done({ kind: 'answer', answer: first });
       const firstError = first.kind === 'answer' ? first : null;
       if (performance.now() >= deadline) return done({ kind: 'failed', lastError: firstError });
-      race(this.#others(best), query, qEnd, this.attemptMs, (r) =>
+      race(this.#others(best), query, qEnd, this.attemptMs, this.tcp, (r) =>
         done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError }));
-    }, null, now);
+    }, null, now, this.tcp);
   }
 }

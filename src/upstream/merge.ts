@@ -5,6 +5,7 @@
  * NODATA; with no positive answer the outcome is as under all-servers: the first negative answer,
  * else SERVFAIL.
  */
+import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
 import { mergeAnswers } from '../wire/merge-answers.js';
 import { scanMessage } from '../wire/layout.js';
@@ -12,8 +13,8 @@ import { AnswerClass, classify, type Answer, type ExchangeResult } from './outco
 import type { GroupOutcome } from './group.js';
 import type { Upstream } from './upstream.js';
 
-/** Sends the query to every member and calls `done` once with every answer, in arrival order. */
-export function gather(members: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, done: (answers: Answer[]) => void): void {
+/** Sends the query to every member (over TCP with `tcp`) and calls `done` once with every answer, in arrival order. */
+export function gather(members: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, tcp: boolean, done: (answers: Answer[]) => void): void {
   const answers: Answer[] = [];
   let left = members.length;
   if (left === 0) return done(answers);
@@ -21,7 +22,7 @@ export function gather(members: readonly Upstream[], query: Buffer, qEnd: number
     if (r.kind === 'answer') answers.push(r);
     if (--left === 0) done(answers);
   };
-  for (const m of members) m.exchange(query, qEnd, attemptMs, settle);
+  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, null, performance.now(), tcp);
 }
 
 /** What the gathered answers come to; `merged` is true when a reply was built from several. */

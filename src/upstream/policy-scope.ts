@@ -1,8 +1,8 @@
 /**
  * Which policy the server group of a rule takes (fandns `all-servers=/d/`, `strict-order=/d/`,
  * `merge-answers=/d/`): the policy of the longest configured domain the rule's scope is at or
- * below, else the global one. Decided once per group when the routing table is built; queries never
- * look it up.
+ * below, else the global one. Likewise whether it forwards over TCP (`force-tcp`, `force-tcp=/d/`).
+ * Decided once per group when the routing table is built; queries never look it up.
  */
 import type { DomainPolicy, ForwardConfig, UpstreamPolicy } from '../config/types.js';
 import { SuffixMap } from '../routing/suffix-map.js';
@@ -14,12 +14,15 @@ export interface PolicyScope {
   of(scope: string): UpstreamPolicy;
   /** The domain policies no rule has taken so far (for a warning once the table is built). */
   unused(): DomainPolicy[];
+  /** True when a rule whose names are all at or below `scope` forwards over TCP. */
+  tcp(scope: string): boolean;
 }
 
 /** The policy lookup for a configuration. */
-export function policyScope(forward: Pick<ForwardConfig, 'policy' | 'domainPolicies'>): PolicyScope {
+export function policyScope(forward: Pick<ForwardConfig, 'policy' | 'domainPolicies' | 'forceTcp' | 'forceTcpDomains'>): PolicyScope {
   const global = forward.policy;
   const byDomain = new SuffixMap(forward.domainPolicies.map((p) => [p.domain, p] as const));
+  const tcpDomains = new SuffixMap(forward.forceTcpDomains.map((d) => [d, true] as const));
   const used = new Set<DomainPolicy>();
   return {
     of(scope) {
@@ -31,5 +34,11 @@ export function policyScope(forward: Pick<ForwardConfig, 'policy' | 'domainPolic
       return p.policy;
     },
     unused: () => forward.domainPolicies.filter((p) => !used.has(p)),
+    tcp(scope) {
+      if (forward.forceTcp) return true;
+      if (scope === '' || tcpDomains.empty) return false;
+      const key = encodeName(scope).toString('latin1');
+      return tcpDomains.longest(key, key.length) === true;
+    },
   };
 }

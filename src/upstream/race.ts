@@ -4,6 +4,7 @@
  * server has answered or failed; SERVFAIL, REFUSED and other errors never win while another server
  * may still answer. Late replies are still read (they update RTT and health) but change nothing.
  */
+import { performance } from 'node:perf_hooks';
 import { AnswerClass, classify, type Answer, type ExchangeResult } from './outcome.js';
 import type { Upstream } from './upstream.js';
 
@@ -13,8 +14,8 @@ export interface RaceResult {
   readonly lastError: Answer | null;
 }
 
-/** Races `members` with the same query; calls `done` once, as soon as the outcome is decided. */
-export function race(members: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, done: (r: RaceResult) => void): void {
+/** Races `members` with the same query (over TCP with `tcp`); calls `done` once, as soon as the outcome is decided. */
+export function race(members: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, tcp: boolean, done: (r: RaceResult) => void): void {
   let left = members.length;
   let negative: Answer | null = null;
   let lastError: Answer | null = null;
@@ -42,5 +43,5 @@ export function race(members: readonly Upstream[], query: Buffer, qEnd: number, 
     }
   };
   const wanted = () => !decided;
-  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, wanted);
+  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, wanted, performance.now(), tcp);
 }

@@ -1,7 +1,7 @@
 /**
  * Creates the Upstream and ServerGroup objects for a configuration: one Upstream per distinct
  * server (so health and RTT are shared by every group listing it), one ServerGroup per distinct
- * ordered server list and policy.
+ * ordered server list, policy and transport (force-tcp).
  */
 import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup, type GroupTally } from './group.js';
@@ -38,8 +38,8 @@ export class UpstreamRegistry {
     readonly tally: GroupTally = { merges: 0 },
   ) {}
 
-  /** The group for this server list and policy (by default the global one), created on first use. */
-  group(specs: readonly UpstreamSpec[], policy: UpstreamPolicy = this.policy): ServerGroup {
+  /** The group for this server list, policy (by default the global one) and transport (`tcp`: force-tcp), created on first use. */
+  group(specs: readonly UpstreamSpec[], policy: UpstreamPolicy = this.policy, tcp = false): ServerGroup {
     const members: Upstream[] = [];
     for (const s of specs) {
       const k = specKey(s);
@@ -50,10 +50,10 @@ export class UpstreamRegistry {
       }
       if (!members.includes(u)) members.push(u);
     }
-    const gk = `${policy}:${members.map((m) => specKey(m.spec)).join(',')}`;
+    const gk = `${policy}${tcp ? '+tcp' : ''}:${members.map((m) => specKey(m.spec)).join(',')}`;
     let g = this.#groups.get(gk);
     if (!g) {
-      g = new ServerGroup(this.#groups.size + 1, members, policy, this.attemptMs, this.tally);
+      g = new ServerGroup(this.#groups.size + 1, members, policy, this.attemptMs, this.tally, tcp);
       this.#groups.set(gk, g);
     }
     return g;

@@ -142,13 +142,15 @@ export class Upstream {
    * `wanted`, when given and false by the time a UDP reply arrives (a race already decided), makes
    * that reply only counted for RTT and health, not parsed: the result is a 'late' failure. `t0`
    * is performance.now() when the caller has just read it. With fast-dns-retry the UDP query may
-   * go out several times within `timeoutMs`; a reply to any copy is the attempt's reply.
+   * go out several times within `timeoutMs`; a reply to any copy is the attempt's reply. With `tcp`
+   * (force-tcp) the attempt is made over TCP only.
    */
   exchange(
     query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void,
-    wanted: (() => boolean) | null = null, t0 = performance.now(),
+    wanted: (() => boolean) | null = null, t0 = performance.now(), tcp = false,
   ): void {
     this.stats.queries++;
+    if (tcp) return this.#overTcp(query, qEnd, timeoutMs, t0, done);
     this.udp.send(query, qEnd, timeoutMs, (r, copies) => {
       let resentAt = -1;
       if (copies !== null && copies.sent > 0) {
@@ -158,15 +160,19 @@ export class Upstream {
       if (typeof r === 'string') return done(this.#result(r, t0, false));
       if (!isTruncated(r)) return done(wanted !== null && !wanted() ? this.#late(r, t0, resentAt) : this.#result(r, t0, false, resentAt));
       this.stats.tcpRetries++;
-      const left = Math.max(1, timeoutMs - (performance.now() - t0));
-      this.tcp.send(query, qEnd, left, (t) => {
-        if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
-          this.#counted(t, performance.now() - t0, true);
-          return done({ kind: 'failure', reason: 'ignored', server: this.label });
-        }
-        done(this.#result(t, t0, true));
-      });
+      this.#overTcp(query, qEnd, Math.max(1, timeoutMs - (performance.now() - t0)), t0, done);
     }, t0, wanted);
+  }
+
+  /** The exchange over TCP, within `timeoutMs` (after a truncated UDP reply, or under force-tcp). */
+  #overTcp(query: Buffer, qEnd: number, timeoutMs: number, t0: number, done: (r: ExchangeResult) => void): void {
+    this.tcp.send(query, qEnd, timeoutMs, (t) => {
+      if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
+        this.#counted(t, performance.now() - t0, true);
+        return done({ kind: 'failure', reason: 'ignored', server: this.label });
+      }
+      done(this.#result(t, t0, true));
+    });
   }
 
   /**

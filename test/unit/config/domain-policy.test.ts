@@ -66,3 +66,19 @@ describe('domain-scoped server policies', () => {
     assertConfigError(() => forward('merge-answers'), 'FANDNS_CONFIG_SYNTAX', 'p.conf:2', /needs a value/);
   });
 });
+
+describe('force-tcp', () => {
+  it('is off by default; bare for every group, /d/ for the groups under d, repeatable, on the command line too', () => {
+    assert.deepEqual([forward('').forceTcp, forward('').forceTcpDomains], [false, []]);
+    assert.deepEqual([forward('force-tcp').forceTcp, forward('force-tcp').forceTcpDomains], [true, []]);
+    assert.deepEqual(forward('force-tcp=/Service.Consul./corp/\nforce-tcp=/lan/\nforce-tcp=/corp/').forceTcpDomains, ['service.consul', 'corp', 'lan']);
+    const cli = parseCli(['--force-tcp=/consul/', '--no-resolv']);
+    assert.deepEqual(loadConfig({ file: null, cliLines: cli.lines }).forward.forceTcpDomains, ['consul']);
+  });
+
+  it('refuses a value that is no domain list, naming the line', () => {
+    assertConfigError(() => forward('force-tcp=yes'), 'FANDNS_CONFIG_SYNTAX', 'p.conf:2', /force-tcp takes no value, or \/domain\//);
+    assertConfigError(() => forward('force-tcp=/*.consul/'), 'FANDNS_CONFIG_VALUE', 'p.conf:2');
+    assertConfigError(() => forward('force-tcp=/consul/x'), 'FANDNS_CONFIG_VALUE', 'p.conf:2', /nothing may follow/);
+  });
+});

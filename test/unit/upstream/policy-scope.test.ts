@@ -2,7 +2,8 @@
  * Which policy each server group takes (`all-servers=/d/`, `strict-order=/d/`, `merge-answers=/d/`):
  * the longest configured domain the group's rule is at or below, else the global flag; wildcard
  * rules by the domain every name they match is under, `server=/d/#` and the default servers by the
- * global flag, rev-server= by its in-addr.arpa domain, servers-file lines like config lines.
+ * global flag, rev-server= by its in-addr.arpa domain, servers-file lines like config lines. And
+ * which groups forward over TCP (`force-tcp`, `force-tcp=/d/`), by the same rule.
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -29,7 +30,7 @@ function policies(conf: string, resolv = '') {
 
 describe('policyScope', () => {
   it('gives every group the global policy when no domain has one', () => {
-    const scope = policyScope({ policy: 'all-servers', domainPolicies: [] });
+    const scope = policyScope({ policy: 'all-servers', domainPolicies: [], forceTcp: false, forceTcpDomains: [] });
     assert.equal(scope.of('service.consul'), 'all-servers');
     assert.equal(scope.of(''), 'all-servers');
   });
@@ -84,5 +85,14 @@ describe('policyScope', () => {
     const p = policies('rev-server=10.1.0.0/16,192.0.2.9\nall-servers=/1.10.in-addr.arpa/', 'nameserver 192.0.2.1\n');
     assert.equal(p('4.3.1.10.in-addr.arpa'), 'all-servers');
     assert.equal(p('example.com'), 'fastest');
+  });
+
+  it('forwards over TCP the groups of rules at or below a force-tcp domain, or every group with the bare flag', () => {
+    const config = parseConfigText('no-resolv\nforce-tcp=/service.consul/corp/\nforce-tcp=/lan/', 'p.conf');
+    assert.deepEqual(config.forward.forceTcpDomains, ['service.consul', 'corp', 'lan']);
+    const scope = policyScope(config.forward);
+    assert.deepEqual(['service.consul', 'web.service.consul', 'consul', 'x.corp', 'lan', ''].map((d) => scope.tcp(d)), [true, true, false, true, true, false]);
+    const all = policyScope(parseConfigText('no-resolv\nforce-tcp', 'p.conf').forward);
+    assert.deepEqual([all.tcp(''), all.tcp('consul')], [true, true]);
   });
 });
