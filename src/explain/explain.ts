@@ -52,7 +52,7 @@ function describeRoute(r: GroupRoute): Record<string, unknown> {
   const domain = r.domain === '' ? '(default servers)' : r.domain;
   if (r.kind === 'address') return { kind: 'address', domain, type: typeName(r.rrtype), addresses: r.rdata.map((b) => formatIp(b)) };
   if (r.kind === 'local') return { kind: 'local', domain, why: 'answered from local data only (server=/d/ or local=/d/)' };
-  return { kind: 'forward', domain, policy: r.group.policy, servers: r.group.members.map(upstreamState) };
+  return { kind: 'forward', domain, policy: r.group.policy, transport: r.group.tcp ? 'tcp' : 'udp', servers: r.group.members.map(upstreamState) };
 }
 
 /** The cache settings that apply to answers stored for `q`, and the domain they come from. */

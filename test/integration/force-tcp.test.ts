@@ -50,6 +50,8 @@ describe('force-tcp', () => {
       assert.equal((await p.query('www.example.com')).rcode, 'NOERROR');
       assert.deepEqual(def.queries.map((q) => q.proto), ['udp']);
       assert.equal(await ask(), 6, 'the whole answer is cached');
+      const explained = async (name: string) => (await p.server.explain({ name, qtype: 1, resolve: false }))['route'] as Record<string, unknown>;
+      assert.deepEqual([(await explained('web.service.consul'))['transport'], (await explained('www.example.com'))['transport']], ['tcp', 'udp'], '/explain says which');
     }));
 
   it('applies under merge-answers too, and bare force-tcp to every server', async () => {
