@@ -65,7 +65,7 @@ function awaitedOf(live: readonly Upstream[]): readonly Upstream[] {
 /** Sends the probes among `live` (those not in `awaited`), over TCP with `tcp`; nobody waits for them. */
 function probe(live: readonly Upstream[], awaited: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, tcp: boolean): void {
   if (awaited === live) return;
-  for (const m of live) if (!awaited.includes(m)) m.exchange(query, qEnd, attemptMs, ignoreResult, notWanted, performance.now(), tcp);
+  for (const m of live) if (!awaited.includes(m)) m.exchange(query, qEnd, attemptMs, ignoreResult, notWanted, tcp);
 }
 
 /** One server group. */
@@ -148,10 +148,7 @@ export class ServerGroup {
    */
   #merge(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
     const attemptMs = Math.max(MIN_ATTEMPT_MS, Math.min(this.attemptMs, deadline - now - 2 * TICK_MS));
-    const live = this.live(now);
-    const awaited = awaitedOf(live);
-    probe(live, awaited, query, qEnd, attemptMs, this.tcp);
-    gather(awaited, query, qEnd, attemptMs, this.tcp, (answers) => {
+    gather(this.#awaited(query, qEnd, attemptMs, now), query, qEnd, attemptMs, this.tcp, (answers) => {
       const r = mergeOutcome(answers);
       if (r.merged) this.tally.merges++;
       done(r.outcome);
@@ -159,19 +156,14 @@ export class ServerGroup {
   }
 
   #all(query: Buffer, qEnd: number, done: (o: GroupOutcome) => void, now: number): void {
-    const live = this.live(now);
-    const awaited = awaitedOf(live);
-    probe(live, awaited, query, qEnd, this.attemptMs, this.tcp);
-    race(awaited, query, qEnd, this.attemptMs, this.tcp, (r) =>
+    race(this.#awaited(query, qEnd, this.attemptMs, now), query, qEnd, this.attemptMs, this.tcp, (r) =>
       // all-servers: when every server failed the client gets SERVFAIL, not one server's error.
       done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: null }));
   }
 
   #strict(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
-    const all = this.live(now);
     // Down servers come last, a probe among them included (it gets the query on the side at once).
-    const live = awaitedOf(all);
-    probe(all, live, query, qEnd, this.attemptMs, this.tcp);
+    const live = this.#awaited(query, qEnd, this.attemptMs, now);
     const usable = this.#usable;
     const order = [...usable.filter((m) => live.includes(m)), ...usable.filter((m) => !live.includes(m))];
     let lastError: Answer | null = null;
@@ -183,17 +175,15 @@ export class ServerGroup {
           lastError = r;
         }
         attempt(i + 1);
-      }, null, performance.now(), this.tcp);
+      }, null, this.tcp);
     };
     attempt(0);
   }
 
   #fastest(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
-    const all = this.live(now);
     // A down server due for a probe gets the query on the side: the choice below is among the
     // servers that are up, and would otherwise leave it unasked until a re-measuring race.
-    const live = awaitedOf(all);
-    probe(all, live, query, qEnd, this.attemptMs, this.tcp);
+    const live = this.#awaited(query, qEnd, this.attemptMs, now);
     if (live.length > 1 && (unmeasured(live) || ++this.#sinceProbe >= PROBE_EVERY_QUERIES || now - this.#lastProbe > PROBE_EVERY_MS)) {
       this.#sinceProbe = 0;
       this.#lastProbe = now;
@@ -209,6 +199,17 @@ export class ServerGroup {
       if (performance.now() >= deadline) return done({ kind: 'failed', lastError: firstError });
       race(this.#others(best), query, qEnd, this.attemptMs, this.tcp, (r) =>
         done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError }));
-    }, null, now, this.tcp);
+    }, null, this.tcp, now);
+  }
+
+  /**
+   * The servers a query sent now waits on (awaitedOf the live ones), once the probes among the
+   * live ones have been sent the query on the side.
+   */
+  #awaited(query: Buffer, qEnd: number, attemptMs: number, now: number): readonly Upstream[] {
+    const live = this.live(now);
+    const awaited = awaitedOf(live);
+    probe(live, awaited, query, qEnd, attemptMs, this.tcp);
+    return awaited;
   }
 }

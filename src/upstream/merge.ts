@@ -5,7 +5,6 @@
  * NODATA; with no positive answer the outcome is as under all-servers: the first negative answer,
  * else SERVFAIL.
  */
-import { performance } from 'node:perf_hooks';
 import { RCode } from '../wire/constants.js';
 import { mergeAnswers } from '../wire/merge-answers.js';
 import { scanMessage } from '../wire/layout.js';
@@ -22,7 +21,7 @@ export function gather(members: readonly Upstream[], query: Buffer, qEnd: number
     if (r.kind === 'answer') answers.push(r);
     if (--left === 0) done(answers);
   };
-  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, null, performance.now(), tcp);
+  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, null, tcp);
 }
 
 /** What the gathered answers come to; `merged` is true when a reply was built from several. */

@@ -18,6 +18,13 @@ export interface PolicyScope {
   tcp(scope: string): boolean;
 }
 
+/** The value of the longest domain in `map` that `scope` (a dotted name; '' for the root) is at or below. */
+function longestOver<V>(map: SuffixMap<V>, scope: string): V | undefined {
+  if (scope === '' || map.empty) return undefined;
+  const key = encodeName(scope).toString('latin1');
+  return map.longest(key, key.length);
+}
+
 /** The policy lookup for a configuration. */
 export function policyScope(forward: Pick<ForwardConfig, 'policy' | 'domainPolicies' | 'forceTcp' | 'forceTcpDomains'>): PolicyScope {
   const global = forward.policy;
@@ -26,19 +33,12 @@ export function policyScope(forward: Pick<ForwardConfig, 'policy' | 'domainPolic
   const used = new Set<DomainPolicy>();
   return {
     of(scope) {
-      if (scope === '' || byDomain.empty) return global;
-      const key = encodeName(scope).toString('latin1');
-      const p = byDomain.longest(key, key.length);
+      const p = longestOver(byDomain, scope);
       if (p === undefined) return global;
       used.add(p);
       return p.policy;
     },
     unused: () => forward.domainPolicies.filter((p) => !used.has(p)),
-    tcp(scope) {
-      if (forward.forceTcp) return true;
-      if (scope === '' || tcpDomains.empty) return false;
-      const key = encodeName(scope).toString('latin1');
-      return tcpDomains.longest(key, key.length) === true;
-    },
+    tcp: (scope) => forward.forceTcp || longestOver(tcpDomains, scope) === true,
   };
 }

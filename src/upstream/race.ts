@@ -4,7 +4,6 @@
  * server has answered or failed; SERVFAIL, REFUSED and other errors never win while another server
  * may still answer. Late replies are still read (they update RTT and health) but change nothing.
  */
-import { performance } from 'node:perf_hooks';
 import { AnswerClass, classify, type Answer, type ExchangeResult } from './outcome.js';
 import type { Upstream } from './upstream.js';
 
@@ -43,5 +42,5 @@ export function race(members: readonly Upstream[], query: Buffer, qEnd: number, 
     }
   };
   const wanted = () => !decided;
-  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, wanted, performance.now(), tcp);
+  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, wanted, tcp);
 }

@@ -147,7 +147,7 @@ export class Upstream {
    */
   exchange(
     query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void,
-    wanted: (() => boolean) | null = null, t0 = performance.now(), tcp = false,
+    wanted: (() => boolean) | null = null, tcp = false, t0 = performance.now(),
   ): void {
     this.stats.queries++;
     if (tcp) return this.#overTcp(query, qEnd, timeoutMs, t0, done);
