@@ -81,6 +81,7 @@ export function buildRouting(config: Config, deps: RoutingDeps): { registry: Ups
     { queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry, portLimit: config.forward.portLimit },
     config.edns.addSubnet !== null,
     deps.previous?.tally,
+    config.forward.tlsCa,
   );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {

@@ -8,7 +8,7 @@ import { DomainPolicyLines } from './domain-policy.js';
 import { LogDomainLines } from './query-log-filter.js';
 import { HealthCheckLines } from './health-check.js';
 import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
-import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain } from './types.js';
+import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain, TlsCa } from './types.js';
 import { DEFAULTS } from './defaults.js';
 
 export { DEFAULTS } from './defaults.js';
@@ -40,6 +40,8 @@ export class ConfigBuilder {
   forceTcp = false;
   /** `force-tcp=/d/…`: the domains whose groups forward over TCP. */
   readonly forceTcpDomains = new Set<string>();
+  /** `tls-ca-file=` (fandns), read when its line is. */
+  tlsCa: TlsCa | null = null;
   /** `all-servers=/d/`, `strict-order=/d/`, `merge-answers=/d/` (fandns). */
   readonly domainPolicies = new DomainPolicyLines();
   loopDetect = false;
@@ -223,6 +225,7 @@ export class ConfigBuilder {
         domainPolicies: this.domainPolicies.list(),
         forceTcp: this.forceTcp,
         forceTcpDomains: [...this.forceTcpDomains],
+        tlsCa: this.tlsCa,
         forwardMax: this.forwardMax ?? DEFAULTS.forwardMax,
         maxInflight: this.maxInflight ?? DEFAULTS.maxInflight,
         ednsPacketMax: this.ednsPacketMax ?? DEFAULTS.ednsPacketMax,

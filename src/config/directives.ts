@@ -10,6 +10,7 @@ import { scopedTtl, scopeOf } from './domain-cache-ttl.js';
 import { scopedPolicy } from './domain-policy.js';
 import { applyNoStaleCache, applyStaleClientTimeout, applyUseStaleCache } from './domain-stale.js';
 import { EDNS_DIRECTIVES } from './edns-directives.js';
+import { readTlsCa } from './tls-upstream.js';
 import { FILTER_DIRECTIVES } from './filter-directives.js';
 import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
 import { QUERY_LOG_FILTER_DIRECTIVES } from './query-log-filter.js';
@@ -63,8 +64,8 @@ export const DIRECTIVES: readonly Directive[] = [
     describe: 'Most TCP client connections open at once (default 100).',
     apply: (b, val, o) => { b.maxTcpConnections = int('max-tcp-connections', 1, 100000)(val, o); } },
   // ---- routing
-  { name: 'server', short: 'S', arg: 'value', repeat: 'list', hint: '[/<domain>/]<ip>[#<port>][@<source>]',
-    describe: 'Upstream server, for every name or only for the given domains.',
+  { name: 'server', short: 'S', arg: 'value', repeat: 'list', hint: '[/<domain>/][tls://]<ip>[#<port>][@<source>][,<tls-name>]',
+    describe: 'Upstream server, for every name or only for the given domains; fandns: tls:// asks it over DNS over TLS (port 853 unless given), its certificate checked for <tls-name>, else for <ip>.',
     apply: (b, val, o) => { b.addRules(parseServer(u(val), o, 'server')); } },
   { name: 'local', arg: 'value', repeat: 'list', hint: '/<domain>/[<ip>]',
     describe: 'Synonym of server; /domain/ alone means answer from local data only.',
@@ -105,6 +106,9 @@ export const DIRECTIVES: readonly Directive[] = [
       if (v === null) b.forceTcp = true;
       else for (const d of scopeOf(v, o, 'force-tcp')) b.forceTcpDomains.add(d);
     } },
+  { name: 'tls-ca-file', arg: 'value', repeat: 'single', hint: '<path>',
+    describe: 'fandns: check tls:// servers\' certificates against the CA certificates (PEM) in this file instead of Node\'s bundled CA list.',
+    apply: (b, val, o) => { b.tlsCa = readTlsCa(u(val), o); } },
   { name: 'query-port', short: 'Q', arg: 'value', repeat: 'single', hint: '<port>',
     describe: 'Send every upstream query from this UDP source port (servers without @addr#port of their own share it); 0: one OS-chosen port per server. Default: a rotating pool of random ports.',
     apply: (b, val, o) => { b.queryPort = { value: int('query-port', 0, 65535)(val, o), origin: o }; } },

@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
 import { canonicalName } from '../wire/name.js';
+import { splitTlsServer, TLS_SCHEME } from './tls-upstream.js';
 import type { DomainPattern, DomainRule, RuleAction, UpstreamSpec } from './types.js';
 
 const DEFAULT_DNS_PORT = 53;
@@ -42,9 +43,13 @@ export function parseDomainPattern(text: string, origin: Origin): DomainPattern 
   return { name: checkDomain(stripped, origin), match: 'suffix' };
 }
 
-/** Splits `/d1/d2/rest` into the domain list and the text after the last slash. */
+/**
+ * Splits `/d1/d2/rest` into the domain list and the text after the last slash (a `tls://` server's
+ * slashes are its own).
+ */
 function splitDomains(value: string, origin: Origin, option: string): { domains: DomainPattern[]; rest: string } {
-  const last = value.lastIndexOf('/');
+  const tls = value.indexOf(`/${TLS_SCHEME}`);
+  const last = tls >= 0 ? tls : value.lastIndexOf('/');
   if (last === 0) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad ${option}: missing closing "/" in "${value}"`);
   const domains = value.slice(1, last).split('/').map((d) => parseDomainPattern(d, origin));
   return { domains, rest: value.slice(last + 1) };
@@ -53,9 +58,16 @@ function splitDomains(value: string, origin: Origin, option: string): { domains:
 /**
  * Parses a server address spec: `ADDR[#PORT][%SCOPE][@SOURCE[#PORT]]`, where SOURCE may be an
  * interface, an address of the same family, or `iface@address`. Returns null for `0.0.0.0`,
- * which dnsmasq silently ignores.
+ * which dnsmasq silently ignores. fandns: `tls://` before it (and `,NAME` after) makes it a
+ * DNS-over-TLS server (tls-upstream.ts).
  */
 export function parseUpstream(spec: string, origin: Origin): UpstreamSpec | null {
+  if (spec.startsWith(TLS_SCHEME)) {
+    const t = splitTlsServer(spec, origin);
+    if (t.address.startsWith(TLS_SCHEME)) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server "${spec}"`);
+    const plain = parseUpstream(t.address, origin);
+    return plain === null ? null : { ...plain, tls: { name: t.name } };
+  }
   const at = spec.indexOf('@');
   const addrPart = at < 0 ? spec : spec.slice(0, at);
   const sourcePart = at < 0 ? null : spec.slice(at + 1);

@@ -15,7 +15,24 @@ export interface UpstreamSpec {
   readonly sourcePort: number | null;
   /** `@iface` device binding (parsed, reported as unsupported at start-up). */
   readonly device: string | null;
+  /** fandns `tls://`: the server is asked over DNS over TLS (RFC 7858), never UDP. */
+  readonly tls?: TlsPeer;
   readonly origin: Origin;
+}
+
+/** `tls-ca-file=`: the certificates read, and where from (for messages). */
+export interface TlsCa {
+  readonly pem: string;
+  readonly path: string;
+}
+
+/** How a DNS-over-TLS server proves who it is. */
+export interface TlsPeer {
+  /**
+   * The name its certificate must carry (`,NAME`), also sent as SNI; null: the certificate must
+   * carry the server's IP address.
+   */
+  readonly name: string | null;
 }
 
 /**
@@ -87,6 +104,8 @@ export interface ForwardConfig {
   readonly forceTcp: boolean;
   /** fandns `force-tcp=/d/`: the groups of rules at or below these domains (canonical names) forward over TCP. */
   readonly forceTcpDomains: readonly string[];
+  /** fandns `tls-ca-file=`: the CA certificates (PEM) DNS-over-TLS servers are checked against; null: Node's bundled list. */
+  readonly tlsCa: TlsCa | null;
   readonly forwardMax: number;
   /** `max-inflight`: most clients waiting on upstreams at once, coalesced ones included. */
   readonly maxInflight: number;

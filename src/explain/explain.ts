@@ -52,7 +52,14 @@ function describeRoute(r: GroupRoute): Record<string, unknown> {
   const domain = r.domain === '' ? '(default servers)' : r.domain;
   if (r.kind === 'address') return { kind: 'address', domain, type: typeName(r.rrtype), addresses: r.rdata.map((b) => formatIp(b)) };
   if (r.kind === 'local') return { kind: 'local', domain, why: 'answered from local data only (server=/d/ or local=/d/)' };
-  return { kind: 'forward', domain, policy: r.group.policy, transport: r.group.tcp ? 'tcp' : 'udp', servers: r.group.members.map(upstreamState) };
+  return { kind: 'forward', domain, policy: r.group.policy, transport: transportOf(r.group.members, r.group.tcp), servers: r.group.members.map(upstreamState) };
+}
+
+/** How a group's queries travel: tls (every server tls://), tcp (force-tcp), udp; "udp, tls" and "tcp, tls" when only some servers are tls://. */
+function transportOf(members: readonly Upstream[], tcp: boolean): string {
+  const plain = tcp ? 'tcp' : 'udp';
+  const tls = members.filter((m) => m.overTls).length;
+  return tls === 0 ? plain : tls === members.length ? 'tls' : `${plain}, tls`;
 }
 
 /** The cache settings that apply to answers stored for `q`, and the domain they come from. */

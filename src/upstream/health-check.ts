@@ -82,7 +82,7 @@ class ServerCheck {
     this.#timer = null;
     const started = performance.now();
     const u = this.upstream;
-    u.udp.send(this.#query.msg, this.#query.qEnd, this.timeoutMs, (reply) => {
+    u.check(this.#query.msg, this.#query.qEnd, this.timeoutMs, (reply) => {
       if (this.stopped()) return;
       const r = judgeCheck(reply);
       if (r.ok) u.stats.checksOk++;

@@ -3,7 +3,7 @@
  * server (so health and RTT are shared by every group listing it), one ServerGroup per distinct
  * ordered server list, policy and transport (force-tcp).
  */
-import type { UpstreamPolicy, UpstreamSpec } from '../config/types.js';
+import type { TlsCa, UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup, type GroupTally } from './group.js';
 import { Upstream, type CarriedUpstream } from './upstream.js';
 import type { AddressRanges } from '../util/address-ranges.js';
@@ -11,7 +11,8 @@ import { DEFAULT_SENDING, type UdpSending } from './udp-transport.js';
 
 /** A server's identity: a reload carries its state over to the server with the same key. */
 export function specKey(s: UpstreamSpec): string {
-  return `${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
+  const tls = s.tls === undefined ? '' : `tls:${s.tls.name ?? ''}/`;
+  return `${tls}${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
 }
 
 /** Owns every upstream socket; close() releases them all. */
@@ -26,6 +27,7 @@ export class UpstreamRegistry {
    * @param ports how every upstream sends over UDP: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit)
    * @param checkEcs true with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3)
    * @param tally what the groups count together: the replaced registry's, to go on counting in it
+   * @param tlsCa the CAs tls:// servers' certificates must chain to (tls-ca-file=), null: Node's bundled list
    */
   constructor(
     private readonly policy: UpstreamPolicy,
@@ -36,6 +38,7 @@ export class UpstreamRegistry {
     private readonly ports: UdpSending = DEFAULT_SENDING,
     private readonly checkEcs = false,
     readonly tally: GroupTally = { merges: 0 },
+    private readonly tlsCa: TlsCa | null = null,
   ) {}
 
   /** The group for this server list, policy (by default the global one) and transport (`tcp`: force-tcp), created on first use. */
@@ -45,7 +48,7 @@ export class UpstreamRegistry {
       const k = specKey(s);
       let u = this.#upstreams.get(k);
       if (!u) {
-        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored, this.ports, this.checkEcs);
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored, this.ports, this.checkEcs, this.tlsCa);
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);

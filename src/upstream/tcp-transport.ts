@@ -2,7 +2,8 @@
  * TCP exchanges with one upstream (RFC 1035 §4.2.2 framing, RFC 7766 §6.2 connection reuse and
  * pipelining): one persistent connection per server, many queries in flight on it, matched by ID
  * and question. Idle connections close after a while; a query that fails because a reused
- * connection had been closed by the server is retried once on a fresh one.
+ * connection had been closed by the server is retried once on a fresh one. The same framing runs
+ * over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts).
  */
 import { connect, type Socket } from 'node:net';
 import { HEADER_SIZE } from '../wire/constants.js';
@@ -20,6 +21,15 @@ interface Pending {
 
 const IDLE_MS = 10_000;
 
+/** Opens a stream connection to the server (plain TCP, or TLS: tls-dial.ts). */
+export type Dialer = () => Socket;
+
+/** The plain TCP dialer for `target` (from its source address, if it has one). */
+export function tcpDialer(target: UdpTarget): Dialer {
+  const opts = { host: target.address, port: target.port, family: target.family, noDelay: true } as const;
+  return target.sourceAddress !== null ? () => connect({ ...opts, localAddress: target.sourceAddress! }) : () => connect(opts);
+}
+
 /** One framed connection. */
 class TcpConnection {
   readonly pending = new Map<number, Pending>();
@@ -30,11 +40,13 @@ class TcpConnection {
   readonly #frames = new FrameReader();
   #idle: NodeJS.Timeout | null = null;
 
-  constructor(target: UdpTarget, private readonly onClose: (c: TcpConnection) => void) {
-    const opts = { host: target.address, port: target.port, family: target.family, noDelay: true } as const;
-    this.socket = target.sourceAddress !== null ? connect({ ...opts, localAddress: target.sourceAddress }) : connect(opts);
+  constructor(dial: Dialer, private readonly onClose: (c: TcpConnection) => void, onError: (err: Error) => void) {
+    this.socket = dial();
     this.socket.on('data', (d) => this.#data(d));
-    this.socket.on('error', () => this.close());
+    this.socket.on('error', (err) => {
+      onError(err);
+      this.close();
+    });
     this.socket.on('close', () => this.close());
   }
 
@@ -98,10 +110,17 @@ class TcpConnection {
   }
 }
 
-/** TCP transport to one server. */
+/** TCP (or TLS) transport to one server. */
 export class TcpTransport {
   #conn: TcpConnection | null = null;
-  constructor(private readonly target: UdpTarget) {}
+  /** Why the latest connection failed (a TLS certificate error, a refused connect…), until a reply comes. */
+  lastError: string | null = null;
+  readonly #dial: Dialer;
+
+  /** @param dial opens a connection: tcpDialer(target), or tlsDialer (tls-dial.ts) */
+  constructor(dial: Dialer) {
+    this.#dial = dial;
+  }
 
   /** Sends over the shared connection (opening one if needed); same contract as UdpTransport.send. */
   send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): void {
@@ -112,11 +131,12 @@ export class TcpTransport {
     const conn = this.#connection();
     const reused = conn.answered > 0;
     const started = Date.now();
-    const r = await conn.send(query, qEnd, timeoutMs);
+    let r = await conn.send(query, qEnd, timeoutMs);
     if (r === 'network' && reused) {
       const left = timeoutMs - (Date.now() - started);
-      if (left > 0) return this.#connection().send(query, qEnd, left);
+      if (left > 0) r = await this.#connection().send(query, qEnd, left);
     }
+    if (typeof r !== 'string') this.lastError = null;
     return r;
   }
 
@@ -127,8 +147,10 @@ export class TcpTransport {
 
   #connection(): TcpConnection {
     if (!this.#conn || this.#conn.closed) {
-      this.#conn = new TcpConnection(this.target, (c) => {
+      this.#conn = new TcpConnection(this.#dial, (c) => {
         if (this.#conn === c) this.#conn = null;
+      }, (err) => {
+        this.lastError = err.message;
       });
     }
     return this.#conn;

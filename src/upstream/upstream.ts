@@ -1,10 +1,11 @@
 /**
  * One upstream server: its transports, health and counters. `exchange` is one attempt: UDP, and
  * on a truncated reply the same query over TCP (RFC 7766 §5: TC means retry over TCP), then
- * structural validation of the reply.
+ * structural validation of the reply. A `tls://` server is asked over TLS only (RFC 7858 §3.1:
+ * no fallback to clear text).
  */
 import { performance } from 'node:perf_hooks';
-import type { UpstreamSpec } from '../config/types.js';
+import type { TlsCa, UpstreamSpec } from '../config/types.js';
 import { isTruncated } from '../wire/header.js';
 import { scanMessage } from '../wire/layout.js';
 import { someAnswerAddress } from '../wire/answer-addresses.js';
@@ -13,7 +14,8 @@ import { RCode } from '../wire/constants.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
-import { TcpTransport } from './tcp-transport.js';
+import { TcpTransport, tcpDialer } from './tcp-transport.js';
+import { tlsDialer } from './tls-dial.js';
 import { DEFAULT_SENDING, fixedSourcePort, UdpTransport, type ReplyFilter, type UdpResult, type UdpSending } from './udp-transport.js';
 
 /** Per-upstream counters (SIGUSR1 stats, metrics). */
@@ -66,16 +68,19 @@ export interface CarriedUpstream {
   readonly takeUdp: (port: number) => UdpTransport | null;
 }
 
-/** A label like dnsmasq prints: `10.0.0.5#8600`. */
-export function upstreamLabel(spec: Pick<UpstreamSpec, 'address' | 'port'>): string {
-  return `${spec.address}#${spec.port}`;
+/** A label like dnsmasq prints: `10.0.0.5#8600`; `tls://9.9.9.9#853` for a DNS-over-TLS server. */
+export function upstreamLabel(spec: Pick<UpstreamSpec, 'address' | 'port' | 'tls'>): string {
+  return `${spec.tls !== undefined ? 'tls://' : ''}${spec.address}#${spec.port}`;
 }
 
 /** An upstream server shared by every group that lists it. */
 export class Upstream {
   readonly label: string;
   readonly udp: UdpTransport;
+  /** TCP, or for a tls:// server TLS: the only transport it is asked over. */
   readonly tcp: TcpTransport;
+  /** True for a tls:// server: every exchange and health check goes over `tcp`, which speaks TLS. */
+  readonly overTls: boolean;
   readonly health: Health;
   readonly stats: UpstreamStats;
   /**
@@ -96,6 +101,7 @@ export class Upstream {
    * @param ignored ignore-address ranges: a NOERROR reply with an answer address in one is dropped
    * @param ports how UDP queries are sent: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit)
    * @param checkEcs drop a reply whose ECS option does not answer the query's (add-subnet; RFC 7871 §7.3)
+   * @param tlsCa the CAs a tls:// server's certificate must chain to (tls-ca-file=), null: Node's bundled list
    */
   constructor(
     readonly spec: UpstreamSpec,
@@ -104,6 +110,7 @@ export class Upstream {
     ignored: AddressRanges | null = null,
     ports: UdpSending = DEFAULT_SENDING,
     checkEcs = false,
+    tlsCa: TlsCa | null = null,
   ) {
     this.label = upstreamLabel(spec);
     this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
@@ -114,7 +121,8 @@ export class Upstream {
     kept?.setIgnore(this.#filter);
     kept?.setCopies(ports);
     this.udp = kept ?? new UdpTransport(spec, this.#filter, ports);
-    this.tcp = new TcpTransport(spec);
+    this.overTls = spec.tls !== undefined;
+    this.tcp = new TcpTransport(spec.tls !== undefined ? tlsDialer(spec, spec.tls, tlsCa) : tcpDialer(spec));
     this.stats = prev?.stats ?? upstreamStats();
     this.health = new Health((up, why) => onHealthChange(this, up, why));
     if (prev) {
@@ -143,14 +151,14 @@ export class Upstream {
    * that reply only counted for RTT and health, not parsed: the result is a 'late' failure. `t0`
    * is performance.now() when the caller has just read it. With fast-dns-retry the UDP query may
    * go out several times within `timeoutMs`; a reply to any copy is the attempt's reply. With `tcp`
-   * (force-tcp) the attempt is made over TCP only.
+   * (force-tcp) the attempt is made over TCP only; a tls:// server's, over TLS only.
    */
   exchange(
     query: Buffer, qEnd: number, timeoutMs: number, done: (r: ExchangeResult) => void,
     wanted: (() => boolean) | null = null, tcp = false, t0 = performance.now(),
   ): void {
     this.stats.queries++;
-    if (tcp) return this.#overTcp(query, qEnd, timeoutMs, t0, done);
+    if (tcp || this.overTls) return this.#overTcp(query, qEnd, timeoutMs, t0, done);
     this.udp.send(query, qEnd, timeoutMs, (r, copies) => {
       let resentAt = -1;
       if (copies !== null && copies.sent > 0) {
@@ -164,7 +172,7 @@ export class Upstream {
     }, t0, wanted);
   }
 
-  /** The exchange over TCP, within `timeoutMs` (after a truncated UDP reply, or under force-tcp). */
+  /** The exchange over TCP (or TLS), within `timeoutMs` (after a truncated UDP reply, under force-tcp, to a tls:// server). */
   #overTcp(query: Buffer, qEnd: number, timeoutMs: number, t0: number, done: (r: ExchangeResult) => void): void {
     this.tcp.send(query, qEnd, timeoutMs, (t) => {
       if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
@@ -173,6 +181,15 @@ export class Upstream {
       }
       done(this.#result(t, t0, true));
     });
+  }
+
+  /**
+   * One query over the transport health checks use (UDP, or TLS for a tls:// server), without
+   * counters or health: the caller judges the result.
+   */
+  check(query: Buffer, qEnd: number, timeoutMs: number, done: (r: UdpResult) => void, t0: number): void {
+    if (this.overTls) this.tcp.send(query, qEnd, timeoutMs, done);
+    else this.udp.send(query, qEnd, timeoutMs, done, t0);
   }
 
   /**
@@ -227,7 +244,8 @@ export class Upstream {
     if (typeof r === 'string') {
       this.stats.failures++;
       if (r === 'timeout') this.stats.timeouts++;
-      this.health.failure(now, r);
+      const detail = this.overTls && r === 'network' ? this.tcp.lastError : null;
+      this.health.failure(now, detail === null ? r : `${r}: ${detail}`);
       return { kind: 'failure', reason: r, server: this.label };
     }
     const layout = scanMessage(r);

@@ -45,10 +45,10 @@ export function assertLoopbackOnly(conf: string): void {
     const line = raw.trim();
     const m = /^(server|local|rev-server)\s*=\s*(.*)$/.exec(line);
     if (!m) continue;
-    let spec = m[2]!;
+    let spec = m[2]!.replace(/^tls:\/\//, '');
     if (m[1] === 'rev-server') spec = spec.includes(',') ? spec.slice(spec.indexOf(',') + 1) : '';
     else if (spec.startsWith('/')) spec = spec.slice(spec.lastIndexOf('/') + 1);
-    const addr = spec.split(/[#@%]/)[0]!.trim();
+    const addr = spec.replace(/^tls:\/\//, '').split(/[#@%,]/)[0]!.trim();
     if (addr === '' || spec === '#') continue;
     if (!/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(addr)) throw new Error(`refusing non-loopback upstream in test config: ${line}`);
   }
@@ -94,7 +94,13 @@ process.once('exit', () => {
   for (const c of live) if (c.pid !== undefined && c.exitCode === null) process.kill(c.pid, 'SIGKILL');
 });
 
-async function stopChild(child: ChildProcess): Promise<void> {
+/** Kills `child` (by PID) if this test process exits first. */
+export function trackChild(child: ChildProcess): void {
+  live.add(child);
+}
+
+/** SIGTERM by PID, SIGKILL if it has not exited within 3 s; resolves once it has. */
+export async function stopChild(child: ChildProcess): Promise<void> {
   live.delete(child);
   if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
   const done = exited(child);

@@ -5,6 +5,7 @@
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import * as dnsPacket from 'dns-packet';
 import { rcodeBits } from './wire.js';
 
@@ -12,7 +13,8 @@ import { rcodeBits } from './wire.js';
 export interface SeenQuery {
   readonly name: string;
   readonly type: string;
-  readonly proto: 'udp' | 'tcp';
+  /** 'tls': over the TLS listener of an upstream started with a TlsIdentity. */
+  readonly proto: 'udp' | 'tcp' | 'tls';
   readonly packet: dnsPacket.Packet;
   readonly raw: Buffer;
   readonly at: number;
@@ -50,6 +52,18 @@ export interface FakeAnswer {
 
 export type Script = (q: SeenQuery) => FakeAnswer;
 
+/** The certificate and key a fake DNS-over-TLS upstream presents (PEM). */
+export interface TlsIdentity {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+}
+
+/** One TLS connection a fake upstream accepted: the SNI name it was sent and whether the session was resumed. */
+export interface TlsAccepted {
+  readonly servername: string | null;
+  readonly resumed: boolean;
+}
+
 
 /** Record builders. */
 export const rr = {
@@ -82,6 +96,8 @@ function ownPort(): number {
 /** A running fake upstream. */
 export class FakeUpstream {
   readonly queries: SeenQuery[] = [];
+  /** With a TlsIdentity: every TLS connection that completed its handshake. */
+  readonly tlsAccepted: TlsAccepted[] = [];
   #script: Script;
   #closed = false;
   readonly #conns = new Set<TcpSocket>();
@@ -91,6 +107,7 @@ export class FakeUpstream {
     private readonly other: Socket,
     readonly port: number,
     script: Script,
+    private readonly tls: boolean,
   ) {
     this.#script = script;
   }
@@ -98,9 +115,9 @@ export class FakeUpstream {
   /**
    * Starts on 127.0.0.1 (UDP and TCP share the port): a port of this process's block (see
    * ownPort), or `port` (to bring a closed upstream back on the same address; rejects if that port
-   * is taken).
+   * is taken). With `tls`, the TCP listener speaks DNS over TLS (RFC 7858) with that identity.
    */
-  static async start(script: Script, port = 0): Promise<FakeUpstream> {
+  static async start(script: Script, port = 0, tls: TlsIdentity | null = null): Promise<FakeUpstream> {
     for (let attempt = 0; attempt < (port === 0 ? 50 : 1); attempt++) {
       const udp = createSocket('udp4');
       const want = port === 0 ? ownPort() : port;
@@ -113,7 +130,7 @@ export class FakeUpstream {
         continue;
       }
       const udpPort = udp.address().port;
-      const tcp = createServer();
+      const tcp = tls === null ? createServer() : createTlsServer({ cert: tls.cert, key: tls.key });
       const ok = await new Promise<boolean>((r) => {
         tcp.once('error', () => r(false));
         tcp.listen(udpPort, '127.0.0.1', () => r(true));
@@ -124,7 +141,7 @@ export class FakeUpstream {
       }
       const other = createSocket('udp4');
       await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
-      const f = new FakeUpstream(udp, tcp, other, udpPort, script);
+      const f = new FakeUpstream(udp, tcp, other, udpPort, script, tls !== null);
       f.#listen();
       return f;
     }
@@ -154,6 +171,11 @@ export class FakeUpstream {
     return this.queries.filter((q) => q.name.toLowerCase() === name.toLowerCase() && (!type || q.type === type)).length;
   }
 
+  /** Closes every open TCP (or TLS) connection, as a server that restarts or times clients out would. */
+  dropConnections(): void {
+    for (const c of this.#conns) c.destroy();
+  }
+
   /** Stops both listeners and drops open TCP connections; replies still pending are not sent. Idempotent. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -174,7 +196,11 @@ export class FakeUpstream {
         if (!this.#closed) (ans.fromOtherPort ? this.other : this.udp).send(out, rinfo.port, rinfo.address);
       });
     });
-    this.tcp.on('connection', (sock: TcpSocket) => {
+    this.tcp.on(this.tls ? 'secureConnection' : 'connection', (sock: TcpSocket) => {
+      if (this.tls) {
+        const t = sock as TLSSocket;
+        this.tlsAccepted.push({ servername: typeof t.servername === 'string' ? t.servername : null, resumed: t.isSessionReused() });
+      }
       let buf = Buffer.alloc(0);
       this.#conns.add(sock);
       sock.on('close', () => this.#conns.delete(sock));
@@ -184,7 +210,7 @@ export class FakeUpstream {
         while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
           const raw = buf.subarray(2, 2 + buf.readUInt16BE(0));
           buf = buf.subarray(2 + raw.length);
-          const seen = this.#seen(Buffer.from(raw), 'tcp', sock.remoteAddress ?? '', sock.remotePort ?? 0);
+          const seen = this.#seen(Buffer.from(raw), this.tls ? 'tls' : 'tcp', sock.remoteAddress ?? '', sock.remotePort ?? 0);
           if (!seen) continue;
           this.#respond(seen, (out) => {
             if (sock.destroyed) return;
@@ -198,7 +224,7 @@ export class FakeUpstream {
     });
   }
 
-  #seen(raw: Buffer, proto: 'udp' | 'tcp', address: string, port: number): SeenQuery | null {
+  #seen(raw: Buffer, proto: SeenQuery['proto'], address: string, port: number): SeenQuery | null {
     let packet: dnsPacket.Packet;
     try {
       packet = dnsPacket.decode(raw);

@@ -43,6 +43,14 @@ describe('parseAdminRequest', () => {
     assert.deepEqual(first.origin, { file: 'admin-api', line: 0 });
   });
 
+  it('reads a tls:// server (DNS over TLS) as server= does', () => {
+    const r = parseAdminRequest('PUT', '/rules/service.consul', JSON.stringify({ servers: ['tls://10.0.0.5#8853,consul.example'] }));
+    assert.equal(r.op, 'set');
+    if (r.op !== 'set') return;
+    const a = r.setting.rules[0]!.action;
+    assert.deepEqual(a.kind === 'forward' ? [a.server.address, a.server.port, a.server.tls] : null, ['10.0.0.5', 8853, { name: 'consul.example' }]);
+  });
+
   it('refuses bad bodies with 400 and a message as a config line would get', () => {
     assert.match(refused('PUT', '/rules/a.test', '{').message, /^body is not JSON/);
     assert.match(refused('PUT', '/rules/a.test', '').message, /^body is not JSON/);

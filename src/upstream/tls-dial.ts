@@ -1,0 +1,34 @@
+/**
+ * Opens DNS-over-TLS connections to one server (RFC 7858 §3.1–3.2, strict privacy profile of
+ * RFC 8310 §5): the certificate must chain to a trusted CA (Node's bundled list, or tls-ca-file=) and
+ * carry the configured name, or the server's IP address when none is configured; a connection that
+ * fails either check carries no query. SNI is sent only for a name (RFC 6066 §3: never an address).
+ * The latest session ticket is offered on the next connection, so a reconnect resumes instead of
+ * doing a full handshake (RFC 8446 §2.2; RFC 7858 §3.4 asks for fewer round trips).
+ */
+import { connect, type ConnectionOptions } from 'node:tls';
+import type { TlsCa, TlsPeer } from '../config/types.js';
+import { tcpDialer, type Dialer } from './tcp-transport.js';
+import type { UdpTarget } from './udp-transport.js';
+
+/** A Dialer for `target` over TLS, checked against `peer`'s name and `ca` (null: Node's bundled CAs). */
+export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null): Dialer {
+  let session: Buffer | undefined;
+  // The TCP connection underneath is the plain dialer's (no Nagle delay, the source address).
+  const tcp = tcpDialer(target);
+  // `host` is what the certificate is checked for when no name is given.
+  const base: ConnectionOptions = {
+    host: target.address,
+    minVersion: 'TLSv1.2',
+    ...(peer.name !== null ? { servername: peer.name } : {}),
+    ...(ca !== null ? { ca: ca.pem } : {}),
+  };
+  return () => {
+    const opts = { ...base, socket: tcp() };
+    const socket = connect(session !== undefined ? { ...opts, session } : opts);
+    socket.on('session', (s: Buffer) => {
+      session = s;
+    });
+    return socket;
+  };
+}

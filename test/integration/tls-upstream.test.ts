@@ -1,0 +1,109 @@
+/**
+ * DNS over TLS to upstreams (RFC 7858) on the wire: a fake server on 127.0.0.1 that speaks DNS
+ * over TLS with the test CA's certificate for `dns.fandns.test` and 127.0.0.1. fandns asks a
+ * `tls://` server over TLS only, checks its certificate for the configured name (sent as SNI) or
+ * its address, keeps one connection for many queries and resumes the session on the next one. A
+ * certificate that fails the check carries no query: the client gets SERVFAIL and the log says
+ * why the server is down. Health checks go over TLS too.
+ */
+import { describe, it } from 'node:test';
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FakeUpstream, type TlsIdentity } from '../helpers/fake-upstream.js';
+import { memoryLog } from '../helpers/memory-log.js';
+import { startProxy } from '../helpers/proxy.js';
+import { answer } from '../helpers/scripts.js';
+import { waitFor } from '../helpers/wait.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/tls/${name}`, import.meta.url));
+const CA = fixture('ca.pem');
+const SIGNED: TlsIdentity = { cert: readFileSync(fixture('server.pem')), key: readFileSync(fixture('server.key')) };
+const SELF_SIGNED: TlsIdentity = { cert: readFileSync(fixture('self-signed.pem')), key: readFileSync(fixture('self-signed.key')) };
+
+type Proxy = Awaited<ReturnType<typeof startProxy>>;
+
+/** Runs `body` with a DoT upstream presenting `identity` and a proxy on `conf(upstream)`. */
+async function withTls(identity: TlsIdentity, conf: (dot: FakeUpstream) => string[], body: (p: Proxy, dot: FakeUpstream, log: ReturnType<typeof memoryLog>) => Promise<void>): Promise<void> {
+  const dot = await FakeUpstream.start(answer('192.0.2.53'), 0, identity);
+  const log = memoryLog('info');
+  const p = await startProxy(conf(dot).join('\n'), log.log);
+  try {
+    await body(p, dot, log);
+  } finally {
+    await p.stop();
+    await dot.close();
+  }
+}
+
+const addressOf = async (p: Proxy, name: string) => {
+  const r = await p.query(name);
+  return [r.rcode, (r.packet.answers ?? []).map((a) => (a as { data: unknown }).data)];
+};
+
+describe('server=tls://', () => {
+  it('asks over TLS only, checking the address when no name is given, and sends no SNI', () =>
+    withTls(SIGNED, (dot) => [`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${dot.port}`], async (p, dot) => {
+      assert.deepEqual(await addressOf(p, 'www.example.com'), ['NOERROR', ['192.0.2.53']]);
+      assert.deepEqual(dot.queries.map((q) => q.proto), ['tls']);
+      assert.deepEqual(dot.tlsAccepted, [{ servername: null, resumed: false }]);
+    }));
+
+  it('checks the configured name, sends it as SNI, and keeps one connection for many queries at once', () =>
+    withTls(SIGNED, (dot) => [`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${dot.port},dns.fandns.test`], async (p, dot) => {
+      const names = Array.from({ length: 20 }, (_, i) => `host${i}.example.com`);
+      const got = await Promise.all(names.map((n) => addressOf(p, n)));
+      assert.ok(got.every(([rcode]) => rcode === 'NOERROR'), JSON.stringify(got));
+      assert.equal(dot.queries.length, 20);
+      assert.deepEqual(dot.tlsAccepted, [{ servername: 'dns.fandns.test', resumed: false }]);
+    }));
+
+  it('resumes the TLS session when the server closed the connection', () =>
+    withTls(SIGNED, (dot) => [`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${dot.port},dns.fandns.test`], async (p, dot) => {
+      assert.equal((await addressOf(p, 'one.example.com'))[0], 'NOERROR');
+      dot.dropConnections();
+      assert.equal((await addressOf(p, 'two.example.com'))[0], 'NOERROR');
+      assert.equal(dot.tlsAccepted.length, 2);
+      assert.equal(dot.tlsAccepted[1]!.resumed, true, 'the second handshake resumed the first session');
+    }));
+
+  it('sends only the names of its rule over TLS; /explain says tls', async () => {
+    const plain = await FakeUpstream.start(answer('192.0.2.1'));
+    try {
+      await withTls(SIGNED, (dot) => [`tls-ca-file=${CA}`, `server=${plain.spec}`, `server=/service.consul/tls://127.0.0.1#${dot.port},dns.fandns.test`], async (p, dot) => {
+        assert.deepEqual(await addressOf(p, 'web.service.consul'), ['NOERROR', ['192.0.2.53']]);
+        assert.deepEqual(await addressOf(p, 'www.example.com'), ['NOERROR', ['192.0.2.1']]);
+        assert.deepEqual(dot.queries.map((q) => q.name), ['web.service.consul']);
+        assert.deepEqual(plain.queries.map((q) => [q.name, q.proto]), [['www.example.com', 'udp']]);
+        const route = (await p.server.explain({ name: 'web.service.consul', qtype: 1, resolve: false }))['route'] as Record<string, unknown>;
+        assert.equal(route['transport'], 'tls');
+        assert.match(JSON.stringify(route['servers']), /tls:\/\/127\.0\.0\.1#/);
+      });
+    } finally {
+      await plain.close();
+    }
+  });
+
+  const refused: [string, TlsIdentity, (port: number) => string[], RegExp][] = [
+    ['a certificate for another name', SIGNED, (port) => [`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${port},other.fandns.test`], /altnames/],
+    ['a certificate no trusted CA signed (the bundled CAs of Node)', SIGNED, (port) => [`server=tls://127.0.0.1#${port}`], /certificate/],
+    ['a self-signed certificate', SELF_SIGNED, (port) => [`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${port}`], /certificate/],
+  ];
+  for (const [what, identity, conf, why] of refused) {
+    it(`refuses ${what}: no query reaches it, the client gets SERVFAIL, the log says why`, () =>
+      withTls(identity, (dot) => conf(dot.port), async (p, dot, log) => {
+        for (let i = 0; i < 3; i++) assert.equal((await p.query(`name${i}.example.com`)).rcode, 'SERVFAIL');
+        assert.equal(dot.queries.length, 0);
+        const down = log.lines().find((l) => l.msg.startsWith('upstream is down'));
+        assert.ok(down, JSON.stringify(log.lines()));
+        assert.match(down.msg, why);
+        assert.match(String(down['upstream']), /^tls:\/\/127\.0\.0\.1#/);
+      }));
+  }
+
+  it('health checks go over TLS', () =>
+    withTls(SIGNED, (dot) => [`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${dot.port},dns.fandns.test`, 'health-check=.,NS', 'health-check-interval=100'], async (_p, dot) => {
+      await waitFor(() => dot.queries.some((q) => q.type === 'NS'), 'a health check');
+      assert.ok(dot.queries.every((q) => q.proto === 'tls'));
+    }));
+});
