@@ -2,7 +2,7 @@
  * One upstream server: its transports, health and counters. `exchange` is one attempt: UDP, and
  * on a truncated reply the same query over TCP (RFC 7766 §5: TC means retry over TCP), then
  * structural validation of the reply. A `tls://` server is asked over TLS only (RFC 7858 §3.1:
- * no fallback to clear text).
+ * no fallback to clear text), with queries padded to 128-octet blocks (RFC 8467 §4.1).
  */
 import { performance } from 'node:perf_hooks';
 import type { TlsCa, UpstreamSpec } from '../config/types.js';
@@ -11,6 +11,7 @@ import { scanMessage } from '../wire/layout.js';
 import { someAnswerAddress } from '../wire/answer-addresses.js';
 import { ecsMismatch } from '../wire/ecs.js';
 import { RCode } from '../wire/constants.js';
+import { padQuery } from '../wire/edns-padding.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
@@ -174,7 +175,7 @@ export class Upstream {
 
   /** The exchange over TCP (or TLS), within `timeoutMs` (after a truncated UDP reply, under force-tcp, to a tls:// server). */
   #overTcp(query: Buffer, qEnd: number, timeoutMs: number, t0: number, done: (r: ExchangeResult) => void): void {
-    this.tcp.send(query, qEnd, timeoutMs, (t) => {
+    this.tcp.send(this.overTls ? padQuery(query) : query, qEnd, timeoutMs, (t) => {
       if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
         this.#counted(t, performance.now() - t0, true);
         return done({ kind: 'failure', reason: 'ignored', server: this.label });
@@ -188,7 +189,7 @@ export class Upstream {
    * counters or health: the caller judges the result.
    */
   check(query: Buffer, qEnd: number, timeoutMs: number, done: (r: UdpResult) => void, t0: number): void {
-    if (this.overTls) this.tcp.send(query, qEnd, timeoutMs, done);
+    if (this.overTls) this.tcp.send(padQuery(query), qEnd, timeoutMs, done);
     else this.udp.send(query, qEnd, timeoutMs, done, t0);
   }
 

@@ -11,8 +11,9 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { FakeUpstream, type TlsIdentity } from '../helpers/fake-upstream.js';
+import { parseConfigText } from '../../src/config/load.js';
 import { memoryLog } from '../helpers/memory-log.js';
-import { startProxy } from '../helpers/proxy.js';
+import { startProxy, TEST_PREAMBLE } from '../helpers/proxy.js';
 import { answer } from '../helpers/scripts.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -58,6 +59,28 @@ describe('server=tls://', () => {
       assert.deepEqual(dot.tlsAccepted, [{ servername: 'dns.fandns.test', resumed: false }]);
     }));
 
+  it('pads every query to a multiple of 128 octets (RFC 8467), with or without the client\'s EDNS; clear-text servers get the query as it was', async () => {
+    const plain = await FakeUpstream.start(answer('192.0.2.1'));
+    try {
+      await withTls(SIGNED, (dot) => [`tls-ca-file=${CA}`, `server=${plain.spec}`, `server=/tls.test/tls://127.0.0.1#${dot.port},dns.fandns.test`], async (p, dot) => {
+        const noEdns = await p.query('a.tls.test');
+        assert.equal(noEdns.rcode, 'NOERROR');
+        assert.ok(!(noEdns.packet.additionals ?? []).some((a) => a.type === 'OPT'), 'a client without EDNS gets no OPT back');
+        assert.equal((await p.query('a-much-longer-name-than-the-first-one.tls.test', { edns: 1232 })).rcode, 'NOERROR');
+        assert.equal((await p.query('www.example.com')).rcode, 'NOERROR');
+        for (const q of dot.queries) {
+          assert.equal(q.raw.length % 128, 0, `${q.name}: ${q.raw.length} octets`);
+          const opt = (q.packet.additionals ?? []).find((a) => a.type === 'OPT') as { options?: { code: number }[] } | undefined;
+          assert.ok(opt?.options?.some((o) => o.code === 12), 'a Padding option');
+        }
+        assert.equal(dot.queries.length, 2);
+        assert.ok(!(plain.queries[0]!.packet.additionals ?? []).some((a) => a.type === 'OPT'), 'no OPT added for a clear-text server');
+      });
+    } finally {
+      await plain.close();
+    }
+  });
+
   it('resumes the TLS session when the server closed the connection', () =>
     withTls(SIGNED, (dot) => [`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${dot.port},dns.fandns.test`], async (p, dot) => {
       assert.equal((await addressOf(p, 'one.example.com'))[0], 'NOERROR');
@@ -100,6 +123,14 @@ describe('server=tls://', () => {
         assert.match(String(down['upstream']), /^tls:\/\/127\.0\.0\.1#/);
       }));
   }
+
+  it('a reload that adds tls-ca-file= makes a refused server usable', () =>
+    withTls(SIGNED, (dot) => [`server=tls://127.0.0.1#${dot.port},dns.fandns.test`], async (p, dot) => {
+      assert.equal((await p.query('before.example.com')).rcode, 'SERVFAIL');
+      p.server.reload(parseConfigText(`${TEST_PREAMBLE}tls-ca-file=${CA}\nserver=tls://127.0.0.1#${dot.port},dns.fandns.test`, 'test.conf'));
+      assert.deepEqual(await addressOf(p, 'after.example.com'), ['NOERROR', ['192.0.2.53']]);
+      assert.deepEqual(dot.queries.map((q) => q.name), ['after.example.com']);
+    }));
 
   it('health checks go over TLS', () =>
     withTls(SIGNED, (dot) => [`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${dot.port},dns.fandns.test`, 'health-check=.,NS', 'health-check-interval=100'], async (_p, dot) => {

@@ -1,0 +1,43 @@
+/**
+ * EDNS(0) Padding for queries sent over an encrypted transport (RFC 7830; RFC 8467 §4.1, the
+ * recommended Block-Length Padding: queries padded to a multiple of 128 octets), so that the
+ * length of a TLS record does not tell an observer which name was asked. Pure: returns a new
+ * message, or the query itself when it cannot be read.
+ */
+import { Buffer } from 'node:buffer';
+import { editOptions, OPTION_HEAD } from './edns-options.js';
+import { u16 } from './header.js';
+import { scanMessage } from './layout.js';
+import { OPT_SIZE } from './opt.js';
+
+/** RFC 7830 §4: the Padding option's code. */
+export const PADDING_OPTION = 12;
+
+/** RFC 8467 §4.1: the block length queries are padded to. */
+export const QUERY_BLOCK = 128;
+
+/** The UDP size an OPT record added only to carry padding advertises (the usual EDNS default). */
+const ADDED_OPT_UDP_SIZE = 1232;
+
+const NONE = new Uint8Array(0);
+const notPadding = (code: number): boolean => code !== PADDING_OPTION;
+
+/**
+ * A copy of `query` padded to a multiple of `block` octets with a Padding option of zeros (RFC
+ * 7830 §3) in its OPT record, which is added when the query has none (advertising 1232 octets, no
+ * flags). A Padding option it already carries is replaced; every other option is kept in order.
+ * A query that does not scan is returned as it is.
+ */
+export function padQuery(query: Buffer, block = QUERY_BLOCK): Buffer {
+  const layout = scanMessage(query);
+  if (layout === null) return query;
+  const opt = layout.opt;
+  // The length with an OPT record but no Padding option; the option's head and data come on top.
+  const bare = opt === null ? query.length + OPT_SIZE : editOptions(query, opt.start, notPadding, NONE, 0).length;
+  const fill = (block - ((bare + OPTION_HEAD) % block)) % block;
+  const option = Buffer.alloc(OPTION_HEAD + fill);
+  option.writeUInt16BE(PADDING_OPTION, 0);
+  option.writeUInt16BE(fill, 2);
+  const udpSize = opt === null ? ADDED_OPT_UDP_SIZE : u16(query, opt.start + 3);
+  return editOptions(query, opt === null ? -1 : opt.start, notPadding, option, udpSize);
+}
