@@ -49,6 +49,8 @@ export interface MetricsSnapshot {
     readonly checked: boolean;
     readonly checksOk: number;
     readonly checksFailed: number;
+    /** tls:// servers only: their TLS handshakes by outcome. */
+    readonly tls: { readonly full: number; readonly resumed: number; readonly failed: number } | null;
   }[];
   readonly queryLogLost: number;
   /** admin-api changes applied (PUT and DELETE /rules/<domain>). */
@@ -169,6 +171,12 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
       { labels: { upstream: u.label, result: 'ok' }, value: u.checksOk },
       { labels: { upstream: u.label, result: 'fail' }, value: u.checksFailed },
     ])));
+  add(collected('fandns_upstream_tls_handshakes_total', 'TLS handshakes with each tls:// upstream, by result: full, resumed (an earlier session), failed (connection lost or refused, certificate check failed).', 'counter', () =>
+    snapshot().upstreams.flatMap((u) => (u.tls === null ? [] : [
+      { labels: { upstream: u.label, result: 'full' }, value: u.tls.full },
+      { labels: { upstream: u.label, result: 'resumed' }, value: u.tls.resumed },
+      { labels: { upstream: u.label, result: 'failed' }, value: u.tls.failed },
+    ]))));
   add(collected('fandns_upstream_rtt_seconds', 'Round-trip time of answered upstream exchanges.', 'histogram', () =>
     snapshot().upstreams.flatMap((u) => histogram('fandns_upstream_rtt_seconds', RTT_BOUNDS, u.rttBuckets, u.rttTotalMs / 1000, u.answers, { upstream: u.label }))));
   return reg;

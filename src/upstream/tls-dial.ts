@@ -11,8 +11,21 @@ import type { TlsCa, TlsPeer } from '../config/types.js';
 import { tcpDialer, type Dialer } from './tcp-transport.js';
 import type { UdpTarget } from './udp-transport.js';
 
-/** A Dialer for `target` over TLS, checked against `peer`'s name and `ca` (null: Node's bundled CAs). */
-export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null): Dialer {
+/** TLS handshakes with one server, by outcome (fandns_upstream_tls_handshakes_total). */
+export interface TlsHandshakes {
+  /** Completed with a full handshake. */
+  full: number;
+  /** Completed by resuming an earlier session. */
+  resumed: number;
+  /** Ended before completing: a refused or lost connection, a certificate that failed its check. */
+  failed: number;
+}
+
+/**
+ * A Dialer for `target` over TLS, checked against `peer`'s name and `ca` (null: Node's bundled
+ * CAs), counting each handshake's outcome in `counts`.
+ */
+export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null, counts: TlsHandshakes): Dialer {
   let session: Buffer | undefined;
   // The TCP connection underneath is the plain dialer's (no Nagle delay, the source address).
   const tcp = tcpDialer(target);
@@ -28,6 +41,15 @@ export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null): D
     const socket = connect(session !== undefined ? { ...opts, session } : opts);
     socket.on('session', (s: Buffer) => {
       session = s;
+    });
+    let done = false;
+    socket.once('secureConnect', () => {
+      done = true;
+      if (socket.isSessionReused()) counts.resumed++;
+      else counts.full++;
+    });
+    socket.once('close', () => {
+      if (!done) counts.failed++;
     });
     return socket;
   };

@@ -16,7 +16,7 @@ import type { AddressRanges } from '../util/address-ranges.js';
 import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
 import { TcpTransport, tcpDialer } from './tcp-transport.js';
-import { tlsDialer } from './tls-dial.js';
+import { tlsDialer, type TlsHandshakes } from './tls-dial.js';
 import { DEFAULT_SENDING, fixedSourcePort, UdpTransport, type ReplyFilter, type UdpResult, type UdpSending } from './udp-transport.js';
 
 /** Per-upstream counters (SIGUSR1 stats, metrics). */
@@ -41,6 +41,8 @@ export interface UpstreamStats {
   checksOk: number;
   /** Health checks that failed (an error RCODE, a timeout, a malformed reply). */
   checksFailed: number;
+  /** tls:// servers: TLS handshakes that completed (a full handshake, or a resumed session) and that failed. */
+  readonly tls: TlsHandshakes;
 }
 
 /** Upstream RTT histogram bounds in seconds. */
@@ -49,7 +51,7 @@ export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.0
 /** Upstream counters at zero. */
 const upstreamStats = (): UpstreamStats => ({
   queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, tcpRetries: 0, resent: 0, nxdomain: 0, rttTotalMs: 0,
-  rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), checksOk: 0, checksFailed: 0,
+  rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), checksOk: 0, checksFailed: 0, tls: { full: 0, resumed: 0, failed: 0 },
 });
 
 /**
@@ -123,8 +125,8 @@ export class Upstream {
     kept?.setCopies(ports);
     this.udp = kept ?? new UdpTransport(spec, this.#filter, ports);
     this.overTls = spec.tls !== undefined;
-    this.tcp = new TcpTransport(spec.tls !== undefined ? tlsDialer(spec, spec.tls, tlsCa) : tcpDialer(spec));
     this.stats = prev?.stats ?? upstreamStats();
+    this.tcp = new TcpTransport(spec.tls !== undefined ? tlsDialer(spec, spec.tls, tlsCa, this.stats.tls) : tcpDialer(spec));
     this.health = new Health((up, why) => onHealthChange(this, up, why));
     if (prev) {
       this.health.resume(prev.health);

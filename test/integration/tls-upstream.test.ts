@@ -88,6 +88,8 @@ describe('server=tls://', () => {
       assert.equal((await addressOf(p, 'two.example.com'))[0], 'NOERROR');
       assert.equal(dot.tlsAccepted.length, 2);
       assert.equal(dot.tlsAccepted[1]!.resumed, true, 'the second handshake resumed the first session');
+      const counted = p.server.metricsSnapshot().upstreams[0]!.tls;
+      assert.deepEqual(counted, { full: 1, resumed: 1, failed: 0 }, 'fandns_upstream_tls_handshakes_total');
     }));
 
   it('sends only the names of its rule over TLS; /explain says tls', async () => {
@@ -121,6 +123,8 @@ describe('server=tls://', () => {
         assert.ok(down, JSON.stringify(log.lines()));
         assert.match(down.msg, why);
         assert.match(String(down['upstream']), /^tls:\/\/127\.0\.0\.1#/);
+        const tls = p.server.metricsSnapshot().upstreams[0]!.tls;
+        assert.ok(tls !== null && tls.failed > 0 && tls.full + tls.resumed === 0, JSON.stringify(tls));
       }));
   }
 
