@@ -1,9 +1,13 @@
 /**
  * TCP exchanges with one upstream (RFC 1035 §4.2.2 framing, RFC 7766 §6.2 connection reuse and
  * pipelining): one persistent connection per server, many queries in flight on it, matched by ID
- * and question. Idle connections close after a while; a query that fails because a reused
- * connection had been closed by the server is retried once on a fresh one. The same framing runs
- * over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts).
+ * and question. Idle connections close after a while. A query left unanswered when the server
+ * closes an established connection is sent again on a fresh one, twice at most, within its
+ * timeout (RFC 7766 §6.2.1 lets a server close at any time). A connection carries at most 100
+ * queries, the most dnsmasq answers on one (Unbound caps its own at 200): the next ones go on a
+ * new connection while the old one drains and is closed. A server that closes a connection after
+ * fewer answers while further queries were on their way gets that many (at least 10) from then
+ * on. The same framing runs over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts).
  */
 import { connect, type Socket } from 'node:net';
 import { HEADER_SIZE } from '../wire/constants.js';
@@ -17,9 +21,27 @@ interface Pending {
   readonly qEnd: number;
   readonly resolve: (r: UdpResult) => void;
   readonly timer: NodeJS.Timeout;
+  /** The connection's answer count when this query left. */
+  readonly answeredBefore: number;
 }
 
 const IDLE_MS = 10_000;
+/**
+ * The fewest queries a connection is given once a limit is learned: a close that reset the
+ * connection (unread queries make the kernel send RST) can lose answers already written, so the
+ * count seen may be below the server's real limit.
+ */
+const MIN_PER_CONNECTION = 10;
+/**
+ * The most queries a connection carries: dnsmasq answers 100 on one (TCP_MAX_QUERIES) and then
+ * closes it, resetting it if more were sent, which can lose answers already written.
+ */
+const MAX_PER_CONNECTION = 100;
+/**
+ * Fresh connections a query is sent on after the server closed the one it waited on. Two: a close
+ * that reset the connection may lose every answer, so the limit is only learned from a second one.
+ */
+const MAX_RETRIES = 2;
 
 /** Opens a stream connection to the server (plain TCP, or TLS: tls-dial.ts). */
 export type Dialer = () => Socket;
@@ -37,17 +59,33 @@ class TcpConnection {
   closed = false;
   /** Replies received so far; > 0 means the connection has been reused. */
   answered = 0;
+  /** Queries sent on it so far. */
+  sent = 0;
+  /** True once no further query will be sent on it (it reached the server's limit): it closes when drained. */
+  retired = false;
+  /** True once connected (TCP) or once the TLS handshake completed. */
+  established = false;
+  /** True when the server (or the network) closed it, not fandns. */
+  closedByPeer = false;
   readonly #frames = new FrameReader();
   #idle: NodeJS.Timeout | null = null;
 
-  constructor(dial: Dialer, private readonly onClose: (c: TcpConnection) => void, onError: (err: Error) => void) {
+  /**
+   * @param onClose called once when it closes, with the number of queries the server answered on
+   *   it if the server closed it while queries it had been sent before its last answer were still
+   *   waiting (its per-connection limit), else null
+   */
+  constructor(dial: Dialer, private readonly onClose: (c: TcpConnection, limit: number | null) => void, onError: (err: Error) => void) {
     this.socket = dial();
+    this.socket.once((this.socket as { encrypted?: boolean }).encrypted === true ? 'secureConnect' : 'connect', () => {
+      this.established = true;
+    });
     this.socket.on('data', (d) => this.#data(d));
     this.socket.on('error', (err) => {
       onError(err);
-      this.close();
+      this.#closed(true);
     });
-    this.socket.on('close', () => this.close());
+    this.socket.on('close', () => this.#closed(true));
   }
 
   send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
@@ -68,22 +106,31 @@ class TcpConnection {
         resolve('timeout');
         this.#maybeIdle();
       }, timeoutMs);
-      this.pending.set(id, { query: framed.subarray(2), qEnd, resolve, timer });
+      this.pending.set(id, { query: framed.subarray(2), qEnd, resolve, timer, answeredBefore: this.answered });
+      this.sent++;
       this.socket.write(framed);
     });
   }
 
+  /** Closes it; waiting queries resolve as 'network'. */
   close(): void {
+    this.#closed(false);
+  }
+
+  #closed(byPeer: boolean): void {
     if (this.closed) return;
     this.closed = true;
+    this.closedByPeer = byPeer;
     if (this.#idle) clearTimeout(this.#idle);
+    let limit: number | null = null;
     for (const [id, p] of this.pending) {
+      if (byPeer && p.answeredBefore < this.answered) limit = Math.max(this.answered, MIN_PER_CONNECTION);
       this.pending.delete(id);
       clearTimeout(p.timer);
       p.resolve('network');
     }
     this.socket.destroy();
-    this.onClose(this);
+    this.onClose(this, limit);
   }
 
   #data(d: Buffer): void {
@@ -103,6 +150,7 @@ class TcpConnection {
   }
 
   #maybeIdle(): void {
+    if (this.pending.size === 0 && this.retired) return this.close();
     if (this.pending.size === 0 && !this.closed && !this.#idle) {
       this.#idle = setTimeout(() => this.close(), IDLE_MS);
       this.#idle.unref();
@@ -113,6 +161,11 @@ class TcpConnection {
 /** TCP (or TLS) transport to one server. */
 export class TcpTransport {
   #conn: TcpConnection | null = null;
+  /** Most queries one connection gets: what the server answered before it closed one on us (learned). */
+  #perConnection = MAX_PER_CONNECTION;
+  #shut = false;
+  /** Every connection not yet closed: the current one and any left to drain. */
+  readonly #open = new Set<TcpConnection>();
   /** Why the latest connection failed (a TLS certificate error, a refused connect…), until a reply comes. */
   lastError: string | null = null;
   readonly #dial: Dialer;
@@ -128,31 +181,39 @@ export class TcpTransport {
   }
 
   async #send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
-    const conn = this.#connection();
-    const reused = conn.answered > 0;
     const started = Date.now();
+    let conn = this.#connection();
     let r = await conn.send(query, qEnd, timeoutMs);
-    if (r === 'network' && reused) {
+    for (let retry = 0; retry < MAX_RETRIES && r === 'network' && conn.established && conn.closedByPeer && !this.#shut; retry++) {
       const left = timeoutMs - (Date.now() - started);
-      if (left > 0) r = await this.#connection().send(query, qEnd, left);
+      if (left <= 0) break;
+      conn = this.#connection();
+      r = await conn.send(query, qEnd, left);
     }
     if (typeof r !== 'string') this.lastError = null;
     return r;
   }
 
-  /** Closes the connection; waiting queries resolve as 'network'. */
+  /** Closes the connection; waiting queries resolve as 'network' and are not retried. */
   close(): void {
-    this.#conn?.close();
+    this.#shut = true;
+    for (const c of this.#open) c.close();
   }
 
   #connection(): TcpConnection {
-    if (!this.#conn || this.#conn.closed) {
-      this.#conn = new TcpConnection(this.#dial, (c) => {
-        if (this.#conn === c) this.#conn = null;
-      }, (err) => {
-        this.lastError = err.message;
-      });
-    }
-    return this.#conn;
+    const c = this.#conn;
+    if (c !== null && !c.closed && c.sent < this.#perConnection) return c;
+    // A connection at the limit is left to drain, then closed (or the server closes it).
+    if (c !== null) c.retired = true;
+    const fresh = new TcpConnection(this.#dial, (closed, limit) => {
+      if (limit !== null) this.#perConnection = Math.min(this.#perConnection, limit);
+      this.#open.delete(closed);
+      if (this.#conn === closed) this.#conn = null;
+    }, (err) => {
+      this.lastError = err.message;
+    });
+    this.#open.add(fresh);
+    this.#conn = fresh;
+    return fresh;
   }
 }

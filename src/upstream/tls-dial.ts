@@ -6,7 +6,7 @@
  * The latest session ticket is offered on the next connection, so a reconnect resumes instead of
  * doing a full handshake (RFC 8446 §2.2; RFC 7858 §3.4 asks for fewer round trips).
  */
-import { connect, type ConnectionOptions } from 'node:tls';
+import { connect, createSecureContext, type ConnectionOptions } from 'node:tls';
 import type { TlsCa, TlsPeer } from '../config/types.js';
 import { tcpDialer, type Dialer } from './tcp-transport.js';
 import type { UdpTarget } from './udp-transport.js';
@@ -29,12 +29,13 @@ export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null, co
   let session: Buffer | undefined;
   // The TCP connection underneath is the plain dialer's (no Nagle delay, the source address).
   const tcp = tcpDialer(target);
+  // One context for every connection: built per connection, it parsed the CAs each time.
+  const secureContext = createSecureContext({ minVersion: 'TLSv1.2', ...(ca !== null ? { ca: ca.pem } : {}) });
   // `host` is what the certificate is checked for when no name is given.
   const base: ConnectionOptions = {
     host: target.address,
-    minVersion: 'TLSv1.2',
+    secureContext,
     ...(peer.name !== null ? { servername: peer.name } : {}),
-    ...(ca !== null ? { ca: ca.pem } : {}),
   };
   return () => {
     const opts = { ...base, socket: tcp() };

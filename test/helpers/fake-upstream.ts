@@ -98,6 +98,13 @@ export class FakeUpstream {
   readonly queries: SeenQuery[] = [];
   /** With a TlsIdentity: every TLS connection that completed its handshake. */
   readonly tlsAccepted: TlsAccepted[] = [];
+  /** Queries read on each TCP (or TLS) connection, in the order the connections came. */
+  readonly connectionQueries: number[] = [];
+  /**
+   * Most queries read on one TCP connection: after answering that many the server closes it and
+   * reads no more, as dnsmasq does after 100 (its TCP_MAX_QUERIES). Unlimited by default.
+   */
+  maxPerConnection = Number.POSITIVE_INFINITY;
   #script: Script;
   #closed = false;
   readonly #conns = new Set<TcpSocket>();
@@ -202,14 +209,16 @@ export class FakeUpstream {
         this.tlsAccepted.push({ servername: typeof t.servername === 'string' ? t.servername : null, resumed: t.isSessionReused() });
       }
       let buf = Buffer.alloc(0);
+      const slot = this.connectionQueries.push(0) - 1;
       this.#conns.add(sock);
       sock.on('close', () => this.#conns.delete(sock));
       sock.on('error', () => {});
       sock.on('data', (d) => {
         buf = Buffer.concat([buf, d]);
-        while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) {
+        while (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0) && this.connectionQueries[slot]! < this.maxPerConnection) {
           const raw = buf.subarray(2, 2 + buf.readUInt16BE(0));
           buf = buf.subarray(2 + raw.length);
+          const last = ++this.connectionQueries[slot]! === this.maxPerConnection;
           const seen = this.#seen(Buffer.from(raw), this.tls ? 'tls' : 'tcp', sock.remoteAddress ?? '', sock.remotePort ?? 0);
           if (!seen) continue;
           this.#respond(seen, (out) => {
@@ -218,6 +227,7 @@ export class FakeUpstream {
             frame.writeUInt16BE(out.length, 0);
             out.copy(frame, 2);
             sock.write(frame);
+            if (last) sock.end();
           });
         }
       });
