@@ -108,8 +108,8 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, own: ServerCo
       answers: u.stats.answers,
       checked: u.health.checked,
       checksOk: u.stats.checksOk,
-      tls: u.overTls ? u.stats.tls : null,
       checksFailed: u.stats.checksFailed,
+      tls: u.overTls ? u.stats.tls : null,
     })),
     ...own,
   };

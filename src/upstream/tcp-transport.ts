@@ -57,12 +57,12 @@ class TcpConnection {
   readonly pending = new Map<number, Pending>();
   readonly socket: Socket;
   closed = false;
-  /** Replies received so far; > 0 means the connection has been reused. */
+  /** Replies received so far. */
   answered = 0;
   /** Queries sent on it so far. */
   sent = 0;
-  /** True once no further query will be sent on it (it reached the server's limit): it closes when drained. */
-  retired = false;
+  /** True once no further query will be sent on it (it carried its share): it closes when drained. */
+  #retired = false;
   /** True once connected (TCP) or once the TLS handshake completed. */
   established = false;
   /** True when the server (or the network) closed it, not fandns. */
@@ -112,6 +112,12 @@ class TcpConnection {
     });
   }
 
+  /** Sends nothing more on it: it closes now if nothing is waiting, else once the last reply came. */
+  retire(): void {
+    this.#retired = true;
+    if (this.pending.size === 0) this.close();
+  }
+
   /** Closes it; waiting queries resolve as 'network'. */
   close(): void {
     this.#closed(false);
@@ -150,7 +156,7 @@ class TcpConnection {
   }
 
   #maybeIdle(): void {
-    if (this.pending.size === 0 && this.retired) return this.close();
+    if (this.pending.size === 0 && this.#retired) return this.close();
     if (this.pending.size === 0 && !this.closed && !this.#idle) {
       this.#idle = setTimeout(() => this.close(), IDLE_MS);
       this.#idle.unref();
@@ -161,7 +167,7 @@ class TcpConnection {
 /** TCP (or TLS) transport to one server. */
 export class TcpTransport {
   #conn: TcpConnection | null = null;
-  /** Most queries one connection gets: what the server answered before it closed one on us (learned). */
+  /** Most queries one connection gets: 100, or what the server answered before it closed one with queries waiting. */
   #perConnection = MAX_PER_CONNECTION;
   #shut = false;
   /** Every connection not yet closed: the current one and any left to drain. */
@@ -204,7 +210,7 @@ export class TcpTransport {
     const c = this.#conn;
     if (c !== null && !c.closed && c.sent < this.#perConnection) return c;
     // A connection at the limit is left to drain, then closed (or the server closes it).
-    if (c !== null) c.retired = true;
+    if (c !== null && !c.closed) c.retire();
     const fresh = new TcpConnection(this.#dial, (closed, limit) => {
       if (limit !== null) this.#perConnection = Math.min(this.#perConnection, limit);
       this.#open.delete(closed);
