@@ -78,10 +78,14 @@ export function buildRouting(config: Config, deps: RoutingDeps): { registry: Ups
     up ? log.info({ upstream: u.label }, `upstream is up again: ${why}`) : log.warn({ upstream: u.label }, `upstream is down: ${why}`),
     deps.previous?.carryOver(),
     new AddressRanges(config.filters.ignoreAddresses),
-    { queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry, portLimit: config.forward.portLimit },
+    {
+      queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry,
+      portLimit: config.forward.portLimit, encode0x20: config.forward.encode0x20,
+    },
     config.edns.addSubnet !== null,
     deps.previous?.tally,
     config.forward.tlsCa,
+    (u, message) => log.warn({ upstream: u.label }, message),
   );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {

@@ -40,6 +40,9 @@ export class ConfigBuilder {
   forceTcp = false;
   /** `force-tcp=/d/…`: the domains whose groups forward over TCP. */
   readonly forceTcpDomains = new Set<string>();
+  /** `do-0x20-encode` and `no-0x20-encode` (dnsmasq 2.91): the second wins wherever it is. */
+  do0x20 = false;
+  no0x20 = false;
   /** `tls-ca-file=` (fandns), read when its line is. */
   tlsCa: TlsCa | null = null;
   /** `all-servers=/d/`, `strict-order=/d/`, `merge-answers=/d/` (fandns). */
@@ -226,6 +229,7 @@ export class ConfigBuilder {
         forceTcp: this.forceTcp,
         forceTcpDomains: [...this.forceTcpDomains],
         tlsCa: this.tlsCa,
+        encode0x20: this.do0x20 && !this.no0x20,
         forwardMax: this.forwardMax ?? DEFAULTS.forwardMax,
         maxInflight: this.maxInflight ?? DEFAULTS.maxInflight,
         ednsPacketMax: this.ednsPacketMax ?? DEFAULTS.ednsPacketMax,

@@ -106,6 +106,12 @@ export const DIRECTIVES: readonly Directive[] = [
       if (v === null) b.forceTcp = true;
       else for (const d of scopeOf(v, o, 'force-tcp')) b.forceTcpDomains.add(d);
     } },
+  { name: 'do-0x20-encode', arg: 'flag', repeat: 'single',
+    describe: 'fandns: dnsmasq 2.91\'s option. Send the letters of each query name over UDP in random case and take only replies that echo it (0x20 encoding); a server that does not echo it gets names as asked.',
+    apply: (b) => { b.do0x20 = true; } },
+  { name: 'no-0x20-encode', arg: 'flag', repeat: 'single',
+    describe: 'fandns: dnsmasq 2.91\'s option. No 0x20 encoding (the default); wins over do-0x20-encode.',
+    apply: (b) => { b.no0x20 = true; } },
   { name: 'tls-ca-file', arg: 'value', repeat: 'single', hint: '<path>',
     describe: 'fandns: check tls:// servers\' certificates against the CA certificates (PEM) in this file instead of Node\'s bundled CA list.',
     apply: (b, val, o) => { b.tlsCa = readTlsCa(u(val), o); } },

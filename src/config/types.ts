@@ -104,6 +104,11 @@ export interface ForwardConfig {
   readonly forceTcp: boolean;
   /** fandns `force-tcp=/d/`: the groups of rules at or below these domains (canonical names) forward over TCP. */
   readonly forceTcpDomains: readonly string[];
+  /**
+   * `do-0x20-encode` (dnsmasq 2.91's option; `no-0x20-encode` wins): query names go out over UDP in
+   * random case, and replies must echo it.
+   */
+  readonly encode0x20: boolean;
   /** fandns `tls-ca-file=`: the CA certificates (PEM) DNS-over-TLS servers are checked against; null: Node's bundled list. */
   readonly tlsCa: TlsCa | null;
   readonly forwardMax: number;

@@ -28,6 +28,7 @@ export class UpstreamRegistry {
    * @param checkEcs true with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3)
    * @param tally what the groups count together: the replaced registry's, to go on counting in it
    * @param tlsCa the CAs tls:// servers' certificates must chain to (tls-ca-file=), null: Node's bundled list
+   * @param notice told of warnings about a server that are not health changes
    */
   constructor(
     private readonly policy: UpstreamPolicy,
@@ -39,6 +40,7 @@ export class UpstreamRegistry {
     private readonly checkEcs = false,
     readonly tally: GroupTally = { merges: 0 },
     private readonly tlsCa: TlsCa | null = null,
+    private readonly notice: (u: Upstream, message: string) => void = () => {},
   ) {}
 
   /** The group for this server list, policy (by default the global one) and transport (`tcp`: force-tcp), created on first use. */
@@ -48,7 +50,7 @@ export class UpstreamRegistry {
       const k = specKey(s);
       let u = this.#upstreams.get(k);
       if (!u) {
-        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored, this.ports, this.checkEcs, this.tlsCa);
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored, this.ports, this.checkEcs, this.tlsCa, this.notice);
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);

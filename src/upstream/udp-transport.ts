@@ -14,6 +14,7 @@ import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { answersQuery } from '../wire/reply-match.js';
+import { mixCase, sameCase } from '../wire/case-0x20.js';
 import { random16 } from './random.js';
 import { IdTable } from './id-table.js';
 import { unwatch, watch, type Sweepable } from './sweeper.js';
@@ -60,6 +61,8 @@ export interface UdpSending extends SourcePorts {
   readonly retry: FastRetry | null;
   /** port-limit: most sockets (source ports) the copies of one query to one server leave from. */
   readonly portLimit: number;
+  /** do-0x20-encode: the letters of each query name go out in random case, and replies must echo it. */
+  readonly encode0x20?: boolean;
 }
 
 /** The default: a pool of OS-chosen ports; every query sent once. */
@@ -72,6 +75,11 @@ const POOL_SIZE = 8;
  */
 export const MAX_WAITING = 60_000;
 const MAX_USES = 2000;
+/**
+ * Replies in a row that echo the question in another case before a server is taken not to keep
+ * case (do-0x20-encode): its names go out as asked from then on, and the last such reply counts.
+ */
+const CASE_MISSES_TO_STOP = 3;
 const MAX_AGE_MS = 60_000;
 
 /** UDP transport to one server. */
@@ -95,13 +103,21 @@ export class UdpTransport implements Sweepable, SocketOwner {
   #retry: FastRetry | null;
   /** port-limit. */
   #portLimit: number;
+  /** do-0x20-encode, while the server keeps case. */
+  #encode: boolean;
+  /** Replies in a row that echoed the question in another case. */
+  #caseMisses = 0;
+  #onNoCase: (() => void) | null;
 
   /**
    * @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address, ECS mismatch)
-   * @param ports how source ports are chosen (query-port, min-port, max-port) and copies sent (fast-dns-retry, port-limit)
+   * @param ports how source ports are chosen (query-port, min-port, max-port), copies sent (fast-dns-retry, port-limit) and names cased (do-0x20-encode)
+   * @param onNoCase called once if the server turns out not to echo the case of names (do-0x20-encode stops for it)
    */
-  constructor(target: UdpTarget, ignore: ReplyFilter | null = null, ports: UdpSending = DEFAULT_SENDING) {
+  constructor(target: UdpTarget, ignore: ReplyFilter | null = null, ports: UdpSending = DEFAULT_SENDING, onNoCase: (() => void) | null = null) {
     this.#target = target;
+    this.#encode = ports.encode0x20 === true;
+    this.#onNoCase = onNoCase;
     this.#ignore = ignore;
     this.#ports = ports;
     this.#retry = ports.retry;
@@ -121,10 +137,20 @@ export class UdpTransport implements Sweepable, SocketOwner {
     this.#ignore = ignore;
   }
 
-  /** Takes fast-dns-retry and port-limit from `sending` (a reload that hands this transport on); queries waiting keep their schedule. */
+  /** Replaces what is told when the server turns out not to echo case (a reload that hands this transport on). */
+  setOnNoCase(onNoCase: (() => void) | null): void {
+    this.#onNoCase = onNoCase;
+  }
+
+  /**
+   * Takes fast-dns-retry, port-limit and do-0x20-encode from `sending` (a reload that hands this
+   * transport on); queries waiting keep their schedule.
+   */
   setCopies(sending: UdpSending): void {
     this.#retry = sending.retry;
     this.#portLimit = sending.portLimit;
+    this.#encode = sending.encode0x20 === true;
+    this.#caseMisses = 0;
   }
 
   /**
@@ -163,6 +189,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
     while (this.#pending.has(id)) id = random16();
     const wire = Buffer.allocUnsafe(query.length);
     wire.set(query);
+    if (this.#encode) mixCase(wire, HEADER_SIZE, qEnd - 4, random16);
     wire[0] = id >>> 8;
     wire[1] = id & 0xff;
     const deadline = now + timeoutMs;
@@ -189,9 +216,28 @@ export class UdpTransport implements Sweepable, SocketOwner {
       this.counters.mismatched++;
       return;
     }
+    if (this.#encode && this.#caseDiffers(msg, p)) return;
     if (this.#ignore !== null && this.#ignore(msg, p.query, p.qEnd)) return;
     this.#settle(id, p);
     p.done(msg, p.copies);
+  }
+
+  /**
+   * True (and counted) for a reply that echoes the question in another case than it was sent
+   * (do-0x20-encode): dropped like a forgery, the query waits on. The third in a row (no reply in
+   * between kept the case) means the server does not keep case: encoding stops for it, and that
+   * reply counts.
+   */
+  #caseDiffers(msg: Buffer, p: Pending): boolean {
+    if (sameCase(msg, p.query, HEADER_SIZE, p.qEnd - 4)) {
+      this.#caseMisses = 0;
+      return false;
+    }
+    this.counters.mismatched++;
+    if (++this.#caseMisses < CASE_MISSES_TO_STOP) return true;
+    this.#encode = false;
+    this.#onNoCase?.();
+    return false;
   }
 
   /** Fails every query waiting on `sock` with 'network' (ICMP unreachable, or closing). */

@@ -105,6 +105,7 @@ export class Upstream {
    * @param ports how UDP queries are sent: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit)
    * @param checkEcs drop a reply whose ECS option does not answer the query's (add-subnet; RFC 7871 §7.3)
    * @param tlsCa the CAs a tls:// server's certificate must chain to (tls-ca-file=), null: Node's bundled list
+   * @param notice told of what the operator should know about this server that is not a health change (a warning)
    */
   constructor(
     readonly spec: UpstreamSpec,
@@ -114,6 +115,7 @@ export class Upstream {
     ports: UdpSending = DEFAULT_SENDING,
     checkEcs = false,
     tlsCa: TlsCa | null = null,
+    notice: (u: Upstream, message: string) => void = () => {},
   ) {
     this.label = upstreamLabel(spec);
     this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
@@ -123,7 +125,10 @@ export class Upstream {
     const kept = prev !== null && fixed !== null ? prev.takeUdp(fixed) : null;
     kept?.setIgnore(this.#filter);
     kept?.setCopies(ports);
-    this.udp = kept ?? new UdpTransport(spec, this.#filter, ports);
+    const onNoCase = () => notice(this, 'upstream does not echo the case of query names: do-0x20-encode is off for it');
+    // A kept transport must tell this server, not the one before (which would keep that runtime alive).
+    kept?.setOnNoCase(onNoCase);
+    this.udp = kept ?? new UdpTransport(spec, this.#filter, ports, onNoCase);
     this.overTls = spec.tls !== undefined;
     this.stats = prev?.stats ?? upstreamStats();
     this.tcp = new TcpTransport(spec.tls !== undefined ? tlsDialer(spec, spec.tls, tlsCa, this.stats.tls) : tcpDialer(spec));
