@@ -7,7 +7,9 @@
  * queries, the most dnsmasq answers on one (Unbound caps its own at 200): the next ones go on a
  * new connection while the old one drains and is closed. A server that closes a connection after
  * fewer answers while further queries were on their way gets that many (at least 10) from then
- * on. The same framing runs over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts).
+ * on. A connection not made (or its TLS handshake not done) within a query's timeout is dropped,
+ * and one on which three queries in a row timed out is given up: the next query dials again. The
+ * same framing runs over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts).
  */
 import { connect, type Socket } from 'node:net';
 import { HEADER_SIZE } from '../wire/constants.js';
@@ -42,6 +44,8 @@ const MAX_PER_CONNECTION = 100;
  * that reset the connection may lose every answer, so the limit is only learned from a second one.
  */
 const MAX_RETRIES = 2;
+/** Queries timed out in a row on a connected connection before it is given up for a new one. */
+const SILENT_TIMEOUTS = 3;
 
 /** Opens a stream connection to the server (plain TCP, or TLS: tls-dial.ts). */
 export type Dialer = () => Socket;
@@ -69,6 +73,8 @@ class TcpConnection {
   closedByPeer = false;
   readonly #frames = new FrameReader();
   #idle: NodeJS.Timeout | null = null;
+  /** Queries timed out in a row, with no reply between. */
+  #silent = 0;
 
   /**
    * @param onClose called once when it closes, with the number of queries the server answered on
@@ -104,12 +110,29 @@ class TcpConnection {
       const timer = setTimeout(() => {
         this.pending.delete(id);
         resolve('timeout');
-        this.#maybeIdle();
+        this.#timedOut();
       }, timeoutMs);
       this.pending.set(id, { query: framed.subarray(2), qEnd, resolve, timer, answeredBefore: this.answered });
       this.sent++;
       this.socket.write(framed);
     });
+  }
+
+  /** True while new queries may be sent on it: not closed, not retired. */
+  get usable(): boolean {
+    return !this.closed && !this.#retired;
+  }
+
+  /**
+   * A query timed out on it. Not yet connected (or its TLS handshake not done) within a query's
+   * time: it is closed, so the next query dials again instead of waiting on it. Connected, with
+   * SILENT_TIMEOUTS in a row and no reply between: the server (or the path) stopped answering on
+   * it, so it is retired and the next query gets a new connection.
+   */
+  #timedOut(): void {
+    if (!this.established) return this.close();
+    if (++this.#silent >= SILENT_TIMEOUTS) this.#retired = true;
+    this.#maybeIdle();
   }
 
   /** Sends nothing more on it: it closes now if nothing is waiting, else once the last reply came. */
@@ -151,6 +174,7 @@ class TcpConnection {
     this.pending.delete((msg[0]! << 8) | msg[1]!);
     clearTimeout(p.timer);
     this.answered++;
+    this.#silent = 0;
     p.resolve(msg);
     this.#maybeIdle();
   }
@@ -208,9 +232,9 @@ export class TcpTransport {
 
   #connection(): TcpConnection {
     const c = this.#conn;
-    if (c !== null && !c.closed && c.sent < this.#perConnection) return c;
+    if (c !== null && c.usable && c.sent < this.#perConnection) return c;
     // A connection at the limit is left to drain, then closed (or the server closes it).
-    if (c !== null && !c.closed) c.retire();
+    if (c !== null && c.usable) c.retire();
     const fresh = new TcpConnection(this.#dial, (closed, limit) => {
       if (limit !== null) this.#perConnection = Math.min(this.#perConnection, limit);
       this.#open.delete(closed);
