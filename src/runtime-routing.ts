@@ -3,7 +3,6 @@
  * (server= lines and resolv-files, without fandns itself), the domain table over their groups,
  * their health checks, and dns-loop-detect's hold on them.
  */
-import { readFileSync } from 'node:fs';
 import { parseResolvConf } from './config/resolv.js';
 import type { Config, DomainRule, UpstreamSpec } from './config/types.js';
 import { formatOrigin } from './errors.js';
@@ -18,7 +17,7 @@ import { policyScope } from './upstream/policy-scope.js';
 import { UpstreamRegistry } from './upstream/registry.js';
 import { selfDetector, type Endpoint } from './upstream/self-detect.js';
 import { AddressRanges } from './util/address-ranges.js';
-import { fileSignature } from './util/file-signature.js';
+import { readSigned } from './util/file-signature.js';
 
 /** What the routing of one runtime needs besides its configuration. */
 export interface RoutingDeps {
@@ -38,14 +37,15 @@ export interface RoutingDeps {
 export function readResolvServers(config: Config, log: Logger, read?: Map<string, string | null>): UpstreamSpec[] {
   const out: UpstreamSpec[] = [];
   for (const file of config.forward.resolvFiles) {
-    read?.set(file, fileSignature(file));
-    try {
-      const servers = parseResolvConf(readFileSync(file, 'utf8'), file);
-      if (servers.length === 0) log.warn({ file }, 'no servers found in resolv-file');
-      out.push(...servers);
-    } catch (err) {
-      log.warn({ file, err: (err as Error).message }, 'cannot read resolv-file');
+    const { signature, bytes, error } = readSigned(file);
+    read?.set(file, signature);
+    if (bytes === null) {
+      log.warn({ file, err: error?.message }, 'cannot read resolv-file');
+      continue;
     }
+    const servers = parseResolvConf(bytes.toString('utf8'), file);
+    if (servers.length === 0) log.warn({ file }, 'no servers found in resolv-file');
+    out.push(...servers);
   }
   return out;
 }

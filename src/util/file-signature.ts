@@ -30,6 +30,29 @@ export function fileSignature(path: string): string | null {
   }
 }
 
+/** A file's bytes and its signature, read once; `bytes` null (and `error` set) when it could not be read. */
+export interface SignedRead {
+  readonly signature: string | null;
+  readonly bytes: Buffer | null;
+  readonly error: Error | null;
+}
+
+/**
+ * Reads `path` and takes its signature in one go: the stat before the read, and for a small file
+ * the digest of exactly the bytes returned (fileSignature would read it a second time).
+ */
+export function readSigned(path: string): SignedRead {
+  const st = statSync(path, { throwIfNoEntry: false });
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    return { signature: st === undefined ? null : of(st), bytes: null, error: err as Error };
+  }
+  if (st === undefined) return { signature: null, bytes, error: null };
+  return { signature: digested(st) ? of(st, digestOf(bytes)) : of(st), bytes, error: null };
+}
+
 /** fileSignature, asynchronously (a poll in the thread pool). */
 export function fileSignatureAsync(path: string): Promise<string | null> {
   return new Promise((resolve) => stat(path, (err, st) => {
