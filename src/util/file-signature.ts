@@ -18,18 +18,6 @@ const of = (st: Stats, digest = ''): string => `${st.ino}:${st.size}:${st.mtimeM
 const digestOf = (bytes: Buffer): string => `:${createHash('sha1').update(bytes).digest('base64')}`;
 const digested = (st: Stats): boolean => st.isFile() && st.size <= DIGESTED_MAX;
 
-/** The signature of `path` now, or null when it cannot be stat'ed. */
-export function fileSignature(path: string): string | null {
-  const st = statSync(path, { throwIfNoEntry: false });
-  if (st === undefined) return null;
-  if (!digested(st)) return of(st);
-  try {
-    return of(st, digestOf(readFileSync(path)));
-  } catch {
-    return of(st);
-  }
-}
-
 /** A file's bytes and its signature, read once; `bytes` null (and `error` set) when it could not be read. */
 export interface SignedRead {
   readonly signature: string | null;
@@ -38,8 +26,8 @@ export interface SignedRead {
 }
 
 /**
- * Reads `path` and takes its signature in one go: the stat before the read, and for a small file
- * the digest of exactly the bytes returned (fileSignature would read it a second time).
+ * Reads `path` and takes its signature in one go, as the runtime does: the stat before the read
+ * (null when it cannot be stat'ed), and for a small file the digest of exactly the bytes returned.
  */
 export function readSigned(path: string): SignedRead {
   const st = statSync(path, { throwIfNoEntry: false });
@@ -53,7 +41,7 @@ export function readSigned(path: string): SignedRead {
   return { signature: digested(st) ? of(st, digestOf(bytes)) : of(st), bytes, error: null };
 }
 
-/** fileSignature, asynchronously (a poll in the thread pool). */
+/** The signature of `path` now, as readSigned takes it, without keeping the bytes: a watcher's poll in the thread pool. */
 export function fileSignatureAsync(path: string): Promise<string | null> {
   return new Promise((resolve) => stat(path, (err, st) => {
     if (err) return resolve(null);

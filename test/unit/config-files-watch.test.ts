@@ -11,7 +11,7 @@ import { parseConfigText } from '../../src/config/load.js';
 import { ConfigFilesWatch } from '../../src/config-files-watch.js';
 import { hostsDirSignature } from '../../src/local/hosts-loader.js';
 import { createLogger } from '../../src/log/logger.js';
-import { fileSignature } from '../../src/util/file-signature.js';
+import { readSigned } from '../../src/util/file-signature.js';
 import { withTempDir } from '../helpers/temp-dir.js';
 
 const log = createLogger('silent');
@@ -37,7 +37,7 @@ describe('ConfigFilesWatch', () => {
     await inDir(async (dir) => {
       const file = join(dir, 'resolv.conf');
       writeFileSync(file, 'nameserver 127.0.0.1\n');
-      const read = fileSignature(file);
+      const read = readSigned(file).signature;
       assert.equal(await changesAfterFirstLook(`resolv-file=${file}`, [[file, read]]), 0, 'as read');
       writeFileSync(file, 'nameserver 127.0.0.2\n');
       assert.equal(await changesAfterFirstLook(`resolv-file=${file}`, [[file, read]]), 1, 'rewritten since');
@@ -50,7 +50,7 @@ describe('ConfigFilesWatch', () => {
       writeFileSync(file, 'nameserver 127.0.0.1\n');
       const stamp = new Date(Math.floor(Date.now() / 1000) * 1000);
       utimesSync(file, stamp, stamp);
-      const read = fileSignature(file);
+      const read = readSigned(file).signature;
       writeFileSync(file, 'nameserver 127.0.0.9\n');
       utimesSync(file, stamp, stamp); // as if both writes fell in the same tick of the kernel's coarse clock
       assert.equal(statSync(file).mtimeMs, stamp.getTime());
