@@ -9,13 +9,15 @@
  * fewer answers while further queries were on their way gets that many (at least 10) from then
  * on. A connection not made (or its TLS handshake not done) within a query's timeout is dropped,
  * and one on which three queries in a row timed out is given up: the next query dials again. The
- * same framing runs over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts).
+ * same framing runs over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts), queries padded to
+ * 128-octet blocks (RFC 8467 §4.1).
  */
 import { connect, type Socket } from 'node:net';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { answersQuery } from '../wire/reply-match.js';
 import { random16 } from './random.js';
 import { frame, FrameReader } from '../wire/tcp-frames.js';
+import { padQuery } from '../wire/edns-padding.js';
 import { MAX_WAITING, type ResultCallback, type UdpResult, type UdpTarget } from './udp-transport.js';
 
 interface Pending {
@@ -131,7 +133,7 @@ class TcpConnection {
    */
   #timedOut(): void {
     if (!this.established) return this.close();
-    if (++this.#silent >= SILENT_TIMEOUTS) this.#retired = true;
+    if (++this.#silent >= SILENT_TIMEOUTS) return this.retire();
     this.#maybeIdle();
   }
 
@@ -199,15 +201,20 @@ export class TcpTransport {
   /** Why the latest connection failed (a TLS certificate error, a refused connect…), until a reply comes. */
   lastError: string | null = null;
   readonly #dial: Dialer;
+  readonly #padded: boolean;
 
-  /** @param dial opens a connection: tcpDialer(target), or tlsDialer (tls-dial.ts) */
-  constructor(dial: Dialer) {
+  /**
+   * @param dial opens a connection: tcpDialer(target), or tlsDialer (tls-dial.ts)
+   * @param padded pad every query to 128-octet blocks (EDNS Padding, RFC 8467 §4.1): for TLS
+   */
+  constructor(dial: Dialer, padded = false) {
     this.#dial = dial;
+    this.#padded = padded;
   }
 
   /** Sends over the shared connection (opening one if needed); same contract as UdpTransport.send. */
   send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): void {
-    void this.#send(query, qEnd, timeoutMs).then(done);
+    void this.#send(this.#padded ? padQuery(query) : query, qEnd, timeoutMs).then(done);
   }
 
   async #send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {

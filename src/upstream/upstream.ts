@@ -11,7 +11,6 @@ import { scanMessage } from '../wire/layout.js';
 import { someAnswerAddress } from '../wire/answer-addresses.js';
 import { ecsMismatch } from '../wire/ecs.js';
 import { RCode } from '../wire/constants.js';
-import { padQuery } from '../wire/edns-padding.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
@@ -131,7 +130,7 @@ export class Upstream {
     this.udp = kept ?? new UdpTransport(spec, this.#filter, ports, onNoCase);
     this.overTls = spec.tls !== undefined;
     this.stats = prev?.stats ?? upstreamStats();
-    this.tcp = new TcpTransport(spec.tls !== undefined ? tlsDialer(spec, spec.tls, tlsCa, this.stats.tls) : tcpDialer(spec));
+    this.tcp = spec.tls !== undefined ? new TcpTransport(tlsDialer(spec, spec.tls, tlsCa, this.stats.tls), true) : new TcpTransport(tcpDialer(spec));
     this.health = new Health((up, why) => onHealthChange(this, up, why));
     if (prev) {
       this.health.resume(prev.health);
@@ -182,7 +181,7 @@ export class Upstream {
 
   /** The exchange over TCP (or TLS), within `timeoutMs` (after a truncated UDP reply, under force-tcp, to a tls:// server). */
   #overTcp(query: Buffer, qEnd: number, timeoutMs: number, t0: number, done: (r: ExchangeResult) => void): void {
-    this.tcp.send(this.overTls ? padQuery(query) : query, qEnd, timeoutMs, (t) => {
+    this.tcp.send(query, qEnd, timeoutMs, (t) => {
       if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
         this.#counted(t, performance.now() - t0, true);
         return done({ kind: 'failure', reason: 'ignored', server: this.label });
@@ -196,7 +195,7 @@ export class Upstream {
    * counters or health: the caller judges the result.
    */
   check(query: Buffer, qEnd: number, timeoutMs: number, done: (r: UdpResult) => void, t0: number): void {
-    if (this.overTls) this.tcp.send(padQuery(query), qEnd, timeoutMs, done);
+    if (this.overTls) this.tcp.send(query, qEnd, timeoutMs, done);
     else this.udp.send(query, qEnd, timeoutMs, done, t0);
   }
 
