@@ -223,7 +223,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
   }
 
   /**
-   * True (and counted) for a reply that echoes the question in another case than it was sent
+   * True (and counted as mismatched) for a reply that echoes the question in another case than it was sent
    * (do-0x20-encode): dropped like a forgery, the query waits on. The third in a row (no reply in
    * between kept the case) means the server does not keep case: encoding stops for it, and that
    * reply counts.
@@ -233,8 +233,10 @@ export class UdpTransport implements Sweepable, SocketOwner {
       this.#caseMisses = 0;
       return false;
     }
-    this.counters.mismatched++;
-    if (++this.#caseMisses < CASE_MISSES_TO_STOP) return true;
+    if (++this.#caseMisses < CASE_MISSES_TO_STOP) {
+      this.counters.mismatched++;
+      return true;
+    }
     this.#encode = false;
     this.#onNoCase?.();
     return false;
