@@ -11,16 +11,18 @@
  * - merge-answers (fandns): every server at once, every reply awaited, positive answers merged
  *   (merge.ts).
  * Down servers are skipped while another is up, except for a periodic probe (health.ts): the
- * query goes to them too, and nobody waits for their reply (awaitedOf). Servers
+ * query goes to them too, and nobody waits for their reply (awaitedOf); a policy that comes to one
+ * of them later for the same query joins that exchange (side-probe.ts). Servers
  * that dns-loop-detect found looping are not used at all (`usable`); with none left the forward
  * stage answers REFUSED, as with no server.
  */
 import { performance } from 'node:perf_hooks';
 import type { UpstreamPolicy } from '../config/types.js';
-import { AnswerClass, classify, type Answer } from './outcome.js';
+import { AnswerClass, classify, type Answer, type ExchangeResult } from './outcome.js';
 import { race } from './race.js';
 import { gather, mergeOutcome } from './merge.js';
 import { TICK_MS } from './sweeper.js';
+import { probeOf, SideProbe } from './side-probe.js';
 import type { Upstream } from './upstream.js';
 
 /** What forwarding through a group produced. */
@@ -47,9 +49,6 @@ function unmeasured(servers: readonly Upstream[]): boolean {
   return false;
 }
 
-const ignoreResult = (): void => {};
-const notWanted = (): boolean => false;
-
 /**
  * The servers a query that goes to all of `live` at once waits for: the up ones, or all of them
  * when none is up. The others, down servers due for a probe, get the query only to see whether
@@ -62,10 +61,15 @@ function awaitedOf(live: readonly Upstream[]): readonly Upstream[] {
   return up === 0 || up === live.length ? live : live.filter((m) => m.health.up);
 }
 
-/** Sends the probes among `live` (those not in `awaited`), over TCP with `tcp`; nobody waits for them. */
-function probe(live: readonly Upstream[], awaited: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, tcp: boolean): void {
-  if (awaited === live) return;
-  for (const m of live) if (!awaited.includes(m)) m.exchange(query, qEnd, attemptMs, ignoreResult, notWanted, tcp);
+/**
+ * Sends the probes among `live` (those not in `awaited`), over TCP with `tcp`. Nobody waits for
+ * them; a policy that comes to one of those servers later joins its probe (null: none sent).
+ */
+function probe(live: readonly Upstream[], awaited: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, tcp: boolean): SideProbe[] | null {
+  if (awaited === live) return null;
+  const probes: SideProbe[] = [];
+  for (const m of live) if (!awaited.includes(m)) probes.push(new SideProbe(m, query, qEnd, attemptMs, tcp));
+  return probes;
 }
 
 /** One server group. */
@@ -162,28 +166,37 @@ export class ServerGroup {
   }
 
   #strict(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
-    // Down servers come last, a probe among them included (it gets the query on the side at once).
-    const live = this.#awaited(query, qEnd, this.attemptMs, now);
+    // Down servers come last, a probe among them included: it gets the query on the side at once,
+    // and its turn takes that exchange's result rather than asking it again.
+    const live = this.live(now);
+    const awaited = awaitedOf(live);
+    const probes = probe(live, awaited, query, qEnd, this.attemptMs, this.tcp);
     const usable = this.#usable;
-    const order = [...usable.filter((m) => live.includes(m)), ...usable.filter((m) => !live.includes(m))];
+    const order = [...usable.filter((m) => awaited.includes(m)), ...usable.filter((m) => !awaited.includes(m))];
     let lastError: Answer | null = null;
     const attempt = (i: number): void => {
       if (i >= order.length || performance.now() >= deadline) return done({ kind: 'failed', lastError });
-      order[i]!.exchange(query, qEnd, this.attemptMs, (r) => {
+      const next = (r: ExchangeResult): void => {
         if (r.kind === 'answer') {
           if (classify(r) !== AnswerClass.ERROR) return done({ kind: 'answer', answer: r });
           lastError = r;
         }
         attempt(i + 1);
-      }, null, this.tcp);
+      };
+      const side = probeOf(probes, order[i]!);
+      if (side !== null) side.join(next);
+      else order[i]!.exchange(query, qEnd, this.attemptMs, next, null, this.tcp);
     };
     attempt(0);
   }
 
   #fastest(query: Buffer, qEnd: number, deadline: number, done: (o: GroupOutcome) => void, now: number): void {
     // A down server due for a probe gets the query on the side: the choice below is among the
-    // servers that are up, and would otherwise leave it unasked until a re-measuring race.
-    const live = this.#awaited(query, qEnd, this.attemptMs, now);
+    // servers that are up, and would otherwise leave it unasked until a re-measuring race. The
+    // race after a failed first server joins that probe rather than asking the server again.
+    const all = this.live(now);
+    const live = awaitedOf(all);
+    const probes = probe(all, live, query, qEnd, this.attemptMs, this.tcp);
     if (live.length > 1 && (unmeasured(live) || ++this.#sinceProbe >= PROBE_EVERY_QUERIES || now - this.#lastProbe > PROBE_EVERY_MS)) {
       this.#sinceProbe = 0;
       this.#lastProbe = now;
@@ -198,7 +211,7 @@ export class ServerGroup {
       const firstError = first.kind === 'answer' ? first : null;
       if (performance.now() >= deadline) return done({ kind: 'failed', lastError: firstError });
       race(this.#others(best), query, qEnd, this.attemptMs, this.tcp, (r) =>
-        done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError }));
+        done(r.answer ? { kind: 'answer', answer: r.answer } : { kind: 'failed', lastError: r.lastError ?? firstError }), probes);
     }, null, this.tcp, now);
   }
 

@@ -6,6 +6,7 @@
  */
 import { AnswerClass, classify, type Answer, type ExchangeResult } from './outcome.js';
 import type { Upstream } from './upstream.js';
+import { probeOf, type SideProbe } from './side-probe.js';
 
 /** What a race produced: the winning answer, if any, and the last error answer seen. */
 export interface RaceResult {
@@ -13,8 +14,14 @@ export interface RaceResult {
   readonly lastError: Answer | null;
 }
 
-/** Races `members` with the same query (over TCP with `tcp`); calls `done` once, as soon as the outcome is decided. */
-export function race(members: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, tcp: boolean, done: (r: RaceResult) => void): void {
+/**
+ * Races `members` with the same query (over TCP with `tcp`); calls `done` once, as soon as the
+ * outcome is decided. A member among `probes` already has the query: its probe is joined.
+ */
+export function race(
+  members: readonly Upstream[], query: Buffer, qEnd: number, attemptMs: number, tcp: boolean, done: (r: RaceResult) => void,
+  probes: readonly SideProbe[] | null = null,
+): void {
   let left = members.length;
   let negative: Answer | null = null;
   let lastError: Answer | null = null;
@@ -42,5 +49,9 @@ export function race(members: readonly Upstream[], query: Buffer, qEnd: number, 
     }
   };
   const wanted = () => !decided;
-  for (const m of members) m.exchange(query, qEnd, attemptMs, settle, wanted, tcp);
+  for (const m of members) {
+    const side = probeOf(probes, m);
+    if (side !== null) side.join(settle);
+    else m.exchange(query, qEnd, attemptMs, settle, wanted, tcp);
+  }
 }
