@@ -6,8 +6,8 @@
  * timeout (RFC 7766 §6.2.1 lets a server close at any time). A connection carries at most 100
  * queries, the most dnsmasq answers on one (Unbound caps its own at 200): the next ones go on a
  * new connection while the old one drains and is closed. A server that closes a connection after
- * fewer answers while further queries were on their way gets that many (at least 10) from then
- * on. A connection not made (or its TLS handshake not done) within a query's timeout is dropped,
+ * fewer answers while further queries were on their way gets that many (at least 10) for the
+ * next five minutes, then 100 again, to learn anew. A connection not made (or its TLS handshake not done) within a query's timeout is dropped,
  * and one on which three queries in a row timed out is given up: the next query dials again. The
  * same framing runs over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts), queries padded to
  * 128-octet blocks (RFC 8467 §4.1).
@@ -46,6 +46,12 @@ const MAX_PER_CONNECTION = 100;
  * that reset the connection may lose every answer, so the limit is only learned from a second one.
  */
 const MAX_RETRIES = 2;
+/**
+ * How long a learned lower limit holds. Then connections get MAX_PER_CONNECTION again, and a server
+ * that still closes sooner teaches its limit anew: one close that reset the connection and lost
+ * answers, or a server restarted with another limit, does not set it for good.
+ */
+const RELEARN_MS = 300_000;
 /** Queries timed out in a row on a connected connection before it is given up for a new one. */
 const SILENT_TIMEOUTS = 3;
 
@@ -195,6 +201,8 @@ export class TcpTransport {
   #conn: TcpConnection | null = null;
   /** Most queries one connection gets: 100, or what the server answered before it closed one with queries waiting. */
   #perConnection = MAX_PER_CONNECTION;
+  /** Date.now() when #perConnection was last lowered. */
+  #learnedAt = 0;
   #shut = false;
   /** Every connection not yet closed: the current one and any left to drain. */
   readonly #open = new Set<TcpConnection>();
@@ -202,14 +210,22 @@ export class TcpTransport {
   lastError: string | null = null;
   readonly #dial: Dialer;
   readonly #padded: boolean;
+  readonly #relearnMs: number;
 
   /**
    * @param dial opens a connection: tcpDialer(target), or tlsDialer (tls-dial.ts)
    * @param padded pad every query to 128-octet blocks (EDNS Padding, RFC 8467 §4.1): for TLS
+   * @param relearnMs how long a learned per-connection limit holds (tests shorten it)
    */
-  constructor(dial: Dialer, padded = false) {
+  constructor(dial: Dialer, padded = false, relearnMs = RELEARN_MS) {
     this.#dial = dial;
     this.#padded = padded;
+    this.#relearnMs = relearnMs;
+  }
+
+  /** The most queries the next connection will carry (100, or a limit learned from the server). */
+  get perConnection(): number {
+    return this.#perConnection;
   }
 
   /** Sends over the shared connection (opening one if needed); same contract as UdpTransport.send. */
@@ -238,12 +254,16 @@ export class TcpTransport {
   }
 
   #connection(): TcpConnection {
+    if (this.#perConnection < MAX_PER_CONNECTION && Date.now() - this.#learnedAt >= this.#relearnMs) this.#perConnection = MAX_PER_CONNECTION;
     const c = this.#conn;
     if (c !== null && c.usable && c.sent < this.#perConnection) return c;
     // A connection at the limit is left to drain, then closed (or the server closes it).
     if (c !== null && c.usable) c.retire();
     const fresh = new TcpConnection(this.#dial, (closed, limit) => {
-      if (limit !== null) this.#perConnection = Math.min(this.#perConnection, limit);
+      if (limit !== null && limit < this.#perConnection) {
+        this.#perConnection = limit;
+        this.#learnedAt = Date.now();
+      }
       this.#open.delete(closed);
       if (this.#conn === closed) this.#conn = null;
     }, (err) => {
