@@ -7,6 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
 import { literalLookup } from '../util/literal-lookup.js';
+import { random16 } from './random.js';
 
 /** Where and how to send. */
 export interface UdpTarget {
@@ -31,6 +32,22 @@ export interface SourcePorts {
 /** The fixed source port for `target` under `ports`: the server's own, else query-port N > 0, else null. */
 export function fixedSourcePort(target: Pick<UdpTarget, 'sourcePort'>, ports: SourcePorts): number | null {
   return target.sourcePort ?? (ports.queryPort !== null && ports.queryPort > 0 ? ports.queryPort : null);
+}
+
+/**
+ * The ports a new socket for `target` tries, by attempt: the fixed one; `range` (min-port..max-port)
+ * one after another from a random one (so a crowded range is searched, not sampled); 0 with a
+ * source address; else null (connect binds).
+ */
+export function portsToTry(target: UdpTarget, fixed: number | null, range: SourcePorts['range']): (attempt: number) => number | null {
+  if (fixed !== null) return (attempt) => (attempt === 0 ? fixed : null);
+  if (range !== null) {
+    const size = range.max - range.min + 1;
+    const start = random16() % size;
+    return (attempt) => (attempt < size ? range.min + ((start + attempt) % size) : null);
+  }
+  const any = target.sourceAddress !== null ? 0 : null;
+  return (attempt) => (attempt === 0 ? any : null);
 }
 
 /** Most ports of min-port..max-port a socket tries (one after another from a random one) before it gives up. */

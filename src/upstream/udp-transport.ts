@@ -8,18 +8,19 @@
  * only when it arrives from the server's address and port (the connected socket and rinfo both
  * check), on the socket its query left from, carries an ID we are waiting for, is a response, and
  * echoes our question (case-insensitive); anything else is dropped and counted while we keep
- * waiting. So is a reply the owner's `ignore` test rejects (ignore-address, an ECS mismatch).
+ * waiting. So is a reply the owner's `ignore` test rejects (ignore-address, an ECS mismatch), and,
+ * under do-0x20-encode, one that echoes the name in another case (case-encoding.ts).
  */
 import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { answersQuery } from '../wire/reply-match.js';
-import { mixCase, sameCase } from '../wire/case-0x20.js';
 import { random16 } from './random.js';
 import { IdTable } from './id-table.js';
 import { unwatch, watch, type Sweepable } from './sweeper.js';
 import { Copies, type FastRetry, type SentCopies } from './fast-retry.js';
-import { fixedSourcePort, PooledSocket, RANGE_TRIES, type SocketOwner, type SourcePorts, type UdpTarget } from './pooled-socket.js';
+import { CaseEncoding } from './case-encoding.js';
+import { fixedSourcePort, PooledSocket, portsToTry, type SocketOwner, type SourcePorts, type UdpTarget } from './pooled-socket.js';
 
 export { fixedSourcePort, type SentCopies, type SourcePorts, type UdpTarget };
 
@@ -75,11 +76,6 @@ const POOL_SIZE = 8;
  */
 export const MAX_WAITING = 60_000;
 const MAX_USES = 2000;
-/**
- * Replies in a row that echo the question in another case before a server is taken not to keep
- * case (do-0x20-encode): its names go out as asked from then on, and the last such reply counts.
- */
-const CASE_MISSES_TO_STOP = 3;
 const MAX_AGE_MS = 60_000;
 
 /** UDP transport to one server. */
@@ -103,11 +99,8 @@ export class UdpTransport implements Sweepable, SocketOwner {
   #retry: FastRetry | null;
   /** port-limit. */
   #portLimit: number;
-  /** do-0x20-encode, while the server keeps case. */
-  #encode: boolean;
-  /** Replies in a row that echoed the question in another case. */
-  #caseMisses = 0;
-  #onNoCase: (() => void) | null;
+  /** do-0x20-encode. */
+  readonly #case: CaseEncoding;
 
   /**
    * @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address, ECS mismatch)
@@ -116,8 +109,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
    */
   constructor(target: UdpTarget, ignore: ReplyFilter | null = null, ports: UdpSending = DEFAULT_SENDING, onNoCase: (() => void) | null = null) {
     this.#target = target;
-    this.#encode = ports.encode0x20 === true;
-    this.#onNoCase = onNoCase;
+    this.#case = new CaseEncoding(ports.encode0x20 === true, onNoCase);
     this.#ignore = ignore;
     this.#ports = ports;
     this.#retry = ports.retry;
@@ -139,7 +131,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
 
   /** Replaces what is told when the server turns out not to echo case (a reload that hands this transport on). */
   setOnNoCase(onNoCase: (() => void) | null): void {
-    this.#onNoCase = onNoCase;
+    this.#case.setOnNoCase(onNoCase);
   }
 
   /**
@@ -149,26 +141,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
   setCopies(sending: UdpSending): void {
     this.#retry = sending.retry;
     this.#portLimit = sending.portLimit;
-    this.#encode = sending.encode0x20 === true;
-    this.#caseMisses = 0;
-  }
-
-  /**
-   * The ports a new socket tries, by attempt: the fixed one; min-port..max-port one after another
-   * from a random one (so a crowded range is searched, not sampled); 0 with a source address; else
-   * null (connect binds).
-   */
-  #portsToTry(): (attempt: number) => number | null {
-    const fixed = this.#fixedPort;
-    if (fixed !== null) return (attempt) => (attempt === 0 ? fixed : null);
-    const r = this.#ports.range;
-    if (r !== null) {
-      const size = r.max - r.min + 1;
-      const start = random16() % size;
-      return (attempt) => (attempt < size ? r.min + ((start + attempt) % size) : null);
-    }
-    const any = this.#target.sourceAddress !== null ? 0 : null;
-    return (attempt) => (attempt === 0 ? any : null);
+    this.#case.set(sending.encode0x20 === true);
   }
 
   /**
@@ -189,7 +162,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
     while (this.#pending.has(id)) id = random16();
     const wire = Buffer.allocUnsafe(query.length);
     wire.set(query);
-    if (this.#encode) mixCase(wire, HEADER_SIZE, qEnd - 4, random16);
+    if (this.#case.on) this.#case.mix(wire, qEnd);
     wire[0] = id >>> 8;
     wire[1] = id & 0xff;
     const deadline = now + timeoutMs;
@@ -216,30 +189,13 @@ export class UdpTransport implements Sweepable, SocketOwner {
       this.counters.mismatched++;
       return;
     }
-    if (this.#encode && this.#caseDiffers(msg, p)) return;
+    if (this.#case.on && this.#case.drops(msg, p.query, p.qEnd)) {
+      this.counters.mismatched++;
+      return;
+    }
     if (this.#ignore !== null && this.#ignore(msg, p.query, p.qEnd)) return;
     this.#settle(id, p);
     p.done(msg, p.copies);
-  }
-
-  /**
-   * True (and counted as mismatched) for a reply that echoes the question in another case than it was sent
-   * (do-0x20-encode): dropped like a forgery, the query waits on. The third in a row (no reply in
-   * between kept the case) means the server does not keep case: encoding stops for it, and that
-   * reply counts.
-   */
-  #caseDiffers(msg: Buffer, p: Pending): boolean {
-    if (sameCase(msg, p.query, HEADER_SIZE, p.qEnd - 4)) {
-      this.#caseMisses = 0;
-      return false;
-    }
-    if (++this.#caseMisses < CASE_MISSES_TO_STOP) {
-      this.counters.mismatched++;
-      return true;
-    }
-    this.#encode = false;
-    this.#onNoCase?.();
-    return false;
   }
 
   /** Fails every query waiting on `sock` with 'network' (ICMP unreachable, or closing). */
@@ -363,7 +319,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
       s = null;
     }
     if (!s) {
-      s = new PooledSocket(this.#target, this, now, this.#portsToTry(), this.#fixedPort !== null);
+      s = new PooledSocket(this.#target, this, now, portsToTry(this.#target, this.#fixedPort, this.#ports.range), this.#fixedPort !== null);
       this.#pool[slot] = s;
     }
     s.uses++;
