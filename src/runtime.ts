@@ -152,6 +152,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const forward = createForward(
     {
       forwardMax: fwd.forwardMax, maxWaiting: fwd.maxInflight, queryTimeoutMs: fwd.queryTimeoutMs, ednsPacketMax: fwd.ednsPacketMax,
+      proxyDnssec: fwd.proxyDnssec,
       edns: buildRewriter(config, log),
       unanswered: log.isLevelEnabled('debug') ? debugUnanswered(log) : null,
     },

@@ -40,6 +40,8 @@ export class ConfigBuilder {
   forceTcp = false;
   /** `force-tcp=/d/…`: the domains whose groups forward over TCP. */
   readonly forceTcpDomains = new Set<string>();
+  /** `proxy-dnssec`: upstream AD bits reach clients. */
+  proxyDnssec = false;
   /** `do-0x20-encode` and `no-0x20-encode` (dnsmasq 2.91): the second wins wherever it is. */
   do0x20 = false;
   no0x20 = false;
@@ -230,6 +232,7 @@ export class ConfigBuilder {
         forceTcpDomains: [...this.forceTcpDomains],
         tlsCa: this.tlsCa,
         encode0x20: this.do0x20 && !this.no0x20,
+        proxyDnssec: this.proxyDnssec,
         forwardMax: this.forwardMax ?? DEFAULTS.forwardMax,
         maxInflight: this.maxInflight ?? DEFAULTS.maxInflight,
         ednsPacketMax: this.ednsPacketMax ?? DEFAULTS.ednsPacketMax,

@@ -109,6 +109,12 @@ export interface ForwardConfig {
    * random case, and replies must echo it.
    */
   readonly encode0x20: boolean;
+  /**
+   * `proxy-dnssec`: the AD bit of upstream answers is passed on (to clients that asked with AD or
+   * DO, RFC 6840 §5.8); without it AD is cleared in every forwarded answer, as dnsmasq does, since
+   * fandns does not validate (RFC 4035 §3.2.3: AD only for data the server holds authentic).
+   */
+  readonly proxyDnssec: boolean;
   /** fandns `tls-ca-file=`: the CA certificates (PEM) DNS-over-TLS servers are checked against; null: Node's bundled list. */
   readonly tlsCa: TlsCa | null;
   readonly forwardMax: number;

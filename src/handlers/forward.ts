@@ -4,10 +4,11 @@
  * clients waiting in total (max-inflight → REFUSED, so overload cannot grow memory without bound),
  * and bounding the whole exchange by query-timeout (→ SERVFAIL). No servers at all, or none left
  * that dns-loop-detect has not marked looped → REFUSED (reference §2.10), with Extended DNS Error 14
- * "Not Ready" for EDNS clients as dnsmasq 2.90 sends it.
+ * "Not Ready" for EDNS clients as dnsmasq 2.90 sends it. Without proxy-dnssec the AD bit of
+ * every upstream answer is cleared before anyone (cache, clients) sees it.
  */
 import { performance } from 'node:perf_hooks';
-import { RCode } from '../wire/constants.js';
+import { FLAG3, RCode } from '../wire/constants.js';
 import { clampOptSize, EdeCode } from '../wire/opt.js';
 import { edeReply } from '../pipeline/ede-reply.js';
 import { questionReply } from '../wire/reply-build.js';
@@ -29,6 +30,8 @@ export interface ForwardOptions {
   readonly maxWaiting: number;
   readonly queryTimeoutMs: number;
   readonly ednsPacketMax: number;
+  /** proxy-dnssec: upstream AD bits are passed on; false: cleared (fandns does not validate). */
+  readonly proxyDnssec: boolean;
   /** The EDNS options added to or removed from forwarded queries (add-subnet, add-mac…), or null: none. */
   readonly edns: EdnsRewriter | null;
   /**
@@ -67,6 +70,7 @@ class ForwardState {
   constructor(
     readonly counters: ForwardCounters,
     readonly ednsPacketMax: number,
+    readonly proxyDnssec: boolean,
     readonly unanswered: ForwardOptions['unanswered'] = null,
   ) {}
 
@@ -158,6 +162,10 @@ class Job implements Sweepable, Chained<Job> {
     this.group.inFlight--;
     const state = this.state;
     if (this.filed) state.inflight.remove(this);
+    if (!state.proxyDnssec && w !== TIMED_OUT) {
+      const a = w.kind === 'answer' ? w.answer : w.lastError;
+      if (a !== null) a.wire[3] = a.wire[3]! & ~FLAG3.AD;
+    }
     if (state.unanswered != null && (w === TIMED_OUT || w.kind === 'failed')) {
       state.unanswered(this.q, this.group, w === TIMED_OUT ? 'deadline' : 'failed', w === TIMED_OUT ? null : (w.lastError?.rcode ?? null));
     }
@@ -182,7 +190,7 @@ const errorReply = (q: Query, rcode: number): Reply => new Reply(questionReply(q
  * replaced runtime's, to go on counting in them.
  */
 export function createForward(opts: ForwardOptions, table: DomainTable<ServerGroup>, counters: ForwardCounters = forwardCounters()) {
-  const state = new ForwardState(counters, opts.ednsPacketMax, opts.unanswered);
+  const state = new ForwardState(counters, opts.ednsPacketMax, opts.proxyDnssec, opts.unanswered);
   const edns = opts.edns;
   const { inflight } = state;
 

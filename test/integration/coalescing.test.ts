@@ -38,8 +38,8 @@ describe('coalescing identical queries', () => {
       assert.equal(new Set(replies.map((r) => r.subarray(12, raws[0]!.length).toString('latin1'))).size, 50, 'fifty distinct cases came back');
     }));
 
-  it('gives a joining client AD when it asked for AD, even if the first asker did not', () =>
-    withUpstreams([(q) => ({ ad: true, answers: [rr.a(q.name, '10.0.0.1', 60)], delayMs: SLOW })], CONF, async ({ ups: [up], proxy }) => {
+  it('gives a joining client AD when it asked for AD, even if the first asker did not (proxy-dnssec)', () =>
+    withUpstreams([(q) => ({ ad: true, answers: [rr.a(q.name, '10.0.0.1', 60)], delayMs: SLOW })], `${CONF}\nproxy-dnssec`, async ({ ups: [up], proxy }) => {
       const first = udpExchange(buildQuery('ad.coalesce.test'), proxy.port);
       await waitFor(() => up!.queries.length === 1, 'the first query to reach the upstream');
       const second = udpExchange(buildQuery('ad.coalesce.test', { ad: true }), proxy.port);

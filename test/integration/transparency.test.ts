@@ -1,7 +1,7 @@
 /**
  * Transparency on the wire: what the client asks reaches the upstream (EDNS and its options with
  * the UDP size clamped to edns-packet-max, DO, CD, any type), and what the upstream answers comes
- * back (records of every section, AD when asked for, DO and CD), with the client's own question
+ * back (records of every section, AD when asked for under proxy-dnssec, DO and CD), with the client's own question
  * bytes. Plain-DNS clients never see an OPT, and get TC when the answer exceeds 512 bytes.
  */
 import { describe, it } from 'node:test';
@@ -83,8 +83,8 @@ describe('header flags', () => {
       assert.ok(r.ra);
     }));
 
-  it('passes AD back when the client set AD (or DO), and clears it otherwise', () =>
-    withUpstreams([(q) => ({ ad: true, answers: [rr.a(q.name, '10.0.0.1', 60)] })], CONF, async ({ proxy }) => {
+  it('with proxy-dnssec, passes AD back when the client set AD (or DO), and clears it otherwise', () =>
+    withUpstreams([(q) => ({ ad: true, answers: [rr.a(q.name, '10.0.0.1', 60)] })], `${CONF}\nproxy-dnssec`, async ({ proxy }) => {
       const ad = (r: { packet: dnsPacket.Packet }) => ((r.packet.flags ?? 0) & dnsPacket.AUTHENTIC_DATA) !== 0;
       assert.equal(ad(await proxy.query('ad1.tr.test', { ad: true })), true, 'client set AD');
       assert.equal(ad(await proxy.query('ad2.tr.test', { edns: 1232, dnssecOk: true })), true, 'client set DO');

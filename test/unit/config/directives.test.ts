@@ -35,6 +35,9 @@ describe('defaults', () => {
     assert.equal(c.forward.ednsPacketMax, 1232);
     assert.deepEqual(c.forward.resolvFiles, ['/etc/resolv.conf']);
     assert.equal(c.forward.noResolv, false);
+    assert.equal(c.forward.proxyDnssec, false);
+    assert.equal(parse('proxy-dnssec').forward.proxyDnssec, true);
+    assert.deepEqual(parse('proxy-dnssec').warnings, [], 'implemented: no "does not implement" warning');
     assert.deepEqual(c.rules, []);
     assert.deepEqual(c.warnings, []);
   });

@@ -131,6 +131,7 @@ describe('cache shape: what a reload keeps', () => {
     for (const b of [
       'alias=1.2.3.4,5.6.7.8', 'bogus-nxdomain=1.2.3.4', 'ignore-address=1.2.3.4', 'stop-dns-rebind', 'add-subnet=24,96',
       'add-mac', 'add-cpe-id=abc', 'strip-subnet', 'strip-mac', 'edns-packet-max=4096', 'max-ttl=60', 'no-rotate', 'use-stale-cache',
+      'proxy-dnssec',
     ]) {
       const [x, y] = shapes('', b);
       assert.notEqual(x.global, y.global, b);
