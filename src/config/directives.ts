@@ -37,6 +37,8 @@ export const DIRECTIVES: readonly Directive[] = [
     describe: 'Read options from this file (on the command line: instead of the default file).', apply: () => {} },
   { name: 'conf-dir', short: '7', arg: 'value', repeat: 'list', hint: '<dir>[,.ext|*.ext…]', special: true,
     describe: 'Read every file in a directory, skipping .ext suffixes or keeping only *.ext ones.', apply: () => {} },
+  { name: 'conf-script', arg: 'value', repeat: 'list', hint: '<command> [<arg>…]', special: true,
+    describe: 'Run this command (through /bin/sh) at every load of the configuration and read what it prints as a config file; a failure is a config error.', apply: () => {} },
   // ---- listening
   { name: 'port', short: 'p', arg: 'value', repeat: 'single', hint: '<port>',
     describe: 'Port to answer DNS on, UDP and TCP (default 53).',

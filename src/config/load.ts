@@ -1,6 +1,7 @@
 /**
- * Reads config files (with conf-file= and conf-dir= includes) and applies every option line to a
- * ConfigBuilder, then returns the frozen Config. The only file I/O in src/config/.
+ * Reads config files (with conf-file= and conf-dir= includes, and conf-script= output) and applies
+ * every option line to a ConfigBuilder, then returns the frozen Config. The only file I/O in
+ * src/config/ (conf-script.ts runs the scripts).
  */
 import { Buffer } from 'node:buffer';
 import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { ConfigBuilder } from './builder.js';
 import { checkArg, DIRECTIVES, findDirective } from './directives.js';
 import { isDnsmasqOption, nearest } from './dnsmasq-options.js';
 import { isDomainScoped } from './domain-cache-ttl.js';
+import { runConfScript, scriptOutputName } from './conf-script.js';
 import { lexConfig, lexLine, physicalLines, splitFields, unquote, type OptionLine } from './lexer.js';
 import type { Config } from './types.js';
 
@@ -92,6 +94,19 @@ class Loader {
     this.#stack.pop();
   }
 
+  /**
+   * Runs a conf-script (the line at `from`) and applies its output as a config file. A script
+   * whose output runs it again, directly or through others, is an include cycle.
+   */
+  script(command: string, from: Origin): void {
+    const key = `\0script ${command}`;
+    if (this.#stack.includes(key)) throw new ConfigError('FANDNS_CONFIG_CYCLE', from, `include cycle: conf-script "${command}" is already being read`);
+    const output = runConfScript(command, from);
+    this.#stack.push(key);
+    this.lines(lexConfig(output, scriptOutputName(command)));
+    this.#stack.pop();
+  }
+
   /** Records a line as applied (Config.optionText). */
   #applied(name: string, value: string | null): void {
     this.builder.applied.push(value === null ? name : `${name}=${value}`);
@@ -152,8 +167,9 @@ class Loader {
       throw new ConfigError('FANDNS_CONFIG_UNKNOWN', origin, `unknown option "${name}"${guess ? `; did you mean "${guess}"?` : ''}`);
     }
     checkArg(d, value, origin);
-    if (d.name === 'conf-file' || d.name === 'conf-dir') this.#applied(name, value);
+    if (d.name === 'conf-file' || d.name === 'conf-dir' || d.name === 'conf-script') this.#applied(name, value);
     if (d.name === 'conf-file') return this.file(unquote(value!), origin);
+    if (d.name === 'conf-script') return this.script(unquote(value!), origin);
     if (d.name === 'conf-dir') {
       for (const f of confDirFiles(value!, origin)) this.file(f, origin);
       return;
