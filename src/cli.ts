@@ -15,6 +15,7 @@ import { runPrimary } from './process/run-primary.js';
 import { serve } from './process/serve.js';
 import { tuneHeap } from './process/heap-tuning.js';
 import { fandnsVersion } from './util/version.js';
+import { prepareDumpFile } from './log/packet-dump.js';
 
 /** Loads the configuration the command line describes. */
 export function configFrom(req: CliRequest): Config {
@@ -56,6 +57,8 @@ async function main(argv: readonly string[]): Promise<void> {
   let creds: Credentials | null;
   try {
     creds = planPrivilegeDrop(config.process);
+    // Before any worker starts: workers only append to a file that has its header.
+    if (config.log.dump !== null) prepareDumpFile(config.log.dump);
   } catch (err) {
     fail(err);
   }

@@ -11,6 +11,7 @@ export const ErrorCodes = {
   FANDNS_CONFIG_REPEATED: 'a single-valued option given twice in config files',
   FANDNS_CONFIG_FILE: 'a config file or directory cannot be read',
   FANDNS_CONFIG_CYCLE: 'config files include each other in a cycle',
+  FANDNS_DUMP_FILE: 'the dumpfile cannot be opened, or is not a pcap file of raw IP packets',
   FANDNS_CONFIG_SCRIPT: 'a conf-script failed, was killed, ran too long or wrote too much',
   FANDNS_CONFIG_CONFLICT: 'two config lines contradict each other',
   FANDNS_LISTEN: 'a listening socket cannot be opened',

@@ -18,6 +18,7 @@ import { UpstreamRegistry } from './upstream/registry.js';
 import { selfDetector, type Endpoint } from './upstream/self-detect.js';
 import { AddressRanges } from './util/address-ranges.js';
 import { readSigned } from './util/file-signature.js';
+import type { PacketDump } from './log/packet-dump.js';
 
 /** What the routing of one runtime needs besides its configuration. */
 export interface RoutingDeps {
@@ -28,6 +29,8 @@ export interface RoutingDeps {
   readonly previous: UpstreamRegistry | null;
   /** With workers=N: which servers this process health-checks, and where its results go (null: it checks all). */
   readonly checkSharing: CheckSharing | null;
+  /** dumpfile=: where upstream datagrams are copied, or null. */
+  readonly dump?: PacketDump | null;
 }
 
 /**
@@ -80,7 +83,7 @@ export function buildRouting(config: Config, deps: RoutingDeps): { registry: Ups
     new AddressRanges(config.filters.ignoreAddresses),
     {
       queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry,
-      portLimit: config.forward.portLimit, encode0x20: config.forward.encode0x20,
+      portLimit: config.forward.portLimit, encode0x20: config.forward.encode0x20, dump: deps.dump ?? null,
     },
     config.edns.addSubnet !== null,
     deps.previous?.tally,

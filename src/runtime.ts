@@ -49,6 +49,7 @@ import { LoopDetector } from './upstream/loop-detect.js';
 import type { UpstreamRegistry } from './upstream/registry.js';
 import type { Endpoint } from './upstream/self-detect.js';
 import { buildRouting, checkLoops } from './runtime-routing.js';
+import type { PacketDump } from './log/packet-dump.js';
 
 /** The built pipeline and what its stages count. */
 export interface Runtime {
@@ -86,6 +87,8 @@ export interface RuntimeDeps {
   readonly log: Logger;
   readonly clock: Clock;
   readonly tap: Tap | null;
+  /** dumpfile=: where upstream datagrams are copied, or null. */
+  readonly dump?: PacketDump | null;
   /** The bound listeners, for self-detection. */
   readonly endpoints: readonly Endpoint[];
   /**
@@ -146,7 +149,7 @@ export function storeFits(store: CacheStore, c: CacheConfig): boolean {
 export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const { log, previous } = deps;
   const { registry, table, checks, resolvRead } = buildRouting(config, {
-    log, endpoints: deps.endpoints, previous: previous?.registry ?? null, checkSharing: deps.checkSharing ?? null,
+    log, endpoints: deps.endpoints, previous: previous?.registry ?? null, checkSharing: deps.checkSharing ?? null, dump: deps.dump ?? null,
   });
   const fwd = config.forward;
   const forward = createForward(

@@ -40,6 +40,7 @@ import { fandnsVersion } from './util/version.js';
 import type { ServerOptions } from './server-options.js';
 import { ReloadRecord } from './process/reload-record.js';
 import { sharedEntry } from './process/entry-sharing.js';
+import { PacketDump } from './log/packet-dump.js';
 
 export type { Endpoint } from './upstream/self-detect.js';
 export { readResolvServers } from './runtime.js';
@@ -54,6 +55,8 @@ export class FandnsServer {
   #rt: Runtime | null = null;
   readonly #tap: Tap | null;
   readonly queryLog: QueryLog | null;
+  /** dumpfile=: copies of DNS datagrams (the start-up setting holds until a restart), or null. */
+  readonly dump: PacketDump | null;
   readonly queryStats: QueryStats | null;
   #http: HttpServer | null = null;
   /** The Prometheus registry, once started with metrics-address (a cluster worker reports it to the primary). */
@@ -87,6 +90,7 @@ export class FandnsServer {
     this.#admin = new ServerRules(config, log, (c) => (this.#rt === null ? void (this.config = c) : this.#replaceKeeping(c)));
     const lc = config.log;
     this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
+    this.dump = lc.dump === null ? null : new PacketDump(lc.dump, lc.asyncBound);
     this.queryStats = config.metrics ? new QueryStats() : null;
     const ql = this.queryLog;
     const qs = this.queryStats;
@@ -96,7 +100,7 @@ export class FandnsServer {
       ql?.record(q, r, n, ms);
       qs?.record(q, r, ms);
     } : null;
-    const deps = { log, clock, tap: this.#tap, endpoints: this.#endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
+    const deps = { log, clock, tap: this.#tap, dump: this.dump, endpoints: this.#endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
     this.#slot = new RuntimeSlot(deps, this.#warm, (rt) => {
       this.#rt = rt;
     });
@@ -125,7 +129,7 @@ export class FandnsServer {
     const tcpOptions = { ...TCP_DEFAULTS, maxConnections: maxTcpConnections };
     try {
       for (const address of addresses) {
-        const pair = await bindPair(port, (p) => listenUdp(address, p, onQuery), (p) => listenTcp(address, p, onQuery, tcpOptions));
+        const pair = await bindPair(port, (p) => listenUdp(address, p, onQuery, this.dump), (p) => listenTcp(address, p, onQuery, tcpOptions));
         this.#udp.push(pair.udp);
         this.#tcp.push(pair.tcp);
         this.#endpoints.push({ address, port: pair.port });
@@ -176,7 +180,7 @@ export class FandnsServer {
 
   /** Everything /metrics reports, read at scrape time. */
   metricsSnapshot(): MetricsSnapshot {
-    return metricsReport(this.runtime, this.accept, { queryLogLost: this.queryLog?.lost ?? 0, adminRuleChanges: this.#admin.rules.changes, reloads: this.#reloads.counts });
+    return metricsReport(this.runtime, this.accept, { queryLogLost: this.queryLog?.lost ?? 0, dumpLost: this.dump?.lost ?? 0, adminRuleChanges: this.#admin.rules.changes, reloads: this.#reloads.counts });
   }
 
   /** admin-api: answers a /rules request from `peer` (src/admin/server-rules.ts). */
@@ -319,6 +323,7 @@ export class FandnsServer {
     }
     if (this.#rt !== null) this.#warm.save(this.#rt);
     await this.queryLog?.close();
+    await this.dump?.close();
   }
 
   readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);

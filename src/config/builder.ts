@@ -10,6 +10,7 @@ import { HealthCheckLines } from './health-check.js';
 import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
 import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain, TlsCa } from './types.js';
 import { DEFAULTS } from './defaults.js';
+import { DumpLines } from './packet-dump.js';
 
 export { DEFAULTS } from './defaults.js';
 
@@ -114,6 +115,8 @@ export class ConfigBuilder {
   logQueries: 'off' | 'on' | 'extra' = 'off';
   logTarget: LogTarget = { kind: 'stderr' };
   logAsync: number | null = null;
+  /** `dumpfile=`, `dumpmask=`. */
+  readonly dump = new DumpLines();
   logDebug = false;
   readonly logFilter = new LogDomainLines();
   metrics: MetricsConfig | null = null;
@@ -282,7 +285,7 @@ export class ConfigBuilder {
         aliases: this.aliases,
       },
       edns: { addSubnet: this.addSubnet, stripSubnet: this.stripSubnet, addMac: [...this.addMac], stripMac: this.stripMac, cpeId: this.cpeId },
-      log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound, debug: this.logDebug, filter: this.logFilter.build() },
+      log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound, debug: this.logDebug, filter: this.logFilter.build(), dump: this.dump.build() },
       metrics: this.metrics,
       adminApi: this.adminApi !== null,
       adminRulesFile: this.adminRulesFile,

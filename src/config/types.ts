@@ -408,6 +408,17 @@ export interface LogConfig {
   readonly debug: boolean;
   /** `log-queries-domain`, `log-queries-exclude`, `log-queries-sample`; null: log every query. */
   readonly filter: QueryLogFilterConfig | null;
+  /** `dumpfile=` (and `dumpmask=`), or null: no packet dump. */
+  readonly dump: PacketDumpConfig | null;
+}
+
+/** `dumpfile=` and `dumpmask=`: copies of DNS datagrams in a pcap file (src/log/packet-dump.ts). */
+export interface PacketDumpConfig {
+  readonly path: string;
+  /** The dumpfile line (errors opening the file name it). */
+  readonly origin: Origin;
+  /** dnsmasq's mask bits: 0x1 client queries, 0x2 replies to clients, 0x4 upstream queries, 0x8 their replies. */
+  readonly mask: number;
 }
 
 /** Which queries the query log writes (fandns). */

@@ -53,6 +53,8 @@ export interface MetricsSnapshot {
     readonly tls: { readonly full: number; readonly resumed: number; readonly failed: number } | null;
   }[];
   readonly queryLogLost: number;
+  /** dumpfile= datagrams dropped because the file could not keep up. */
+  readonly dumpLost: number;
   /** admin-api changes applied (PUT and DELETE /rules/<domain>). */
   readonly adminRuleChanges: number;
   /** Configuration reloads (SIGHUP) applied and refused. */
@@ -137,6 +139,7 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   one('fandns_rebind_blocked_total', 'Upstream answers blanked by stop-dns-rebind.', 'counter', (s) => s.rebindBlocked);
   one('fandns_bogus_nxdomain_total', 'Upstream answers turned into NXDOMAIN by bogus-nxdomain.', 'counter', (s) => s.bogusNxdomain);
   one('fandns_query_log_lost_total', 'Query log records dropped because the log could not keep up.', 'counter', (s) => s.queryLogLost);
+  one('fandns_dump_lost_total', 'dumpfile datagrams dropped because the file could not keep up.', 'counter', (s) => s.dumpLost);
   // With workers every worker reloads on the same SIGHUP: the primary reports the most any
   // worker counted, and the oldest configuration in force (a worker that refused it keeps its own).
   add(collected('fandns_config_reloads_total', 'Configuration reloads (SIGHUP), by result: ok (applied) or failed (refused; the running configuration stayed).', 'counter', () => {

@@ -7,6 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { createSocket, type Socket } from 'node:dgram';
 import { literalLookup } from '../util/literal-lookup.js';
+import { DumpKind, type PacketDump } from '../log/packet-dump.js';
 import { random16 } from './random.js';
 
 /** Where and how to send. */
@@ -59,6 +60,8 @@ export interface SocketOwner {
   reply(sock: PooledSocket, msg: Buffer, port: number): void;
   /** `sock` failed (ICMP unreachable, or its bind): its waiting queries fail now. */
   failSocket(sock: PooledSocket): void;
+  /** dumpfile=: where the datagrams sent and received are copied, or null. */
+  readonly dump: PacketDump | null;
 }
 
 /** One connected socket; its waiting queries are in the transport's table. */
@@ -75,6 +78,8 @@ export class PooledSocket {
   /** True once binding failed: the transport replaces it on the next send. */
   broken = false;
   readonly #queue: Buffer[] = [];
+  /** Its local address and port, once connected (dumpfile=). */
+  #local: { address: string; port: number } | null = null;
 
   /**
    * @param port the source port to bind for a try (0: the OS's choice), or null to let connect()
@@ -103,7 +108,11 @@ export class PooledSocket {
     const { target, owner } = this;
     const s = createSocket({ type: target.family === 6 ? 'udp6' : 'udp4', lookup: literalLookup as never, reuseAddr: this.shared });
     this.socket = s;
-    s.on('message', (msg, rinfo) => owner.reply(this, msg, rinfo.port));
+    s.on('message', (msg, rinfo) => {
+      const d = owner.dump;
+      if (d !== null) d.packet(DumpKind.UP_REPLY, msg, rinfo.address, rinfo.port, this.#local?.address ?? rinfo.address, this.#local?.port ?? 0);
+      owner.reply(this, msg, rinfo.port);
+    });
     s.on('error', (err: NodeJS.ErrnoException) => {
       // ICMP port unreachable on a connected socket: the server is not listening. Fail fast.
       if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') return owner.failSocket(this);
@@ -117,7 +126,8 @@ export class PooledSocket {
     const connect = () =>
       s.connect(target.port, target.address, () => {
         this.ready = true;
-        for (const q of this.#queue.splice(0)) s.send(q);
+        this.#local = s.address();
+        for (const q of this.#queue.splice(0)) this.send(q);
       });
     // exclusive: in a cluster worker a non-exclusive bind would share one socket (and its replies)
     // with the other workers through the primary; connect() alone binds exclusively already.
@@ -127,8 +137,10 @@ export class PooledSocket {
   }
 
   send(wire: Buffer): void {
-    if (this.ready) this.socket.send(wire);
-    else this.#queue.push(wire);
+    if (!this.ready) return void this.#queue.push(wire);
+    this.socket.send(wire);
+    const d = this.owner.dump;
+    if (d !== null) d.packet(DumpKind.UP_QUERY, wire, this.#local?.address ?? this.target.address, this.#local?.port ?? 0, this.target.address, this.target.port);
   }
 
   close(): void {

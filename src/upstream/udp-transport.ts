@@ -20,6 +20,7 @@ import { IdTable } from './id-table.js';
 import { unwatch, watch, type Sweepable } from './sweeper.js';
 import { Copies, type FastRetry, type SentCopies } from './fast-retry.js';
 import { CaseEncoding } from './case-encoding.js';
+import type { PacketDump } from '../log/packet-dump.js';
 import { fixedSourcePort, PooledSocket, portsToTry, type SocketOwner, type SourcePorts, type UdpTarget } from './pooled-socket.js';
 
 export { fixedSourcePort, type SentCopies, type SourcePorts, type UdpTarget };
@@ -64,6 +65,8 @@ export interface UdpSending extends SourcePorts {
   readonly portLimit: number;
   /** do-0x20-encode: the letters of each query name go out in random case, and replies must echo it. */
   readonly encode0x20?: boolean;
+  /** dumpfile=: where every datagram sent to or received from a server is copied (pooled-socket.ts). */
+  readonly dump?: PacketDump | null;
 }
 
 /** The default: a pool of OS-chosen ports; every query sent once. */
@@ -101,6 +104,8 @@ export class UdpTransport implements Sweepable, SocketOwner {
   #portLimit: number;
   /** do-0x20-encode. */
   readonly #case: CaseEncoding;
+  /** dumpfile=: read by the pool's sockets. */
+  dump: PacketDump | null;
 
   /**
    * @param ignore when given, a matching reply that `ignore` accepts is dropped and the query waits on (ignore-address, ECS mismatch)
@@ -110,6 +115,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
   constructor(target: UdpTarget, ignore: ReplyFilter | null = null, ports: UdpSending = DEFAULT_SENDING, onNoCase: (() => void) | null = null) {
     this.#target = target;
     this.#case = new CaseEncoding(ports.encode0x20 === true, onNoCase);
+    this.dump = ports.dump ?? null;
     this.#ignore = ignore;
     this.#ports = ports;
     this.#retry = ports.retry;
@@ -142,6 +148,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
     this.#retry = sending.retry;
     this.#portLimit = sending.portLimit;
     this.#case.set(sending.encode0x20 === true);
+    this.dump = sending.dump ?? null;
   }
 
   /**

@@ -31,6 +31,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
       { label: 'tls://127.0.0.1#853', up, looped: false, queries: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, network: 0, rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), rttTotalMs: 0, answers: 0, checked: false, checksOk: 0, checksFailed: 0, tls: { full: 1, resumed: hits, failed: 0 } },
     ],
     queryLogLost: 0,
+    dumpLost: 0,
     adminRuleChanges: 0,
     reloads,
   };

@@ -1,0 +1,113 @@
+/**
+ * dumpfile= and dumpmask= (dnsmasq 2.90): copies of DNS datagrams appended to a pcap file for
+ * debugging (wire/pcap.ts builds the records). The kinds are dnsmasq's mask bits; fandns produces
+ * the four DNS ones, over UDP only as dnsmasq does. The hot path only copies the message into a
+ * bounded queue (log/line-sink.ts); records are built and written in batches, and dropped and
+ * counted when the disk cannot keep up. A file that exists is appended to if it is a pcap file of
+ * raw IP packets, and refused otherwise (a file is never overwritten).
+ */
+import { Buffer } from 'node:buffer';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { ConfigError, ExitCode } from '../errors.js';
+import type { PacketDumpConfig } from '../config/types.js';
+import { ipBytes } from '../util/ip.js';
+import { isRawIpPcap, PCAP_FILE_HEADER_SIZE, pcapFileHeader, pcapRecord } from '../wire/pcap.js';
+import { LineSink } from './line-sink.js';
+
+/** dnsmasq's dumpmask bits for DNS packets. */
+export const DumpKind = {
+  /** A query from a client. */
+  QUERY: 0x0001,
+  /** A reply to a client. */
+  REPLY: 0x0002,
+  /** A query to an upstream server. */
+  UP_QUERY: 0x0004,
+  /** A reply from an upstream server. */
+  UP_REPLY: 0x0008,
+} as const;
+
+interface Packet {
+  readonly micros: number;
+  readonly payload: Buffer;
+  readonly src: string;
+  readonly srcPort: number;
+  readonly dst: string;
+  readonly dstPort: number;
+}
+
+/** Address bytes, remembered (a handful of addresses recur: listeners, servers, clients). */
+const addressCache = new Map<string, Buffer>();
+function addressBytes(a: string): Buffer {
+  let b = addressCache.get(a);
+  if (b === undefined) {
+    if (addressCache.size > 10_000) addressCache.clear();
+    b = ipBytes(a);
+    addressCache.set(a, b);
+  }
+  return b;
+}
+
+/**
+ * Makes the dumpfile ready to be appended to: creates it (mode 0600: packets may hold private
+ * names) with a pcap header, writes the header into an empty file, or checks that an existing file
+ * is a pcap file of raw IP packets. Otherwise throws a ConfigError naming the dumpfile line (exit
+ * code 3, as for files). With workers= the primary calls it before any worker starts.
+ */
+export function prepareDumpFile(c: PacketDumpConfig): void {
+  const fail = (why: string): never => {
+    throw new ConfigError('FANDNS_DUMP_FILE', c.origin, why, ExitCode.FILE);
+  };
+  let fd = -1;
+  try {
+    fd = openSync(c.path, 'a+', 0o600);
+  } catch (err) {
+    fail(`cannot open dumpfile ${c.path}: ${(err as Error).message}`);
+  }
+  try {
+    const head = Buffer.alloc(PCAP_FILE_HEADER_SIZE);
+    const n = readSync(fd, head, 0, head.length, 0);
+    if (n === 0) writeSync(fd, pcapFileHeader());
+    else if (!isRawIpPcap(head.subarray(0, n))) fail(`dumpfile ${c.path} exists and is not a pcap file of raw IP packets; fandns only appends to one`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The packet dump of one process. */
+export class PacketDump {
+  readonly #sink: LineSink<Packet>;
+
+  readonly mask: number;
+
+  /**
+   * Opens the dumpfile (prepareDumpFile first) for appending.
+   * @param bound most packets waiting while a write is in flight
+   */
+  constructor(c: PacketDumpConfig, bound: number) {
+    prepareDumpFile(c);
+    this.mask = c.mask;
+    this.#sink = new LineSink<Packet>({ kind: 'file', path: c.path }, bound, (ps) => Buffer.concat(ps.map(toRecord)));
+  }
+
+  /** Packets dropped because the file could not keep up. */
+  get lost(): number {
+    return this.#sink.lost;
+  }
+
+  /** Queues a copy of `msg`, a datagram of `kind` from src#srcPort to dst#dstPort, if the mask has its kind. */
+  packet(kind: number, msg: Uint8Array, src: string, srcPort: number, dst: string, dstPort: number): void {
+    if ((this.mask & kind) === 0) return;
+    const micros = Math.round((performance.timeOrigin + performance.now()) * 1000);
+    this.#sink.push({ micros, payload: Buffer.from(msg), src, srcPort, dst, dstPort });
+  }
+
+  /** Writes what is queued and closes the file. */
+  close(): Promise<void> {
+    return this.#sink.close();
+  }
+}
+
+function toRecord(p: Packet): Buffer {
+  return pcapRecord(p.micros, { src: addressBytes(p.src), srcPort: p.srcPort, dst: addressBytes(p.dst), dstPort: p.dstPort, payload: p.payload });
+}
