@@ -7,8 +7,8 @@
  *   alias=, bogus-nxdomain, ignore-address, stop-dns-rebind and its exemptions, add-subnet,
  *   add-mac, add-cpe-id, strip-subnet, strip-mac, edns-packet-max (what upstreams see), max-ttl
  *   (answer TTLs are capped before they are stored), rotation (an entry's rotation table),
- *   proxy-dnssec (stored answers keep AD only with it) and whether use-stale-cache is on (entries with no lifetime are kept only then). When it differs,
- *   nothing is kept.
+ *   proxy-dnssec (stored answers keep AD only with it) and whether use-stale-cache is on
+ *   (entries with no lifetime are kept only then). When it differs, nothing is kept.
  * - `signature(key)`: what one entry's name and type get under the configuration: the cache TTL
  *   policy of the name (global or domain-scoped min/max-cache-ttl, neg-ttl, no-negcache, and whether
  *   it may be served stale: only then are answers with no lifetime stored), whether
