@@ -1,7 +1,7 @@
 /**
- * UDP exchanges with one upstream server. Queries leave from a pool of connect()ed sockets, each
- * on its own random port (the OS's choice, or one of min-port..max-port) and replaced after a
- * number of queries or seconds, with a CSPRNG ID unique among this server's waiting queries
+ * UDP exchanges with one upstream server. Queries leave from a pool of connect()ed sockets
+ * (socket-pool.ts), each on its own random port (the OS's choice, or one of min-port..max-port)
+ * and replaced after a number of queries or seconds, with a CSPRNG ID unique among this server's waiting queries
  * (RFC 5452 §9.2–9.3). A fixed source port (`server=…@addr#port`, query-port=N) means one
  * socket, never replaced (a second socket with the same addresses would take its replies);
  * query-port=0 one socket on an OS-chosen port. A reply is accepted
@@ -21,7 +21,8 @@ import { unwatch, watch, type Sweepable } from './sweeper.js';
 import { Copies, type FastRetry, type SentCopies } from './fast-retry.js';
 import { CaseEncoding } from './case-encoding.js';
 import type { PacketDump } from '../log/packet-dump.js';
-import { fixedSourcePort, PooledSocket, portsToTry, type SocketOwner, type SourcePorts, type UdpTarget } from './pooled-socket.js';
+import { fixedSourcePort, type PooledSocket, type SocketOwner, type SourcePorts, type UdpTarget } from './pooled-socket.js';
+import { SocketPool } from './socket-pool.js';
 
 export { fixedSourcePort, type SentCopies, type SourcePorts, type UdpTarget };
 
@@ -72,32 +73,24 @@ export interface UdpSending extends SourcePorts {
 /** The default: a pool of OS-chosen ports; every query sent once. */
 export const DEFAULT_SENDING: UdpSending = { queryPort: null, range: null, retry: null, portLimit: 1 };
 
-const POOL_SIZE = 8;
 /**
  * Most queries waiting on one server: IDs are unique per server, so past this the search for a free
  * ID would slow down (and at 65,536 never end). dns-forward-max may allow more; the excess fails.
  */
 export const MAX_WAITING = 60_000;
-const MAX_USES = 2000;
-const MAX_AGE_MS = 60_000;
 
 /** UDP transport to one server. */
 export class UdpTransport implements Sweepable, SocketOwner {
   readonly counters: UdpCounters = { unmatched: 0, mismatched: 0 };
   sweepSlot = -1;
   readonly #target: UdpTarget;
-  readonly #pool: (PooledSocket | null)[];
-  /** Retired sockets still waiting for replies. */
-  readonly #retired: PooledSocket[] = [];
+  readonly #pool: SocketPool;
   /** Waiting queries by ID: IDs are unique across this server's sockets. */
   readonly #pending = new IdTable<Pending>();
 
   #ignore: ReplyFilter | null;
   /** The fixed source port (the server's own, else query-port), or null. */
   readonly #fixedPort: number | null;
-  /** One socket, never replaced: a fixed port, or query-port=0. */
-  readonly #single: boolean;
-  readonly #ports: UdpSending;
   /** fast-dns-retry, or null. */
   #retry: FastRetry | null;
   /** port-limit. */
@@ -117,12 +110,10 @@ export class UdpTransport implements Sweepable, SocketOwner {
     this.#case = new CaseEncoding(ports.encode0x20 === true, onNoCase);
     this.dump = ports.dump ?? null;
     this.#ignore = ignore;
-    this.#ports = ports;
     this.#retry = ports.retry;
     this.#portLimit = ports.portLimit;
     this.#fixedPort = fixedSourcePort(target, ports);
-    this.#single = this.#fixedPort !== null || ports.queryPort === 0;
-    this.#pool = new Array<PooledSocket | null>(this.#single ? 1 : POOL_SIZE).fill(null);
+    this.#pool = new SocketPool(target, this, this.#fixedPort, this.#fixedPort !== null || ports.queryPort === 0, ports.range);
   }
 
   /** The fixed source port of this transport's one socket, or null: a reload hands such a transport on (see Upstream). */
@@ -164,7 +155,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
       queueMicrotask(() => done('network', null));
       return;
     }
-    const sock = this.#socket(now);
+    const sock = this.#pool.pick(now);
     let id = random16();
     while (this.#pending.has(id)) id = random16();
     const wire = Buffer.allocUnsafe(query.length);
@@ -240,9 +231,9 @@ export class UdpTransport implements Sweepable, SocketOwner {
    */
   #copySocket(c: Copies, now: number): PooledSocket {
     const used = c.sockets;
-    const limit = Math.min(this.#portLimit, this.#pool.length);
+    const limit = Math.min(this.#portLimit, this.#pool.size);
     if (used.length < limit) {
-      const s = this.#socketOtherThan(used, now);
+      const s = this.#pool.otherThan(used, now);
       if (s !== null) {
         used.push(s);
         s.waiting++;
@@ -259,13 +250,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
 
   /** Closes every socket; waiting queries resolve as 'network'. */
   close(): void {
-    for (const s of [...this.#pool, ...this.#retired]) {
-      if (!s) continue;
-      this.failSocket(s);
-      s.close();
-    }
-    this.#pool.fill(null);
-    this.#retired.length = 0;
+    this.#pool.close((s) => this.failSocket(s));
     unwatch(this);
   }
 
@@ -283,53 +268,8 @@ export class UdpTransport implements Sweepable, SocketOwner {
   /** Removes a settled query; closes its sockets once retired and idle. */
   #settle(id: number, p: Pending): void {
     this.#pending.delete(id);
-    this.#release(p.sock);
+    this.#pool.release(p.sock);
     const c = p.copies;
-    if (c !== null) for (let i = 1; i < c.sockets.length; i++) this.#release(c.sockets[i]!);
-  }
-
-  /** One query fewer waits on `s`; a retired socket closes once none does. */
-  #release(s: PooledSocket): void {
-    if (--s.waiting === 0 && s.retired) {
-      const i = this.#retired.indexOf(s);
-      if (i >= 0) this.#retired.splice(i, 1);
-      s.close();
-    }
-  }
-
-  /** Picks a random pool slot (see #socketAt). */
-  #socket(now: number): PooledSocket {
-    return this.#socketAt(random16() % this.#pool.length, now);
-  }
-
-  /** A pool socket not in `used`, from a random slot on, or null when every slot holds one of them. */
-  #socketOtherThan(used: readonly PooledSocket[], now: number): PooledSocket | null {
-    const n = this.#pool.length;
-    const start = random16() % n;
-    for (let k = 0; k < n; k++) {
-      const slot = (start + k) % n;
-      const s = this.#pool[slot];
-      if (s && used.includes(s)) continue;
-      const fresh = this.#socketAt(slot, now);
-      if (!used.includes(fresh)) return fresh;
-    }
-    return null;
-  }
-
-  /** The socket in pool slot `slot`, replacing it when it has served long enough (never a single one) or failed to bind. */
-  #socketAt(slot: number, now: number): PooledSocket {
-    let s = this.#pool[slot];
-    if (s && (s.broken || (!this.#single && (s.uses >= MAX_USES || now - s.born > MAX_AGE_MS)))) {
-      s.retired = true;
-      if (s.waiting === 0) s.close();
-      else this.#retired.push(s);
-      s = null;
-    }
-    if (!s) {
-      s = new PooledSocket(this.#target, this, now, portsToTry(this.#target, this.#fixedPort, this.#ports.range), this.#fixedPort !== null);
-      this.#pool[slot] = s;
-    }
-    s.uses++;
-    return s;
+    if (c !== null) for (let i = 1; i < c.sockets.length; i++) this.#pool.release(c.sockets[i]!);
   }
 }
