@@ -78,8 +78,8 @@ export class PooledSocket {
   /** True once binding failed: the transport replaces it on the next send. */
   broken = false;
   readonly #queue: Buffer[] = [];
-  /** Its local address and port, once connected (dumpfile=). */
-  #local: { address: string; port: number } | null = null;
+  /** Its local address and port (dumpfile=): the family's unspecified address until connected. */
+  #local: { address: string; port: number };
 
   /**
    * @param port the source port to bind for a try (0: the OS's choice), or null to let connect()
@@ -96,6 +96,7 @@ export class PooledSocket {
     private readonly shared: boolean,
   ) {
     this.born = now;
+    this.#local = { address: target.family === 6 ? '::' : '0.0.0.0', port: 0 };
     this.#open(0);
   }
 
@@ -110,7 +111,7 @@ export class PooledSocket {
     this.socket = s;
     s.on('message', (msg, rinfo) => {
       const d = owner.dump;
-      if (d !== null) d.packet(DumpKind.UP_REPLY, msg, rinfo.address, rinfo.port, this.#local?.address ?? rinfo.address, this.#local?.port ?? 0);
+      if (d !== null) d.packet(DumpKind.UP_REPLY, msg, rinfo.address, rinfo.port, this.#local.address, this.#local.port);
       owner.reply(this, msg, rinfo.port);
     });
     s.on('error', (err: NodeJS.ErrnoException) => {
@@ -140,7 +141,7 @@ export class PooledSocket {
     if (!this.ready) return void this.#queue.push(wire);
     this.socket.send(wire);
     const d = this.owner.dump;
-    if (d !== null) d.packet(DumpKind.UP_QUERY, wire, this.#local?.address ?? this.target.address, this.#local?.port ?? 0, this.target.address, this.target.port);
+    if (d !== null) d.packet(DumpKind.UP_QUERY, wire, this.#local.address, this.#local.port, this.target.address, this.target.port);
   }
 
   close(): void {

@@ -7,9 +7,9 @@
  * queries, the most dnsmasq answers on one (Unbound caps its own at 200): the next ones go on a
  * new connection while the old one drains and is closed. A server that closes a connection after
  * fewer answers while further queries were on their way gets that many (at least 10) for the
- * next five minutes, then 100 again, to learn anew. A connection not made (or its TLS handshake not done) within a query's timeout is dropped,
- * and one on which three queries in a row timed out is given up: the next query dials again. The
- * same framing runs over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts), queries padded to
+ * next five minutes, then 100 again, to learn anew. A connection not made (or its TLS handshake
+ * not done) within a query's timeout is dropped, and one on which three queries in a row timed
+ * out is given up: the next query dials again. The same framing runs over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts), queries padded to
  * 128-octet blocks (RFC 8467 §4.1).
  */
 import { connect, type Socket } from 'node:net';

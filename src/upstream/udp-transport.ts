@@ -1,11 +1,11 @@
 /**
  * UDP exchanges with one upstream server. Queries leave from a pool of connect()ed sockets
  * (socket-pool.ts), each on its own random port (the OS's choice, or one of min-port..max-port)
- * and replaced after a number of queries or seconds, with a CSPRNG ID unique among this server's waiting queries
- * (RFC 5452 §9.2–9.3). A fixed source port (`server=…@addr#port`, query-port=N) means one
- * socket, never replaced (a second socket with the same addresses would take its replies);
- * query-port=0 one socket on an OS-chosen port. A reply is accepted
- * only when it arrives from the server's address and port (the connected socket and rinfo both
+ * and replaced after a number of queries or seconds, with a CSPRNG ID unique among this server's
+ * waiting queries (RFC 5452 §9.2–9.3). A fixed source port (`server=…@addr#port`,
+ * query-port=N) means one socket, never replaced (a second socket with the same addresses would
+ * take its replies); query-port=0 one socket on an OS-chosen port. A reply is accepted only when
+ * it arrives from the server's address and port (the connected socket and rinfo both
  * check), on the socket its query left from, carries an ID we are waiting for, is a response, and
  * echoes our question (case-insensitive); anything else is dropped and counted while we keep
  * waiting. So is a reply the owner's `ignore` test rejects (ignore-address, an ECS mismatch), and,
@@ -132,8 +132,8 @@ export class UdpTransport implements Sweepable, SocketOwner {
   }
 
   /**
-   * Takes fast-dns-retry, port-limit and do-0x20-encode from `sending` (a reload that hands this
-   * transport on); queries waiting keep their schedule.
+   * Takes fast-dns-retry, port-limit, do-0x20-encode and the dumpfile from `sending` (a reload
+   * that hands this transport on); queries waiting keep their schedule.
    */
   setCopies(sending: UdpSending): void {
     this.#retry = sending.retry;
