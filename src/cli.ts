@@ -8,18 +8,24 @@
 import cluster from 'node:cluster';
 import { ConfigError, ExitCode } from './errors.js';
 import { cliParser, DEFAULT_CONFIG_FILE, parseCli, type CliRequest } from './config/cli-args.js';
-import { loadConfig } from './config/load.js';
+import { loadConfig, type LoadRequest } from './config/load.js';
+import { gatherScripts } from './config/gather-scripts.js';
+import { ScriptOutputs, type ScriptRunner } from './config/script-outputs.js';
 import type { Config } from './config/types.js';
 import { planPrivilegeDrop, PrivilegeError, type Credentials } from './process/privileges.js';
 import { runPrimary } from './process/run-primary.js';
+import { scriptsFromPrimary } from './process/cluster-worker.js';
 import { serve } from './process/serve.js';
 import { tuneHeap } from './process/heap-tuning.js';
 import { fandnsVersion } from './util/version.js';
 import { prepareDumpFile } from './log/packet-dump.js';
 
-/** Loads the configuration the command line describes. */
-export function configFrom(req: CliRequest): Config {
-  return loadConfig({ cliLines: req.lines, file: req.file ?? DEFAULT_CONFIG_FILE, fileOptional: req.file === null });
+/** What the command line asks to load. */
+const loadRequestOf = (req: CliRequest): LoadRequest => ({ cliLines: req.lines, file: req.file ?? DEFAULT_CONFIG_FILE, fileOptional: req.file === null });
+
+/** Loads the configuration the command line describes; `scripts` gives conf-scripts' outputs (by default they run). */
+export function configFrom(req: CliRequest, scripts?: ScriptRunner): Config {
+  return loadConfig(scripts ? { ...loadRequestOf(req), scripts } : loadRequestOf(req));
 }
 
 function fail(err: unknown): never {
@@ -35,6 +41,8 @@ async function main(argv: readonly string[]): Promise<void> {
   tuneHeap();
   let req: ReturnType<typeof parseCli>;
   let config: Config;
+  /** What the conf-scripts gave this load (for a cluster primary's workers). */
+  const ran = new ScriptOutputs();
   try {
     req = parseCli(argv);
     if (req.help) {
@@ -45,7 +53,9 @@ async function main(argv: readonly string[]): Promise<void> {
       process.stdout.write(`fandns ${fandnsVersion()}\n`);
       return;
     }
-    config = configFrom(req);
+    // A worker takes the outputs of the scripts the primary ran.
+    const known = cluster.isWorker ? await scriptsFromPrimary() : null;
+    config = configFrom(req, known ? known.replaying() : ran.recording());
   } catch (err) {
     fail(err);
   }
@@ -62,8 +72,9 @@ async function main(argv: readonly string[]): Promise<void> {
   } catch (err) {
     fail(err);
   }
-  if (cluster.isPrimary && config.process.workers > 1) await runPrimary(config, creds);
-  else await serve({ config, creds, version: fandnsVersion(), reload: () => configFrom(req) });
+  const gather = (known: ScriptOutputs | null) => gatherScripts(loadRequestOf(req), known);
+  if (cluster.isPrimary && config.process.workers > 1) await runPrimary(config, creds, ran, () => gather(null));
+  else await serve({ config, creds, version: fandnsVersion(), reload: (scripts) => configFrom(req, scripts), gather });
 }
 
 void main(process.argv.slice(2));

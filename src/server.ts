@@ -238,9 +238,10 @@ export class FandnsServer {
   /**
    * SIGHUP: reads the configuration again with `read` and applies it (reload). One that cannot be
    * read or built is refused: logged with why (file:line for a syntax error), counted, and the
-   * running configuration stays. True when applied.
+   * running configuration stays. True when applied; false, reading nothing, once stop() began.
    */
   reloadFrom(read: () => Config): boolean {
+    if (this.#stopping) return false;
     try {
       this.reload(read());
       return true;

@@ -3,16 +3,43 @@
  * popen() runs it, so it may carry arguments, and what it writes to stdout is read as a config
  * file. dnsmasq runs it once at start; fandns at every load of the configuration (start, SIGHUP,
  * --test). A script that fails is a config error naming the conf-script line, and its exit code
- * is passed on at start as dnsmasq does it (10 + the code). The server waits for it, so it is
- * bounded: SCRIPT_TIMEOUT_MS of run time and SCRIPT_MAX_OUTPUT bytes of output.
+ * is passed on at start as dnsmasq does it (10 + the code). It is bounded: SCRIPT_TIMEOUT_MS of
+ * run time and SCRIPT_MAX_OUTPUT bytes of output. At start the loader waits for it
+ * (runConfScript); a reload runs it without blocking the server (runConfScriptAsync, through
+ * src/config/gather-scripts.ts).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { ConfigError, ExitCode, type Origin } from '../errors.js';
 
 /** Longest a conf-script may run. */
 export const SCRIPT_TIMEOUT_MS = 30_000;
 /** Most bytes of output read from one (a large block list fits). */
 export const SCRIPT_MAX_OUTPUT = 256 * 1024 * 1024;
+/** Most bytes of a script's stderr kept (its last line is quoted in the error). */
+const STDERR_KEPT = 64 * 1024;
+
+/** A conf-script that could not give its output: a ConfigError naming the conf-script line, plus `why` alone. */
+export class ScriptFailure extends ConfigError {
+  constructor(
+    readonly command: string,
+    from: Origin,
+    readonly why: string,
+    exitCode: number = ExitCode.CONFIG,
+  ) {
+    super('FANDNS_CONFIG_SCRIPT', from, `conf-script "${command}" ${why}`, exitCode);
+  }
+}
+
+/** How one run of a script ended, whichever way it was run. */
+interface ScriptRun {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly status: number | null;
+  readonly signal: string | null;
+  readonly timedOut: boolean;
+  readonly overflow: boolean;
+  readonly error: Error | null;
+}
 
 /** The exit code fandns ends with when a conf-script exits with `status` at start (dnsmasq: status + 10). */
 const exitCodeOf = (status: number): number => Math.min(255, status + 10);
@@ -24,28 +51,97 @@ function lastLine(stderr: string): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
+/** The script's output, or the ScriptFailure its run ended in. */
+function outputOf(run: ScriptRun, command: string, from: Origin, timeoutMs: number, maxOutput: number): string {
+  const fail = (why: string, exitCode: number = ExitCode.CONFIG): never => {
+    throw new ScriptFailure(command, from, why, exitCode);
+  };
+  if (run.timedOut) fail(`did not finish within ${timeoutMs / 1000} s`);
+  if (run.overflow) fail(`wrote more than ${maxOutput / (1024 * 1024)} MiB`);
+  if (run.error) fail(`cannot be run: ${run.error.message}`);
+  const said = lastLine(run.stderr);
+  if (run.signal !== null) fail(`was killed by ${run.signal}${said ? `: ${said}` : ''}`);
+  if (run.status !== 0) fail(`exited with code ${run.status}${said ? `: ${said}` : ''}`, exitCodeOf(run.status ?? 0));
+  return run.stdout;
+}
+
+const noCommand = (command: string, from: Origin): ScriptFailure | null =>
+  (command.trim() === '' ? new ScriptFailure(command, from, 'names no command') : null);
+
 /** The origin file name of the lines a conf-script writes: its errors read `output of CMD:LINE: …`. */
 export const scriptOutputName = (command: string): string => `output of ${command}`;
 
 /**
- * Runs `command` (the value of the conf-script line at `from`) and returns its stdout. Throws a
- * ConfigError naming `from` when it cannot run, fails, is killed, outlasts SCRIPT_TIMEOUT_MS or
- * writes more than SCRIPT_MAX_OUTPUT bytes.
+ * Runs `command` (the value of the conf-script line at `from`), waiting for it, and returns its
+ * stdout. Throws a ScriptFailure naming `from` when it cannot run, fails, is killed, outlasts
+ * `timeoutMs` or writes more than SCRIPT_MAX_OUTPUT bytes.
  */
 export function runConfScript(command: string, from: Origin, timeoutMs = SCRIPT_TIMEOUT_MS): string {
-  const fail = (why: string, exitCode: number = ExitCode.CONFIG): never => {
-    throw new ConfigError('FANDNS_CONFIG_SCRIPT', from, `conf-script "${command}" ${why}`, exitCode);
-  };
-  if (command.trim() === '') fail('names no command');
+  const empty = noCommand(command, from);
+  if (empty) throw empty;
   const r = spawnSync('/bin/sh', ['-c', command], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, maxBuffer: SCRIPT_MAX_OUTPUT, killSignal: 'SIGKILL',
   });
-  const err = r.error as NodeJS.ErrnoException | undefined;
-  if (err?.code === 'ETIMEDOUT') fail(`did not finish within ${timeoutMs / 1000} s`);
-  if (err?.code === 'ENOBUFS') fail(`wrote more than ${SCRIPT_MAX_OUTPUT / (1024 * 1024)} MiB`);
-  if (err) fail(`cannot be run: ${err.message}`);
-  const said = lastLine(r.stderr ?? '');
-  if (r.signal !== null) fail(`was killed by ${r.signal}${said ? `: ${said}` : ''}`);
-  if (r.status !== 0) fail(`exited with code ${r.status}${said ? `: ${said}` : ''}`, exitCodeOf(r.status ?? 0));
-  return r.stdout;
+  const err = (r.error as NodeJS.ErrnoException | undefined) ?? null;
+  const timedOut = err?.code === 'ETIMEDOUT';
+  const overflow = err?.code === 'ENOBUFS';
+  const run = { stdout: r.stdout, stderr: r.stderr ?? '', status: r.status, signal: r.signal, timedOut, overflow, error: timedOut || overflow ? null : err };
+  return outputOf(run, command, from, timeoutMs, SCRIPT_MAX_OUTPUT);
+}
+
+/**
+ * Runs `command` as runConfScript does, with the same bounds and the same failures, without
+ * blocking: the server goes on answering while a reload's scripts run.
+ */
+export function runConfScriptAsync(command: string, from: Origin, timeoutMs = SCRIPT_TIMEOUT_MS, maxOutput = SCRIPT_MAX_OUTPUT): Promise<string> {
+  const empty = noCommand(command, from);
+  if (empty) return Promise.reject(empty);
+  return new Promise((resolve, reject) => {
+    // In a process group of its own, so that what the shell started dies with it.
+    const child = spawn('/bin/sh', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const out: Buffer[] = [];
+    let outBytes = 0;
+    let stderr = '';
+    let timedOut = false;
+    let overflow = false;
+    let settled = false;
+    const settle = (status: number | null, signal: string | null, error: Error | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const run = { stdout: Buffer.concat(out).toString('utf8'), stderr, status, signal, timedOut, overflow, error };
+      try {
+        resolve(outputOf(run, command, from, timeoutMs, maxOutput));
+      } catch (err) {
+        reject(err as Error);
+      }
+    };
+    /** Kills the script and what it started (a shell does not always exec its last command), and stops reading. */
+    const kill = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, timeoutMs);
+    child.stdout.on('data', (b: Buffer) => {
+      outBytes += b.length;
+      if (outBytes <= maxOutput) out.push(b);
+      else if (!overflow) {
+        overflow = true;
+        kill();
+      }
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr = (stderr + b.toString('utf8')).slice(-STDERR_KEPT);
+    });
+    child.on('error', (err) => settle(null, null, err));
+    child.on('close', (status, signal) => settle(status, signal, null));
+  });
 }

@@ -12,6 +12,7 @@ import { checkArg, DIRECTIVES, findDirective } from './directives.js';
 import { isDnsmasqOption, nearest } from './dnsmasq-options.js';
 import { isDomainScoped } from './domain-cache-ttl.js';
 import { runConfScript, scriptOutputName } from './conf-script.js';
+import type { ScriptRunner } from './script-outputs.js';
 import { lexConfig, lexLine, physicalLines, splitFields, unquote, type OptionLine } from './lexer.js';
 import type { Config } from './types.js';
 
@@ -23,6 +24,8 @@ export interface LoadRequest {
   readonly file?: string | null;
   /** When true, a missing main file is not an error (dnsmasq's default /etc/dnsmasq.conf). */
   readonly fileOptional?: boolean;
+  /** Gives each conf-script's output; by default the script is run (runConfScript). */
+  readonly scripts?: ScriptRunner;
 }
 
 const CLI_ORIGIN_FILE = 'command line';
@@ -64,9 +67,20 @@ export function confDirFiles(value: string, origin: Origin): string[] {
     .sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
 }
 
-/** Applies option lines, following includes. One instance per load. */
+/** The options that read further lines (files, a directory, a script's output). */
+const isInclude = (name: string): boolean => name === 'conf-file' || name === 'conf-dir' || name === 'conf-script';
+
+/**
+ * Applies option lines, following includes. One instance per load. With `includesOnly` it only
+ * follows the includes, applying nothing (walkScripts).
+ */
 class Loader {
   readonly builder = new ConfigBuilder();
+  constructor(
+    private readonly run: ScriptRunner = runConfScript,
+    private readonly includesOnly = false,
+  ) {}
+
   readonly #stack: string[] = [];
   readonly #read = new Set<string>();
   /** Single-valued options seen in files, with their first origin. */
@@ -90,7 +104,7 @@ class Loader {
     this.#read.add(real);
     this.builder.files.push(path);
     this.#stack.push(real);
-    this.lines(lexConfig(readText(path, from), path));
+    this.text(readText(path, from), path);
     this.#stack.pop();
   }
 
@@ -101,10 +115,20 @@ class Loader {
   script(command: string, from: Origin): void {
     const key = `\0script ${command}`;
     if (this.#stack.includes(key)) throw new ConfigError('FANDNS_CONFIG_CYCLE', from, `include cycle: conf-script "${command}" is already being read`);
-    const output = runConfScript(command, from);
+    const output = this.run(command, from);
     this.#stack.push(key);
-    this.lines(lexConfig(output, scriptOutputName(command)));
+    this.text(output, scriptOutputName(command));
     this.#stack.pop();
+  }
+
+  /**
+   * Applies the lines of config text read from `file`. Text without an include is skipped when
+   * only includes are followed (an include line's name is one of them, spelt exactly so), so a
+   * walk passes over a 200,000-line block list in a scan.
+   */
+  text(text: string, file: string): void {
+    if (this.includesOnly && !text.includes('conf-')) return;
+    this.lines(lexConfig(text, file));
   }
 
   /** Records a line as applied (Config.optionText). */
@@ -157,6 +181,7 @@ class Loader {
   }
 
   line({ name, value, origin }: OptionLine): void {
+    if (this.includesOnly && !isInclude(name)) return;
     const d = findDirective(name);
     if (!d) {
       if (isDnsmasqOption(name)) {
@@ -167,7 +192,7 @@ class Loader {
       throw new ConfigError('FANDNS_CONFIG_UNKNOWN', origin, `unknown option "${name}"${guess ? `; did you mean "${guess}"?` : ''}`);
     }
     checkArg(d, value, origin);
-    if (d.name === 'conf-file' || d.name === 'conf-dir' || d.name === 'conf-script') this.#applied(name, value);
+    if (isInclude(d.name)) this.#applied(name, value);
     if (d.name === 'conf-file') return this.file(unquote(value!), origin);
     if (d.name === 'conf-script') return this.script(unquote(value!), origin);
     if (d.name === 'conf-dir') {
@@ -191,9 +216,8 @@ class Loader {
   }
 }
 
-/** Loads the configuration: command-line lines first, then the main file and its includes. */
-export function loadConfig(req: LoadRequest): Config {
-  const loader = new Loader();
+/** Reads what `req` names into `loader`: command-line lines first, then the main file and its includes. */
+function readRequest(loader: Loader, req: LoadRequest): void {
   loader.lines(req.cliLines ?? []);
   if (req.file) {
     let exists = true;
@@ -204,8 +228,23 @@ export function loadConfig(req: LoadRequest): Config {
     }
     if (exists || !req.fileOptional) loader.file(req.file, null);
   }
+}
+
+/** Loads the configuration: command-line lines first, then the main file and its includes. */
+export function loadConfig(req: LoadRequest): Config {
+  const loader = new Loader(req.scripts);
+  readRequest(loader, req);
   loader.serversFile();
   return loader.builder.finish();
+}
+
+/**
+ * Follows the includes of the configuration `req` names, in the order loadConfig does, and gives
+ * each conf-script it meets to `req.scripts`, applying no other line. Throws what the includes
+ * throw (a missing file, a cycle, a script's failure).
+ */
+export function walkScripts(req: LoadRequest): void {
+  readRequest(new Loader(req.scripts, true), req);
 }
 
 /** Parses config text without touching the file system except for includes (for tests and --test). */

@@ -6,6 +6,7 @@
  */
 import type { Worker } from 'node:cluster';
 import type { RuleView } from '../admin/runtime-rules.js';
+import type { ScriptResult } from '../config/script-outputs.js';
 import type { ExplainRequest } from '../explain/explain-request.js';
 import type { Endpoint } from '../server.js';
 import { MAX_RUN } from './check-record.js';
@@ -75,13 +76,30 @@ export interface CheckNote {
   readonly times?: number;
 }
 
+/** Worker → primary, before it loads the configuration: the outputs of the conf-scripts, please. */
+export interface ScriptsAsk {
+  readonly fandns: 'scripts?';
+}
+
+/**
+ * Primary → worker: the outputs of the conf-scripts the primary ran (src/process/cluster-scripts.ts),
+ * to load the configuration with: the answer to a ScriptsAsk, or with `reload` a reload (the
+ * primary's SIGHUP).
+ */
+export interface ScriptsGiven {
+  readonly fandns: 'scripts';
+  readonly reload: boolean;
+  readonly results: readonly ScriptResult[];
+}
+
 /** Worker → primary: it listens (with what it bound), it answers a request, it found a loop, or it made a health check. */
 export type WorkerMessage =
   | { readonly fandns: 'started'; readonly endpoints: readonly Endpoint[] }
   | { readonly fandns: 'reply'; readonly id: number; readonly body?: unknown; readonly error?: string }
   | LoopMark
   | CheckNote
-  | EntryAsk;
+  | EntryAsk
+  | ScriptsAsk;
 
 /** The environment variable through which the primary gives its workers dns-loop-detect's secret (hex). */
 export const LOOP_SECRET_ENV = 'FANDNS_LOOP_SECRET';
@@ -122,9 +140,15 @@ export function isEntryFound(m: unknown): m is EntryFound {
   return isObject(m) && m['fandns'] === 'entry' && Number.isInteger(m['id']) && (m['entry'] === null || typeof m['entry'] === 'string');
 }
 
+/** True for the primary's ScriptsGiven (its results are checked when they are taken: ScriptOutputs.from). */
+export function isScriptsGiven(m: unknown): m is ScriptsGiven {
+  return isObject(m) && m['fandns'] === 'scripts' && typeof m['reload'] === 'boolean' && Array.isArray(m['results']);
+}
+
 /** True for a message of a worker. */
 export function isWorkerMessage(m: unknown): m is WorkerMessage {
-  return isObject(m) && (m['fandns'] === 'started' || m['fandns'] === 'reply' || isLoopMark(m) || isCheckNote(m) || isEntryAsk(m));
+  return isObject(m) && (m['fandns'] === 'started' || m['fandns'] === 'reply' || m['fandns'] === 'scripts?' ||
+    isLoopMark(m) || isCheckNote(m) || isEntryAsk(m));
 }
 
 interface Pending {

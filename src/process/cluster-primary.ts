@@ -31,6 +31,7 @@ import { answerEntryAsk } from './entry-sharing.js';
 import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, WorkerRequests, type CheckNote, type LoopMark } from './cluster-ipc.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
 import { ClusterRules, RULES_TIMEOUT_MS } from './cluster-rules.js';
+import type { ClusterScripts } from './cluster-scripts.js';
 
 /** One worker position: its current process, if any, and its restart delays. */
 interface Slot {
@@ -81,11 +82,12 @@ export class ClusterPrimary {
   /** admin-api's runtime rules, kept here and copied to every worker; null without admin-api. */
   readonly #admin: ClusterRules | null;
 
-  /** `onFatal` is called when no worker serves and a new one could not start. */
+  /** `onFatal` is called when no worker serves and a new one could not start; `scripts` holds the conf-scripts' outputs. */
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
     private readonly onFatal: (failure: ClusterFailure) => void,
+    private readonly scripts: ClusterScripts,
   ) {
     this.#slots = Array.from({ length: config.process.workers }, (_, index) =>
       ({ index, backoff: new RestartBackoff(), worker: null, forkedAt: 0, serving: false, restartTimer: null }));
@@ -131,9 +133,17 @@ export class ClusterPrimary {
     await all;
   }
 
-  /** Passes a signal to every serving worker (one still starting reads the config afresh anyway). */
+  /** Passes SIGUSR1 or SIGUSR2 to every serving worker (one still starting misses it). */
   signal(sig: NodeJS.Signals): void {
     for (const w of this.#serving()) w.process.kill(sig);
+  }
+
+  /**
+   * SIGHUP: runs the conf-scripts once, here, and has every worker reload with their outputs
+   * (one still starting is brought up to date once it serves: ClusterScripts.nowServing).
+   */
+  reload(): Promise<void> {
+    return this.scripts.reload(() => this.#serving());
   }
 
   /** Stops restarting, sends SIGTERM to the workers, waits (bounded) for them, closes metrics. */
@@ -164,9 +174,11 @@ export class ClusterPrimary {
     slot.forkedAt = Date.now();
     const rules = this.#admin?.forkEnv() ?? {};
     slot.worker = cluster.fork({
-      [LOOP_SECRET_ENV]: this.#loopSecret, [WORKER_SLOT_ENV]: String(slot.index + 1), [WORKER_COUNT_ENV]: String(this.#slots.length), ...rules,
+      [LOOP_SECRET_ENV]: this.#loopSecret, [WORKER_SLOT_ENV]: String(slot.index + 1), [WORKER_COUNT_ENV]: String(this.#slots.length),
+      ...rules, ...this.scripts.forkEnv(),
     });
     this.#admin?.forked(slot.worker, rules);
+    this.scripts.forked(slot.worker);
   }
 
   #onMessage(w: Worker, m: unknown): void {
@@ -178,6 +190,7 @@ export class ClusterPrimary {
       this.#checks.note(m);
       return this.#passOn(w, m);
     }
+    if (m.fandns === 'scripts?') return this.scripts.answer(w);
     const slot = this.#slots.find((s) => s.worker === w);
     if (!slot) return;
     if (!this.#admin) return this.#nowServing(slot, w, m.endpoints);
@@ -193,6 +206,7 @@ export class ClusterPrimary {
   /** `w` in `slot` listens (on `endpoints`) and routes as the others: it counts as serving from now. */
   #nowServing(slot: Slot, w: Worker, endpoints: readonly Endpoint[]): void {
     slot.serving = true;
+    this.scripts.nowServing(w);
     for (const key of this.#looped) send(w, { fandns: 'loop', key, looped: true });
     for (const note of this.#checks.replay()) send(w, note);
     if (this.#endpoints.length === 0) this.#endpoints = endpoints;

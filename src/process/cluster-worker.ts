@@ -3,14 +3,18 @@
  * endpoints it bound) and from then on answers the primary's requests for its metrics, as
  * prom-client JSON for AggregatorRegistry.aggregate, and for its /health body. dns-loop-detect
  * marks and health-check results go both ways through the primary. admin-api's runtime rules
- * come from the primary: at fork in the environment, then in `rules` requests.
+ * come from the primary: at fork in the environment, then in `rules` requests. So do the outputs
+ * of the conf-scripts the primary ran: asked for before the worker loads its configuration, and
+ * sent with each reload (src/process/cluster-scripts.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import type { FandnsServer, ServerOptions } from '../server.js';
 import { checksServer, type CheckSharing } from '../upstream/check-sharing.js';
-import { isCheckNote, isEntryFound, isLoopMark, isPrimaryRequest, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
+import { ScriptOutputs } from '../config/script-outputs.js';
+import { isCheckNote, isEntryFound, isLoopMark, isPrimaryRequest, isScriptsGiven, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
 import { readForkRules } from './cluster-rules.js';
+import { SCRIPTS_ENV } from './cluster-scripts.js';
 import { WorkerEntries } from './entry-sharing.js';
 
 /** Sends to the primary; false when the channel is closed (the primary is gone), which is not an error here. */
@@ -71,9 +75,39 @@ export function workerCacheFileSuffix(env: NodeJS.ProcessEnv = process.env): str
   return `.${slot !== undefined && /^\d{1,3}$/.test(slot) ? slot : '0'}`;
 }
 
-/** Reports that `server` listens and serves the primary's requests and the other workers' loop marks. */
-export function attachToPrimary(server: FandnsServer): void {
+/** Longest a starting worker waits for the conf-scripts' outputs before it runs the scripts itself. */
+const SCRIPTS_WAIT_MS = 10_000;
+
+/**
+ * conf-script= in a worker about to load its configuration: the outputs of the primary's run.
+ * Null when the primary ran none (it forked this worker without SCRIPTS_ENV) or did not answer
+ * within `waitMs`; the worker then runs the scripts itself.
+ */
+export function scriptsFromPrimary(env: NodeJS.ProcessEnv = process.env, waitMs = SCRIPTS_WAIT_MS): Promise<ScriptOutputs | null> {
+  if (env[SCRIPTS_ENV] !== '1' || !process.connected) return Promise.resolve(null);
+  return new Promise((resolve) => {
+    const done = (outputs: ScriptOutputs | null) => {
+      clearTimeout(timer);
+      process.off('message', heard);
+      resolve(outputs);
+    };
+    const heard = (m: unknown) => {
+      if (isScriptsGiven(m) && !m.reload) done(ScriptOutputs.from(m.results));
+    };
+    const timer = setTimeout(() => done(null), waitMs);
+    process.on('message', heard);
+    toPrimary({ fandns: 'scripts?' });
+  });
+}
+
+/**
+ * Reports that `server` listens and serves the primary's requests and the other workers' loop
+ * marks; `reload` reloads the configuration with the conf-scripts' outputs the primary sends
+ * (null when they are not a list of outputs: the worker then runs the scripts itself).
+ */
+export function attachToPrimary(server: FandnsServer, reload: (known: ScriptOutputs | null) => void): void {
   process.on('message', (m: unknown) => {
+    if (isScriptsGiven(m)) return m.reload ? reload(ScriptOutputs.from(m.results)) : undefined;
     if (isLoopMark(m)) return m.looped ? server.markLooped(m.key) : undefined;
     if (isCheckNote(m)) return server.checkHeard(m.key, { ok: m.ok, result: m.result }, m.times);
     if (isEntryFound(m)) return workerEntrySharing().found(m);

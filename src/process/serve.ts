@@ -6,6 +6,7 @@
  */
 import cluster from 'node:cluster';
 import type { Config } from '../config/types.js';
+import type { ScriptOutputs, ScriptRunner } from '../config/script-outputs.js';
 import { ExitCode } from '../errors.js';
 import { createLogger, opsLevel, reopenLogger } from '../log/logger.js';
 import { FandnsServer } from '../server.js';
@@ -13,12 +14,18 @@ import { attachToPrimary, takeForkRules, workerCacheFileSuffix, workerCheckShari
 import { becomeUnprivileged, die, exitOnStopSignals, stopBudget, writePidFileOrDie } from './lifecycle.js';
 import { removePidFile } from './pid-file.js';
 import type { Credentials } from './privileges.js';
+import { ReloadQueue } from './reload-queue.js';
 
 /** What a process needs to run. */
 export interface RunOptions {
   readonly config: Config;
-  /** Reads the configuration again, from the same command line (SIGHUP). */
-  readonly reload: () => Config;
+  /** Reads the configuration again, from the same command line, taking conf-scripts' outputs from `scripts` (SIGHUP). */
+  readonly reload: (scripts: ScriptRunner) => Config;
+  /**
+   * Runs the conf-scripts of the configuration on the command line without blocking, taking
+   * those `known` has (the cluster primary's run) instead (gather-scripts.ts).
+   */
+  readonly gather: (known: ScriptOutputs | null) => Promise<ScriptOutputs>;
   /** Whom to become after binding, or null to stay as we are. */
   readonly creds: Credentials | null;
   readonly version: string;
@@ -37,8 +44,17 @@ export async function serve(opts: RunOptions): Promise<void> {
   let serving = false;
   const pidFile = worker ? null : config.process.pidFile;
   exitOnStopSignals(log, () => server.stop().finally(() => removePidFile(pidFile)), stopBudget(config, 3000));
+  // A reload first runs the conf-scripts, while the server goes on answering, then loads.
+  const reloads = new ReloadQueue((err) => log.error({ err: err.message }, 'reload failed'));
+  const reload = (known: ScriptOutputs | null): void => void reloads.request(async () => {
+    const outputs = await opts.gather(known).catch((err: Error) => err);
+    server.reloadFrom(() => {
+      if (outputs instanceof Error) throw outputs;
+      return opts.reload(outputs.replaying());
+    });
+  });
   process.on('SIGHUP', () => {
-    if (serving) server.reloadFrom(opts.reload);
+    if (serving) reload(null);
   });
   process.on('SIGUSR1', () => serving && log.info(server.stats(), 'statistics'));
   process.on('SIGUSR2', () => {
@@ -56,5 +72,5 @@ export async function serve(opts: RunOptions): Promise<void> {
   if (!worker) writePidFileOrDie(config, opts.creds, log);
   if (opts.creds) becomeUnprivileged(opts.creds, config, log);
   serving = true;
-  if (worker) attachToPrimary(server);
+  if (worker) attachToPrimary(server, reload);
 }

@@ -8,7 +8,7 @@ import { chmodSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { parseConfigText } from '../../../src/config/load.js';
-import { runConfScript } from '../../../src/config/conf-script.js';
+import { runConfScript, runConfScriptAsync, ScriptFailure } from '../../../src/config/conf-script.js';
 import { ConfigError, ExitCode } from '../../../src/errors.js';
 import { assertConfigError, describeRule, TempTree } from '../../helpers/config.js';
 
@@ -74,5 +74,60 @@ describe('conf-script=', () => {
     assertConfigError(() => parseConfigText('conf-script=kill -9 $$\n'), 'FANDNS_CONFIG_SCRIPT', 'inline.conf:1', /was killed by SIGKILL/);
     assert.throws(() => runConfScript('sleep 5', ORIGIN, 200), (e: unknown) =>
       e instanceof ConfigError && e.exitCode === ExitCode.CONFIG && /^main.conf:4: conf-script "sleep 5" did not finish within 0.2 s$/.test(e.message));
+  });
+
+  describe('run without blocking (a reload\'s runConfScriptAsync)', () => {
+    /** The message and exit code both runners end in for `command`. */
+    const bothFail = async (command: string, timeoutMs = 30_000): Promise<{ message: string; exitCode: number }> => {
+      let sync: unknown;
+      try {
+        runConfScript(command, ORIGIN, timeoutMs);
+      } catch (err) {
+        sync = err;
+      }
+      const async = await runConfScriptAsync(command, ORIGIN, timeoutMs).then(() => null, (err: unknown) => err);
+      assert.ok(sync instanceof ScriptFailure && async instanceof ScriptFailure, `both fail for ${command}`);
+      assert.equal(async.message, sync.message);
+      assert.equal(async.exitCode, sync.exitCode);
+      assert.equal(async.why, sync.why);
+      assert.equal(async.command, command);
+      return { message: async.message, exitCode: async.exitCode };
+    };
+
+    it('gives the same output as the blocking run, arguments and all', async () => {
+      const gen = script('gen2.sh', 'echo "server=/svc.test/127.0.0.1#$1"; echo "# $2"');
+      const command = `${gen} 8600 'two words'`;
+      assert.equal(await runConfScriptAsync(command, ORIGIN), runConfScript(command, ORIGIN));
+      assert.equal(await runConfScriptAsync(command, ORIGIN), 'server=/svc.test/127.0.0.1#8600\n# two words\n');
+    });
+
+    it('fails as the blocking run does: exit code, missing command, no command, killed', async () => {
+      assert.deepEqual(await bothFail('echo first >&2; echo gone >&2; exit 5'),
+        { message: 'main.conf:4: conf-script "echo first >&2; echo gone >&2; exit 5" exited with code 5: gone', exitCode: 15 });
+      assert.match((await bothFail(tree.path('absent.sh'))).message, /exited with code 127: .*not found/);
+      assert.match((await bothFail(' ')).message, /names no command$/);
+      assert.match((await bothFail('kill -9 $$')).message, /was killed by SIGKILL$/);
+    });
+
+    it('kills a script that runs too long', async () => {
+      assert.deepEqual(await bothFail('sleep 5', 200), { message: 'main.conf:4: conf-script "sleep 5" did not finish within 0.2 s', exitCode: ExitCode.CONFIG });
+    });
+
+    it('kills a script that writes more than it may', async () => {
+      const err = await runConfScriptAsync('yes server=/a.test/127.0.0.1', ORIGIN, 30_000, 1024 * 1024).then(() => null, (e: unknown) => e);
+      assert.ok(err instanceof ScriptFailure);
+      assert.equal(err.message, 'main.conf:4: conf-script "yes server=/a.test/127.0.0.1" wrote more than 1 MiB');
+    });
+
+    it('answers other work while the script runs', async () => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      try {
+        assert.equal(await runConfScriptAsync('sleep 0.3; echo no-negcache', ORIGIN), 'no-negcache\n');
+      } finally {
+        clearInterval(timer);
+      }
+      assert.ok(ticks >= 5, `the event loop ran meanwhile (${ticks} ticks)`);
+    });
   });
 });
