@@ -198,6 +198,11 @@ export class FandnsServer {
     this.#rt?.checks?.heard(key, r, times);
   }
 
+  /** workers=N: this worker's share of the health checks changed (it covers a worker being replaced, or no longer). */
+  refreshChecks(): void {
+    this.#rt?.checks?.refresh();
+  }
+
   /** workers=N: a portable copy (base64) of the cache entry under `key` if it may still answer, else null (src/process/entry-sharing.ts). */
   sharedEntry(key: string): string | null {
     return this.#rt === null ? null : sharedEntry(this.#rt, key, this.clock.now());

@@ -76,6 +76,15 @@ export interface CheckNote {
   readonly times?: number;
 }
 
+/**
+ * Primary → worker (health-check= with workers=N): besides its own slot's servers, check those of
+ * `slots`, whose workers are being replaced, until told otherwise (an empty list: its own only).
+ */
+export interface CheckCover {
+  readonly fandns: 'cover';
+  readonly slots: readonly number[];
+}
+
 /** Worker → primary, before it loads the configuration: the outputs of the conf-scripts, please. */
 export interface ScriptsAsk {
   readonly fandns: 'scripts?';
@@ -138,6 +147,11 @@ export function isEntryAsk(m: unknown): m is EntryAsk {
 /** True for the primary's EntryFound. */
 export function isEntryFound(m: unknown): m is EntryFound {
   return isObject(m) && m['fandns'] === 'entry' && Number.isInteger(m['id']) && (m['entry'] === null || typeof m['entry'] === 'string');
+}
+
+/** True for the primary's CheckCover. */
+export function isCheckCover(m: unknown): m is CheckCover {
+  return isObject(m) && m['fandns'] === 'cover' && Array.isArray(m['slots']) && (m['slots'] as unknown[]).every(Number.isInteger);
 }
 
 /** True for the primary's ScriptsGiven (its results are checked when they are taken: ScriptOutputs.from). */

@@ -29,8 +29,10 @@ import { stopBudget } from './lifecycle.js';
 import { CheckRecord } from './check-record.js';
 import { answerEntryAsk } from './entry-sharing.js';
 import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, WorkerRequests, type CheckNote, type LoopMark } from './cluster-ipc.js';
+import { CheckCoverage } from './check-cover.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
 import { ClusterRules, RULES_TIMEOUT_MS } from './cluster-rules.js';
+import { ClusterFailure } from './cluster-failure.js';
 import type { ClusterScripts } from './cluster-scripts.js';
 
 /** One worker position: its current process, if any, and its restart delays. */
@@ -45,17 +47,6 @@ interface Slot {
 
 /** Longest wait for the workers to exit after SIGTERM before they are killed. */
 const STOP_WAIT_MS = 5000;
-
-/** The cluster cannot start or cannot keep any worker serving; `exitCode` is what to exit with. */
-export class ClusterFailure extends Error {
-  constructor(
-    readonly exitCode: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ClusterFailure';
-  }
-}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
@@ -81,6 +72,8 @@ export class ClusterPrimary {
   #starting: { resolve: () => void; reject: (e: ClusterFailure) => void } | null = null;
   /** admin-api's runtime rules, kept here and copied to every worker; null without admin-api. */
   readonly #admin: ClusterRules | null;
+  /** health-check=: who checks the servers of slots being refilled. */
+  readonly #cover = new CheckCoverage();
 
   /** `onFatal` is called when no worker serves and a new one could not start; `scripts` holds the conf-scripts' outputs. */
   constructor(
@@ -214,7 +207,15 @@ export class ClusterPrimary {
       const s = this.#starting;
       this.#starting = null;
       s.resolve();
-    } else if (!this.#starting) this.log.info({ worker: slot.index, pid: w.process.pid }, 'worker replaced');
+    } else if (!this.#starting) {
+      this.log.info({ worker: slot.index, pid: w.process.pid }, 'worker replaced');
+      this.#coverVacant();
+    }
+  }
+
+  /** health-check=: while a slot has no serving worker, another worker checks its servers (check-cover.ts). */
+  #coverVacant(): void {
+    if (this.config.forward.healthCheck !== null && !this.#starting && !this.#stopping) this.#cover.update(this.#slots);
   }
 
   /**
@@ -260,6 +261,7 @@ export class ClusterPrimary {
     }
     const delay = slot.backoff.next(Date.now() - slot.forkedAt);
     this.log.warn({ worker: slot.index, pid, code, signal, restartInMs: delay }, 'worker exited; starting another');
+    this.#coverVacant();
     slot.restartTimer = setTimeout(() => {
       this.#metrics.restarted();
       this.#fork(slot);

@@ -10,9 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import type { FandnsServer, ServerOptions } from '../server.js';
-import { checksServer, type CheckSharing } from '../upstream/check-sharing.js';
+import { SlotSharing, type CheckSharing } from '../upstream/check-sharing.js';
 import { ScriptOutputs } from '../config/script-outputs.js';
-import { isCheckNote, isEntryFound, isLoopMark, isPrimaryRequest, isScriptsGiven, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
+import { isCheckCover, isCheckNote, isEntryFound, isLoopMark, isPrimaryRequest, isScriptsGiven, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
 import { readForkRules } from './cluster-rules.js';
 import { SCRIPTS_ENV } from './cluster-scripts.js';
 import { WorkerEntries } from './entry-sharing.js';
@@ -54,19 +54,20 @@ export function workerLoopSharing(env: NodeJS.ProcessEnv = process.env): NonNull
   };
 }
 
+let slotChecks: SlotSharing | null = null;
+
 /**
- * health-check= in a worker: it checks the servers whose key falls to its slot among the workers,
- * and passes its results to the primary for the others (src/upstream/check-sharing.ts). Without a
- * slot and count from the primary it checks every server.
+ * health-check= in a worker: it checks the servers whose key falls to its slot among the workers
+ * (and those of slots the primary asks it to cover), and passes its results to the primary for
+ * the others (src/upstream/check-sharing.ts). Without a slot and count from the primary it checks
+ * every server.
  */
 export function workerCheckSharing(env: NodeJS.ProcessEnv = process.env): CheckSharing {
   const slot = Number(env[WORKER_SLOT_ENV]);
   const count = Number(env[WORKER_COUNT_ENV]);
-  const known = Number.isInteger(slot) && Number.isInteger(count) && slot >= 1 && slot <= count;
-  return {
-    mine: (key) => !known || checksServer(key, slot, count),
-    announce: (key, r) => void toPrimary({ fandns: 'check', key, ok: r.ok, result: r.result }),
-  };
+  const announce = (key: string, r: { ok: boolean; result: string }) => void toPrimary({ fandns: 'check', key, ok: r.ok, result: r.result });
+  if (!(Number.isInteger(slot) && Number.isInteger(count) && slot >= 1 && slot <= count)) return { mine: () => true, announce };
+  return (slotChecks = new SlotSharing(slot, count, announce));
 }
 
 /** A worker's cache-file suffix: `.<slot>` (README "Workers"), `.0` if the primary gave no slot. */
@@ -108,6 +109,7 @@ export function scriptsFromPrimary(env: NodeJS.ProcessEnv = process.env, waitMs 
 export function attachToPrimary(server: FandnsServer, reload: (known: ScriptOutputs | null) => void): void {
   process.on('message', (m: unknown) => {
     if (isScriptsGiven(m)) return m.reload ? reload(ScriptOutputs.from(m.results)) : undefined;
+    if (isCheckCover(m)) return slotChecks?.cover(m.slots) ? server.refreshChecks() : undefined;
     if (isLoopMark(m)) return m.looped ? server.markLooped(m.key) : undefined;
     if (isCheckNote(m)) return server.checkHeard(m.key, { ok: m.ok, result: m.result }, m.times);
     if (isEntryFound(m)) return workerEntrySharing().found(m);

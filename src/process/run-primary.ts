@@ -7,7 +7,8 @@
 import type { Config } from '../config/types.js';
 import type { ScriptOutputs } from '../config/script-outputs.js';
 import { createLogger, opsLevel, reopenLogger } from '../log/logger.js';
-import { ClusterFailure, ClusterPrimary } from './cluster-primary.js';
+import { ClusterPrimary } from './cluster-primary.js';
+import { ClusterFailure } from './cluster-failure.js';
 import { ClusterScripts } from './cluster-scripts.js';
 import { becomeUnprivileged, die, exitOnStopSignals, stopBudget, writePidFileOrDie } from './lifecycle.js';
 import { removePidFile } from './pid-file.js';

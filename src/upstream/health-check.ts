@@ -51,6 +51,9 @@ class ServerCheck {
   readonly #query: BuiltQuery;
   #timer: NodeJS.Timeout | null = null;
   #delay: number;
+  /** Bumped at each begin() and cancel(): a check in flight from before is not followed by another. */
+  #round = 0;
+  #active = false;
 
   constructor(
     readonly upstream: Upstream,
@@ -66,31 +69,46 @@ class ServerCheck {
     this.#delay = settings.intervalMs;
   }
 
-  /** Runs the next check after `ms`. */
-  schedule(ms: number): void {
-    this.#timer = setTimeout(() => this.#run(), ms);
-    this.#timer.unref();
+  /** True while this process checks the server (between begin() and cancel()). */
+  get active(): boolean {
+    return this.#active;
   }
 
-  /** Cancels the next check (one in flight ends unheard). */
+  /** Starts checking: the first check now, then one each interval. */
+  begin(): void {
+    this.cancel();
+    this.#active = true;
+    this.#schedule(0);
+  }
+
+  /** Stops checking: the next check is cancelled, and one in flight ends unheard. */
   cancel(): void {
+    this.#round++;
+    this.#active = false;
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
+  }
+
+  /** Runs the next check after `ms`. */
+  #schedule(ms: number): void {
+    this.#timer = setTimeout(() => this.#run(), ms);
+    this.#timer.unref();
   }
 
   #run(): void {
     this.#timer = null;
     const started = performance.now();
+    const round = this.#round;
     const u = this.upstream;
     u.check(this.#query.msg, this.#query.qEnd, this.timeoutMs, (reply) => {
-      if (this.stopped()) return;
+      if (this.stopped() || round !== this.#round) return;
       const r = judgeCheck(reply);
       if (r.ok) u.stats.checksOk++;
       else u.stats.checksFailed++;
       u.health.check(r);
       this.sharing?.announce(this.key, r);
       this.#delay = nextCheckDelay(this.settings.intervalMs, this.#delay, r.ok, u.health.up);
-      this.schedule(Math.max(0, started + this.#delay - performance.now()));
+      this.#schedule(Math.max(0, started + this.#delay - performance.now()));
     }, started);
   }
 }
@@ -121,7 +139,21 @@ export class HealthChecks {
   start(): void {
     for (const s of this.#servers) {
       s.upstream.health.setChecked({ rise: this.settings.rise, fall: this.settings.fall });
-      if (this.#mine(s)) s.schedule(0);
+      if (this.#mine(s)) s.begin();
+    }
+  }
+
+  /**
+   * With workers=N, after this process's share of the servers changed (it covers a worker being
+   * replaced, or no longer): checks the servers that became its own from now, and stops checking
+   * those that did not stay so.
+   */
+  refresh(): void {
+    if (this.#stopped) return;
+    for (const s of this.#servers) {
+      const mine = this.#mine(s);
+      if (mine && !s.active) s.begin();
+      else if (!mine && s.active) s.cancel();
     }
   }
 

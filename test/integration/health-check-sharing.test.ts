@@ -3,11 +3,13 @@
  * two servers in this process wired together the way the primary passes results on. Only the one
  * that owns the check sends it; the other follows its results into its own health, down and up
  * again. Then the real thing: workers=2, where both workers must see a failing server down, and a
- * worker that replaces one must see it down from its start (the primary replays the latest results).
+ * worker that replaces one must see it down from its start (the primary replays the latest results),
+ * and while the worker that checks a server is away (restarting after quick deaths), the other one
+ * checks it in its place.
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import type { CheckSharing } from '../../src/upstream/check-sharing.js';
+import { checksServer, type CheckSharing } from '../../src/upstream/check-sharing.js';
 import type { CheckResult } from '../../src/upstream/health.js';
 import { startCli, waitForLog, type CliProcess } from '../helpers/cli-process.js';
 import { FakeUpstream, freePort } from '../helpers/fake-upstream.js';
@@ -132,6 +134,44 @@ describe('health-check with workers=2 (CLI process)', () => {
           `after worker ${pid} was replaced: ${JSON.stringify(h.workers)}`);
       }
       assert.ok(svc.count(CHECK) <= 3, `no check but each checker's first (${svc.count(CHECK)})`);
+    } finally {
+      await cli?.stop('SIGTERM');
+      await svc.close();
+    }
+  });
+
+  it('has the other worker check a server while the worker that checks it is being replaced', async () => {
+    let broken = false;
+    const svc = await consul(() => broken);
+    const metrics = `127.0.0.1:${await freePort()}`;
+    let cli: CliProcess | undefined;
+    try {
+      cli = await startWorkers(conf(svc.spec, 100, 2), metrics);
+      const [started] = await waitForLog(cli, (r) => r['msg'] === 'cluster started');
+      const checkerSlot = checksServer(`${svc.spec}@#%`, 1, 2) ? 1 : 2;
+      let victim = (started!['workers'] as number[])[checkerSlot - 1]!;
+      // Quick deaths lengthen the restart delay (0.2 s, doubling): after five, the slot stays empty 3.2 s.
+      let exited: Record<string, unknown> | undefined;
+      for (let death = 1; death <= 5; death++) {
+        process.kill(victim, 'SIGKILL');
+        [exited] = await waitForLog(cli, (r) => r['msg'] === 'worker exited; starting another' && r['pid'] === victim, 1, 15_000);
+        if (death === 5) break;
+        const replaced = await waitForLog(cli, (r) => r['msg'] === 'worker replaced', death, 15_000);
+        victim = replaced[death - 1]!['pid'] as number;
+      }
+      assert.ok((exited!['restartInMs'] as number) >= 1600, `the slot stays empty a while (${String(exited!['restartInMs'])} ms)`);
+      broken = true;
+      let seen: ClusterHealth | null = null;
+      for (let i = 0; i < 100 && seen === null; i++) {
+        const h = (await (await fetch(`http://${metrics}/health`)).json()) as ClusterHealth;
+        if (h.workers.length === 1 && h.workers[0]!.status === 'degraded') seen = h;
+        else if (h.workers.length === 2) break;
+        else await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(seen, 'the remaining worker found the server down before the replacement came');
+      broken = false;
+      const back = await bothWorkers(metrics, 'ok');
+      assert.deepEqual(back.workers.map((w) => w.status), ['ok', 'ok']);
     } finally {
       await cli?.stop('SIGTERM');
       await svc.close();

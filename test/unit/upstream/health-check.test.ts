@@ -1,9 +1,13 @@
-/** How a check reply is judged, and how checks of a down server back off. */
+/**
+ * How a check reply is judged, how checks of a down server back off, how a worker follows the
+ * results another worker heard, and how it takes up or drops servers when its share changes.
+ */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import dnsPacket from 'dns-packet';
 import { HealthChecks, judgeCheck, nextCheckDelay } from '../../../src/upstream/health-check.js';
 import { Upstream } from '../../../src/upstream/upstream.js';
+import type { UdpResult } from '../../../src/upstream/udp-transport.js';
 
 const RCODES: Record<string, number> = { NOERROR: 0, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
 
@@ -85,5 +89,56 @@ describe('HealthChecks.heard', () => {
     after.checks.stop();
     after.checks.heard('k', failed, 3);
     assert.equal(after.upstream.health.up, true);
+  });
+});
+
+describe('HealthChecks.refresh (a worker\'s share of the checks changed)', () => {
+  const spec = { address: '127.0.0.1', family: 4 as const, port: 8601, sourceAddress: null, sourcePort: null, device: null, origin: { file: 't', line: 1 } };
+  const rule = { domain: 'service.consul', name: 'consul.service.consul', qtype: 1, origin: { file: 't', line: 2 } };
+  const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
+
+  it('starts checking a server that became its own at once, and stops one that is no longer, a check in flight unheard', async () => {
+    const upstream = new Upstream(spec);
+    /** The checks sent, each waiting for the test to answer it. */
+    const sent: ((r: UdpResult) => void)[] = [];
+    upstream.check = (_q, _e, _t, done) => void sent.push(done);
+    let mine = false;
+    const announced: string[] = [];
+    const checks = new HealthChecks([{ upstream, rule, key: 'k' }], { checks: [rule], intervalMs: 20, rise: 1, fall: 1 }, 1000,
+      { mine: () => mine, announce: (_k, r) => void announced.push(r.result) });
+    checks.start();
+    await tick(60);
+    assert.equal(sent.length, 0, 'another worker checks it');
+
+    mine = true;
+    checks.refresh();
+    await tick();
+    assert.equal(sent.length, 1, 'checked at once');
+    checks.refresh();
+    await tick();
+    assert.equal(sent.length, 1, 'a refresh that changes nothing sends nothing');
+
+    mine = false;
+    checks.refresh();
+    sent[0]!(reply('SERVFAIL'));
+    await tick(60);
+    assert.equal(sent.length, 1, 'no check follows');
+    assert.deepEqual(announced, [], 'the check in flight ended unheard');
+    assert.equal(upstream.health.up, true);
+
+    mine = true;
+    checks.refresh();
+    await tick();
+    assert.equal(sent.length, 2);
+    sent[1]!(reply('SERVFAIL'));
+    assert.deepEqual(announced, ['SERVFAIL']);
+    assert.equal(upstream.health.up, false);
+    await tick(60);
+    assert.equal(sent.length, 3, 'the next check follows the interval, in one chain');
+    checks.stop();
+    checks.refresh();
+    sent[2]!(reply('NOERROR'));
+    await tick(60);
+    assert.equal(sent.length, 3, 'a stopped set stays stopped');
   });
 });
