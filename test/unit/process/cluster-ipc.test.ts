@@ -5,7 +5,7 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import type { Worker } from 'node:cluster';
-import { isEntryAsk, isEntryFound, isLoopMark, isPrimaryRequest, isWorkerMessage, WorkerRequests, type PrimaryRequest } from '../../../src/process/cluster-ipc.js';
+import { isCheckCover, isEntryAsk, isEntryFound, isLoopMark, isPrimaryRequest, isScriptsGiven, isWorkerMessage, WorkerRequests, type PrimaryRequest } from '../../../src/process/cluster-ipc.js';
 
 /** A stand-in for a cluster Worker that records what it was sent. */
 function fakeWorker(id: number, connected = true) {
@@ -98,5 +98,15 @@ describe('message guards', () => {
       assert.ok(!isEntryAsk(m) && !isEntryFound(m), JSON.stringify(m));
     }
     assert.ok(!isWorkerMessage({ fandns: 'entry', id: 3, entry: null }), 'an answer goes from the primary, never to it');
+  });
+
+  it('tell conf-script outputs and check covers (from the primary) and the ask for outputs (to it) by their fields', () => {
+    assert.ok(isWorkerMessage({ fandns: 'scripts?' }));
+    assert.ok(isScriptsGiven({ fandns: 'scripts', reload: false, results: [] }) && isScriptsGiven({ fandns: 'scripts', reload: true, results: [{ command: 'x', output: '' }] }));
+    assert.ok(isCheckCover({ fandns: 'cover', slots: [] }) && isCheckCover({ fandns: 'cover', slots: [2, 3] }));
+    for (const m of [{ fandns: 'scripts', results: [] }, { fandns: 'scripts', reload: 'yes', results: [] }, { fandns: 'scripts', reload: true }, { fandns: 'cover' }, { fandns: 'cover', slots: [1.5] }, { fandns: 'cover', slots: ['1'] }]) {
+      assert.ok(!isScriptsGiven(m) && !isCheckCover(m), JSON.stringify(m));
+    }
+    assert.ok(!isWorkerMessage({ fandns: 'scripts', reload: false, results: [] }) && !isWorkerMessage({ fandns: 'cover', slots: [] }), 'these go from the primary, never to it');
   });
 });
