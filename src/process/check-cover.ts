@@ -6,7 +6,7 @@
  * tells it to stop once they serve again, or tells another worker instead if that one exits.
  */
 import type { Worker } from 'node:cluster';
-import type { CheckCover } from './cluster-ipc.js';
+import { toWorker } from './cluster-ipc.js';
 
 /** A worker slot as the primary sees it. */
 export interface CoverSlot {
@@ -14,11 +14,6 @@ export interface CoverSlot {
   readonly serving: boolean;
   readonly worker: Worker | null;
 }
-
-/** Sends to a worker whose channel may have closed meanwhile (then the message is lost with it). */
-const send = (w: Worker, m: CheckCover): void => {
-  if (w.isConnected()) w.send(m, undefined, () => {});
-};
 
 /** Which worker covers the vacant slots' checks. */
 export class CheckCoverage {
@@ -30,8 +25,8 @@ export class CheckCoverage {
     const vacant = slots.filter((s) => !s.serving).map((s) => s.index + 1);
     const coverer = vacant.length === 0 ? null : slots.find((s) => s.serving && s.worker)?.worker ?? null;
     const key = vacant.join(',');
-    if (this.#worker && this.#worker !== coverer) send(this.#worker, { fandns: 'cover', slots: [] });
-    if (coverer && (this.#worker !== coverer || this.#slots !== key)) send(coverer, { fandns: 'cover', slots: vacant });
+    if (this.#worker && this.#worker !== coverer) toWorker(this.#worker, { fandns: 'cover', slots: [] });
+    if (coverer && (this.#worker !== coverer || this.#slots !== key)) toWorker(coverer, { fandns: 'cover', slots: vacant });
     this.#worker = coverer;
     this.#slots = coverer ? key : '';
   }

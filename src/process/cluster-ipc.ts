@@ -101,6 +101,14 @@ export interface ScriptsGiven {
   readonly results: readonly ScriptResult[];
 }
 
+/** Primary → worker, besides requests: loop marks, health-check results and covers, cache entries found, conf-script outputs. */
+export type PrimaryMessage = LoopMark | CheckNote | CheckCover | EntryFound | ScriptsGiven;
+
+/** Sends `m` to worker `w`, whose channel may have closed meanwhile (then the message is lost with it). */
+export function toWorker(w: Worker, m: PrimaryMessage): void {
+  if (w.isConnected()) w.send(m, undefined, () => {});
+}
+
 /** Worker → primary: it listens (with what it bound), it answers a request, it found a loop, or it made a health check. */
 export type WorkerMessage =
   | { readonly fandns: 'started'; readonly endpoints: readonly Endpoint[] }

@@ -28,7 +28,7 @@ import { RestartBackoff } from './backoff.js';
 import { stopBudget } from './lifecycle.js';
 import { CheckRecord } from './check-record.js';
 import { answerEntryAsk } from './entry-sharing.js';
-import { isWorkerMessage, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, WorkerRequests, type CheckNote, type LoopMark } from './cluster-ipc.js';
+import { isWorkerMessage, LOOP_SECRET_ENV, toWorker, WORKER_COUNT_ENV, WORKER_SLOT_ENV, WorkerRequests, type CheckNote, type LoopMark } from './cluster-ipc.js';
 import { CheckCoverage } from './check-cover.js';
 import { mergeHealth, PrimaryMetrics, type ClusterHealth, type HealthBody } from './cluster-metrics.js';
 import { ClusterRules, RULES_TIMEOUT_MS } from './cluster-rules.js';
@@ -49,11 +49,6 @@ interface Slot {
 const STOP_WAIT_MS = 5000;
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
-
-/** Sends a message to a worker whose channel may have closed meanwhile (then it is lost with it). */
-const send = (w: Worker, m: LoopMark | CheckNote): void => {
-  if (w.isConnected()) w.send(m, undefined, () => {});
-};
 
 /** The cluster primary. */
 export class ClusterPrimary {
@@ -200,8 +195,8 @@ export class ClusterPrimary {
   #nowServing(slot: Slot, w: Worker, endpoints: readonly Endpoint[]): void {
     slot.serving = true;
     this.scripts.nowServing(w);
-    for (const key of this.#looped) send(w, { fandns: 'loop', key, looped: true });
-    for (const note of this.#checks.replay()) send(w, note);
+    for (const key of this.#looped) toWorker(w, { fandns: 'loop', key, looped: true });
+    for (const note of this.#checks.replay()) toWorker(w, note);
     if (this.#endpoints.length === 0) this.#endpoints = endpoints;
     if (this.#starting && this.#slots.every((s) => s.serving)) {
       const s = this.#starting;
@@ -237,7 +232,7 @@ export class ClusterPrimary {
    * result (each worker counts its own rise and fall; #checks keeps the latest run for the next).
    */
   #passOn(from: Worker, m: LoopMark | CheckNote): void {
-    for (const other of this.#serving()) if (other !== from) send(other, m);
+    for (const other of this.#serving()) if (other !== from) toWorker(other, m);
   }
 
   #onExit(w: Worker, code: number | null, signal: string | null): void {

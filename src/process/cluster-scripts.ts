@@ -12,16 +12,11 @@
 import type { Worker } from 'node:cluster';
 import { ScriptOutputs } from '../config/script-outputs.js';
 import type { Logger } from '../log/logger.js';
-import type { ScriptsGiven } from './cluster-ipc.js';
+import { toWorker } from './cluster-ipc.js';
 import { ReloadQueue } from './reload-queue.js';
 
 /** Environment variable telling a forked worker to ask the primary for the conf-scripts' outputs. */
 export const SCRIPTS_ENV = 'FANDNS_CONF_SCRIPTS';
-
-/** Sends to a worker whose channel may have closed meanwhile (then the message is lost with it). */
-const send = (w: Worker, m: ScriptsGiven): void => {
-  if (w.isConnected()) w.send(m, undefined, () => {});
-};
 
 /** The cluster primary's conf-script outputs. */
 export class ClusterScripts {
@@ -62,7 +57,7 @@ export class ClusterScripts {
   /** Answers a worker's ScriptsAsk. */
   answer(worker: Worker): void {
     this.#had.set(worker, this.#version);
-    send(worker, { fandns: 'scripts', reload: false, results: this.#usable.results });
+    toWorker(worker, { fandns: 'scripts', reload: false, results: this.#usable.results });
   }
 
   /** A worker counts as serving: if it loaded with outputs older than the primary's, it reloads with these. */
@@ -89,6 +84,6 @@ export class ClusterScripts {
 
   #reloadOne(worker: Worker): void {
     this.#had.set(worker, this.#version);
-    send(worker, { fandns: 'scripts', reload: true, results: this.#outputs.results });
+    toWorker(worker, { fandns: 'scripts', reload: true, results: this.#outputs.results });
   }
 }

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
 import type { FandnsServer, ServerOptions } from '../server.js';
 import { SlotSharing, type CheckSharing } from '../upstream/check-sharing.js';
+import type { CheckResult } from '../upstream/health.js';
 import { ScriptOutputs } from '../config/script-outputs.js';
 import { isCheckCover, isCheckNote, isEntryFound, isLoopMark, isPrimaryRequest, isScriptsGiven, LOOP_SECRET_ENV, WORKER_COUNT_ENV, WORKER_SLOT_ENV, type PrimaryRequest, type WorkerMessage } from './cluster-ipc.js';
 import { readForkRules } from './cluster-rules.js';
@@ -65,7 +66,7 @@ let slotChecks: SlotSharing | null = null;
 export function workerCheckSharing(env: NodeJS.ProcessEnv = process.env): CheckSharing {
   const slot = Number(env[WORKER_SLOT_ENV]);
   const count = Number(env[WORKER_COUNT_ENV]);
-  const announce = (key: string, r: { ok: boolean; result: string }) => void toPrimary({ fandns: 'check', key, ok: r.ok, result: r.result });
+  const announce = (key: string, r: CheckResult) => void toPrimary({ fandns: 'check', key, ok: r.ok, result: r.result });
   if (!(Number.isInteger(slot) && Number.isInteger(count) && slot >= 1 && slot <= count)) return { mine: () => true, announce };
   return (slotChecks = new SlotSharing(slot, count, announce));
 }

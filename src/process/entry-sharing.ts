@@ -15,7 +15,7 @@ import { EntryRef } from '../cache/slab.js';
 import type { SiblingEntries } from '../handlers/refresh-or-fallback.js';
 import { keyNameLength } from '../keep/shape.js';
 import type { Runtime } from '../runtime.js';
-import type { EntryAsk, EntryFound, WorkerMessage, WorkerRequests } from './cluster-ipc.js';
+import { toWorker, type EntryAsk, type EntryFound, type WorkerMessage, type WorkerRequests } from './cluster-ipc.js';
 
 /** How long the primary waits for the other workers' entries. */
 export const ENTRY_WAIT_MS = 300;
@@ -110,6 +110,5 @@ export async function answerEntryAsk(from: Worker, ask: EntryAsk, others: readon
       entry = null; // a worker's error reply
     }
   }
-  const found: EntryFound = { fandns: 'entry', id: ask.id, entry };
-  if (from.isConnected()) from.send(found, undefined, () => {});
+  toWorker(from, { fandns: 'entry', id: ask.id, entry });
 }
