@@ -7,6 +7,7 @@
  */
 import cluster from 'node:cluster';
 import { ConfigError, ExitCode } from './errors.js';
+import { readTlsCredentials } from './listen/tls-credentials.js';
 import { cliParser, DEFAULT_CONFIG_FILE, parseCli, type CliRequest } from './config/cli-args.js';
 import { loadConfig, type LoadRequest } from './config/load.js';
 import { gatherScripts } from './config/gather-scripts.js';
@@ -60,6 +61,12 @@ async function main(argv: readonly string[]): Promise<void> {
     fail(err);
   }
   if (req.test) {
+    try {
+      // The certificate is read at start, not with the configuration: --test reads it too.
+      if (config.listen.encrypted !== null) readTlsCredentials(config.listen.encrypted);
+    } catch (err) {
+      fail(err);
+    }
     for (const w of config.warnings) process.stderr.write(`fandns: warning: ${w}\n`);
     process.stderr.write('fandns: syntax check OK.\n');
     return;

@@ -3,7 +3,6 @@
  * pipeline in its fixed order), the query log, metrics endpoint, resolv-file and hostsdir
  * watching, and handles start, reload and shutdown.
  */
-import type { Socket as UdpSocket } from 'node:dgram';
 import type { Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
@@ -11,10 +10,8 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/types.js';
 import { changesForLog, configChanges } from './config/config-diff.js';
 import { acceptCounters, acceptQuery, type AcceptCounters } from './listen/accept.js';
-import { bindPair } from './listen/bind-pair.js';
-import { listenAddresses } from './listen/interfaces.js';
-import { listenTcp, TCP_DEFAULTS, type TcpListener } from './listen/tcp.js';
-import { listenUdp } from './listen/udp.js';
+import type { EncryptedEndpoint } from './listen/encrypted.js';
+import { Listeners } from './listen/listeners.js';
 import { opsLevel, type Logger } from './log/logger.js';
 import { QueryLog } from './log/query-log.js';
 import { QueryLogFilter } from './log/query-log-filter.js';
@@ -49,9 +46,8 @@ export type { ServerOptions } from './server-options.js';
 /** The fandns server. */
 export class FandnsServer {
   readonly accept: AcceptCounters = acceptCounters();
-  readonly #udp: UdpSocket[] = [];
-  readonly #tcp: TcpListener[] = [];
-  readonly #endpoints: Endpoint[] = [];
+  /** The sockets clients ask on: UDP, TCP, and tls-port= and https-port=. */
+  readonly #listeners: Listeners;
   #rt: Runtime | null = null;
   readonly #tap: Tap | null;
   readonly queryLog: QueryLog | null;
@@ -84,6 +80,7 @@ export class FandnsServer {
     private readonly version = fandnsVersion(),
     private readonly options: ServerOptions = {},
   ) {
+    this.#listeners = new Listeners(log);
     this.#loops = new LoopDetector(log, options.loops?.secret, options.loops?.announce);
     this.#warm = new WarmCache(log, clock, options.cacheFileSuffix ?? '');
     // Before start() the rules only change the configuration start() builds from.
@@ -100,7 +97,7 @@ export class FandnsServer {
       ql?.record(q, r, n, ms);
       qs?.record(q, r, ms);
     } : null;
-    const deps = { log, clock, tap: this.#tap, dump: this.dump, endpoints: this.#endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
+    const deps = { log, clock, tap: this.#tap, dump: this.dump, endpoints: this.#listeners.endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
     this.#slot = new RuntimeSlot(deps, this.#warm, (rt) => {
       this.#rt = rt;
     });
@@ -114,7 +111,12 @@ export class FandnsServer {
 
   /** Addresses actually bound (with the real port when port=0 was asked for). */
   get endpoints(): readonly Endpoint[] {
-    return this.#endpoints;
+    return this.#listeners.endpoints;
+  }
+
+  /** Where the DNS-over-TLS and DNS-over-HTTPS listeners are bound (tls-port=, https-port=). */
+  get encryptedEndpoints(): readonly EncryptedEndpoint[] {
+    return this.#listeners.encryptedEndpoints;
   }
 
   /** Binds every listener, then builds the pipeline (self-detection needs the bound ports). */
@@ -124,16 +126,8 @@ export class FandnsServer {
     const onQuery = (msg: Buffer, client: Client) =>
       this.#stopping ? null : acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax, timed);
     const timed = this.#tap !== null;
-    const { port, maxTcpConnections } = this.config.listen;
-    const addresses = listenAddresses(this.config.listen);
-    const tcpOptions = { ...TCP_DEFAULTS, maxConnections: maxTcpConnections };
     try {
-      for (const address of addresses) {
-        const pair = await bindPair(port, (p) => listenUdp(address, p, onQuery, this.dump), (p) => listenTcp(address, p, onQuery, tcpOptions));
-        this.#udp.push(pair.udp);
-        this.#tcp.push(pair.tcp);
-        this.#endpoints.push({ address, port: pair.port });
-      }
+      await this.#listeners.bind(this.config.listen, onQuery, this.dump);
       this.#slot.swap(this.config, null);
       this.#warm.load(this.#rt!);
       if (this.config.metrics) {
@@ -153,13 +147,13 @@ export class FandnsServer {
     } catch (err) {
       // Release what was bound, or its sockets would keep the process alive after the failure.
       await this.stop();
-      this.#endpoints.length = 0;
+      this.#listeners.endpoints.length = 0;
       throw err;
     }
     this.#watchFiles();
     this.#ready = true;
-    for (const e of this.#endpoints) this.log.debug({ address: e.address, port: e.port }, 'listening (UDP and TCP)');
-    this.log.info({ listen: this.#endpoints.map((e) => `${e.address}#${e.port}`), metrics: this.metricsEndpoint }, 'started');
+    for (const e of this.endpoints) this.log.debug({ address: e.address, port: e.port }, 'listening (UDP and TCP)');
+    this.log.info({ ...this.#listeners.describe(), metrics: this.metricsEndpoint }, 'started');
   }
 
   /** Where the metrics endpoint listens (`host:port`), or null. */
@@ -232,6 +226,7 @@ export class FandnsServer {
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
     this.queryLog?.setFilter(QueryLogFilter.from(config.log.filter));
+    this.#listeners.reload(config.listen);
     if (config.cache.reloadKeepsCache) this.#replaceKeeping(config, true);
     else this.#replaceEmptied(config, true);
     this.#watchFiles();
@@ -309,18 +304,16 @@ export class FandnsServer {
     this.#rt?.checks?.stop();
     this.#unwatchFiles();
     this.#warm.finish();
-    const tcp = this.#tcp.splice(0);
-    const closing = tcp.map((s) => s.close());
+    const closing = this.#listeners.stopAccepting();
     const deadline = performance.now() + drainMs;
     while (this.#pending.n > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     // Queries still waiting fail now (SERVFAIL, not silence); one turn lets their replies go out.
     this.#slot.closeUpstreams();
     await new Promise((r) => setTimeout(r, 20));
     // UDP sockets close only now: the replies to the queries that drained leave through them.
-    closing.push(...this.#udp.splice(0).map((s) => new Promise<void>((r) => s.close(() => r()))));
-    for (const t of tcp) t.destroyConnections();
+    closing.push(...this.#listeners.close());
     await Promise.all(closing);
-    for (const e of this.#endpoints) this.log.debug({ address: e.address, port: e.port }, 'stopped listening');
+    for (const e of this.endpoints) this.log.debug({ address: e.address, port: e.port }, 'stopped listening');
     if (this.#http) {
       const http = this.#http;
       this.#http = null;

@@ -11,6 +11,7 @@ import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
 import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain, TlsCa } from './types.js';
 import { DEFAULTS } from './defaults.js';
 import { DumpLines } from './packet-dump.js';
+import { TlsServiceLines } from './tls-service.js';
 
 export { DEFAULTS } from './defaults.js';
 
@@ -117,6 +118,7 @@ export class ConfigBuilder {
   logAsync: number | null = null;
   /** `dumpfile=`, `dumpmask=`. */
   readonly dump = new DumpLines();
+  readonly tlsService = new TlsServiceLines();
   logDebug = false;
   readonly logFilter = new LogDomainLines();
   metrics: MetricsConfig | null = null;
@@ -227,6 +229,7 @@ export class ConfigBuilder {
         localService: this.localService,
         port: this.port ?? DEFAULTS.port,
         maxTcpConnections: this.maxTcpConnections ?? DEFAULTS.maxTcpConnections,
+        encrypted: this.tlsService.build(this.port ?? DEFAULTS.port, this.warnings),
       },
       forward: {
         policy: this.allServers ? 'all-servers' : this.strictOrder ? 'strict-order' : 'fastest',

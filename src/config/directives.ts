@@ -15,6 +15,7 @@ import { FILTER_DIRECTIVES } from './filter-directives.js';
 import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
 import { QUERY_LOG_FILTER_DIRECTIVES } from './query-log-filter.js';
 import { PACKET_DUMP_DIRECTIVES } from './packet-dump.js';
+import { TLS_SERVICE_DIRECTIVES } from './tls-service.js';
 import { HEALTH_CHECK_DIRECTIVES } from './health-check.js';
 import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
@@ -66,6 +67,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'max-tcp-connections', arg: 'value', repeat: 'single', hint: '<n>',
     describe: 'Most TCP client connections open at once (default 100).',
     apply: (b, val, o) => { b.maxTcpConnections = int('max-tcp-connections', 1, 100000)(val, o); } },
+  ...TLS_SERVICE_DIRECTIVES,
   // ---- routing
   { name: 'server', short: 'S', arg: 'value', repeat: 'list', hint: '[/<domain>/][tls://]<ip>[#<port>][@<source>][,<tls-name>]',
     describe: 'Upstream server, for every name or only for the given domains; fandns: tls:// asks it over DNS over TLS (port 853 unless given), its certificate checked for <tls-name>, else for <ip>.',

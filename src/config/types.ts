@@ -92,6 +92,26 @@ export interface ListenConfig {
   readonly localService: boolean;
   readonly port: number;
   readonly maxTcpConnections: number;
+  /** fandns `tls-port=` / `https-port=`: DNS over TLS and over HTTPS listeners (null: none). */
+  readonly encrypted: EncryptedListenConfig | null;
+}
+
+/** An option naming a file, and its line. */
+export interface PathOption {
+  readonly path: string;
+  readonly origin: Origin;
+}
+
+/** fandns's encrypted listeners (src/config/tls-service.ts); at least one port is set. */
+export interface EncryptedListenConfig {
+  /** DNS over TLS (RFC 7858), or null. */
+  readonly tlsPort: number | null;
+  /** DNS over HTTPS (RFC 8484), or null. */
+  readonly httpsPort: number | null;
+  /** `tls-cert-file=`: the PEM certificate chain. */
+  readonly certFile: PathOption;
+  /** `tls-key-file=`: its PEM private key. */
+  readonly keyFile: PathOption;
 }
 
 /** Forwarding behaviour shared by every server group. */

@@ -1,5 +1,5 @@
 /**
- * TCP listener (RFC 1035 §4.2.2 framing; RFC 7766 §6.2 many queries per connection, answered as
+ * TCP listener, and DNS over TLS's inside TLS (tls.ts) (RFC 1035 §4.2.2 framing; RFC 7766 §6.2 many queries per connection, answered as
  * they complete). Protections against slow or idle clients (RFC 7766 §6.2.3):
  * - at most `maxConnections` at once; when full, the connection idle the longest (with nothing in
  *   flight) is closed to make room, so idle or slow-loris connections cannot lock others out;
@@ -10,9 +10,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { LATER, type Dispatched } from '../pipeline/dispatch.js';
-import type { Client } from '../pipeline/query.js';
+import type { Client, Protocol } from '../pipeline/query.js';
 import type { DatagramHandler } from './udp.js';
 import { frame, FrameReader } from '../wire/tcp-frames.js';
+import { padReply } from '../wire/edns-padding.js';
 
 /** TCP limits. */
 export interface TcpOptions {
@@ -49,8 +50,9 @@ class Connection {
     private readonly opts: TcpOptions,
     private readonly onSlow: () => void,
     localAddress: string,
+    private readonly protocol: Protocol,
   ) {
-    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'tcp', localAddress, reply: this.#write };
+    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol, localAddress, reply: this.#write };
     sock.setNoDelay(true);
     sock.setTimeout(opts.idleMs, () => sock.destroy());
     sock.on('error', () => sock.destroy());
@@ -62,7 +64,8 @@ class Connection {
     this.inFlight--;
     this.lastActivity = performance.now();
     const sock = this.sock;
-    if (out !== null && !sock.destroyed) sock.write(frame(out));
+    // Over TLS a reply with EDNS is padded (RFC 7830, RFC 8467 §4.1), so its length does not tell the name.
+    if (out !== null && !sock.destroyed) sock.write(frame(this.protocol === 'tls' ? padReply(out) : out));
     if (sock.isPaused() && this.inFlight < this.opts.maxInFlightPerConnection) sock.resume();
   };
 
@@ -93,9 +96,25 @@ class Connection {
 
 /** Starts a TCP DNS server on address:port. Resolves once listening. */
 export function listenTcp(address: string, port: number, onQuery: DatagramHandler, opts: TcpOptions = TCP_DEFAULTS): Promise<TcpListener> {
+  return listenStreams(createServer(), 'connection', 'tcp', address, port, onQuery, opts);
+}
+
+/**
+ * Serves length-framed DNS on `server`'s streams (plain TCP, or TLS once `event` says a handshake
+ * is done) at address:port under the limits above. Resolves once listening.
+ */
+export function listenStreams(
+  server: Server,
+  event: 'connection' | 'secureConnection',
+  protocol: Protocol,
+  address: string,
+  port: number,
+  onQuery: DatagramHandler,
+  opts: TcpOptions,
+): Promise<TcpListener> {
   const open = new Set<Connection>();
   const counters = { evicted: 0, slow: 0, refused: 0 };
-  const server = createServer((sock) => {
+  server.on(event, (sock: Socket) => {
     if (open.size >= opts.maxConnections) {
       let victim: Connection | null = null;
       for (const c of open) if (c.inFlight === 0 && (!victim || c.lastActivity < victim.lastActivity)) victim = c;
@@ -108,24 +127,28 @@ export function listenTcp(address: string, port: number, onQuery: DatagramHandle
       open.delete(victim);
       victim.sock.destroy();
     }
-    const conn = new Connection(sock, onQuery, opts, () => counters.slow++, address);
+    const conn = new Connection(sock, onQuery, opts, () => counters.slow++, address, protocol);
     open.add(conn);
     sock.once('close', () => open.delete(conn));
   });
-  const listener: TcpListener = {
+  return listening(server, address, port, {
     server,
     counters,
     close: () => new Promise<void>((r) => server.close(() => r())),
     destroyConnections: () => {
       for (const c of open) c.sock.destroy();
     },
-  };
+  });
+}
+
+/** Resolves with `value` once `server` listens on address:port (backlog 128); later errors are ignored. */
+export function listening<T>(server: Server, address: string, port: number, value: T): Promise<T> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ host: address, port, backlog: 128 }, () => {
       server.off('error', reject);
       server.on('error', () => {});
-      resolve(listener);
+      resolve(value);
     });
   });
 }

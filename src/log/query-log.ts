@@ -70,7 +70,12 @@ const DEPTH = ascii(',"depth":');
 const BYTES = ascii(',"bytes":');
 const LINE_END = ascii('}\n');
 /** `,"proto":"udp","qname":"` by protocol. */
-const QNAME_PIECE: Record<Protocol, Buffer> = { udp: ascii(',"proto":"udp","qname":"'), tcp: ascii(',"proto":"tcp","qname":"') };
+const QNAME_PIECE: Record<Protocol, Buffer> = {
+  udp: ascii(',"proto":"udp","qname":"'),
+  tcp: ascii(',"proto":"tcp","qname":"'),
+  tls: ascii(',"proto":"tls","qname":"'),
+  https: ascii(',"proto":"https","qname":"'),
+};
 /** `","qtype":"A"` (closing the qname) by QTYPE, made on first use. */
 const qtypePieces = new Map<number, Buffer>();
 const qtypePiece = (q: Query): Buffer => {

@@ -4,7 +4,7 @@
  * per query. Names follow CoreDNS's style with a `fandns_` prefix; the README lists them.
  */
 import { collectDefaultMetrics, Registry, type Metric } from 'prom-client';
-import { COUNTED_TYPES, LATENCY_BOUNDS, RCODE_SLOTS, SOURCES, type QueryStats } from './query-stats.js';
+import { COUNTED_TYPES, LATENCY_BOUNDS, PROTOCOLS, RCODE_SLOTS, SOURCES, type QueryStats } from './query-stats.js';
 import { RTT_BOUNDS } from '../upstream/upstream.js';
 import { rcodeName } from '../wire/constants.js';
 import type { ReloadCounts } from '../process/reload-record.js';
@@ -100,7 +100,7 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
 
   add(collected('fandns_build_info', 'fandns version and Node.js version.', 'gauge', () => [{ labels: { version, node: process.version }, value: 1 }], 'first'));
   add(collected('fandns_requests_total', 'Queries received, by type and protocol.', 'counter', () =>
-    COUNTED_TYPES.flatMap((type, i) => (['udp', 'tcp'] as const).map((proto, p) => ({ labels: { type, proto }, value: stats.requests[i * 2 + p]! })))
+    COUNTED_TYPES.flatMap((type, i) => PROTOCOLS.map((proto, p) => ({ labels: { type, proto }, value: stats.requests[i * PROTOCOLS.length + p]! })))
       .filter((s) => s.value > 0)));
   add(collected('fandns_responses_total', 'Replies sent, by RCODE and by where the answer came from.', 'counter', () => {
     const out: Sample[] = [];

@@ -3,7 +3,7 @@
  * increments (no prom-client call, no label hashing, no allocation): requests by type and
  * protocol, responses by RCODE and source, and a latency histogram by source.
  */
-import type { Query } from '../pipeline/query.js';
+import type { Protocol, Query } from '../pipeline/query.js';
 import type { Reply, ReplySource } from '../pipeline/types.js';
 
 /** Query types counted by name; everything else is "other". */
@@ -12,6 +12,9 @@ const TYPE_INDEX = new Map<number, number>([[1, 0], [28, 1], [5, 2], [15, 3], [2
 /** Sources in index order; 'dropped' means no reply was sent. */
 export const SOURCES = ['local', 'cache', 'stale', 'upstream', 'coalesced', 'blocked', 'error', 'dropped'] as const;
 const SOURCE_INDEX = new Map<string, number>(SOURCES.map((s, i) => [s, i]));
+/** Protocols in index order. */
+export const PROTOCOLS = ['udp', 'tcp', 'tls', 'https'] as const satisfies readonly Protocol[];
+const PROTOCOL_INDEX: Record<Protocol, number> = { udp: 0, tcp: 1, tls: 2, https: 3 };
 /** RCODEs 0–15 are counted individually. */
 export const RCODE_SLOTS = 16;
 /** Latency bucket upper bounds in seconds (CoreDNS uses a similar exponential series). */
@@ -19,7 +22,8 @@ export const LATENCY_BOUNDS = [0.00025, 0.0005, 0.001, 0.002, 0.004, 0.008, 0.01
 
 /** The counters. */
 export class QueryStats {
-  readonly requests = new Float64Array(COUNTED_TYPES.length * 2);
+  /** By type, then protocol: [type * PROTOCOLS.length + protocol]. */
+  readonly requests = new Float64Array(COUNTED_TYPES.length * PROTOCOLS.length);
   readonly responses = new Float64Array(RCODE_SLOTS * SOURCES.length);
   /** Per source: bucket counts (non-cumulative), then sum (seconds), then count. */
   readonly latency = new Float64Array(SOURCES.length * (LATENCY_BOUNDS.length + 2));
@@ -27,7 +31,7 @@ export class QueryStats {
   /** Records one query. */
   record(q: Query, r: Reply | null, latencyMs: number): void {
     const t = TYPE_INDEX.get(q.p.qtype) ?? COUNTED_TYPES.length - 1;
-    this.requests[t * 2 + (q.client.protocol === 'tcp' ? 1 : 0)]!++;
+    this.requests[t * PROTOCOLS.length + PROTOCOL_INDEX[q.client.protocol]]!++;
     const s = r === null ? SOURCES.length - 1 : SOURCE_INDEX.get(r.source as ReplySource)!;
     if (r !== null) this.responses[r.rcode * SOURCES.length + s]!++;
     const sec = latencyMs / 1000;

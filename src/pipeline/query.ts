@@ -7,8 +7,8 @@ import type { ParsedQuery } from '../wire/query-parse.js';
 import { lowerDottedName, readName } from '../wire/name.js';
 import { HEADER_SIZE, typeName } from '../wire/constants.js';
 
-/** Transport the client used. */
-export type Protocol = 'udp' | 'tcp';
+/** Transport the client used: plain DNS, DNS over TLS (RFC 7858) or over HTTPS (RFC 8484). */
+export type Protocol = 'udp' | 'tcp' | 'tls' | 'https';
 
 /** The client end of a query. */
 export interface Client {

@@ -41,3 +41,21 @@ export function padQuery(query: Buffer, block = QUERY_BLOCK): Buffer {
   const udpSize = opt === null ? ADDED_OPT_UDP_SIZE : u16(query, opt.start + 3);
   return editOptions(query, opt === null ? -1 : opt.start, notPadding, option, udpSize);
 }
+
+/** RFC 8467 §4.1: the block length responses are padded to. */
+export const REPLY_BLOCK = 468;
+
+/** The largest DNS message (a TCP frame's length field, RFC 1035 §4.2.2). */
+const MAX_MESSAGE = 65535;
+
+/**
+ * A copy of `reply` padded to a multiple of `block` octets (RFC 7830, with RFC 8467 §4.1's block
+ * for responses over an encrypted transport). Only a reply that carries an OPT record is padded
+ * (RFC 6891 §7: none is added to a reply whose query had none); one that does not scan, or that
+ * padding would take past 65,535 octets, is returned as it is.
+ */
+export function padReply(reply: Buffer, block = REPLY_BLOCK): Buffer {
+  if (scanMessage(reply)?.opt == null) return reply;
+  const padded = padQuery(reply, block);
+  return padded.length > MAX_MESSAGE ? reply : padded;
+}

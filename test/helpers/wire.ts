@@ -4,14 +4,14 @@
  */
 import * as dnsPacket from 'dns-packet';
 import { performance } from 'node:perf_hooks';
-import { Query } from '../../src/pipeline/query.js';
+import { Query, type Protocol } from '../../src/pipeline/query.js';
 import { DROP, Reply, type Outcome } from '../../src/pipeline/types.js';
 import { scanMessage } from '../../src/wire/layout.js';
 import { parseQuery } from '../../src/wire/query-parse.js';
 import { buildQuery, type QueryOptions } from './dns-client.js';
 
 /** A pipeline Query for `name` as a UDP client on 127.0.0.1 would send it. */
-export function makeQuery(name: string, opts: QueryOptions = {}, protocol: 'udp' | 'tcp' = 'udp'): Query {
+export function makeQuery(name: string, opts: QueryOptions = {}, protocol: Protocol = 'udp'): Query {
   const msg = buildQuery(name, opts);
   const p = parseQuery(msg);
   if (typeof p === 'number') throw new Error(`test query for ${name} does not parse: fault ${p}`);

@@ -30,9 +30,18 @@ describe('conf/fandns.conf', () => {
   });
 
   // Examples that read files are skipped: their paths do not exist on a test machine.
-  for (const line of EXAMPLES.filter((l) => !/^(conf-file|conf-dir|servers-file|tls-ca-file)=/.test(l))) {
+  // The encrypted listeners' four lines need each other: they are parsed together.
+  const TOGETHER = /^(tls-port|https-port|tls-cert-file|tls-key-file)=/;
+  for (const line of EXAMPLES.filter((l) => !/^(conf-file|conf-dir|servers-file|tls-ca-file)=/.test(l) && !TOGETHER.test(l))) {
     it(`example "${line}" parses`, () => {
       assert.deepEqual(parseConfigText(line, 'example.conf').warnings, []);
     });
   }
+
+  it('the tls-port, https-port, tls-cert-file and tls-key-file examples parse together', () => {
+    const lines = EXAMPLES.filter((l) => TOGETHER.test(l));
+    assert.equal(lines.length, 4);
+    const c = parseConfigText(lines.join('\n'), 'example.conf');
+    assert.deepEqual([c.warnings, c.listen.encrypted?.tlsPort, c.listen.encrypted?.httpsPort], [[], 853, 443]);
+  });
 });

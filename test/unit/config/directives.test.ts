@@ -28,6 +28,7 @@ describe('defaults', () => {
       localService: false,
       port: 53,
       maxTcpConnections: DEFAULTS.maxTcpConnections,
+      encrypted: null,
     });
     assert.deepEqual(parse('interface=eth0').listen.addresses, [], 'interface= replaces the loopback default');
     assert.equal(c.forward.policy, 'fastest');

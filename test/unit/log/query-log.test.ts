@@ -14,6 +14,7 @@ import { Query } from '../../../src/pipeline/query.js';
 import { Reply, type ReplySource } from '../../../src/pipeline/types.js';
 import { rcodeName } from '../../../src/wire/constants.js';
 import { parseQuery } from '../../../src/wire/query-parse.js';
+import { PROTOCOLS } from '../../../src/metrics/query-stats.js';
 import { makeQuery } from '../../helpers/wire.js';
 import { bytes, header, labels, question } from '../../helpers/wire-bytes.js';
 
@@ -59,7 +60,7 @@ function records(): Rec[] {
   let i = 0;
   for (const name of names) {
     for (const opts of [{}, { edns: 1232, dnssecOk: true }, { cd: true, id: 65535 }] as const) {
-      const base = makeQuery(name, { ...opts, type: i % 3 === 0 ? 'AAAA' : 'A' }, i % 2 ? 'tcp' : 'udp');
+      const base = makeQuery(name, { ...opts, type: i % 3 === 0 ? 'AAAA' : 'A' }, PROTOCOLS[i % PROTOCOLS.length]);
       const client = i % 4 === 3 ? { ...base.client, address: '2001:db8::53', port: 1 + i * 977 } : base.client;
       const q = new Query(base.msg, base.p, client, base.started + i * 0.37, i % 5);
       const sources: (Reply | null)[] = [

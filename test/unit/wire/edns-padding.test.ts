@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import dnsPacket from 'dns-packet';
-import { padQuery, PADDING_OPTION } from '../../../src/wire/edns-padding.js';
+import { padQuery, padReply, PADDING_OPTION } from '../../../src/wire/edns-padding.js';
 
 /** A query for `name` (A), with an OPT record carrying `options` when given. */
 function query(name: string, options: { code: number; data: Buffer }[] | null): Buffer {
@@ -56,5 +56,47 @@ describe('padQuery', () => {
     assert.deepEqual([opt.udpPayloadSize, opt.flags], [1232, 0]);
     const junk = Buffer.from([1, 2, 3]);
     assert.equal(padQuery(junk), junk);
+  });
+});
+
+describe('padReply', () => {
+  /** A reply to `name` with `count` A records, with an OPT record (DO set, extended flags kept) unless `edns` is false. */
+  const reply = (name: string, count: number, edns = true): Buffer => dnsPacket.encode({
+    type: 'response', id: 9, flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE,
+    questions: [{ type: 'A', name, class: 'IN' }],
+    answers: Array.from({ length: count }, (_, i) => ({ type: 'A', name, ttl: 60, data: `192.0.2.${(i % 250) + 1}` })),
+    additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: dnsPacket.DNSSEC_OK, options: [] }] : [],
+  } as never);
+
+  it('pads a reply with EDNS to a multiple of 468 octets (RFC 8467 §4.1), records and OPT flags intact', () => {
+    for (const count of [0, 1, 5, 30]) {
+      const r = reply('padded.example', count);
+      const padded = padReply(r);
+      assert.equal(padded.length % 468, 0, `${count} records: ${padded.length}`);
+      const d = dnsPacket.decode(padded);
+      assert.equal(d.answers?.length, count);
+      const opt = optOf(padded);
+      assert.equal(opt.flags & dnsPacket.DNSSEC_OK, dnsPacket.DNSSEC_OK);
+      assert.equal(opt.udpPayloadSize, 1232);
+      assert.deepEqual(opt.options.map((o) => o.code), [PADDING_OPTION]);
+    }
+  });
+
+  it('leaves a reply without EDNS as it is (no OPT record is added to a reply whose query had none)', () => {
+    const r = reply('plain.example', 2, false);
+    assert.equal(padReply(r), r);
+  });
+
+  it('leaves a reply as it is when padding would take it past 65,535 octets, or when it does not scan', () => {
+    // 65,521 octets: the next multiple of 468 is 65,988.
+    const big = dnsPacket.encode({
+      type: 'response', id: 9, flags: 0, questions: [{ type: 'A', name: 'big.example', class: 'IN' }],
+      answers: Array.from({ length: 2425 }, () => ({ type: 'A', name: 'big.example', ttl: 60, data: '192.0.2.1' })),
+      additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: [{ code: 65001, data: Buffer.from([1, 2]) }] }],
+    } as never);
+    assert.equal(big.length, 65521);
+    assert.equal(padReply(big), big);
+    const junk = Buffer.from([0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 1, 0xff]);
+    assert.equal(padReply(junk), junk);
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * The encrypted listeners a configuration asks for (`tls-port=`, `https-port=`): one DNS-over-TLS
+ * and one DNS-over-HTTPS server per listen address, bound at start with the certificate of
+ * `tls-cert-file=`/`tls-key-file=`. A reload reads the two files again and, when they changed,
+ * the next handshakes present the new certificate (connections open stay as they are); files that
+ * cannot be read then keep the certificate in use, with a warning. The ports keep their start-up
+ * values until a restart.
+ */
+import type { EncryptedListenConfig } from '../config/types.js';
+import type { Logger } from '../log/logger.js';
+import { listenHttps, type HttpsListener } from './https.js';
+import { readTlsCredentials, type TlsCredentials } from './tls-credentials.js';
+import { listenTls, type TlsListener } from './tls.js';
+import type { TcpOptions } from './tcp.js';
+import type { DatagramHandler } from './udp.js';
+
+/** Where one encrypted listener is bound. */
+export interface EncryptedEndpoint {
+  readonly protocol: 'tls' | 'https';
+  readonly address: string;
+  readonly port: number;
+}
+
+/** The encrypted listeners of one server. */
+export class EncryptedListeners {
+  readonly #listeners: (TlsListener | HttpsListener)[] = [];
+  readonly #endpoints: EncryptedEndpoint[] = [];
+  #config: EncryptedListenConfig | null = null;
+  #creds: TlsCredentials | null = null;
+
+  constructor(private readonly log: Logger) {}
+
+  /** Where they listen (with the real ports when 0 was asked for). */
+  get endpoints(): readonly EncryptedEndpoint[] {
+    return this.#endpoints;
+  }
+
+  /** Reads the certificate and binds each listener on each address; a ConfigError names the file's line. */
+  async start(cfg: EncryptedListenConfig | null, addresses: readonly string[], onQuery: DatagramHandler, opts: TcpOptions): Promise<void> {
+    if (cfg === null) return;
+    const creds = readTlsCredentials(cfg);
+    this.#config = cfg;
+    this.#creds = creds;
+    for (const address of addresses) {
+      if (cfg.tlsPort !== null) this.#bound('tls', address, await listenTls(address, cfg.tlsPort, onQuery, opts, creds));
+      if (cfg.httpsPort !== null) this.#bound('https', address, await listenHttps(address, cfg.httpsPort, onQuery, opts, creds));
+    }
+  }
+
+  #bound(protocol: 'tls' | 'https', address: string, l: TlsListener | HttpsListener): void {
+    this.#listeners.push(l);
+    this.#endpoints.push({ protocol, address, port: l.port });
+  }
+
+  /** SIGHUP: presents the files' certificate from now on if it changed; keeps the one in use if they cannot be read. */
+  reload(cfg: EncryptedListenConfig | null): void {
+    const was = this.#config;
+    if (was === null) {
+      if (cfg !== null) this.log.warn('tls-port and https-port take effect at the next start, not on SIGHUP');
+      return;
+    }
+    if (cfg === null || cfg.tlsPort !== was.tlsPort || cfg.httpsPort !== was.httpsPort) {
+      this.log.warn('tls-port and https-port keep their start-up values until a restart');
+      if (cfg === null) return;
+    }
+    let creds: TlsCredentials;
+    try {
+      creds = readTlsCredentials(cfg);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message }, 'keeping the TLS certificate in use');
+      return;
+    }
+    this.#config = cfg;
+    if (creds.cert === this.#creds?.cert && creds.key === this.#creds.key) return;
+    this.#creds = creds;
+    for (const l of this.#listeners) l.setCredentials(creds);
+    this.log.info({ certFile: cfg.certFile.path }, 'TLS certificate reloaded');
+  }
+
+  /** Stops accepting; each promise settles once its listener has closed (after destroyConnections, or when clients leave). */
+  close(): Promise<void>[] {
+    return this.#listeners.map((l) => l.close());
+  }
+
+  /** Ends every open connection now; the listeners are forgotten. */
+  destroyConnections(): void {
+    for (const l of this.#listeners.splice(0)) l.destroyConnections();
+  }
+}

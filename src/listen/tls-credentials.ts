@@ -1,0 +1,50 @@
+/**
+ * Reads `tls-cert-file=` and `tls-key-file=` for the encrypted listeners: both must be readable
+ * PEM, and the key must be the certificate's. A failure is a ConfigError naming the option's line.
+ * Read at start (before privileges are dropped), by `--test`, and on SIGHUP, where a failure keeps
+ * the certificate in use (src/listen/encrypted.ts).
+ */
+import { createSecureContext } from 'node:tls';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { ConfigError } from '../errors.js';
+import type { EncryptedListenConfig, PathOption } from '../config/types.js';
+
+/** The PEM text the listeners present. */
+export interface TlsCredentials {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** One file's text; errors name its line. */
+function readPem(name: string, file: PathOption, marker: RegExp): string {
+  let text: string;
+  try {
+    text = readFileSync(file.path, 'latin1');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const hint = code === 'EACCES' ? ' (on SIGHUP it is read as the unprivileged user: let its group read it)' : '';
+    throw new ConfigError('FANDNS_CONFIG_VALUE', file.origin, `cannot read ${name} "${file.path}": ${code}${hint}`);
+  }
+  if (!marker.test(text)) throw new ConfigError('FANDNS_CONFIG_VALUE', file.origin, `${name} "${file.path}" holds no PEM ${name === 'tls-key-file' ? 'private key' : 'certificate'}`);
+  return text;
+}
+
+/** Runs `check`; its failure becomes an error at `file`'s line (`what`, else the library's words). */
+function parsed(name: string, file: PathOption, check: () => unknown, what?: string): void {
+  try {
+    check();
+  } catch (err) {
+    throw new ConfigError('FANDNS_CONFIG_VALUE', file.origin, `${name} "${file.path}" ${what ?? `does not parse (${(err as Error).message})`}`);
+  }
+}
+
+/** Reads and checks the certificate and key of `cfg`. */
+export function readTlsCredentials(cfg: EncryptedListenConfig): TlsCredentials {
+  const cert = readPem('tls-cert-file', cfg.certFile, /-----BEGIN CERTIFICATE-----/);
+  const key = readPem('tls-key-file', cfg.keyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  parsed('tls-cert-file', cfg.certFile, () => new X509Certificate(cert));
+  parsed('tls-key-file', cfg.keyFile, () => createPrivateKey(key));
+  parsed('tls-key-file', cfg.keyFile, () => createSecureContext({ cert, key }), `is not the key of tls-cert-file "${cfg.certFile.path}"`);
+  return { cert, key };
+}
