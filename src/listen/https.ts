@@ -94,7 +94,7 @@ export async function listenHttps(address: string, port: number, onQuery: Datagr
     s.once('close', () => sockets.delete(s));
   });
   server.on('sessionError', () => {});
-  server.on('tlsClientError', () => {});
+  server.on('tlsClientError', (_err, sock) => sock.destroy());
   await listening(server, address, port, null);
   return {
     port: (server.address() as AddressInfo).port,

@@ -22,6 +22,8 @@ export interface TlsListener extends TcpListener {
 export async function listenTls(address: string, port: number, onQuery: DatagramHandler, opts: TcpOptions, creds: SecureContextOptions): Promise<TlsListener> {
   const server = createServer({ ...SERVICE_TLS, ...creds, handshakeTimeout: opts.frameMs });
   server.maxConnections = opts.maxConnections * 2;
+  // A failed or timed-out handshake: Node reports it here, but leaves the socket open.
+  server.on('tlsClientError', (_err, sock) => sock.destroy());
   const listener = await listenStreams(server, 'secureConnection', 'tls', address, port, onQuery, opts);
   return { ...listener, port: (server.address() as AddressInfo).port, setCredentials: (c) => server.setSecureContext({ ...SERVICE_TLS, ...c }) };
 }
