@@ -25,7 +25,8 @@ export interface EncryptedEndpoint {
 export class EncryptedListeners {
   readonly #listeners: (TlsListener | HttpsListener)[] = [];
   readonly #endpoints: EncryptedEndpoint[] = [];
-  #config: EncryptedListenConfig | null = null;
+  /** The ports as configured at start (a reload cannot move them). */
+  #ports: { readonly tls: number | null; readonly https: number | null } | null = null;
   #creds: TlsCredentials | null = null;
 
   constructor(private readonly log: Logger) {}
@@ -39,7 +40,7 @@ export class EncryptedListeners {
   async start(cfg: EncryptedListenConfig | null, addresses: readonly string[], onQuery: DatagramHandler, opts: TcpOptions): Promise<void> {
     if (cfg === null) return;
     const creds = readTlsCredentials(cfg);
-    this.#config = cfg;
+    this.#ports = { tls: cfg.tlsPort, https: cfg.httpsPort };
     this.#creds = creds;
     for (const address of addresses) {
       if (cfg.tlsPort !== null) this.#bound('tls', address, await listenTls(address, cfg.tlsPort, onQuery, opts, creds));
@@ -54,12 +55,12 @@ export class EncryptedListeners {
 
   /** SIGHUP: presents the files' certificate from now on if it changed; keeps the one in use if they cannot be read. */
   reload(cfg: EncryptedListenConfig | null): void {
-    const was = this.#config;
+    const was = this.#ports;
     if (was === null) {
       if (cfg !== null) this.log.warn('tls-port and https-port take effect at the next start, not on SIGHUP');
       return;
     }
-    if (cfg === null || cfg.tlsPort !== was.tlsPort || cfg.httpsPort !== was.httpsPort) {
+    if (cfg === null || cfg.tlsPort !== was.tls || cfg.httpsPort !== was.https) {
       this.log.warn('tls-port and https-port keep their start-up values until a restart');
       if (cfg === null) return;
     }
@@ -70,7 +71,6 @@ export class EncryptedListeners {
       this.log.warn({ err: (err as Error).message }, 'keeping the TLS certificate in use');
       return;
     }
-    this.#config = cfg;
     if (creds.cert === this.#creds?.cert && creds.key === this.#creds.key) return;
     this.#creds = creds;
     for (const l of this.#listeners) l.setCredentials(creds);
