@@ -19,7 +19,7 @@ import { TLS_SERVICE_DIRECTIVES } from './tls-service.js';
 import { HEALTH_CHECK_DIRECTIVES } from './health-check.js';
 import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
-import { parseAccount, parseHostPort, parseIp } from './values.js';
+import { absolutePath, parseAccount, parseHostPort, parseIp } from './values.js';
 import { DEFAULTS, type ConfigBuilder } from './builder.js';
 import { parseLogFacility } from './log-facility.js';
 import { parseFastRetry, parsePortLimit } from './fast-retry.js';
@@ -203,9 +203,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'cache-file', arg: 'value', repeat: 'single', hint: '<path>',
     describe: 'fandns: write the cache to this file on a clean stop, and load what is still valid from it at start (with workers: one file per worker, <path>.N).',
     apply: (b, val, o) => {
-      const path = u(val);
-      if (!path.startsWith('/')) throw new ConfigError('FANDNS_CONFIG_VALUE', o, `cache-file needs an absolute path, got "${path}"`);
-      b.cacheFile = path;
+      b.cacheFile = absolutePath(u(val), o, 'cache-file');
     } },
   { name: 'stale-client-timeout', arg: 'value', repeat: 'single', scoped: true, hint: '[/<domain>/…]<ms>',
     describe: 'fandns: with use-stale-cache, how long a client waits for a refresh before it gets the stale answer (default 1800); /domain/ for names under it only.',
@@ -251,9 +249,7 @@ export const DIRECTIVES: readonly Directive[] = [
   { name: 'admin-rules-file', arg: 'value', repeat: 'single', hint: '<path>',
     describe: 'fandns: with admin-api, keep the runtime rules in this file (written after each change) and lay them over the configuration again at start.',
     apply: (b, val, o) => {
-      const path = u(val);
-      if (!path.startsWith('/')) throw new ConfigError('FANDNS_CONFIG_VALUE', o, `admin-rules-file needs an absolute path, got "${path}"`);
-      b.adminRulesFile = path;
+      b.adminRulesFile = absolutePath(u(val), o, 'admin-rules-file');
     } },
   // ---- process
   { name: 'user', short: 'u', arg: 'value', repeat: 'single', hint: '<user>',

@@ -8,6 +8,7 @@
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { int, unquoted, type Directive } from './directive-kit.js';
 import type { EncryptedListenConfig, PathOption } from './types.js';
+import { absolutePath } from './values.js';
 
 /** A port option's value and line. */
 interface PortLine {
@@ -47,12 +48,8 @@ export class TlsServiceLines {
   }
 }
 
-/** An absolute path option's value. */
-function absolutePath(name: string, val: string | null, o: Origin): PathOption {
-  const path = unquoted(val);
-  if (!path.startsWith('/')) throw new ConfigError('FANDNS_CONFIG_VALUE', o, `${name} needs an absolute path, got "${path}"`);
-  return { path, origin: o };
-}
+/** A file option's value and line. */
+const pathOption = (name: string, val: string | null, o: Origin): PathOption => ({ path: absolutePath(unquoted(val), o, name), origin: o });
 
 /** The four directives. */
 export const TLS_SERVICE_DIRECTIVES: readonly Directive[] = [
@@ -64,8 +61,8 @@ export const TLS_SERVICE_DIRECTIVES: readonly Directive[] = [
     apply: (b, val, o) => { b.tlsService.httpsPort = { value: int('https-port', 0, 65535)(val, o), origin: o }; } },
   { name: 'tls-cert-file', arg: 'value', repeat: 'single', hint: '<path>',
     describe: 'fandns: PEM certificate chain (the server certificate first) that tls-port and https-port present; read again on SIGHUP.',
-    apply: (b, val, o) => { b.tlsService.certFile = absolutePath('tls-cert-file', val, o); } },
+    apply: (b, val, o) => { b.tlsService.certFile = pathOption('tls-cert-file', val, o); } },
   { name: 'tls-key-file', arg: 'value', repeat: 'single', hint: '<path>',
     describe: 'fandns: PEM private key of tls-cert-file; read again on SIGHUP (as the unprivileged user).',
-    apply: (b, val, o) => { b.tlsService.keyFile = absolutePath('tls-key-file', val, o); } },
+    apply: (b, val, o) => { b.tlsService.keyFile = pathOption('tls-key-file', val, o); } },
 ];

@@ -4,10 +4,10 @@
  * and `tls-ca-file=`, the CA certificates those servers are checked against.
  */
 import { X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ConfigError, type Origin } from '../errors.js';
 import { canonicalName } from '../wire/name.js';
 import type { TlsCa } from './types.js';
+import { absolutePath, readOptionFile } from './values.js';
 
 /** The scheme that marks a DNS-over-TLS server. */
 export const TLS_SCHEME = 'tls://';
@@ -54,14 +54,7 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/
  * a file that cannot be read or holds none is a config error at its line.
  */
 export function readTlsCa(path: string, origin: Origin): TlsCa {
-  if (!path.startsWith('/')) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `tls-ca-file needs an absolute path, got "${path}"`);
-  let text: string;
-  try {
-    text = readFileSync(path, 'latin1');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `cannot read tls-ca-file "${path}": ${code}`);
-  }
+  const text = readOptionFile(absolutePath(path, origin, 'tls-ca-file'), origin, 'tls-ca-file');
   const blocks = text.match(PEM_BLOCK) ?? [];
   if (blocks.length === 0) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `tls-ca-file "${path}" holds no PEM certificate`);
   blocks.forEach((pem, i) => {

@@ -2,6 +2,7 @@
  * Small value parsers shared by the directive table. Each throws a ConfigError naming the
  * origin, so every bad value is reported as `file:line: …`.
  */
+import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { AddressRange } from './types.js';
 import { ConfigError, type Origin } from '../errors.js';
@@ -57,4 +58,20 @@ export function parseAddressRange(value: string, origin: Origin, name: string, m
     throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad IPv${family} prefix length "${text}" in ${name}`);
   }
   return { address, prefix };
+}
+
+/** An option's file path, which must be absolute (`NAME needs an absolute path` otherwise). */
+export function absolutePath(path: string, origin: Origin, name: string): string {
+  if (!path.startsWith('/')) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `${name} needs an absolute path, got "${path}"`);
+  return path;
+}
+
+/** The text (latin1) of the file an option names; one that cannot be read is an error at its line (`deniedHint` added for EACCES). */
+export function readOptionFile(path: string, origin: Origin, name: string, deniedHint = ''): string {
+  try {
+    return readFileSync(path, 'latin1');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `cannot read ${name} "${path}": ${code}${code === 'EACCES' ? deniedHint : ''}`);
+  }
 }

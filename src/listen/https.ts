@@ -14,7 +14,7 @@ import type { Client } from '../pipeline/query.js';
 import { padReply } from '../wire/edns-padding.js';
 import { checkBody, DNS_MESSAGE, dohQuery, isRefusal, MAX_BODY, replyMaxAge, TOO_BIG, type DohRefusal } from './doh-request.js';
 import { listening, type TcpOptions } from './tcp.js';
-import { SERVICE_TLS } from './tls.js';
+import { guardServiceTls, serviceTlsOptions } from './tls.js';
 import type { DatagramHandler } from './udp.js';
 
 /** A DNS-over-HTTPS listener. */
@@ -81,24 +81,23 @@ export async function listenHttps(address: string, port: number, onQuery: Datagr
     const r = onQuery(msg, client);
     if (r !== LATER) answer(res, r);
   };
-  const server = createSecureServer({ ...SERVICE_TLS, ...creds, allowHTTP1: true, handshakeTimeout: opts.frameMs }, (req, res) => {
+  const server = createSecureServer({ ...serviceTlsOptions(creds, opts), allowHTTP1: true }, (req, res) => {
     const q = dohQuery({ method: req.method, url: req.url, contentType: req.headers['content-type'] });
     if (q === 'body') readBody(req, res, opts.frameMs, ask(req, res));
     else if (isRefusal(q)) refuse(res, q);
     else ask(req, res)(q);
   });
-  server.maxConnections = opts.maxConnections * 2;
+  const setCredentials = guardServiceTls(server, opts);
   server.setTimeout(opts.idleMs);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
   server.on('sessionError', () => {});
-  server.on('tlsClientError', (_err, sock) => sock.destroy());
   await listening(server, address, port, null);
   return {
     port: (server.address() as AddressInfo).port,
-    setCredentials: (c: SecureContextOptions) => server.setSecureContext({ ...SERVICE_TLS, ...c }),
+    setCredentials,
     close: () => new Promise<void>((r) => server.close(() => r())),
     destroyConnections: () => {
       for (const s of sockets) s.destroy();

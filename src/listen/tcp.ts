@@ -1,6 +1,7 @@
 /**
- * TCP listener, and DNS over TLS's inside TLS (tls.ts) (RFC 1035 §4.2.2 framing; RFC 7766 §6.2 many queries per connection, answered as
- * they complete). Protections against slow or idle clients (RFC 7766 §6.2.3):
+ * TCP listener, also DNS over TLS's inside TLS (tls.ts): RFC 1035 §4.2.2 framing, and RFC 7766
+ * §6.2's many queries per connection, answered as they complete. Protections against slow or
+ * idle clients (RFC 7766 §6.2.3):
  * - at most `maxConnections` at once; when full, the connection idle the longest (with nothing in
  *   flight) is closed to make room, so idle or slow-loris connections cannot lock others out;
  * - an idle connection closes after `idleMs`;

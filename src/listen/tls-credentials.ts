@@ -6,9 +6,12 @@
  */
 import { createSecureContext } from 'node:tls';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors.js';
 import type { EncryptedListenConfig, PathOption } from '../config/types.js';
+import { readOptionFile } from '../config/values.js';
+
+/** Why a file read at start (as root) can be refused on SIGHUP. */
+const DENIED_HINT = ' (on SIGHUP it is read as the unprivileged user: let its group read it)';
 
 /** The PEM text the listeners present. */
 export interface TlsCredentials {
@@ -18,14 +21,7 @@ export interface TlsCredentials {
 
 /** One file's text; errors name its line. */
 function readPem(name: string, file: PathOption, marker: RegExp): string {
-  let text: string;
-  try {
-    text = readFileSync(file.path, 'latin1');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? String(err);
-    const hint = code === 'EACCES' ? ' (on SIGHUP it is read as the unprivileged user: let its group read it)' : '';
-    throw new ConfigError('FANDNS_CONFIG_VALUE', file.origin, `cannot read ${name} "${file.path}": ${code}${hint}`);
-  }
+  const text = readOptionFile(file.path, file.origin, name, DENIED_HINT);
   if (!marker.test(text)) throw new ConfigError('FANDNS_CONFIG_VALUE', file.origin, `${name} "${file.path}" holds no PEM ${name === 'tls-key-file' ? 'private key' : 'certificate'}`);
   return text;
 }

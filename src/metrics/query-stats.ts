@@ -14,7 +14,7 @@ export const SOURCES = ['local', 'cache', 'stale', 'upstream', 'coalesced', 'blo
 const SOURCE_INDEX = new Map<string, number>(SOURCES.map((s, i) => [s, i]));
 /** Protocols in index order. */
 export const PROTOCOLS = ['udp', 'tcp', 'tls', 'https'] as const satisfies readonly Protocol[];
-const PROTOCOL_INDEX: Record<Protocol, number> = { udp: 0, tcp: 1, tls: 2, https: 3 };
+const PROTOCOL_INDEX = Object.fromEntries(PROTOCOLS.map((p, i) => [p, i])) as Record<Protocol, number>;
 /** RCODEs 0–15 are counted individually. */
 export const RCODE_SLOTS = 16;
 /** Latency bucket upper bounds in seconds (CoreDNS uses a similar exponential series). */

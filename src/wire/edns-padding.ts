@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import { editOptions, OPTION_HEAD } from './edns-options.js';
 import { u16 } from './header.js';
-import { scanMessage } from './layout.js';
+import { scanMessage, type RecordSpan } from './layout.js';
 import { OPT_SIZE } from './opt.js';
 
 /** RFC 7830 §4: the Padding option's code. */
@@ -30,16 +30,19 @@ const notPadding = (code: number): boolean => code !== PADDING_OPTION;
  */
 export function padQuery(query: Buffer, block = QUERY_BLOCK): Buffer {
   const layout = scanMessage(query);
-  if (layout === null) return query;
-  const opt = layout.opt;
+  return layout === null ? query : padScanned(query, layout.opt, block);
+}
+
+/** `msg` padded to a multiple of `block` octets, its OPT record (if any) at `opt`: see padQuery. */
+function padScanned(msg: Buffer, opt: RecordSpan | null, block: number): Buffer {
   // The length with an OPT record but no Padding option; the option's head and data come on top.
-  const bare = opt === null ? query.length + OPT_SIZE : editOptions(query, opt.start, notPadding, NONE, 0).length;
+  const bare = opt === null ? msg.length + OPT_SIZE : editOptions(msg, opt.start, notPadding, NONE, 0).length;
   const fill = (block - ((bare + OPTION_HEAD) % block)) % block;
   const option = Buffer.alloc(OPTION_HEAD + fill);
   option.writeUInt16BE(PADDING_OPTION, 0);
   option.writeUInt16BE(fill, 2);
-  const udpSize = opt === null ? ADDED_OPT_UDP_SIZE : u16(query, opt.start + 3);
-  return editOptions(query, opt === null ? -1 : opt.start, notPadding, option, udpSize);
+  const udpSize = opt === null ? ADDED_OPT_UDP_SIZE : u16(msg, opt.start + 3);
+  return editOptions(msg, opt === null ? -1 : opt.start, notPadding, option, udpSize);
 }
 
 /** RFC 8467 §4.1: the block length responses are padded to. */
@@ -55,7 +58,8 @@ const MAX_MESSAGE = 65535;
  * padding would take past 65,535 octets, is returned as it is.
  */
 export function padReply(reply: Buffer, block = REPLY_BLOCK): Buffer {
-  if (scanMessage(reply)?.opt == null) return reply;
-  const padded = padQuery(reply, block);
+  const opt = scanMessage(reply)?.opt;
+  if (opt == null) return reply;
+  const padded = padScanned(reply, opt, block);
   return padded.length > MAX_MESSAGE ? reply : padded;
 }
