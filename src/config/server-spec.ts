@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
 import { canonicalName } from '../wire/name.js';
 import { splitTlsServer, TLS_SCHEME } from './tls-upstream.js';
+import { HTTPS_SCHEME, splitHttpsServer } from './https-upstream.js';
 import type { DomainPattern, DomainRule, RuleAction, UpstreamSpec } from './types.js';
 
 const DEFAULT_DNS_PORT = 53;
@@ -44,12 +45,14 @@ export function parseDomainPattern(text: string, origin: Origin): DomainPattern 
 }
 
 /**
- * Splits `/d1/d2/rest` into the domain list and the text after the last slash (a `tls://` server's
- * slashes are its own).
+ * Splits `/d1/d2/rest` into the domain list and the text after the last slash (a `tls://` or
+ * `https://` server's slashes are its own).
  */
 function splitDomains(value: string, origin: Origin, option: string): { domains: DomainPattern[]; rest: string } {
   const tls = value.indexOf(`/${TLS_SCHEME}`);
-  const last = tls >= 0 ? tls : value.lastIndexOf('/');
+  const https = value.indexOf(`/${HTTPS_SCHEME}`);
+  const scheme = tls < 0 ? https : https < 0 ? tls : Math.min(tls, https);
+  const last = scheme >= 0 ? scheme : value.lastIndexOf('/');
   if (last === 0) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad ${option}: missing closing "/" in "${value}"`);
   const domains = value.slice(1, last).split('/').map((d) => parseDomainPattern(d, origin));
   return { domains, rest: value.slice(last + 1) };
@@ -59,14 +62,16 @@ function splitDomains(value: string, origin: Origin, option: string): { domains:
  * Parses a server address spec: `ADDR[#PORT][%SCOPE][@SOURCE[#PORT]]`, where SOURCE may be an
  * interface, an address of the same family, or `iface@address`. Returns null for `0.0.0.0`,
  * which dnsmasq silently ignores. fandns: `tls://` before it (and `,NAME` after) makes it a
- * DNS-over-TLS server (tls-upstream.ts).
+ * DNS-over-TLS server (tls-upstream.ts); `https://ADDR[:PORT][/PATH]…`, a DNS-over-HTTPS one
+ * (https-upstream.ts).
  */
 export function parseUpstream(spec: string, origin: Origin): UpstreamSpec | null {
-  if (spec.startsWith(TLS_SCHEME)) {
-    const t = splitTlsServer(spec, origin);
-    if (t.address.startsWith(TLS_SCHEME)) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server "${spec}"`);
-    const plain = parseUpstream(t.address, origin);
-    return plain === null ? null : { ...plain, tls: { name: t.name } };
+  const encrypted = spec.startsWith(TLS_SCHEME) ? { ...splitTlsServer(spec, origin), path: null }
+    : spec.startsWith(HTTPS_SCHEME) ? splitHttpsServer(spec, origin) : null;
+  if (encrypted !== null) {
+    if (encrypted.address.includes('://')) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server "${spec}"`);
+    const plain = parseUpstream(encrypted.address, origin);
+    return plain === null ? null : { ...plain, tls: { name: encrypted.name, path: encrypted.path } };
   }
   const at = spec.indexOf('@');
   const addrPart = at < 0 ? spec : spec.slice(0, at);

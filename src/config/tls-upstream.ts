@@ -37,8 +37,8 @@ export function splitTlsServer(spec: string, origin: Origin): TlsServerText {
   return { address, name: nameText === null ? null : certificateName(nameText, spec, origin) };
 }
 
-/** Checks the `,NAME` of a tls:// server: a host name (labels of letters, digits and hyphens). */
-function certificateName(text: string, spec: string, origin: Origin): string {
+/** Checks the `,NAME` of a tls:// or https:// server: a host name (labels of letters, digits and hyphens). */
+export function certificateName(text: string, spec: string, origin: Origin): string {
   const name = canonicalName(text);
   const label = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
   if (name === '' || name.length > 253 || !name.split('.').every((l) => label.test(l))) {

@@ -15,7 +15,7 @@ export interface UpstreamSpec {
   readonly sourcePort: number | null;
   /** `@iface` device binding (parsed, reported as unsupported at start-up). */
   readonly device: string | null;
-  /** fandns `tls://`: the server is asked over DNS over TLS (RFC 7858), never UDP. */
+  /** fandns `tls://` or `https://`: the server is asked over DNS over TLS (RFC 7858) or over HTTPS (RFC 8484), never UDP. */
   readonly tls?: TlsPeer;
   readonly origin: Origin;
 }
@@ -33,6 +33,8 @@ export interface TlsPeer {
    * carry the server's IP address.
    */
   readonly name: string | null;
+  /** `https://`: the path DNS-over-HTTPS requests go to (RFC 8484 §4.1); null: DNS over TLS. */
+  readonly path: string | null;
 }
 
 /**

@@ -55,11 +55,14 @@ function describeRoute(r: GroupRoute): Record<string, unknown> {
   return { kind: 'forward', domain, policy: r.group.policy, transport: transportOf(r.group.members, r.group.tcp), servers: r.group.members.map(upstreamState) };
 }
 
-/** How a group's queries travel: tls (every server tls://), tcp (force-tcp), udp; "udp, tls" and "tcp, tls" when only some servers are tls://. */
+/**
+ * How a group's queries travel: udp, tcp (force-tcp), tls (tls:// servers), https (https://
+ * servers); several, as "udp, tls", when its servers differ.
+ */
 function transportOf(members: readonly Upstream[], tcp: boolean): string {
   const plain = tcp ? 'tcp' : 'udp';
-  const tls = members.filter((m) => m.overTls).length;
-  return tls === 0 ? plain : tls === members.length ? 'tls' : `${plain}, tls`;
+  const used = new Set<string>(members.map((m) => (m.spec.tls === undefined ? plain : m.spec.tls.path === null ? 'tls' : 'https')));
+  return used.size === 0 ? plain : [plain, 'tls', 'https'].filter((k) => used.has(k)).join(', ');
 }
 
 /** The cache settings that apply to answers stored for `q`, and the domain they come from. */

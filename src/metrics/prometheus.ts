@@ -49,7 +49,7 @@ export interface MetricsSnapshot {
     readonly checked: boolean;
     readonly checksOk: number;
     readonly checksFailed: number;
-    /** tls:// servers only: their TLS handshakes by outcome. */
+    /** tls:// and https:// servers only: their TLS handshakes by outcome. */
     readonly tls: { readonly full: number; readonly resumed: number; readonly failed: number } | null;
   }[];
   readonly queryLogLost: number;
@@ -174,7 +174,7 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
       { labels: { upstream: u.label, result: 'ok' }, value: u.checksOk },
       { labels: { upstream: u.label, result: 'fail' }, value: u.checksFailed },
     ])));
-  add(collected('fandns_upstream_tls_handshakes_total', 'TLS handshakes with each tls:// upstream, by result: full, resumed (an earlier session), failed (connection lost or refused, certificate check failed).', 'counter', () =>
+  add(collected('fandns_upstream_tls_handshakes_total', 'TLS handshakes with each tls:// or https:// upstream, by result: full, resumed (an earlier session), failed (connection lost or refused, certificate check failed).', 'counter', () =>
     snapshot().upstreams.flatMap((u) => (u.tls === null ? [] : [
       { labels: { upstream: u.label, result: 'full' }, value: u.tls.full },
       { labels: { upstream: u.label, result: 'resumed' }, value: u.tls.resumed },

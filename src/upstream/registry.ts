@@ -11,7 +11,7 @@ import { DEFAULT_SENDING, type UdpSending } from './udp-transport.js';
 
 /** A server's identity: a reload carries its state over to the server with the same key. */
 export function specKey(s: UpstreamSpec): string {
-  const tls = s.tls === undefined ? '' : `tls:${s.tls.name ?? ''}/`;
+  const tls = s.tls === undefined ? '' : `tls:${s.tls.name ?? ''}/${s.tls.path ?? ''} `;
   return `${tls}${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
 }
 
@@ -27,7 +27,7 @@ export class UpstreamRegistry {
    * @param ports how every upstream sends over UDP: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit)
    * @param checkEcs true with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3)
    * @param tally what the groups count together: the replaced registry's, to go on counting in it
-   * @param tlsCa the CAs tls:// servers' certificates must chain to (tls-ca-file=), null: Node's bundled list
+   * @param tlsCa the CAs tls:// and https:// servers' certificates must chain to (tls-ca-file=), null: Node's bundled list
    * @param notice told of warnings about a server that are not health changes
    */
   constructor(

@@ -196,8 +196,18 @@ class TcpConnection {
   }
 }
 
+/** A transport over a stream (TCP, TLS, HTTPS): one exchange per send, the same contract as UdpTransport.send. */
+export interface StreamTransport {
+  /** Sends `query` (its question ending at `qEnd`); `done` gets the reply, 'timeout' or 'network', once. */
+  send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): void;
+  /** Closes its connections; waiting queries resolve as 'network'. */
+  close(): void;
+  /** Why the latest connection or exchange failed, until a reply comes. */
+  readonly lastError: string | null;
+}
+
 /** TCP (or TLS) transport to one server. */
-export class TcpTransport {
+export class TcpTransport implements StreamTransport {
   #conn: TcpConnection | null = null;
   /** Most queries one connection gets: 100, or what the server answered before it closed one with queries waiting. */
   #perConnection = MAX_PER_CONNECTION;

@@ -23,9 +23,10 @@ export interface TlsHandshakes {
 
 /**
  * A Dialer for `target` over TLS, checked against `peer`'s name and `ca` (null: Node's bundled
- * CAs), counting each handshake's outcome in `counts`.
+ * CAs), counting each handshake's outcome in `counts`; `alpn` the protocols offered (RFC 7301),
+ * none for DNS over TLS.
  */
-export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null, counts: TlsHandshakes): Dialer {
+export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null, counts: TlsHandshakes, alpn: string[] = []): Dialer {
   let session: Buffer | undefined;
   // The TCP connection underneath is the plain dialer's (no Nagle delay, the source address).
   const tcp = tcpDialer(target);
@@ -36,6 +37,7 @@ export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null, co
     host: target.address,
     secureContext,
     ...(peer.name !== null ? { servername: peer.name } : {}),
+    ...(alpn.length > 0 ? { ALPNProtocols: alpn } : {}),
   };
   return () => {
     const opts = { ...base, socket: tcp() };

@@ -8,13 +8,15 @@ import { performance } from 'node:perf_hooks';
 import type { TlsCa, UpstreamSpec } from '../config/types.js';
 import { isTruncated } from '../wire/header.js';
 import { scanMessage } from '../wire/layout.js';
+import { unpadded } from '../wire/edns-padding.js';
 import { someAnswerAddress } from '../wire/answer-addresses.js';
 import { ecsMismatch } from '../wire/ecs.js';
 import { RCode } from '../wire/constants.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import { Health, type HealthState } from './health.js';
 import type { ExchangeResult } from './outcome.js';
-import { TcpTransport, tcpDialer } from './tcp-transport.js';
+import { TcpTransport, tcpDialer, type StreamTransport } from './tcp-transport.js';
+import { DohTransport } from './doh-transport.js';
 import { tlsDialer, type TlsHandshakes } from './tls-dial.js';
 import { DEFAULT_SENDING, fixedSourcePort, UdpTransport, type ReplyFilter, type UdpResult, type UdpSending } from './udp-transport.js';
 
@@ -70,18 +72,35 @@ export interface CarriedUpstream {
   readonly takeUdp: (port: number) => UdpTransport | null;
 }
 
-/** A label like dnsmasq prints: `10.0.0.5#8600`; `tls://9.9.9.9#853` for a DNS-over-TLS server. */
+/**
+ * A label like dnsmasq prints: `10.0.0.5#8600`; `tls://9.9.9.9#853` for a DNS-over-TLS server; the
+ * URL, `https://9.9.9.9:443/dns-query`, for a DNS-over-HTTPS one.
+ */
 export function upstreamLabel(spec: Pick<UpstreamSpec, 'address' | 'port' | 'tls'>): string {
-  return `${spec.tls !== undefined ? 'tls://' : ''}${spec.address}#${spec.port}`;
+  if (spec.tls === undefined) return `${spec.address}#${spec.port}`;
+  if (spec.tls.path === null) return `tls://${spec.address}#${spec.port}`;
+  return `https://${spec.address.includes(':') ? `[${spec.address}]` : spec.address}:${spec.port}${spec.tls.path}`;
+}
+
+/**
+ * The stream transport a server is asked over when UDP is not used: DNS over HTTPS for an
+ * https:// server (ALPN h2), over TLS for a tls:// one, else TCP.
+ */
+function streamTransport(spec: UpstreamSpec, tlsCa: TlsCa | null, counts: TlsHandshakes): StreamTransport {
+  const tls = spec.tls;
+  if (tls === undefined) return new TcpTransport(tcpDialer(spec));
+  if (tls.path === null) return new TcpTransport(tlsDialer(spec, tls, tlsCa, counts), true);
+  const host = tls.name ?? (spec.address.includes(':') ? `[${spec.address}]` : spec.address);
+  return new DohTransport(tlsDialer(spec, tls, tlsCa, counts, ['h2']), `https://${host}:${spec.port}`, tls.path);
 }
 
 /** An upstream server shared by every group that lists it. */
 export class Upstream {
   readonly label: string;
   readonly udp: UdpTransport;
-  /** TCP, or for a tls:// server TLS: the only transport it is asked over. */
-  readonly tcp: TcpTransport;
-  /** True for a tls:// server: every exchange and health check goes over `tcp`, which speaks TLS. */
+  /** TCP, or for a tls:// server TLS, for an https:// server HTTPS: the only transport it is asked over. */
+  readonly tcp: StreamTransport;
+  /** True for a tls:// or https:// server: every exchange and health check goes over `tcp`, which speaks TLS (or HTTPS). */
   readonly overTls: boolean;
   readonly health: Health;
   readonly stats: UpstreamStats;
@@ -130,7 +149,7 @@ export class Upstream {
     this.udp = kept ?? new UdpTransport(spec, this.#filter, ports, onNoCase);
     this.overTls = spec.tls !== undefined;
     this.stats = prev?.stats ?? upstreamStats();
-    this.tcp = spec.tls !== undefined ? new TcpTransport(tlsDialer(spec, spec.tls, tlsCa, this.stats.tls), true) : new TcpTransport(tcpDialer(spec));
+    this.tcp = streamTransport(spec, tlsCa, this.stats.tls);
     this.health = new Health((up, why) => onHealthChange(this, up, why));
     if (prev) {
       this.health.resume(prev.health);
@@ -255,7 +274,13 @@ export class Upstream {
       this.health.failure(now, detail === null ? r : `${r}: ${detail}`);
       return { kind: 'failure', reason: r, server: this.label };
     }
-    const layout = scanMessage(r);
+    let layout = scanMessage(r);
+    // An encrypted server's padding is for that hop only: the reply is passed on without it.
+    const bare = this.overTls && layout !== null ? unpadded(r, layout.opt) : null;
+    if (bare !== null) {
+      r = bare;
+      layout = scanMessage(r);
+    }
     if (!layout) {
       this.stats.failures++;
       this.stats.malformed++;

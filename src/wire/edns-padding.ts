@@ -5,7 +5,7 @@
  * message, or the query itself when it cannot be read.
  */
 import { Buffer } from 'node:buffer';
-import { editOptions, OPTION_HEAD } from './edns-options.js';
+import { editOptions, findOption, OPTION_HEAD } from './edns-options.js';
 import { u16 } from './header.js';
 import { scanMessage, type RecordSpan } from './layout.js';
 import { OPT_SIZE } from './opt.js';
@@ -62,4 +62,14 @@ export function padReply(reply: Buffer, block = REPLY_BLOCK): Buffer {
   if (opt == null) return reply;
   const padded = padScanned(reply, opt, block);
   return padded.length > MAX_MESSAGE ? reply : padded;
+}
+
+/**
+ * A copy of `reply` without the Padding option in its OPT record at `opt`, or null when it has
+ * none. Padding belongs to the encrypted hop it crossed (RFC 7830 §3; RFC 6891 §6.1.1: OPT is
+ * hop-by-hop): passed on over clear text it would only make the reply longer.
+ */
+export function unpadded(reply: Buffer, opt: RecordSpan | null): Buffer | null {
+  if (opt === null || findOption(reply, opt.start, PADDING_OPTION) < 0) return null;
+  return editOptions(reply, opt.start, notPadding, NONE, 0);
 }

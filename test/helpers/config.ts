@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ConfigError, type ErrorCode } from '../../src/errors.js';
 import type { DomainRule, UpstreamSpec } from '../../src/config/types.js';
+import { parseConfigText } from '../../src/config/load.js';
 
 /**
  * Runs `fn`, which must throw a ConfigError with `code` and a message starting with
@@ -75,4 +76,10 @@ export class TempTree {
   remove(): void {
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** The servers of the forward rules in `text` (after `no-resolv`), with each rule's domain. */
+export function forwardServers(text: string): { domain: string; server: UpstreamSpec }[] {
+  return parseConfigText(`no-resolv\n${text}`, 'test.conf').rules.flatMap((r) =>
+    r.action.kind === 'forward' ? [{ domain: r.domain.name, server: r.action.server }] : []);
 }

@@ -13,8 +13,8 @@ import { rcodeBits } from './wire.js';
 export interface SeenQuery {
   readonly name: string;
   readonly type: string;
-  /** 'tls': over the TLS listener of an upstream started with a TlsIdentity. */
-  readonly proto: 'udp' | 'tcp' | 'tls';
+  /** 'tls': over the TLS listener of an upstream started with a TlsIdentity; 'https': a DoH upstream's (fake-doh-upstream.ts). */
+  readonly proto: 'udp' | 'tcp' | 'tls' | 'https';
   readonly packet: dnsPacket.Packet;
   readonly raw: Buffer;
   readonly at: number;
@@ -235,16 +235,8 @@ export class FakeUpstream {
   }
 
   #seen(raw: Buffer, proto: SeenQuery['proto'], address: string, port: number): SeenQuery | null {
-    let packet: dnsPacket.Packet;
-    try {
-      packet = dnsPacket.decode(raw);
-    } catch {
-      return null;
-    }
-    const q = packet.questions?.[0];
-    if (!q) return null;
-    const seen: SeenQuery = { name: q.name, type: q.type, proto, packet, raw, at: Date.now(), source: { address, port } };
-    this.queries.push(seen);
+    const seen = seenQuery(raw, proto, address, port);
+    if (seen !== null) this.queries.push(seen);
     return seen;
   }
 
@@ -259,27 +251,45 @@ export class FakeUpstream {
   }
 
   #encode(q: SeenQuery, ans: FakeAnswer): Buffer {
-    const question = q.packet.questions![0]!;
-    const truncated = q.proto === 'udp' && ans.truncateUdp === true;
-    const opt = (q.packet.additionals ?? []).find((a) => a.type === 'OPT');
-    const additionals = truncated ? [] : [...(ans.additionals ?? [])];
-    if (ans.ednsOptions) additionals.push({ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: ans.ednsOptions } as never);
-    else if (opt) additionals.push({ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as never);
-    let flags = dnsPacket.RECURSION_AVAILABLE | ((q.packet.flags ?? 0) & dnsPacket.RECURSION_DESIRED);
-    if (ans.aa) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
-    if (ans.ad) flags |= dnsPacket.AUTHENTIC_DATA;
-    if (truncated) flags |= dnsPacket.TRUNCATED_RESPONSE;
-    const out = dnsPacket.encode({
-      type: 'response',
-      id: ((q.packet.id ?? 0) + (ans.idDelta ?? 0)) & 0xffff,
-      flags: flags | rcodeBits(ans.rcode),
-      questions: [{ ...question, name: ans.questionName ?? question.name }],
-      answers: truncated ? [] : (ans.answers ?? []),
-      authorities: truncated ? [] : (ans.authorities ?? []),
-      additionals,
-    } as never);
-    return out;
+    return encodeFakeAnswer(q, ans);
   }
+}
+
+/** The reply a script's answer makes to `q` (its ID, question and EDNS echoed as a server would). */
+export function encodeFakeAnswer(q: SeenQuery, ans: FakeAnswer): Buffer {
+  const question = q.packet.questions![0]!;
+  const truncated = q.proto === 'udp' && ans.truncateUdp === true;
+  const opt = (q.packet.additionals ?? []).find((a) => a.type === 'OPT');
+  const additionals = truncated ? [] : [...(ans.additionals ?? [])];
+  if (ans.ednsOptions) additionals.push({ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0, options: ans.ednsOptions } as never);
+  else if (opt) additionals.push({ type: 'OPT', name: '.', udpPayloadSize: 1232, flags: 0 } as never);
+  let flags = dnsPacket.RECURSION_AVAILABLE | ((q.packet.flags ?? 0) & dnsPacket.RECURSION_DESIRED);
+  if (ans.aa) flags |= dnsPacket.AUTHORITATIVE_ANSWER;
+  if (ans.ad) flags |= dnsPacket.AUTHENTIC_DATA;
+  if (truncated) flags |= dnsPacket.TRUNCATED_RESPONSE;
+  const out = dnsPacket.encode({
+    type: 'response',
+    id: ((q.packet.id ?? 0) + (ans.idDelta ?? 0)) & 0xffff,
+    flags: flags | rcodeBits(ans.rcode),
+    questions: [{ ...question, name: ans.questionName ?? question.name }],
+    answers: truncated ? [] : (ans.answers ?? []),
+    authorities: truncated ? [] : (ans.authorities ?? []),
+    additionals,
+  } as never);
+  return out;
+}
+
+/** A query as a script sees it, or null when it does not decode or asks nothing. */
+export function seenQuery(raw: Buffer, proto: SeenQuery['proto'], address: string, port: number): SeenQuery | null {
+  let packet: dnsPacket.Packet;
+  try {
+    packet = dnsPacket.decode(raw);
+  } catch {
+    return null;
+  }
+  const q = packet.questions?.[0];
+  if (!q) return null;
+  return { name: q.name, type: q.type, proto, packet, raw, at: Date.now(), source: { address, port } };
 }
 
 /** Allocates a free UDP+TCP port on 127.0.0.1 (for a server started later, e.g. dnsmasq). */

@@ -81,6 +81,21 @@ describe('server=tls://', () => {
     }
   });
 
+  it('passes an answer on without the padding the server added for the TLS hop', async () => {
+    const dot = await FakeUpstream.start((q) => ({ answers: [{ type: 'A', name: q.name, ttl: 60, class: 'IN', data: '192.0.2.53' }], ednsOptions: [{ code: 12, data: Buffer.alloc(300) }] }), 0, SIGNED);
+    const p = await startProxy([`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${dot.port},dns.fandns.test`].join('\n'));
+    try {
+      const r = await p.query('www.example.com', { edns: 1232 });
+      assert.equal(r.rcode, 'NOERROR');
+      const opt = (r.packet.additionals ?? []).find((a) => a.type === 'OPT') as { options?: { code: number }[] } | undefined;
+      assert.deepEqual((opt?.options ?? []).map((o) => o.code), []);
+      assert.ok(r.raw.length < 200, `${r.raw.length} octets`);
+    } finally {
+      await p.stop();
+      await dot.close();
+    }
+  });
+
   it('resumes the TLS session when the server closed the connection', () =>
     withTls(SIGNED, (dot) => [`tls-ca-file=${CA}`, `server=tls://127.0.0.1#${dot.port},dns.fandns.test`], async (p, dot) => {
       assert.equal((await addressOf(p, 'one.example.com'))[0], 'NOERROR');

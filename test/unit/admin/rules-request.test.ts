@@ -48,7 +48,7 @@ describe('parseAdminRequest', () => {
     assert.equal(r.op, 'set');
     if (r.op !== 'set') return;
     const a = r.setting.rules[0]!.action;
-    assert.deepEqual(a.kind === 'forward' ? [a.server.address, a.server.port, a.server.tls] : null, ['10.0.0.5', 8853, { name: 'consul.example' }]);
+    assert.deepEqual(a.kind === 'forward' ? [a.server.address, a.server.port, a.server.tls] : null, ['10.0.0.5', 8853, { name: 'consul.example', path: null }]);
   });
 
   it('refuses bad bodies with 400 and a message as a config line would get', () => {

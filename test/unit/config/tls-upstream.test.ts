@@ -14,34 +14,30 @@ import { parseConfigText } from '../../../src/config/load.js';
 import type { UpstreamSpec } from '../../../src/config/types.js';
 import { specKey } from '../../../src/upstream/registry.js';
 import { upstreamLabel } from '../../../src/upstream/upstream.js';
-import { assertConfigError } from '../../helpers/config.js';
+import { assertConfigError, forwardServers } from '../../helpers/config.js';
 
 const CA = fileURLToPath(new URL('../../../../test/fixtures/tls/ca.pem', import.meta.url));
 
-/** The servers of a config's forward rules, by domain. */
-function servers(text: string): { domain: string; server: UpstreamSpec }[] {
-  return parseConfigText(`no-resolv\n${text}`, 'test.conf').rules.flatMap((r) =>
-    r.action.kind === 'forward' ? [{ domain: r.domain.name, server: r.action.server }] : []);
-}
+const servers = forwardServers;
 
 const one = (line: string): UpstreamSpec => servers(line)[0]!.server;
 
 describe('server=tls://', () => {
   it('takes port 853 unless one is given, and checks the address when no name is given', () => {
     const s = one('server=tls://9.9.9.9');
-    assert.deepEqual([s.address, s.port, s.tls], ['9.9.9.9', 853, { name: null }]);
+    assert.deepEqual([s.address, s.port, s.tls], ['9.9.9.9', 853, { name: null, path: null }]);
     assert.equal(one('server=tls://9.9.9.9#8853').port, 8853);
     assert.equal(upstreamLabel(s), 'tls://9.9.9.9#853');
   });
 
   it('takes the certificate name after a comma, lower-cased, without a final dot', () => {
     const s = one('server=tls://1.1.1.1#853,Cloudflare-DNS.com.');
-    assert.deepEqual([s.address, s.port, s.tls], ['1.1.1.1', 853, { name: 'cloudflare-dns.com' }]);
+    assert.deepEqual([s.address, s.port, s.tls], ['1.1.1.1', 853, { name: 'cloudflare-dns.com', path: null }]);
   });
 
   it('keeps a source address (and gives the port before it)', () => {
     const s = one('server=tls://10.0.0.5@10.0.0.1,consul.example');
-    assert.deepEqual([s.address, s.port, s.sourceAddress, s.tls], ['10.0.0.5', 853, '10.0.0.1', { name: 'consul.example' }]);
+    assert.deepEqual([s.address, s.port, s.sourceAddress, s.tls], ['10.0.0.5', 853, '10.0.0.1', { name: 'consul.example', path: null }]);
     const t = one('server=tls://10.0.0.5#8853@10.0.0.1#4000');
     assert.deepEqual([t.port, t.sourceAddress, t.sourcePort], [8853, '10.0.0.1', 4000]);
   });
@@ -58,7 +54,7 @@ describe('server=tls://', () => {
       ['example.org', 8853, 'consul.example'],
     ]);
     const rev = servers('rev-server=10.0.0.0/8,tls://10.0.0.5');
-    assert.deepEqual(rev.map((r) => [r.domain, r.server.port, r.server.tls]), [['10.in-addr.arpa', 853, { name: null }]]);
+    assert.deepEqual(rev.map((r) => [r.domain, r.server.port, r.server.tls]), [['10.in-addr.arpa', 853, { name: null, path: null }]]);
   });
 
   it('is a server apart from the same address in clear text, and from another certificate name', () => {

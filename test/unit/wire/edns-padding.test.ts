@@ -6,7 +6,8 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import dnsPacket from 'dns-packet';
-import { padQuery, padReply, PADDING_OPTION } from '../../../src/wire/edns-padding.js';
+import { padQuery, padReply, PADDING_OPTION, unpadded } from '../../../src/wire/edns-padding.js';
+import { scanMessage } from '../../../src/wire/layout.js';
 
 /** A query for `name` (A), with an OPT record carrying `options` when given. */
 function query(name: string, options: { code: number; data: Buffer }[] | null): Buffer {
@@ -98,5 +99,26 @@ describe('padReply', () => {
     assert.equal(padReply(big), big);
     const junk = Buffer.from([0, 1, 0x81, 0x80, 0, 1, 0, 0, 0, 0, 0, 1, 0xff]);
     assert.equal(padReply(junk), junk);
+  });
+});
+
+describe('unpadded', () => {
+  const opt = (msg: Buffer) => scanMessage(msg)!.opt;
+
+  it('drops the Padding option and keeps the OPT record\'s size, flags and other options', () => {
+    const padded = padQuery(query('www.example.com', [{ code: 10, data: Buffer.alloc(8, 1) }]));
+    const bare = unpadded(padded, opt(padded));
+    assert.ok(bare !== null);
+    const o = optOf(bare);
+    assert.deepEqual([o.udpPayloadSize, o.flags, o.options.map((x) => x.code)], [4096, dnsPacket.DNSSEC_OK, [10]]);
+    assert.equal(dnsPacket.decode(bare).questions?.[0]?.name, 'www.example.com');
+    assert.ok(bare.length < padded.length);
+  });
+
+  it('is null for a message without a Padding option or without an OPT record', () => {
+    const plain = query('www.example.com', [{ code: 10, data: Buffer.alloc(8, 1) }]);
+    assert.equal(unpadded(plain, opt(plain)), null);
+    const noEdns = query('www.example.com', null);
+    assert.equal(unpadded(noEdns, opt(noEdns)), null);
   });
 });
