@@ -60,9 +60,9 @@ export const TLS_SERVICE_DIRECTIVES: readonly Directive[] = [
     describe: 'fandns: also answer DNS over HTTPS (RFC 8484, path /dns-query, HTTP/2 and HTTP/1.1) on this port at every listen address; needs tls-cert-file and tls-key-file.',
     apply: (b, val, o) => { b.tlsService.httpsPort = { value: int('https-port', 0, 65535)(val, o), origin: o }; } },
   { name: 'tls-cert-file', arg: 'value', repeat: 'single', hint: '<path>',
-    describe: 'fandns: PEM certificate chain (the server certificate first) that tls-port and https-port present; read again on SIGHUP.',
+    describe: 'fandns: PEM certificate chain (the server certificate first) that tls-port and https-port present; read again every minute and on SIGHUP (a renewal goes to new connections).',
     apply: (b, val, o) => { b.tlsService.certFile = pathOption('tls-cert-file', val, o); } },
   { name: 'tls-key-file', arg: 'value', repeat: 'single', hint: '<path>',
-    describe: 'fandns: PEM private key of tls-cert-file; read again on SIGHUP (as the unprivileged user).',
+    describe: 'fandns: PEM private key of tls-cert-file; read again as tls-cert-file is (as the unprivileged user).',
     apply: (b, val, o) => { b.tlsService.keyFile = pathOption('tls-key-file', val, o); } },
 ];

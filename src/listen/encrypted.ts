@@ -3,13 +3,15 @@
  * and one DNS-over-HTTPS server per listen address, bound at start with the certificate of
  * `tls-cert-file=`/`tls-key-file=`. A reload reads the two files again and, when they changed,
  * the next handshakes present the new certificate (connections open stay as they are); files that
- * cannot be read then keep the certificate in use, with a warning. The ports keep their start-up
- * values until a restart.
+ * cannot be read then keep the certificate in use, with a warning. A renewal is also taken up
+ * without a reload, within a minute (cert-watch.ts). The ports keep their start-up values until a
+ * restart.
  */
 import type { EncryptedListenConfig } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
 import { listenHttps, type HttpsListener } from './https.js';
 import { readTlsCredentials, type TlsCredentials } from './tls-credentials.js';
+import { CERT_POLL_MS, CertificateWatch } from './cert-watch.js';
 import { listenTls, type TlsListener } from './tls.js';
 import type { TcpOptions } from './tcp.js';
 import type { DatagramHandler } from './udp.js';
@@ -28,8 +30,11 @@ export class EncryptedListeners {
   /** The ports as configured at start (a reload cannot move them). */
   #ports: { readonly tls: number | null; readonly https: number | null } | null = null;
   #creds: TlsCredentials | null = null;
+  /** Takes up a renewed certificate without a SIGHUP (cert-watch.ts). */
+  #watch: CertificateWatch | null = null;
 
-  constructor(private readonly log: Logger) {}
+  /** @param certPollMs how often the certificate files are read for a renewal (tests shorten it) */
+  constructor(private readonly log: Logger, private readonly certPollMs = CERT_POLL_MS) {}
 
   /** Where they listen (with the real ports when 0 was asked for). */
   get endpoints(): readonly EncryptedEndpoint[] {
@@ -46,6 +51,13 @@ export class EncryptedListeners {
       if (cfg.tlsPort !== null) this.#bound('tls', address, await listenTls(address, cfg.tlsPort, onQuery, opts, creds));
       if (cfg.httpsPort !== null) this.#bound('https', address, await listenHttps(address, cfg.httpsPort, onQuery, opts, creds));
     }
+    this.#watch = new CertificateWatch(cfg, creds, (renewed) => this.#present(renewed), this.log, this.certPollMs);
+  }
+
+  /** The next handshakes present `creds`. */
+  #present(creds: TlsCredentials): void {
+    this.#creds = creds;
+    for (const l of this.#listeners) l.setCredentials(creds);
   }
 
   #bound(protocol: 'tls' | 'https', address: string, l: TlsListener | HttpsListener): void {
@@ -71,14 +83,15 @@ export class EncryptedListeners {
       this.log.warn({ err: (err as Error).message }, 'keeping the TLS certificate in use');
       return;
     }
+    this.#watch?.follow(cfg, creds);
     if (creds.cert === this.#creds?.cert && creds.key === this.#creds.key) return;
-    this.#creds = creds;
-    for (const l of this.#listeners) l.setCredentials(creds);
+    this.#present(creds);
     this.log.info({ certFile: cfg.certFile.path }, 'TLS certificate reloaded');
   }
 
   /** Stops accepting; each promise settles once its listener has closed (after destroyConnections, or when clients leave). */
   close(): Promise<void>[] {
+    this.#watch?.close();
     return this.#listeners.map((l) => l.close());
   }
 

@@ -1,8 +1,8 @@
 /**
  * Reads `tls-cert-file=` and `tls-key-file=` for the encrypted listeners: both must be readable
  * PEM, and the key must be the certificate's. A failure is a ConfigError naming the option's line.
- * Read at start (before privileges are dropped), by `--test`, and on SIGHUP, where a failure keeps
- * the certificate in use (src/listen/encrypted.ts).
+ * Read at start (before privileges are dropped), by `--test`, on SIGHUP and when the files change
+ * (src/listen/encrypted.ts), where a failure keeps the certificate in use.
  */
 import { createSecureContext } from 'node:tls';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
@@ -19,11 +19,9 @@ export interface TlsCredentials {
   readonly key: string;
 }
 
-/** One file's text; errors name its line. */
-function readPem(name: string, file: PathOption, marker: RegExp): string {
-  const text = readOptionFile(file.path, file.origin, name, DENIED_HINT);
+/** Checks that one file's text holds its PEM block; errors name its line. */
+function pemIn(name: string, file: PathOption, text: string, marker: RegExp): void {
   if (!marker.test(text)) throw new ConfigError('FANDNS_CONFIG_VALUE', file.origin, `${name} "${file.path}" holds no PEM ${name === 'tls-key-file' ? 'private key' : 'certificate'}`);
-  return text;
 }
 
 /** Runs `check`; its failure becomes an error at `file`'s line (`what`, else the library's words). */
@@ -37,10 +35,22 @@ function parsed(name: string, file: PathOption, check: () => unknown, what?: str
 
 /** Reads and checks the certificate and key of `cfg`. */
 export function readTlsCredentials(cfg: EncryptedListenConfig): TlsCredentials {
-  const cert = readPem('tls-cert-file', cfg.certFile, /-----BEGIN CERTIFICATE-----/);
-  const key = readPem('tls-key-file', cfg.keyFile, /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
+  const cert = readOptionFile(cfg.certFile.path, cfg.certFile.origin, 'tls-cert-file', DENIED_HINT);
+  const key = readOptionFile(cfg.keyFile.path, cfg.keyFile.origin, 'tls-key-file', DENIED_HINT);
+  return checkTlsCredentials(cfg, cert, key);
+}
+
+/** Checks the text of `cfg`'s two files (read by the caller): PEM that parses, and a key that is the certificate's. */
+export function checkTlsCredentials(cfg: EncryptedListenConfig, cert: string, key: string): TlsCredentials {
+  pemIn('tls-cert-file', cfg.certFile, cert, /-----BEGIN CERTIFICATE-----/);
+  pemIn('tls-key-file', cfg.keyFile, key, /-----BEGIN [A-Z ]*PRIVATE KEY-----/);
   parsed('tls-cert-file', cfg.certFile, () => new X509Certificate(cert));
   parsed('tls-key-file', cfg.keyFile, () => createPrivateKey(key));
   parsed('tls-key-file', cfg.keyFile, () => createSecureContext({ cert, key }), `is not the key of tls-cert-file "${cfg.certFile.path}"`);
   return { cert, key };
+}
+
+/** When the certificate (the first in the chain) stops being valid, as an ISO date. */
+export function certificateExpiry(creds: TlsCredentials): string {
+  return new Date(new X509Certificate(creds.cert).validTo).toISOString();
 }
