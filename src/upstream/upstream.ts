@@ -79,8 +79,11 @@ export interface CarriedUpstream {
 export function upstreamLabel(spec: Pick<UpstreamSpec, 'address' | 'port' | 'tls'>): string {
   if (spec.tls === undefined) return `${spec.address}#${spec.port}`;
   if (spec.tls.path === null) return `tls://${spec.address}#${spec.port}`;
-  return `https://${spec.address.includes(':') ? `[${spec.address}]` : spec.address}:${spec.port}${spec.tls.path}`;
+  return `https://${urlHost(spec.address)}:${spec.port}${spec.tls.path}`;
 }
+
+/** An address as a URL's host: an IPv6 one in brackets (RFC 3986 §3.2.2). */
+const urlHost = (address: string): string => (address.includes(':') ? `[${address}]` : address);
 
 /**
  * The stream transport a server is asked over when UDP is not used: DNS over HTTPS for an
@@ -90,7 +93,7 @@ function streamTransport(spec: UpstreamSpec, tlsCa: TlsCa | null, counts: TlsHan
   const tls = spec.tls;
   if (tls === undefined) return new TcpTransport(tcpDialer(spec));
   if (tls.path === null) return new TcpTransport(tlsDialer(spec, tls, tlsCa, counts), true);
-  const host = tls.name ?? (spec.address.includes(':') ? `[${spec.address}]` : spec.address);
+  const host = tls.name ?? urlHost(spec.address);
   return new DohTransport(tlsDialer(spec, tls, tlsCa, counts, ['h2']), `https://${host}:${spec.port}`, tls.path);
 }
 
