@@ -20,7 +20,7 @@ import { HEALTH_CHECK_DIRECTIVES } from './health-check.js';
 import { parseRevServer } from './reverse.js';
 import { parseAddress, parseServer } from './server-spec.js';
 import { absolutePath, parseAccount, parseHostPort, parseIp } from './values.js';
-import { DEFAULTS, type ConfigBuilder } from './builder.js';
+import { DEFAULTS } from './builder.js';
 import { parseLogFacility } from './log-facility.js';
 import { parseFastRetry, parsePortLimit } from './fast-retry.js';
 import { typeFromName } from '../wire/constants.js';

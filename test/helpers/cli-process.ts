@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { run, type RunResult } from './tools.js';
 import { buildQuery, udpExchange } from './dns-client.js';
+import { isAlive } from './proc.js';
 
 /** dist/src/cli.js, found from dist/test/helpers/. */
 export const CLI_PATH = fileURLToPath(new URL('../../src/cli.js', import.meta.url));
@@ -123,4 +124,23 @@ export async function waitForLog(p: CliProcess, match: (r: Record<string, unknow
     if (Date.now() > until) throw new Error(`fewer than ${count} matching log records after ${timeoutMs} ms:\n${p.stderr()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A `--workers=N` command: the primary and its workers' PIDs, from its `cluster started` line. */
+export interface Cluster {
+  readonly cli: CliProcess;
+  readonly workers: number[];
+}
+
+/** Starts the command with `args` (asking for workers) and waits for its `cluster started` line. */
+export async function startCluster(args: readonly string[], readyTimeoutMs = 15_000, pollPort?: number): Promise<Cluster> {
+  const cli = await startCli(args, readyTimeoutMs, pollPort);
+  const [started] = await waitForLog(cli, (r) => r['msg'] === 'cluster started', 1, readyTimeoutMs);
+  return { cli, workers: started!['workers'] as number[] };
+}
+
+/** A test's end: stops the primary with `signal`, then kills every worker still alive. */
+export async function stopCluster(cli: CliProcess | undefined, workers: readonly number[] | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  await cli?.stop(signal);
+  for (const pid of workers ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
 import { answerData, query } from '../helpers/dns-client.js';
-import { logRecords, startCli, waitForLog, type CliProcess } from '../helpers/cli-process.js';
+import { logRecords, startCluster, stopCluster, waitForLog, type CliProcess } from '../helpers/cli-process.js';
 import { isAlive, waitGone } from '../helpers/proc.js';
 import { promSample } from '../helpers/prom-text.js';
 import { AdminRequestError, parseAdminRequest } from '../../src/admin/rules-request.js';
@@ -55,14 +55,11 @@ describe('admin-api with workers=2 (CLI process)', () => {
     port = await freePort();
     const metrics = `127.0.0.1:${await freePort()}`;
     base = `http://${metrics}`;
-    cli = await startCli(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--user=root',
-      `--server=${ups[0]!.spec}`, `--server=/service.consul/${ups[1]!.spec}`, `--metrics-address=${metrics}`, '--admin-api', '--log-queries'], 15_000);
-    const [started] = await waitForLog(cli, withMsg('cluster started'), 1, 15_000);
-    workers = started!['workers'] as number[];
+    ({ cli, workers } = await startCluster(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--user=root',
+      `--server=${ups[0]!.spec}`, `--server=/service.consul/${ups[1]!.spec}`, `--metrics-address=${metrics}`, '--admin-api', '--log-queries']));
   });
   after(async () => {
-    await cli?.stop('SIGKILL');
-    for (const pid of workers ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await stopCluster(cli, workers);
     for (const u of ups) await u.close();
   });
 

@@ -10,12 +10,11 @@ import { X509Certificate } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { logRecords, startCli, waitForLog, type CliProcess } from '../helpers/cli-process.js';
+import { logRecords, startCluster, stopCluster, waitForLog, type CliProcess } from '../helpers/cli-process.js';
 import { answerData, buildQuery } from '../helpers/dns-client.js';
 import { dohRequest, dotConnect } from '../helpers/encrypted-client.js';
 import { TLS_FIXTURE } from '../helpers/stunnel.js';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
-import { isAlive } from '../helpers/proc.js';
 import dnsPacket from 'dns-packet';
 
 const withMsg = (msg: string) => (r: Record<string, unknown>) => r['msg'] === msg;
@@ -50,15 +49,12 @@ describe('tls-port and https-port with workers=2 (CLI process)', () => {
     up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '10.0.0.9', 300)] }));
     dot = await freePort();
     doh = await freePort();
-    cli = await startCli(['--workers=2', `--port=${await freePort()}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--user=root',
+    ({ cli, workers } = await startCluster(['--workers=2', `--port=${await freePort()}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--user=root',
       `--server=${up.spec}`, '--log-queries', `--tls-port=${dot}`, `--https-port=${doh}`,
-      `--tls-cert-file=${join(dir, 'cert.pem')}`, `--tls-key-file=${join(dir, 'key.pem')}`], 15_000);
-    const [started] = await waitForLog(cli, withMsg('cluster started'));
-    workers = started!['workers'] as number[];
+      `--tls-cert-file=${join(dir, 'cert.pem')}`, `--tls-key-file=${join(dir, 'key.pem')}`]));
   });
   after(async () => {
-    await cli?.stop('SIGKILL');
-    for (const pid of workers ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await stopCluster(cli, workers);
     await up?.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -10,11 +10,10 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startCli, waitForLog, type CliProcess } from '../helpers/cli-process.js';
+import { startCluster, stopCluster, type CliProcess } from '../helpers/cli-process.js';
 import { answerData, optOf, query } from '../helpers/dns-client.js';
 import { FakeUpstream, freePort, rr, type Script } from '../helpers/fake-upstream.js';
 import { isLoopProbe, looper } from '../helpers/looper.js';
-import { isAlive } from '../helpers/proc.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -135,10 +134,8 @@ describe('dns-loop-detect with workers=2 (CLI process)', () => {
     let cli: CliProcess | undefined;
     let workers: number[] = [];
     try {
-      cli = await startCli(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--dns-loop-detect',
-        '--strict-order', '--upstream-timeout=300', `--server=${l.spec}`, `--server=${g.spec}`, `--metrics-address=${metrics}`], 15_000);
-      const [started] = await waitForLog(cli, (r) => r['msg'] === 'cluster started');
-      workers = started!['workers'] as number[];
+      ({ cli, workers } = await startCluster(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--dns-loop-detect',
+        '--strict-order', '--upstream-timeout=300', `--server=${l.spec}`, `--server=${g.spec}`, `--metrics-address=${metrics}`]));
       type Health = { workers: { pid: number; status: string }[]; upstreams: { server: string; looped: boolean }[] };
       let health: Health | undefined;
       const deadline = Date.now() + 10_000;
@@ -156,8 +153,7 @@ describe('dns-loop-detect with workers=2 (CLI process)', () => {
       const text = await (await fetch(`http://${metrics}/metrics`)).text();
       assert.ok(text.includes(`fandns_upstream_looped{upstream="${l.spec}"} 1`), 'the looped gauge');
     } finally {
-      await cli?.stop('SIGTERM');
-      for (const pid of workers) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      await stopCluster(cli, workers, 'SIGTERM');
       await l.close();
       await g.close();
     }

@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
 import { answerData, query } from '../helpers/dns-client.js';
-import { logRecords, startCli, waitForLog, type CliProcess } from '../helpers/cli-process.js';
-import { isAlive, waitGone } from '../helpers/proc.js';
+import { logRecords, startCluster, stopCluster, waitForLog, type CliProcess } from '../helpers/cli-process.js';
+import { waitGone } from '../helpers/proc.js';
 
 const withMsg = (msg: string) => (r: Record<string, unknown>) => r['msg'] === msg;
 const isRunQuery = (r: Record<string, unknown>) => r['msg'] === 'query' && r['qname'] === 'run.test';
@@ -71,13 +71,10 @@ describe('conf-script with workers=2 (CLI process)', () => {
     writeFileSync(conf, ['no-resolv', 'no-hosts', 'listen-address=127.0.0.1', 'log-queries', `conf-script=${script}`, ''].join('\n'));
     up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '10.9.9.9', 300)] }));
     port = await freePort();
-    cli = await startCli(['-C', conf, '--workers=2', `--port=${port}`, `--server=${up.spec}`, '--user=root'], 15_000, port);
-    const [started] = await waitForLog(cli, withMsg('cluster started'));
-    workers = started!['workers'] as number[];
+    ({ cli, workers } = await startCluster(['-C', conf, '--workers=2', `--port=${port}`, `--server=${up.spec}`, '--user=root'], 15_000, port));
   });
   after(async () => {
-    await cli?.stop('SIGKILL');
-    for (const pid of workers ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await stopCluster(cli, workers);
     await up?.close();
     rmSync(dir, { recursive: true, force: true });
   });

@@ -9,10 +9,9 @@ import { strict as assert } from 'node:assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { logRecords, startCli, waitForLog, type CliProcess } from '../helpers/cli-process.js';
+import { logRecords, startCluster, stopCluster, waitForLog, type CliProcess } from '../helpers/cli-process.js';
 import { answerData, query } from '../helpers/dns-client.js';
 import { FakeUpstream, freePort, rr, type Script } from '../helpers/fake-upstream.js';
-import { isAlive } from '../helpers/proc.js';
 import { sleep } from '../helpers/wait.js';
 
 describe('workers=2: use-stale-cache serves a name another worker cached (CLI process)', () => {
@@ -30,13 +29,10 @@ describe('workers=2: use-stale-cache serves a name another worker cached (CLI pr
     const conf = join(dir, 'fandns.conf');
     writeFileSync(conf, ['no-resolv', 'no-hosts', 'listen-address=127.0.0.1', `server=${up.spec}`, 'use-stale-cache',
       'stale-client-timeout=300', 'upstream-timeout=500', 'query-timeout=3000', 'log-queries', ''].join('\n'));
-    cli = await startCli(['-C', conf, `--port=${await freePort()}`, '--workers=2'], 15_000);
-    const [started] = await waitForLog(cli, (r) => r['msg'] === 'cluster started', 1, 15_000);
-    workers = started!['workers'] as number[];
+    ({ cli, workers } = await startCluster(['-C', conf, `--port=${await freePort()}`, '--workers=2']));
   });
   after(async () => {
-    await cli?.stop();
-    for (const pid of workers) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await stopCluster(cli, workers, 'SIGTERM');
     await up?.close();
     rmSync(dir, { recursive: true, force: true });
   });

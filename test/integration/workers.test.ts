@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
 import { buildQuery, query, udpBurst } from '../helpers/dns-client.js';
-import { logRecords, runCli, startCli, waitForLog, type CliProcess } from '../helpers/cli-process.js';
+import { logRecords, runCli, startCli, startCluster, stopCluster, waitForLog, type CliProcess } from '../helpers/cli-process.js';
 import { isAlive, processIds, skipUnlessRoot, waitGone } from '../helpers/proc.js';
 import { promSample } from '../helpers/prom-text.js';
 
@@ -58,14 +58,11 @@ describe('workers=2 (CLI process)', () => {
     up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '10.0.0.1', 300)] }));
     port = await freePort();
     metrics = `127.0.0.1:${await freePort()}`;
-    cli = await startCli(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts',
-      `--server=${up.spec}`, `--metrics-address=${metrics}`, '--log-queries'], 15_000);
-    const [started] = await waitForLog(cli, withMsg('cluster started'));
-    workers = started!['workers'] as number[];
+    ({ cli, workers } = await startCluster(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts',
+      `--server=${up.spec}`, `--metrics-address=${metrics}`, '--log-queries']));
   });
   after(async () => {
-    await cli?.stop('SIGKILL');
-    for (const pid of workers ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    await stopCluster(cli, workers);
     await up?.close();
   });
 

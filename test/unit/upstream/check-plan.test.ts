@@ -8,7 +8,6 @@ import { strict as assert } from 'node:assert';
 import { parseConfigText } from '../../../src/config/load.js';
 import type { UpstreamSpec } from '../../../src/config/types.js';
 import { assignChecks } from '../../../src/upstream/check-plan.js';
-import { specKey } from '../../../src/upstream/registry.js';
 
 /** server → check domain ('#' for the default servers' check) for a config and resolv-file servers. */
 function plan(text: string, resolv: UpstreamSpec[] = []): Record<string, string> {
