@@ -13,7 +13,7 @@ import dnsPacket from 'dns-packet';
 import { entryExpiry } from '../cache/entry-format.js';
 import type { CacheConfig, CnameRule } from '../config/types.js';
 import { routeOf, type GroupRoute } from '../handlers/route.js';
-import { finalize, MAX_TCP_MESSAGE } from '../pipeline/finalize.js';
+import { finalize } from '../pipeline/finalize.js';
 import { Query, type Client } from '../pipeline/query.js';
 import { DROP, type Outcome } from '../pipeline/types.js';
 import { SuffixMap } from '../routing/suffix-map.js';
@@ -21,7 +21,7 @@ import type { Runtime } from '../runtime.js';
 import { upstreamState } from '../server-report.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { formatIp } from '../util/ip.js';
-import { QClass, rcodeName, typeName } from '../wire/constants.js';
+import { MAX_MESSAGE, QClass, rcodeName, typeName } from '../wire/constants.js';
 import { buildQuery } from '../wire/query-build.js';
 import { parseQuery } from '../wire/query-parse.js';
 import type { ExplainRequest } from './explain-request.js';
@@ -90,7 +90,7 @@ const snapshot = (members: readonly Upstream[]) => members.map((u) => ({ u, quer
 function describeAnswer(rt: Runtime, q: Query, o: Outcome, elapsedMs: number): Record<string, unknown> {
   if (o === DROP) return { source: 'dropped', ms: ms2(elapsedMs) };
   const bytes = finalize(o, q, rt.config.forward.ednsPacketMax);
-  const packet = bytes.length <= MAX_TCP_MESSAGE ? dnsPacket.decode(Buffer.from(bytes)) : null;
+  const packet = bytes.length <= MAX_MESSAGE ? dnsPacket.decode(Buffer.from(bytes)) : null;
   const records = (section: dnsPacket.Answer[] | undefined) => (section ?? []).map((a) => ({
     name: a.name, type: a.type, ttl: 'ttl' in a ? a.ttl : undefined, data: 'data' in a ? a.data : undefined,
   }));

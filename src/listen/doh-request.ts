@@ -5,18 +5,13 @@
  * the request and sends what this decides.
  */
 import { Buffer } from 'node:buffer';
-import { HEADER_SIZE, RRType } from '../wire/constants.js';
+import { HEADER_SIZE, MAX_MESSAGE, RRType } from '../wire/constants.js';
+import { DNS_MESSAGE, mediaType } from '../wire/dns-media-type.js';
 import { u32 } from '../wire/header.js';
 import { scanMessage, Section } from '../wire/layout.js';
 
 /** The path fandns answers DNS over HTTPS on (RFC 8484 §3's example, as most clients assume). */
 export const DOH_PATH = '/dns-query';
-
-/** RFC 8484 §6: the media type of a DNS message. */
-export const DNS_MESSAGE = 'application/dns-message';
-
-/** The largest DNS message, and so the largest POST body (RFC 1035 §4.2.2's 16-bit length). */
-export const MAX_BODY = 65535;
 
 /** A request that is not a DNS query: the HTTP status to answer with, and why. */
 export interface DohRefusal {
@@ -49,8 +44,7 @@ export function dohQuery(head: DohRequestHead): Buffer | 'body' | DohRefusal {
   const path = q < 0 ? head.url : head.url.slice(0, q);
   if (path !== DOH_PATH) return { status: 404, reason: `not found: DNS over HTTPS is at ${DOH_PATH}` };
   if (head.method === 'POST') {
-    const type = (head.contentType ?? '').split(';')[0]!.trim().toLowerCase();
-    return type === DNS_MESSAGE ? 'body' : { status: 415, reason: `a POST must be ${DNS_MESSAGE}` };
+    return mediaType(head.contentType) === DNS_MESSAGE ? 'body' : { status: 415, reason: `a POST must be ${DNS_MESSAGE}` };
   }
   if (head.method !== 'GET') return { status: 405, reason: 'only GET and POST' };
   const dns = new URLSearchParams(q < 0 ? '' : head.url.slice(q + 1)).get('dns');
@@ -61,7 +55,7 @@ export function dohQuery(head: DohRequestHead): Buffer | 'body' | DohRefusal {
 
 /** A query's bytes, or a refusal for one too short for a DNS header or too long for a message. */
 export function checkBody(msg: Buffer): Buffer | DohRefusal {
-  if (msg.length > MAX_BODY) return TOO_BIG;
+  if (msg.length > MAX_MESSAGE) return TOO_BIG;
   if (msg.length < HEADER_SIZE) return { status: 400, reason: 'not a DNS message' };
   return msg;
 }

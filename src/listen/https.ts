@@ -12,7 +12,9 @@ import type { SecureContextOptions } from 'node:tls';
 import { LATER, type Dispatched } from '../pipeline/dispatch.js';
 import type { Client } from '../pipeline/query.js';
 import { padReply } from '../wire/edns-padding.js';
-import { checkBody, DNS_MESSAGE, dohQuery, isRefusal, MAX_BODY, replyMaxAge, TOO_BIG, type DohRefusal } from './doh-request.js';
+import { MAX_MESSAGE } from '../wire/constants.js';
+import { DNS_MESSAGE } from '../wire/dns-media-type.js';
+import { checkBody, dohQuery, isRefusal, replyMaxAge, TOO_BIG, type DohRefusal } from './doh-request.js';
 import { listening, type TcpOptions } from './tcp.js';
 import { guardServiceTls, serviceTlsOptions } from './tls.js';
 import type { DatagramHandler } from './udp.js';
@@ -46,7 +48,7 @@ function answer(res: Http2ServerResponse, out: Dispatched): void {
 }
 
 /**
- * Reads a POST's body (at most MAX_BODY octets, within `frameMs`) and hands it to `ask`; a body
+ * Reads a POST's body (at most MAX_MESSAGE octets, within `frameMs`) and hands it to `ask`; a body
  * too big gets 413 at once, and one not whole in time ends the stream.
  */
 function readBody(req: Http2ServerRequest, res: Http2ServerResponse, frameMs: number, ask: (msg: Buffer) => void): void {
@@ -55,7 +57,7 @@ function readBody(req: Http2ServerRequest, res: Http2ServerResponse, frameMs: nu
   const timer = setTimeout(() => req.destroy(), frameMs);
   req.on('data', (c: Buffer) => {
     size += c.length;
-    if (size <= MAX_BODY) return void chunks.push(c);
+    if (size <= MAX_MESSAGE) return void chunks.push(c);
     clearTimeout(timer);
     // Once the refusal is out, the rest of the body is not read.
     res.once('finish', () => req.destroy());
@@ -64,7 +66,7 @@ function readBody(req: Http2ServerRequest, res: Http2ServerResponse, frameMs: nu
   });
   req.on('end', () => {
     clearTimeout(timer);
-    if (size > MAX_BODY) return;
+    if (size > MAX_MESSAGE) return;
     const body = checkBody(Buffer.concat(chunks, size));
     if (isRefusal(body)) refuse(res, body);
     else ask(body);

@@ -7,9 +7,9 @@
  * to `client.reply` when they are ready (no promise for the listener to wait on: each promise hop
  * costs a microtask and a thenable check).
  */
-import { RCode } from '../wire/constants.js';
+import { MAX_MESSAGE, RCode } from '../wire/constants.js';
 import { questionReply } from '../wire/reply-build.js';
-import { finalize, MAX_TCP_MESSAGE, truncate, udpLimit } from './finalize.js';
+import { finalize, truncate, udpLimit } from './finalize.js';
 import type { Query } from './query.js';
 import { DROP, Reply, type Next, type Outcome } from './types.js';
 
@@ -51,7 +51,7 @@ export function createDispatcher(chain: Next, opts: DispatchOptions): (q: Query)
       return null;
     }
     let out = finalize(o, q, ednsPacketMax);
-    if (out.length > (q.client.protocol === 'udp' ? udpLimit(q, ednsPacketMax) : MAX_TCP_MESSAGE)) out = truncate(out, q, ednsPacketMax);
+    if (out.length > (q.client.protocol === 'udp' ? udpLimit(q, ednsPacketMax) : MAX_MESSAGE)) out = truncate(out, q, ednsPacketMax);
     tap?.(q, o, out.length);
     return out;
   };

@@ -67,9 +67,6 @@ export function truncate(out: Buffer, q: Query, ednsPacketMax: number): Buffer {
   return t;
 }
 
-/** Largest message a TCP client can be sent: its length travels in two bytes (RFC 1035 §4.2.2). */
-export const MAX_TCP_MESSAGE = 65535;
-
 /** Largest reply this UDP client accepts: 512, or its EDNS size capped at edns-packet-max. */
 export function udpLimit(q: Query, ednsPacketMax: number): number {
   return q.p.edns ? Math.max(512, Math.min(q.p.udpSize, ednsPacketMax)) : 512;

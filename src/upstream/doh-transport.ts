@@ -15,16 +15,14 @@
  */
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
 import { performance } from 'node:perf_hooks';
+import { MAX_MESSAGE } from '../wire/constants.js';
+import { DNS_MESSAGE, mediaType } from '../wire/dns-media-type.js';
 import { padQuery } from '../wire/edns-padding.js';
 import { answersQuery } from '../wire/reply-match.js';
 import type { Dialer, StreamTransport } from './tcp-transport.js';
 import { MAX_WAITING, type ResultCallback, type UdpResult } from './udp-transport.js';
 
-/** RFC 8484 §6: the media type of a DNS message. */
-const DNS_MESSAGE = 'application/dns-message';
 const IDLE_MS = 10_000;
-/** The largest DNS message (RFC 8484 §6 carries one message; a TCP frame's limit, RFC 1035 §4.2.2). */
-const MAX_REPLY = 65_535;
 const MAX_RETRIES = 2;
 const SILENT_TIMEOUTS = 3;
 
@@ -135,14 +133,14 @@ export class DohTransport implements StreamTransport {
       });
       stream.on('data', (d: Buffer) => {
         size += d.length;
-        if (size <= MAX_REPLY) return void chunks.push(d);
+        if (size <= MAX_MESSAGE) return void chunks.push(d);
         stream.close(constants.NGHTTP2_CANCEL);
-        finish('network', `reply over ${MAX_REPLY} octets`);
+        finish('network', `reply over ${MAX_MESSAGE} octets`);
       });
       stream.on('end', () => {
         // Ended with no response: its connection went away ('close' follows, and judges).
         if (head === null) return;
-        const r = judge(head, Buffer.concat(chunks, Math.min(size, MAX_REPLY)), query, qEnd);
+        const r = judge(head, Buffer.concat(chunks, Math.min(size, MAX_MESSAGE)), query, qEnd);
         if (typeof r === 'string') return finish('network', r);
         conn.silent = 0;
         finish(r);
@@ -207,7 +205,7 @@ export class DohTransport implements StreamTransport {
 function judge(head: ResponseHead | null, msg: Buffer, query: Buffer, qEnd: number): Buffer | string {
   const status = head?.[':status'];
   if (status !== 200) return `HTTP status ${status ?? 'none'}`;
-  const type = (head!['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(head!['content-type']);
   if (type !== DNS_MESSAGE) return `reply of type "${type}", not ${DNS_MESSAGE}`;
   if (msg.length >= 2) {
     msg[0] = query[0]!;

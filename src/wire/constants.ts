@@ -51,6 +51,9 @@ export const OpCode = { QUERY: 0 } as const;
 /** Fixed header size (RFC 1035 §4.1.1). */
 export const HEADER_SIZE = 12;
 
+/** The largest DNS message: a TCP frame's two-byte length (RFC 1035 §4.2.2), and so a DoH body's. */
+export const MAX_MESSAGE = 65535;
+
 /** Byte 2 of the header: QR, Opcode(4), AA, TC, RD. */
 export const FLAG2 = { QR: 0x80, OPCODE_MASK: 0x78, AA: 0x04, TC: 0x02, RD: 0x01 } as const;
 

@@ -6,6 +6,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { editOptions, findOption, OPTION_HEAD } from './edns-options.js';
+import { MAX_MESSAGE } from './constants.js';
 import { u16 } from './header.js';
 import { scanMessage, type RecordSpan } from './layout.js';
 import { OPT_SIZE } from './opt.js';
@@ -47,9 +48,6 @@ function padScanned(msg: Buffer, opt: RecordSpan | null, block: number): Buffer 
 
 /** RFC 8467 §4.1: the block length responses are padded to. */
 export const REPLY_BLOCK = 468;
-
-/** The largest DNS message (a TCP frame's length field, RFC 1035 §4.2.2). */
-const MAX_MESSAGE = 65535;
 
 /**
  * A copy of `reply` padded to a multiple of `block` octets (RFC 7830, with RFC 8467 §4.1's block

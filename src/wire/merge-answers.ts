@@ -14,7 +14,7 @@
  * messages as they are (RFC 1035 §4.1.4).
  */
 import { Buffer } from 'node:buffer';
-import { FLAG2, FLAG3, HEADER_SIZE, QClass, RRType } from './constants.js';
+import { FLAG2, FLAG3, HEADER_SIZE, MAX_MESSAGE, QClass, RRType } from './constants.js';
 import { ANCOUNT, ARCOUNT, setU16, setU32, u16, u32 } from './header.js';
 import { Section, scanMessage, type MessageLayout, type RecordSpan } from './layout.js';
 import { lowerName, readName } from './name.js';
@@ -37,9 +37,6 @@ const UNMERGED = new Set<number>([RRType.CNAME, RRType.DNAME, RRType.SOA, RRType
 
 /** Longest CNAME chain followed in the first answer. */
 const MAX_CHAIN = 16;
-
-/** Largest DNS message (the TCP length prefix's limit). */
-const MAX_MESSAGE = 65_535;
 
 /** The lower-cased dotted owner of a record. */
 const ownerOf = (msg: Buffer, r: RecordSpan): string => lowerName(readName(msg, r.start)?.name ?? '');
