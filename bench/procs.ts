@@ -31,6 +31,8 @@ export interface StartSpec {
   /** stdout and stderr go here. */
   readonly logFile: string;
   readonly env?: NodeJS.ProcessEnv;
+  /** Working directory (default: the harness's own), where a program's stray files land. */
+  readonly cwd?: string;
 }
 
 const live = new Set<Proc>();
@@ -67,7 +69,7 @@ export function boundedArgv(argv: readonly string[], cpu: number | null, limitSe
 export async function start(spec: StartSpec): Promise<Proc> {
   const [cmd, ...args] = boundedArgv(spec.argv, spec.cpu, spec.limitSec);
   const fd = openSync(spec.logFile, 'a');
-  const wrapper = spawn(cmd!, args, { stdio: ['ignore', fd, fd], env: spec.env ?? process.env });
+  const wrapper = spawn(cmd!, args, { stdio: ['ignore', fd, fd], env: spec.env ?? process.env, cwd: spec.cwd });
   closeSync(fd);
   let done = false;
   const exited = new Promise<number | string>((resolve) => {

@@ -64,6 +64,7 @@ export async function startServer(
     cpu: at.serverCpu,
     limitSec: at.limitSec,
     logFile: join(at.workDir, `${tag}-${kind}.log`),
+    cwd: at.workDir, // V8's --perf-basic-prof also writes isolate-*-v8.log here
   });
   try {
     await waitReady(port, `probe.${ZONE}`);

@@ -65,6 +65,7 @@ async function profileOne(kind: ServerKind, s: Scenario, o: WhereOptions, at: Pl
     return { kind, qps: r.stats.qps, cpuUsPerQuery: (cpuSec * 1e6) / Math.max(1, r.stats.qps * wallSec), samples: breakdown(text) };
   } finally {
     await stop(srv.proc);
+    rmSync(`/tmp/perf-${srv.proc.pid}.map`, { force: true }); // written by --perf-basic-prof, read by perf script
   }
 }
 

@@ -7,7 +7,7 @@
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,15 +29,24 @@ function perfUnusable(): string | false {
   }
 }
 
+/** The perf map files in /tmp (`perf-PID.map`, written by Node under --perf-basic-prof). */
+const perfMaps = () => new Set(readdirSync('/tmp').filter((f) => /^perf-\d+\.map$/.test(f)));
+
 const missing = missingTools();
 const skip = missing.length ? `needs ${missing.map((t) => t.cmd).join(', ')} (${aptCommand(missing)})` : perfUnusable();
 
 describe('bench:where', () => {
-  it('profiles the echo floor and fandns and splits their CPU per query', { skip, timeout: 60_000 }, () => {
+  it('profiles the echo floor and fandns and splits their CPU per query', { skip, timeout: 60_000 }, (t) => {
+    const cwd = mkdtempSync(join(tmpdir(), 'fandns-where-cwd-'));
+    t.after(() => rmSync(cwd, { recursive: true, force: true }));
+    const mapsBefore = perfMaps();
     const r = spawnSync(process.execPath, [whereJs, '--scenario', 'hit', '--rate', '20000', '--seconds', '2', '--top', '3'], {
-      encoding: 'utf8', timeout: 55_000,
+      encoding: 'utf8', timeout: 55_000, cwd,
     });
     assert.equal(r.status, 0, `exit ${r.status}\n${r.stderr.slice(-2000)}`);
+    // It leaves nothing behind: no V8 log in the directory it ran from, no perf map in /tmp.
+    assert.deepEqual(readdirSync(cwd), []);
+    assert.deepEqual([...perfMaps()].filter((f) => !mapsBefore.has(f)), []);
     assert.match(r.stdout, /^## cache hit \(UDP\) at 20000 q\/s$/m);
     assert.match(r.stdout, /^\| µs per query \| echo \| fandns \| fandns − echo \|$/m);
     const total = /^\| \*\*total\*\* \(CPU time ÷ queries answered\) \| \*\*(\d+\.\d\d)\*\* \| \*\*(\d+\.\d\d)\*\* \| \*\*[+-]\d+\.\d\d\*\* \|$/m.exec(r.stdout);

@@ -6,7 +6,7 @@
  */
 import { describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,8 +87,9 @@ describe('tls-ca-file=', () => {
     assert.equal(parseConfigText('no-resolv', 'test.conf').forward.tlsCa, null);
   });
 
-  it('refuses a relative path, a missing file, a file without certificates and a damaged certificate, at its line', () => {
+  it('refuses a relative path, a missing file, a file without certificates and a damaged certificate, at its line', (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'fandns-tls-ca-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const empty = join(dir, 'empty.pem');
     writeFileSync(empty, 'no certificates here\n');
     const damaged = join(dir, 'damaged.pem');
