@@ -24,4 +24,6 @@ export interface ServerOptions {
   readonly siblings?: SiblingEntries;
   /** admin-api in a cluster worker: its runtime rules come from the primary, which keeps admin-rules-file (default: read it here). */
   readonly adminRulesFromPrimary?: boolean;
+  /** How often tls-cert-file= and tls-key-file= are read for a renewal, in ms (default a minute; tests shorten it). */
+  readonly certPollMs?: number;
 }

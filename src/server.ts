@@ -80,7 +80,7 @@ export class FandnsServer {
     private readonly version = fandnsVersion(),
     private readonly options: ServerOptions = {},
   ) {
-    this.#listeners = new Listeners(log);
+    this.#listeners = new Listeners(log, options.certPollMs);
     this.#loops = new LoopDetector(log, options.loops?.secret, options.loops?.announce);
     this.#warm = new WarmCache(log, clock, options.cacheFileSuffix ?? '');
     // Before start() the rules only change the configuration start() builds from.
@@ -174,7 +174,7 @@ export class FandnsServer {
 
   /** Everything /metrics reports, read at scrape time. */
   metricsSnapshot(): MetricsSnapshot {
-    return metricsReport(this.runtime, this.accept, { queryLogLost: this.queryLog?.lost ?? 0, dumpLost: this.dump?.lost ?? 0, adminRuleChanges: this.#admin.rules.changes, reloads: this.#reloads.counts });
+    return metricsReport(this.runtime, this.accept, { queryLogLost: this.queryLog?.lost ?? 0, dumpLost: this.dump?.lost ?? 0, certificate: this.#listeners.certificate, adminRuleChanges: this.#admin.rules.changes, reloads: this.#reloads.counts });
   }
 
   /** admin-api: answers a /rules request from `peer` (src/admin/server-rules.ts). */

@@ -32,13 +32,13 @@ export class CertificateWatch {
   /**
    * @param cfg the files, as the configuration names them
    * @param inUse the pair the listeners present now
-   * @param renewed given each new pair that checked out
+   * @param renewed given each new pair that checked out, and the files it came from
    * @param pollMs how often to look (tests shorten it)
    */
   constructor(
     private cfg: EncryptedListenConfig,
     private inUse: TlsCredentials,
-    private readonly renewed: (creds: TlsCredentials) => void,
+    private readonly renewed: (creds: TlsCredentials, from: EncryptedListenConfig) => void,
     private readonly log: Logger,
     private readonly pollMs = CERT_POLL_MS,
   ) {
@@ -72,8 +72,8 @@ export class CertificateWatch {
       if (this.#closed || cfg !== this.cfg) return;
       if (cert !== this.inUse.cert || key !== this.inUse.key) {
         this.inUse = checkTlsCredentials(cfg, cert, key);
-        this.renewed(this.inUse);
-        this.log.info({ certFile: cfg.certFile.path, notAfter: certificateExpiry(this.inUse) }, 'TLS certificate renewed: new connections get it');
+        this.renewed(this.inUse, cfg);
+        this.log.info({ certFile: cfg.certFile.path, notAfter: certificateExpiry(this.inUse).toISOString() }, 'TLS certificate renewed: new connections get it');
       }
       this.#warned = null;
       this.#retrying = false;

@@ -10,7 +10,7 @@
 import type { EncryptedListenConfig } from '../config/types.js';
 import type { Logger } from '../log/logger.js';
 import { listenHttps, type HttpsListener } from './https.js';
-import { readTlsCredentials, type TlsCredentials } from './tls-credentials.js';
+import { certificateExpiry, readTlsCredentials, type TlsCredentials } from './tls-credentials.js';
 import { CERT_POLL_MS, CertificateWatch } from './cert-watch.js';
 import { listenTls, type TlsListener } from './tls.js';
 import type { TcpOptions } from './tcp.js';
@@ -23,6 +23,14 @@ export interface EncryptedEndpoint {
   readonly port: number;
 }
 
+/** The certificate the encrypted listeners present. */
+export interface PresentedCertificate {
+  /** tls-cert-file=, as configured. */
+  readonly file: string;
+  /** When it stops being valid, Unix seconds. */
+  readonly notAfter: number;
+}
+
 /** The encrypted listeners of one server. */
 export class EncryptedListeners {
   readonly #listeners: (TlsListener | HttpsListener)[] = [];
@@ -30,6 +38,7 @@ export class EncryptedListeners {
   /** The ports as configured at start (a reload cannot move them). */
   #ports: { readonly tls: number | null; readonly https: number | null } | null = null;
   #creds: TlsCredentials | null = null;
+  #presented: PresentedCertificate | null = null;
   /** Takes up a renewed certificate without a SIGHUP (cert-watch.ts). */
   #watch: CertificateWatch | null = null;
 
@@ -41,23 +50,33 @@ export class EncryptedListeners {
     return this.#endpoints;
   }
 
+  /** The certificate new handshakes present, or null without encrypted listeners. */
+  get certificate(): PresentedCertificate | null {
+    return this.#presented;
+  }
+
   /** Reads the certificate and binds each listener on each address; a ConfigError names the file's line. */
   async start(cfg: EncryptedListenConfig | null, addresses: readonly string[], onQuery: DatagramHandler, opts: TcpOptions): Promise<void> {
     if (cfg === null) return;
     const creds = readTlsCredentials(cfg);
     this.#ports = { tls: cfg.tlsPort, https: cfg.httpsPort };
-    this.#creds = creds;
+    this.#noteCertificate(cfg, creds);
     for (const address of addresses) {
       if (cfg.tlsPort !== null) this.#bound('tls', address, await listenTls(address, cfg.tlsPort, onQuery, opts, creds));
       if (cfg.httpsPort !== null) this.#bound('https', address, await listenHttps(address, cfg.httpsPort, onQuery, opts, creds));
     }
-    this.#watch = new CertificateWatch(cfg, creds, (renewed) => this.#present(renewed), this.log, this.certPollMs);
+    this.#watch = new CertificateWatch(cfg, creds, (renewed, from) => this.#present(from, renewed), this.log, this.certPollMs);
   }
 
-  /** The next handshakes present `creds`. */
-  #present(creds: TlsCredentials): void {
-    this.#creds = creds;
+  /** The next handshakes present `creds`, read from `cfg`'s files. */
+  #present(cfg: EncryptedListenConfig, creds: TlsCredentials): void {
+    this.#noteCertificate(cfg, creds);
     for (const l of this.#listeners) l.setCredentials(creds);
+  }
+
+  #noteCertificate(cfg: EncryptedListenConfig, creds: TlsCredentials): void {
+    this.#creds = creds;
+    this.#presented = { file: cfg.certFile.path, notAfter: Math.floor(certificateExpiry(creds).getTime() / 1000) };
   }
 
   #bound(protocol: 'tls' | 'https', address: string, l: TlsListener | HttpsListener): void {
@@ -85,7 +104,7 @@ export class EncryptedListeners {
     }
     this.#watch?.follow(cfg, creds);
     if (creds.cert === this.#creds?.cert && creds.key === this.#creds.key) return;
-    this.#present(creds);
+    this.#present(cfg, creds);
     this.log.info({ certFile: cfg.certFile.path }, 'TLS certificate reloaded');
   }
 

@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.js';
 import type { PacketDump } from '../log/packet-dump.js';
 import type { Endpoint } from '../upstream/self-detect.js';
 import { bindPair } from './bind-pair.js';
-import { EncryptedListeners, type EncryptedEndpoint } from './encrypted.js';
+import { EncryptedListeners, type EncryptedEndpoint, type PresentedCertificate } from './encrypted.js';
 import { listenAddresses } from './interfaces.js';
 import { listenTcp, TCP_DEFAULTS, type TcpListener } from './tcp.js';
 import { listenUdp, type DatagramHandler } from './udp.js';
@@ -22,13 +22,19 @@ export class Listeners {
   readonly #tcp: TcpListener[] = [];
   readonly #encrypted: EncryptedListeners;
 
-  constructor(log: Logger) {
-    this.#encrypted = new EncryptedListeners(log);
+  /** @param certPollMs how often the certificate files are read for a renewal (cert-watch.ts) */
+  constructor(log: Logger, certPollMs?: number) {
+    this.#encrypted = new EncryptedListeners(log, certPollMs);
   }
 
   /** Where the DNS-over-TLS and DNS-over-HTTPS listeners are bound. */
   get encryptedEndpoints(): readonly EncryptedEndpoint[] {
     return this.#encrypted.endpoints;
+  }
+
+  /** The certificate the encrypted listeners present now, or null without them. */
+  get certificate(): PresentedCertificate | null {
+    return this.#encrypted.certificate;
   }
 
   /** Binds them all; on a failure, what was bound stays for close(). */

@@ -50,7 +50,7 @@ export function checkTlsCredentials(cfg: EncryptedListenConfig, cert: string, ke
   return { cert, key };
 }
 
-/** When the certificate (the first in the chain) stops being valid, as an ISO date. */
-export function certificateExpiry(creds: TlsCredentials): string {
-  return new Date(new X509Certificate(creds.cert).validTo).toISOString();
+/** When the certificate (the first in the chain) stops being valid (its notAfter, RFC 5280 §4.1.2.5). */
+export function certificateExpiry(creds: TlsCredentials): Date {
+  return new Date(new X509Certificate(creds.cert).validTo);
 }

@@ -55,6 +55,8 @@ export interface MetricsSnapshot {
   readonly queryLogLost: number;
   /** dumpfile= datagrams dropped because the file could not keep up. */
   readonly dumpLost: number;
+  /** The certificate the DoT and DoH listeners present (tls-cert-file=), or null without them. */
+  readonly certificate: { readonly file: string; readonly notAfter: number } | null;
   /** admin-api changes applied (PUT and DELETE /rules/<domain>). */
   readonly adminRuleChanges: number;
   /** Configuration reloads (SIGHUP) applied and refused. */
@@ -150,6 +152,12 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
     [{ labels: {}, value: snapshot().reloads.lastSuccessful ? 1 : 0 }], 'min'));
   add(collected('fandns_config_last_reload_success_timestamp_seconds', 'When the configuration in force was loaded (start-up or the latest applied reload), Unix seconds; with workers, the oldest.', 'gauge', () =>
     [{ labels: {}, value: snapshot().reloads.loadedAt }], 'min'));
+  // With workers each presents what it read; the primary reports the earliest, so a worker still on
+  // an old certificate is what an alert sees.
+  add(collected('fandns_tls_certificate_expiry_timestamp_seconds', 'When the certificate the DNS-over-TLS and DNS-over-HTTPS listeners present stops being valid (its notAfter), Unix seconds, by tls-cert-file (with workers: the earliest).', 'gauge', () => {
+    const c = snapshot().certificate;
+    return c === null ? [] : [{ labels: { file: c.file }, value: c.notAfter }];
+  }, 'min'));
   one('fandns_admin_rule_changes_total', 'Runtime rules set or removed over admin-api.', 'counter', (s) => s.adminRuleChanges);
   add(collected('fandns_upstream_queries_total', 'Queries sent to each upstream.', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.queries }))));

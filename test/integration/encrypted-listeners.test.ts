@@ -3,13 +3,15 @@
  * 7858: framed queries, several on one connection) and DNS over HTTPS (RFC 8484: GET and POST,
  * HTTP/2 and HTTP/1.1) from its cache and its upstream, pads EDNS replies to 468-octet blocks,
  * gives HTTP errors for requests that are not DNS queries, logs and counts both protocols, and
- * on reload presents a new certificate to new connections (keeping the old one when the files
- * cannot be read). A missing certificate stops the start with the option's file:line.
+ * on reload, or when the files are renewed, presents a new certificate to new connections
+ * (keeping the old one when the files cannot be read), with its expiry in /metrics. A missing
+ * certificate stops the start with the option's file:line.
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
 import dnsPacket from 'dns-packet';
 import { parseConfigText } from '../../src/config/load.js';
 import { ConfigError } from '../../src/errors.js';
@@ -22,10 +24,13 @@ import { memoryLog } from '../helpers/memory-log.js';
 import { startProxy, TEST_PREAMBLE, type TestProxy } from '../helpers/proxy.js';
 import { promSample } from '../helpers/prom-text.js';
 import { withTempDir } from '../helpers/temp-dir.js';
+import { waitFor } from '../helpers/wait.js';
 
 const FILES = `tls-cert-file=${TLS_FIXTURE('server.pem')}\ntls-key-file=${TLS_FIXTURE('server.key')}\n`;
 const portOf = (p: TestProxy, protocol: 'tls' | 'https'): number => p.server.encryptedEndpoints.find((e) => e.protocol === protocol)!.port;
 const addresses = (raw: Buffer): string[] => answerData(dnsPacket.decode(raw));
+/** A fixture certificate's notAfter, Unix seconds. */
+const notAfter = (fixture: string): number => Math.floor(Date.parse(new X509Certificate(readFileSync(TLS_FIXTURE(fixture))).validTo) / 1000);
 
 describe('tls-port and https-port', () => {
   let up: FakeUpstream;
@@ -127,6 +132,18 @@ describe('tls-port and https-port', () => {
     assert.ok((promSample(text, 'fandns_requests_total{type="A",proto="https"}') ?? 0) >= 3);
     assert.deepEqual(addresses(await udpExchange(buildQuery('plain.test'), proxy.port)), ['192.0.2.7']);
   });
+
+  it('reports when the certificate it presents expires, by file', async () => {
+    const text = await (await fetch(`http://${proxy.server.metricsEndpoint}/metrics`)).text();
+    assert.equal(promSample(text, `fandns_tls_certificate_expiry_timestamp_seconds{file="${TLS_FIXTURE('server.pem')}"}`), notAfter('server.pem'));
+    const plain = await startProxy(`server=${up.spec}\nmetrics-address=127.0.0.1:0\n`);
+    try {
+      const none = await (await fetch(`http://${plain.server.metricsEndpoint}/metrics`)).text();
+      assert.doesNotMatch(none, /^fandns_tls_certificate_expiry_timestamp_seconds\{/m, 'no encrypted listeners, no sample');
+    } finally {
+      await plain.stop();
+    }
+  });
 });
 
 describe('tls-port and https-port: the certificate', () => {
@@ -144,10 +161,13 @@ describe('tls-port and https-port: the certificate', () => {
       const dot = server.encryptedEndpoints[0]!.port;
       const first = await dotConnect(dot);
       const fingerprint = first.cert.fingerprint256;
+      const expiry = () => server.metricsSnapshot().certificate;
+      assert.deepEqual(expiry(), { file: cert, notAfter: notAfter('server.pem') });
       copyFileSync(TLS_FIXTURE('self-signed.pem'), cert);
       copyFileSync(TLS_FIXTURE('self-signed.key'), key);
       assert.equal(server.reloadFrom(() => parseConfigText(conf, 'test.conf')), true);
       assert.ok(mem.lines().some((l) => l.msg === 'TLS certificate reloaded'));
+      assert.deepEqual(expiry(), { file: cert, notAfter: notAfter('self-signed.pem') }, 'the metric follows the certificate presented');
       const second = await dotConnect(dot, null);
       assert.notEqual(second.cert.fingerprint256, fingerprint);
       assert.equal(second.cert.fingerprint256, new (await import('node:crypto')).X509Certificate(readFileSync(TLS_FIXTURE('self-signed.pem'))).fingerprint256);
@@ -161,10 +181,39 @@ describe('tls-port and https-port: the certificate', () => {
       assert.match(String(warning?.['err']), /test\.conf:9: cannot read tls-key-file .*ENOENT/);
       const third = await dotConnect(dot, null);
       assert.equal(third.cert.fingerprint256, second.cert.fingerprint256);
+      assert.deepEqual(expiry(), { file: cert, notAfter: notAfter('self-signed.pem') }, 'and stays with it');
       third.close();
     } finally {
       await server.stop();
       await up.close();
+    }
+  }));
+
+  it('takes up a renewed certificate without a SIGHUP: new connections and the expiry metric get it', () => withTempDir('tls-renew', async (dir) => {
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    copyFileSync(TLS_FIXTURE('server.pem'), cert);
+    copyFileSync(TLS_FIXTURE('server.key'), key);
+    const mem = memoryLog('info');
+    const conf = `${TEST_PREAMBLE}tls-port=0\ntls-cert-file=${cert}\ntls-key-file=${key}\n`;
+    const server = new FandnsServer(parseConfigText(conf, 'test.conf'), mem.log, undefined, undefined, { certPollMs: 50 });
+    await server.start();
+    try {
+      const dot = server.encryptedEndpoints[0]!.port;
+      // certbot's way: new files, then the names moved onto them.
+      copyFileSync(TLS_FIXTURE('self-signed.pem'), join(dir, 'cert2.pem'));
+      copyFileSync(TLS_FIXTURE('self-signed.key'), join(dir, 'key2.pem'));
+      renameSync(join(dir, 'key2.pem'), key);
+      renameSync(join(dir, 'cert2.pem'), cert);
+      await waitFor(() => mem.lines().some((l) => l.msg === 'TLS certificate renewed: new connections get it'), 'the renewal to be taken up');
+      const renewed = mem.lines().find((l) => l.msg === 'TLS certificate renewed: new connections get it')!;
+      assert.equal(renewed['notAfter'], new Date(notAfter('self-signed.pem') * 1000).toISOString());
+      assert.deepEqual(server.metricsSnapshot().certificate, { file: cert, notAfter: notAfter('self-signed.pem') });
+      const c = await dotConnect(dot, null);
+      assert.equal(c.cert.fingerprint256, new X509Certificate(readFileSync(TLS_FIXTURE('self-signed.pem'))).fingerprint256);
+      c.close();
+    } finally {
+      await server.stop();
     }
   }));
 

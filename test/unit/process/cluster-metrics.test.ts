@@ -14,8 +14,9 @@ import { promSample } from '../../helpers/prom-text.js';
 
 const NO_RELOADS: ReloadCounts = { ok: 0, failed: 0, lastSuccessful: true, loadedAt: 1000, lastError: null };
 
-/** A worker's registry with `hits` cache hits, `udp` A queries, the upstream up or down, stale answers by rule and its reloads. */
-function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Record<string, number> = {}, reloads = NO_RELOADS) {
+/** A worker's registry with `hits` cache hits, `udp` A queries, the upstream up or down, stale answers by rule, its reloads and the listeners' certificate. */
+function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Record<string, number> = {}, reloads = NO_RELOADS,
+  certificate: MetricsSnapshot['certificate'] = null) {
   const stats = new QueryStats();
   stats.requests[0] = udp;
   const buckets = new Float64Array(RTT_BOUNDS.length + 1);
@@ -32,6 +33,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     ],
     queryLogLost: 0,
     dumpLost: 0,
+    certificate,
     adminRuleChanges: 0,
     reloads,
   };
@@ -64,6 +66,16 @@ describe('PrimaryMetrics', () => {
     assert.equal(sample(text, 'fandns_workers'), 2);
     assert.equal(sample(text, 'fandns_worker_restarts_total'), 1);
     assert.ok((sample(text, 'process_resident_memory_bytes') ?? 0) > 0, 'process metrics of all processes, summed');
+  });
+
+  it('reports the listeners\' certificate expiry as the earliest any worker presents, and none without listeners', async () => {
+    const cert = (notAfter: number) => ({ file: '/etc/fandns/cert.pem', notAfter });
+    const a = await workerRegistry(0, 0, true, {}, NO_RELOADS, cert(1_900_000_000)).getMetricsAsJSON();
+    const b = await workerRegistry(0, 0, true, {}, NO_RELOADS, cert(1_800_000_000)).getMetricsAsJSON();
+    const text = await new PrimaryMetrics(() => 2).text([a, b]);
+    assert.equal(sample(text, 'fandns_tls_certificate_expiry_timestamp_seconds{file="/etc/fandns/cert.pem"}'), 1_800_000_000, 'the worker still on the older certificate');
+    const plain = await new PrimaryMetrics(() => 1).text([await workerRegistry(0, 0, true).getMetricsAsJSON()]);
+    assert.doesNotMatch(plain, /^fandns_tls_certificate_expiry_timestamp_seconds\{/m);
   });
 
   it('counts admin-api changes once: the primary\'s count, the workers\' zeros added to it', async () => {
