@@ -87,7 +87,9 @@ export class FandnsServer {
     this.#admin = new ServerRules(config, log, (c) => (this.#rt === null ? void (this.config = c) : this.#replaceKeeping(c)));
     const lc = config.log;
     this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
-    this.dump = lc.dump === null ? null : new PacketDump(lc.dump, lc.asyncBound);
+    const dc = lc.dump;
+    this.dump = dc === null ? null : new PacketDump(dc, lc.asyncBound,
+      (err) => log.warn({ file: dc.path, err: err.message }, 'cannot reopen the dumpfile; still writing to the old one'));
     this.queryStats = config.metrics ? new QueryStats() : null;
     const ql = this.queryLog;
     const qs = this.queryStats;
@@ -207,9 +209,10 @@ export class FandnsServer {
     if (this.config.forward.loopDetect) this.#loops.mark(key);
   }
 
-  /** SIGUSR2: reopen the log file (logrotate). */
+  /** SIGUSR2: reopen the log file and the dumpfile (logrotate). */
   reopenLogs(): void {
     this.queryLog?.reopen();
+    this.dump?.reopen();
   }
 
   /**

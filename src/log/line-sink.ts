@@ -17,6 +17,14 @@ export type SinkTarget = LogTarget;
 /** Produces the lines of queued items in one batch, as text or bytes (the expensive part runs here, off the hot path). */
 export type BatchFormatter<T> = (items: readonly T[]) => string | Buffer;
 
+/** What a sink does around opening its file. */
+export interface SinkHooks {
+  /** Runs before each open (at start and on reopen): makes the file ready, or throws. */
+  readonly prepare?: () => void;
+  /** A reopen failed: the sink goes on writing to the file it had. */
+  readonly reopenFailed?: (err: Error) => void;
+}
+
 const RETRY_MS = 50;
 const BATCH_MS = 5;
 const BATCH_MAX = 512;
@@ -65,12 +73,14 @@ export class LineSink<T> {
    * @param bound most items waiting while a write is in flight; beyond it new ones are dropped
    * @param format turns a batch of items into text or bytes (with trailing newlines)
    * @param encoding of text (from `format` and note()): 'latin1' when it is ASCII only (a plain copy instead of UTF-8 encoding)
+   * @param hooks what runs around opening the file
    */
   constructor(
     private readonly target: SinkTarget,
     private readonly bound: number,
     private readonly format: BatchFormatter<T>,
     private readonly encoding: 'utf8' | 'latin1' = 'utf8',
+    private readonly hooks: SinkHooks = {},
   ) {
     this.#fd = this.#open();
   }
@@ -152,6 +162,7 @@ export class LineSink<T> {
   }
 
   #open(): number {
+    this.hooks.prepare?.();
     const fd = openLogTarget(this.target);
     try {
       this.#atomic = fstatSync(fd).isFile() ? Infinity : PIPE_BUF;
@@ -167,8 +178,9 @@ export class LineSink<T> {
       const fd = this.#open();
       closeSync(this.#fd);
       this.#fd = fd;
-    } catch {
+    } catch (err) {
       // keep writing to the old descriptor if the new file cannot be opened
+      this.hooks.reopenFailed?.(err as Error);
     }
   }
 

@@ -4,7 +4,8 @@
  * the four DNS ones, over UDP only as dnsmasq does. The hot path only copies the message into a
  * bounded queue (log/line-sink.ts); records are built and written in batches, and dropped and
  * counted when the disk cannot keep up. A file that exists is appended to if it is a pcap file of
- * raw IP packets, and refused otherwise (a file is never overwritten).
+ * raw IP packets, and refused otherwise (a file is never overwritten). SIGUSR2 reopens it, as it
+ * does the log (dnsmasq 2.90 reopens only the log).
  */
 import { Buffer } from 'node:buffer';
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
@@ -83,11 +84,22 @@ export class PacketDump {
   /**
    * Opens the dumpfile (prepareDumpFile first) for appending.
    * @param bound most packets waiting while a write is in flight
+   * @param reopenFailed told why a reopen (SIGUSR2) failed; the dump goes on into the file it had
    */
-  constructor(c: PacketDumpConfig, bound: number) {
-    prepareDumpFile(c);
+  constructor(c: PacketDumpConfig, bound: number, reopenFailed: (err: Error) => void = () => {}) {
     this.mask = c.mask;
-    this.#sink = new LineSink<Packet>({ kind: 'file', path: c.path }, bound, (ps) => Buffer.concat(ps.map(toRecord)));
+    this.#sink = new LineSink<Packet>({ kind: 'file', path: c.path }, bound, (ps) => Buffer.concat(ps.map(toRecord)), 'utf8', {
+      prepare: () => prepareDumpFile(c),
+      reopenFailed,
+    });
+  }
+
+  /**
+   * SIGUSR2 (logrotate): once the write in flight is done, appends to the file now at the path,
+   * made ready as at start (created with a pcap header, or checked to be a pcap file).
+   */
+  reopen(): void {
+    this.#sink.reopen();
   }
 
   /** Packets dropped because the file could not keep up. */

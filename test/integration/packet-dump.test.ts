@@ -3,14 +3,19 @@
  * the server, its reply, the reply to the client) and of a local answer lands in the pcap file,
  * with the real addresses and ports and the exact bytes; a TCP client's messages are not (as in
  * dnsmasq), the UDP exchange with the server its query caused is;
- * dumpmask selects kinds; a second start appends to the same file.
+ * dumpmask selects kinds; a second start appends to the same file. SIGUSR2 (logrotate) reopens
+ * it, in one process and with workers: the moved file keeps what came before, a new one starts
+ * with one pcap header.
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
+import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
+import { startCli, startCluster, stopCluster } from '../helpers/cli-process.js';
+import { buildQuery, query, udpBurst } from '../helpers/dns-client.js';
+import { waitFor } from '../helpers/wait.js';
 import { startProxy } from '../helpers/proxy.js';
 
 interface Rec {
@@ -29,6 +34,10 @@ function dumped(path: string): Rec[] {
   for (let o = 24; o < d.length;) {
     const len = d.readUInt32LE(o + 8);
     const p = d.subarray(o + 16, o + 16 + len);
+    // Whole records of IPv4 datagrams, one after another: a second file header, or a record cut
+    // short, breaks this.
+    assert.ok(len >= 28 && d.readUInt32LE(o + 12) === len && p.length === len && p[0] === 0x45 && p.readUInt16BE(2) === len,
+      `a whole IPv4 record at offset ${o} of ${path}`);
     const payload = p.subarray(28);
     out.push({
       from: `${[...p.subarray(12, 16)].join('.')}#${p.readUInt16BE(20)}`,
@@ -96,4 +105,64 @@ describe('dumpfile', () => {
     assert.ok(recs.every((r) => r.to === up.spec && !r.qr));
     assert.match(recs[1]!.payload.toString('latin1'), /second/);
   });
+
+  /** The names of the client queries (fandns's side: to its listen port) a dump holds. */
+  const asked = (recs: readonly Rec[], port: number) => recs.filter((r) => r.to === `127.0.0.1#${port}`).map((r) => qname(r.payload));
+
+  it('reopens on SIGUSR2: the moved file keeps the packets before it, a new one gets a header and the packets after', async () => {
+    const path = join(dir, 'rotate.pcap');
+    const port = await freePort();
+    // --user=root: as root fandns would otherwise switch to nobody, who cannot create the new file
+    // in this 0700 temp dir (ignored when the tests do not run as root).
+    const cli = await startCli([`--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', `--server=${up.spec}`, `--dumpfile=${path}`, '--user=root']);
+    try {
+      await query(port, 'before.rotate.test');
+      await waitFor(() => asked(dumped(path), port).length === 1, 'the first query in the file');
+      renameSync(path, `${path}.1`);
+      process.kill(cli.pid, 'SIGUSR2');
+      // Probes until one lands in the new file: the reopen is done.
+      for (let i = 0; !(existsSync(path) && asked(dumped(path), port).length > 0); i++) {
+        assert.ok(i < 100, 'no new dumpfile 5 s after SIGUSR2');
+        await query(port, `probe${i}.rotate.test`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const n = 20;
+      assert.equal((await udpBurst(Array.from({ length: n }, (_, i) => buildQuery(`q${i}.after.rotate.test`, { id: i })), port, 5000)).size, n);
+      assert.deepEqual(await cli.stop(), { code: 0, signal: null });
+      assert.deepEqual(asked(dumped(`${path}.1`), port), ['before.rotate.test']);
+      const after = dumped(path);
+      assert.equal(asked(after, port).filter((q) => q.endsWith('after.rotate.test')).length, n);
+      assert.equal(after.filter((r) => qname(r.payload).endsWith('after.rotate.test')).length, 4 * n, 'the four datagrams of each query');
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('reopens with workers=2: the new file has one pcap header, and no packet is lost between the two files', async () => {
+    const path = join(dir, 'rotate-workers.pcap');
+    const port = await freePort();
+    const { cli, workers } = await startCluster([`--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', `--server=${up.spec}`,
+      `--dumpfile=${path}`, '--user=root', '--workers=2']);
+    try {
+      renameSync(path, `${path}.1`);
+      process.kill(cli.pid, 'SIGUSR2');
+      await waitFor(() => existsSync(path), 'the primary to make the new dumpfile');
+      await new Promise((r) => setTimeout(r, 300)); // the workers reopen it on their own
+      const n = 40;
+      assert.equal((await udpBurst(Array.from({ length: n }, (_, i) => buildQuery(`q${i}.workers.rotate.test`, { id: i })), port, 5000)).size, n);
+      assert.deepEqual(await cli.stop('SIGTERM'), { code: 0, signal: null });
+      const both = [...dumped(`${path}.1`), ...dumped(path)].filter((r) => qname(r.payload).endsWith('workers.rotate.test'));
+      assert.equal(both.length, 4 * n, 'the four datagrams of each query, in one file or the other');
+      assert.ok(dumped(path).length > 0);
+    } finally {
+      await stopCluster(cli, workers);
+    }
+  });
 });
+
+/** The question name of a DNS message. */
+function qname(msg: Buffer): string {
+  const labels: string[] = [];
+  for (let o = 12; msg[o]! > 0 && o < msg.length; o += msg[o]! + 1) labels.push(msg.subarray(o + 1, o + 1 + msg[o]!).toString('latin1'));
+  return labels.join('.');
+}

@@ -1,11 +1,13 @@
 /**
  * The dumpfile (src/log/packet-dump.ts): created with a pcap header and mode 0600, appended to
  * when it is such a file already, refused (naming the dumpfile line, exit code 3) when it is
- * something else; packets of the kinds the mask selects only, written as pcap records.
+ * something else; packets of the kinds the mask selects only, written as pcap records. A reopen
+ * (SIGUSR2) after the file was moved starts a new pcap file; one that finds something else at the
+ * path says why and goes on writing to the file it had.
  */
 import { after, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { DumpKind, PacketDump, prepareDumpFile } from '../../../src/log/packet-dump.js';
 import { ConfigError, ExitCode } from '../../../src/errors.js';
 import { pcapFileHeader } from '../../../src/wire/pcap.js';
@@ -25,6 +27,12 @@ function records(path: string): [string, number, string, number, string][] {
     o += 16 + len;
   }
   return out;
+}
+
+/** Waits until `path` holds `n` records (the dump writes in batches, a few ms after a packet). */
+async function waitForRecords(path: string, n: number): Promise<void> {
+  for (let i = 0; i < 200 && records(path).length < n; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(records(path).length, n);
 }
 
 describe('dumpfile', () => {
@@ -70,6 +78,37 @@ describe('dumpfile', () => {
       ['127.0.0.9', 8600, '127.0.0.1', 41000, msg.toString('hex')],
     ]);
     assert.equal(dump.lost, 0);
+  });
+
+  it('reopens: a file moved away keeps what came before, a new one at the path gets a header and what comes after', async () => {
+    const path = tree.path('rotate.pcap');
+    const dump = new PacketDump({ path, origin, mask: 0xf }, 100);
+    dump.packet(DumpKind.QUERY, msg, '127.0.0.2', 40001, '127.0.0.1', 53);
+    await waitForRecords(`${path}`, 1);
+    renameSync(path, `${path}.1`);
+    dump.reopen();
+    dump.packet(DumpKind.QUERY, msg, '127.0.0.2', 40002, '127.0.0.1', 53);
+    await dump.close();
+    assert.deepEqual(records(`${path}.1`).map((r) => r[1]), [40001]);
+    assert.deepEqual(readFileSync(path).subarray(0, 24), pcapFileHeader());
+    assert.deepEqual(records(path).map((r) => r[1]), [40002]);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+  });
+
+  it('a reopen that finds another kind of file at the path says why and keeps writing to the old file', async () => {
+    const path = tree.path('taken.pcap');
+    const why: string[] = [];
+    const dump = new PacketDump({ path, origin, mask: 0xf }, 100, (err) => why.push(err.message));
+    dump.packet(DumpKind.QUERY, msg, '127.0.0.2', 40001, '127.0.0.1', 53);
+    await waitForRecords(path, 1);
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, 'my notes\n');
+    dump.reopen();
+    dump.packet(DumpKind.QUERY, msg, '127.0.0.2', 40002, '127.0.0.1', 53);
+    await dump.close();
+    assert.deepEqual(why, [`fandns.conf:7: dumpfile ${path} exists and is not a pcap file of raw IP packets; fandns only appends to one`]);
+    assert.equal(readFileSync(path, 'utf8'), 'my notes\n', 'untouched');
+    assert.deepEqual(records(`${path}.1`).map((r) => r[1]), [40001, 40002]);
   });
 
   it('copies the message: later changes to the buffer do not reach the file', async () => {
