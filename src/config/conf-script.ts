@@ -4,11 +4,12 @@
  * file. dnsmasq runs it once at start; fandns at every load of the configuration (start, SIGHUP,
  * --test). A script that fails is a config error naming the conf-script line, and its exit code
  * is passed on at start as dnsmasq does it (10 + the code). It is bounded: SCRIPT_TIMEOUT_MS of
- * run time and SCRIPT_MAX_OUTPUT bytes of output. At start the loader waits for it
+ * run time and SCRIPT_MAX_OUTPUT bytes of output; a script that outlasts them is killed with what
+ * it started (it runs in a process group of its own). At start the loader waits for it
  * (runConfScript); a reload runs it without blocking the server (runConfScriptAsync, through
  * src/config/gather-scripts.ts).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptionsWithStringEncoding } from 'node:child_process';
 import { ConfigError, ExitCode, type Origin } from '../errors.js';
 
 /** Longest a conf-script may run. */
@@ -39,6 +40,18 @@ interface ScriptRun {
   readonly timedOut: boolean;
   readonly overflow: boolean;
   readonly error: Error | null;
+}
+
+/**
+ * Kills what is left of a script's process group (the shell's PID is its ID): the commands it
+ * started, such as a `curl` still waiting, which would otherwise outlive it.
+ */
+function killGroup(shellPid: number): void {
+  try {
+    process.kill(-shellPid, 'SIGKILL');
+  } catch {
+    // nothing left of it
+  }
 }
 
 /** The exit code fandns ends with when a conf-script exits with `status` at start (dnsmasq: status + 10). */
@@ -79,12 +92,15 @@ export const scriptOutputName = (command: string): string => `output of ${comman
 export function runConfScript(command: string, from: Origin, timeoutMs = SCRIPT_TIMEOUT_MS): string {
   const empty = noCommand(command, from);
   if (empty) throw empty;
+  // detached: in a process group of its own, as runConfScriptAsync runs it (spawnSync honours the
+  // flag, its typings leave it out). spawnSync kills only the shell.
   const r = spawnSync('/bin/sh', ['-c', command], {
-    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, maxBuffer: SCRIPT_MAX_OUTPUT, killSignal: 'SIGKILL',
-  });
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, maxBuffer: SCRIPT_MAX_OUTPUT, killSignal: 'SIGKILL', detached: true,
+  } as SpawnSyncOptionsWithStringEncoding);
   const err = (r.error as NodeJS.ErrnoException | undefined) ?? null;
   const timedOut = err?.code === 'ETIMEDOUT';
   const overflow = err?.code === 'ENOBUFS';
+  if (timedOut || overflow) killGroup(r.pid);
   const run = { stdout: r.stdout, stderr: r.stderr ?? '', status: r.status, signal: r.signal, timedOut, overflow, error: timedOut || overflow ? null : err };
   return outputOf(run, command, from, timeoutMs, SCRIPT_MAX_OUTPUT);
 }
@@ -118,11 +134,8 @@ export function runConfScriptAsync(command: string, from: Origin, timeoutMs = SC
     };
     /** Kills the script and what it started (a shell does not always exec its last command), and stops reading. */
     const kill = () => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
+      killGroup(child.pid!);
+      child.kill('SIGKILL');
       child.stdout.destroy();
       child.stderr.destroy();
     };

@@ -19,13 +19,18 @@ export function processIds(pid: number): ProcessIds {
   return { uid: field('Uid'), gid: field('Gid'), groups: field('Groups') };
 }
 
-/** True while a process with this PID exists (signal 0 checks without signalling). */
+/** True while a process with this PID exists and has not exited (signal 0 checks without signalling; a zombie waiting to be reaped counts as gone). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return false;
   }
 }
 

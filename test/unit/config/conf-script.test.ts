@@ -4,13 +4,14 @@
  * output's line, and a script that fails, is killed or runs too long is a config error naming the
  * conf-script line, with dnsmasq's exit code (10 + the script's).
  */
-import { chmodSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { parseConfigText } from '../../../src/config/load.js';
 import { runConfScript, runConfScriptAsync, ScriptFailure } from '../../../src/config/conf-script.js';
 import { ConfigError, ExitCode } from '../../../src/errors.js';
 import { assertConfigError, describeRule, TempTree } from '../../helpers/config.js';
+import { waitGone } from '../../helpers/proc.js';
 
 const ORIGIN = { file: 'main.conf', line: 4 };
 
@@ -111,6 +112,18 @@ describe('conf-script=', () => {
 
     it('kills a script that runs too long', async () => {
       assert.deepEqual(await bothFail('sleep 5', 200), { message: 'main.conf:4: conf-script "sleep 5" did not finish within 0.2 s', exitCode: ExitCode.CONFIG });
+    });
+
+    it('kills what a script started too when it runs too long, blocking or not', async () => {
+      for (const run of [(c: string) => Promise.resolve().then(() => runConfScript(c, ORIGIN, 300)), (c: string) => runConfScriptAsync(c, ORIGIN, 300)]) {
+        const pidFile = tree.path(`child-${Math.random().toString(36).slice(2)}.pid`);
+        // The shell waits on a child that holds its stdout (a hung curl, say).
+        const err = await run(`sleep 30 & echo $! > ${pidFile}; wait`).then(() => null, (e: unknown) => e);
+        assert.ok(err instanceof ScriptFailure && /did not finish within 0.3 s$/.test(err.message));
+        const child = Number(readFileSync(pidFile, 'utf8'));
+        assert.ok(child > 0);
+        assert.ok(await waitGone(child), `the script's child ${child} was killed with it`);
+      }
     });
 
     it('kills a script that writes more than it may', async () => {
