@@ -49,11 +49,31 @@ function addressBytes(a: string): Buffer {
   return b;
 }
 
+/** Opens `path` for reading and writing at chosen offsets (no O_APPEND), creating it (mode 0600) if it is not there. */
+function openForHeader(path: string): number {
+  const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
+  try {
+    return openSync(path, 'r+');
+  } catch (err) {
+    if (code(err) !== 'ENOENT') throw err;
+  }
+  try {
+    return openSync(path, 'wx+', 0o600);
+  } catch (err) {
+    if (code(err) !== 'EEXIST') throw err; // another process made it just now
+  }
+  return openSync(path, 'r+');
+}
+
 /**
  * Makes the dumpfile ready to be appended to: creates it (mode 0600: packets may hold private
  * names) with a pcap header, writes the header into an empty file, or checks that an existing file
  * is a pcap file of raw IP packets. Otherwise throws a ConfigError naming the dumpfile line (exit
  * code 3, as for files). With workers= the primary calls it before any worker starts.
+ *
+ * Several processes may prepare one new file at once (workers on SIGUSR2): each writes the header
+ * at offset 0, not at the end, so they all write the same bytes at the same place and the file
+ * gets one header, even if another has already appended records after it.
  */
 export function prepareDumpFile(c: PacketDumpConfig): void {
   const fail = (why: string): never => {
@@ -61,14 +81,14 @@ export function prepareDumpFile(c: PacketDumpConfig): void {
   };
   let fd = -1;
   try {
-    fd = openSync(c.path, 'a+', 0o600);
+    fd = openForHeader(c.path);
   } catch (err) {
     fail(`cannot open dumpfile ${c.path}: ${(err as Error).message}`);
   }
   try {
     const head = Buffer.alloc(PCAP_FILE_HEADER_SIZE);
     const n = readSync(fd, head, 0, head.length, 0);
-    if (n === 0) writeSync(fd, pcapFileHeader());
+    if (n === 0) writeSync(fd, pcapFileHeader(), 0, PCAP_FILE_HEADER_SIZE, 0);
     else if (!isRawIpPcap(head.subarray(0, n))) fail(`dumpfile ${c.path} exists and is not a pcap file of raw IP packets; fandns only appends to one`);
   } finally {
     closeSync(fd);

@@ -8,6 +8,7 @@ import { COUNTED_TYPES, LATENCY_BOUNDS, PROTOCOLS, RCODE_SLOTS, SOURCES, type Qu
 import { RTT_BOUNDS } from '../upstream/upstream.js';
 import { rcodeName } from '../wire/constants.js';
 import type { ReloadCounts } from '../process/reload-record.js';
+import type { PresentedCertificate } from '../listen/encrypted.js';
 
 /** One sample. */
 interface Sample {
@@ -56,7 +57,7 @@ export interface MetricsSnapshot {
   /** dumpfile= datagrams dropped because the file could not keep up. */
   readonly dumpLost: number;
   /** The certificate the DoT and DoH listeners present (tls-cert-file=), or null without them. */
-  readonly certificate: { readonly file: string; readonly notAfter: number } | null;
+  readonly certificate: PresentedCertificate | null;
   /** admin-api changes applied (PUT and DELETE /rules/<domain>). */
   readonly adminRuleChanges: number;
   /** Configuration reloads (SIGHUP) applied and refused. */

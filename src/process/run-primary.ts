@@ -1,8 +1,9 @@
 /**
  * The main process when workers > 1: start the cluster, drop privileges once every worker
  * listens and metrics-address is bound, pass SIGUSR1 and SIGUSR2 to the workers (and reopen its
- * own log on SIGUSR2, and make a new dumpfile ready for them), on SIGHUP run the conf-scripts and have every worker reload with their
- * outputs, and on SIGTERM or SIGINT stop the workers, then exit 0.
+ * own log on SIGUSR2, and make a new dumpfile ready for them), on SIGHUP run the conf-scripts and
+ * have every worker reload with their outputs, and on SIGTERM or SIGINT stop the workers, then
+ * exit 0.
  */
 import type { Config } from '../config/types.js';
 import type { ScriptOutputs } from '../config/script-outputs.js';
@@ -51,8 +52,8 @@ export async function runPrimary(config: Config, creds: Credentials | null, scri
 
 /**
  * SIGUSR2 with dumpfile=: makes a new dumpfile (after logrotate moved the old one) before the
- * workers reopen it, so it gets its pcap header once, not once per worker. A failure is each
- * worker's to report (it keeps writing to the old file).
+ * workers reopen it. (Workers that reopen first, signalled themselves, still give it one header:
+ * see prepareDumpFile.) A failure is each worker's to report (it keeps writing to the old file).
  */
 function prepareDumpFileFirst(config: Config, log: Logger): void {
   if (config.log.dump === null) return;

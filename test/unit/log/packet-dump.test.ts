@@ -56,6 +56,12 @@ describe('dumpfile', () => {
     assert.equal(readFileSync(old).subarray(24).toString(), 'earlier records');
   });
 
+  it('gives a new empty file one header however many processes make it ready', () => {
+    const path = tree.write('shared.pcap', '');
+    for (let i = 0; i < 3; i++) prepareDumpFile({ path, origin, mask: 0xf });
+    assert.deepEqual(readFileSync(path), pcapFileHeader());
+  });
+
   it('refuses a file that is not a pcap file of raw IP packets, naming the line', () => {
     const text = tree.write('notes.txt', 'my notes\n');
     assert.throws(() => prepareDumpFile({ path: text, origin, mask: 0xf }), (e: unknown) =>
