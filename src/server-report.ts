@@ -8,6 +8,7 @@ import type { MetricsSnapshot } from './metrics/prometheus.js';
 import type { ReloadCounts } from './process/reload-record.js';
 import type { Runtime } from './runtime.js';
 import type { Upstream } from './upstream/upstream.js';
+import { RCode } from './wire/constants.js';
 
 const mib = (n: number) => Math.round((n / 1048576) * 10) / 10;
 const ms2 = (n: number) => Math.round(n * 100) / 100;
@@ -67,7 +68,7 @@ export function statsReport(rt: Runtime, accept: AcceptCounters, reloads: Reload
       failures: u.stats.failures,
       timeouts: u.stats.timeouts,
       resent: u.stats.resent,
-      nxdomain: u.stats.nxdomain,
+      nxdomain: u.stats.rcodes[RCode.NXDOMAIN],
       avgLatencyMs: u.stats.answers ? ms2(u.stats.rttTotalMs / u.stats.answers) : null,
       // Only for servers health-check= checks.
       ...(u.health.checked ? { checks: { ok: u.stats.checksOk, failed: u.stats.checksFailed, last: u.health.lastCheck } } : {}),
@@ -102,6 +103,7 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, own: ServerCo
       ignored: u.stats.ignored,
       ecsMismatch: u.stats.ecsMismatch,
       resent: u.stats.resent,
+      rcodes: u.stats.rcodes,
       network: u.stats.failures - u.stats.timeouts - u.stats.malformed,
       rttBuckets: u.stats.rttBuckets,
       rttTotalMs: u.stats.rttTotalMs,

@@ -42,6 +42,8 @@ export interface MetricsSnapshot {
     readonly ecsMismatch: number;
     /** Copies of UDP queries sent again while their reply had not come (fast-dns-retry). */
     readonly resent: number;
+    /** Replies received, by header RCODE (index). */
+    readonly rcodes: ArrayLike<number>;
     readonly network: number;
     readonly rttBuckets: Float64Array;
     readonly rttTotalMs: number;
@@ -168,6 +170,12 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
       { labels: { upstream: u.label, reason: 'network' }, value: u.network },
       { labels: { upstream: u.label, reason: 'malformed' }, value: u.malformed },
     ])));
+  add(collected('fandns_upstream_responses_total', 'Replies received from each upstream, by RCODE (late replies included: those of fan-out servers that were not first).', 'counter', () =>
+    snapshot().upstreams.flatMap((u) => {
+      const out: Sample[] = [];
+      for (let rc = 0; rc < u.rcodes.length; rc++) if (u.rcodes[rc]! > 0) out.push({ labels: { upstream: u.label, rcode: rcodeName(rc) }, value: u.rcodes[rc]! });
+      return out;
+    })));
   add(collected('fandns_upstream_ignored_total', 'Replies dropped by ignore-address while fandns waited for another.', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.ignored }))));
   add(collected('fandns_upstream_ecs_mismatch_total', 'Replies dropped because their client subnet (ECS) option did not match the query\'s (RFC 7871 §7.3).', 'counter', () =>

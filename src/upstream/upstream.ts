@@ -34,7 +34,8 @@ export interface UpstreamStats {
   tcpRetries: number;
   /** Copies of UDP queries sent while their reply had not come (fast-dns-retry). */
   resent: number;
-  nxdomain: number;
+  /** Replies by their header RCODE (RFC 1035 §4.1.1; the 4 bits, not EDNS's extended RCODE), late ones included. */
+  readonly rcodes: Float64Array;
   rttTotalMs: number;
   /** RTT histogram: counts per RTT_BOUNDS bucket (non-cumulative), last slot for larger. */
   rttBuckets: Float64Array;
@@ -51,7 +52,7 @@ export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.0
 
 /** Upstream counters at zero. */
 const upstreamStats = (): UpstreamStats => ({
-  queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, tcpRetries: 0, resent: 0, nxdomain: 0, rttTotalMs: 0,
+  queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, tcpRetries: 0, resent: 0, rcodes: new Float64Array(16), rttTotalMs: 0,
   rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), checksOk: 0, checksFailed: 0, tls: { full: 0, resumed: 0, failed: 0 },
 });
 
@@ -260,7 +261,7 @@ export class Upstream {
     let b = 0;
     while (b < RTT_BOUNDS.length && rtt / 1000 > RTT_BOUNDS[b]!) b++;
     this.stats.rttBuckets[b]!++;
-    if ((r[3]! & 0x0f) === 3) this.stats.nxdomain++;
+    this.stats.rcodes[r[3]! & 0x0f]!++;
     this.health.success(sample ? rtt : Number.NaN);
   }
 

@@ -14,6 +14,9 @@ import { promSample } from '../../helpers/prom-text.js';
 
 const NO_RELOADS: ReloadCounts = { ok: 0, failed: 0, lastSuccessful: true, loadedAt: 1000, lastError: null };
 
+/** Replies by RCODE: `noerror` NOERROR and `nxdomain` NXDOMAIN. */
+const rcodes = (noerror: number, nxdomain: number) => Float64Array.from({ length: 16 }, (_, i) => (i === 0 ? noerror : i === 3 ? nxdomain : 0));
+
 /** A worker's registry with `hits` cache hits, `udp` A queries, the upstream up or down, stale answers by rule, its reloads and the listeners' certificate. */
 function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Record<string, number> = {}, reloads = NO_RELOADS,
   certificate: MetricsSnapshot['certificate'] = null) {
@@ -28,8 +31,8 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     rebindBlocked: 0,
     bogusNxdomain: 0,
     upstreams: [
-      { label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp, checked: false, checksOk: 0, checksFailed: 0, tls: null },
-      { label: 'tls://127.0.0.1#853', up, looped: false, queries: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, network: 0, rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), rttTotalMs: 0, answers: 0, checked: false, checksOk: 0, checksFailed: 0, tls: { full: 1, resumed: hits, failed: 0 } },
+      { label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, rcodes: rcodes(udp, 1), network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp, checked: false, checksOk: 0, checksFailed: 0, tls: null },
+      { label: 'tls://127.0.0.1#853', up, looped: false, queries: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, rcodes: rcodes(0, 0), network: 0, rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), rttTotalMs: 0, answers: 0, checked: false, checksOk: 0, checksFailed: 0, tls: { full: 1, resumed: hits, failed: 0 } },
     ],
     queryLogLost: 0,
     dumpLost: 0,
@@ -59,6 +62,9 @@ describe('PrimaryMetrics', () => {
     assert.equal(sample(text, 'fandns_upstream_rtt_seconds_count{upstream="127.0.0.1#53"}'), 15);
     assert.equal(sample(text, 'fandns_upstream_rtt_seconds_bucket{upstream="127.0.0.1#53",le="0.0005"}'), 15);
     assert.equal(sample(text, 'fandns_upstream_healthy{upstream="127.0.0.1#53"}'), 0);
+    assert.equal(sample(text, 'fandns_upstream_responses_total{upstream="127.0.0.1#53",rcode="NOERROR"}'), 15, 'replies by RCODE, summed');
+    assert.equal(sample(text, 'fandns_upstream_responses_total{upstream="127.0.0.1#53",rcode="NXDOMAIN"}'), 2);
+    assert.equal(sample(text, 'fandns_upstream_responses_total{upstream="tls://127.0.0.1#853",rcode="NOERROR"}'), undefined, 'none: no sample');
     assert.equal(sample(text, 'fandns_upstream_tls_handshakes_total{upstream="tls://127.0.0.1#853",result="full"}'), 2, 'each worker has its own TLS connection');
     assert.equal(sample(text, 'fandns_upstream_tls_handshakes_total{upstream="tls://127.0.0.1#853",result="resumed"}'), 7);
     assert.equal(sample(text, 'fandns_upstream_tls_handshakes_total{upstream="127.0.0.1#53",result="full"}'), undefined, 'clear-text servers have none');
