@@ -1,7 +1,7 @@
 /**
  * The fandns server: owns the listeners, the Runtime built from the Config (runtime.ts: the
- * pipeline in its fixed order), the query log, metrics endpoint, resolv-file and hostsdir
- * watching, and handles start, reload and shutdown.
+ * pipeline in its fixed order), the query log, dumpfile and counters (server-sinks.ts), the
+ * metrics endpoint, resolv-file and hostsdir watching, and handles start, reload and shutdown.
  */
 import type { Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -13,14 +13,11 @@ import { acceptCounters, acceptQuery, type AcceptCounters } from './listen/accep
 import type { EncryptedEndpoint } from './listen/encrypted.js';
 import { Listeners } from './listen/listeners.js';
 import { opsLevel, type Logger } from './log/logger.js';
-import { QueryLog } from './log/query-log.js';
-import { QueryLogFilter } from './log/query-log-filter.js';
 import { explain } from './explain/explain.js';
 import { parseExplainRequest, type ExplainRequest } from './explain/explain-request.js';
 import { startMetricsServer } from './metrics/http.js';
 import { createRegistry, type MetricsSnapshot } from './metrics/prometheus.js';
-import { QueryStats } from './metrics/query-stats.js';
-import type { Dispatched, LATER, PendingCount, Tap } from './pipeline/dispatch.js';
+import type { Dispatched, LATER, PendingCount } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
 import type { Runtime } from './runtime.js';
 import { RuntimeSlot } from './runtime-slot.js';
@@ -37,7 +34,7 @@ import { fandnsVersion } from './util/version.js';
 import type { ServerOptions } from './server-options.js';
 import { ReloadRecord } from './process/reload-record.js';
 import { sharedEntry } from './process/entry-sharing.js';
-import { PacketDump } from './log/packet-dump.js';
+import { ServerSinks } from './server-sinks.js';
 
 export type { Endpoint } from './upstream/self-detect.js';
 export { readResolvServers } from './runtime.js';
@@ -49,11 +46,8 @@ export class FandnsServer {
   /** The sockets clients ask on: UDP, TCP, and tls-port= and https-port=. */
   readonly #listeners: Listeners;
   #rt: Runtime | null = null;
-  readonly #tap: Tap | null;
-  readonly queryLog: QueryLog | null;
-  /** dumpfile=: copies of DNS datagrams (the start-up setting holds until a restart), or null. */
-  readonly dump: PacketDump | null;
-  readonly queryStats: QueryStats | null;
+  /** The query log, dumpfile and query counters (src/server-sinks.ts). */
+  readonly #sinks: ServerSinks;
   #http: HttpServer | null = null;
   /** The Prometheus registry, once started with metrics-address (a cluster worker reports it to the primary). */
   metricsRegistry: Registry | null = null;
@@ -85,21 +79,8 @@ export class FandnsServer {
     this.#warm = new WarmCache(log, clock, options.cacheFileSuffix ?? '');
     // Before start() the rules only change the configuration start() builds from.
     this.#admin = new ServerRules(config, log, (c) => (this.#rt === null ? void (this.config = c) : this.#replaceKeeping(c)));
-    const lc = config.log;
-    this.queryLog = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
-    const dc = lc.dump;
-    this.dump = dc === null ? null : new PacketDump(dc, lc.asyncBound,
-      (err) => log.warn({ file: dc.path, err: err.message }, 'cannot reopen the dumpfile; still writing to the old one'));
-    this.queryStats = config.metrics ? new QueryStats() : null;
-    const ql = this.queryLog;
-    const qs = this.queryStats;
-    ql?.setFilter(QueryLogFilter.from(lc.filter));
-    this.#tap = ql || qs ? (q, r, n) => {
-      const ms = performance.now() - q.started;
-      ql?.record(q, r, n, ms);
-      qs?.record(q, r, ms);
-    } : null;
-    const deps = { log, clock, tap: this.#tap, dump: this.dump, endpoints: this.#listeners.endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
+    this.#sinks = new ServerSinks(config, log);
+    const deps = { log, clock, tap: this.#sinks.tap, dump: this.#sinks.dump, endpoints: this.#listeners.endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
     this.#slot = new RuntimeSlot(deps, this.#warm, (rt) => {
       this.#rt = rt;
     });
@@ -127,13 +108,13 @@ export class FandnsServer {
     if (this.config.adminApi && this.options.adminRulesFromPrimary !== true) this.#admin.readFile();
     const onQuery = (msg: Buffer, client: Client) =>
       this.#stopping ? null : acceptQuery(msg, client, this.#dispatch, this.accept, this.config.forward.ednsPacketMax, timed);
-    const timed = this.#tap !== null;
+    const timed = this.#sinks.tap !== null;
     try {
-      await this.#listeners.bind(this.config.listen, onQuery, this.dump);
+      await this.#listeners.bind(this.config.listen, onQuery, this.#sinks.dump);
       this.#slot.swap(this.config, null);
       this.#warm.load(this.#rt!);
       if (this.config.metrics) {
-        const reg = createRegistry(this.queryStats!, () => this.metricsSnapshot(), this.version);
+        const reg = createRegistry(this.#sinks.queryStats!, () => this.metricsSnapshot(), this.version);
         this.metricsRegistry = reg;
         if (this.options.metricsHttp !== false) {
           this.#http = await startMetricsServer(this.config.metrics.host, this.config.metrics.port, {
@@ -176,7 +157,7 @@ export class FandnsServer {
 
   /** Everything /metrics reports, read at scrape time. */
   metricsSnapshot(): MetricsSnapshot {
-    return metricsReport(this.runtime, this.accept, { queryLogLost: this.queryLog?.lost ?? 0, dumpLost: this.dump?.lost ?? 0, certificate: this.#listeners.certificate, adminRuleChanges: this.#admin.rules.changes, reloads: this.#reloads.counts });
+    return metricsReport(this.runtime, this.accept, { ...this.#sinks.lost(), certificate: this.#listeners.certificate, adminRuleChanges: this.#admin.rules.changes, reloads: this.#reloads.counts });
   }
 
   /** admin-api: answers a /rules request from `peer` (src/admin/server-rules.ts). */
@@ -211,8 +192,7 @@ export class FandnsServer {
 
   /** SIGUSR2: reopen the log file and the dumpfile (logrotate). */
   reopenLogs(): void {
-    this.queryLog?.reopen();
-    this.dump?.reopen();
+    this.#sinks.reopen();
   }
 
   /**
@@ -228,7 +208,7 @@ export class FandnsServer {
     const changes = configChanges(this.config, config);
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
-    this.queryLog?.setFilter(QueryLogFilter.from(config.log.filter));
+    this.#sinks.reload(config);
     this.#listeners.reload(config.listen);
     if (config.cache.reloadKeepsCache) this.#replaceKeeping(config, true);
     else this.#replaceEmptied(config, true);
@@ -324,8 +304,7 @@ export class FandnsServer {
       await new Promise<void>((r) => http.close(() => r()));
     }
     if (this.#rt !== null) this.#warm.save(this.#rt);
-    await this.queryLog?.close();
-    await this.dump?.close();
+    await this.#sinks.close();
   }
 
   readonly #dispatch = (q: Query): Dispatched | typeof LATER => (this.#rt ? this.#rt.dispatch(q) : null);
