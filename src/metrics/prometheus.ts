@@ -52,8 +52,8 @@ export interface MetricsSnapshot {
     readonly checked: boolean;
     readonly checksOk: number;
     readonly checksFailed: number;
-    /** tls:// and https:// servers only: their TLS handshakes by outcome. */
-    readonly tls: { readonly full: number; readonly resumed: number; readonly failed: number } | null;
+    /** tls:// and https:// servers only: their TLS handshakes by outcome, and their certificate's expiry (0: no handshake yet). */
+    readonly tls: { readonly full: number; readonly resumed: number; readonly failed: number; readonly notAfter: number } | null;
   }[];
   readonly queryLogLost: number;
   /** dumpfile= datagrams dropped because the file could not keep up. */
@@ -197,6 +197,8 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
       { labels: { upstream: u.label, result: 'resumed' }, value: u.tls.resumed },
       { labels: { upstream: u.label, result: 'failed' }, value: u.tls.failed },
     ]))));
+  add(collected('fandns_upstream_tls_certificate_expiry_timestamp_seconds', 'When the certificate each tls:// or https:// upstream presented at its latest handshake stops being valid (its notAfter), Unix seconds (with workers: the earliest).', 'gauge', () =>
+    snapshot().upstreams.flatMap((u) => (u.tls === null || u.tls.notAfter === 0 ? [] : [{ labels: { upstream: u.label }, value: u.tls.notAfter }])), 'min'));
   add(collected('fandns_upstream_rtt_seconds', 'Round-trip time of answered upstream exchanges.', 'histogram', () =>
     snapshot().upstreams.flatMap((u) => histogram('fandns_upstream_rtt_seconds', RTT_BOUNDS, u.rttBuckets, u.rttTotalMs / 1000, u.answers, { upstream: u.label }))));
   return reg;

@@ -19,6 +19,8 @@ export interface TlsHandshakes {
   resumed: number;
   /** Ended before completing: a refused or lost connection, a certificate that failed its check. */
   failed: number;
+  /** When the certificate the server presented at the latest handshake stops being valid, Unix seconds (0: none yet). */
+  notAfter: number;
 }
 
 /**
@@ -50,6 +52,8 @@ export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null, co
       done = true;
       if (socket.isSessionReused()) counts.resumed++;
       else counts.full++;
+      const notAfter = Date.parse(socket.getPeerCertificate().valid_to ?? '');
+      if (Number.isFinite(notAfter)) counts.notAfter = Math.floor(notAfter / 1000);
     });
     socket.once('close', () => {
       if (!done) counts.failed++;

@@ -53,7 +53,7 @@ export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.0
 /** Upstream counters at zero. */
 const upstreamStats = (): UpstreamStats => ({
   queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, tcpRetries: 0, resent: 0, rcodes: new Float64Array(16), rttTotalMs: 0,
-  rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), checksOk: 0, checksFailed: 0, tls: { full: 0, resumed: 0, failed: 0 },
+  rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), checksOk: 0, checksFailed: 0, tls: { full: 0, resumed: 0, failed: 0, notAfter: 0 },
 });
 
 /**

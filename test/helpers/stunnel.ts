@@ -5,7 +5,8 @@
  * dnsmasq or Unbound (RFC 7858 §3.3: the framing is DNS over TCP's). Stopped by its PID only.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,9 @@ import { sleep } from './wait.js';
 
 /** The test TLS material: the CA that signed `server.pem` (for dns.fandns.test and 127.0.0.1). */
 export const TLS_FIXTURE = (name: string): string => fileURLToPath(new URL(`../../../test/fixtures/tls/${name}`, import.meta.url));
+
+/** A fixture certificate's notAfter, Unix seconds (read with X509Certificate). */
+export const fixtureNotAfter = (name: string): number => Math.floor(Date.parse(new X509Certificate(readFileSync(TLS_FIXTURE(name))).validTo) / 1000);
 
 /** A running stunnel. */
 export interface RunningStunnel {

@@ -18,7 +18,7 @@ import { ConfigError } from '../../src/errors.js';
 import { FandnsServer } from '../../src/server.js';
 import { answerData, buildQuery, toReply, udpExchange } from '../helpers/dns-client.js';
 import { dohRequest, dotConnect } from '../helpers/encrypted-client.js';
-import { TLS_FIXTURE } from '../helpers/stunnel.js';
+import { fixtureNotAfter, TLS_FIXTURE } from '../helpers/stunnel.js';
 import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
 import { memoryLog } from '../helpers/memory-log.js';
 import { startProxy, TEST_PREAMBLE, type TestProxy } from '../helpers/proxy.js';
@@ -29,8 +29,6 @@ import { waitFor } from '../helpers/wait.js';
 const FILES = `tls-cert-file=${TLS_FIXTURE('server.pem')}\ntls-key-file=${TLS_FIXTURE('server.key')}\n`;
 const portOf = (p: TestProxy, protocol: 'tls' | 'https'): number => p.server.encryptedEndpoints.find((e) => e.protocol === protocol)!.port;
 const addresses = (raw: Buffer): string[] => answerData(dnsPacket.decode(raw));
-/** A fixture certificate's notAfter, Unix seconds. */
-const notAfter = (fixture: string): number => Math.floor(Date.parse(new X509Certificate(readFileSync(TLS_FIXTURE(fixture))).validTo) / 1000);
 
 describe('tls-port and https-port', () => {
   let up: FakeUpstream;
@@ -135,7 +133,7 @@ describe('tls-port and https-port', () => {
 
   it('reports when the certificate it presents expires, by file', async () => {
     const text = await (await fetch(`http://${proxy.server.metricsEndpoint}/metrics`)).text();
-    assert.equal(promSample(text, `fandns_tls_certificate_expiry_timestamp_seconds{file="${TLS_FIXTURE('server.pem')}"}`), notAfter('server.pem'));
+    assert.equal(promSample(text, `fandns_tls_certificate_expiry_timestamp_seconds{file="${TLS_FIXTURE('server.pem')}"}`), fixtureNotAfter('server.pem'));
     const plain = await startProxy(`server=${up.spec}\nmetrics-address=127.0.0.1:0\n`);
     try {
       const none = await (await fetch(`http://${plain.server.metricsEndpoint}/metrics`)).text();
@@ -162,12 +160,12 @@ describe('tls-port and https-port: the certificate', () => {
       const first = await dotConnect(dot);
       const fingerprint = first.cert.fingerprint256;
       const expiry = () => server.metricsSnapshot().certificate;
-      assert.deepEqual(expiry(), { file: cert, notAfter: notAfter('server.pem') });
+      assert.deepEqual(expiry(), { file: cert, notAfter: fixtureNotAfter('server.pem') });
       copyFileSync(TLS_FIXTURE('self-signed.pem'), cert);
       copyFileSync(TLS_FIXTURE('self-signed.key'), key);
       assert.equal(server.reloadFrom(() => parseConfigText(conf, 'test.conf')), true);
       assert.ok(mem.lines().some((l) => l.msg === 'TLS certificate reloaded'));
-      assert.deepEqual(expiry(), { file: cert, notAfter: notAfter('self-signed.pem') }, 'the metric follows the certificate presented');
+      assert.deepEqual(expiry(), { file: cert, notAfter: fixtureNotAfter('self-signed.pem') }, 'the metric follows the certificate presented');
       const second = await dotConnect(dot, null);
       assert.notEqual(second.cert.fingerprint256, fingerprint);
       assert.equal(second.cert.fingerprint256, new (await import('node:crypto')).X509Certificate(readFileSync(TLS_FIXTURE('self-signed.pem'))).fingerprint256);
@@ -181,7 +179,7 @@ describe('tls-port and https-port: the certificate', () => {
       assert.match(String(warning?.['err']), /test\.conf:9: cannot read tls-key-file .*ENOENT/);
       const third = await dotConnect(dot, null);
       assert.equal(third.cert.fingerprint256, second.cert.fingerprint256);
-      assert.deepEqual(expiry(), { file: cert, notAfter: notAfter('self-signed.pem') }, 'and stays with it');
+      assert.deepEqual(expiry(), { file: cert, notAfter: fixtureNotAfter('self-signed.pem') }, 'and stays with it');
       third.close();
     } finally {
       await server.stop();
@@ -207,8 +205,8 @@ describe('tls-port and https-port: the certificate', () => {
       renameSync(join(dir, 'cert2.pem'), cert);
       await waitFor(() => mem.lines().some((l) => l.msg === 'TLS certificate renewed: new connections get it'), 'the renewal to be taken up');
       const renewed = mem.lines().find((l) => l.msg === 'TLS certificate renewed: new connections get it')!;
-      assert.equal(renewed['notAfter'], new Date(notAfter('self-signed.pem') * 1000).toISOString());
-      assert.deepEqual(server.metricsSnapshot().certificate, { file: cert, notAfter: notAfter('self-signed.pem') });
+      assert.equal(renewed['notAfter'], new Date(fixtureNotAfter('self-signed.pem') * 1000).toISOString());
+      assert.deepEqual(server.metricsSnapshot().certificate, { file: cert, notAfter: fixtureNotAfter('self-signed.pem') });
       const c = await dotConnect(dot, null);
       assert.equal(c.cert.fingerprint256, new X509Certificate(readFileSync(TLS_FIXTURE('self-signed.pem'))).fingerprint256);
       c.close();

@@ -13,7 +13,7 @@ import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
 import { memoryLog } from '../helpers/memory-log.js';
 import { startProxy } from '../helpers/proxy.js';
 import { answer } from '../helpers/scripts.js';
-import { TLS_FIXTURE } from '../helpers/stunnel.js';
+import { fixtureNotAfter, TLS_FIXTURE } from '../helpers/stunnel.js';
 import { waitFor } from '../helpers/wait.js';
 
 const CA = TLS_FIXTURE('ca.pem');
@@ -74,7 +74,7 @@ describe('server=https://', () => {
         assert.equal(route['transport'], 'https');
         assert.match(JSON.stringify(route['servers']), new RegExp(`https://127\\.0\\.0\\.1:${doh.port}/dns-query`));
         const tls = p.server.metricsSnapshot().upstreams.find((u) => u.label.startsWith('https://'))!.tls;
-        assert.deepEqual(tls, { full: 1, resumed: 0, failed: 0 });
+        assert.deepEqual(tls, { full: 1, resumed: 0, failed: 0, notAfter: fixtureNotAfter('server.pem') }, 'handshakes, and the certificate\'s expiry');
       });
     } finally {
       await plain.close();

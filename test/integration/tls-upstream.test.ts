@@ -16,6 +16,7 @@ import { memoryLog } from '../helpers/memory-log.js';
 import { startProxy, TEST_PREAMBLE } from '../helpers/proxy.js';
 import { answer } from '../helpers/scripts.js';
 import { waitFor } from '../helpers/wait.js';
+import { fixtureNotAfter } from '../helpers/stunnel.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../../test/fixtures/tls/${name}`, import.meta.url));
 const CA = fixture('ca.pem');
@@ -104,7 +105,7 @@ describe('server=tls://', () => {
       assert.equal(dot.tlsAccepted.length, 2);
       assert.equal(dot.tlsAccepted[1]!.resumed, true, 'the second handshake resumed the first session');
       const counted = p.server.metricsSnapshot().upstreams[0]!.tls;
-      assert.deepEqual(counted, { full: 1, resumed: 1, failed: 0 }, 'fandns_upstream_tls_handshakes_total');
+      assert.deepEqual(counted, { full: 1, resumed: 1, failed: 0, notAfter: fixtureNotAfter('server.pem') }, 'fandns_upstream_tls_handshakes_total, and the certificate\'s expiry');
     }));
 
   it('sends only the names of its rule over TLS; /explain says tls', async () => {

@@ -32,7 +32,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     bogusNxdomain: 0,
     upstreams: [
       { label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, rcodes: rcodes(udp, 1), network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp, checked: false, checksOk: 0, checksFailed: 0, tls: null },
-      { label: 'tls://127.0.0.1#853', up, looped: false, queries: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, rcodes: rcodes(0, 0), network: 0, rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), rttTotalMs: 0, answers: 0, checked: false, checksOk: 0, checksFailed: 0, tls: { full: 1, resumed: hits, failed: 0 } },
+      { label: 'tls://127.0.0.1#853', up, looped: false, queries: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, rcodes: rcodes(0, 0), network: 0, rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), rttTotalMs: 0, answers: 0, checked: false, checksOk: 0, checksFailed: 0, tls: { full: 1, resumed: hits, failed: 0, notAfter: 1_800_000_000 + hits } },
     ],
     queryLogLost: 0,
     dumpLost: 0,
@@ -68,6 +68,8 @@ describe('PrimaryMetrics', () => {
     assert.equal(sample(text, 'fandns_upstream_tls_handshakes_total{upstream="tls://127.0.0.1#853",result="full"}'), 2, 'each worker has its own TLS connection');
     assert.equal(sample(text, 'fandns_upstream_tls_handshakes_total{upstream="tls://127.0.0.1#853",result="resumed"}'), 7);
     assert.equal(sample(text, 'fandns_upstream_tls_handshakes_total{upstream="127.0.0.1#53",result="full"}'), undefined, 'clear-text servers have none');
+    assert.equal(sample(text, 'fandns_upstream_tls_certificate_expiry_timestamp_seconds{upstream="tls://127.0.0.1#853"}'), 1_800_000_003, 'the earliest any worker saw');
+    assert.equal(sample(text, 'fandns_upstream_tls_certificate_expiry_timestamp_seconds{upstream="127.0.0.1#53"}'), undefined);
     assert.equal(sample(text, `fandns_build_info{version="9.9.9",node="${process.version}"}`), 1);
     assert.equal(sample(text, 'fandns_workers'), 2);
     assert.equal(sample(text, 'fandns_worker_restarts_total'), 1);

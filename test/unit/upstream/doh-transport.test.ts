@@ -14,7 +14,7 @@ import { tlsDialer, type TlsHandshakes } from '../../../src/upstream/tls-dial.js
 import type { UdpResult } from '../../../src/upstream/udp-transport.js';
 import { FakeDohUpstream, type DohScript, type FakeDohOptions } from '../../helpers/fake-doh-upstream.js';
 import { rr } from '../../helpers/fake-upstream.js';
-import { TLS_FIXTURE } from '../../helpers/stunnel.js';
+import { fixtureNotAfter, TLS_FIXTURE } from '../../helpers/stunnel.js';
 import { makeQuery } from '../../helpers/wire.js';
 import { waitFor } from '../../helpers/wait.js';
 
@@ -24,7 +24,7 @@ const answerA: DohScript = (q) => ({ answers: [rr.a(q.name, '192.0.2.80')] });
 
 /** A transport to `up` checked for `name`, with its handshake counts. */
 function transport(up: FakeDohUpstream, name: string | null = NAME, path = '/dns-query'): { t: DohTransport; counts: TlsHandshakes } {
-  const counts: TlsHandshakes = { full: 0, resumed: 0, failed: 0 };
+  const counts: TlsHandshakes = { full: 0, resumed: 0, failed: 0, notAfter: 0 };
   const target = { address: '127.0.0.1', port: up.port, family: 4 as const, sourceAddress: null, sourcePort: null };
   const dial = tlsDialer(target, { name, path }, CA, counts, ['h2']);
   return { t: new DohTransport(dial, `https://${name ?? '127.0.0.1'}:${up.port}`, path), counts };
@@ -66,7 +66,7 @@ describe('DohTransport', () => {
       assert.ok(got.every(({ r, id }) => Buffer.isBuffer(r) && r.readUInt16BE(0) === id));
       assert.equal(up.queries.length, 60);
       assert.equal(up.connections.length, 1);
-      assert.deepEqual(counts, { full: 1, resumed: 0, failed: 0 });
+      assert.deepEqual(counts, { full: 1, resumed: 0, failed: 0, notAfter: fixtureNotAfter('server.pem') });
     }, { maxConcurrentStreams: 5 }));
 
   for (const [what, fault, reason] of [
