@@ -3,8 +3,9 @@
  * later. Each request carries one query (doh-request.ts says which, or which HTTP error); the
  * reply goes back as `application/dns-message` with a `cache-control: max-age` no longer than its
  * smallest TTL (§5.1), padded when it carries EDNS (RFC 8467 §4.1). A query fandns does not answer
- * (refused by local-service, say) gets 403. Connections are bounded (twice max-tcp-connections),
- * idle ones close after the TCP idle time.
+ * (refused by local-service, say) gets 403. Established connections are held to
+ * max-tcp-connections, the one idle the longest making room for a new one (doh-connections.ts);
+ * with handshakes, at most twice that; idle ones close after the TCP idle time.
  */
 import { createSecureServer, type Http2ServerRequest, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
@@ -15,6 +16,7 @@ import { padReply } from '../wire/edns-padding.js';
 import { MAX_MESSAGE } from '../wire/constants.js';
 import { DNS_MESSAGE } from '../wire/dns-media-type.js';
 import { checkBody, dohQuery, isRefusal, replyMaxAge, TOO_BIG, type DohRefusal } from './doh-request.js';
+import { DohConnections } from './doh-connections.js';
 import { listening, type TcpOptions } from './tcp.js';
 import { guardServiceTls, serviceTlsOptions } from './tls.js';
 import type { DatagramHandler } from './udp.js';
@@ -74,6 +76,15 @@ function readBody(req: Http2ServerRequest, res: Http2ServerResponse, frameMs: nu
   req.on('error', () => clearTimeout(timer));
 }
 
+/** The socket a request came on (for HTTP/2, the session's proxy of it), or null once its session is gone. */
+function requestSocket(req: Http2ServerRequest): object | null {
+  try {
+    return req.socket;
+  } catch {
+    return null; // the HTTP/2 session was destroyed under the request
+  }
+}
+
 /** Starts a DNS-over-HTTPS server on address:port with `creds`. Resolves once listening. */
 export async function listenHttps(address: string, port: number, onQuery: DatagramHandler, opts: TcpOptions, creds: SecureContextOptions): Promise<HttpsListener> {
   const sockets = new Set<Socket>();
@@ -83,7 +94,9 @@ export async function listenHttps(address: string, port: number, onQuery: Datagr
     const r = onQuery(msg, client);
     if (r !== LATER) answer(res, r);
   };
+  const conns = new DohConnections(opts.maxConnections);
   const server = createSecureServer({ ...serviceTlsOptions(creds, opts), allowHTTP1: true }, (req, res) => {
+    res.once('close', conns.begin(requestSocket(req)));
     const q = dohQuery({ method: req.method, url: req.url, contentType: req.headers['content-type'] });
     if (q === 'body') readBody(req, res, opts.frameMs, ask(req, res));
     else if (isRefusal(q)) refuse(res, q);
@@ -95,6 +108,7 @@ export async function listenHttps(address: string, port: number, onQuery: Datagr
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
+  server.on('secureConnection', (s: Socket) => conns.admit(s));
   server.on('sessionError', () => {});
   await listening(server, address, port, null);
   return {

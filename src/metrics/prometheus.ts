@@ -6,6 +6,7 @@
 import { collectDefaultMetrics, Registry, type Metric } from 'prom-client';
 import { COUNTED_TYPES, LATENCY_BOUNDS, PROTOCOLS, RCODE_SLOTS, SOURCES, type QueryStats } from './query-stats.js';
 import { RTT_BOUNDS } from '../upstream/upstream.js';
+import type { TlsHandshakes } from '../upstream/tls-dial.js';
 import { rcodeName } from '../wire/constants.js';
 import type { ReloadCounts } from '../process/reload-record.js';
 import type { PresentedCertificate } from '../listen/encrypted.js';
@@ -53,7 +54,7 @@ export interface MetricsSnapshot {
     readonly checksOk: number;
     readonly checksFailed: number;
     /** tls:// and https:// servers only: their TLS handshakes by outcome, and their certificate's expiry (0: no handshake yet). */
-    readonly tls: { readonly full: number; readonly resumed: number; readonly failed: number; readonly notAfter: number } | null;
+    readonly tls: Readonly<TlsHandshakes> | null;
   }[];
   readonly queryLogLost: number;
   /** dumpfile= datagrams dropped because the file could not keep up. */

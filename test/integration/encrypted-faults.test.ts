@@ -1,12 +1,13 @@
 /**
  * The encrypted listeners against clients that misbehave: bytes that are not TLS, plain HTTP on
  * the HTTPS port, a handshake never finished, a DoH request abandoned halfway, more connections
- * than allowed. Each is dropped or refused without a crash, and fandns goes on answering others.
+ * than allowed (on the DoH port, idle HTTP/2 sessions make room for new ones, busy ones do not).
+ * Each is dropped or refused without a crash, and fandns goes on answering others.
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as h2Connect } from 'node:http2';
+import { connect as h2Connect, type ClientHttp2Session } from 'node:http2';
 import dnsPacket from 'dns-packet';
 import { answerData, buildQuery } from '../helpers/dns-client.js';
 import { dohRequest, dotConnect, TEST_CA, TEST_NAME } from '../helpers/encrypted-client.js';
@@ -36,6 +37,27 @@ function untilClosed(s: Socket, bytes: Buffer | string | null, ms = 15_000): Pro
   });
 }
 
+/** POSTs a query for `name` on `session`; resolves with the body of a 200 reply, rejects when there is none. */
+function post(session: ClientHttp2Session, name: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const stream = session.request({ ':method': 'POST', ':path': '/dns-query', 'content-type': 'application/dns-message' });
+    const chunks: Buffer[] = [];
+    let status = 0;
+    stream.on('response', (h) => (status = Number(h[':status'])));
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('close', () => (status === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`no reply (status ${status}, stream code ${stream.rstCode})`))));
+    stream.on('error', () => {});
+    stream.end(buildQuery(name));
+  });
+}
+
+/** An HTTP/2 session to the DoH port; `closed` settles when the server ends it. */
+function dohSession(port: number): { session: ClientHttp2Session; closed: Promise<void> } {
+  const session = h2Connect(`https://127.0.0.1:${port}`, { ca: TEST_CA, servername: TEST_NAME });
+  session.on('error', () => {});
+  return { session, closed: new Promise((r) => session.once('close', () => r())) };
+}
+
 describe('encrypted listeners: misbehaving clients', () => {
   let up: FakeUpstream;
   let proxy: TestProxy;
@@ -52,7 +74,7 @@ describe('encrypted listeners: misbehaving clients', () => {
     assert.deepEqual([h.status, answerData(dnsPacket.decode(h.body))], [200, ['192.0.2.9']]);
   };
   before(async () => {
-    up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.9', 60)] }));
+    up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.9', 60)], delayMs: q.name.startsWith('slow') ? 1500 : 0 }));
     mem = memoryLog('warn');
     proxy = await startProxy(`server=${up.spec}\ntls-port=0\nhttps-port=0\nmax-tcp-connections=2\ntls-cert-file=${TLS_FIXTURE('server.pem')}\ntls-key-file=${TLS_FIXTURE('server.key')}\n`, mem.log);
     dot = proxy.server.encryptedEndpoints.find((e) => e.protocol === 'tls')!.port;
@@ -113,6 +135,36 @@ describe('encrypted listeners: misbehaving clients', () => {
     for (const s of held) s.destroy();
     await new Promise((r) => setTimeout(r, 100));
     await stillAnswers('after-flood.test');
+  });
+
+  it('DoH at max-tcp-connections: the session idle the longest makes room for a new one', { timeout: 15_000 }, async () => {
+    const [a, b] = [dohSession(doh), dohSession(doh)];
+    assert.deepEqual(answerData(dnsPacket.decode(await post(a.session, 'idle-a.test'))), ['192.0.2.9']);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(answerData(dnsPacket.decode(await post(b.session, 'idle-b.test'))), ['192.0.2.9']);
+    const c = dohSession(doh);
+    assert.deepEqual(answerData(dnsPacket.decode(await post(c.session, 'new-c.test'))), ['192.0.2.9'], 'the new session is served');
+    // The oldest idle one was closed to make room: at once, not by the 10 s idle timeout.
+    const idleTimeout = new Promise((_, reject) => setTimeout(() => reject(new Error('not closed to make room')), 5000).unref());
+    await Promise.race([a.closed, idleTimeout]);
+    assert.deepEqual(answerData(dnsPacket.decode(await post(b.session, 'still-b.test'))), ['192.0.2.9'], 'the other one goes on');
+    b.session.close();
+    c.session.close();
+    await Promise.all([b.closed, c.closed]);
+  });
+
+  it('DoH at max-tcp-connections with every session busy: the new one is closed, the busy ones answered', { timeout: 15_000 }, async () => {
+    const [a, b] = [dohSession(doh), dohSession(doh)];
+    const slow = [post(a.session, 'slow-a.test'), post(b.session, 'slow-b.test')];
+    await new Promise((r) => setTimeout(r, 300)); // both requests are in progress at fandns
+    const c = dohSession(doh);
+    await assert.rejects(post(c.session, 'refused-c.test'), 'no room for a third connection');
+    await c.closed;
+    for (const body of await Promise.all(slow)) assert.deepEqual(answerData(dnsPacket.decode(body)), ['192.0.2.9']);
+    a.session.close();
+    b.session.close();
+    await Promise.all([a.closed, b.closed]);
+    await stillAnswers('after-busy.test');
   });
 
   it('logged no error', () => {
