@@ -2,7 +2,8 @@
  * The established connections of one DNS-over-HTTPS listener, held to `max-tcp-connections` as
  * the TCP and DNS-over-TLS listeners hold theirs (tcp.ts): when a new connection finds every
  * place taken, the connection idle the longest (no request in progress) is closed to make room;
- * when every one has a request in progress, the new one is closed instead. So clients that keep
+ * when every one has a request in progress, the new one is closed instead (an HTTP/2 session is
+ * told GOAWAY, then closes; others are cut). So clients that keep
  * idle HTTP/2 connections open (browsers, phones) cannot lock others out. Connections still in
  * their TLS handshake are bounded apart (twice the limit, tls.ts).
  *
@@ -13,9 +14,16 @@
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 
+/** An HTTP/2 session, as far as closing it goes. */
+interface Closable {
+  close(): void;
+}
+
 /** What is known of one connection. */
 interface Entry {
   readonly sock: Socket;
+  /** Its HTTP/2 session, once a request has shown it (null: HTTP/1.1, or no request yet). */
+  session: Closable | null;
   /** Requests in progress. */
   active: number;
   /** performance.now() of the last request's start or end (or of the handshake). */
@@ -58,19 +66,25 @@ export class DohConnections {
       }
       this.counters.evicted++;
       this.#open.delete(victim);
-      victim.sock.destroy();
+      // HTTP/2: GOAWAY first, so a client does not send a request into a closing connection.
+      if (victim.session !== null) victim.session.close();
+      else victim.sock.destroy();
     }
-    const e: Entry = { sock, active: 0, last: performance.now() };
+    const e: Entry = { sock, session: null, active: 0, last: performance.now() };
     (sock as unknown as Record<symbol, Entry>)[ENTRY] = e;
     this.#open.add(e);
     sock.once('close', () => this.#open.delete(e));
     return true;
   }
 
-  /** A request started on the connection of `sock` (a request's socket, or its HTTP/2 proxy); returns what ends it. */
-  begin(sock: object | null | undefined): () => void {
+  /**
+   * A request started on the connection of `sock` (a request's socket, or its HTTP/2 proxy), on
+   * HTTP/2 `session`; returns what ends it.
+   */
+  begin(sock: object | null | undefined, session: Closable | null = null): () => void {
     const e = entryOf(sock);
     if (e === undefined) return () => {};
+    if (session !== null) e.session = session;
     e.active++;
     e.last = performance.now();
     let ended = false;

@@ -96,7 +96,7 @@ export async function listenHttps(address: string, port: number, onQuery: Datagr
   };
   const conns = new DohConnections(opts.maxConnections);
   const server = createSecureServer({ ...serviceTlsOptions(creds, opts), allowHTTP1: true }, (req, res) => {
-    res.once('close', conns.begin(requestSocket(req)));
+    res.once('close', conns.begin(requestSocket(req), req.stream?.session ?? null));
     const q = dohQuery({ method: req.method, url: req.url, contentType: req.headers['content-type'] });
     if (q === 'body') readBody(req, res, opts.frameMs, ask(req, res));
     else if (isRefusal(q)) refuse(res, q);

@@ -51,11 +51,13 @@ function post(session: ClientHttp2Session, name: string): Promise<Buffer> {
   });
 }
 
-/** An HTTP/2 session to the DoH port; `closed` settles when the server ends it. */
-function dohSession(port: number): { session: ClientHttp2Session; closed: Promise<void> } {
+/** An HTTP/2 session to the DoH port; `closed` settles when the server ends it, `goaway` says whether it said GOAWAY first. */
+function dohSession(port: number): { session: ClientHttp2Session; closed: Promise<void>; goaway: () => boolean } {
   const session = h2Connect(`https://127.0.0.1:${port}`, { ca: TEST_CA, servername: TEST_NAME });
   session.on('error', () => {});
-  return { session, closed: new Promise((r) => session.once('close', () => r())) };
+  let goaway = false;
+  session.once('goaway', () => (goaway = true));
+  return { session, closed: new Promise((r) => session.once('close', () => r())), goaway: () => goaway };
 }
 
 describe('encrypted listeners: misbehaving clients', () => {
@@ -74,7 +76,7 @@ describe('encrypted listeners: misbehaving clients', () => {
     assert.deepEqual([h.status, answerData(dnsPacket.decode(h.body))], [200, ['192.0.2.9']]);
   };
   before(async () => {
-    up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.9', 60)], delayMs: q.name.startsWith('slow') ? 1500 : 0 }));
+    up = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.9', 60)], delayMs: q.name.startsWith('slow') ? 700 : 0 }));
     mem = memoryLog('warn');
     proxy = await startProxy(`server=${up.spec}\ntls-port=0\nhttps-port=0\nmax-tcp-connections=2\ntls-cert-file=${TLS_FIXTURE('server.pem')}\ntls-key-file=${TLS_FIXTURE('server.key')}\n`, mem.log);
     dot = proxy.server.encryptedEndpoints.find((e) => e.protocol === 'tls')!.port;
@@ -147,6 +149,7 @@ describe('encrypted listeners: misbehaving clients', () => {
     // The oldest idle one was closed to make room: at once, not by the 10 s idle timeout.
     const idleTimeout = new Promise((_, reject) => setTimeout(() => reject(new Error('not closed to make room')), 5000).unref());
     await Promise.race([a.closed, idleTimeout]);
+    assert.equal(a.goaway(), true, 'told GOAWAY first');
     assert.deepEqual(answerData(dnsPacket.decode(await post(b.session, 'still-b.test'))), ['192.0.2.9'], 'the other one goes on');
     b.session.close();
     c.session.close();
@@ -156,7 +159,7 @@ describe('encrypted listeners: misbehaving clients', () => {
   it('DoH at max-tcp-connections with every session busy: the new one is closed, the busy ones answered', { timeout: 15_000 }, async () => {
     const [a, b] = [dohSession(doh), dohSession(doh)];
     const slow = [post(a.session, 'slow-a.test'), post(b.session, 'slow-b.test')];
-    await new Promise((r) => setTimeout(r, 300)); // both requests are in progress at fandns
+    await new Promise((r) => setTimeout(r, 250)); // both requests are in progress at fandns (the server answers them after 700 ms, well within upstream-timeout's 1500)
     const c = dohSession(doh);
     await assert.rejects(post(c.session, 'refused-c.test'), 'no room for a third connection');
     await c.closed;

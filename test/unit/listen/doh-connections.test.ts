@@ -56,6 +56,16 @@ describe('DohConnections', () => {
     assert.deepEqual([a.destroyed, b.destroyed], [true, false], 'a, idle again, made room; b is busy');
   });
 
+  it('tells an HTTP/2 session it closes GOAWAY rather than cutting its socket', () => {
+    const c = new DohConnections(1);
+    const a = sock();
+    c.admit(asSocket(a));
+    let closed = 0;
+    c.begin(proxyOf(a), { close: () => closed++ })();
+    c.admit(asSocket(sock()));
+    assert.deepEqual([closed, a.destroyed, c.counters.evicted], [1, false, 1]);
+  });
+
   it('forgets a connection that closed, and ignores requests it cannot place', () => {
     const c = new DohConnections(1);
     const a = sock();
