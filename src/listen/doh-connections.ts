@@ -2,27 +2,33 @@
  * The established connections of one DNS-over-HTTPS listener, held to `max-tcp-connections` as
  * the TCP and DNS-over-TLS listeners hold theirs (tcp.ts): when a new connection finds every
  * place taken, the connection idle the longest (no request in progress) is closed to make room;
- * when every one has a request in progress, the new one is closed instead (an HTTP/2 session is
- * told GOAWAY, then closes; others are cut). So clients that keep
- * idle HTTP/2 connections open (browsers, phones) cannot lock others out. Connections still in
- * their TLS handshake are bounded apart (twice the limit, tls.ts).
+ * when every one has a request in progress, the new one is closed instead. A closed HTTP/2
+ * connection is told GOAWAY first; an HTTP/1.1 one is cut. So clients that keep idle HTTP/2
+ * connections open (browsers, phones) cannot lock others out. Connections still in their TLS
+ * handshake are bounded apart (twice the limit, tls.ts).
  *
- * A connection is known by its TLS socket. HTTP/2 requests reach it through the session's socket
- * proxy, which passes reads of other properties on to the socket, so the socket carries its
- * entry under a symbol that both HTTP/2 and HTTP/1.1 requests can read.
+ * A connection is known by its TLS socket. HTTP/2 sessions and requests reach it through a proxy
+ * that passes reads and writes of other properties on to the socket, so the socket carries its
+ * session and its entry under symbols: Node opens the session before the listener sees the
+ * socket, and requests of both HTTP versions can read the entry.
  */
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 
-/** An HTTP/2 session, as far as closing it goes. */
+/** An HTTP/2 session, as far as closing it goes (close(): GOAWAY, then the socket closes once no stream is open). */
 interface Closable {
   close(): void;
+}
+
+/** An HTTP/2 session as the server's 'session' event gives it. */
+interface OpenedSession extends Closable {
+  readonly socket: object;
 }
 
 /** What is known of one connection. */
 interface Entry {
   readonly sock: Socket;
-  /** Its HTTP/2 session, once a request has shown it (null: HTTP/1.1, or no request yet). */
+  /** Its HTTP/2 session (null: HTTP/1.1). */
   session: Closable | null;
   /** Requests in progress. */
   active: number;
@@ -31,11 +37,12 @@ interface Entry {
 }
 
 const ENTRY = Symbol('fandns DoH connection');
+const SESSION = Symbol('fandns DoH session');
 
-/** The entry a socket (or the HTTP/2 proxy of one) carries, if it was admitted and is still there. */
-function entryOf(sock: object | null | undefined): Entry | undefined {
+/** What a socket (or a proxy of one) carries under `key`, if it is there and the socket still is. */
+function carried<T>(sock: object | null | undefined, key: symbol): T | undefined {
   try {
-    return (sock as Record<symbol, Entry | undefined> | null | undefined)?.[ENTRY];
+    return (sock as Record<symbol, T | undefined> | null | undefined)?.[key];
   } catch {
     return undefined; // the proxy of a session whose socket is gone
   }
@@ -54,6 +61,17 @@ export class DohConnections {
     return this.#open.size;
   }
 
+  /** Node opened an HTTP/2 session on a new connection (Node 20 to 24: before admit() sees its socket). */
+  opened(session: OpenedSession): void {
+    const admitted = carried<Entry>(session.socket, ENTRY);
+    if (admitted !== undefined) return void (admitted.session = session);
+    try {
+      (session.socket as Record<symbol, Closable>)[SESSION] = session;
+    } catch {
+      // the socket is already gone; admit() will not see it either
+    }
+  }
+
   /** A handshake completed on `sock`: admits it, making room if need be; false (and `sock` closed) when there is none. */
   admit(sock: Socket): boolean {
     if (this.#open.size >= this.max) {
@@ -70,21 +88,17 @@ export class DohConnections {
       if (victim.session !== null) victim.session.close();
       else victim.sock.destroy();
     }
-    const e: Entry = { sock, session: null, active: 0, last: performance.now() };
+    const e: Entry = { sock, session: carried<Closable>(sock, SESSION) ?? null, active: 0, last: performance.now() };
     (sock as unknown as Record<symbol, Entry>)[ENTRY] = e;
     this.#open.add(e);
     sock.once('close', () => this.#open.delete(e));
     return true;
   }
 
-  /**
-   * A request started on the connection of `sock` (a request's socket, or its HTTP/2 proxy), on
-   * HTTP/2 `session`; returns what ends it.
-   */
-  begin(sock: object | null | undefined, session: Closable | null = null): () => void {
-    const e = entryOf(sock);
+  /** A request started on the connection of `sock` (a request's socket, or its HTTP/2 proxy); returns what ends it. */
+  begin(sock: object | null | undefined): () => void {
+    const e = carried<Entry>(sock, ENTRY);
     if (e === undefined) return () => {};
-    if (session !== null) e.session = session;
     e.active++;
     e.last = performance.now();
     let ended = false;

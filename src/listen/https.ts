@@ -96,7 +96,7 @@ export async function listenHttps(address: string, port: number, onQuery: Datagr
   };
   const conns = new DohConnections(opts.maxConnections);
   const server = createSecureServer({ ...serviceTlsOptions(creds, opts), allowHTTP1: true }, (req, res) => {
-    res.once('close', conns.begin(requestSocket(req), req.stream?.session ?? null));
+    res.once('close', conns.begin(requestSocket(req)));
     const q = dohQuery({ method: req.method, url: req.url, contentType: req.headers['content-type'] });
     if (q === 'body') readBody(req, res, opts.frameMs, ask(req, res));
     else if (isRefusal(q)) refuse(res, q);
@@ -108,6 +108,7 @@ export async function listenHttps(address: string, port: number, onQuery: Datagr
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
+  server.on('session', (session) => conns.opened(session));
   server.on('secureConnection', (s: Socket) => conns.admit(s));
   server.on('sessionError', () => {});
   await listening(server, address, port, null);

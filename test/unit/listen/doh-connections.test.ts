@@ -23,8 +23,14 @@ class FakeSocket extends EventEmitter {
 
 const sock = () => new FakeSocket();
 const asSocket = (s: FakeSocket) => s as unknown as Socket;
-/** A proxy that passes reads on to `s`, as HTTP/2's request socket does. */
-const proxyOf = (s: FakeSocket): object => new Proxy({}, { get: (_t, prop) => (s as unknown as Record<PropertyKey, unknown>)[prop] });
+/** A proxy that passes reads and writes on to `s`, as HTTP/2's session and request sockets do. */
+const proxyOf = (s: FakeSocket): object => new Proxy({}, {
+  get: (_t, prop) => (s as unknown as Record<PropertyKey, unknown>)[prop],
+  set: (_t, prop, value) => {
+    (s as unknown as Record<PropertyKey, unknown>)[prop] = value;
+    return true;
+  },
+});
 
 describe('DohConnections', () => {
   it('admits up to max, then closes the connection idle the longest to admit a new one', async () => {
@@ -56,14 +62,27 @@ describe('DohConnections', () => {
     assert.deepEqual([a.destroyed, b.destroyed], [true, false], 'a, idle again, made room; b is busy');
   });
 
-  it('tells an HTTP/2 session it closes GOAWAY rather than cutting its socket', () => {
+  it('tells an HTTP/2 session it closes GOAWAY rather than cutting its socket, with or without a request before', () => {
+    for (const asked of [true, false]) {
+      const c = new DohConnections(1);
+      const a = sock();
+      let closed = 0;
+      c.opened({ socket: proxyOf(a), close: () => closed++ }); // Node opens the session before the listener sees the socket
+      c.admit(asSocket(a));
+      if (asked) c.begin(proxyOf(a))();
+      c.admit(asSocket(sock()));
+      assert.deepEqual([closed, a.destroyed, c.counters.evicted], [1, false, 1], asked ? 'after a request' : 'before any');
+    }
+  });
+
+  it('takes the session also when it is opened after the socket was admitted', () => {
     const c = new DohConnections(1);
     const a = sock();
-    c.admit(asSocket(a));
     let closed = 0;
-    c.begin(proxyOf(a), { close: () => closed++ })();
+    c.admit(asSocket(a));
+    c.opened({ socket: proxyOf(a), close: () => closed++ });
     c.admit(asSocket(sock()));
-    assert.deepEqual([closed, a.destroyed, c.counters.evicted], [1, false, 1]);
+    assert.deepEqual([closed, a.destroyed], [1, false]);
   });
 
   it('forgets a connection that closed, and ignores requests it cannot place', () => {
@@ -75,6 +94,7 @@ describe('DohConnections', () => {
     c.begin(sock())(); // never admitted
     c.begin(null)();
     c.begin(new Proxy({}, { get: () => { throw new Error('socket unbound'); } }))(); // a session already gone
+    c.opened({ socket: new Proxy({}, { set: () => { throw new Error('socket unbound'); } }), close: () => {} });
     const b = sock();
     assert.equal(c.admit(asSocket(b)), true);
     c.destroyAll();
