@@ -1,6 +1,6 @@
 /**
  * The established connections of one DNS-over-HTTPS listener, held to `max-tcp-connections` as
- * the TCP and DNS-over-TLS listeners hold theirs (tcp.ts): when a new connection finds every
+ * the TCP and DNS-over-TLS listeners hold theirs (makeRoom in tcp.ts): when a new connection finds every
  * place taken, the connection idle the longest (no request in progress) is closed to make room;
  * when every one has a request in progress, the new one is closed instead. A closed HTTP/2
  * connection is told GOAWAY first; an HTTP/1.1 one is cut. So clients that keep idle HTTP/2
@@ -14,6 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
+import { makeRoom, type Occupant } from './tcp.js';
 
 /** An HTTP/2 session, as far as closing it goes (close(): GOAWAY, then the socket closes once no stream is open). */
 interface Closable {
@@ -26,14 +27,14 @@ interface OpenedSession extends Closable {
 }
 
 /** What is known of one connection. */
-interface Entry {
+interface Entry extends Occupant {
   readonly sock: Socket;
   /** Its HTTP/2 session (null: HTTP/1.1). */
   session: Closable | null;
   /** Requests in progress. */
-  active: number;
+  inFlight: number;
   /** performance.now() of the last request's start or end (or of the handshake). */
-  last: number;
+  lastActivity: number;
 }
 
 const ENTRY = Symbol('fandns DoH connection');
@@ -74,21 +75,12 @@ export class DohConnections {
 
   /** A handshake completed on `sock`: admits it, making room if need be; false (and `sock` closed) when there is none. */
   admit(sock: Socket): boolean {
-    if (this.#open.size >= this.max) {
-      let victim: Entry | null = null;
-      for (const e of this.#open) if (e.active === 0 && (victim === null || e.last < victim.last)) victim = e;
-      if (victim === null) {
-        this.counters.refused++;
-        sock.destroy();
-        return false;
-      }
-      this.counters.evicted++;
-      this.#open.delete(victim);
-      // HTTP/2: GOAWAY first, so a client does not send a request into a closing connection.
-      if (victim.session !== null) victim.session.close();
-      else victim.sock.destroy();
+    // HTTP/2: GOAWAY first, so a client does not send a request into a closing connection.
+    if (!makeRoom(this.#open, this.max, this.counters, (victim) => (victim.session !== null ? victim.session.close() : victim.sock.destroy()))) {
+      sock.destroy();
+      return false;
     }
-    const e: Entry = { sock, session: carried<Closable>(sock, SESSION) ?? null, active: 0, last: performance.now() };
+    const e: Entry = { sock, session: carried<Closable>(sock, SESSION) ?? null, inFlight: 0, lastActivity: performance.now() };
     (sock as unknown as Record<symbol, Entry>)[ENTRY] = e;
     this.#open.add(e);
     sock.once('close', () => this.#open.delete(e));
@@ -99,19 +91,14 @@ export class DohConnections {
   begin(sock: object | null | undefined): () => void {
     const e = carried<Entry>(sock, ENTRY);
     if (e === undefined) return () => {};
-    e.active++;
-    e.last = performance.now();
+    e.inFlight++;
+    e.lastActivity = performance.now();
     let ended = false;
     return () => {
       if (ended) return;
       ended = true;
-      e.active--;
-      e.last = performance.now();
+      e.inFlight--;
+      e.lastActivity = performance.now();
     };
-  }
-
-  /** Closes every connection now. */
-  destroyAll(): void {
-    for (const e of this.#open) e.sock.destroy();
   }
 }

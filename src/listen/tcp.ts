@@ -95,6 +95,33 @@ class Connection {
   }
 }
 
+/** A client connection as the admission rule sees it. */
+export interface Occupant {
+  /** Queries (or requests) in progress on it. */
+  readonly inFlight: number;
+  /** performance.now() of its latest activity. */
+  readonly lastActivity: number;
+}
+
+/**
+ * The admission rule of every listener with connections (RFC 7766 §6.2.3): with `max` of `open`
+ * taken, the one idle the longest (nothing in flight) leaves, handed to `close` and counted as
+ * evicted, to make room; when every one is busy there is no room (false, counted as refused).
+ */
+export function makeRoom<T extends Occupant>(open: Set<T>, max: number, counters: { evicted: number; refused: number }, close: (victim: T) => void): boolean {
+  if (open.size < max) return true;
+  let victim: T | null = null;
+  for (const c of open) if (c.inFlight === 0 && (victim === null || c.lastActivity < victim.lastActivity)) victim = c;
+  if (victim === null) {
+    counters.refused++;
+    return false;
+  }
+  counters.evicted++;
+  open.delete(victim);
+  close(victim);
+  return true;
+}
+
 /** Starts a TCP DNS server on address:port. Resolves once listening. */
 export function listenTcp(address: string, port: number, onQuery: DatagramHandler, opts: TcpOptions = TCP_DEFAULTS): Promise<TcpListener> {
   return listenStreams(createServer(), 'connection', 'tcp', address, port, onQuery, opts);
@@ -116,18 +143,7 @@ export function listenStreams(
   const open = new Set<Connection>();
   const counters = { evicted: 0, slow: 0, refused: 0 };
   server.on(event, (sock: Socket) => {
-    if (open.size >= opts.maxConnections) {
-      let victim: Connection | null = null;
-      for (const c of open) if (c.inFlight === 0 && (!victim || c.lastActivity < victim.lastActivity)) victim = c;
-      if (!victim) {
-        counters.refused++;
-        sock.destroy();
-        return;
-      }
-      counters.evicted++;
-      open.delete(victim);
-      victim.sock.destroy();
-    }
+    if (!makeRoom(open, opts.maxConnections, counters, (victim) => victim.sock.destroy())) return void sock.destroy();
     const conn = new Connection(sock, onQuery, opts, () => counters.slow++, address, protocol);
     open.add(conn);
     sock.once('close', () => open.delete(conn));
