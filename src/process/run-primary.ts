@@ -1,14 +1,12 @@
 /**
  * The main process when workers > 1: start the cluster, drop privileges once every worker
  * listens and metrics-address is bound, pass SIGUSR1 and SIGUSR2 to the workers (and reopen its
- * own log on SIGUSR2, and make a new dumpfile ready for them), on SIGHUP run the conf-scripts and
- * have every worker reload with their outputs, and on SIGTERM or SIGINT stop the workers, then
- * exit 0.
+ * own log on SIGUSR2), on SIGHUP run the conf-scripts and have every worker reload with their
+ * outputs, and on SIGTERM or SIGINT stop the workers, then exit 0.
  */
 import type { Config } from '../config/types.js';
 import type { ScriptOutputs } from '../config/script-outputs.js';
-import { createLogger, opsLevel, reopenLogger, type Logger } from '../log/logger.js';
-import { prepareDumpFile } from '../log/packet-dump.js';
+import { createLogger, opsLevel, reopenLogger } from '../log/logger.js';
 import { ClusterPrimary } from './cluster-primary.js';
 import { ClusterFailure } from './cluster-failure.js';
 import { ClusterScripts } from './cluster-scripts.js';
@@ -33,7 +31,6 @@ export async function runPrimary(config: Config, creds: Credentials | null, scri
   process.on('SIGUSR1', () => primary.signal('SIGUSR1'));
   process.on('SIGUSR2', () => {
     reopenLogger(log);
-    prepareDumpFileFirst(config, log);
     primary.signal('SIGUSR2');
   });
   try {
@@ -48,18 +45,4 @@ export async function runPrimary(config: Config, creds: Credentials | null, scri
   if (creds) becomeUnprivileged(creds, config, log);
   const listen = primary.endpoints.map((e) => `${e.address}#${e.port}`);
   log.info({ listen, workers: primary.workerPids, metrics: primary.metricsEndpoint }, 'cluster started');
-}
-
-/**
- * SIGUSR2 with dumpfile=: makes a new dumpfile (after logrotate moved the old one) before the
- * workers reopen it. (Workers that reopen first, signalled themselves, still give it one header:
- * see prepareDumpFile.) A failure is each worker's to report (it keeps writing to the old file).
- */
-function prepareDumpFileFirst(config: Config, log: Logger): void {
-  if (config.log.dump === null) return;
-  try {
-    prepareDumpFile(config.log.dump);
-  } catch (err) {
-    log.debug({ err: (err as Error).message }, 'dumpfile not ready for the workers');
-  }
 }

@@ -147,8 +147,8 @@ describe('dumpfile', () => {
     const burst = async (tag: string) =>
       assert.equal((await udpBurst(Array.from({ length: n }, (_, i) => buildQuery(`q${i}.${tag}.rotate.test`, { id: i })), port, 5000)).size, n);
     try {
-      // As the README says (the main process's PID), then as `pidof` would do it (every process,
-      // so the workers may reopen before the main process has made the file).
+      // As the README says (the main process's PID, which passes it on), then as `pidof` would do it
+      // (every process, so a worker may get it twice): either way each worker makes the file ready.
       for (const [round, pids] of [[1, [cli.pid]], [2, [cli.pid, ...workers]]] as const) {
         await burst(`r${round}`);
         renameSync(path, `${path}.${round}`);
