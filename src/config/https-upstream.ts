@@ -7,12 +7,10 @@
 import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
 import { certificateName } from './tls-upstream.js';
+import { DOH_PATH } from '../wire/doh.js';
 
 /** The scheme that marks a DNS-over-HTTPS server. */
 export const HTTPS_SCHEME = 'https://';
-
-/** RFC 8484 §3 leaves the path to the server; `/dns-query` is the one every public server and fandns's own listener use. */
-export const DEFAULT_DOH_PATH = '/dns-query';
 
 const HTTPS_PORT = 443;
 
@@ -49,7 +47,7 @@ export function splitHttpsServer(spec: string, origin: Origin): HttpsServerText 
   }
   const port = url.port === '' ? HTTPS_PORT : Number(url.port);
   const source = at < 0 ? '' : beforeName.slice(at);
-  const path = url.pathname === '/' ? DEFAULT_DOH_PATH : url.pathname;
+  const path = url.pathname === '/' ? DOH_PATH : url.pathname;
   const name = comma < 0 ? null : certificateName(body.slice(comma + 1).trim(), spec, origin);
   return { address: `${host}#${port}${source}`, name, path };
 }

@@ -6,12 +6,9 @@
  */
 import { Buffer } from 'node:buffer';
 import { HEADER_SIZE, MAX_MESSAGE, RRType } from '../wire/constants.js';
-import { DNS_MESSAGE, mediaType } from '../wire/dns-media-type.js';
+import { DNS_MESSAGE, DOH_PATH, mediaType } from '../wire/doh.js';
 import { u32 } from '../wire/header.js';
 import { scanMessage, Section } from '../wire/layout.js';
-
-/** The path fandns answers DNS over HTTPS on (RFC 8484 §3's example, as most clients assume). */
-export const DOH_PATH = '/dns-query';
 
 /** A request that is not a DNS query: the HTTP status to answer with, and why. */
 export interface DohRefusal {

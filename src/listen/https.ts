@@ -14,7 +14,7 @@ import { LATER, type Dispatched } from '../pipeline/dispatch.js';
 import type { Client } from '../pipeline/query.js';
 import { padReply } from '../wire/edns-padding.js';
 import { MAX_MESSAGE } from '../wire/constants.js';
-import { DNS_MESSAGE } from '../wire/dns-media-type.js';
+import { DNS_MESSAGE } from '../wire/doh.js';
 import { checkBody, dohQuery, isRefusal, replyMaxAge, TOO_BIG, type DohRefusal } from './doh-request.js';
 import { DohConnections } from './doh-connections.js';
 import { listening, type TcpOptions } from './tcp.js';

@@ -16,7 +16,7 @@
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type IncomingHttpStatusHeader } from 'node:http2';
 import { performance } from 'node:perf_hooks';
 import { MAX_MESSAGE } from '../wire/constants.js';
-import { DNS_MESSAGE, mediaType } from '../wire/dns-media-type.js';
+import { DNS_MESSAGE, mediaType } from '../wire/doh.js';
 import { padQuery } from '../wire/edns-padding.js';
 import { answersQuery } from '../wire/reply-match.js';
 import type { Dialer, StreamTransport } from './tcp-transport.js';
