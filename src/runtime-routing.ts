@@ -77,25 +77,34 @@ function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rul
 /** Builds the routing table, its server groups and their health checks, without upstreams that are fandns itself. */
 export function buildRouting(config: Config, deps: RoutingDeps): { registry: UpstreamRegistry; table: DomainTable<ServerGroup>; checks: HealthChecks | null; resolvRead: Map<string, string | null> } {
   const { log } = deps;
-  const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up, why) =>
-    up ? log.info({ upstream: u.label }, `upstream is up again: ${why}`) : log.warn({ upstream: u.label }, `upstream is down: ${why}`),
-    deps.previous?.carryOver(),
-    new AddressRanges(config.filters.ignoreAddresses),
-    {
-      queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry,
-      portLimit: config.forward.portLimit, encode0x20: config.forward.encode0x20, dump: deps.dump ?? null,
-    },
-    config.edns.addSubnet !== null,
-    deps.previous?.tally,
-    config.forward.tlsCa,
-    (u, message) => log.warn({ upstream: u.label }, message),
-  );
   const isSelf = selfDetector(deps.endpoints);
   const self = (s: UpstreamSpec) => {
     if (!isSelf(s)) return false;
     log.warn(`${formatOrigin(s.origin)}: ignoring nameserver ${s.address}#${s.port} - it is fandns itself`);
     return true;
   };
+  const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up, why) =>
+    up ? log.info({ upstream: u.label }, `upstream is up again: ${why}`) : log.warn({ upstream: u.label }, `upstream is down: ${why}`),
+    deps.previous?.carryOver(),
+    {
+      ignored: new AddressRanges(config.filters.ignoreAddresses),
+      ports: {
+        queryPort: config.forward.queryPort, range: config.forward.portRange, retry: config.forward.fastRetry,
+        portLimit: config.forward.portLimit, encode0x20: config.forward.encode0x20, dump: deps.dump ?? null,
+      },
+      checkEcs: config.edns.addSubnet !== null,
+      ...(deps.previous !== null ? { tally: deps.previous.tally, hostsFound: deps.previous.hostsFound() } : {}),
+      tlsCa: config.forward.tlsCa,
+      notice: (u, message) => log.warn({ upstream: u.label }, message),
+      bootstrap: config.forward.bootstrap.filter((s) => !self(s)),
+      lookupTimeoutMs: config.forward.queryTimeoutMs,
+      report: {
+        found: (name, addresses) => log.info({ host: name, addresses }, 'upstream host name looked up through bootstrap-server'),
+        failed: (name, err, kept) => log.warn({ host: name, err: err.message, addresses: kept },
+          kept.length > 0 ? 'cannot look up upstream host name: the addresses found before stay in use' : 'cannot look up upstream host name: its server cannot be reached'),
+      },
+    },
+  );
   const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
   const resolvRead = new Map<string, string | null>();
   const resolv = readResolvServers(config, log, resolvRead).filter((s) => !self(s));

@@ -12,6 +12,7 @@ import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsCon
 import { DEFAULTS } from './defaults.js';
 import { DumpLines } from './packet-dump.js';
 import { TlsServiceLines } from './tls-service.js';
+import { BootstrapLines } from './bootstrap.js';
 
 export { DEFAULTS } from './defaults.js';
 
@@ -49,6 +50,8 @@ export class ConfigBuilder {
   no0x20 = false;
   /** `tls-ca-file=` (fandns), read when its line is. */
   tlsCa: TlsCa | null = null;
+  /** `bootstrap-server=` (fandns). */
+  readonly bootstrap = new BootstrapLines();
   /** `all-servers=/d/`, `strict-order=/d/`, `merge-answers=/d/` (fandns). */
   readonly domainPolicies = new DomainPolicyLines();
   loopDetect = false;
@@ -221,6 +224,7 @@ export class ConfigBuilder {
       staleMaxSec: this.staleMaxSec === undefined ? null : (this.staleMaxSec ?? DEFAULTS.staleMaxSec),
       staleClientTimeoutMs: this.staleClientTimeoutMs ?? DEFAULTS.staleClientTimeoutMs,
     };
+    const { servers: bootstrap, rules } = this.bootstrap.build(this.rules, this.serversFile?.value ?? null, this.warnings);
     const config: Config = {
       listen: {
         addresses: this.listenAddresses.length || this.interfaces.length ? [...new Set(this.listenAddresses)] : [DEFAULTS.listenAddress],
@@ -237,6 +241,7 @@ export class ConfigBuilder {
         forceTcp: this.forceTcp,
         forceTcpDomains: [...this.forceTcpDomains],
         tlsCa: this.tlsCa,
+        bootstrap,
         encode0x20: this.do0x20 && !this.no0x20,
         proxyDnssec: this.proxyDnssec,
         forwardMax: this.forwardMax ?? DEFAULTS.forwardMax,
@@ -293,7 +298,7 @@ export class ConfigBuilder {
       adminApi: this.adminApi !== null,
       adminRulesFile: this.adminRulesFile,
       process: { user: this.user ?? DEFAULTS.user, group: this.group, workers: Math.max(1, this.workers ?? DEFAULTS.workers), pidFile: this.pidFile },
-      rules: this.rules,
+      rules,
       files: this.files,
       warnings: this.warnings,
       optionText: this.applied.join('\n'),

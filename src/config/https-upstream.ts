@@ -1,10 +1,9 @@
 /**
  * fandns's DNS-over-HTTPS syntax for upstreams (RFC 8484): a `server=` address written
- * `https://ADDR[:PORT][/PATH][@SOURCE][,NAME]`, as a URL: ADDR an IPv4 address or a bracketed IPv6
- * one, port 443 and path `/dns-query` unless given, then dnsmasq's `@SOURCE` and, as for `tls://`,
+ * `https://HOST[:PORT][/PATH][@SOURCE][,NAME]`, as a URL: HOST an IPv4 address, a bracketed IPv6
+ * one or a host name, port 443 and path `/dns-query` unless given, then dnsmasq's `@SOURCE` and, as for `tls://`,
  * the name the server's certificate must carry.
  */
-import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
 import { certificateName } from './tls-upstream.js';
 import { DOH_PATH } from '../wire/doh.js';
@@ -22,8 +21,8 @@ export interface HttpsServerText {
 }
 
 /**
- * Splits `https://ADDR[:PORT][/PATH][@SOURCE][,NAME]`. The URL part must name its server by
- * address (fandns resolves no upstream host names) and carry no user, query or fragment.
+ * Splits `https://HOST[:PORT][/PATH][@SOURCE][,NAME]`, HOST an address or a host name (looked up
+ * through bootstrap-server=). The URL part may carry no user, query or fragment.
  */
 export function splitHttpsServer(spec: string, origin: Origin): HttpsServerText {
   const bad = (why: string) => new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server "${spec}": ${why}`);
@@ -41,10 +40,8 @@ export function splitHttpsServer(spec: string, origin: Origin): HttpsServerText 
     throw bad('not a URL');
   }
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') throw bad('the URL may hold only an address, a port and a path');
+  // A host name (not an address) is checked by server-spec.ts, which resolves only such servers' names.
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
-  if (isIP(host) === 0) {
-    throw bad(`"${url.hostname}" is not an IP address (fandns resolves no upstream host names: write the address, and the name after a comma, https://9.9.9.9/dns-query,dns.quad9.net)`);
-  }
   const port = url.port === '' ? HTTPS_PORT : Number(url.port);
   const source = at < 0 ? '' : beforeName.slice(at);
   const path = url.pathname === '/' ? DOH_PATH : url.pathname;

@@ -63,16 +63,25 @@ function splitDomains(value: string, origin: Origin, option: string): { domains:
  * interface, an address of the same family, or `iface@address`. Returns null for `0.0.0.0`,
  * which dnsmasq silently ignores. fandns: `tls://` before it (and `,NAME` after) makes it a
  * DNS-over-TLS server (tls-upstream.ts); `https://ADDR[:PORT][/PATH]…`, a DNS-over-HTTPS one
- * (https-upstream.ts).
+ * (https-upstream.ts). Such a server may be named by a host name instead of ADDR: it is then
+ * looked up through bootstrap-server= (bootstrap.ts), and its certificate checked for that name.
  */
 export function parseUpstream(spec: string, origin: Origin): UpstreamSpec | null {
   const encrypted = spec.startsWith(TLS_SCHEME) ? { ...splitTlsServer(spec, origin), path: null }
     : spec.startsWith(HTTPS_SCHEME) ? splitHttpsServer(spec, origin) : null;
-  if (encrypted !== null) {
-    if (encrypted.address.includes('://')) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server "${spec}"`);
-    const plain = parseUpstream(encrypted.address, origin);
-    return plain === null ? null : { ...plain, tls: { name: encrypted.name, path: encrypted.path } };
-  }
+  if (encrypted === null) return parsePlain(spec, origin, false);
+  if (encrypted.address.includes('://')) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server "${spec}"`);
+  const plain = parsePlain(encrypted.address, origin, true);
+  if (plain === null) return null;
+  const name = encrypted.name ?? (plain.lookup === undefined ? null : plain.address);
+  return { ...plain, tls: { name, path: encrypted.path } };
+}
+
+/** A host name an encrypted server may be named by: two labels at least (one label is no server's name). */
+const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?!\d+$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** `ADDR[#PORT][%SCOPE][@SOURCE[#PORT]]`; with `named`, ADDR may be a host name (see parseUpstream). */
+function parsePlain(spec: string, origin: Origin, named: boolean): UpstreamSpec | null {
   const at = spec.indexOf('@');
   const addrPart = at < 0 ? spec : spec.slice(0, at);
   const sourcePart = at < 0 ? null : spec.slice(at + 1);
@@ -83,14 +92,13 @@ export function parseUpstream(spec: string, origin: Origin): UpstreamSpec | null
   const scope = pct < 0 ? '' : host.slice(pct);
   if (pct >= 0) host = host.slice(0, pct);
   const fam = isIP(host);
-  if (fam === 0) {
-    throw new ConfigError(
-      'FANDNS_CONFIG_VALUE',
-      origin,
-      `bad server address "${host}": an IPv4 or IPv6 literal is required (host names are not resolved)`,
-    );
+  const hostName = fam === 0 && named && scope === '' ? canonicalName(host) : null;
+  if (fam === 0 && (hostName === null || !HOST_NAME.test(hostName))) {
+    const why = named ? 'an IPv4 or IPv6 address, or a host name with a dot, is required' : 'an IPv4 or IPv6 literal is required (host names are resolved only for tls:// and https:// servers)';
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server address "${host}": ${why}`);
   }
-  const family = fam as 4 | 6;
+  // A host name's family is its source address's, if it has one; it is looked up for that family only.
+  let family: 4 | 6 = fam === 0 ? 4 : (fam as 4 | 6);
   if (host === '0.0.0.0' || host === '::') return null;
   let sourceAddress: string | null = null;
   let sourcePort: number | null = null;
@@ -106,7 +114,8 @@ export function parseUpstream(spec: string, origin: Origin): UpstreamSpec | null
         device = text;
         continue;
       }
-      if (srcFam !== family) {
+      if (hostName !== null && sourceAddress === null) family = srcFam as 4 | 6;
+      else if (srcFam !== family) {
         throw new ConfigError(
           'FANDNS_CONFIG_VALUE',
           origin,
@@ -117,6 +126,7 @@ export function parseUpstream(spec: string, origin: Origin): UpstreamSpec | null
       if (h >= 0) sourcePort = parsePort(piece.slice(h + 1), origin, 'source port');
     }
   }
+  if (hostName !== null) return { address: hostName, family, port, sourceAddress, sourcePort, device, lookup: sourceAddress === null ? 0 : family, origin };
   return { address: host + scope, family, port, sourceAddress, sourcePort, device, origin };
 }
 

@@ -1,6 +1,7 @@
 /**
- * fandns's DNS-over-TLS syntax (RFC 7858): a `server=` address written `tls://ADDR[#PORT][@SOURCE][,NAME]`
- * (port 853 unless given; NAME: the name the server's certificate must carry, else its address),
+ * fandns's DNS-over-TLS syntax (RFC 7858): a `server=` address written `tls://HOST[#PORT][@SOURCE][,NAME]`
+ * (HOST an address or a host name; port 853 unless given; NAME: the name the server's certificate
+ * must carry, else HOST),
  * and `tls-ca-file=`, the CA certificates those servers are checked against.
  */
 import { X509Certificate } from 'node:crypto';

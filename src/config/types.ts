@@ -17,6 +17,12 @@ export interface UpstreamSpec {
   readonly device: string | null;
   /** fandns `tls://` or `https://`: the server is asked over DNS over TLS (RFC 7858) or over HTTPS (RFC 8484), never UDP. */
   readonly tls?: TlsPeer;
+  /**
+   * fandns: present when `address` is a host name, which only a tls:// or https:// server may have.
+   * The name is looked up through bootstrap-server= each time a connection to the server opens:
+   * for IPv4 and IPv6 addresses (0), or only for its @SOURCE address's family (4 or 6, also `family`).
+   */
+  readonly lookup?: 0 | 4 | 6;
   readonly origin: Origin;
 }
 
@@ -139,6 +145,8 @@ export interface ForwardConfig {
   readonly proxyDnssec: boolean;
   /** fandns `tls-ca-file=`: the CA certificates (PEM) DNS-over-TLS servers are checked against; null: Node's bundled list. */
   readonly tlsCa: TlsCa | null;
+  /** fandns `bootstrap-server=`: the servers tls:// and https:// servers' host names are looked up with (clear-text or encrypted, by address). */
+  readonly bootstrap: readonly UpstreamSpec[];
   readonly forwardMax: number;
   /** `max-inflight`: most clients waiting on upstreams at once, coalesced ones included. */
   readonly maxInflight: number;

@@ -8,6 +8,7 @@ import { ServerGroup, type GroupTally } from './group.js';
 import { Upstream, type CarriedUpstream } from './upstream.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import { DEFAULT_SENDING, type UdpSending } from './udp-transport.js';
+import { HostLookup, type FoundAddresses, type LookupReport } from './host-lookup.js';
 
 /** A server's identity: a reload carries its state over to the server with the same key. */
 export function specKey(s: UpstreamSpec): string {
@@ -15,33 +16,61 @@ export function specKey(s: UpstreamSpec): string {
   return `${tls}${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
 }
 
+/** How a registry's servers are built, besides their policy and attempt time (every field has a default). */
+export interface RegistryOptions {
+  /** ignore-address ranges every upstream applies to its replies. */
+  readonly ignored?: AddressRanges | null;
+  /** How every upstream sends over UDP: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit). */
+  readonly ports?: UdpSending;
+  /** True with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3). */
+  readonly checkEcs?: boolean;
+  /** What the groups count together: the replaced registry's, to go on counting in it. */
+  readonly tally?: GroupTally;
+  /** The CAs tls:// and https:// servers' certificates must chain to (tls-ca-file=), null: Node's bundled list. */
+  readonly tlsCa?: TlsCa | null;
+  /** Told of warnings about a server that are not health changes. */
+  readonly notice?: (u: Upstream, message: string) => void;
+  /** bootstrap-server=: the servers host names of tls:// and https:// servers are looked up with. */
+  readonly bootstrap?: readonly UpstreamSpec[];
+  /** How long one bootstrap lookup may take (query-timeout). */
+  readonly lookupTimeoutMs?: number;
+  /** Told of the addresses found for servers' host names when they change, and of failed lookups. */
+  readonly report?: LookupReport;
+  /** What the replaced registry's lookups found (its hostsFound()): the first connections need no lookup. */
+  readonly hostsFound?: FoundAddresses;
+}
+
 /** Owns every upstream socket; close() releases them all. */
 export class UpstreamRegistry {
   readonly #upstreams = new Map<string, Upstream>();
   readonly #groups = new Map<string, ServerGroup>();
+  /** Looks up servers' host names through the bootstrap servers; made for the first server named so. */
+  #hosts: HostLookup | null = null;
+  /** What the groups count together (the replaced registry's, when given). */
+  readonly tally: GroupTally;
 
   /**
    * @param carried what the registry this one replaces carries over (its carryOver()): a server the
    *   new configuration names again goes on counting in its counters and keeps its health
-   * @param ignored ignore-address ranges every upstream applies to its replies
-   * @param ports how every upstream sends over UDP: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit)
-   * @param checkEcs true with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3)
-   * @param tally what the groups count together: the replaced registry's, to go on counting in it
-   * @param tlsCa the CAs tls:// and https:// servers' certificates must chain to (tls-ca-file=), null: Node's bundled list
-   * @param notice told of warnings about a server that are not health changes
    */
   constructor(
     private readonly policy: UpstreamPolicy,
     readonly attemptMs: number,
     private readonly onHealthChange: (u: Upstream, up: boolean, why: string) => void = () => {},
     private carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
-    private readonly ignored: AddressRanges | null = null,
-    private readonly ports: UdpSending = DEFAULT_SENDING,
-    private readonly checkEcs = false,
-    readonly tally: GroupTally = { merges: 0 },
-    private readonly tlsCa: TlsCa | null = null,
-    private readonly notice: (u: Upstream, message: string) => void = () => {},
-  ) {}
+    private readonly options: RegistryOptions = {},
+  ) {
+    this.tally = options.tally ?? { merges: 0 };
+  }
+
+  /** The lookups of servers named by host name, through a group of the bootstrap servers (made once). */
+  #hostLookup(): HostLookup {
+    if (this.#hosts !== null) return this.#hosts;
+    const o = this.options;
+    const servers = o.bootstrap ?? [];
+    this.#hosts = new HostLookup(servers.length === 0 ? null : this.group(servers), o.lookupTimeoutMs ?? this.attemptMs, o.report, o.hostsFound);
+    return this.#hosts;
+  }
 
   /** The group for this server list, policy (by default the global one) and transport (`tcp`: force-tcp), created on first use. */
   group(specs: readonly UpstreamSpec[], policy: UpstreamPolicy = this.policy, tcp = false): ServerGroup {
@@ -50,7 +79,9 @@ export class UpstreamRegistry {
       const k = specKey(s);
       let u = this.#upstreams.get(k);
       if (!u) {
-        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, this.ignored, this.ports, this.checkEcs, this.tlsCa, this.notice);
+        const o = this.options;
+        const hosts = s.lookup === undefined ? null : this.#hostLookup();
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, o.ignored ?? null, o.ports ?? DEFAULT_SENDING, o.checkEcs ?? false, o.tlsCa ?? null, o.notice, hosts);
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);
@@ -92,6 +123,11 @@ export class UpstreamRegistry {
   /** Every upstream, in creation order. */
   upstreams(): Upstream[] {
     return [...this.#upstreams.values()];
+  }
+
+  /** The addresses found for servers' host names so far (plain data), for the registry that replaces this one. */
+  hostsFound(): FoundAddresses {
+    return this.#hosts?.found() ?? new Map();
   }
 
   /** Each server's counters and health by its identity, for the registry that replaces this one. */

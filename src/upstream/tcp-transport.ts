@@ -12,7 +12,9 @@
  * out is given up: the next query dials again. The same framing runs over TLS (RFC 7858 §3.3) with a TLS dialer (tls-dial.ts), queries padded to
  * 128-octet blocks (RFC 8467 §4.1).
  */
-import { connect, type Socket } from 'node:net';
+import { connect, type Socket, type TcpNetConnectOpts } from 'node:net';
+import type { UpstreamSpec } from '../config/types.js';
+import { NO_BOOTSTRAP, type HostLookup } from './host-lookup.js';
 import { HEADER_SIZE } from '../wire/constants.js';
 import { answersQuery } from '../wire/reply-match.js';
 import { random16 } from './random.js';
@@ -58,10 +60,22 @@ const SILENT_TIMEOUTS = 3;
 /** Opens a stream connection to the server (plain TCP, or TLS: tls-dial.ts). */
 export type Dialer = () => Socket;
 
-/** The plain TCP dialer for `target` (from its source address, if it has one). */
-export function tcpDialer(target: UdpTarget): Dialer {
-  const opts = { host: target.address, port: target.port, family: target.family, noDelay: true } as const;
-  return target.sourceAddress !== null ? () => connect({ ...opts, localAddress: target.sourceAddress! }) : () => connect(opts);
+/**
+ * How to connect to `target`: from its source address, if it has one, without Nagle's delay. A
+ * target named by a host name (`lookup` set: a tls:// or https:// server) is looked up by `hosts`
+ * at each connection, never by the system's resolver, and each of its addresses is tried in turn
+ * (Node's autoSelectFamily, RFC 8305) until one connects.
+ */
+export function connectOptions(target: UdpTarget & Pick<UpstreamSpec, 'lookup'>, hosts: HostLookup | null = null): TcpNetConnectOpts {
+  const base = { host: target.address, port: target.port, noDelay: true, ...(target.sourceAddress !== null ? { localAddress: target.sourceAddress } : {}) };
+  if (target.lookup === undefined) return { ...base, family: target.family };
+  return { ...base, lookup: (hosts ?? NO_BOOTSTRAP).lookup, autoSelectFamily: true, ...(target.lookup !== 0 ? { family: target.lookup } : {}) };
+}
+
+/** The plain TCP dialer for `target` (connectOptions). */
+export function tcpDialer(target: UdpTarget & Pick<UpstreamSpec, 'lookup'>, hosts: HostLookup | null = null): Dialer {
+  const opts = connectOptions(target, hosts);
+  return () => connect(opts);
 }
 
 /** One framed connection. */

@@ -7,8 +7,9 @@
  * doing a full handshake (RFC 8446 §2.2; RFC 7858 §3.4 asks for fewer round trips).
  */
 import { connect, createSecureContext, type ConnectionOptions } from 'node:tls';
-import type { TlsCa, TlsPeer } from '../config/types.js';
-import { tcpDialer, type Dialer } from './tcp-transport.js';
+import type { TlsCa, TlsPeer, UpstreamSpec } from '../config/types.js';
+import type { HostLookup } from './host-lookup.js';
+import { connectOptions, type Dialer } from './tcp-transport.js';
 import type { UdpTarget } from './udp-transport.js';
 
 /** TLS handshakes with one server, by outcome (fandns_upstream_tls_handshakes_total). */
@@ -26,24 +27,25 @@ export interface TlsHandshakes {
 /**
  * A Dialer for `target` over TLS, checked against `peer`'s name and `ca` (null: Node's bundled
  * CAs), counting each handshake's outcome in `counts`; `alpn` the protocols offered (RFC 7301),
- * none for DNS over TLS.
+ * none for DNS over TLS; `hosts` looks up a target named by a host name.
  */
-export function tlsDialer(target: UdpTarget, peer: TlsPeer, ca: TlsCa | null, counts: TlsHandshakes, alpn: string[] = []): Dialer {
+export function tlsDialer(target: UdpTarget & Pick<UpstreamSpec, 'lookup'>, peer: TlsPeer, ca: TlsCa | null, counts: TlsHandshakes, alpn: string[] = [], hosts: HostLookup | null = null): Dialer {
   let session: Buffer | undefined;
-  // The TCP connection underneath is the plain dialer's (no Nagle delay, the source address).
-  const tcp = tcpDialer(target);
   // One context for every connection: built per connection, it parsed the CAs each time.
   const secureContext = createSecureContext({ minVersion: 'TLSv1.2', ...(ca !== null ? { ca: ca.pem } : {}) });
-  // `host` is what the certificate is checked for when no name is given.
+  // TLS connects the TCP connection itself, with the plain dialer's options (the source address, a
+  // host name's lookup): a socket of ours handed to it instead crashes Node 20 (SIGSEGV) once
+  // autoSelectFamily moves on from an address that refused. `host` is what the certificate is
+  // checked for when no name is given.
   const base: ConnectionOptions = {
-    host: target.address,
+    ...connectOptions(target, hosts),
     secureContext,
     ...(peer.name !== null ? { servername: peer.name } : {}),
     ...(alpn.length > 0 ? { ALPNProtocols: alpn } : {}),
   };
   return () => {
-    const opts = { ...base, socket: tcp() };
-    const socket = connect(session !== undefined ? { ...opts, session } : opts);
+    const socket = connect(session !== undefined ? { ...base, session } : base);
+    socket.setNoDelay(true);
     socket.on('session', (s: Buffer) => {
       session = s;
     });

@@ -18,6 +18,7 @@ import type { ExchangeResult } from './outcome.js';
 import { TcpTransport, tcpDialer, type StreamTransport } from './tcp-transport.js';
 import { DohTransport } from './doh-transport.js';
 import { tlsDialer, type TlsHandshakes } from './tls-dial.js';
+import type { HostLookup } from './host-lookup.js';
 import { DEFAULT_SENDING, fixedSourcePort, UdpTransport, type ReplyFilter, type UdpResult, type UdpSending } from './udp-transport.js';
 
 /** Per-upstream counters (SIGUSR1 stats, metrics). */
@@ -90,12 +91,12 @@ const urlHost = (address: string): string => (address.includes(':') ? `[${addres
  * The stream transport a server is asked over when UDP is not used: DNS over HTTPS for an
  * https:// server (ALPN h2), over TLS for a tls:// one, else TCP.
  */
-function streamTransport(spec: UpstreamSpec, tlsCa: TlsCa | null, counts: TlsHandshakes): StreamTransport {
+function streamTransport(spec: UpstreamSpec, tlsCa: TlsCa | null, counts: TlsHandshakes, hosts: HostLookup | null): StreamTransport {
   const tls = spec.tls;
   if (tls === undefined) return new TcpTransport(tcpDialer(spec));
-  if (tls.path === null) return new TcpTransport(tlsDialer(spec, tls, tlsCa, counts), true);
+  if (tls.path === null) return new TcpTransport(tlsDialer(spec, tls, tlsCa, counts, [], hosts), true);
   const host = tls.name ?? urlHost(spec.address);
-  return new DohTransport(tlsDialer(spec, tls, tlsCa, counts, ['h2']), `https://${host}:${spec.port}`, tls.path);
+  return new DohTransport(tlsDialer(spec, tls, tlsCa, counts, ['h2'], hosts), `https://${host}:${spec.port}`, tls.path);
 }
 
 /** An upstream server shared by every group that lists it. */
@@ -128,6 +129,7 @@ export class Upstream {
    * @param checkEcs drop a reply whose ECS option does not answer the query's (add-subnet; RFC 7871 §7.3)
    * @param tlsCa the CAs a tls:// server's certificate must chain to (tls-ca-file=), null: Node's bundled list
    * @param notice told of what the operator should know about this server that is not a health change (a warning)
+   * @param hosts looks up the host name a tls:// or https:// server is named by (bootstrap-server=)
    */
   constructor(
     readonly spec: UpstreamSpec,
@@ -138,6 +140,7 @@ export class Upstream {
     checkEcs = false,
     tlsCa: TlsCa | null = null,
     notice: (u: Upstream, message: string) => void = () => {},
+    hosts: HostLookup | null = null,
   ) {
     this.label = upstreamLabel(spec);
     this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
@@ -153,7 +156,7 @@ export class Upstream {
     this.udp = kept ?? new UdpTransport(spec, this.#filter, ports, onNoCase);
     this.overTls = spec.tls !== undefined;
     this.stats = prev?.stats ?? upstreamStats();
-    this.tcp = streamTransport(spec, tlsCa, this.stats.tls);
+    this.tcp = streamTransport(spec, tlsCa, this.stats.tls, hosts);
     this.health = new Health((up, why) => onHealthChange(this, up, why));
     if (prev) {
       this.health.resume(prev.health);

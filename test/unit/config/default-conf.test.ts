@@ -32,9 +32,13 @@ describe('conf/fandns.conf', () => {
   // Examples that read files are skipped: their paths do not exist on a test machine.
   // The encrypted listeners' four lines need each other: they are parsed together.
   const TOGETHER = /^(tls-port|https-port|tls-cert-file|tls-key-file)=/;
+  // A server named by host name needs the bootstrap-server= example beside it.
+  const BOOTSTRAP = EXAMPLES.find((l) => l.startsWith('bootstrap-server='));
+  it('has a bootstrap-server= example', () => assert.ok(BOOTSTRAP));
   for (const line of EXAMPLES.filter((l) => !/^(conf-file|conf-dir|servers-file|tls-ca-file)=/.test(l) && !TOGETHER.test(l))) {
     it(`example "${line}" parses`, () => {
-      assert.deepEqual(parseConfigText(line, 'example.conf').warnings, []);
+      const text = /^server=(tls|https):\/\/[a-z]/.test(line) ? `${line}\n${BOOTSTRAP}` : line;
+      assert.deepEqual(parseConfigText(text, 'example.conf').warnings, []);
     });
   }
 

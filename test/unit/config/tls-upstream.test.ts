@@ -64,7 +64,7 @@ describe('server=tls://', () => {
 
   const bad: [string, RegExp][] = [
     ['server=tls://', /tls:\/\/ needs an address/],
-    ['server=tls://dns.quad9.net', /IPv4 or IPv6 literal/],
+    ['server=tls://dns_quad9.net', /an IPv4 or IPv6 address, or a host name with a dot/],
     ['server=tls://9.9.9.9,', /is not a host name/],
     ['server=tls://9.9.9.9,bad_name.example', /"bad_name.example" is not a host name/],
     ['server=tls://9.9.9.9,9.9.9.9/x', /is not a host name/],

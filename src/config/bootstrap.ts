@@ -1,0 +1,44 @@
+/**
+ * fandns's `bootstrap-server=ADDR[#PORT][@SOURCE]` lines: the servers that look up the host names
+ * tls:// and https:// servers may be named by (server-spec.ts). A bootstrap server is named by its
+ * address (a name would need a bootstrap of its own); it may itself be `tls://ADDR` or `https://ADDR`.
+ */
+import { ConfigError, formatOrigin, type Origin } from '../errors.js';
+import { parseUpstream } from './server-spec.js';
+import type { DomainRule, UpstreamSpec } from './types.js';
+
+/** True for a rule that forwards to a server named by a host name. */
+const named = (r: DomainRule): boolean => r.action.kind === 'forward' && r.action.server.lookup !== undefined;
+
+/** The `bootstrap-server=` lines read so far. */
+export class BootstrapLines {
+  readonly #servers: UpstreamSpec[] = [];
+
+  /** Reads one `bootstrap-server=` value: a server as `server=` writes it, by address. */
+  add(value: string, origin: Origin): void {
+    const spec = parseUpstream(value, origin);
+    if (spec === null) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad bootstrap-server "${value}": 0.0.0.0 and :: name no server`);
+    if (spec.lookup !== undefined) {
+      throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad bootstrap-server "${value}": write its address (a host name would need a bootstrap server of its own)`);
+    }
+    this.#servers.push(spec);
+  }
+
+  /**
+   * The bootstrap servers, and `rules` without the ones that cannot work. Without bootstrap-server=,
+   * a server named by a host name is an error at its line, or, from the servers-file (whose bad lines
+   * never stop the server), a warning, and its rule is dropped.
+   */
+  build(rules: readonly DomainRule[], serversFile: string | null, warnings: string[]): { servers: readonly UpstreamSpec[]; rules: readonly DomainRule[] } {
+    if (this.#servers.length > 0 || !rules.some(named)) return { servers: this.#servers, rules };
+    const why = (r: DomainRule) => {
+      const s = r.action.kind === 'forward' ? r.action.server : null;
+      return `server ${s?.tls?.path === null ? 'tls' : 'https'}://${s?.address} is named by a host name: add bootstrap-server=ADDR, a server to look it up with`;
+    };
+    const fatal = rules.find((r) => named(r) && r.origin.file !== serversFile);
+    if (fatal !== undefined) throw new ConfigError('FANDNS_CONFIG_CONFLICT', fatal.origin, why(fatal));
+    const dropped = rules.filter(named);
+    for (const r of dropped) warnings.push(`${formatOrigin(r.origin)}: ${why(r)}; line ignored`);
+    return { servers: this.#servers, rules: rules.filter((r) => !named(r)) };
+  }
+}
