@@ -22,6 +22,8 @@ export interface HealthReport {
     checked: boolean;
     /** The latest check's result (an RCODE name, timeout, network or malformed) and whether it was good; null: none yet. */
     lastCheck: { ok: boolean; result: string } | null;
+    /** Only for a server named by host name: the addresses it was last looked up to (bootstrap-server=). */
+    addresses?: readonly string[];
   }[];
 }
 
@@ -33,6 +35,7 @@ export const upstreamState = (u: Upstream): HealthReport['upstreams'][number] =>
   rttMs: Number.isNaN(u.health.rttMs) ? null : ms2(u.health.rttMs),
   checked: u.health.checked,
   lastCheck: u.health.lastCheck === null ? null : { ok: u.health.lastCheck.ok, result: u.health.lastCheck.result },
+  ...(u.hostAddresses !== null ? { addresses: u.hostAddresses } : {}),
 });
 
 /** Per-upstream state for /health. */

@@ -16,6 +16,7 @@ export interface HealthBody {
   readonly upstreams: readonly {
     readonly server: string; readonly up: boolean; readonly looped?: boolean; readonly rttMs: number | null;
     readonly checked?: boolean; readonly lastCheck?: { readonly ok: boolean; readonly result: string } | null;
+    readonly addresses?: readonly string[];
   }[];
 }
 
@@ -67,13 +68,18 @@ type LastCheck = { readonly ok: boolean; readonly result: string } | null;
 /**
  * Merges the workers' health: an upstream is up only if every worker has it up, looped if any
  * worker has it looped, checked if any worker checks it (each worker sends its own checks);
- * rttMs is the mean; lastCheck is a failed one if any worker's latest check failed.
+ * rttMs is the mean; lastCheck is a failed one if any worker's latest check failed; a server
+ * named by host name has every address some worker looked its name up to (each looks up on its own).
  */
 export function mergeHealth(byPid: ReadonlyMap<number, HealthBody>): ClusterHealth {
-  const merged = new Map<string, { up: boolean; looped: boolean; rtts: number[]; checked: boolean; lastCheck: LastCheck }>();
+  const merged = new Map<string, { up: boolean; looped: boolean; rtts: number[]; checked: boolean; lastCheck: LastCheck; addresses: Set<string> | null }>();
   for (const h of byPid.values()) {
     for (const u of h.upstreams) {
-      const m = merged.get(u.server) ?? { up: true, looped: false, rtts: [], checked: false, lastCheck: null };
+      const m = merged.get(u.server) ?? { up: true, looped: false, rtts: [], checked: false, lastCheck: null, addresses: null };
+      if (u.addresses !== undefined) {
+        m.addresses ??= new Set();
+        for (const a of u.addresses) m.addresses.add(a);
+      }
       m.up &&= u.up;
       m.looped ||= u.looped === true;
       m.checked ||= u.checked === true;
@@ -90,6 +96,7 @@ export function mergeHealth(byPid: ReadonlyMap<number, HealthBody>): ClusterHeal
     rttMs: m.rtts.length ? Math.round((m.rtts.reduce((a, b) => a + b, 0) / m.rtts.length) * 100) / 100 : null,
     checked: m.checked,
     lastCheck: m.lastCheck,
+    ...(m.addresses !== null ? { addresses: [...m.addresses] } : {}),
   }));
   const workers = [...byPid].map(([pid, h]) => ({ pid, status: h.status }));
   const status = byPid.size > 0 && upstreams.every((u) => u.up && !u.looped) ? 'ok' : 'degraded';

@@ -68,6 +68,11 @@ export class HostLookup {
     for (const [key, f] of found) this.#kept.set(key, { addresses: [...f.addresses], until: f.until, pending: null, failing: false });
   }
 
+  /** The addresses last found for `name` and `family` (none yet: empty), without looking anything up. */
+  known(name: string, family: 0 | 4 | 6): string[] {
+    return (this.#kept.get(`${family}/${name}`)?.addresses ?? []).map((a) => a.address);
+  }
+
   /** What the lookups found so far (a copy), for the lookups of the runtime that replaces this one. */
   found(): FoundAddresses {
     return new Map([...this.#kept].filter(([, k]) => k.addresses.length > 0).map(([key, k]) => [key, { addresses: [...k.addresses], until: k.until }]));

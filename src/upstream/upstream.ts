@@ -18,7 +18,7 @@ import type { ExchangeResult } from './outcome.js';
 import { TcpTransport, tcpDialer, type StreamTransport } from './tcp-transport.js';
 import { DohTransport } from './doh-transport.js';
 import { tlsDialer, type TlsHandshakes } from './tls-dial.js';
-import type { HostLookup } from './host-lookup.js';
+import { NO_BOOTSTRAP, type HostLookup } from './host-lookup.js';
 import { DEFAULT_SENDING, fixedSourcePort, UdpTransport, type ReplyFilter, type UdpResult, type UdpSending } from './udp-transport.js';
 
 /** Per-upstream counters (SIGUSR1 stats, metrics). */
@@ -116,6 +116,8 @@ export class Upstream {
   looped = false;
 
   readonly #ignored: AddressRanges | null;
+  /** Looks up the server's host name (a server named so), or null. */
+  readonly #hosts: HostLookup | null;
   /** True once a reload took this server's UDP transport (see CarriedUpstream.takeUdp). */
   #udpTaken = false;
   readonly #checkEcs: boolean;
@@ -143,6 +145,7 @@ export class Upstream {
     hosts: HostLookup | null = null,
   ) {
     this.label = upstreamLabel(spec);
+    this.#hosts = spec.lookup === undefined ? null : hosts;
     this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
     this.#checkEcs = checkEcs;
     this.#filter = this.#ignored !== null || checkEcs ? (msg, query, qEnd) => this.#drops(msg, query, qEnd) : null;
@@ -162,6 +165,13 @@ export class Upstream {
       this.health.resume(prev.health);
       this.looped = prev.looped;
     }
+  }
+
+  /** A server named by host name: the addresses its name was last looked up to (none yet: empty); any other: null. */
+  get hostAddresses(): string[] | null {
+    const lookup = this.spec.lookup;
+    if (lookup === undefined) return null;
+    return (this.#hosts ?? NO_BOOTSTRAP).known(this.spec.address, lookup);
   }
 
   /** What a reload carries over of this server (see CarriedUpstream). */

@@ -78,6 +78,8 @@ describe('server=tls://<host name> with bootstrap-server=', () => {
       const found = log.lines().find((l) => l.msg === 'upstream host name looked up through bootstrap-server');
       assert.deepEqual([found?.['host'], found?.['addresses']], [NAME, ['127.0.0.1']]);
       assert.deepEqual(p.server.runtime.registry.upstreams().map((u) => u.label).sort(), [boot.spec, `tls://${NAME}#${dot.port}`].sort(), 'the bootstrap server is counted as a server too');
+      const health = p.server.health().upstreams.map((u) => [u.server, u.addresses]);
+      assert.deepEqual(health.sort(), [[boot.spec, undefined], [`tls://${NAME}#${dot.port}`, ['127.0.0.1']]].sort(), '/health shows the addresses of a named server');
     }));
 
   it('tries each address in turn until one connects', () =>

@@ -151,4 +151,15 @@ describe('mergeHealth', () => {
     ]));
     assert.deepEqual(h.upstreams, [up('a#53', false, 1, false, true, fail), up('b#53', true, 1)]);
   });
+
+  it('gives a server named by host name every address some worker looked it up to, once each', () => {
+    const named = (addresses: string[]) => ({ ...up('tls://dns.example#853', true, 1), addresses });
+    const h = mergeHealth(new Map([
+      [11, { status: 'ok' as const, upstreams: [named(['192.0.2.1', '192.0.2.2']), up('b#53', true, 1)] }],
+      [12, { status: 'ok' as const, upstreams: [named(['192.0.2.2', '192.0.2.3']), up('b#53', true, 1)] }],
+      [13, { status: 'ok' as const, upstreams: [named([])] }],
+    ]));
+    assert.deepEqual(h.upstreams, [named(['192.0.2.1', '192.0.2.2', '192.0.2.3']), up('b#53', true, 1)]);
+    assert.deepEqual(mergeHealth(new Map([[11, { status: 'ok' as const, upstreams: [named([])] }]])).upstreams, [named([])], 'none looked up yet');
+  });
 });
