@@ -20,6 +20,7 @@ import { serve } from './process/serve.js';
 import { tuneHeap } from './process/heap-tuning.js';
 import { fandnsVersion } from './util/version.js';
 import { prepareDumpFile } from './log/packet-dump.js';
+import { lookUpServerNames } from './server-name-lookup.js';
 
 /** What the command line asks to load. */
 const loadRequestOf = (req: CliRequest): LoadRequest => ({ cliLines: req.lines, file: req.file ?? DEFAULT_CONFIG_FILE, fileOptional: req.file === null });
@@ -57,6 +58,8 @@ async function main(argv: readonly string[]): Promise<void> {
     // A worker takes the outputs of the scripts the primary ran.
     const known = cluster.isWorker ? await scriptsFromPrimary() : null;
     config = configFrom(req, known ? known.replaying() : ran.recording());
+    // --test checks the syntax only: it looks no server name up.
+    if (!req.test) config = await lookUpServerNames(config);
   } catch (err) {
     fail(err);
   }
@@ -81,7 +84,7 @@ async function main(argv: readonly string[]): Promise<void> {
   }
   const gather = (known: ScriptOutputs | null) => gatherScripts(loadRequestOf(req), known);
   if (cluster.isPrimary && config.process.workers > 1) await runPrimary(config, creds, ran, () => gather(null));
-  else await serve({ config, creds, version: fandnsVersion(), reload: (scripts) => configFrom(req, scripts), gather });
+  else await serve({ config, creds, version: fandnsVersion(), reload: (scripts) => lookUpServerNames(configFrom(req, scripts)), gather });
 }
 
 void main(process.argv.slice(2));

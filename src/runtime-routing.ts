@@ -4,6 +4,7 @@
  * their health checks, and dns-loop-detect's hold on them.
  */
 import { parseResolvConf } from './config/resolv.js';
+import { namedClearText } from './config/server-names.js';
 import type { Config, DomainRule, UpstreamSpec } from './config/types.js';
 import { formatOrigin } from './errors.js';
 import type { Logger } from './log/logger.js';
@@ -105,7 +106,13 @@ export function buildRouting(config: Config, deps: RoutingDeps): { registry: Ups
       },
     },
   );
-  const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || !self(r.action.server));
+  // A clear-text server still named by a host name was not looked up (server-name-lookup.ts runs at load): it cannot be asked.
+  const lookedUp = (s: UpstreamSpec) => {
+    if (!namedClearText(s)) return true;
+    log.warn(`${formatOrigin(s.origin)}: ignoring server ${s.address}#${s.port} - its host name was not looked up`);
+    return false;
+  };
+  const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || (lookedUp(r.action.server) && !self(r.action.server)));
   const resolvRead = new Map<string, string | null>();
   const resolv = readResolvServers(config, log, resolvRead).filter((s) => !self(s));
   const policies = policyScope(config.forward);

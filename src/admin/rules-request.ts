@@ -8,6 +8,7 @@
  */
 import { ConfigError, type Origin } from '../errors.js';
 import { parseDomainPattern, parseServer } from '../config/server-spec.js';
+import { namedClearText } from '../config/server-names.js';
 import type { DomainRule } from '../config/types.js';
 
 /** Where runtime rules come from, as messages and /explain print it. */
@@ -92,12 +93,18 @@ export function ruleSetting(domain: string, servers: readonly unknown[]): RuleSe
   const rules: DomainRule[] = [];
   for (const s of servers) {
     if (typeof s !== 'string') throw new AdminRequestError(400, `servers holds ${JSON.stringify(s)}: each server is a string, as after server=/${domain}/`);
+    let parsed: DomainRule[];
     try {
-      rules.push(...parseServer(`/${domain}/${s}`, ADMIN_ORIGIN));
+      parsed = parseServer(`/${domain}/${s}`, ADMIN_ORIGIN);
     } catch (err) {
       if (err instanceof ConfigError) throw new AdminRequestError(400, `server "${s}": ${err.message}`);
       throw err;
     }
+    // A clear-text server's name is looked up only when the configuration loads; an encrypted one's at each connection.
+    if (parsed.some((r) => r.action.kind === 'forward' && namedClearText(r.action.server))) {
+      throw new AdminRequestError(400, `server "${s}": give a clear-text server's address (host names are looked up only when the configuration loads)`);
+    }
+    rules.push(...parsed);
   }
   if (rules.length === 0) throw new AdminRequestError(400, 'no usable server (0.0.0.0 and :: are ignored, as in server=)');
   return { domain, servers: [...servers] as string[], rules };

@@ -1,14 +1,15 @@
 /**
  * fandns's `bootstrap-server=ADDR[#PORT][@SOURCE]` lines: the servers that look up the host names
- * tls:// and https:// servers may be named by (server-spec.ts). A bootstrap server is named by its
- * address (a name would need a bootstrap of its own); it may itself be `tls://ADDR` or `https://ADDR`.
+ * servers may be named by (server-spec.ts): tls:// and https:// ones always, clear-text ones
+ * instead of the system's resolver. A bootstrap server is named by its address (a name would need
+ * a bootstrap of its own); it may itself be `tls://ADDR` or `https://ADDR`.
  */
 import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { parseUpstream } from './server-spec.js';
 import type { DomainRule, UpstreamSpec } from './types.js';
 
-/** True for a rule that forwards to a server named by a host name. */
-const named = (r: DomainRule): boolean => r.action.kind === 'forward' && r.action.server.lookup !== undefined;
+/** True for a rule that forwards to a tls:// or https:// server named by a host name (a clear-text one's may go to the system's resolver). */
+const named = (r: DomainRule): boolean => r.action.kind === 'forward' && r.action.server.lookup !== undefined && r.action.server.tls !== undefined;
 
 /** The `bootstrap-server=` lines read so far. */
 export class BootstrapLines {

@@ -250,6 +250,7 @@ export class ConfigBuilder {
         upstreamTimeoutMs: this.upstreamTimeoutMs ?? DEFAULTS.upstreamTimeoutMs,
         queryTimeoutMs: this.queryTimeoutMs ?? DEFAULTS.queryTimeoutMs,
         resolvFiles: this.noResolv ? [] : (this.resolvFiles ?? [DEFAULTS.resolvFile]),
+        serversFile: this.serversFile?.value ?? null,
         noResolv: this.noResolv,
         noPoll: this.noPoll,
         loopDetect: this.loopDetect,

@@ -63,25 +63,30 @@ function splitDomains(value: string, origin: Origin, option: string): { domains:
  * interface, an address of the same family, or `iface@address`. Returns null for `0.0.0.0`,
  * which dnsmasq silently ignores. fandns: `tls://` before it (and `,NAME` after) makes it a
  * DNS-over-TLS server (tls-upstream.ts); `https://ADDR[:PORT][/PATH]…`, a DNS-over-HTTPS one
- * (https-upstream.ts). Such a server may be named by a host name instead of ADDR: it is then
- * looked up through bootstrap-server= (bootstrap.ts), and its certificate checked for that name.
+ * (https-upstream.ts). Any server may be named by a host name instead of ADDR (`lookup` set): a
+ * clear-text one's is looked up when the configuration loads (as dnsmasq 2.88+ does; each address
+ * a server: server-names.ts); an encrypted one's through bootstrap-server= at each connection,
+ * its certificate checked for that name.
  */
 export function parseUpstream(spec: string, origin: Origin): UpstreamSpec | null {
   const encrypted = spec.startsWith(TLS_SCHEME) ? { ...splitTlsServer(spec, origin), path: null }
     : spec.startsWith(HTTPS_SCHEME) ? splitHttpsServer(spec, origin) : null;
-  if (encrypted === null) return parsePlain(spec, origin, false);
+  if (encrypted === null) return parsePlain(spec, origin, HOST_NAME);
   if (encrypted.address.includes('://')) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server "${spec}"`);
-  const plain = parsePlain(encrypted.address, origin, true);
+  const plain = parsePlain(encrypted.address, origin, DOTTED_HOST_NAME);
   if (plain === null) return null;
   const name = encrypted.name ?? (plain.lookup === undefined ? null : plain.address);
   return { ...plain, tls: { name, path: encrypted.path } };
 }
 
-/** A host name an encrypted server may be named by: two labels at least (one label is no server's name). */
-const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?!\d+$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** A host name a clear-text server may be named by (dnsmasq 2.88+): letters, digits and hyphens, the last label not all digits. */
+const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*(?!\d+$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** `ADDR[#PORT][%SCOPE][@SOURCE[#PORT]]`; with `named`, ADDR may be a host name (see parseUpstream). */
-function parsePlain(spec: string, origin: Origin, named: boolean): UpstreamSpec | null {
+/** A host name an encrypted server may be named by: two labels at least (a certificate names no single label). */
+const DOTTED_HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?!\d+$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** `ADDR[#PORT][%SCOPE][@SOURCE[#PORT]]`, ADDR an address or a host name that `names` takes (see parseUpstream). */
+function parsePlain(spec: string, origin: Origin, names: RegExp): UpstreamSpec | null {
   const at = spec.indexOf('@');
   const addrPart = at < 0 ? spec : spec.slice(0, at);
   const sourcePart = at < 0 ? null : spec.slice(at + 1);
@@ -92,10 +97,10 @@ function parsePlain(spec: string, origin: Origin, named: boolean): UpstreamSpec 
   const scope = pct < 0 ? '' : host.slice(pct);
   if (pct >= 0) host = host.slice(0, pct);
   const fam = isIP(host);
-  const hostName = fam === 0 && named && scope === '' ? canonicalName(host) : null;
-  if (fam === 0 && (hostName === null || !HOST_NAME.test(hostName))) {
-    const why = named ? 'an IPv4 or IPv6 address, or a host name with a dot, is required' : 'an IPv4 or IPv6 literal is required (host names are resolved only for tls:// and https:// servers)';
-    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server address "${host}": ${why}`);
+  const hostName = fam === 0 && scope === '' ? canonicalName(host) : null;
+  if (fam === 0 && (hostName === null || !names.test(hostName))) {
+    const what = names === DOTTED_HOST_NAME ? 'a host name with a dot' : 'a host name';
+    throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad server address "${host}": an IPv4 or IPv6 address, or ${what}, is required`);
   }
   // A host name's family is its source address's, if it has one; it is looked up for that family only.
   let family: 4 | 6 = fam === 0 ? 4 : (fam as 4 | 6);

@@ -156,6 +156,8 @@ export interface ForwardConfig {
   /** Upper bound for a whole forwarded query; past it the client gets SERVFAIL. */
   readonly queryTimeoutMs: number;
   readonly resolvFiles: readonly string[];
+  /** `servers-file=`: its path (a line of it that cannot work is a warning, never fatal), or null. */
+  readonly serversFile: string | null;
   readonly noResolv: boolean;
   readonly noPoll: boolean;
   /** `dns-loop-detect`: probe each default server for a forwarding loop back to fandns. */

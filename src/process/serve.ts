@@ -19,8 +19,11 @@ import { ReloadQueue } from './reload-queue.js';
 /** What a process needs to run. */
 export interface RunOptions {
   readonly config: Config;
-  /** Reads the configuration again, from the same command line, taking conf-scripts' outputs from `scripts` (SIGHUP). */
-  readonly reload: (scripts: ScriptRunner) => Config;
+  /**
+   * Reads the configuration again, from the same command line, taking conf-scripts' outputs from
+   * `scripts`, and looks up its clear-text servers' names (SIGHUP).
+   */
+  readonly reload: (scripts: ScriptRunner) => Promise<Config>;
   /**
    * Runs the conf-scripts of the configuration on the command line without blocking, taking
    * those `known` has (the cluster primary's run) instead (gather-scripts.ts).
@@ -44,13 +47,13 @@ export async function serve(opts: RunOptions): Promise<void> {
   let serving = false;
   const pidFile = worker ? null : config.process.pidFile;
   exitOnStopSignals(log, () => server.stop().finally(() => removePidFile(pidFile)), stopBudget(config, 3000));
-  // A reload first runs the conf-scripts, while the server goes on answering, then loads.
+  // A reload first runs the conf-scripts and looks up server names, while the server goes on answering, then applies.
   const reloads = new ReloadQueue((err) => log.error({ err: err.message }, 'reload failed'));
   const reload = (known: ScriptOutputs | null): void => void reloads.request(async () => {
-    const outputs = await opts.gather(known).catch((err: Error) => err);
+    const loaded = await opts.gather(known).then((outputs) => opts.reload(outputs.replaying())).catch((err: Error) => err);
     server.reloadFrom(() => {
-      if (outputs instanceof Error) throw outputs;
-      return opts.reload(outputs.replaying());
+      if (loaded instanceof Error) throw loaded;
+      return loaded;
     });
   });
   process.on('SIGHUP', () => {

@@ -56,7 +56,8 @@ describe('servers-file: fandns (CLI) and dnsmasq', { skip: skipUnless('dig', 'dn
       '# written by a template',
       `server=/svc.test/${ups[1]!.spec}`,
       'local=/x.svc.test/',
-      'server=/bad.test/notanip',
+      // Not a host name either: a name here would be looked up through the system's resolver, by dnsmasq and fandns.
+      'server=/bad.test/10.0.0.1#notaport',
       `rev-server=10.0.0.0/8,${ups[1]!.spec}`,
       '',
     ].join('\n'));

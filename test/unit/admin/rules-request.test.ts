@@ -59,8 +59,10 @@ describe('parseAdminRequest', () => {
     assert.match(refused('PUT', '/rules/a.test', '{"servers":[]}').message, /DELETE the rule/);
     assert.match(refused('PUT', '/rules/a.test', '{"servers":["0.0.0.0"]}').message, /no usable server/);
     assert.match(refused('PUT', '/rules/a.test', '{"servers":[null]}').message, /each server is a string/);
+    assert.match(refused('PUT', '/rules/a.test', '{"servers":["a_b.c"]}').message,
+      /server "a_b\.c": admin-api: bad server address "a_b\.c": an IPv4 or IPv6 address, or a host name, is required/);
     assert.match(refused('PUT', '/rules/a.test', '{"servers":["a.b.c"]}').message,
-      /server "a\.b\.c": admin-api: bad server address "a\.b\.c": an IPv4 or IPv6 literal is required/);
+      /server "a\.b\.c": give a clear-text server's address \(host names are looked up only when the configuration loads\)/);
     assert.match(refused('PUT', '/rules/a.test', '{"servers":["10.0.0.1#0"]}').message, /bad port "0"/);
     assert.match(refused('PUT', '/rules/a.test', '{"servers":["10.0.0.1@::1"]}').message, /cannot use IPv4 server address with IPv6 source address/);
     assert.match(refused('PUT', '/rules/a.test', '{"servers":["10.0.0.1"],"ttl":3}').message, /unknown field "ttl"/);

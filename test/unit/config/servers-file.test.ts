@@ -44,7 +44,7 @@ describe('servers-file=', () => {
   });
 
   it('skips a line that does not parse, keeps the rest, and says why with file:line', () => {
-    const sf = tree.write('bad', 'server=/bad.test/notanip\nserver="/q.test/127.0.0.6\r\nserver\nserver=/ok.test/127.0.0.7\r\n');
+    const sf = tree.write('bad', 'server=/bad.test/not_an_ip\nserver="/q.test/127.0.0.6\r\nserver\nserver=/ok.test/127.0.0.7\r\n');
     const c = parseConfigText(`servers-file=${sf}`);
     assert.deepEqual(c.rules.map(describeRule), ['suffix:ok.test fwd 127.0.0.7#53']);
     assert.equal(c.warnings.length, 3);

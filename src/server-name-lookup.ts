@@ -1,0 +1,66 @@
+/**
+ * Looks up the host names clear-text servers are named by when a configuration loads (at start
+ * and on each SIGHUP), as dnsmasq 2.88+ does at start: through bootstrap-server= when given, else
+ * through the system's resolver (getaddrinfo, /etc/hosts included, with AI_ADDRCONFIG as dnsmasq
+ * asks). A name that gives no address is a config error at the line that names it: fatal at
+ * start, a refused reload on SIGHUP; from the servers-file, a warning, and its line is left out.
+ */
+import { ADDRCONFIG, promises as dns } from 'node:dns';
+import { ConfigError } from './errors.js';
+import { nameKey, serverNames, withServerAddresses, type ServerName } from './config/server-names.js';
+import type { Config } from './config/types.js';
+import { HostLookup } from './upstream/host-lookup.js';
+import { UpstreamRegistry } from './upstream/registry.js';
+
+/** Longest a system lookup may take before it counts as failed (getaddrinfo has no timeout of its own here). */
+export const SYSTEM_LOOKUP_MS = 10_000;
+
+/** Looks up one name for a family: its addresses, or a rejection saying why none. */
+type NameLookup = (name: string, family: 0 | 4 | 6) => Promise<readonly string[]>;
+
+/** The system's resolver, bounded by SYSTEM_LOOKUP_MS. */
+const systemLookup: NameLookup = (name, family) => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${SYSTEM_LOOKUP_MS / 1000} s`)), SYSTEM_LOOKUP_MS);
+  });
+  return Promise.race([dns.lookup(name, { all: true, family, hints: ADDRCONFIG }).then((list) => list.map((a) => a.address)), late])
+    .finally(() => clearTimeout(timer));
+};
+
+/**
+ * `config` with its clear-text servers named by host name replaced by their addresses (each a
+ * server); `config` itself when it names none. Rejects with a ConfigError naming the first line
+ * of a name that gave no address, unless only the servers-file names it: then the config has a
+ * warning instead, and no rule for it.
+ */
+export async function lookUpServerNames(config: Config): Promise<Config> {
+  const names = serverNames(config);
+  if (names.length === 0) return config;
+  const boot = config.forward.bootstrap;
+  const registry = boot.length > 0 ? new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, undefined, undefined, { tlsCa: config.forward.tlsCa }) : null;
+  const lookup: NameLookup = registry === null ? systemLookup
+    : (() => {
+      const hosts = new HostLookup(registry.group(boot), config.forward.queryTimeoutMs);
+      return async (name, family) => (await hosts.addresses(name, family)).map((a) => a.address);
+    })();
+  try {
+    const found = new Map<string, readonly string[]>();
+    const warnings: string[] = [];
+    await Promise.all(names.map(async (n: ServerName) => {
+      const why = await lookup(n.name, n.family).then((addresses) => {
+        if (addresses.length === 0) return 'no address';
+        found.set(nameKey(n.name, n.family), addresses);
+        return null;
+      }, (err: Error) => `${registry === null ? 'system resolver' : 'bootstrap-server'}: ${err.message}`);
+      if (why === null) return;
+      const failure = new ConfigError('FANDNS_CONFIG_VALUE', n.origin, `cannot look up server name "${n.name}" (${why})`);
+      if (n.origin.file !== config.forward.serversFile) throw failure;
+      warnings.push(`${failure.message}; line ignored`);
+    }));
+    const done = withServerAddresses(config, found);
+    return warnings.length === 0 ? done : Object.freeze({ ...done, warnings: Object.freeze([...done.warnings, ...warnings]) });
+  } finally {
+    registry?.close();
+  }
+}
