@@ -17,6 +17,7 @@ export const ErrorCodes = {
   FANDNS_LISTEN: 'a listening socket cannot be opened',
   FANDNS_PRIVILEGES: 'privileges cannot be dropped',
   FANDNS_CACHE_FILE: 'a cache file cannot be read, is damaged, or was written by another version or configuration',
+  FANDNS_BOOTSTRAP_LOOKUP: 'a server\'s host name gave no address through bootstrap-server= (or there is none)',
 } as const;
 export type ErrorCode = keyof typeof ErrorCodes;
 

@@ -47,17 +47,19 @@ export async function lookUpServerNames(config: Config): Promise<Config> {
   try {
     const found = new Map<string, readonly string[]>();
     const warnings: string[] = [];
-    await Promise.all(names.map(async (n: ServerName) => {
-      const why = await lookup(n.name, n.family).then((addresses) => {
-        if (addresses.length === 0) return 'no address';
-        found.set(nameKey(n.name, n.family), addresses);
-        return null;
-      }, (err: Error) => `${registry === null ? 'system resolver' : 'bootstrap-server'}: ${err.message}`);
-      if (why === null) return;
+    // Every name at once; the first failing line in config order is the one reported.
+    const whys = await Promise.all(names.map((n: ServerName) => lookup(n.name, n.family).then((addresses) => {
+      if (addresses.length === 0) return 'no address';
+      found.set(nameKey(n.name, n.family), addresses);
+      return null;
+    }, (err: Error) => `${registry === null ? 'system resolver' : 'bootstrap-server'}: ${err.message}`)));
+    names.forEach((n, i) => {
+      const why = whys[i];
+      if (why === null || why === undefined) return;
       const failure = new ConfigError('FANDNS_CONFIG_VALUE', n.origin, `cannot look up server name "${n.name}" (${why})`);
       if (n.origin.file !== config.forward.serversFile) throw failure;
       warnings.push(`${failure.message}; line ignored`);
-    }));
+    });
     const done = withServerAddresses(config, found);
     return warnings.length === 0 ? done : Object.freeze({ ...done, warnings: Object.freeze([...done.warnings, ...warnings]) });
   } finally {

@@ -9,6 +9,7 @@
  */
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { performance } from 'node:perf_hooks';
+import { FandnsError } from '../errors.js';
 import { QClass, RCode, rcodeName, RRType } from '../wire/constants.js';
 import { hostAddresses } from '../wire/host-addresses.js';
 import { buildQuery } from '../wire/query-build.js';
@@ -18,8 +19,11 @@ import type { ServerGroup } from './group.js';
 export const MAX_KEEP_S = 86_400;
 
 /** Why a name has no addresses: the message net.connect's error (and so the server's health) carries. */
-export class HostLookupError extends Error {
-  readonly code = 'FANDNS_BOOTSTRAP_LOOKUP';
+export class HostLookupError extends FandnsError {
+  constructor(message: string) {
+    super('FANDNS_BOOTSTRAP_LOOKUP', message);
+    this.name = 'HostLookupError';
+  }
 }
 
 /** The addresses of one name and family, and until when (performance.now() ms) they hold. */
