@@ -5,6 +5,7 @@
  */
 import { parseResolvConf } from './config/resolv.js';
 import { namedClearText } from './config/server-names.js';
+import { checkBootstrap } from './config/bootstrap.js';
 import type { Config, DomainRule, UpstreamSpec } from './config/types.js';
 import { formatOrigin } from './errors.js';
 import type { Logger } from './log/logger.js';
@@ -113,6 +114,8 @@ export function buildRouting(config: Config, deps: RoutingDeps): { registry: Ups
     return false;
   };
   const rules = config.rules.filter((r: DomainRule) => r.action.kind !== 'forward' || (lookedUp(r.action.server) && !self(r.action.server)));
+  // The configuration's own lines were checked when it loaded; admin-api's rules come after.
+  checkBootstrap(rules, config.forward.bootstrap);
   const resolvRead = new Map<string, string | null>();
   const resolv = readResolvServers(config, log, resolvRead).filter((s) => !self(s));
   const policies = policyScope(config.forward);

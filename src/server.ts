@@ -21,6 +21,7 @@ import type { Dispatched, LATER, PendingCount } from './pipeline/dispatch.js';
 import type { Client, Query } from './pipeline/query.js';
 import type { Runtime } from './runtime.js';
 import { RuntimeSlot } from './runtime-slot.js';
+import { checkBootstrap } from './config/bootstrap.js';
 import { WarmCache } from './keep/warm-cache.js';
 import type { AdminRequest } from './admin/rules-request.js';
 import type { RuleView } from './admin/runtime-rules.js';
@@ -204,6 +205,9 @@ export class FandnsServer {
    * added and removed (config-diff.ts). admin-api's runtime rules are laid over the new configuration.
    */
   reload(config: Config): void {
+    // Refused before anything changes: admin-api's tls:// host names need the new configuration's bootstrap-server=.
+    const overlaid = this.#admin.rules.overlay(config);
+    checkBootstrap(overlaid.rules, overlaid.forward.bootstrap);
     config = this.#admin.loaded(config);
     const changes = configChanges(this.config, config);
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
@@ -238,14 +242,16 @@ export class FandnsServer {
 
   /** Replaces the runtime with one for `config`, its cache emptied (see reload and RuntimeSlot). */
   #replaceEmptied(config: Config, loopRound = false): void {
-    this.config = config;
     this.#slot.replaceEmptied(config, loopRound);
+    this.config = config;
   }
 
   /** Replaces the runtime with one for `config` keeping the entries it would produce the same way (reload-keeps-cache). */
   #replaceKeeping(config: Config, loopRound = false): void {
-    this.config = config;
+    // The configuration is the server's only once its runtime is built: an admin-api rule the
+    // routing refuses (checkBootstrap) leaves both as they were.
     this.#slot.replaceKeeping(config, loopRound);
+    this.config = config;
   }
 
   #watch: ConfigFilesWatch | null = null;

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AdminRequestError, MAX_BODY_BYTES, parseAdminRequest, type AdminRequest } from './rules-request.js';
+import { ConfigError } from '../errors.js';
 
 /** What the server answers to a parsed request: an HTTP status and a JSON body. */
 export interface AdminAnswer {
@@ -48,6 +49,8 @@ export function serveRules(req: IncomingMessage, res: ServerResponse, path: stri
     .then((text) => handle(parseAdminRequest(method, path, text), peer))
     .then((a) => reply(a.status, a.body), (err: Error) => {
       if (err instanceof AdminRequestError) reply(err.status, { error: err.message }, err.allow);
+      // The rules asked for do not fit the configuration (a tls:// host name without bootstrap-server=).
+      else if (err instanceof ConfigError) reply(400, { error: err.message });
       else reply(500, { error: err.message });
     });
 }

@@ -11,6 +11,22 @@ import type { DomainRule, UpstreamSpec } from './types.js';
 /** True for a rule that forwards to a tls:// or https:// server named by a host name (a clear-text one's may go to the system's resolver). */
 const named = (r: DomainRule): boolean => r.action.kind === 'forward' && r.action.server.lookup !== undefined && r.action.server.tls !== undefined;
 
+/** Why rule `r` (one `named` is true for) cannot work without bootstrap-server=. */
+function unbooted(r: DomainRule): string {
+  const s = r.action.kind === 'forward' ? r.action.server : null;
+  return `server ${s?.tls?.path === null ? 'tls' : 'https'}://${s?.address} is named by a host name: add bootstrap-server=ADDR, a server to look it up with`;
+}
+
+/**
+ * Throws a ConfigError at the first of `rules` whose tls:// or https:// server is named by a host
+ * name, when there is no bootstrap server to look it up with (`bootstrap` empty); the routing's
+ * last check, for rules that did not come from the configuration's lines (admin-api's).
+ */
+export function checkBootstrap(rules: readonly DomainRule[], bootstrap: readonly UpstreamSpec[]): void {
+  const first = bootstrap.length === 0 ? rules.find(named) : undefined;
+  if (first !== undefined) throw new ConfigError('FANDNS_CONFIG_CONFLICT', first.origin, unbooted(first));
+}
+
 /** The `bootstrap-server=` lines read so far. */
 export class BootstrapLines {
   readonly #servers: UpstreamSpec[] = [];
@@ -32,14 +48,8 @@ export class BootstrapLines {
    */
   build(rules: readonly DomainRule[], serversFile: string | null, warnings: string[]): { servers: readonly UpstreamSpec[]; rules: readonly DomainRule[] } {
     if (this.#servers.length > 0 || !rules.some(named)) return { servers: this.#servers, rules };
-    const why = (r: DomainRule) => {
-      const s = r.action.kind === 'forward' ? r.action.server : null;
-      return `server ${s?.tls?.path === null ? 'tls' : 'https'}://${s?.address} is named by a host name: add bootstrap-server=ADDR, a server to look it up with`;
-    };
-    const fatal = rules.find((r) => named(r) && r.origin.file !== serversFile);
-    if (fatal !== undefined) throw new ConfigError('FANDNS_CONFIG_CONFLICT', fatal.origin, why(fatal));
-    const dropped = rules.filter(named);
-    for (const r of dropped) warnings.push(`${formatOrigin(r.origin)}: ${why(r)}; line ignored`);
+    checkBootstrap(rules.filter((r) => r.origin.file !== serversFile), this.#servers);
+    for (const r of rules.filter(named)) warnings.push(`${formatOrigin(r.origin)}: ${unbooted(r)}; line ignored`);
     return { servers: this.#servers, rules: rules.filter((r) => !named(r)) };
   }
 }

@@ -12,7 +12,8 @@ import { readFileSync } from 'node:fs';
 import { FakeDohUpstream } from '../helpers/fake-doh-upstream.js';
 import { FakeUpstream, rr, type Script, type SeenQuery, type TlsIdentity } from '../helpers/fake-upstream.js';
 import { memoryLog, type MemoryLog } from '../helpers/memory-log.js';
-import { startProxy, type TestProxy } from '../helpers/proxy.js';
+import { startProxy, TEST_PREAMBLE, type TestProxy } from '../helpers/proxy.js';
+import { parseConfigText } from '../../src/config/load.js';
 import { answer } from '../helpers/scripts.js';
 import { TLS_FIXTURE } from '../helpers/stunnel.js';
 import { sleep, waitFor } from '../helpers/wait.js';
@@ -153,4 +154,43 @@ describe('server=https://<host name> with bootstrap-server=', () => {
       await boot.close();
     }
   });
+});
+
+describe('admin-api rules with a tls:// host name', () => {
+  /** A proxy with admin-api (and `extra` lines) and the DoT server; `body` gets the rules URL. */
+  async function withAdmin(extra: (boot: string) => string[], body: (p: TestProxy, rules: string, dot: FakeUpstream, boot: FakeUpstream) => Promise<void>): Promise<void> {
+    const dot = await FakeUpstream.start(answer('192.0.2.53'), 0, SIGNED);
+    const boot = await FakeUpstream.start(hostAt(['127.0.0.1']));
+    try {
+      const p = await startProxy([`tls-ca-file=${CA}`, 'metrics-address=127.0.0.1:0', 'admin-api', ...extra(boot.spec)].join('\n'));
+      try {
+        await body(p, `http://${p.server.metricsEndpoint}/rules`, dot, boot);
+      } finally {
+        await p.stop();
+      }
+    } finally {
+      await dot.close();
+      await boot.close();
+    }
+  }
+  const put = (rules: string, domain: string, servers: string[]) => fetch(`${rules}/${domain}`, { method: 'PUT', body: JSON.stringify({ servers }) });
+
+  it('are refused with 400 when the configuration has no bootstrap-server=, and nothing changes', () =>
+    withAdmin(() => [], async (p, rules, dot) => {
+      const res = await put(rules, 'dot.test', [`tls://${NAME}#${dot.port}`]);
+      assert.equal(res.status, 400);
+      assert.deepEqual(await res.json(), { error: `admin-api: server tls://${NAME} is named by a host name: add bootstrap-server=ADDR, a server to look it up with` });
+      assert.deepEqual(await (await fetch(rules)).json(), { rules: [] });
+      assert.equal((await p.query('a.dot.test')).rcode, 'REFUSED', 'no server for it, as before');
+    }));
+
+  it('work with bootstrap-server=; a SIGHUP to a configuration without it is refused, keeping everything', () =>
+    withAdmin((boot) => [`bootstrap-server=${boot}`], async (p, rules, dot) => {
+      assert.equal((await put(rules, 'dot.test', [`tls://${NAME}#${dot.port}`])).status, 200);
+      assert.deepEqual(await addressOf(p, 'a.dot.test'), ['NOERROR', ['192.0.2.53']]);
+      const without = parseConfigText(`${TEST_PREAMBLE}tls-ca-file=${CA}\nmetrics-address=127.0.0.1:0\nadmin-api`, 'next.conf');
+      assert.equal(p.server.reloadFrom(() => without), false);
+      assert.equal(p.server.runtime.config.forward.bootstrap.length, 1, 'the running configuration stays');
+      assert.deepEqual(await addressOf(p, 'b.dot.test'), ['NOERROR', ['192.0.2.53']]);
+    }));
 });
