@@ -20,6 +20,7 @@ import { serve } from './process/serve.js';
 import { tuneHeap } from './process/heap-tuning.js';
 import { fandnsVersion } from './util/version.js';
 import { prepareDumpFile } from './log/packet-dump.js';
+import { prepareDnstapFile } from './log/dnstap-file.js';
 import { lookUpServerNames } from './server-name-lookup.js';
 
 /** What the command line asks to load. */
@@ -79,6 +80,7 @@ async function main(argv: readonly string[]): Promise<void> {
     creds = planPrivilegeDrop(config.process);
     // Before any worker starts: workers only append to a file that has its header.
     if (config.log.dump !== null) prepareDumpFile(config.log.dump);
+    if (config.log.dnstap !== null) prepareDnstapFile(config.log.dnstap);
   } catch (err) {
     fail(err);
   }

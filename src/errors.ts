@@ -12,6 +12,7 @@ export const ErrorCodes = {
   FANDNS_CONFIG_FILE: 'a config file or directory cannot be read',
   FANDNS_CONFIG_CYCLE: 'config files include each other in a cycle',
   FANDNS_DUMP_FILE: 'the dumpfile cannot be opened, or is not a pcap file of raw IP packets',
+  FANDNS_DNSTAP_FILE: 'the dnstap-file cannot be opened, or is not a dnstap file fandns wrote',
   FANDNS_CONFIG_SCRIPT: 'a conf-script failed, was killed, ran too long or wrote too much',
   FANDNS_CONFIG_CONFLICT: 'two config lines contradict each other',
   FANDNS_LISTEN: 'a listening socket cannot be opened',

@@ -1,13 +1,14 @@
 /**
  * What a server records about the queries it answers, each only when the configuration asks for
- * it: the query log (log-queries), the packet dump (dumpfile=) and the counters /metrics reads
- * (metrics-address), and the tap the pipeline calls with every answer, which feeds the log and the
- * counters. Their start-up settings hold until a restart; a reload changes only the log's filters.
+ * it: the query log (log-queries), the packet dump (dumpfile=), dnstap (dnstap-file=) and the
+ * counters /metrics reads (metrics-address), and the tap the pipeline calls with every answer,
+ * which feeds the log, dnstap and the counters. Their start-up settings hold until a restart; a reload changes only the log's filters.
  */
 import { performance } from 'node:perf_hooks';
 import type { Config } from './config/types.js';
 import type { Logger } from './log/logger.js';
 import { PacketDump } from './log/packet-dump.js';
+import { DnstapFile } from './log/dnstap-file.js';
 import { QueryLog } from './log/query-log.js';
 import { QueryLogFilter } from './log/query-log-filter.js';
 import { QueryStats } from './metrics/query-stats.js';
@@ -18,24 +19,32 @@ export class ServerSinks {
   readonly queryLog: QueryLog | null;
   /** dumpfile=: copies of DNS datagrams, or null. */
   readonly dump: PacketDump | null;
+  /** dnstap-file=: client queries and replies as dnstap, or null. */
+  readonly dnstap: DnstapFile | null;
   readonly queryStats: QueryStats | null;
   /** Given each answered query with its reply and size, or null when nothing records them. */
   readonly tap: Tap | null;
 
-  constructor(config: Config, log: Logger) {
+  /** @param version fandns's version, written in dnstap messages */
+  constructor(config: Config, log: Logger, version: string) {
     const lc = config.log;
     const ql = lc.queries === 'off' ? null : new QueryLog({ target: lc.target, bound: lc.asyncBound, extra: lc.queries === 'extra' });
     const dc = lc.dump;
     this.dump = dc === null ? null : new PacketDump(dc, lc.asyncBound,
       (err) => log.warn({ file: dc.path, err: err.message }, 'cannot reopen the dumpfile; still writing to the old one'));
+    const tc = lc.dnstap;
+    const dt = tc === null ? null : new DnstapFile(tc, version, lc.asyncBound,
+      (err) => log.warn({ file: tc.path, err: err.message }, 'cannot reopen the dnstap-file; still writing to the old one'));
+    this.dnstap = dt;
     const qs = config.metrics ? new QueryStats() : null;
     ql?.setFilter(QueryLogFilter.from(lc.filter));
     this.queryLog = ql;
     this.queryStats = qs;
-    this.tap = ql || qs ? (q, r, n) => {
+    this.tap = ql || qs || dt ? (q, r, n, out) => {
       const ms = performance.now() - q.started;
       ql?.record(q, r, n, ms);
       qs?.record(q, r, ms);
+      dt?.record(q, out);
     } : null;
   }
 
@@ -44,20 +53,22 @@ export class ServerSinks {
     this.queryLog?.setFilter(QueryLogFilter.from(config.log.filter));
   }
 
-  /** SIGUSR2: reopens the log file and the dumpfile (logrotate). */
+  /** SIGUSR2: reopens the log file, the dumpfile and the dnstap-file (logrotate). */
   reopen(): void {
     this.queryLog?.reopen();
     this.dump?.reopen();
+    this.dnstap?.reopen();
   }
 
   /** Records dropped because their file could not keep up, for /metrics. */
-  lost(): { readonly queryLogLost: number; readonly dumpLost: number } {
-    return { queryLogLost: this.queryLog?.lost ?? 0, dumpLost: this.dump?.lost ?? 0 };
+  lost(): { readonly queryLogLost: number; readonly dumpLost: number; readonly dnstapLost: number } {
+    return { queryLogLost: this.queryLog?.lost ?? 0, dumpLost: this.dump?.lost ?? 0, dnstapLost: this.dnstap?.lost ?? 0 };
   }
 
   /** Writes what is queued and closes the files (stop). */
   async close(): Promise<void> {
     await this.queryLog?.close();
     await this.dump?.close();
+    await this.dnstap?.close();
   }
 }

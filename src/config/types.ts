@@ -442,6 +442,15 @@ export interface LogConfig {
   readonly filter: QueryLogFilterConfig | null;
   /** `dumpfile=` (and `dumpmask=`), or null: no packet dump. */
   readonly dump: PacketDumpConfig | null;
+  /** fandns `dnstap-file=`, or null: no dnstap. */
+  readonly dnstap: DnstapConfig | null;
+}
+
+/** `dnstap-file=`: client queries and replies as dnstap messages in a Frame Streams file (src/log/dnstap-file.ts). */
+export interface DnstapConfig {
+  readonly path: string;
+  /** The dnstap-file line (errors opening the file name it). */
+  readonly origin: Origin;
 }
 
 /** `dumpfile=` and `dumpmask=`: copies of DNS datagrams in a pcap file (src/log/packet-dump.ts). */

@@ -8,12 +8,11 @@
  * does the log (dnsmasq 2.90 reopens only the log).
  */
 import { Buffer } from 'node:buffer';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { ConfigError, ExitCode } from '../errors.js';
 import type { PacketDumpConfig } from '../config/types.js';
-import { ipBytes } from '../util/ip.js';
-import { isRawIpPcap, PCAP_FILE_HEADER_SIZE, pcapFileHeader, pcapRecord } from '../wire/pcap.js';
+import { addressBytes } from './address-bytes.js';
+import { isRawIpPcap, pcapFileHeader, pcapRecord } from '../wire/pcap.js';
+import { prepareHeadedFile } from './headed-file.js';
 import { LineSink } from './line-sink.js';
 
 /** dnsmasq's dumpmask bits for DNS packets. */
@@ -37,62 +36,17 @@ interface Packet {
   readonly dstPort: number;
 }
 
-/** Address bytes, remembered (a handful of addresses recur: listeners, servers, clients). */
-const addressCache = new Map<string, Buffer>();
-function addressBytes(a: string): Buffer {
-  let b = addressCache.get(a);
-  if (b === undefined) {
-    if (addressCache.size > 10_000) addressCache.clear();
-    b = ipBytes(a);
-    addressCache.set(a, b);
-  }
-  return b;
-}
-
-/** Opens `path` for reading and writing at chosen offsets (no O_APPEND), creating it (mode 0600) if it is not there. */
-function openForHeader(path: string): number {
-  const code = (err: unknown) => (err as NodeJS.ErrnoException).code;
-  try {
-    return openSync(path, 'r+');
-  } catch (err) {
-    if (code(err) !== 'ENOENT') throw err;
-  }
-  try {
-    return openSync(path, 'wx+', 0o600);
-  } catch (err) {
-    if (code(err) !== 'EEXIST') throw err; // another process made it just now
-  }
-  return openSync(path, 'r+');
-}
-
 /**
  * Makes the dumpfile ready to be appended to: creates it (mode 0600: packets may hold private
  * names) with a pcap header, writes the header into an empty file, or checks that an existing file
  * is a pcap file of raw IP packets. Otherwise throws a ConfigError naming the dumpfile line (exit
  * code 3, as for files). With workers= the primary calls it before any worker starts.
  *
- * Several processes may prepare one new file at once (workers on SIGUSR2): each writes the header
- * at offset 0, not at the end, so they all write the same bytes at the same place and the file
- * gets one header, even if another has already appended records after it.
+ * Several processes may prepare one new file at once (workers on SIGUSR2): headed-file.ts writes
+ * the header at offset 0, so the file gets one header.
  */
 export function prepareDumpFile(c: PacketDumpConfig): void {
-  const fail = (why: string): never => {
-    throw new ConfigError('FANDNS_DUMP_FILE', c.origin, why, ExitCode.FILE);
-  };
-  let fd = -1;
-  try {
-    fd = openForHeader(c.path);
-  } catch (err) {
-    fail(`cannot open dumpfile ${c.path}: ${(err as Error).message}`);
-  }
-  try {
-    const head = Buffer.alloc(PCAP_FILE_HEADER_SIZE);
-    const n = readSync(fd, head, 0, head.length, 0);
-    if (n === 0) writeSync(fd, pcapFileHeader(), 0, PCAP_FILE_HEADER_SIZE, 0);
-    else if (!isRawIpPcap(head.subarray(0, n))) fail(`dumpfile ${c.path} exists and is not a pcap file of raw IP packets; fandns only appends to one`);
-  } finally {
-    closeSync(fd);
-  }
+  prepareHeadedFile(c.path, pcapFileHeader(), isRawIpPcap, { code: 'FANDNS_DUMP_FILE', option: 'dumpfile', origin: c.origin, what: 'a pcap file of raw IP packets' });
 }
 
 /** The packet dump of one process. */

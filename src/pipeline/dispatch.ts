@@ -13,8 +13,8 @@ import { finalize, truncate, udpLimit } from './finalize.js';
 import type { Query } from './query.js';
 import { DROP, Reply, type Next, type Outcome } from './types.js';
 
-/** Observes every answered (or dropped) query; must not throw or block. */
-export type Tap = (q: Query, reply: Reply | null, bytes: number) => void;
+/** Observes every answered (or dropped) query: its outcome, the reply's size and bytes (null: none); must not throw or block. */
+export type Tap = (q: Query, reply: Reply | null, bytes: number, out: Buffer | null) => void;
 
 /** The final bytes for the client, or null for no reply. */
 export type Dispatched = Buffer | null;
@@ -47,12 +47,12 @@ export function createDispatcher(chain: Next, opts: DispatchOptions): (q: Query)
 
   const emit = (q: Query, o: Outcome): Dispatched => {
     if (o === DROP) {
-      tap?.(q, null, 0);
+      tap?.(q, null, 0, null);
       return null;
     }
     let out = finalize(o, q, ednsPacketMax);
     if (out.length > (q.client.protocol === 'udp' ? udpLimit(q, ednsPacketMax) : MAX_MESSAGE)) out = truncate(out, q, ednsPacketMax);
-    tap?.(q, o, out.length);
+    tap?.(q, o, out.length, out);
     return out;
   };
 

@@ -36,6 +36,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     ],
     queryLogLost: 0,
     dumpLost: 0,
+    dnstapLost: 0,
     certificate,
     adminRuleChanges: 0,
     reloads,
