@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dataFrames, fieldOf, protoFields } from '../helpers/protobuf.js';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
 import { startCluster, stopCluster } from '../helpers/cli-process.js';
@@ -123,6 +123,22 @@ describe('dnstap-file= read by dnstap-read', { skip: skipUnless('dnstap-read') }
     const got = await readTap(file);
     assert.equal(got.length, 10);
     assert.deepEqual(got.slice(8).map((m) => `${m.type} ${m.name}`), ['CLIENT_QUERY again.tap.test', 'CLIENT_RESPONSE again.tap.test']);
+  });
+
+  it('SIGUSR2 (reopenLogs) starts a new file at the path; the moved one keeps what came before', async () => {
+    const path = tree.path('rotated.dnstap');
+    const p = await startProxy(`server=${up.spec}\ndnstap-file=${path}\n`);
+    try {
+      assert.equal((await query(p.port, 'before.tap.test')).rcode, 'NOERROR');
+      await new Promise((r) => setTimeout(r, 300)); // the batch is written
+      renameSync(path, `${path}.1`);
+      p.server.reopenLogs();
+      assert.equal((await query(p.port, 'after.tap.test')).rcode, 'NOERROR');
+    } finally {
+      await p.stop();
+    }
+    assert.deepEqual((await readTap(`${path}.1`)).map((m) => m.name), ['before.tap.test', 'before.tap.test']);
+    assert.deepEqual((await readTap(path)).map((m) => m.name), ['after.tap.test', 'after.tap.test']);
   });
 
   it('with workers=2, both workers append to one file with one START frame', async () => {
