@@ -13,6 +13,7 @@ import { DEFAULTS } from './defaults.js';
 import { DumpLines } from './packet-dump.js';
 import { TlsServiceLines } from './tls-service.js';
 import { BootstrapLines } from './bootstrap.js';
+import { checkCnames } from './local-records.js';
 
 export { DEFAULTS } from './defaults.js';
 
@@ -189,34 +190,10 @@ export class ConfigBuilder {
     }
   }
 
-  /** cname=: each alias once, and no alias chain that comes back to itself (reference §3.1). */
-  validateCnames(): void {
-    const byAlias = new Map<string, CnameRule>();
-    for (const c of this.cnames) {
-      const prev = byAlias.get(c.alias);
-      if (prev) {
-        throw new ConfigError('FANDNS_CONFIG_CONFLICT', c.origin, `duplicate cname alias ${c.alias} (first at ${formatOrigin(prev.origin)})`);
-      }
-      byAlias.set(c.alias, c);
-    }
-    for (const start of this.cnames) {
-      const seen = new Set([start.alias]);
-      let cur = byAlias.get(start.target);
-      while (cur) {
-        if (seen.has(cur.alias)) {
-          throw new ConfigError('FANDNS_CONFIG_CONFLICT', cur.origin,
-            `cname loop: ${cur.alias} -> ${cur.target} leads back through ${start.alias} (${formatOrigin(start.origin)})`);
-        }
-        seen.add(cur.alias);
-        cur = byAlias.get(cur.target);
-      }
-    }
-  }
-
   /** Freezes the accumulated values into a Config, applying defaults. */
   finish(): Config {
     this.validate();
-    this.validateCnames();
+    checkCnames(this.cnames);
     this.warnings.push(...fastRetryWarnings(this.fastRetry, this.portLimit, this.upstreamTimeoutMs ?? DEFAULTS.upstreamTimeoutMs));
     const globalTtls = {
       minTtl: this.minCacheTtl?.value ?? 0,

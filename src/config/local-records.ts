@@ -5,7 +5,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
-import { ConfigError, type Origin } from '../errors.js';
+import { ConfigError, formatOrigin, type Origin } from '../errors.js';
 import { RRType } from '../wire/constants.js';
 import { canonicalName, encodeName } from '../wire/name.js';
 import { txtRdata } from '../wire/txt-rdata.js';
@@ -113,4 +113,28 @@ export function parseCname(value: string, origin: Origin): CnameRule[] {
   if (fields.length < 2) throw new ConfigError('FANDNS_CONFIG_VALUE', origin, 'bad cname: need at least an alias and a target');
   const target = localName(fields.pop()!, origin, 'cname target');
   return fields.map((a) => ({ alias: localName(a, origin, 'cname alias'), target, ttl, origin }));
+}
+
+/** cname=: each alias once, and no alias chain that comes back to itself (reference §3.1); a ConfigError at the line otherwise. */
+export function checkCnames(cnames: readonly CnameRule[]): void {
+  const byAlias = new Map<string, CnameRule>();
+  for (const c of cnames) {
+    const prev = byAlias.get(c.alias);
+    if (prev) {
+      throw new ConfigError('FANDNS_CONFIG_CONFLICT', c.origin, `duplicate cname alias ${c.alias} (first at ${formatOrigin(prev.origin)})`);
+    }
+    byAlias.set(c.alias, c);
+  }
+  for (const start of cnames) {
+    const seen = new Set([start.alias]);
+    let cur = byAlias.get(start.target);
+    while (cur) {
+      if (seen.has(cur.alias)) {
+        throw new ConfigError('FANDNS_CONFIG_CONFLICT', cur.origin,
+          `cname loop: ${cur.alias} -> ${cur.target} leads back through ${start.alias} (${formatOrigin(start.origin)})`);
+      }
+      seen.add(cur.alias);
+      cur = byAlias.get(cur.target);
+    }
+  }
 }
