@@ -9,7 +9,6 @@ import { ADDRCONFIG, promises as dns } from 'node:dns';
 import { ConfigError } from './errors.js';
 import { nameKey, serverNames, withServerAddresses, type ServerName } from './config/server-names.js';
 import type { Config } from './config/types.js';
-import { HostLookup } from './upstream/host-lookup.js';
 import { UpstreamRegistry } from './upstream/registry.js';
 
 /** Longest a system lookup may take before it counts as failed (getaddrinfo has no timeout of its own here). */
@@ -38,12 +37,10 @@ export async function lookUpServerNames(config: Config): Promise<Config> {
   const names = serverNames(config);
   if (names.length === 0) return config;
   const boot = config.forward.bootstrap;
-  const registry = boot.length > 0 ? new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, undefined, undefined, { tlsCa: config.forward.tlsCa }) : null;
+  const registry = boot.length > 0 ? new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, undefined, undefined,
+    { tlsCa: config.forward.tlsCa, bootstrap: boot, lookupTimeoutMs: config.forward.queryTimeoutMs }) : null;
   const lookup: NameLookup = registry === null ? systemLookup
-    : (() => {
-      const hosts = new HostLookup(registry.group(boot), config.forward.queryTimeoutMs);
-      return async (name, family) => (await hosts.addresses(name, family)).map((a) => a.address);
-    })();
+    : async (name, family) => (await registry.hostLookup().addresses(name, family)).map((a) => a.address);
   try {
     const found = new Map<string, readonly string[]>();
     const warnings: string[] = [];

@@ -84,14 +84,17 @@ export class DnstapFile {
     });
   }
 
-  /** Queues copies of `q`'s message and of `reply` (null: none went out), with the query's and the reply's times. */
+  /**
+   * Queues `q`'s message (the query owns it and nobody changes it: no copy) and a copy of `reply`
+   * (null: none went out), with the query's and the reply's times. The tap gives client queries
+   * only: a cname= target's query goes through the chain, not the dispatcher.
+   */
   record(q: Query, reply: Buffer | null): void {
-    if (q.depth > 0) return;
     const origin = performance.timeOrigin;
     this.#sink.push({
       queryMicros: Math.round((origin + q.started) * 1000),
       responseMicros: Math.round((origin + performance.now()) * 1000),
-      query: Buffer.from(q.msg),
+      query: q.msg,
       reply: reply === null ? null : Buffer.from(reply),
       client: q.client.address,
       port: q.client.port,

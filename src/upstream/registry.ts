@@ -30,7 +30,7 @@ export interface RegistryOptions {
   readonly tlsCa?: TlsCa | null;
   /** Told of warnings about a server that are not health changes. */
   readonly notice?: (u: Upstream, message: string) => void;
-  /** bootstrap-server=: the servers host names of tls:// and https:// servers are looked up with. */
+  /** bootstrap-server=: the servers host names are looked up with (tls:// and https:// servers at connection; clear-text ones at load, server-name-lookup.ts). */
   readonly bootstrap?: readonly UpstreamSpec[];
   /** How long one bootstrap lookup may take (query-timeout). */
   readonly lookupTimeoutMs?: number;
@@ -63,8 +63,8 @@ export class UpstreamRegistry {
     this.tally = options.tally ?? { merges: 0 };
   }
 
-  /** The lookups of servers named by host name, through a group of the bootstrap servers (made once). */
-  #hostLookup(): HostLookup {
+  /** The lookups of servers named by host name, through a group of the bootstrap servers (made once, on first use). */
+  hostLookup(): HostLookup {
     if (this.#hosts !== null) return this.#hosts;
     const o = this.options;
     const servers = o.bootstrap ?? [];
@@ -80,7 +80,7 @@ export class UpstreamRegistry {
       let u = this.#upstreams.get(k);
       if (!u) {
         const o = this.options;
-        const hosts = s.lookup === undefined ? null : this.#hostLookup();
+        const hosts = s.lookup === undefined ? null : this.hostLookup();
         u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, o.ignored ?? null, o.ports ?? DEFAULT_SENDING, o.checkEcs ?? false, o.tlsCa ?? null, o.notice, hosts);
         this.#upstreams.set(k, u);
       }
