@@ -21,6 +21,7 @@ import { selfDetector, type Endpoint } from './upstream/self-detect.js';
 import { AddressRanges } from './util/address-ranges.js';
 import { readSigned } from './util/file-signature.js';
 import type { PacketDump } from './log/packet-dump.js';
+import type { ForwardTap } from './upstream/forward-tap.js';
 
 /** What the routing of one runtime needs besides its configuration. */
 export interface RoutingDeps {
@@ -33,6 +34,8 @@ export interface RoutingDeps {
   readonly checkSharing: CheckSharing | null;
   /** dumpfile=: where upstream datagrams are copied, or null. */
   readonly dump?: PacketDump | null;
+  /** dnstap-messages=forwarder: told of every exchange with an upstream server, or null. */
+  readonly forwardTap?: ForwardTap | null;
 }
 
 /**
@@ -97,6 +100,7 @@ export function buildRouting(config: Config, deps: RoutingDeps): { registry: Ups
       checkEcs: config.edns.addSubnet !== null,
       ...(deps.previous !== null ? { tally: deps.previous.tally, hostsFound: deps.previous.hostsFound() } : {}),
       tlsCa: config.forward.tlsCa,
+      tap: deps.forwardTap ?? null,
       notice: (u, message) => log.warn({ upstream: u.label }, message),
       bootstrap: config.forward.bootstrap.filter((s) => !self(s)),
       lookupTimeoutMs: config.forward.queryTimeoutMs,

@@ -50,6 +50,7 @@ import type { UpstreamRegistry } from './upstream/registry.js';
 import type { Endpoint } from './upstream/self-detect.js';
 import { buildRouting, checkLoops } from './runtime-routing.js';
 import type { PacketDump } from './log/packet-dump.js';
+import type { ForwardTap } from './upstream/forward-tap.js';
 
 /** The built pipeline and what its stages count. */
 export interface Runtime {
@@ -89,6 +90,8 @@ export interface RuntimeDeps {
   readonly tap: Tap | null;
   /** dumpfile=: where upstream datagrams are copied, or null. */
   readonly dump?: PacketDump | null;
+  /** dnstap-messages=forwarder: told of every exchange with an upstream server, or null. */
+  readonly forwardTap?: ForwardTap | null;
   /** The bound listeners, for self-detection. */
   readonly endpoints: readonly Endpoint[];
   /**
@@ -149,7 +152,7 @@ export function storeFits(store: CacheStore, c: CacheConfig): boolean {
 export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const { log, previous } = deps;
   const { registry, table, checks, resolvRead } = buildRouting(config, {
-    log, endpoints: deps.endpoints, previous: previous?.registry ?? null, checkSharing: deps.checkSharing ?? null, dump: deps.dump ?? null,
+    log, endpoints: deps.endpoints, previous: previous?.registry ?? null, checkSharing: deps.checkSharing ?? null, dump: deps.dump ?? null, forwardTap: deps.forwardTap ?? null,
   });
   const fwd = config.forward;
   const forward = createForward(

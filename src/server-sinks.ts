@@ -13,6 +13,7 @@ import { QueryLog } from './log/query-log.js';
 import { QueryLogFilter } from './log/query-log-filter.js';
 import { QueryStats } from './metrics/query-stats.js';
 import type { Tap } from './pipeline/dispatch.js';
+import type { ForwardTap } from './upstream/forward-tap.js';
 
 /** The query log, the packet dump and the query counters of one server. */
 export class ServerSinks {
@@ -24,6 +25,8 @@ export class ServerSinks {
   readonly queryStats: QueryStats | null;
   /** Given each answered query with its reply and size, or null when nothing records them. */
   readonly tap: Tap | null;
+  /** Given each exchange with an upstream server (dnstap-messages=forwarder), or null. */
+  readonly forwardTap: ForwardTap | null;
 
   /** @param version fandns's version, written in dnstap messages */
   constructor(config: Config, log: Logger, version: string) {
@@ -36,15 +39,17 @@ export class ServerSinks {
     const dt = tc === null ? null : new DnstapFile(tc, version, lc.asyncBound,
       (err) => log.warn({ file: tc.path, err: err.message }, 'cannot reopen the dnstap-file; still writing to the old one'));
     this.dnstap = dt;
+    const client = tc !== null && tc.client ? dt : null;
+    this.forwardTap = dt !== null && tc !== null && tc.forwarder ? (server, protocol, query, qEnd, reply, sentAt) => dt.recordForward(server, protocol, query, qEnd, reply, sentAt) : null;
     const qs = config.metrics ? new QueryStats() : null;
     ql?.setFilter(QueryLogFilter.from(lc.filter));
     this.queryLog = ql;
     this.queryStats = qs;
-    this.tap = ql || qs || dt ? (q, r, n, out) => {
+    this.tap = ql || qs || client ? (q, r, n, out) => {
       const ms = performance.now() - q.started;
       ql?.record(q, r, n, ms);
       qs?.record(q, r, ms);
-      dt?.record(q, out);
+      client?.record(q, out);
     } : null;
   }
 

@@ -81,7 +81,7 @@ export class FandnsServer {
     // Before start() the rules only change the configuration start() builds from.
     this.#admin = new ServerRules(config, log, (c) => (this.#rt === null ? void (this.config = c) : this.#replaceKeeping(c)));
     this.#sinks = new ServerSinks(config, log, version);
-    const deps = { log, clock, tap: this.#sinks.tap, dump: this.#sinks.dump, endpoints: this.#listeners.endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
+    const deps = { log, clock, tap: this.#sinks.tap, dump: this.#sinks.dump, forwardTap: this.#sinks.forwardTap, endpoints: this.#listeners.endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
     this.#slot = new RuntimeSlot(deps, this.#warm, (rt) => {
       this.#rt = rt;
     });

@@ -8,9 +8,10 @@ import { DomainPolicyLines } from './domain-policy.js';
 import { LogDomainLines } from './query-log-filter.js';
 import { HealthCheckLines } from './health-check.js';
 import { fastRetryWarnings, type FastRetrySetting } from './fast-retry.js';
-import type { AddressAlias, AddressRange, CnameRule, Config, DnstapConfig, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain, TlsCa } from './types.js';
+import type { AddressAlias, AddressRange, CnameRule, Config, DomainRule, EdnsConfig, InterfaceHost, LocalRecord, LogTarget, MacEncoding, MxHost, MetricsConfig, RuleAction, SynthDomain, TlsCa } from './types.js';
 import { DEFAULTS } from './defaults.js';
 import { DumpLines } from './packet-dump.js';
+import { DnstapLines } from './dnstap.js';
 import { TlsServiceLines } from './tls-service.js';
 import { BootstrapLines } from './bootstrap.js';
 import { checkCnames } from './local-records.js';
@@ -122,8 +123,8 @@ export class ConfigBuilder {
   logAsync: number | null = null;
   /** `dumpfile=`, `dumpmask=`. */
   readonly dump = new DumpLines();
-  /** `dnstap-file=` (fandns). */
-  dnstap: DnstapConfig | null = null;
+  /** `dnstap-file=` and the other dnstap options (fandns). */
+  readonly dnstap = new DnstapLines();
   readonly tlsService = new TlsServiceLines();
   logDebug = false;
   readonly logFilter = new LogDomainLines();
@@ -273,7 +274,7 @@ export class ConfigBuilder {
         aliases: this.aliases,
       },
       edns: { addSubnet: this.addSubnet, stripSubnet: this.stripSubnet, addMac: [...this.addMac], stripMac: this.stripMac, cpeId: this.cpeId },
-      log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound, debug: this.logDebug, filter: this.logFilter.build(), dump: this.dump.build(), dnstap: this.dnstap },
+      log: { queries: this.logQueries, target: this.logTarget, asyncBound: this.logAsync ?? DEFAULTS.logAsyncBound, debug: this.logDebug, filter: this.logFilter.build(), dump: this.dump.build(), dnstap: this.dnstap.build() },
       metrics: this.metrics,
       adminApi: this.adminApi !== null,
       adminRulesFile: this.adminRulesFile,

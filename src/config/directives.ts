@@ -15,6 +15,7 @@ import { FILTER_DIRECTIVES } from './filter-directives.js';
 import { LOCAL_DATA_DIRECTIVES } from './local-data-directives.js';
 import { QUERY_LOG_FILTER_DIRECTIVES } from './query-log-filter.js';
 import { PACKET_DUMP_DIRECTIVES } from './packet-dump.js';
+import { DNSTAP_DIRECTIVES } from './dnstap.js';
 import { TLS_SERVICE_DIRECTIVES } from './tls-service.js';
 import { HEALTH_CHECK_DIRECTIVES } from './health-check.js';
 import { parseRevServer } from './reverse.js';
@@ -240,6 +241,7 @@ export const DIRECTIVES: readonly Directive[] = [
     apply: (b, val, o) => { b.logAsync = val === null ? DEFAULTS.logAsyncFlag : int('log-async', 1, 10_000_000)(val, o); } },
   ...QUERY_LOG_FILTER_DIRECTIVES,
   ...PACKET_DUMP_DIRECTIVES,
+  ...DNSTAP_DIRECTIVES,
   { name: 'log-debug', arg: 'flag', repeat: 'single',
     describe: 'Log debugging information: each listening address, the upstream servers of each configuration, and each forwarded query its servers gave no answer to.',
     apply: (b) => { b.logDebug = true; } },

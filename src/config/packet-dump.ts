@@ -1,9 +1,8 @@
 /**
  * `dumpfile=PATH` and `dumpmask=MASK` (dnsmasq 2.90): where copies of DNS datagrams go (a pcap
  * file), and which kinds, as dnsmasq's mask bits (0x1 client queries, 0x2 replies to clients, 0x4
- * queries to upstreams, 0x8 their replies; decimal or 0x hex). Also fandns's `dnstap-file=PATH`.
- * Part of the directive table in directives.ts; the dumps themselves are src/log/packet-dump.ts
- * and src/log/dnstap-file.ts.
+ * queries to upstreams, 0x8 their replies; decimal or 0x hex). Part of the directive table in
+ * directives.ts; the dump itself is src/log/packet-dump.ts (dnstap's options are dnstap.ts).
  */
 import { ConfigError, type Origin } from '../errors.js';
 import { unquoted, type Directive } from './directive-kit.js';
@@ -32,7 +31,7 @@ export class DumpLines {
   }
 }
 
-/** The three directives (dnstap-file=, fandns's, is a dump of a kind too). */
+/** The two directives. */
 export const PACKET_DUMP_DIRECTIVES: readonly Directive[] = [
   { name: 'dumpfile', arg: 'value', repeat: 'single', hint: '<path>',
     describe: 'Append copies of the DNS datagrams dumpmask selects to this pcap file (raw IP; created mode 0600). A file that exists must be such a pcap file.',
@@ -40,13 +39,6 @@ export const PACKET_DUMP_DIRECTIVES: readonly Directive[] = [
       const p = unquoted(val);
       if (p === '') throw new ConfigError('FANDNS_CONFIG_VALUE', o, 'dumpfile needs a path');
       b.dump.path = { value: p, origin: o };
-    } },
-  { name: 'dnstap-file', arg: 'value', repeat: 'single', hint: '<path>',
-    describe: 'fandns: append every client query and its reply, over any protocol, as dnstap messages to this Frame Streams file (created mode 0600; dnstap-read reads it). A file that exists must be one fandns wrote.',
-    apply: (b, val, o) => {
-      const p = unquoted(val);
-      if (p === '') throw new ConfigError('FANDNS_CONFIG_VALUE', o, 'dnstap-file needs a path');
-      b.dnstap = { path: p, origin: o };
     } },
   { name: 'dumpmask', arg: 'value', repeat: 'single', hint: '<mask>',
     describe: 'Which datagrams dumpfile gets: 0x1 client queries, 0x2 replies to clients, 0x4 queries to upstreams, 0x8 their replies (default 0xf, all four; dnsmasq: none).',

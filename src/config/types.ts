@@ -446,11 +446,22 @@ export interface LogConfig {
   readonly dnstap: DnstapConfig | null;
 }
 
-/** `dnstap-file=`: client queries and replies as dnstap messages in a Frame Streams file (src/log/dnstap-file.ts). */
+/**
+ * `dnstap-file=` and its options (config/dnstap.ts): client queries and replies, and queries to
+ * upstream servers and their replies, as dnstap messages in a Frame Streams file (src/log/dnstap-file.ts).
+ */
 export interface DnstapConfig {
   readonly path: string;
   /** The dnstap-file line (errors opening the file name it). */
   readonly origin: Origin;
+  /** dnstap-messages=client: each client query and its reply (CLIENT_QUERY, CLIENT_RESPONSE). */
+  readonly client: boolean;
+  /** dnstap-messages=forwarder: each query sent to an upstream server and its reply (FORWARDER_QUERY, FORWARDER_RESPONSE). */
+  readonly forwarder: boolean;
+  /** dnstap-identity=: the identity every message carries ('' : none); null: the host's name. */
+  readonly identity: string | null;
+  /** dnstap-version=: the version every message carries ('' : none); null: `fandns VERSION`. */
+  readonly version: string | null;
 }
 
 /** `dumpfile=` and `dumpmask=`: copies of DNS datagrams in a pcap file (src/log/packet-dump.ts). */

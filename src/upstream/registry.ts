@@ -7,7 +7,8 @@ import type { TlsCa, UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup, type GroupTally } from './group.js';
 import { Upstream, type CarriedUpstream } from './upstream.js';
 import type { AddressRanges } from '../util/address-ranges.js';
-import { DEFAULT_SENDING, type UdpSending } from './udp-transport.js';
+import type { UdpSending } from './udp-transport.js';
+import type { ForwardTap } from './forward-tap.js';
 import { HostLookup, type FoundAddresses, type LookupReport } from './host-lookup.js';
 
 /** A server's identity: a reload carries its state over to the server with the same key. */
@@ -38,6 +39,8 @@ export interface RegistryOptions {
   readonly report?: LookupReport;
   /** What the replaced registry's lookups found (its hostsFound()): the first connections need no lookup. */
   readonly hostsFound?: FoundAddresses;
+  /** Told of every server's exchanges (dnstap-messages=forwarder), or null. */
+  readonly tap?: ForwardTap | null;
 }
 
 /** Owns every upstream socket; close() releases them all. */
@@ -81,7 +84,7 @@ export class UpstreamRegistry {
       if (!u) {
         const o = this.options;
         const hosts = s.lookup === undefined ? null : this.hostLookup();
-        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, o.ignored ?? null, o.ports ?? DEFAULT_SENDING, o.checkEcs ?? false, o.tlsCa ?? null, o.notice, hosts);
+        u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, { ignored: o.ignored, ports: o.ports, checkEcs: o.checkEcs, tlsCa: o.tlsCa, notice: o.notice, hosts, tap: o.tap });
         this.#upstreams.set(k, u);
       }
       if (!members.includes(u)) members.push(u);

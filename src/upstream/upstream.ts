@@ -19,6 +19,7 @@ import { TcpTransport, tcpDialer, type StreamTransport } from './tcp-transport.j
 import { DohTransport } from './doh-transport.js';
 import { tlsDialer, type TlsHandshakes } from './tls-dial.js';
 import { NO_BOOTSTRAP, type HostLookup } from './host-lookup.js';
+import { streamProtocol, type ForwardTap } from './forward-tap.js';
 import { DEFAULT_SENDING, fixedSourcePort, UdpTransport, type ReplyFilter, type UdpResult, type UdpSending } from './udp-transport.js';
 
 /** Per-upstream counters (SIGUSR1 stats, metrics). */
@@ -99,6 +100,24 @@ function streamTransport(spec: UpstreamSpec, tlsCa: TlsCa | null, counts: TlsHan
   return new DohTransport(tlsDialer(spec, tls, tlsCa, counts, ['h2'], hosts), `https://${host}:${spec.port}`, tls.path);
 }
 
+/** How an Upstream is built, besides its spec (every field has a default). */
+export interface UpstreamOptions {
+  /** ignore-address ranges: a NOERROR reply with an answer address in one is dropped. */
+  readonly ignored?: AddressRanges | null | undefined;
+  /** How UDP queries are sent: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit). */
+  readonly ports?: UdpSending | undefined;
+  /** Drop a reply whose ECS option does not answer the query's (add-subnet; RFC 7871 §7.3). */
+  readonly checkEcs?: boolean | undefined;
+  /** The CAs a tls:// server's certificate must chain to (tls-ca-file=), null: Node's bundled list. */
+  readonly tlsCa?: TlsCa | null | undefined;
+  /** Told of what the operator should know about this server that is not a health change (a warning). */
+  readonly notice?: ((u: Upstream, message: string) => void) | undefined;
+  /** Looks up the host name a tls:// or https:// server is named by (bootstrap-server=). */
+  readonly hosts?: HostLookup | null | undefined;
+  /** Told of each exchange, query and reply (dnstap-messages=forwarder), or null. */
+  readonly tap?: ForwardTap | null | undefined;
+}
+
 /** An upstream server shared by every group that lists it. */
 export class Upstream {
   readonly label: string;
@@ -123,27 +142,21 @@ export class Upstream {
   readonly #checkEcs: boolean;
   /** Drops a matched reply while the query waits on (ignore-address, ECS mismatch), or null: none configured. */
   readonly #filter: ReplyFilter | null;
+  /** Told of each exchange (dnstap-messages=forwarder), or null. */
+  readonly #tap: ForwardTap | null;
 
   /**
+   * @param onHealthChange told when the server goes down or comes back
    * @param prev what a reload carries over of the same server: its counters go on here, its health is taken over
-   * @param ignored ignore-address ranges: a NOERROR reply with an answer address in one is dropped
-   * @param ports how UDP queries are sent: source ports (query-port, min-port, max-port), copies (fast-dns-retry, port-limit)
-   * @param checkEcs drop a reply whose ECS option does not answer the query's (add-subnet; RFC 7871 §7.3)
-   * @param tlsCa the CAs a tls:// server's certificate must chain to (tls-ca-file=), null: Node's bundled list
-   * @param notice told of what the operator should know about this server that is not a health change (a warning)
-   * @param hosts looks up the host name a tls:// or https:// server is named by (bootstrap-server=)
    */
   constructor(
     readonly spec: UpstreamSpec,
     onHealthChange: (u: Upstream, up: boolean, why: string) => void = () => {},
     prev: CarriedUpstream | null = null,
-    ignored: AddressRanges | null = null,
-    ports: UdpSending = DEFAULT_SENDING,
-    checkEcs = false,
-    tlsCa: TlsCa | null = null,
-    notice: (u: Upstream, message: string) => void = () => {},
-    hosts: HostLookup | null = null,
+    options: UpstreamOptions = {},
   ) {
+    const { ignored = null, ports = DEFAULT_SENDING, checkEcs = false, tlsCa = null, notice = () => {}, hosts = null } = options;
+    this.#tap = options.tap ?? null;
     this.label = upstreamLabel(spec);
     this.#hosts = spec.lookup === undefined ? null : hosts;
     this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
@@ -203,6 +216,7 @@ export class Upstream {
     this.stats.queries++;
     if (tcp || this.overTls) return this.#overTcp(query, qEnd, timeoutMs, t0, done);
     this.udp.send(query, qEnd, timeoutMs, (r, copies) => {
+      if (this.#tap !== null) this.#tap(this.spec, 'udp', query, qEnd, typeof r === 'string' ? null : r, t0);
       let resentAt = -1;
       if (copies !== null && copies.sent > 0) {
         this.stats.resent += copies.sent;
@@ -217,7 +231,9 @@ export class Upstream {
 
   /** The exchange over TCP (or TLS), within `timeoutMs` (after a truncated UDP reply, under force-tcp, to a tls:// server). */
   #overTcp(query: Buffer, qEnd: number, timeoutMs: number, t0: number, done: (r: ExchangeResult) => void): void {
+    const sentAt = this.#tap === null ? t0 : performance.now();
     this.tcp.send(query, qEnd, timeoutMs, (t) => {
+      if (this.#tap !== null) this.#tap(this.spec, streamProtocol(this.spec), query, qEnd, typeof t === 'string' ? null : t, sentAt);
       if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
         this.#counted(t, performance.now() - t0, true);
         return done({ kind: 'failure', reason: 'ignored', server: this.label });

@@ -10,29 +10,40 @@ import { Buffer } from 'node:buffer';
 /** The content type a dnstap Frame Streams file declares in its START frame. */
 export const DNSTAP_CONTENT_TYPE = 'protobuf:dnstap.Dnstap';
 
-/** dnstap.proto Message.Type: the two fandns writes. */
-export const DnstapKind = { CLIENT_QUERY: 5, CLIENT_RESPONSE: 6 } as const;
+/**
+ * dnstap.proto Message.Type: the four fandns writes. A client's query and the reply it got
+ * (CLIENT_*), and a query fandns sent to an upstream server and the reply that came (FORWARDER_*).
+ */
+export const DnstapKind = { CLIENT_QUERY: 5, CLIENT_RESPONSE: 6, FORWARDER_QUERY: 7, FORWARDER_RESPONSE: 8 } as const;
 
-/** dnstap.proto SocketProtocol, by fandns's client protocols. */
+/** dnstap.proto SocketProtocol (UDP, TCP, DOT, DOH), by fandns's protocol names. */
 export const DNSTAP_PROTOCOL = { udp: 1, tcp: 2, tls: 3, https: 4 } as const;
 
-/** One event to encode: a query a client sent, or the reply it got. */
+/** True for the kinds that carry a query (query_message); the others carry a reply (response_message). */
+const isQueryKind = (kind: number): boolean => kind === DnstapKind.CLIENT_QUERY || kind === DnstapKind.FORWARDER_QUERY;
+
+/**
+ * One event to encode: a query and, for a reply kind, the reply. dnstap's "query" side is who
+ * asked (a client, or fandns asking an upstream) and its "response" side who answered (fandns, or
+ * the upstream); a side not known is left out (the fields are optional in dnstap.proto).
+ */
 export interface DnstapEvent {
   readonly kind: number;
-  /** 4 or 6: the client's address family (SocketFamily INET, INET6). */
-  readonly family: 4 | 6;
+  /** 4 or 6: the addresses' family (SocketFamily INET, INET6); null: not known (no address given). */
+  readonly family: 4 | 6 | null;
   /** DNSTAP_PROTOCOL's value. */
   readonly protocol: number;
-  /** The client's address (4 or 16 bytes) and port. */
-  readonly queryAddress: Uint8Array;
-  readonly queryPort: number;
-  /** fandns's address the query came to (4 or 16 bytes), or null. */
+  /** The asker's address (4 or 16 bytes) and port, or null. */
+  readonly queryAddress: Uint8Array | null;
+  readonly queryPort: number | null;
+  /** The answerer's address (4 or 16 bytes) and port, or null. */
   readonly responseAddress: Uint8Array | null;
-  /** When the query came, Unix microseconds. */
+  readonly responsePort: number | null;
+  /** When the query was sent, Unix microseconds. */
   readonly queryMicros: number;
-  /** When the reply went, Unix microseconds (CLIENT_RESPONSE only). */
+  /** When the reply came or went, Unix microseconds (reply kinds only), or null. */
   readonly responseMicros: number | null;
-  /** The query's bytes (CLIENT_QUERY) or the reply's (CLIENT_RESPONSE). */
+  /** The query's bytes (a query kind) or the reply's (a reply kind). */
   readonly message: Uint8Array;
 }
 
@@ -91,39 +102,46 @@ function putFixed32Field(out: Buffer, off: number, num: number, n: number): numb
 const seconds = (micros: number): number => Math.floor(micros / 1e6);
 const nanos = (micros: number): number => (micros - seconds(micros) * 1e6) * 1000;
 
+/** Bytes of an optional bytes field (null: left out). */
+const someBytes = (b: Uint8Array | null): number => (b === null ? 0 : bytesField(b.length));
+/** Bytes of an optional varint field (null: left out). */
+const someVarint = (n: number | null): number => (n === null ? 0 : varintField(n));
+
 /** Bytes of the `Message` for `e` (dnstap.proto field numbers: see dnstapFrame). */
 function messageSize(e: DnstapEvent): number {
-  const query = e.kind === DnstapKind.CLIENT_QUERY;
-  return varintField(e.kind) + varintField(e.family === 6 ? 2 : 1) + varintField(e.protocol) + bytesField(e.queryAddress.length) +
-    (e.responseAddress === null ? 0 : bytesField(e.responseAddress.length)) + varintField(e.queryPort) +
+  return varintField(e.kind) + (e.family === null ? 0 : 2) + varintField(e.protocol) + someBytes(e.queryAddress) +
+    someBytes(e.responseAddress) + someVarint(e.queryPort) + someVarint(e.responsePort) +
     varintField(seconds(e.queryMicros)) + 5 +
-    (!query && e.responseMicros !== null ? varintField(seconds(e.responseMicros)) + 5 : 0) + bytesField(e.message.length);
+    (!isQueryKind(e.kind) && e.responseMicros !== null ? varintField(seconds(e.responseMicros)) + 5 : 0) + bytesField(e.message.length);
 }
 
 /**
  * `e` as a Frame Streams data frame holding the `Dnstap` message (type MESSAGE, field 15) from the
- * server `identity` (1) running `version` (2), whose `message` (14) has: type (1), socket_family
- * (2), socket_protocol (3), query_address (4), response_address (5), query_port (6),
- * query_time_sec/nsec (8, 9), and the query (10), or response_time_sec/nsec (12, 13) and the reply
- * (14). One buffer, sized first: this runs for every query while dnstap-file is on.
+ * server `identity` (1) running `version` (2) (each left out when null), whose `message` (14) has:
+ * type (1), socket_family (2), socket_protocol (3), query_address (4), response_address (5),
+ * query_port (6), response_port (7), query_time_sec/nsec (8, 9), and the query (10), or
+ * response_time_sec/nsec (12, 13) and the reply (14). One buffer, sized first: this runs for
+ * every query while dnstap-file is on.
  */
-export function dnstapFrame(identity: Uint8Array, version: Uint8Array, e: DnstapEvent): Buffer {
+export function dnstapFrame(identity: Uint8Array | null, version: Uint8Array | null, e: DnstapEvent): Buffer {
   const inner = messageSize(e);
-  const outer = bytesField(identity.length) + bytesField(version.length) + bytesField(inner) + varintField(1);
+  const outer = someBytes(identity) + someBytes(version) + bytesField(inner) + varintField(1);
   const out = Buffer.allocUnsafe(4 + outer);
   out.writeUInt32BE(outer, 0);
-  let off = putBytesField(out, 4, 1, identity);
-  off = putBytesField(out, off, 2, version);
+  let off = 4;
+  if (identity !== null) off = putBytesField(out, off, 1, identity);
+  if (version !== null) off = putBytesField(out, off, 2, version);
   off = putBytesHead(out, off, 14, inner);
   off = putVarintField(out, off, 1, e.kind);
-  off = putVarintField(out, off, 2, e.family === 6 ? 2 : 1);
+  if (e.family !== null) off = putVarintField(out, off, 2, e.family === 6 ? 2 : 1);
   off = putVarintField(out, off, 3, e.protocol);
-  off = putBytesField(out, off, 4, e.queryAddress);
+  if (e.queryAddress !== null) off = putBytesField(out, off, 4, e.queryAddress);
   if (e.responseAddress !== null) off = putBytesField(out, off, 5, e.responseAddress);
-  off = putVarintField(out, off, 6, e.queryPort);
+  if (e.queryPort !== null) off = putVarintField(out, off, 6, e.queryPort);
+  if (e.responsePort !== null) off = putVarintField(out, off, 7, e.responsePort);
   off = putVarintField(out, off, 8, seconds(e.queryMicros));
   off = putFixed32Field(out, off, 9, nanos(e.queryMicros));
-  if (e.kind === DnstapKind.CLIENT_QUERY) off = putBytesField(out, off, 10, e.message);
+  if (isQueryKind(e.kind)) off = putBytesField(out, off, 10, e.message);
   else {
     if (e.responseMicros !== null) {
       off = putVarintField(out, off, 12, seconds(e.responseMicros));

@@ -35,9 +35,12 @@ describe('conf/fandns.conf', () => {
   // A server named by host name needs the bootstrap-server= example beside it.
   const BOOTSTRAP = EXAMPLES.find((l) => l.startsWith('bootstrap-server='));
   it('has a bootstrap-server= example', () => assert.ok(BOOTSTRAP));
+  // The other dnstap options need the dnstap-file= example beside them.
+  const DNSTAP = EXAMPLES.find((l) => l.startsWith('dnstap-file='));
+  it('has a dnstap-file= example', () => assert.ok(DNSTAP));
   for (const line of EXAMPLES.filter((l) => !/^(conf-file|conf-dir|servers-file|tls-ca-file)=/.test(l) && !TOGETHER.test(l))) {
     it(`example "${line}" parses`, () => {
-      const text = /^server=(tls|https):\/\/[a-z]/.test(line) ? `${line}\n${BOOTSTRAP}` : line;
+      const text = /^server=(tls|https):\/\/[a-z]/.test(line) ? `${line}\n${BOOTSTRAP}` : /^dnstap-(messages|identity|version)=/.test(line) ? `${line}\n${DNSTAP}` : line;
       assert.deepEqual(parseConfigText(text, 'example.conf').warnings, []);
     });
   }

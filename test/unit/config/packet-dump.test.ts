@@ -23,8 +23,6 @@ describe('dumpfile= and dumpmask=', () => {
       assertConfigError(() => parseConfigText(`dumpfile=/x.pcap\ndumpmask=${bad}`), 'FANDNS_CONFIG_VALUE', 'inline.conf:2', /is not a mask/);
     }
     assertConfigError(() => parseConfigText('dumpfile=""'), 'FANDNS_CONFIG_VALUE', 'inline.conf:1', /needs a path/);
-    assertConfigError(() => parseConfigText('\ndnstap-file=""'), 'FANDNS_CONFIG_VALUE', 'inline.conf:2', /dnstap-file needs a path/);
-    assert.deepEqual(parseConfigText('dnstap-file=/var/tmp/dns.dnstap').log.dnstap, { path: '/var/tmp/dns.dnstap', origin: { file: 'inline.conf', line: 1 } });
   });
 
   it('do nothing with a mask alone, as in dnsmasq', () => {

@@ -20,7 +20,7 @@ function frameMessage(frame: Buffer): Buffer {
 const event = {
   family: 6 as const, protocol: DNSTAP_PROTOCOL.tls,
   queryAddress: Buffer.from('20010db8000000000000000000000001', 'hex'), queryPort: 53124,
-  responseAddress: Buffer.from([127, 0, 0, 1]),
+  responseAddress: Buffer.from([127, 0, 0, 1]), responsePort: null,
   queryMicros: 1_795_400_000_123_456, responseMicros: 1_795_400_001_000_001,
   message: Buffer.from('abcd', 'hex'),
 };
@@ -45,6 +45,26 @@ describe('dnstap', () => {
     assert.deepEqual([get(m, 8), get(m, 9), get(m, 12), get(m, 13)], [1_795_400_000, 123_456_000, 1_795_400_001, 1_000]);
     assert.equal((get(m, 14) as Buffer).toString('hex'), 'abcd');
     assert.equal(get(m, 10), undefined);
+  });
+
+  it('a FORWARDER_QUERY and FORWARDER_RESPONSE: the server as the response side (address and port), fandns\'s side left out', () => {
+    const fwd = { ...event, family: 4 as const, protocol: DNSTAP_PROTOCOL.udp, queryAddress: null, queryPort: null, responseAddress: Buffer.from([127, 0, 0, 9]), responsePort: 5300 };
+    const q = fields(get(fields(frameMessage(dnstapFrame(Buffer.from('h'), Buffer.from('v'), { ...fwd, kind: DnstapKind.FORWARDER_QUERY }))), 14) as Buffer);
+    assert.deepEqual([get(q, 1), get(q, 2), get(q, 3), get(q, 4), get(q, 6), [...(get(q, 5) as Buffer)], get(q, 7)], [7, 1, 1, undefined, undefined, [127, 0, 0, 9], 5300]);
+    assert.equal((get(q, 10) as Buffer).toString('hex'), 'abcd', 'the query, in query_message');
+    assert.equal(get(q, 12), undefined);
+    const r = fields(get(fields(frameMessage(dnstapFrame(Buffer.from('h'), Buffer.from('v'), { ...fwd, kind: DnstapKind.FORWARDER_RESPONSE }))), 14) as Buffer);
+    assert.deepEqual([get(r, 1), get(r, 7), get(r, 10)], [8, 5300, undefined]);
+    assert.equal((get(r, 14) as Buffer).toString('hex'), 'abcd', 'the reply, in response_message');
+    assert.deepEqual([get(r, 12), get(r, 13)], [1_795_400_001, 1_000]);
+  });
+
+  it('leaves out identity, version and the family when they are null (dnstap-identity, dnstap-version bare; a server named by host name)', () => {
+    const bare = { ...event, family: null, queryAddress: null, queryPort: null, responseAddress: null, responsePort: 853, kind: DnstapKind.FORWARDER_QUERY };
+    const top = fields(frameMessage(dnstapFrame(null, null, bare)));
+    assert.deepEqual([get(top, 1), get(top, 2), get(top, 15)], [undefined, undefined, 1]);
+    const m = fields(get(top, 14) as Buffer);
+    assert.deepEqual([get(m, 1), get(m, 2), get(m, 3), get(m, 5), get(m, 7)], [7, undefined, 3, undefined, 853]);
   });
 
   it('writes large values whole: a port over 2^14, times past 2^32 seconds, a 1000-byte message', () => {

@@ -1,0 +1,73 @@
+/**
+ * fandns's dnstap options (dnsmasq has no dnstap): `dnstap-file=PATH` turns it on;
+ * `dnstap-messages=client,forwarder` says which exchanges are written (client ones by default);
+ * `dnstap-identity=` and `dnstap-version=` replace the identity (the host's name) and version
+ * (`fandns VERSION`) every message carries, or leave them out when bare or empty (as Unbound's
+ * dnstap-send-identity: no does). Part of the directive table in directives.ts; the file itself is
+ * src/log/dnstap-file.ts.
+ */
+import { ConfigError, type Origin } from '../errors.js';
+import { unquoted, type Directive } from './directive-kit.js';
+import type { DnstapConfig } from './types.js';
+
+/** What each `dnstap-messages=` word turns on. */
+const MESSAGE_WORDS = ['client', 'forwarder'] as const;
+
+/** A value and the line that gave it. */
+interface Given<T> {
+  readonly value: T;
+  readonly origin: Origin;
+}
+
+/** The dnstap-messages words: at least one, each known. */
+export function parseDnstapMessages(text: string, o: Origin): { client: boolean; forwarder: boolean } {
+  const words = text.split(',').map((w) => w.trim().toLowerCase());
+  for (const w of words) {
+    if (!(MESSAGE_WORDS as readonly string[]).includes(w)) {
+      throw new ConfigError('FANDNS_CONFIG_VALUE', o, `dnstap-messages=${text}: "${w}" is not one of ${MESSAGE_WORDS.join(', ')} (a comma-separated list)`);
+    }
+  }
+  return { client: words.includes('client'), forwarder: words.includes('forwarder') };
+}
+
+/** What the four options collected. */
+export class DnstapLines {
+  path: Given<string> | null = null;
+  messages: Given<{ client: boolean; forwarder: boolean }> | null = null;
+  identity: Given<string> | null = null;
+  version: Given<string> | null = null;
+
+  /**
+   * The dnstap settings, or null: no dnstap-file. One of the other three without dnstap-file is
+   * a ConfigError at its line: it would do nothing, which is not what its author meant.
+   */
+  build(): DnstapConfig | null {
+    if (this.path === null) {
+      const alone = this.messages ?? this.identity ?? this.version;
+      if (alone !== null) throw new ConfigError('FANDNS_CONFIG_VALUE', alone.origin, 'the dnstap options need dnstap-file=PATH: without it nothing is written');
+      return null;
+    }
+    const m = this.messages?.value ?? { client: true, forwarder: false };
+    return { path: this.path.value, origin: this.path.origin, ...m, identity: this.identity?.value ?? null, version: this.version?.value ?? null };
+  }
+}
+
+/** dnstap-file=, dnstap-messages=, dnstap-identity=, dnstap-version=. */
+export const DNSTAP_DIRECTIVES: readonly Directive[] = [
+  { name: 'dnstap-file', arg: 'value', repeat: 'single', hint: '<path>',
+    describe: 'fandns: append client queries and their replies (and with dnstap-messages, queries to upstream servers and theirs), over any protocol, as dnstap messages to this Frame Streams file (created mode 0600; dnstap-read reads it). A file that exists must be one fandns wrote.',
+    apply: (b, val, o) => {
+      const p = unquoted(val);
+      if (p === '') throw new ConfigError('FANDNS_CONFIG_VALUE', o, 'dnstap-file needs a path');
+      b.dnstap.path = { value: p, origin: o };
+    } },
+  { name: 'dnstap-messages', arg: 'value', repeat: 'single', hint: 'client,forwarder',
+    describe: 'fandns: which exchanges dnstap-file gets: client (each client query and its reply: CLIENT_QUERY, CLIENT_RESPONSE) and forwarder (each query sent to an upstream server and its reply: FORWARDER_QUERY, FORWARDER_RESPONSE) (default client).',
+    apply: (b, val, o) => { b.dnstap.messages = { value: parseDnstapMessages(unquoted(val), o), origin: o }; } },
+  { name: 'dnstap-identity', arg: 'optional', repeat: 'single', hint: '[=<text>]',
+    describe: 'fandns: the identity each dnstap message carries (default the host\'s name; bare or empty: none).',
+    apply: (b, val, o) => { b.dnstap.identity = { value: unquoted(val), origin: o }; } },
+  { name: 'dnstap-version', arg: 'optional', repeat: 'single', hint: '[=<text>]',
+    describe: 'fandns: the version each dnstap message carries (default "fandns VERSION"; bare or empty: none).',
+    apply: (b, val, o) => { b.dnstap.version = { value: unquoted(val), origin: o }; } },
+];
