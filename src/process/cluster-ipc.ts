@@ -112,11 +112,19 @@ export function toWorker(w: Worker, m: PrimaryMessage): void {
 /** Worker → primary: it listens (with what it bound), it answers a request, it found a loop, or it made a health check. */
 export type WorkerMessage =
   | { readonly fandns: 'started'; readonly endpoints: readonly Endpoint[] }
-  | { readonly fandns: 'reply'; readonly id: number; readonly body?: unknown; readonly error?: string }
+  | { readonly fandns: 'reply'; readonly id: number; readonly body?: unknown; readonly error?: string; readonly code?: string }
   | LoopMark
   | CheckNote
   | EntryAsk
   | ScriptsAsk;
+
+/** A worker's failure to answer a request: its message, and the code of its error when it was a FandnsError (a ConfigError, say). */
+export class WorkerRefusal extends Error {
+  constructor(readonly pid: number | undefined, readonly reason: string, readonly code: string | undefined) {
+    super(`worker ${pid}: ${reason}`);
+    this.name = 'WorkerRefusal';
+  }
+}
 
 /** The environment variable through which the primary gives its workers dns-loop-detect's secret (hex). */
 export const LOOP_SECRET_ENV = 'FANDNS_LOOP_SECRET';
@@ -219,7 +227,7 @@ export class WorkerRequests {
     if (msg.error !== undefined) {
       this.#pending.delete(msg.id);
       clearTimeout(p.timer);
-      p.reject(new Error(`worker ${worker.process.pid}: ${msg.error}`));
+      p.reject(new WorkerRefusal(worker.process.pid, msg.error, msg.code));
       return;
     }
     this.#settle(msg.id, worker.id, msg.body);

@@ -3,7 +3,8 @@
  * process keeps) and every serving worker holds a copy. A change is validated and logged by the
  * primary as in a single process, then sent to every serving worker as its whole set of rules;
  * the answer waits until each applied it. If one fails or stays silent, the primary goes back to
- * the rules before, tells every serving worker so, and answers 500 naming the worker. A worker
+ * the rules before, tells every serving worker so, and answers 500 naming the worker; or 400
+ * with the worker's reason when its configuration refused the rules, as a single process would. A worker
  * gets the rules at fork (in its environment, before it binds) and again when it reports that it
  * listens, if they changed meanwhile, before the primary counts it as serving. Requests run one
  * at a time, start-up syncs among them, so no worker misses a change. With admin-rules-file the
@@ -16,7 +17,8 @@ import type { AdminRequest } from '../admin/rules-request.js';
 import { keepRulesIn, readRulesFile } from '../admin/rules-file.js';
 import { RuntimeRules, type RuleView } from '../admin/runtime-rules.js';
 import type { Logger } from '../log/logger.js';
-import type { WorkerRequests } from './cluster-ipc.js';
+import { WorkerRefusal, type WorkerRequests } from './cluster-ipc.js';
+import { AdminRequestError } from '../admin/rules-request.js';
 
 /** Environment variable through which a forked worker gets the rules in force (JSON RuleView[]). */
 export const ADMIN_RULES_ENV = 'FANDNS_ADMIN_RULES';
@@ -102,8 +104,13 @@ export class ClusterRules {
     } catch (err) {
       this.#version++;
       const message = (err as Error).message;
-      this.log.error({ err: message }, 'admin-api: a worker did not take the change; every worker goes back to the rules before');
+      // A worker whose configuration the rules do not fit (a tls:// host name without
+      // bootstrap-server=) refuses them as a single process does: the request's fault, a 400.
+      const refused = err instanceof WorkerRefusal && err.code?.startsWith('FANDNS_CONFIG') === true ? err : null;
+      const level = refused === null ? 'error' : 'warn';
+      this.log[level]({ err: message }, 'admin-api: a worker did not take the change; every worker goes back to the rules before');
       await this.#send(this.serving(), before).catch((e: Error) => this.log.error({ err: e.message }, 'admin-api: going back failed'));
+      if (refused !== null) throw new AdminRequestError(400, refused.reason);
       throw new Error(`${message}; the change was not made (the workers were sent the rules before)`);
     }
   }

@@ -8,6 +8,7 @@
  * sent with each reload (src/process/cluster-scripts.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { FandnsError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { FandnsServer, ServerOptions } from '../server.js';
 import { SlotSharing, type CheckSharing } from '../upstream/check-sharing.js';
@@ -117,7 +118,7 @@ export function attachToPrimary(server: FandnsServer, reload: (known: ScriptOutp
     if (!isPrimaryRequest(m)) return;
     answer(server, m).then(
       (body) => toPrimary({ fandns: 'reply', id: m.id, body }),
-      (err: Error) => toPrimary({ fandns: 'reply', id: m.id, error: err.message }),
+      (err: Error) => toPrimary({ fandns: 'reply', id: m.id, error: err.message, ...(err instanceof FandnsError ? { code: err.code } : {}) }),
     );
   });
   toPrimary({ fandns: 'started', endpoints: server.endpoints });

@@ -3,7 +3,8 @@
  * in both workers (queries over TCP, spread round-robin, all go to the new server, and both
  * workers answer some); a worker killed by PID is replaced by one that routes the same way; the
  * change is logged once and counted once in the summed /metrics; DELETE gives the configured
- * server back; bad requests get a single process's answers.
+ * server back; bad requests, and a tls:// host name the configuration cannot look up, get a single
+ * process's answers.
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -125,6 +126,15 @@ describe('admin-api with workers=2 (CLI process)', () => {
     const missing = await fetch(`${base}/rules/service.consul`, { method: 'DELETE' });
     assert.equal(missing.status, 404);
     assert.deepEqual(await missing.json(), { error: 'no runtime rule for service.consul' });
+    assert.equal(await metricsValue('fandns_admin_rule_changes_total'), 2);
+  });
+
+  it('refuses a tls:// host name without bootstrap-server= with 400 and the reason a single process gives; no worker changes', async () => {
+    const res = await fetch(`${base}/rules/service.consul`, { method: 'PUT', body: JSON.stringify({ servers: ['tls://dns.fandns.test#853'] }) });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), { error: 'admin-api: server tls://dns.fandns.test is named by a host name: add bootstrap-server=ADDR, a server to look it up with' });
+    assert.deepEqual(((await (await fetch(`${base}/rules`)).json()) as { rules: unknown[] }).rules, []);
+    assert.deepEqual([...(await consul('refused', 8)).answers], ['192.0.2.2'], 'the configured server still answers');
     assert.equal(await metricsValue('fandns_admin_rule_changes_total'), 2);
   });
 });
