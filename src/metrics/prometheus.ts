@@ -5,7 +5,7 @@
  */
 import { collectDefaultMetrics, Registry, type Metric } from 'prom-client';
 import { COUNTED_TYPES, LATENCY_BOUNDS, PROTOCOLS, RCODE_SLOTS, SOURCES, type QueryStats } from './query-stats.js';
-import { RTT_BOUNDS } from '../upstream/upstream.js';
+import { RTT_BOUNDS } from '../upstream/upstream-stats.js';
 import type { TlsHandshakes } from '../upstream/tls-dial.js';
 import { rcodeName } from '../wire/constants.js';
 import type { ReloadCounts } from '../process/reload-record.js';

@@ -9,7 +9,7 @@ import { createRegistry, type MetricsSnapshot } from '../../../src/metrics/prome
 import type { ReloadCounts } from '../../../src/process/reload-record.js';
 import { QueryStats } from '../../../src/metrics/query-stats.js';
 import { mergeHealth, PrimaryMetrics } from '../../../src/process/cluster-metrics.js';
-import { RTT_BOUNDS } from '../../../src/upstream/upstream.js';
+import { RTT_BOUNDS } from '../../../src/upstream/upstream-stats.js';
 import { promSample } from '../../helpers/prom-text.js';
 
 const NO_RELOADS: ReloadCounts = { ok: 0, failed: 0, lastSuccessful: true, loadedAt: 1000, lastError: null };
