@@ -80,7 +80,8 @@ async function main(argv: readonly string[]): Promise<void> {
     creds = planPrivilegeDrop(config.process);
     // Before any worker starts: workers only append to a file that has its header.
     if (config.log.dump !== null) prepareDumpFile(config.log.dump);
-    if (config.log.dnstap !== null) prepareDnstapFile(config.log.dnstap);
+    const tap = config.log.dnstap;
+    if (tap !== null && tap.target.kind === 'file') prepareDnstapFile({ path: tap.target.path, origin: tap.origin });
   } catch (err) {
     fail(err);
   }

@@ -1,27 +1,38 @@
 /**
  * What a server records about the queries it answers, each only when the configuration asks for
- * it: the query log (log-queries), the packet dump (dumpfile=), dnstap (dnstap-file=) and the
+ * it: the query log (log-queries), the packet dump (dumpfile=), dnstap (dnstap-file=, dnstap-socket=) and the
  * counters /metrics reads (metrics-address), and the tap the pipeline calls with every answer,
  * which feeds the log, dnstap and the counters. Their start-up settings hold until a restart; a reload changes only the log's filters.
  */
 import { performance } from 'node:perf_hooks';
-import type { Config } from './config/types.js';
+import type { Config, DnstapConfig } from './config/types.js';
 import type { Logger } from './log/logger.js';
 import { PacketDump } from './log/packet-dump.js';
-import { DnstapFile } from './log/dnstap-file.js';
+import { DnstapLog, type DnstapEvents } from './log/dnstap-log.js';
 import { QueryLog } from './log/query-log.js';
 import { QueryLogFilter } from './log/query-log-filter.js';
 import { QueryStats } from './metrics/query-stats.js';
 import type { Tap } from './pipeline/dispatch.js';
 import type { ForwardTap } from './upstream/forward-tap.js';
 
+/** What dnstap's destination tells, as operational log lines. */
+function dnstapEvents(c: DnstapConfig, log: Logger): DnstapEvents {
+  const t = c.target;
+  const where = t.kind === 'file' ? { file: t.path } : { socket: t.kind === 'unix' ? t.path : `${t.address}#${t.port}` };
+  return {
+    reopenFailed: (err) => log.warn({ ...where, err: err.message }, 'cannot reopen the dnstap-file; still writing to the old one'),
+    connected: () => log.info(where, 'dnstap: the collector took the stream'),
+    failed: (err) => log.warn({ ...where, err: err.message }, 'dnstap: the collector is away; messages wait (up to log-async) and the connection is tried again'),
+  };
+}
+
 /** The query log, the packet dump and the query counters of one server. */
 export class ServerSinks {
   readonly queryLog: QueryLog | null;
   /** dumpfile=: copies of DNS datagrams, or null. */
   readonly dump: PacketDump | null;
-  /** dnstap-file=: client queries and replies as dnstap, or null. */
-  readonly dnstap: DnstapFile | null;
+  /** dnstap-file= or dnstap-socket=: client queries and replies (and upstream ones) as dnstap, or null. */
+  readonly dnstap: DnstapLog | null;
   readonly queryStats: QueryStats | null;
   /** Given each answered query with its reply and size, or null when nothing records them. */
   readonly tap: Tap | null;
@@ -36,8 +47,7 @@ export class ServerSinks {
     this.dump = dc === null ? null : new PacketDump(dc, lc.asyncBound,
       (err) => log.warn({ file: dc.path, err: err.message }, 'cannot reopen the dumpfile; still writing to the old one'));
     const tc = lc.dnstap;
-    const dt = tc === null ? null : new DnstapFile(tc, version, lc.asyncBound,
-      (err) => log.warn({ file: tc.path, err: err.message }, 'cannot reopen the dnstap-file; still writing to the old one'));
+    const dt = tc === null ? null : new DnstapLog(tc, version, lc.asyncBound, dnstapEvents(tc, log));
     this.dnstap = dt;
     const client = tc !== null && tc.client ? dt : null;
     this.forwardTap = dt !== null && tc !== null && tc.forwarder ? (server, protocol, query, qEnd, reply, sentAt) => dt.recordForward(server, protocol, query, qEnd, reply, sentAt) : null;
@@ -58,7 +68,7 @@ export class ServerSinks {
     this.queryLog?.setFilter(QueryLogFilter.from(config.log.filter));
   }
 
-  /** SIGUSR2: reopens the log file, the dumpfile and the dnstap-file (logrotate). */
+  /** SIGUSR2: reopens the log file, the dumpfile and the dnstap-file (logrotate); a dnstap collector that is away is tried again. */
   reopen(): void {
     this.queryLog?.reopen();
     this.dump?.reopen();

@@ -446,13 +446,20 @@ export interface LogConfig {
   readonly dnstap: DnstapConfig | null;
 }
 
+/** Where dnstap messages go: a Frame Streams file, or a collector's Unix or TCP socket. */
+export type DnstapTarget =
+  | { readonly kind: 'file'; readonly path: string }
+  | { readonly kind: 'unix'; readonly path: string }
+  | { readonly kind: 'tcp'; readonly address: string; readonly port: number };
+
 /**
- * `dnstap-file=` and its options (config/dnstap.ts): client queries and replies, and queries to
+ * `dnstap-file=` or `dnstap-socket=`, and their options (config/dnstap.ts): client queries and replies, and queries to
  * upstream servers and their replies, as dnstap messages in a Frame Streams file (src/log/dnstap-file.ts).
  */
 export interface DnstapConfig {
-  readonly path: string;
-  /** The dnstap-file line (errors opening the file name it). */
+  /** Where the messages go: dnstap-file= or dnstap-socket=. */
+  readonly target: DnstapTarget;
+  /** The dnstap-file or dnstap-socket line (errors opening the file name it). */
   readonly origin: Origin;
   /** dnstap-messages=client: each client query and its reply (CLIENT_QUERY, CLIENT_RESPONSE). */
   readonly client: boolean;

@@ -59,7 +59,7 @@ export interface MetricsSnapshot {
   readonly queryLogLost: number;
   /** dumpfile= datagrams dropped because the file could not keep up. */
   readonly dumpLost: number;
-  /** dnstap-file exchanges dropped because the file could not keep up. */
+  /** dnstap exchanges dropped: the file or the collector could not keep up, or the collector was away too long. */
   readonly dnstapLost: number;
   /** The certificate the DoT and DoH listeners present (tls-cert-file=), or null without them. */
   readonly certificate: PresentedCertificate | null;
@@ -148,7 +148,7 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   one('fandns_bogus_nxdomain_total', 'Upstream answers turned into NXDOMAIN by bogus-nxdomain.', 'counter', (s) => s.bogusNxdomain);
   one('fandns_query_log_lost_total', 'Query log records dropped because the log could not keep up.', 'counter', (s) => s.queryLogLost);
   one('fandns_dump_lost_total', 'dumpfile datagrams dropped because the file could not keep up.', 'counter', (s) => s.dumpLost);
-  one('fandns_dnstap_lost_total', 'dnstap-file queries (with their replies) dropped because the file could not keep up.', 'counter', (s) => s.dnstapLost);
+  one('fandns_dnstap_lost_total', 'dnstap exchanges (a query with its reply) dropped: the dnstap-file or the dnstap-socket collector could not keep up, or the collector was away too long.', 'counter', (s) => s.dnstapLost);
   // With workers every worker reloads on the same SIGHUP: the primary reports the most any
   // worker counted, and the oldest configuration in force (a worker that refused it keeps its own).
   add(collected('fandns_config_reloads_total', 'Configuration reloads (SIGHUP), by result: ok (applied) or failed (refused; the running configuration stayed).', 'counter', () => {

@@ -6,6 +6,7 @@
  * processes may append to one file. Pure.
  */
 import { Buffer } from 'node:buffer';
+import { controlFrame, FstrmControl } from './fstrm.js';
 
 /** The content type a dnstap Frame Streams file declares in its START frame. */
 export const DNSTAP_CONTENT_TYPE = 'protobuf:dnstap.Dnstap';
@@ -153,17 +154,9 @@ export function dnstapFrame(identity: Uint8Array | null, version: Uint8Array | n
   return out;
 }
 
-/** The START control frame of a dnstap file: escape (0), control length, START (2), CONTENT_TYPE (1) field. */
+/** The START control frame of a dnstap file or stream: its content type, `protobuf:dnstap.Dnstap` (wire/fstrm.ts). */
 export function startFrame(): Buffer {
-  const type = Buffer.from(DNSTAP_CONTENT_TYPE, 'latin1');
-  const out = Buffer.alloc(8 + 12 + type.length);
-  out.writeUInt32BE(0, 0);
-  out.writeUInt32BE(12 + type.length, 4);
-  out.writeUInt32BE(2, 8);
-  out.writeUInt32BE(1, 12);
-  out.writeUInt32BE(type.length, 16);
-  type.copy(out, 20);
-  return out;
+  return controlFrame(FstrmControl.START, [DNSTAP_CONTENT_TYPE]);
 }
 
 /** True when `head` (a file's first bytes, at least as long as startFrame()) is a dnstap file's START frame. */
