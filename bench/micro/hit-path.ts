@@ -46,7 +46,7 @@ function hitPath(conf: string): { plain: Case['fn']; edns: Case['fn'] } {
     for (const edns of [false, true]) rt.store.set((parseQuery(queryWire(name, 'A', edns)) as ParsedQuery).key, entry);
   }
   const counters = acceptCounters();
-  const client: Client = { address: '127.0.0.1', port: 40000, protocol: 'udp', localAddress: '127.0.0.1', reply: () => {} };
+  const client: Client = { address: '127.0.0.1', port: 40000, protocol: 'udp', localAddress: '127.0.0.1', localPort: 53, reply: () => {} };
   const plain = names.map((n) => queryWire(n, 'A', false));
   const edns = names.map((n) => queryWire(n, 'A', true));
   const run = (msgs: Buffer[]) => (i: number) => acceptQuery(msgs[i % 100]!, client, rt.dispatch, counters, 1232, false);

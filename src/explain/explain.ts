@@ -27,7 +27,7 @@ import { parseQuery } from '../wire/query-parse.js';
 import type { ExplainRequest } from './explain-request.js';
 
 /** The client an explained question comes from: its reply is read from the outcome instead. */
-const EXPLAIN_CLIENT: Client = { address: '127.0.0.1', port: 0, protocol: 'tcp', localAddress: '127.0.0.1', reply: () => {} };
+const EXPLAIN_CLIENT: Client = { address: '127.0.0.1', port: 0, protocol: 'tcp', localAddress: '127.0.0.1', localPort: 0, reply: () => {} };
 
 const ms2 = (n: number) => Math.round(n * 100) / 100;
 

@@ -90,7 +90,7 @@ export async function listenHttps(address: string, port: number, onQuery: Datagr
   const sockets = new Set<Socket>();
   const ask = (req: Http2ServerRequest, res: Http2ServerResponse) => (msg: Buffer): void => {
     const sock = req.socket;
-    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'https', localAddress: address, reply: (out) => answer(res, out) };
+    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol: 'https', localAddress: address, localPort: sock.localPort ?? 0, reply: (out) => answer(res, out) };
     const r = onQuery(msg, client);
     if (r !== LATER) answer(res, r);
   };

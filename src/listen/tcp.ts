@@ -53,7 +53,7 @@ class Connection {
     localAddress: string,
     private readonly protocol: Protocol,
   ) {
-    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol, localAddress, reply: this.#write };
+    const client: Client = { address: sock.remoteAddress ?? '', port: sock.remotePort ?? 0, protocol, localAddress, localPort: sock.localPort ?? 0, reply: this.#write };
     sock.setNoDelay(true);
     sock.setTimeout(opts.idleMs, () => sock.destroy());
     sock.on('error', () => sock.destroy());

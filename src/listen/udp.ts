@@ -40,6 +40,10 @@ class UdpClient implements Client {
     return this.listener.address;
   }
 
+  get localPort(): number {
+    return this.listener.port;
+  }
+
   reply(out: Dispatched): void {
     if (out === null) return;
     const l = this.listener;

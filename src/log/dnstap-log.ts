@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { isIP } from 'node:net';
 import type { DnstapConfig, UpstreamSpec } from '../config/types.js';
-import type { UpstreamProtocol } from '../upstream/forward-tap.js';
+import type { LocalEnd, UpstreamProtocol } from '../upstream/forward-tap.js';
 import type { Query } from '../pipeline/query.js';
 import { addressBytes } from './address-bytes.js';
 import { DNSTAP_CONTENT_TYPE, DNSTAP_PROTOCOL, DnstapKind, dnstapFrame, type DnstapEvent } from '../wire/dnstap.js';
@@ -24,8 +24,9 @@ import { LineSink } from './line-sink.js';
 
 /**
  * One exchange as queued: a client's query and its reply (CLIENT_*), or a query to an upstream
- * server and its reply (FORWARDER_*). Its asker is the client, or fandns (not known here: left
- * out); its answerer fandns (its address the query came to), or the server.
+ * server and its reply (FORWARDER_*). Its asker is the client, or fandns (its UDP socket's
+ * address and port; over TCP, TLS and HTTPS not known here: left out); its answerer fandns (the
+ * listening address and port the query came to), or the server.
  */
 interface Exchange {
   readonly forwarder: boolean;
@@ -126,7 +127,7 @@ export class DnstapLog {
       asker: q.client.address,
       askerPort: q.client.port,
       answerer: q.client.localAddress,
-      answererPort: null,
+      answererPort: q.client.localPort,
       protocol: DNSTAP_PROTOCOL[q.client.protocol],
     });
   }
@@ -138,7 +139,7 @@ export class DnstapLog {
    * do-0x20-encode its letter case (a reply that does not echo them is not a reply). Without one
    * it is the query as the transport was given it.
    */
-  recordForward(server: UpstreamSpec, protocol: UpstreamProtocol, query: Buffer, qEnd: number, reply: Buffer | null, sentAt: number): void {
+  recordForward(server: UpstreamSpec, protocol: UpstreamProtocol, query: Buffer, qEnd: number, reply: Buffer | null, sentAt: number, local: LocalEnd | null): void {
     const sent = Buffer.from(query);
     if (reply !== null && reply.length >= qEnd) {
       sent[0] = reply[0]!;
@@ -151,8 +152,9 @@ export class DnstapLog {
       responseMicros: unixMicros(performance.now()),
       query: sent,
       reply: reply === null ? null : Buffer.from(reply),
-      asker: '',
-      askerPort: null,
+      // A socket not yet bound or connected has port 0 and the unspecified address: left out.
+      asker: local === null || local.port === 0 || local.address === '0.0.0.0' || local.address === '::' ? '' : local.address,
+      askerPort: local === null || local.port === 0 ? null : local.port,
       answerer: server.address,
       answererPort: server.port,
       protocol: DNSTAP_PROTOCOL[protocol],

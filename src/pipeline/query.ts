@@ -17,6 +17,8 @@ export interface Client {
   readonly protocol: Protocol;
   /** The address the query was sent to: the listening socket's (localise-queries). */
   readonly localAddress: string;
+  /** The port the query was sent to: the listening socket's (dnstap's response_port). */
+  readonly localPort: number;
   /** Sends the reply to a query answered asynchronously (null: no reply); never throws. */
   reply(out: Buffer | null): void;
 }

@@ -10,10 +10,18 @@ export type UpstreamProtocol = 'udp' | 'tcp' | 'tls' | 'https';
 /**
  * Told of each exchange with an upstream server once it ends: the server, the protocol, the query
  * as fandns handed it to the transport (bytes [12, qEnd) its question) (its ID and the letter case do-0x20-encode gives it are the
- * transport's), the reply (null: none came, a timeout or a network error), and performance.now()
- * when the query was sent. Neither buffer may be kept: the tap copies what it keeps.
+ * transport's), the reply (null: none came, a timeout or a network error), performance.now()
+ * when the query was sent, and fandns's end of the exchange: the UDP socket's address and port
+ * (null over TCP, TLS and HTTPS, and for a query that never left). Neither buffer may be kept:
+ * the tap copies what it keeps.
  */
-export type ForwardTap = (server: UpstreamSpec, protocol: UpstreamProtocol, query: Buffer, qEnd: number, reply: Buffer | null, sentAt: number) => void;
+export type ForwardTap = (server: UpstreamSpec, protocol: UpstreamProtocol, query: Buffer, qEnd: number, reply: Buffer | null, sentAt: number, local: LocalEnd | null) => void;
+
+/** fandns's address and port on an exchange. */
+export interface LocalEnd {
+  readonly address: string;
+  readonly port: number;
+}
 
 /** The protocol a server's stream transport speaks: DNS over HTTPS for https://, over TLS for tls://, else TCP. */
 export function streamProtocol(spec: Pick<UpstreamSpec, 'tls'>): UpstreamProtocol {

@@ -81,6 +81,11 @@ export class PooledSocket {
   /** Its local address and port (dumpfile=): the family's unspecified address until connected. */
   #local: { address: string; port: number };
 
+  /** Its local address and port (dumpfile=, dnstap): the family's unspecified address and port 0 until connected. */
+  get local(): { readonly address: string; readonly port: number } {
+    return this.#local;
+  }
+
   /**
    * @param port the source port to bind for a try (0: the OS's choice), or null to let connect()
    *   bind; after EADDRINUSE (a port of the range in use) the next try, on a fresh socket, up to

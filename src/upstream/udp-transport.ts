@@ -32,8 +32,11 @@ export type UdpResult = Buffer | 'timeout' | 'network';
 /** Receives the result of one send, exactly once. */
 export type ResultCallback = (r: UdpResult) => void;
 
-/** Receives the result of one UDP send, exactly once, with its copies (null: it was never to be sent again). */
-export type UdpCallback = (r: UdpResult, copies: SentCopies | null) => void;
+/**
+ * Receives the result of one UDP send, exactly once, with its copies (null: it was never to be
+ * sent again) and the socket the reply came on, or the query left from (null: it never left).
+ */
+export type UdpCallback = (r: UdpResult, copies: SentCopies | null, from: PooledSocket | null) => void;
 
 /** Judges a reply that matched its query (`query`, its question ending at `qEnd`): true drops it. */
 export type ReplyFilter = (reply: Buffer, query: Buffer, qEnd: number) => boolean;
@@ -152,7 +155,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
    */
   send(query: Buffer, qEnd: number, timeoutMs: number, done: UdpCallback, now = performance.now(), wanted: (() => boolean) | null = null): void {
     if (this.#pending.size >= MAX_WAITING) {
-      queueMicrotask(() => done('network', null));
+      queueMicrotask(() => done('network', null, null));
       return;
     }
     const sock = this.#pool.pick(now);
@@ -193,7 +196,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
     }
     if (this.#ignore !== null && this.#ignore(msg, p.query, p.qEnd)) return;
     this.#settle(id, p);
-    p.done(msg, p.copies);
+    p.done(msg, p.copies, sock);
   }
 
   /** Fails every query waiting on `sock` with 'network' (ICMP unreachable, or closing). */
@@ -261,7 +264,7 @@ export class UdpTransport implements Sweepable, SocketOwner {
       const p = t.valueAt(i);
       if (!match(p)) continue;
       this.#settle(t.idAt(i), p);
-      p.done(reason, p.copies);
+      p.done(reason, p.copies, p.sock);
     }
   }
 

@@ -180,8 +180,8 @@ export class Upstream {
   ): void {
     this.stats.queries++;
     if (tcp || this.overTls) return this.#overTcp(query, qEnd, timeoutMs, t0, done);
-    this.udp.send(query, qEnd, timeoutMs, (r, copies) => {
-      if (this.#tap !== null) this.#tap(this.spec, 'udp', query, qEnd, typeof r === 'string' ? null : r, t0);
+    this.udp.send(query, qEnd, timeoutMs, (r, copies, from) => {
+      if (this.#tap !== null) this.#tap(this.spec, 'udp', query, qEnd, typeof r === 'string' ? null : r, t0, from === null ? null : from.local);
       let resentAt = -1;
       if (copies !== null && copies.sent > 0) {
         this.stats.resent += copies.sent;
@@ -198,7 +198,7 @@ export class Upstream {
   #overTcp(query: Buffer, qEnd: number, timeoutMs: number, t0: number, done: (r: ExchangeResult) => void): void {
     const sentAt = this.#tap === null ? t0 : performance.now();
     this.tcp.send(query, qEnd, timeoutMs, (t) => {
-      if (this.#tap !== null) this.#tap(this.spec, streamProtocol(this.spec), query, qEnd, typeof t === 'string' ? null : t, sentAt);
+      if (this.#tap !== null) this.#tap(this.spec, streamProtocol(this.spec), query, qEnd, typeof t === 'string' ? null : t, sentAt, null);
       if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
         this.#counted(t, performance.now() - t0, true);
         return done({ kind: 'failure', reason: 'ignored', server: this.label });

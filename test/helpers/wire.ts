@@ -15,7 +15,7 @@ export function makeQuery(name: string, opts: QueryOptions = {}, protocol: Proto
   const msg = buildQuery(name, opts);
   const p = parseQuery(msg);
   if (typeof p === 'number') throw new Error(`test query for ${name} does not parse: fault ${p}`);
-  return new Query(msg, p, { address: '127.0.0.1', port: 40000, protocol, localAddress: '127.0.0.1', reply: () => {} }, performance.now());
+  return new Query(msg, p, { address: '127.0.0.1', port: 40000, protocol, localAddress: '127.0.0.1', localPort: 53, reply: () => {} }, performance.now());
 }
 
 const RCODES = ['NOERROR', 'FORMERR', 'SERVFAIL', 'NXDOMAIN', 'NOTIMP', 'REFUSED'];

@@ -1,7 +1,7 @@
 /**
  * dnstap-messages=forwarder read by BIND's dnstap-read: each query fandns sends to an upstream
  * server, over UDP, TCP after a truncated reply, and TLS, is a FORWARDER_QUERY with the server's
- * address and port, and the reply a FORWARDER_RESPONSE under the same ID; a query nobody answers
+ * address and port (and over UDP fandns's socket's), and the reply a FORWARDER_RESPONSE under the same ID; a query nobody answers
  * leaves a FORWARDER_QUERY alone; dnstap-identity and dnstap-version are what every message
  * carries; and the client messages come or go with dnstap-messages.
  */
@@ -26,6 +26,7 @@ interface Frame {
   responseAddress: string | undefined;
   responsePort: number | undefined;
   queryAddress: Buffer | undefined;
+  queryPort: number | undefined;
   /** The DNS message: query_message or response_message. */
   dns: Buffer;
 }
@@ -50,6 +51,7 @@ function framesOf(file: string): Frame[] {
       responseAddress: addr === undefined ? undefined : [...addr].join('.'),
       responsePort: fieldOf(m, 7) as number | undefined,
       queryAddress: fieldOf(m, 4) as Buffer | undefined,
+      queryPort: fieldOf(m, 6) as number | undefined,
       dns: (fieldOf(m, 10) ?? fieldOf(m, 14)) as Buffer,
     };
   });
@@ -102,8 +104,13 @@ describe('dnstap-messages=forwarder', { skip: skipUnless('dnstap-read') }, () =>
       ...Array<string>(silent).fill(`${FQ}/1 silent.fwd.test`), `${CQ}/1 silent.fwd.test`, `${CR}/1 silent.fwd.test`,
     ]);
     for (const m of got.filter((x) => x.type === FQ || x.type === FR)) {
-      assert.deepEqual([m.responseAddress, m.responsePort, m.queryAddress], ['127.0.0.1', up.port, undefined], 'the server is the response side; fandns\'s own is left out');
+      assert.deepEqual([m.responseAddress, m.responsePort], ['127.0.0.1', up.port], 'the server is the response side');
+      // fandns's own side: its UDP socket's address and port; over TCP it is left out.
+      if (m.protocol === 1) assert.ok(m.queryAddress?.equals(Buffer.from([127, 0, 0, 1])) && m.queryPort! > 0, JSON.stringify(m));
+      else assert.deepEqual([m.queryAddress, m.queryPort], [undefined, undefined]);
     }
+    const [fq, fr] = got;
+    assert.equal(fq!.queryPort, fr!.queryPort, 'the reply came to the port the query left from');
     // Each reply is under the ID its query went out with (the transport's, not the client's).
     for (let i = 0; i < 8; i++) {
       if (got[i]!.type === FQ) assert.equal(idOf(got[i]!.dns), idOf(got[i + 1]!.dns), `${kinds[i]} and its reply`);
@@ -113,8 +120,8 @@ describe('dnstap-messages=forwarder', { skip: skipUnless('dnstap-read') }, () =>
     assert.ok(got.every((m) => m.identity === 'edge-1' && m.version === 'v9'));
     const plain = await run('dnstap-read', [file]);
     assert.equal(plain.code, 0, plain.stderr);
-    assert.match(plain.stdout, new RegExp(`FQ \\S+ -> 127\\.0\\.0\\.1:${up.port} UDP \\d+b udp\\.fwd\\.test/IN/A`));
-    assert.match(plain.stdout, new RegExp(`FR \\S+ <- 127\\.0\\.0\\.1:${up.port} TCP \\d+b tc\\.fwd\\.test/IN/A`));
+    assert.match(plain.stdout, new RegExp(`FQ 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${up.port} UDP \\d+b udp\\.fwd\\.test/IN/A`));
+    assert.match(plain.stdout, new RegExp(`FR \\? <- 127\\.0\\.0\\.1:${up.port} TCP \\d+b tc\\.fwd\\.test/IN/A`));
     const yaml = await run('dnstap-read', ['-y', file]);
     assert.match(yaml.stdout, /identity: edge-1/);
     assert.match(yaml.stdout, /type: FORWARDER_RESPONSE/);

@@ -97,6 +97,10 @@ describe('dnstap-file= read by dnstap-read', { skip: skipUnless('dnstap-read') }
     assert.deepEqual(got.slice(0, 4).map((m) => m.protocol), ['UDP', 'UDP', 'TCP', 'TCP']);
     const protocols = dataFrames(readFileSync(file)).map((f) => fieldOf(protoFields(fieldOf(protoFields(f), 14) as Buffer), 3));
     assert.deepEqual(protocols, [1, 1, 2, 2, 3, 3, 4, 4]);
+    // response_port (7): the listener's port each client asked.
+    const ports = dataFrames(readFileSync(file)).map((f) => fieldOf(protoFields(fieldOf(protoFields(f), 14) as Buffer), 7));
+    const [dot, doh] = [portOf(p, 'tls'), portOf(p, 'https')];
+    assert.deepEqual(ports, [p.port, p.port, p.port, p.port, dot, dot, doh, doh]);
     assert.ok(got.every((m) => (m.type === 'CLIENT_QUERY' ? m.queryTime : m.responseTime) !== ''), 'each has its time');
     // A reply carries its query's time (fields 8, 9) and its own (12, 13), no earlier.
     const times = dataFrames(readFileSync(file)).map((f) => {
@@ -110,7 +114,7 @@ describe('dnstap-file= read by dnstap-read', { skip: skipUnless('dnstap-read') }
     }
     assert.ok(got.every((m) => m.address === '127.0.0.1' && Number(m.port) > 0), JSON.stringify(got));
     const plain = await run('dnstap-read', [file]);
-    assert.match(plain.stdout, /CR 127\.0\.0\.1:\d+ <- 127\.0\.0\.1:0 UDP \d+b udp\.tap\.test\/IN\/A/);
+    assert.match(plain.stdout, new RegExp(`CR 127\\.0\\.0\\.1:\\d+ <- 127\\.0\\.0\\.1:${p.port} UDP \\d+b udp\\.tap\\.test/IN/A`), 'the listener\'s port');
   });
 
   it('a second server appends to the same file: one START frame, every message read', async () => {

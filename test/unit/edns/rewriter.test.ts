@@ -28,7 +28,7 @@ const CLIENT_ECS = { code: 8, data: hex('0001 1800 010203') };
 function queryFrom(raw: Buffer, address = '127.0.0.1'): Query {
   const p = parseQuery(raw);
   assert.equal(typeof p, 'object');
-  const client: Client = { address, port: 5300, protocol: 'udp', localAddress: '127.0.0.1', reply: () => {} };
+  const client: Client = { address, port: 5300, protocol: 'udp', localAddress: '127.0.0.1', localPort: 53, reply: () => {} };
   return new Query(raw, p as Exclude<typeof p, number>, client, 0);
 }
 const q = (opts: QueryOptions = {}, address?: string) => queryFrom(buildQuery('r.test', { id: 7, ...opts }), address);

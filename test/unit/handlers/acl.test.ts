@@ -27,7 +27,7 @@ describe('acl stage (local-service)', () => {
   const ok = new Reply(Buffer.alloc(12), 'local', true, -1, -1, null);
   const from = (address: string) => {
     const q = makeQuery('x.test');
-    return new Query(q.msg, q.p, { address, port: 5000, protocol: 'udp', localAddress: '127.0.0.1', reply: () => {} }, q.started);
+    return new Query(q.msg, q.p, { address, port: 5000, protocol: 'udp', localAddress: '127.0.0.1', localPort: 53, reply: () => {} }, q.started);
   };
   it('lets loopback and local-subnet clients through', () => {
     for (const a of ['127.0.0.1', '::1', '192.168.1.200', '::ffff:192.168.1.9']) assert.equal(acl.handle(from(a), () => ok), ok, a);
