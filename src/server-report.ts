@@ -93,6 +93,7 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, own: ServerCo
       inFlight: rt.registry.groups().reduce((n, g) => n + g.inFlight, 0),
       merged: rt.registry.tally.merges,
     },
+    bootstrapLookups: { ok: rt.registry.tally.lookupsOk, failed: rt.registry.tally.lookupsFailed },
     rejected: { ...accept },
     rebindBlocked: rt.filter.blocked,
     bogusNxdomain: rt.filter.bogus,

@@ -26,6 +26,8 @@ export interface MetricsSnapshot {
     staleByRule: Readonly<Record<string, number>>;
   };
   readonly forward: { refusedOverload: number; refusedNoServer: number; coalesced: number; inFlight: number; merged: number };
+  /** Host-name lookups through bootstrap-server= (tls:// and https:// servers named by host name), by result. */
+  readonly bootstrapLookups: { readonly ok: number; readonly failed: number };
   readonly rejected: Record<string, number>;
   readonly rebindBlocked: number;
   readonly bogusNxdomain: number;
@@ -144,6 +146,10 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   }));
   add(collected('fandns_queries_rejected_total', 'Malformed or unanswerable queries, by reason.', 'counter', () =>
     Object.entries(snapshot().rejected).map(([reason, value]) => ({ labels: { reason }, value }))));
+  add(collected('fandns_bootstrap_lookups_total', 'Host-name lookups of tls:// and https:// servers through bootstrap-server=, by result: ok (addresses found) or failed (no answer, an error RCODE, no address).', 'counter', () => {
+    const b = snapshot().bootstrapLookups;
+    return [{ labels: { result: 'ok' }, value: b.ok }, { labels: { result: 'failed' }, value: b.failed }];
+  }));
   one('fandns_rebind_blocked_total', 'Upstream answers blanked by stop-dns-rebind.', 'counter', (s) => s.rebindBlocked);
   one('fandns_bogus_nxdomain_total', 'Upstream answers turned into NXDOMAIN by bogus-nxdomain.', 'counter', (s) => s.bogusNxdomain);
   one('fandns_query_log_lost_total', 'Query log records dropped because the log could not keep up.', 'counter', (s) => s.queryLogLost);

@@ -52,6 +52,12 @@ export interface LookupReport {
 
 const SILENT: LookupReport = { found: () => {}, failed: () => {} };
 
+/** Lookups made through the bootstrap servers, by result (fandns_bootstrap_lookups_total); carried from one runtime's lookups to the next. */
+export interface LookupTally {
+  lookupsOk: number;
+  lookupsFailed: number;
+}
+
 /** The bootstrap lookups of one runtime. */
 export class HostLookup {
   readonly #kept = new Map<string, Kept>();
@@ -61,6 +67,7 @@ export class HostLookup {
    * @param timeoutMs how long one lookup may take (query-timeout)
    * @param report told of new addresses and of failures
    * @param found what the lookups of the runtime this one replaces found (found()): used as if found here
+   * @param tally counts each lookup's result (the replaced runtime's, to go on counting in it)
    */
   constructor(
     private readonly group: ServerGroup | null,
@@ -68,6 +75,7 @@ export class HostLookup {
     private readonly report: LookupReport = SILENT,
     found: FoundAddresses = new Map(),
     private readonly now: () => number = () => performance.now(),
+    private readonly tally: LookupTally = { lookupsOk: 0, lookupsFailed: 0 },
   ) {
     for (const [key, f] of found) this.#kept.set(key, { addresses: [...f.addresses], until: f.until, pending: null, failing: false });
   }
@@ -93,6 +101,7 @@ export class HostLookup {
     }
     const kept = k;
     kept.pending ??= this.#ask(name, family).then((fresh) => {
+      this.tally.lookupsOk++;
       const before = kept.addresses.map((a) => a.address).join(' ');
       kept.addresses = fresh.addresses;
       kept.until = this.now() + Math.min(fresh.ttl, MAX_KEEP_S) * 1000;
@@ -100,6 +109,7 @@ export class HostLookup {
       if (fresh.addresses.map((a) => a.address).join(' ') !== before) this.report.found(name, fresh.addresses.map((a) => a.address));
       return fresh.addresses;
     }, (err: Error) => {
+      this.tally.lookupsFailed++;
       if (!kept.failing) this.report.failed(name, err, kept.addresses.map((a) => a.address));
       kept.failing = true;
       if (kept.addresses.length > 0) return kept.addresses;

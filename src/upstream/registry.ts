@@ -9,13 +9,16 @@ import { Upstream, type CarriedUpstream } from './upstream.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import type { UdpSending } from './udp-transport.js';
 import type { ForwardTap } from './forward-tap.js';
-import { HostLookup, type FoundAddresses, type LookupReport } from './host-lookup.js';
+import { HostLookup, type FoundAddresses, type LookupReport, type LookupTally } from './host-lookup.js';
 
 /** A server's identity: a reload carries its state over to the server with the same key. */
 export function specKey(s: UpstreamSpec): string {
   const tls = s.tls === undefined ? '' : `tls:${s.tls.name ?? ''}/${s.tls.path ?? ''} `;
   return `${tls}${s.address}#${s.port}@${s.sourceAddress ?? ''}#${s.sourcePort ?? ''}%${s.device ?? ''}`;
 }
+
+/** What a registry's groups (merge-answers) and bootstrap lookups count, carried from one registry to the next. */
+export type RegistryTally = GroupTally & LookupTally;
 
 /** How a registry's servers are built, besides their policy and attempt time (every field has a default). */
 export interface RegistryOptions {
@@ -25,8 +28,8 @@ export interface RegistryOptions {
   readonly ports?: UdpSending;
   /** True with add-subnet: replies whose ECS option does not match the query's are dropped (RFC 7871 §7.3). */
   readonly checkEcs?: boolean;
-  /** What the groups count together: the replaced registry's, to go on counting in it. */
-  readonly tally?: GroupTally;
+  /** What the groups and lookups count together: the replaced registry's, to go on counting in it. */
+  readonly tally?: RegistryTally;
   /** The CAs tls:// and https:// servers' certificates must chain to (tls-ca-file=), null: Node's bundled list. */
   readonly tlsCa?: TlsCa | null;
   /** Told of warnings about a server that are not health changes. */
@@ -49,8 +52,8 @@ export class UpstreamRegistry {
   readonly #groups = new Map<string, ServerGroup>();
   /** Looks up servers' host names through the bootstrap servers; made for the first server named so. */
   #hosts: HostLookup | null = null;
-  /** What the groups count together (the replaced registry's, when given). */
-  readonly tally: GroupTally;
+  /** What the groups and lookups count together (the replaced registry's, when given). */
+  readonly tally: RegistryTally;
 
   /**
    * @param carried what the registry this one replaces carries over (its carryOver()): a server the
@@ -63,7 +66,7 @@ export class UpstreamRegistry {
     private carried: ReadonlyMap<string, CarriedUpstream> = new Map(),
     private readonly options: RegistryOptions = {},
   ) {
-    this.tally = options.tally ?? { merges: 0 };
+    this.tally = options.tally ?? { merges: 0, lookupsOk: 0, lookupsFailed: 0 };
   }
 
   /** The lookups of servers named by host name, through a group of the bootstrap servers (made once, on first use). */
@@ -71,7 +74,7 @@ export class UpstreamRegistry {
     if (this.#hosts !== null) return this.#hosts;
     const o = this.options;
     const servers = o.bootstrap ?? [];
-    this.#hosts = new HostLookup(servers.length === 0 ? null : this.group(servers), o.lookupTimeoutMs ?? this.attemptMs, o.report, o.hostsFound);
+    this.#hosts = new HostLookup(servers.length === 0 ? null : this.group(servers), o.lookupTimeoutMs ?? this.attemptMs, o.report, o.hostsFound, undefined, this.tally);
     return this.#hosts;
   }
 

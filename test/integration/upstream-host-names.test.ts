@@ -81,6 +81,7 @@ describe('server=tls://<host name> with bootstrap-server=', () => {
       assert.deepEqual(p.server.runtime.registry.upstreams().map((u) => u.label).sort(), [boot.spec, `tls://${NAME}#${dot.port}`].sort(), 'the bootstrap server is counted as a server too');
       const health = p.server.health().upstreams.map((u) => [u.server, u.addresses]);
       assert.deepEqual(health.sort(), [[boot.spec, undefined], [`tls://${NAME}#${dot.port}`, ['127.0.0.1']]].sort(), '/health shows the addresses of a named server');
+      assert.deepEqual(p.server.metricsSnapshot().bootstrapLookups, { ok: 1, failed: 0 }, 'fandns_bootstrap_lookups_total');
     }));
 
   it('tries each address in turn until one connects', () =>
@@ -109,8 +110,11 @@ describe('server=tls://<host name> with bootstrap-server=', () => {
       await waitFor(() => log.lines().some((l) => l.msg.startsWith('cannot look up upstream host name')), 'the lookup failure line');
       const failed = log.lines().find((l) => l.msg.startsWith('cannot look up upstream host name'));
       assert.deepEqual([failed?.msg, failed?.['host'], failed?.['err']], ['cannot look up upstream host name: its server cannot be reached', NAME, `bootstrap: no answer for ${NAME}`]);
+      const failedBefore = p.server.metricsSnapshot().bootstrapLookups.failed;
+      assert.ok(failedBefore >= 1, 'counted as failed');
       boot.setScript(hostAt(['127.0.0.1']));
       await answeredWithin(p, 'www.example.com', 8000);
+      assert.equal(p.server.metricsSnapshot().bootstrapLookups.ok, 1, 'and as ok once it answered');
     }));
 
   it('goes on with the addresses found last when the bootstrap server stops answering', () =>
@@ -133,6 +137,7 @@ describe('server=tls://<host name> with bootstrap-server=', () => {
       assert.equal((await p.query('b.example.com')).rcode, 'NOERROR');
       assert.equal(dot.connectionQueries.length, 2, 'the new runtime opened a connection of its own');
       assert.equal(boot.queries.length, asked, 'without asking the bootstrap server');
+      assert.deepEqual(p.server.metricsSnapshot().bootstrapLookups, { ok: 1, failed: 0 }, 'the count goes on across the reload');
     }));
 });
 

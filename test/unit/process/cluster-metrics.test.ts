@@ -27,6 +27,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
   const snapshot: MetricsSnapshot = {
     cache: { hits, misses: 1, staleServed: 0, staleByRule, prefetches: 0, evictions: 0, insertions: 1, entries: 1, bytes: 100 },
     forward: { refusedOverload: 0, refusedNoServer: 0, coalesced: 0, inFlight: 0, merged: 0 },
+    bootstrapLookups: { ok: 0, failed: 0 },
     rejected: { formerr: 0 },
     rebindBlocked: 0,
     bogusNxdomain: 0,
