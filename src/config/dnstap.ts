@@ -5,12 +5,12 @@
  * `dnstap-messages=client,forwarder` says which exchanges are written (client ones by default);
  * `dnstap-identity=` and `dnstap-version=` replace the identity (the host's name) and version
  * (`fandns VERSION`) every message carries, or leave them out when bare or empty (as Unbound's
- * dnstap-send-identity: no does). Part of the directive table in directives.ts; the file itself is
- * src/log/dnstap-file.ts.
+ * dnstap-send-identity: no does). Part of the directive table in directives.ts; the messages are
+ * written by src/log/dnstap-log.ts.
  */
+import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
 import { unquoted, type Directive } from './directive-kit.js';
-import { isIP } from 'node:net';
 import type { DnstapConfig, DnstapTarget } from './types.js';
 
 /** What each `dnstap-messages=` word turns on. */
@@ -52,8 +52,8 @@ export class DnstapLines {
   version: Given<string> | null = null;
 
   /**
-   * The dnstap settings, or null: no dnstap-file. One of the other three without dnstap-file is
-   * a ConfigError at its line: it would do nothing, which is not what its author meant.
+   * The dnstap settings, or null: neither dnstap-file nor dnstap-socket. One of the other three
+   * without them is a ConfigError at its line: it would do nothing, which is not what its author meant.
    */
   build(): DnstapConfig | null {
     if (this.target === null) {
@@ -87,7 +87,7 @@ export const DNSTAP_DIRECTIVES: readonly Directive[] = [
     describe: 'fandns: stream the dnstap messages (as dnstap-file would write them) to a collector\'s Frame Streams socket: a Unix socket\'s absolute path, or ADDR#PORT over TCP; reconnects while the collector is away. Not with dnstap-file.',
     apply: (b, val, o) => { b.dnstap.setTarget(parseDnstapSocket(unquoted(val), o), o); } },
   { name: 'dnstap-messages', arg: 'value', repeat: 'single', hint: 'client,forwarder',
-    describe: 'fandns: which exchanges dnstap-file gets: client (each client query and its reply: CLIENT_QUERY, CLIENT_RESPONSE) and forwarder (each query sent to an upstream server and its reply: FORWARDER_QUERY, FORWARDER_RESPONSE) (default client).',
+    describe: 'fandns: which exchanges dnstap-file or dnstap-socket gets: client (each client query and its reply: CLIENT_QUERY, CLIENT_RESPONSE) and forwarder (each query sent to an upstream server and its reply: FORWARDER_QUERY, FORWARDER_RESPONSE) (default client).',
     apply: (b, val, o) => { b.dnstap.messages = { value: parseDnstapMessages(unquoted(val), o), origin: o }; } },
   { name: 'dnstap-identity', arg: 'optional', repeat: 'single', hint: '[=<text>]',
     describe: 'fandns: the identity each dnstap message carries (default the host\'s name; bare or empty: none).',

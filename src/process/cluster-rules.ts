@@ -4,9 +4,9 @@
  * primary as in a single process, then sent to every serving worker as its whole set of rules;
  * the answer waits until each applied it. If one fails or stays silent, the primary goes back to
  * the rules before, tells every serving worker so, and answers 500 naming the worker; or 400
- * with the worker's reason when its configuration refused the rules, as a single process would. A worker
- * gets the rules at fork (in its environment, before it binds) and again when it reports that it
- * listens, if they changed meanwhile, before the primary counts it as serving. Requests run one
+ * with the worker's reason when its configuration refused the rules, as a single process would.
+ * A worker gets the rules at fork (in its environment, before it binds) and again when it
+ * reports that it listens, if they changed meanwhile, before the primary counts it as serving. Requests run one
  * at a time, start-up syncs among them, so no worker misses a change. With admin-rules-file the
  * primary reads the rules from it before the first fork and writes it after each change.
  */
