@@ -24,9 +24,9 @@ import { LineSink } from './line-sink.js';
 
 /**
  * One exchange as queued: a client's query and its reply (CLIENT_*), or a query to an upstream
- * server and its reply (FORWARDER_*). Its asker is the client, or fandns (its UDP socket's
- * address and port; over TCP, TLS and HTTPS not known here: left out); its answerer fandns (the
- * listening address and port the query came to), or the server.
+ * server and its reply (FORWARDER_*). Its asker is the client, or fandns (the address and port
+ * of its UDP socket or connection; left out for a query that never left); its answerer fandns
+ * (the listening address and port the query came to), or the server.
  */
 interface Exchange {
   readonly forwarder: boolean;

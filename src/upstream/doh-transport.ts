@@ -21,10 +21,20 @@ import { padQuery } from '../wire/edns-padding.js';
 import { answersQuery } from '../wire/reply-match.js';
 import type { Dialer, StreamTransport } from './tcp-transport.js';
 import { MAX_WAITING, type ResultCallback, type UdpResult } from './udp-transport.js';
+import { localEndOf, type LocalEnd } from './forward-tap.js';
 
 const IDLE_MS = 10_000;
 const MAX_RETRIES = 2;
 const SILENT_TIMEOUTS = 3;
+
+/** The local end of an HTTP/2 session's connection, or null: its socket is gone (Node throws ERR_HTTP2_SOCKET_UNBOUND then). */
+function sessionLocal(session: ClientHttp2Session): LocalEnd | null {
+  try {
+    return localEndOf(session.socket);
+  } catch {
+    return null;
+  }
+}
 
 /** One HTTP/2 connection and what the transport knows of it. */
 interface Connection {
@@ -73,16 +83,18 @@ export class DohTransport implements StreamTransport {
     const body = padded === query ? Buffer.from(query) : padded;
     body[0] = 0;
     body[1] = 0;
-    void this.#send(body, query, qEnd, timeoutMs).then(done);
+    const sent: { local: LocalEnd | null } = { local: null };
+    void this.#send(body, query, qEnd, timeoutMs, sent).then((r) => done(r, sent.local));
   }
 
-  async #send(body: Buffer, query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
+  /** The exchange, on a new connection when one closes under it; `sent.local` is the local end of the last connection used. */
+  async #send(body: Buffer, query: Buffer, qEnd: number, timeoutMs: number, sent: { local: LocalEnd | null }): Promise<UdpResult> {
     const started = performance.now();
-    let r = await this.#request(body, query, qEnd, timeoutMs);
+    let r = await this.#request(body, query, qEnd, timeoutMs, sent);
     for (let retry = 0; retry < MAX_RETRIES && r === AGAIN && !this.#shut; retry++) {
       const left = timeoutMs - (performance.now() - started);
       if (left <= 0) return 'timeout';
-      r = await this.#request(body, query, qEnd, left);
+      r = await this.#request(body, query, qEnd, left, sent);
     }
     if (r === AGAIN) return 'network';
     if (typeof r !== 'string') this.lastError = null;
@@ -96,8 +108,8 @@ export class DohTransport implements StreamTransport {
     this.#conn = null;
   }
 
-  /** One POST on the current connection (opening one if needed). */
-  #request(body: Buffer, query: Buffer, qEnd: number, timeoutMs: number): Promise<Attempt> {
+  /** One POST on the current connection (opening one if needed); `sent.local` is that connection's local end once settled. */
+  #request(body: Buffer, query: Buffer, qEnd: number, timeoutMs: number, sent: { local: LocalEnd | null }): Promise<Attempt> {
     const conn = this.#connection();
     this.#inFlight++;
     return new Promise<Attempt>((resolve) => {
@@ -105,6 +117,7 @@ export class DohTransport implements StreamTransport {
       const finish = (r: Attempt, why: string | null = null) => {
         if (settled) return;
         settled = true;
+        sent.local = sessionLocal(conn.session);
         clearTimeout(timer);
         this.#inFlight--;
         if (why !== null) this.lastError = why;

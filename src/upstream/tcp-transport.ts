@@ -21,6 +21,7 @@ import { random16 } from './random.js';
 import { frame, FrameReader } from '../wire/tcp-frames.js';
 import { padQuery } from '../wire/edns-padding.js';
 import { MAX_WAITING, type ResultCallback, type UdpResult, type UdpTarget } from './udp-transport.js';
+import { localEndOf } from './forward-tap.js';
 
 interface Pending {
   readonly query: Buffer;
@@ -254,10 +255,10 @@ export class TcpTransport implements StreamTransport {
 
   /** Sends over the shared connection (opening one if needed); same contract as UdpTransport.send. */
   send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): void {
-    void this.#send(this.#padded ? padQuery(query) : query, qEnd, timeoutMs).then(done);
+    void this.#send(this.#padded ? padQuery(query) : query, qEnd, timeoutMs, done);
   }
 
-  async #send(query: Buffer, qEnd: number, timeoutMs: number): Promise<UdpResult> {
+  async #send(query: Buffer, qEnd: number, timeoutMs: number, done: ResultCallback): Promise<void> {
     const started = Date.now();
     let conn = this.#connection();
     let r = await conn.send(query, qEnd, timeoutMs);
@@ -268,7 +269,7 @@ export class TcpTransport implements StreamTransport {
       r = await conn.send(query, qEnd, left);
     }
     if (typeof r !== 'string') this.lastError = null;
-    return r;
+    done(r, localEndOf(conn.socket));
   }
 
   /** Closes the connection; waiting queries resolve as 'network' and are not retried. */

@@ -21,6 +21,7 @@ import { unwatch, watch, type Sweepable } from './sweeper.js';
 import { Copies, type FastRetry, type SentCopies } from './fast-retry.js';
 import { CaseEncoding } from './case-encoding.js';
 import type { PacketDump } from '../log/packet-dump.js';
+import type { LocalEnd } from './forward-tap.js';
 import { fixedSourcePort, type PooledSocket, type SocketOwner, type SourcePorts, type UdpTarget } from './pooled-socket.js';
 import { SocketPool } from './socket-pool.js';
 
@@ -29,8 +30,11 @@ export { fixedSourcePort, type SentCopies, type SourcePorts, type UdpTarget };
 /** What a send ends with: the reply bytes, or why there is none. */
 export type UdpResult = Buffer | 'timeout' | 'network';
 
-/** Receives the result of one send, exactly once. */
-export type ResultCallback = (r: UdpResult) => void;
+/**
+ * Receives the result of one send, exactly once; a stream transport (TCP, TLS, HTTPS) adds the
+ * local end of the connection it was last sent on (dnstap), or null when none was made.
+ */
+export type ResultCallback = (r: UdpResult, local?: LocalEnd | null) => void;
 
 /**
  * Receives the result of one UDP send, exactly once, with its copies (null: it was never to be

@@ -197,8 +197,8 @@ export class Upstream {
   /** The exchange over TCP (or TLS), within `timeoutMs` (after a truncated UDP reply, under force-tcp, to a tls:// server). */
   #overTcp(query: Buffer, qEnd: number, timeoutMs: number, t0: number, done: (r: ExchangeResult) => void): void {
     const sentAt = this.#tap === null ? t0 : performance.now();
-    this.tcp.send(query, qEnd, timeoutMs, (t) => {
-      if (this.#tap !== null) this.#tap(this.spec, streamProtocol(this.spec), query, qEnd, typeof t === 'string' ? null : t, sentAt, null);
+    this.tcp.send(query, qEnd, timeoutMs, (t, local) => {
+      if (this.#tap !== null) this.#tap(this.spec, streamProtocol(this.spec), query, qEnd, typeof t === 'string' ? null : t, sentAt, local ?? null);
       if (typeof t !== 'string' && this.#filter !== null && this.#filter(t, query, qEnd)) {
         this.#counted(t, performance.now() - t0, true);
         return done({ kind: 'failure', reason: 'ignored', server: this.label });

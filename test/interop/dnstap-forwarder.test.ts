@@ -1,7 +1,7 @@
 /**
  * dnstap-messages=forwarder read by BIND's dnstap-read: each query fandns sends to an upstream
- * server, over UDP, TCP after a truncated reply, and TLS, is a FORWARDER_QUERY with the server's
- * address and port (and over UDP fandns's socket's), and the reply a FORWARDER_RESPONSE under the same ID; a query nobody answers
+ * server, over UDP, TCP after a truncated reply, TLS and HTTPS, is a FORWARDER_QUERY with the server's
+ * address and port (and fandns's own end: its UDP socket, or its connection), and the reply a FORWARDER_RESPONSE under the same ID; a query nobody answers
  * leaves a FORWARDER_QUERY alone; dnstap-identity and dnstap-version are what every message
  * carries; and the client messages come or go with dnstap-messages.
  */
@@ -10,6 +10,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { dataFrames, fieldOf, protoFields } from '../helpers/protobuf.js';
 import { FakeUpstream, rr } from '../helpers/fake-upstream.js';
+import { FakeDohUpstream } from '../helpers/fake-doh-upstream.js';
 import { query } from '../helpers/dns-client.js';
 import { startProxy } from '../helpers/proxy.js';
 import { TLS_FIXTURE } from '../helpers/stunnel.js';
@@ -105,9 +106,8 @@ describe('dnstap-messages=forwarder', { skip: skipUnless('dnstap-read') }, () =>
     ]);
     for (const m of got.filter((x) => x.type === FQ || x.type === FR)) {
       assert.deepEqual([m.responseAddress, m.responsePort], ['127.0.0.1', up.port], 'the server is the response side');
-      // fandns's own side: its UDP socket's address and port; over TCP it is left out.
-      if (m.protocol === 1) assert.ok(m.queryAddress?.equals(Buffer.from([127, 0, 0, 1])) && m.queryPort! > 0, JSON.stringify(m));
-      else assert.deepEqual([m.queryAddress, m.queryPort], [undefined, undefined]);
+      // fandns's own side: the address and port of its UDP socket or TCP connection.
+      assert.ok(m.queryAddress?.equals(Buffer.from([127, 0, 0, 1])) && m.queryPort! > 0, JSON.stringify(m));
     }
     const [fq, fr] = got;
     assert.equal(fq!.queryPort, fr!.queryPort, 'the reply came to the port the query left from');
@@ -121,7 +121,7 @@ describe('dnstap-messages=forwarder', { skip: skipUnless('dnstap-read') }, () =>
     const plain = await run('dnstap-read', [file]);
     assert.equal(plain.code, 0, plain.stderr);
     assert.match(plain.stdout, new RegExp(`FQ 127\\.0\\.0\\.1:\\d+ -> 127\\.0\\.0\\.1:${up.port} UDP \\d+b udp\\.fwd\\.test/IN/A`));
-    assert.match(plain.stdout, new RegExp(`FR \\? <- 127\\.0\\.0\\.1:${up.port} TCP \\d+b tc\\.fwd\\.test/IN/A`));
+    assert.match(plain.stdout, new RegExp(`FR 127\\.0\\.0\\.1:\\d+ <- 127\\.0\\.0\\.1:${up.port} TCP \\d+b tc\\.fwd\\.test/IN/A`));
     const yaml = await run('dnstap-read', ['-y', file]);
     assert.match(yaml.stdout, /identity: edge-1/);
     assert.match(yaml.stdout, /type: FORWARDER_RESPONSE/);
@@ -142,7 +142,7 @@ describe('dnstap-messages=forwarder', { skip: skipUnless('dnstap-read') }, () =>
     assert.match(got[0]!.version ?? '', /^fandns \d/);
   });
 
-  it('a tls:// server\'s exchanges are DOT (3), with its port', async () => {
+  it('a tls:// server\'s exchanges are DOT (3), with its port and fandns\'s end of the connection', async () => {
     const dot = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.53', 60)] }), 0,
       { cert: readFileSync(TLS_FIXTURE('server.pem')), key: readFileSync(TLS_FIXTURE('server.key')) });
     const file = tree.path('dot.dnstap');
@@ -156,5 +156,22 @@ describe('dnstap-messages=forwarder', { skip: skipUnless('dnstap-read') }, () =>
     const got = framesOf(file);
     assert.deepEqual(got.map((m) => [m.type, m.protocol, m.responsePort, qname(m.dns)]), [[FQ, 3, dot.port, 'dot.fwd.test'], [FR, 3, dot.port, 'dot.fwd.test']]);
     assert.equal(idOf(got[0]!.dns), idOf(got[1]!.dns));
+    assert.ok(got.every((m) => m.queryAddress?.equals(Buffer.from([127, 0, 0, 1])) && m.queryPort! > 0 && m.queryPort === got[0]!.queryPort), 'one connection\'s local end');
+  });
+
+  it('an https:// server\'s exchanges are DOH (4), with its port and fandns\'s end of the connection', async () => {
+    const doh = await FakeDohUpstream.start((q) => ({ answers: [rr.a(q.name, '192.0.2.80', 60)] }));
+    const port = doh.port;
+    const file = tree.path('doh.dnstap');
+    const p = await startProxy(`tls-ca-file=${TLS_FIXTURE('ca.pem')}\nserver=https://127.0.0.1:${port}/dns-query\ndnstap-file=${file}\ndnstap-messages=forwarder\n`);
+    try {
+      assert.equal((await query(p.port, 'doh.fwd.test')).rcode, 'NOERROR');
+    } finally {
+      await p.stop();
+      await doh.close();
+    }
+    const got = framesOf(file);
+    assert.deepEqual(got.map((m) => [m.type, m.protocol, m.responsePort, qname(m.dns)]), [[FQ, 4, port, 'doh.fwd.test'], [FR, 4, port, 'doh.fwd.test']]);
+    assert.ok(got.every((m) => m.queryAddress?.equals(Buffer.from([127, 0, 0, 1])) && m.queryPort! > 0), JSON.stringify(got.map((m) => m.queryPort)));
   });
 });
