@@ -75,9 +75,9 @@ export class ServerSinks {
     this.dnstap?.reopen();
   }
 
-  /** Records dropped because their file could not keep up, for /metrics. */
-  lost(): { readonly queryLogLost: number; readonly dumpLost: number; readonly dnstapLost: number } {
-    return { queryLogLost: this.queryLog?.lost ?? 0, dumpLost: this.dump?.lost ?? 0, dnstapLost: this.dnstap?.lost ?? 0 };
+  /** Records dropped because their file could not keep up, and whether the dnstap collector has the stream (null: no dnstap-socket), for /metrics. */
+  lost(): { readonly queryLogLost: number; readonly dumpLost: number; readonly dnstapLost: number; readonly dnstapCollectorUp: boolean | null } {
+    return { queryLogLost: this.queryLog?.lost ?? 0, dumpLost: this.dump?.lost ?? 0, dnstapLost: this.dnstap?.lost ?? 0, dnstapCollectorUp: this.dnstap?.collectorUp ?? null };
   }
 
   /** Writes what is queued and closes the files (stop). */

@@ -166,6 +166,11 @@ export class DnstapLog {
     this.#sink.reopen();
   }
 
+  /** dnstap-socket: whether the collector has the stream now; null for a file. */
+  get collectorUp(): boolean | null {
+    return this.#sink instanceof FrameSocket ? this.#sink.connected : null;
+  }
+
   /** Exchanges dropped because the destination could not keep up (or the collector was away too long). */
   get lost(): number {
     return this.#sink.lost;

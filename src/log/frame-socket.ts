@@ -63,6 +63,11 @@ export class FrameSocket<T> {
     this.#connect();
   }
 
+  /** True while the collector has the stream (between its ACCEPT and the connection's end). */
+  get connected(): boolean {
+    return this.#open;
+  }
+
   /** Queues `item` (or drops and counts it, the queue being full). */
   push(item: T): void {
     if (this.#closed) return;

@@ -63,6 +63,8 @@ export interface MetricsSnapshot {
   readonly dumpLost: number;
   /** dnstap exchanges dropped: the file or the collector could not keep up, or the collector was away too long. */
   readonly dnstapLost: number;
+  /** dnstap-socket: whether the collector has the stream; null without dnstap-socket. */
+  readonly dnstapCollectorUp: boolean | null;
   /** The certificate the DoT and DoH listeners present (tls-cert-file=), or null without them. */
   readonly certificate: PresentedCertificate | null;
   /** admin-api changes applied (PUT and DELETE /rules/<domain>). */
@@ -155,6 +157,11 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
   one('fandns_query_log_lost_total', 'Query log records dropped because the log could not keep up.', 'counter', (s) => s.queryLogLost);
   one('fandns_dump_lost_total', 'dumpfile datagrams dropped because the file could not keep up.', 'counter', (s) => s.dumpLost);
   one('fandns_dnstap_lost_total', 'dnstap exchanges (a query with its reply) dropped: the dnstap-file or the dnstap-socket collector could not keep up, or the collector was away too long.', 'counter', (s) => s.dnstapLost);
+  // With workers each streams on its own connection: the primary reports 0 if any worker's collector is away.
+  add(collected('fandns_dnstap_collector_up', '1 while the dnstap-socket collector has the stream, 0 while it is away (with workers: 0 if any worker\'s is); absent without dnstap-socket.', 'gauge', () => {
+    const up = snapshot().dnstapCollectorUp;
+    return up === null ? [] : [{ labels: {}, value: up ? 1 : 0 }];
+  }, 'min'));
   // With workers every worker reloads on the same SIGHUP: the primary reports the most any
   // worker counted, and the oldest configuration in force (a worker that refused it keeps its own).
   add(collected('fandns_config_reloads_total', 'Configuration reloads (SIGHUP), by result: ok (applied) or failed (refused; the running configuration stayed).', 'counter', () => {

@@ -125,10 +125,12 @@ describe('dnstap-socket= read by fstrm_capture and dnstap-read', { skip: skipUnl
     let cap: Capture | null = null;
     try {
       await waitFor(() => log.lines().some((l) => /collector is away/.test(l.msg)), 'the absence logged');
+      assert.equal(p.server.metricsSnapshot().dnstapCollectorUp, false, 'fandns_dnstap_collector_up 0');
       assert.equal((await query(p.port, 'early.sock.test')).rcode, 'NOERROR', 'answered with no collector');
       cap = await capture(['-u', sock], out, () => existsSync(sock));
       p.server.reopenLogs();
       await waitFor(() => log.lines().some((l) => l.msg === 'dnstap: the collector took the stream'), 'connected', 8000);
+      assert.equal(p.server.metricsSnapshot().dnstapCollectorUp, true, 'fandns_dnstap_collector_up 1');
       assert.equal((await query(p.port, 'later.sock.test')).rcode, 'NOERROR');
     } finally {
       await p.stop();

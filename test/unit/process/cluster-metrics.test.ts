@@ -17,9 +17,9 @@ const NO_RELOADS: ReloadCounts = { ok: 0, failed: 0, lastSuccessful: true, loade
 /** Replies by RCODE: `noerror` NOERROR and `nxdomain` NXDOMAIN. */
 const rcodes = (noerror: number, nxdomain: number) => Float64Array.from({ length: 16 }, (_, i) => (i === 0 ? noerror : i === 3 ? nxdomain : 0));
 
-/** A worker's registry with `hits` cache hits, `udp` A queries, the upstream up or down, stale answers by rule, its reloads and the listeners' certificate. */
+/** A worker's registry with `hits` cache hits, `udp` A queries, the upstream up or down, stale answers by rule, its reloads, the listeners' certificate and its dnstap collector. */
 function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Record<string, number> = {}, reloads = NO_RELOADS,
-  certificate: MetricsSnapshot['certificate'] = null) {
+  certificate: MetricsSnapshot['certificate'] = null, collectorUp: boolean | null = null) {
   const stats = new QueryStats();
   stats.requests[0] = udp;
   const buckets = new Float64Array(RTT_BOUNDS.length + 1);
@@ -38,6 +38,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     queryLogLost: 0,
     dumpLost: 0,
     dnstapLost: 0,
+    dnstapCollectorUp: collectorUp,
     certificate,
     adminRuleChanges: 0,
     reloads,
@@ -86,6 +87,13 @@ describe('PrimaryMetrics', () => {
     assert.equal(sample(text, 'fandns_tls_certificate_expiry_timestamp_seconds{file="/etc/fandns/cert.pem"}'), 1_800_000_000, 'the worker still on the older certificate');
     const plain = await new PrimaryMetrics(() => 1).text([await workerRegistry(0, 0, true).getMetricsAsJSON()]);
     assert.doesNotMatch(plain, /^fandns_tls_certificate_expiry_timestamp_seconds\{/m);
+  });
+
+  it('reports the dnstap collector as up only while every worker\'s is, and not at all without dnstap-socket', async () => {
+    const worker = (up: boolean | null) => workerRegistry(0, 0, true, {}, NO_RELOADS, null, up).getMetricsAsJSON();
+    assert.equal(sample(await new PrimaryMetrics(() => 2).text([await worker(true), await worker(false)]), 'fandns_dnstap_collector_up'), 0);
+    assert.equal(sample(await new PrimaryMetrics(() => 2).text([await worker(true), await worker(true)]), 'fandns_dnstap_collector_up'), 1);
+    assert.doesNotMatch(await new PrimaryMetrics(() => 1).text([await worker(null)]), /^fandns_dnstap_collector_up /m);
   });
 
   it('counts admin-api changes once: the primary\'s count, the workers\' zeros added to it', async () => {
