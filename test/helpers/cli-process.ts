@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { run, type RunResult } from './tools.js';
-import { buildQuery, udpExchange } from './dns-client.js';
+import { buildQuery, query, udpExchange } from './dns-client.js';
 import { isAlive } from './proc.js';
 
 /** dist/src/cli.js, found from dist/test/helpers/. */
@@ -143,4 +143,13 @@ export async function startCluster(args: readonly string[], readyTimeoutMs = 15_
 export async function stopCluster(cli: CliProcess | undefined, workers: readonly number[] | undefined, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
   await cli?.stop(signal);
   for (const pid of workers ?? []) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
+
+/**
+ * Asks `count` names (`name(i)`) at once, each over a TCP connection of its own: the cluster's
+ * primary hands connections to the workers round-robin, so 8 of them reach both of 2. The replies' RCODEs.
+ */
+export async function askAcrossWorkers(port: number, count: number, name: (i: number) => string): Promise<string[]> {
+  const replies = await Promise.all(Array.from({ length: count }, (_, i) => query(port, name(i), { tcp: true, timeoutMs: 8000 })));
+  return replies.map((r) => r.rcode);
 }

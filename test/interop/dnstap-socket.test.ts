@@ -10,7 +10,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
-import { startCluster, stopCluster } from '../helpers/cli-process.js';
+import { askAcrossWorkers, startCluster, stopCluster } from '../helpers/cli-process.js';
 import { query } from '../helpers/dns-client.js';
 import { memoryLog } from '../helpers/memory-log.js';
 import { startProxy } from '../helpers/proxy.js';
@@ -151,9 +151,7 @@ describe('dnstap-socket= read by fstrm_capture and dnstap-read', { skip: skipUnl
       const { cli, workers } = await startCluster(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--user=root',
         `--server=${up.spec}`, `--dnstap-socket=${sock}`]);
       try {
-        // TCP connections go round-robin to the workers: 8 of them reach both.
-        const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => query(port, `w${i}.sock.test`, { tcp: true, timeoutMs: 8000 })));
-        assert.deepEqual(replies.map((r) => r.rcode), Array(8).fill('NOERROR'));
+        assert.deepEqual(await askAcrossWorkers(port, 8, (i) => `w${i}.sock.test`), Array(8).fill('NOERROR'));
       } finally {
         await stopCluster(cli, workers, 'SIGTERM');
       }

@@ -11,7 +11,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dataFrames, fieldOf, protoFields } from '../helpers/protobuf.js';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
-import { startCluster, stopCluster } from '../helpers/cli-process.js';
+import { askAcrossWorkers, startCluster, stopCluster } from '../helpers/cli-process.js';
 import { buildQuery, query } from '../helpers/dns-client.js';
 import { dohRequest, dotConnect } from '../helpers/encrypted-client.js';
 import { startProxy, type TestProxy } from '../helpers/proxy.js';
@@ -151,9 +151,7 @@ describe('dnstap-file= read by dnstap-read', { skip: skipUnless('dnstap-read') }
     const { cli, workers } = await startCluster(['--workers=2', `--port=${port}`, '--listen-address=127.0.0.1', '--no-resolv', '--no-hosts', '--user=root',
       `--server=${up.spec}`, `--dnstap-file=${shared}`]);
     try {
-      // TCP connections go round-robin to the workers: 8 of them reach both.
-      const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => query(port, `w${i}.tap.test`, { tcp: true, timeoutMs: 8000 })));
-      assert.deepEqual(replies.map((r) => r.rcode), Array(8).fill('NOERROR'));
+      assert.deepEqual(await askAcrossWorkers(port, 8, (i) => `w${i}.tap.test`), Array(8).fill('NOERROR'));
     } finally {
       await stopCluster(cli, workers, 'SIGTERM');
     }
