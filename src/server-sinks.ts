@@ -50,7 +50,7 @@ export class ServerSinks {
     const dt = tc === null ? null : new DnstapLog(tc, version, lc.asyncBound, dnstapEvents(tc, log));
     this.dnstap = dt;
     const client = tc !== null && tc.client ? dt : null;
-    this.forwardTap = dt !== null && tc !== null && tc.forwarder ? (server, protocol, query, qEnd, reply, sentAt, local) => dt.recordForward(server, protocol, query, qEnd, reply, sentAt, local) : null;
+    this.forwardTap = dt !== null && tc !== null && tc.forwarder ? dt.recordForward.bind(dt) : null;
     const qs = config.metrics ? new QueryStats() : null;
     ql?.setFilter(QueryLogFilter.from(lc.filter));
     this.queryLog = ql;

@@ -79,11 +79,17 @@ export function parseUpstream(spec: string, origin: Origin): UpstreamSpec | null
   return { ...plain, tls: { name, path: encrypted.path } };
 }
 
-/** A host name a clear-text server may be named by (dnsmasq 2.88+): letters, digits and hyphens, the last label not all digits. */
-const HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*(?!\d+$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** One label of a host name: letters, digits and hyphens, not at either end, at most 63. */
+const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
+
+/** A host name of at least `minLabels` (1 or 2) labels, at most 253 characters, the last label not all digits. */
+const hostNamePattern = (minLabels: 1 | 2): RegExp => new RegExp(`^(?=.{1,253}$)(?:${LABEL}\\.)${minLabels === 1 ? '*' : '+'}(?!\\d+$)${LABEL}$`);
+
+/** A host name a clear-text server may be named by (dnsmasq 2.88+): one label or more. */
+const HOST_NAME = hostNamePattern(1);
 
 /** A host name an encrypted server may be named by: two labels at least (a certificate names no single label). */
-const DOTTED_HOST_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?!\d+$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const DOTTED_HOST_NAME = hostNamePattern(2);
 
 /** `ADDR[#PORT][%SCOPE][@SOURCE[#PORT]]`, ADDR an address or a host name that `names` takes (see parseUpstream). */
 function parsePlain(spec: string, origin: Origin, names: RegExp): UpstreamSpec | null {

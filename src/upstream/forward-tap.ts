@@ -1,5 +1,5 @@
 /**
- * What an upstream server tells of each exchange it had, when asked to (dnstap-file with
+ * What an upstream server tells of each exchange it had, when asked to (dnstap with
  * dnstap-messages=forwarder): a hook on the forwarding path that costs one null check when unset.
  */
 import type { UpstreamSpec } from '../config/types.js';
@@ -9,8 +9,9 @@ export type UpstreamProtocol = 'udp' | 'tcp' | 'tls' | 'https';
 
 /**
  * Told of each exchange with an upstream server once it ends: the server, the protocol, the query
- * as fandns handed it to the transport (bytes [12, qEnd) its question) (its ID and the letter case do-0x20-encode gives it are the
- * transport's), the reply (null: none came, a timeout or a network error), performance.now()
+ * as fandns handed it to the transport (bytes [12, qEnd) its question; the ID and the letter case
+ * do-0x20-encode give it are the transport's), the reply (null: none came, a timeout or a network
+ * error), performance.now()
  * when the query was sent, and fandns's end of the exchange: the address and port of the UDP
  * socket, or of the TCP, TLS or HTTPS connection (null for a query that never left). Neither
  * buffer may be kept: the tap copies what it keeps.
