@@ -28,6 +28,26 @@ const systemLookup: NameLookup = (name, family) => {
 };
 
 /**
+ * What looking up `names` gives, in their order: each name's addresses, or why it gave none (`no
+ * address`, or the resolver's error prefixed with which resolver). Through `config`'s
+ * bootstrap-server= when it has one (a registry of its own, closed after), else the system's.
+ */
+export async function lookUpNames(config: Config, names: readonly ServerName[]): Promise<(readonly string[] | string)[]> {
+  const boot = config.forward.bootstrap;
+  const registry = boot.length > 0 ? new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, undefined, undefined,
+    { tlsCa: config.forward.tlsCa, bootstrap: boot, lookupTimeoutMs: config.forward.queryTimeoutMs }) : null;
+  const lookup: NameLookup = registry === null ? systemLookup
+    : async (name, family) => (await registry.hostLookup().addresses(name, family)).map((a) => a.address);
+  try {
+    return await Promise.all(names.map((n) => lookup(n.name, n.family).then(
+      (addresses) => (addresses.length === 0 ? 'no address' : addresses),
+      (err: Error) => `${registry === null ? 'system resolver' : 'bootstrap-server'}: ${err.message}`)));
+  } finally {
+    registry?.close();
+  }
+}
+
+/**
  * `config` with its clear-text servers named by host name replaced by their addresses (each a
  * server); `config` itself when it names none. Rejects with a ConfigError naming the first line
  * of a name that gave no address, unless only the servers-file names it: then the config has a
@@ -36,30 +56,17 @@ const systemLookup: NameLookup = (name, family) => {
 export async function lookUpServerNames(config: Config): Promise<Config> {
   const names = serverNames(config);
   if (names.length === 0) return config;
-  const boot = config.forward.bootstrap;
-  const registry = boot.length > 0 ? new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, undefined, undefined,
-    { tlsCa: config.forward.tlsCa, bootstrap: boot, lookupTimeoutMs: config.forward.queryTimeoutMs }) : null;
-  const lookup: NameLookup = registry === null ? systemLookup
-    : async (name, family) => (await registry.hostLookup().addresses(name, family)).map((a) => a.address);
-  try {
-    const found = new Map<string, readonly string[]>();
-    const warnings: string[] = [];
-    // Every name at once; the first failing line in config order is the one reported.
-    const whys = await Promise.all(names.map((n: ServerName) => lookup(n.name, n.family).then((addresses) => {
-      if (addresses.length === 0) return 'no address';
-      found.set(nameKey(n.name, n.family), addresses);
-      return null;
-    }, (err: Error) => `${registry === null ? 'system resolver' : 'bootstrap-server'}: ${err.message}`)));
-    names.forEach((n, i) => {
-      const why = whys[i];
-      if (why === null || why === undefined) return;
-      const failure = new ConfigError('FANDNS_CONFIG_VALUE', n.origin, `cannot look up server name "${n.name}" (${why})`);
-      if (n.origin.file !== config.forward.serversFile) throw failure;
-      warnings.push(`${failure.message}; line ignored`);
-    });
-    const done = withServerAddresses(config, found);
-    return warnings.length === 0 ? done : Object.freeze({ ...done, warnings: Object.freeze([...done.warnings, ...warnings]) });
-  } finally {
-    registry?.close();
-  }
+  // Every name at once; the first failing line in config order is the one reported.
+  const results = await lookUpNames(config, names);
+  const found = new Map<string, readonly string[]>();
+  const warnings: string[] = [];
+  names.forEach((n, i) => {
+    const r = results[i]!;
+    if (typeof r !== 'string') return void found.set(nameKey(n.name, n.family), r);
+    const failure = new ConfigError('FANDNS_CONFIG_VALUE', n.origin, `cannot look up server name "${n.name}" (${r})`);
+    if (n.origin.file !== config.forward.serversFile) throw failure;
+    warnings.push(`${failure.message}; line ignored`);
+  });
+  const done = withServerAddresses(config, found);
+  return warnings.length === 0 ? done : Object.freeze({ ...done, warnings: Object.freeze([...done.warnings, ...warnings]) });
 }

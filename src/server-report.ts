@@ -80,7 +80,7 @@ export function statsReport(rt: Runtime, accept: AcceptCounters, reloads: Reload
 }
 
 /** What /metrics reports beyond the runtime's counters: the server's own. */
-export type ServerCounts = Pick<MetricsSnapshot, 'queryLogLost' | 'dumpLost' | 'dnstapLost' | 'dnstapCollectorUp' | 'certificate' | 'adminRuleChanges' | 'reloads'>;
+export type ServerCounts = Pick<MetricsSnapshot, 'queryLogLost' | 'dumpLost' | 'dnstapLost' | 'dnstapCollectorUp' | 'certificate' | 'adminRuleChanges' | 'reloads' | 'serverNameRefreshes'>;
 
 /** Everything /metrics reports, read at scrape time. */
 export function metricsReport(rt: Runtime, accept: AcceptCounters, own: ServerCounts): MetricsSnapshot {

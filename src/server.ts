@@ -26,7 +26,7 @@ import { WarmCache } from './keep/warm-cache.js';
 import type { AdminRequest } from './admin/rules-request.js';
 import type { RuleView } from './admin/runtime-rules.js';
 import { ServerRules } from './admin/server-rules.js';
-import { ConfigFilesWatch } from './config-files-watch.js';
+import { ConfigFollow } from './config-follow.js';
 import type { CheckResult } from './upstream/health.js';
 import { healthReport, metricsReport, statsReport, type HealthReport } from './server-report.js';
 import type { Endpoint } from './upstream/self-detect.js';
@@ -67,6 +67,8 @@ export class FandnsServer {
   readonly #admin: ServerRules;
   /** The reloads applied and refused (/metrics, SIGUSR1). */
   readonly #reloads = new ReloadRecord();
+  /** resolv-file and hostsdir watches, server-name-refresh's rounds (src/config-follow.ts). */
+  readonly #follow: ConfigFollow;
 
   constructor(
     private config: Config,
@@ -81,6 +83,12 @@ export class FandnsServer {
     // Before start() the rules only change the configuration start() builds from.
     this.#admin = new ServerRules(config, log, (c) => (this.#rt === null ? void (this.config = c) : this.#replaceKeeping(c)));
     this.#sinks = new ServerSinks(config, log, version);
+    this.#follow = new ConfigFollow(log, {
+      filesChanged: () => {
+        if (!this.#stopping) this.#rebuild(this.config);
+      },
+      newAddresses: (from, fresh) => this.#newAddresses(from, fresh),
+    });
     const deps = { log, clock, tap: this.#sinks.tap, dump: this.#sinks.dump, forwardTap: this.#sinks.forwardTap, endpoints: this.#listeners.endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
     this.#slot = new RuntimeSlot(deps, this.#warm, (rt) => {
       this.#rt = rt;
@@ -134,7 +142,7 @@ export class FandnsServer {
       this.#listeners.endpoints.length = 0;
       throw err;
     }
-    this.#watchFiles();
+    this.#follow.follow(this.config, this.#admin.base, this.#rt?.filesRead);
     this.#ready = true;
     for (const e of this.endpoints) this.log.debug({ address: e.address, port: e.port }, 'listening (UDP and TCP)');
     this.log.info({ ...this.#listeners.describe(), metrics: this.metricsEndpoint }, 'started');
@@ -158,7 +166,7 @@ export class FandnsServer {
 
   /** Everything /metrics reports, read at scrape time. */
   metricsSnapshot(): MetricsSnapshot {
-    return metricsReport(this.runtime, this.accept, { ...this.#sinks.lost(), certificate: this.#listeners.certificate, adminRuleChanges: this.#admin.rules.changes, reloads: this.#reloads.counts });
+    return metricsReport(this.runtime, this.accept, { ...this.#sinks.lost(), certificate: this.#listeners.certificate, adminRuleChanges: this.#admin.rules.changes, reloads: this.#reloads.counts, serverNameRefreshes: this.#follow.refreshCounts });
   }
 
   /** admin-api: answers a /rules request from `peer` (src/admin/server-rules.ts). */
@@ -208,6 +216,7 @@ export class FandnsServer {
     // Refused before anything changes: admin-api's tls:// host names need the new configuration's bootstrap-server=.
     const overlaid = this.#admin.rules.overlay(config);
     checkBootstrap(overlaid.rules, overlaid.forward.bootstrap);
+    const loaded = config;
     config = this.#admin.loaded(config);
     const changes = configChanges(this.config, config);
     // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
@@ -216,7 +225,7 @@ export class FandnsServer {
     this.#listeners.reload(config.listen);
     if (config.cache.reloadKeepsCache) this.#replaceKeeping(config, true);
     else this.#replaceEmptied(config, true);
-    this.#watchFiles();
+    this.#follow.follow(config, loaded, this.#rt?.filesRead);
     for (const w of config.warnings) this.log.warn(w);
     this.#reloads.applied();
     this.log.info(changesForLog(changes), 'configuration reloaded');
@@ -254,27 +263,27 @@ export class FandnsServer {
     this.config = config;
   }
 
-  #watch: ConfigFilesWatch | null = null;
-
-  /** Stops watching the files the configuration names (resolv-file, hostsdir). */
-  #unwatchFiles(): void {
-    this.#watch?.close();
-    this.#watch = null;
+  /**
+   * Puts `config` in force as a watched file's change does: the cache kept, unless clear-on-reload
+   * empties it; with reload-keeps-cache, the entries `config` would produce the same way.
+   */
+  #rebuild(config: Config): void {
+    if (config.cache.reloadKeepsCache) this.#replaceKeeping(config);
+    else if (config.cache.clearOnReload) this.#replaceEmptied(config);
+    else {
+      this.#slot.swap(config, this.#rt?.store ?? null);
+      this.config = config;
+    }
   }
 
   /**
-   * Watches the files the configuration names (resolv-file unless no-poll, hostsdir) and rebuilds
-   * the runtime when they change: keeping the cache, unless clear-on-reload empties it; with
-   * reload-keeps-cache, keeping the entries the rebuilt runtime would produce the same way.
+   * server-name-refresh: `fresh`, the configuration `from` with new addresses for its servers'
+   * host names, put in force (admin-api's rules laid over it); dropped if a reload replaced `from`.
    */
-  #watchFiles(): void {
-    this.#unwatchFiles();
-    this.#watch = new ConfigFilesWatch(this.config, this.log, () => {
-      if (this.#stopping) return;
-      if (this.config.cache.reloadKeepsCache) this.#replaceKeeping(this.config);
-      else if (this.config.cache.clearOnReload) this.#replaceEmptied(this.config);
-      else this.#slot.swap(this.config, this.#rt?.store ?? null);
-    }, this.#rt?.filesRead);
+  #newAddresses(from: Config, fresh: Config): void {
+    if (this.#stopping || this.#admin.base !== from) return;
+    this.#rebuild(this.#admin.loaded(fresh));
+    this.#follow.follow(this.config, fresh, this.#rt?.filesRead);
   }
 
   /** A statistics summary (SIGUSR1): memory, cache and per-upstream counters, never the entries. */
@@ -291,7 +300,7 @@ export class FandnsServer {
     this.#ready = false;
     this.#stopping = true;
     this.#rt?.checks?.stop();
-    this.#unwatchFiles();
+    this.#follow.stop();
     this.#warm.finish();
     const closing = this.#listeners.stopAccepting();
     const deadline = performance.now() + drainMs;

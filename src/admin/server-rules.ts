@@ -24,6 +24,11 @@ export class ServerRules {
     this.#loaded = loaded;
   }
 
+  /** The configuration as loaded from the files, without the runtime rules. */
+  get base(): Config {
+    return this.#loaded;
+  }
+
   /** A configuration (re)loaded from the files: kept, and returned with the runtime rules laid over it. */
   loaded(config: Config): Config {
     this.#loaded = config;

@@ -69,6 +69,8 @@ export class ConfigBuilder {
   ednsPacketMax: number | null = null;
   upstreamTimeoutMs: number | null = null;
   queryTimeoutMs: number | null = null;
+  /** fandns `server-name-refresh=`, in seconds. */
+  serverNameRefreshSec: number | null = null;
   cacheSize: number | null = null;
   cacheMaxBytes: number | null = null;
   minCacheTtl: Setting<number> | null = null;
@@ -222,6 +224,7 @@ export class ConfigBuilder {
         forceTcpDomains: [...this.forceTcpDomains],
         tlsCa: this.tlsCa,
         bootstrap,
+        serverNameRefreshMs: this.serverNameRefreshSec === null ? null : this.serverNameRefreshSec * 1000,
         encode0x20: this.do0x20 && !this.no0x20,
         proxyDnssec: this.proxyDnssec,
         forwardMax: this.forwardMax ?? DEFAULTS.forwardMax,

@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { Origin } from '../errors.js';
-import type { Config, DomainRule, UpstreamSpec } from './types.js';
+import type { Config, DomainRule, NamedServers, UpstreamSpec } from './types.js';
 
 /** One name to look up: for IPv4 and IPv6 (0) or one family, and the first line that names it. */
 export interface ServerName {
@@ -40,7 +40,8 @@ export function serverNames(config: Config): ServerName[] {
 /**
  * `config` with each rule whose clear-text server is named by a host name made into one rule per
  * address `found` has for the name, in its order, right where the rule was; a name with no
- * addresses there leaves no rule.
+ * addresses there leaves no rule. The result keeps the rules as written and `found` in
+ * `serverNames`, to be looked up again (server-name-refresh).
  */
 export function withServerAddresses(config: Config, found: ReadonlyMap<string, readonly string[]>): Config {
   if (!config.rules.some((r) => namedServer(r) !== null)) return config;
@@ -53,5 +54,10 @@ export function withServerAddresses(config: Config, found: ReadonlyMap<string, r
       action: { kind: 'forward', server: Object.freeze({ ...rest, address, family: isIP(address) === 6 ? 6 : 4 }) },
     }));
   });
-  return Object.freeze({ ...config, rules: Object.freeze(rules) });
+  return Object.freeze({ ...config, rules: Object.freeze(rules), serverNames: Object.freeze({ rules: config.rules, found }) });
+}
+
+/** `config` (as loaded, its names looked up) with its rules as written and each name's addresses from `found` instead. */
+export function withNewAddresses(config: Config & { serverNames: NamedServers }, found: ReadonlyMap<string, readonly string[]>): Config {
+  return withServerAddresses({ ...config, rules: config.serverNames.rules }, found);
 }

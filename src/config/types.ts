@@ -147,6 +147,11 @@ export interface ForwardConfig {
   readonly tlsCa: TlsCa | null;
   /** fandns `bootstrap-server=`: the servers tls:// and https:// servers' host names are looked up with (clear-text or encrypted, by address). */
   readonly bootstrap: readonly UpstreamSpec[];
+  /**
+   * fandns `server-name-refresh=`: ms between lookups of the clear-text servers' host names while
+   * running (src/server-name-refresh.ts), or null: looked up when the configuration loads only.
+   */
+  readonly serverNameRefreshMs: number | null;
   readonly forwardMax: number;
   /** `max-inflight`: most clients waiting on upstreams at once, coalesced ones included. */
   readonly maxInflight: number;
@@ -546,4 +551,18 @@ export interface Config {
    * (command line, files with their includes, servers-file): what a reload compares (config-diff.ts).
    */
   readonly optionText: string;
+  /**
+   * The rules as written and the addresses their clear-text servers' host names were looked up
+   * to (server-names.ts's withServerAddresses), so server-name-refresh can look them up again;
+   * absent when no such server is named.
+   */
+  readonly serverNames?: NamedServers;
+}
+
+/** The rules before their clear-text servers' host names became addresses, and those addresses. */
+export interface NamedServers {
+  /** Config.rules as written: some forward to servers still named by host name. */
+  readonly rules: readonly DomainRule[];
+  /** Each name's addresses, by server-names.ts's nameKey. */
+  readonly found: ReadonlyMap<string, readonly string[]>;
 }

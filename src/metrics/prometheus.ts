@@ -10,6 +10,7 @@ import type { TlsHandshakes } from '../upstream/tls-dial.js';
 import { rcodeName } from '../wire/constants.js';
 import type { ReloadCounts } from '../process/reload-record.js';
 import type { PresentedCertificate } from '../listen/encrypted.js';
+import type { RefreshCounts } from '../server-name-refresh.js';
 
 /** One sample. */
 interface Sample {
@@ -71,6 +72,8 @@ export interface MetricsSnapshot {
   readonly adminRuleChanges: number;
   /** Configuration reloads (SIGHUP) applied and refused. */
   readonly reloads: ReloadCounts;
+  /** server-name-refresh: the clear-text servers' host names looked up again, by what came of each. */
+  readonly serverNameRefreshes: RefreshCounts;
 }
 
 /** How the cluster primary combines one metric across workers (prom-client's aggregators). */
@@ -178,6 +181,10 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
     const c = snapshot().certificate;
     return c === null ? [] : [{ labels: { file: c.file }, value: c.notAfter }];
   }, 'min'));
+  add(collected('fandns_server_name_refreshes_total', 'server-name-refresh: lookups of clear-text servers\' host names while running, by result: unchanged (the same addresses), changed (the servers follow the new ones) or failed (the addresses stay).', 'counter', () => {
+    const r = snapshot().serverNameRefreshes;
+    return [{ labels: { result: 'unchanged' }, value: r.unchanged }, { labels: { result: 'changed' }, value: r.changed }, { labels: { result: 'failed' }, value: r.failed }];
+  }));
   one('fandns_admin_rule_changes_total', 'Runtime rules set or removed over admin-api.', 'counter', (s) => s.adminRuleChanges);
   add(collected('fandns_upstream_queries_total', 'Queries sent to each upstream.', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.queries }))));

@@ -115,6 +115,8 @@ export class FakeUpstream {
     readonly port: number,
     script: Script,
     private readonly tls: boolean,
+    /** The loopback address it listens on. */
+    readonly host: string,
   ) {
     this.#script = script;
   }
@@ -123,14 +125,15 @@ export class FakeUpstream {
    * Starts on 127.0.0.1 (UDP and TCP share the port): a port of this process's block (see
    * ownPort), or `port` (to bring a closed upstream back on the same address; rejects if that port
    * is taken). With `tls`, the TCP listener speaks DNS over TLS (RFC 7858) with that identity.
+   * `host` is another loopback address to listen on instead (a server that moved, same port).
    */
-  static async start(script: Script, port = 0, tls: TlsIdentity | null = null): Promise<FakeUpstream> {
+  static async start(script: Script, port = 0, tls: TlsIdentity | null = null, host = '127.0.0.1'): Promise<FakeUpstream> {
     for (let attempt = 0; attempt < (port === 0 ? 50 : 1); attempt++) {
       const udp = createSocket('udp4');
       const want = port === 0 ? ownPort() : port;
       const bound = await new Promise<boolean>((r) => {
         udp.once('error', () => r(false));
-        udp.bind(want, '127.0.0.1', () => r(true));
+        udp.bind(want, host, () => r(true));
       });
       if (!bound) {
         udp.close();
@@ -140,7 +143,7 @@ export class FakeUpstream {
       const tcp = tls === null ? createServer() : createTlsServer({ cert: tls.cert, key: tls.key });
       const ok = await new Promise<boolean>((r) => {
         tcp.once('error', () => r(false));
-        tcp.listen(udpPort, '127.0.0.1', () => r(true));
+        tcp.listen(udpPort, host, () => r(true));
       });
       if (!ok) {
         udp.close();
@@ -148,7 +151,7 @@ export class FakeUpstream {
       }
       const other = createSocket('udp4');
       await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
-      const f = new FakeUpstream(udp, tcp, other, udpPort, script, tls !== null);
+      const f = new FakeUpstream(udp, tcp, other, udpPort, script, tls !== null, host);
       f.#listen();
       return f;
     }
@@ -157,7 +160,7 @@ export class FakeUpstream {
 
   /** `server=` value for this upstream. */
   get spec(): string {
-    return `127.0.0.1#${this.port}`;
+    return `${this.host}#${this.port}`;
   }
 
   /**

@@ -79,6 +79,9 @@ describe('numbers', () => {
     ['max-tcp-connections=0', /out of range/],
     ['upstream-timeout=10', /out of range/],
     ['query-timeout=1000000', /out of range/],
+    ['server-name-refresh=0', /out of range/],
+    ['server-name-refresh=86401', /out of range/],
+    ['server-name-refresh=1m', /whole number/],
   ];
   for (const [line, message] of rows) it(`rejects ${line}`, () => rejects(line, 'FANDNS_CONFIG_VALUE', message));
 
@@ -90,6 +93,8 @@ describe('numbers', () => {
     assert.equal(c.forward.forwardMax, 1000000);
     assert.equal(c.forward.upstreamTimeoutMs, 50);
     assert.equal(c.forward.queryTimeoutMs, 100);
+    assert.equal(c.forward.serverNameRefreshMs, null, 'looked up at load only by default');
+    assert.equal(parse('server-name-refresh=30').forward.serverNameRefreshMs, 30_000, 'seconds');
   });
 });
 

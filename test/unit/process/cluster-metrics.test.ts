@@ -42,6 +42,7 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     certificate,
     adminRuleChanges: 0,
     reloads,
+    serverNameRefreshes: { unchanged: hits, changed: 1, failed: 0 },
   };
   return createRegistry(stats, () => snapshot, '9.9.9');
 }
@@ -58,6 +59,8 @@ describe('PrimaryMetrics', () => {
     const text = await primary.text([a, b]);
     assert.equal(sample(text, 'fandns_cache_hits_total'), 7);
     assert.equal(sample(text, 'fandns_cache_entries'), 2);
+    assert.equal(sample(text, 'fandns_server_name_refreshes_total{result="unchanged"}'), 7, 'each worker looks names up on its own: summed');
+    assert.equal(sample(text, 'fandns_server_name_refreshes_total{result="changed"}'), 2);
     assert.equal(sample(text, 'fandns_cache_stale_total{rule="service.consul"}'), 3, 'stale answers summed per rule');
     assert.equal(sample(text, 'fandns_cache_stale_total{rule="."}'), 4);
     assert.equal(sample(text, 'fandns_requests_total{type="A",proto="udp"}'), 15);
