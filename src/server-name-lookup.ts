@@ -17,14 +17,28 @@ export const SYSTEM_LOOKUP_MS = 10_000;
 /** Looks up one name for a family: its addresses, or a rejection saying why none. */
 type NameLookup = (name: string, family: 0 | 4 | 6) => Promise<readonly string[]>;
 
+/**
+ * getaddrinfo calls still running, by family and name. The SYSTEM_LOOKUP_MS bound only stops the
+ * wait: the call goes on in libuv's thread pool (four threads, shared with file system work), so
+ * a name asked again meanwhile (server-name-refresh, a SIGHUP) joins it instead of taking another.
+ */
+const running = new Map<string, Promise<readonly string[]>>();
+
 /** The system's resolver, bounded by SYSTEM_LOOKUP_MS. */
 const systemLookup: NameLookup = (name, family) => {
+  const key = nameKey(name, family);
+  let call = running.get(key);
+  if (call === undefined) {
+    call = dns.lookup(name, { all: true, family, hints: ADDRCONFIG }).then((list) => list.map((a) => a.address));
+    running.set(key, call);
+    const done = () => void running.delete(key);
+    call.then(done, done);
+  }
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no answer within ${SYSTEM_LOOKUP_MS / 1000} s`)), SYSTEM_LOOKUP_MS);
   });
-  return Promise.race([dns.lookup(name, { all: true, family, hints: ADDRCONFIG }).then((list) => list.map((a) => a.address)), late])
-    .finally(() => clearTimeout(timer));
+  return Promise.race([call, late]).finally(() => clearTimeout(timer));
 };
 
 /**

@@ -22,8 +22,10 @@ export interface HealthReport {
     checked: boolean;
     /** The latest check's result (an RCODE name, timeout, network or malformed) and whether it was good; null: none yet. */
     lastCheck: { ok: boolean; result: string } | null;
-    /** Only for a server named by host name: the addresses it was last looked up to (bootstrap-server=). */
+    /** Only for a tls:// or https:// server named by host name: the addresses it was last looked up to (bootstrap-server=). */
     addresses?: readonly string[];
+    /** Only for a clear-text server looked up from a host name: that name (the server is one of its addresses). */
+    name?: string;
   }[];
 }
 
@@ -36,6 +38,7 @@ export const upstreamState = (u: Upstream): HealthReport['upstreams'][number] =>
   checked: u.health.checked,
   lastCheck: u.health.lastCheck === null ? null : { ok: u.health.lastCheck.ok, result: u.health.lastCheck.result },
   ...(u.hostAddresses !== null ? { addresses: u.hostAddresses } : {}),
+  ...(u.spec.hostName !== undefined ? { name: u.spec.hostName } : {}),
 });
 
 /** Per-upstream state for /health. */

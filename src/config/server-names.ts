@@ -51,7 +51,7 @@ export function withServerAddresses(config: Config, found: ReadonlyMap<string, r
     const { lookup, ...rest } = s;
     return (found.get(nameKey(s.address, lookup)) ?? []).map((address) => ({
       ...r,
-      action: { kind: 'forward', server: Object.freeze({ ...rest, address, family: isIP(address) === 6 ? 6 : 4 }) },
+      action: { kind: 'forward', server: Object.freeze({ ...rest, address, family: isIP(address) === 6 ? 6 : 4, hostName: s.address }) },
     }));
   });
   return Object.freeze({ ...config, rules: Object.freeze(rules), serverNames: Object.freeze({ rules: config.rules, found }) });

@@ -23,6 +23,8 @@ export interface UpstreamSpec {
    * for IPv4 and IPv6 addresses (0), or only for its @SOURCE address's family (4 or 6, also `family`).
    */
   readonly lookup?: 0 | 4 | 6;
+  /** fandns: the host name a clear-text server's `address` was looked up from (config/server-names.ts), for /health and /explain. */
+  readonly hostName?: string;
   readonly origin: Origin;
 }
 

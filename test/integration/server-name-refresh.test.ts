@@ -3,7 +3,7 @@
  * up again while fandns runs (through bootstrap-server=, a scripted server here), and when its
  * address changes the queries go to the new one without a SIGHUP, the cache kept; a failed lookup
  * keeps the addresses; a servers-file line whose name had no address at start comes in once it has
- * one; /metrics counts each lookup's result. With workers=2 each worker follows on its own.
+ * one; /metrics counts each lookup's result and /health names the server's host name. With workers=2 each worker follows on its own.
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -69,6 +69,8 @@ describe('server-name-refresh= (CLI process)', () => {
     assert.deepEqual(await ask('a.consul'), ['10.0.0.1'], 'the answer cached before is kept');
     assert.equal(first.queries.length + moved.queries.length, asked, 'from the cache');
     assert.ok((await refreshes('changed'))! >= 1);
+    const health = await (await fetch(`http://${metrics}/health`)).json() as { upstreams: { server: string; name?: string }[] };
+    assert.deepEqual(health.upstreams.map((u) => [u.server, u.name]), [[`127.0.0.2#${first.port}`, NAME]], '/health: the new address, and the name it came from');
   });
 
   it('keeps the addresses while the name cannot be looked up, and counts the failures', async () => {

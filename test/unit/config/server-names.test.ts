@@ -38,6 +38,8 @@ describe('clear-text servers named by host name', () => {
     ]);
     const fams = done.rules.map((r) => (r.action.kind === 'forward' ? [r.action.server.family, r.action.server.lookup, r.origin.line] : null));
     assert.deepEqual(fams.slice(1, 3), [[4, undefined, 3], [6, undefined, 3]]);
+    const named = done.rules.map((r) => (r.action.kind === 'forward' ? r.action.server.hostName : null));
+    assert.deepEqual(named, [undefined, 'consul.internal', 'consul.internal', 'consul.internal', 'consul.internal', undefined], 'each server knows the name it came from');
     assert.ok(Object.isFrozen(done) && Object.isFrozen(done.rules));
     assert.equal(withServerAddresses(conf('server=127.0.0.1'), new Map()).rules.length, 1, 'nothing named, nothing changed');
   });
