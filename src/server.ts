@@ -282,7 +282,9 @@ export class FandnsServer {
    */
   #newAddresses(from: Config, fresh: Config): void {
     if (this.#stopping || this.#admin.base !== from) return;
-    this.#rebuild(this.#admin.loaded(fresh));
+    // The loaded configuration changes only once the runtime is built (a rebuild that throws leaves both).
+    this.#rebuild(this.#admin.rules.overlay(fresh));
+    this.#admin.loaded(fresh);
     this.#follow.follow(this.config, fresh, this.#rt?.filesRead);
   }
 

@@ -44,7 +44,7 @@ describe('server-name-refresh= (CLI process)', () => {
     metrics = `127.0.0.1:${await freePort()}`;
     cli = await startCli(['--no-resolv', '--no-hosts', '--port=0', '--listen-address=127.0.0.1', '--upstream-timeout=300',
       `--bootstrap-server=${boot.spec}`, `--server=/consul/${NAME}#${first.port}`, `--servers-file=${servers}`,
-      '--server-name-refresh=1', `--metrics-address=${metrics}`]);
+      '--server-name-refresh=1', `--metrics-address=${metrics}`, '--admin-api']);
   });
   after(async () => {
     await cli?.stop();
@@ -58,7 +58,9 @@ describe('server-name-refresh= (CLI process)', () => {
     assert.match(cli.stderr(), /servers:1: cannot look up server name \\"late\.fandns\.test\\"/);
   });
 
-  it('follows the server to its new address without a SIGHUP, keeping the cache', async () => {
+  it('follows the server to its new address without a SIGHUP, keeping the cache and admin-api\'s rules', async () => {
+    const put = await fetch(`http://${metrics}/rules/kv.test`, { method: 'PUT', body: JSON.stringify({ servers: [first.spec] }) });
+    assert.equal(put.status, 200, await put.text());
     boot.setScript(bootAnswers({ [NAME]: '127.0.0.2' }));
     const [changed] = await waitForLog(cli, (r) => r['msg'] === 'server name looked up to new addresses' && r['name'] === NAME);
     assert.deepEqual({ addresses: changed!['addresses'], before: changed!['before'] }, { addresses: ['127.0.0.2'], before: ['127.0.0.1'] });
@@ -68,9 +70,11 @@ describe('server-name-refresh= (CLI process)', () => {
     const asked = first.queries.length + moved.queries.length;
     assert.deepEqual(await ask('a.consul'), ['10.0.0.1'], 'the answer cached before is kept');
     assert.equal(first.queries.length + moved.queries.length, asked, 'from the cache');
+    assert.deepEqual(await ask('v.kv.test'), ['10.0.0.1'], 'the runtime rule stays laid over the new configuration');
     assert.ok((await refreshes('changed'))! >= 1);
     const health = await (await fetch(`http://${metrics}/health`)).json() as { upstreams: { server: string; name?: string }[] };
-    assert.deepEqual(health.upstreams.map((u) => [u.server, u.name]), [[`127.0.0.2#${first.port}`, NAME]], '/health: the new address, and the name it came from');
+    assert.deepEqual(health.upstreams.map((u) => [u.server, u.name ?? null]).sort(), [[first.spec, null], [`127.0.0.2#${first.port}`, NAME]],
+      '/health: the new address with the name it came from, and the runtime rule\'s server');
   });
 
   it('keeps the addresses while the name cannot be looked up, and counts the failures', async () => {
