@@ -1,9 +1,10 @@
 /**
  * Looks up the host names clear-text servers are named by when a configuration loads (at start
- * and on each SIGHUP), as dnsmasq 2.88+ does at start: through bootstrap-server= when given, else
- * through the system's resolver (getaddrinfo, /etc/hosts included, with AI_ADDRCONFIG as dnsmasq
- * asks). A name that gives no address is a config error at the line that names it: fatal at
- * start, a refused reload on SIGHUP; from the servers-file, a warning, and its line is left out.
+ * and on each SIGHUP; with server-name-refresh= also while running, server-name-refresh.ts), as
+ * dnsmasq 2.88+ does at start: through bootstrap-server= when given, else through the system's
+ * resolver (getaddrinfo, /etc/hosts included, with AI_ADDRCONFIG as dnsmasq asks). A name that
+ * gives no address is a config error at the line that names it: fatal at start, a refused reload
+ * on SIGHUP; from the servers-file, a warning, and its line is left out.
  */
 import { ADDRCONFIG, promises as dns } from 'node:dns';
 import { ConfigError } from './errors.js';

@@ -1,7 +1,8 @@
 /**
  * The fandns server: owns the listeners, the Runtime built from the Config (runtime.ts: the
  * pipeline in its fixed order), the query log, dumpfile and counters (server-sinks.ts), the
- * metrics endpoint, resolv-file and hostsdir watching, and handles start, reload and shutdown.
+ * metrics endpoint, and what changes the runtime between reloads (config-follow.ts: resolv-file,
+ * hostsdir, server-name-refresh), and handles start, reload and shutdown.
  */
 import type { Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
