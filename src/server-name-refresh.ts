@@ -4,7 +4,7 @@
  * followed without a SIGHUP. A name whose set of addresses changed gives a configuration with the
  * new ones; a name that cannot be looked up keeps the addresses it had, with a warning.
  */
-import { nameKey, serverNames, withNewAddresses } from './config/server-names.js';
+import { nameKey, serverNames, withServerAddresses } from './config/server-names.js';
 import type { Config, NamedServers } from './config/types.js';
 import type { Logger } from './log/logger.js';
 import { lookUpNames } from './server-name-lookup.js';
@@ -45,7 +45,8 @@ export const newRefreshRecord = (): RefreshRecord => ({ counts: { unchanged: 0, 
 export async function refreshServerNames(config: Config & { serverNames: NamedServers }, log: Logger, record: RefreshRecord,
   lookup: LookUpNames = lookUpNames): Promise<Config | null> {
   const { counts, failing } = record;
-  const names = serverNames({ ...config, rules: config.serverNames.rules });
+  const asWritten: Config = { ...config, rules: config.serverNames.rules };
+  const names = serverNames(asWritten);
   const results = await lookup(config, names);
   const before = config.serverNames.found;
   const found = new Map(before);
@@ -71,7 +72,7 @@ export async function refreshServerNames(config: Config & { serverNames: NamedSe
       log.info({ name: n.name, addresses: r, before: had }, 'server name looked up to new addresses');
     }
   });
-  return changed ? withNewAddresses(config, found) : null;
+  return changed ? withServerAddresses(asWritten, found) : null;
 }
 
 /**

@@ -2,7 +2,7 @@
  * What every directive row is made of: the Directive shape and the small value readers the rows
  * share. The rows themselves live in directives.ts and its group files.
  */
-import type { Origin } from '../errors.js';
+import { ConfigError, type Origin } from '../errors.js';
 import type { ConfigBuilder } from './builder.js';
 import { unquote } from './lexer.js';
 import { parseIntIn } from './values.js';
@@ -38,6 +38,13 @@ export const asWritten = (value: string | null): string => value ?? '';
 
 /** A single-token value with its quotes removed, as dnsmasq does (`server="127.0.0.1#5353"`). */
 export const unquoted = (value: string | null): string => unquote(value ?? '');
+
+/** The path a file option names, quotes removed; an empty one is an error naming the option (`NAME needs a path`). */
+export const pathValue = (name: string, value: string | null, o: Origin): string => {
+  const p = unquoted(value);
+  if (p === '') throw new ConfigError('FANDNS_CONFIG_VALUE', o, `${name} needs a path`);
+  return p;
+};
 
 /** Largest TTL (RFC 2181 §8). */
 export const MAX_TTL = 2_147_483_647;

@@ -10,7 +10,7 @@
  */
 import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
-import { unquoted, type Directive } from './directive-kit.js';
+import { pathValue, unquoted, type Directive } from './directive-kit.js';
 import type { DnstapConfig, DnstapTarget } from './types.js';
 
 /** What each `dnstap-messages=` word turns on. */
@@ -78,11 +78,7 @@ export class DnstapLines {
 export const DNSTAP_DIRECTIVES: readonly Directive[] = [
   { name: 'dnstap-file', arg: 'value', repeat: 'single', hint: '<path>',
     describe: 'fandns: append client queries and their replies (and with dnstap-messages, queries to upstream servers and theirs), over any protocol, as dnstap messages to this Frame Streams file (created mode 0600; dnstap-read reads it). A file that exists must be one fandns wrote.',
-    apply: (b, val, o) => {
-      const p = unquoted(val);
-      if (p === '') throw new ConfigError('FANDNS_CONFIG_VALUE', o, 'dnstap-file needs a path');
-      b.dnstap.setTarget({ kind: 'file', path: p }, o);
-    } },
+    apply: (b, val, o) => { b.dnstap.setTarget({ kind: 'file', path: pathValue('dnstap-file', val, o) }, o); } },
   { name: 'dnstap-socket', arg: 'value', repeat: 'single', hint: '<path>|<ip>#<port>',
     describe: 'fandns: stream the dnstap messages (as dnstap-file would write them) to a collector\'s Frame Streams socket: a Unix socket\'s absolute path, or ADDR#PORT over TCP; reconnects while the collector is away. Not with dnstap-file.',
     apply: (b, val, o) => { b.dnstap.setTarget(parseDnstapSocket(unquoted(val), o), o); } },

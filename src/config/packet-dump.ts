@@ -5,7 +5,7 @@
  * directives.ts; the dump itself is src/log/packet-dump.ts (dnstap's options are dnstap.ts).
  */
 import { ConfigError, type Origin } from '../errors.js';
-import { unquoted, type Directive } from './directive-kit.js';
+import { pathValue, unquoted, type Directive } from './directive-kit.js';
 import type { PacketDumpConfig } from './types.js';
 
 /** The mask kinds fandns dumps when dumpmask is not given (dnsmasq: none). */
@@ -35,11 +35,7 @@ export class DumpLines {
 export const PACKET_DUMP_DIRECTIVES: readonly Directive[] = [
   { name: 'dumpfile', arg: 'value', repeat: 'single', hint: '<path>',
     describe: 'Append copies of the DNS datagrams dumpmask selects to this pcap file (raw IP; created mode 0600). A file that exists must be such a pcap file.',
-    apply: (b, val, o) => {
-      const p = unquoted(val);
-      if (p === '') throw new ConfigError('FANDNS_CONFIG_VALUE', o, 'dumpfile needs a path');
-      b.dump.path = { value: p, origin: o };
-    } },
+    apply: (b, val, o) => { b.dump.path = { value: pathValue('dumpfile', val, o), origin: o }; } },
   { name: 'dumpmask', arg: 'value', repeat: 'single', hint: '<mask>',
     describe: 'Which datagrams dumpfile gets: 0x1 client queries, 0x2 replies to clients, 0x4 queries to upstreams, 0x8 their replies (default 0xf, all four; dnsmasq: none).',
     apply: (b, val, o) => { b.dump.mask = parseDumpMask(unquoted(val), o); } },

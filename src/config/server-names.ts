@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import type { Origin } from '../errors.js';
-import type { Config, DomainRule, NamedServers, UpstreamSpec } from './types.js';
+import type { Config, DomainRule, UpstreamSpec } from './types.js';
 
 /** One name to look up: for IPv4 and IPv6 (0) or one family, and the first line that names it. */
 export interface ServerName {
@@ -55,9 +55,4 @@ export function withServerAddresses(config: Config, found: ReadonlyMap<string, r
     }));
   });
   return Object.freeze({ ...config, rules: Object.freeze(rules), serverNames: Object.freeze({ rules: config.rules, found }) });
-}
-
-/** `config` (as loaded, its names looked up) with its rules as written and each name's addresses from `found` instead. */
-export function withNewAddresses(config: Config & { serverNames: NamedServers }, found: ReadonlyMap<string, readonly string[]>): Config {
-  return withServerAddresses({ ...config, rules: config.serverNames.rules }, found);
 }

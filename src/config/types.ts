@@ -460,8 +460,9 @@ export type DnstapTarget =
   | { readonly kind: 'tcp'; readonly address: string; readonly port: number };
 
 /**
- * `dnstap-file=` or `dnstap-socket=`, and their options (config/dnstap.ts): client queries and replies, and queries to
- * upstream servers and their replies, as dnstap messages in a Frame Streams file (src/log/dnstap-file.ts).
+ * `dnstap-file=` or `dnstap-socket=`, and their options (config/dnstap.ts): client queries and
+ * replies, and queries to upstream servers and their replies, as dnstap messages in a Frame
+ * Streams file or stream (src/log/dnstap-log.ts).
  */
 export interface DnstapConfig {
   /** Where the messages go: dnstap-file= or dnstap-socket=. */
