@@ -17,7 +17,7 @@ import { HealthChecks } from './upstream/health-check.js';
 import type { LoopDetector } from './upstream/loop-detect.js';
 import { policyScope } from './upstream/policy-scope.js';
 import { UpstreamRegistry } from './upstream/registry.js';
-import { selfDetector, type Endpoint } from './upstream/self-detect.js';
+import { selfDetector, type EncryptedEndpoint, type Endpoint } from './upstream/self-detect.js';
 import { AddressRanges } from './util/address-ranges.js';
 import { readSigned } from './util/file-signature.js';
 import type { PacketDump } from './log/packet-dump.js';
@@ -28,6 +28,8 @@ export interface RoutingDeps {
   readonly log: Logger;
   /** The bound listeners, for self-detection. */
   readonly endpoints: readonly Endpoint[];
+  /** The bound DNS-over-TLS and DNS-over-HTTPS listeners, for the self-detection of tls:// and https:// servers. */
+  readonly encryptedEndpoints?: readonly EncryptedEndpoint[];
   /** The registry of the runtime this one replaces (its servers' counters and health go on), or null. */
   readonly previous: UpstreamRegistry | null;
   /** With workers=N: which servers this process health-checks, and where its results go (null: it checks all). */
@@ -82,10 +84,10 @@ function planChecks(config: Config, log: Logger, registry: UpstreamRegistry, rul
 /** Builds the routing table, its server groups and their health checks, without upstreams that are fandns itself. */
 export function buildRouting(config: Config, deps: RoutingDeps): { registry: UpstreamRegistry; table: DomainTable<ServerGroup>; checks: HealthChecks | null; resolvRead: Map<string, string | null> } {
   const { log } = deps;
-  const isSelf = selfDetector(deps.endpoints);
+  const isSelf = selfDetector(deps.endpoints, deps.encryptedEndpoints);
   const self = (s: UpstreamSpec) => {
     if (!isSelf(s)) return false;
-    log.warn(`${formatOrigin(s.origin)}: ignoring nameserver ${s.address}#${s.port} - it is fandns itself`);
+    log.warn(`${formatOrigin(s.origin)}: ignoring nameserver ${s.tls === undefined ? '' : s.tls.path === null ? 'tls://' : 'https://'}${s.address}#${s.port} - it is fandns itself`);
     return true;
   };
   const registry = new UpstreamRegistry(config.forward.policy, config.forward.upstreamTimeoutMs, (u, up, why) =>

@@ -47,7 +47,7 @@ import type { SiblingEntries } from './handlers/refresh-or-fallback.js';
 import type { HealthChecks } from './upstream/health-check.js';
 import { LoopDetector } from './upstream/loop-detect.js';
 import type { UpstreamRegistry } from './upstream/registry.js';
-import type { Endpoint } from './upstream/self-detect.js';
+import type { EncryptedEndpoint, Endpoint } from './upstream/self-detect.js';
 import { buildRouting, checkLoops } from './runtime-routing.js';
 import type { PacketDump } from './log/packet-dump.js';
 import type { ForwardTap } from './upstream/forward-tap.js';
@@ -94,6 +94,8 @@ export interface RuntimeDeps {
   readonly forwardTap?: ForwardTap | null;
   /** The bound listeners, for self-detection. */
   readonly endpoints: readonly Endpoint[];
+  /** The bound DNS-over-TLS and DNS-over-HTTPS listeners, for the self-detection of tls:// and https:// servers. */
+  readonly encryptedEndpoints?: readonly EncryptedEndpoint[];
   /**
    * A cache to keep (a resolv-file change; a SIGHUP with the same cache settings keeps the old
    * store, which the server then empties), or null for a fresh one.
@@ -152,7 +154,7 @@ export function storeFits(store: CacheStore, c: CacheConfig): boolean {
 export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   const { log, previous } = deps;
   const { registry, table, checks, resolvRead } = buildRouting(config, {
-    log, endpoints: deps.endpoints, previous: previous?.registry ?? null, checkSharing: deps.checkSharing ?? null, dump: deps.dump ?? null, forwardTap: deps.forwardTap ?? null,
+    log, endpoints: deps.endpoints, encryptedEndpoints: deps.encryptedEndpoints ?? [], previous: previous?.registry ?? null, checkSharing: deps.checkSharing ?? null, dump: deps.dump ?? null, forwardTap: deps.forwardTap ?? null,
   });
   const fwd = config.forward;
   const forward = createForward(

@@ -90,7 +90,7 @@ export class FandnsServer {
       },
       newAddresses: (from, fresh) => this.#newAddresses(from, fresh),
     });
-    const deps = { log, clock, tap: this.#sinks.tap, dump: this.#sinks.dump, forwardTap: this.#sinks.forwardTap, endpoints: this.#listeners.endpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
+    const deps = { log, clock, tap: this.#sinks.tap, dump: this.#sinks.dump, forwardTap: this.#sinks.forwardTap, endpoints: this.#listeners.endpoints, encryptedEndpoints: this.#listeners.encryptedEndpoints, pending: this.#pending, version, loops: this.#loops, checkSharing: options.checks ?? null, siblings: options.siblings ?? null };
     this.#slot = new RuntimeSlot(deps, this.#warm, (rt) => {
       this.#rt = rt;
     });
@@ -214,18 +214,27 @@ export class FandnsServer {
    * added and removed (config-diff.ts). admin-api's runtime rules are laid over the new configuration.
    */
   reload(config: Config): void {
-    // Refused before anything changes: admin-api's tls:// host names need the new configuration's bootstrap-server=.
-    const overlaid = this.#admin.rules.overlay(config);
-    checkBootstrap(overlaid.rules, overlaid.forward.bootstrap);
     const loaded = config;
-    config = this.#admin.loaded(config);
+    config = this.#admin.rules.overlay(config);
+    // Refused before anything changes: admin-api's tls:// host names need the new configuration's bootstrap-server=.
+    checkBootstrap(config.rules, config.forward.bootstrap);
     const changes = configChanges(this.config, config);
-    // log-debug added or removed: the level follows (a level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
+    // The runtime first: a configuration it cannot be built from leaves the running one whole
+    // (admin-api's base, the log's filters and level, the certificate, the file watch).
+    // log-debug added or removed: the level follows, already for the build's own debug lines (a
+    // level set otherwise, by FANDNS_LOG_LEVEL or a test, stays).
+    const level = this.log.level;
     if (config.log.debug !== this.config.log.debug) this.log.level = opsLevel(config.log);
+    try {
+      if (config.cache.reloadKeepsCache) this.#replaceKeeping(config, true);
+      else this.#replaceEmptied(config, true);
+    } catch (err) {
+      this.log.level = level;
+      throw err;
+    }
+    this.#admin.loaded(loaded);
     this.#sinks.reload(config);
     this.#listeners.reload(config.listen);
-    if (config.cache.reloadKeepsCache) this.#replaceKeeping(config, true);
-    else this.#replaceEmptied(config, true);
     this.#follow.follow(config, loaded, this.#rt?.filesRead);
     for (const w of config.warnings) this.log.warn(w);
     this.#reloads.applied();

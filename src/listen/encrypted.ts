@@ -16,12 +16,10 @@ import { listenTls, type TlsListener } from './tls.js';
 import type { TcpOptions } from './tcp.js';
 import type { DatagramHandler } from './udp.js';
 
-/** Where one encrypted listener is bound. */
-export interface EncryptedEndpoint {
-  readonly protocol: 'tls' | 'https';
-  readonly address: string;
-  readonly port: number;
-}
+import type { EncryptedEndpoint } from '../upstream/self-detect.js';
+
+/** Where one encrypted listener is bound (also what self-detection compares tls:// and https:// servers with). */
+export type { EncryptedEndpoint } from '../upstream/self-detect.js';
 
 /** The certificate the encrypted listeners present. */
 export interface PresentedCertificate {

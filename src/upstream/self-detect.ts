@@ -1,7 +1,9 @@
 /**
  * Keeping fandns from forwarding to itself (reference §6.4): an upstream whose address and port
  * are one of our listening sockets — or any local address when we listen on a wildcard — is
- * dropped with a warning. The host's resolv.conf often lists the resolver running on it.
+ * dropped with a warning. The host's resolv.conf often lists the resolver running on it. A
+ * clear-text server is compared with the plain DNS listeners, a `tls://` one with the DNS-over-TLS
+ * listeners and an `https://` one with the DNS-over-HTTPS ones (each speaks only its own protocol).
  */
 import { networkInterfaces } from 'node:os';
 import type { UpstreamSpec } from '../config/types.js';
@@ -19,10 +21,23 @@ function localAddresses(): Set<string> {
   return set;
 }
 
-/** Returns a predicate that is true for upstreams that are fandns itself. */
-export function selfDetector(endpoints: readonly Endpoint[]): (s: UpstreamSpec) => boolean {
+/** A bound DNS-over-TLS or DNS-over-HTTPS listener. */
+export interface EncryptedEndpoint extends Endpoint {
+  readonly protocol: 'tls' | 'https';
+}
+
+/**
+ * Returns a predicate that is true for upstreams that are fandns itself: listening on `plain`
+ * (UDP and TCP) or, for `tls://` and `https://` servers, on `encrypted`. A server still named by a
+ * host name (looked up when a connection opens) is not matched here.
+ */
+export function selfDetector(plain: readonly Endpoint[], encrypted: readonly EncryptedEndpoint[] = []): (s: UpstreamSpec) => boolean {
   let locals: Set<string> | null = null;
-  return (s) =>
-    endpoints.some((e) => e.port === s.port &&
-      (e.address === s.address || ((e.address === '0.0.0.0' || e.address === '::') && (locals ??= localAddresses()).has(s.address))));
+  const us = (e: Endpoint, s: UpstreamSpec) => e.port === s.port &&
+    (e.address === s.address || ((e.address === '0.0.0.0' || e.address === '::') && (locals ??= localAddresses()).has(s.address)));
+  return (s) => {
+    if (s.tls === undefined) return plain.some((e) => us(e, s));
+    const protocol = s.tls.path === null ? 'tls' : 'https';
+    return encrypted.some((e) => e.protocol === protocol && us(e, s));
+  };
 }

@@ -10,7 +10,9 @@ import { createLogger } from '../../src/log/logger.js';
 import { FandnsServer } from '../../src/server.js';
 import { answerData, query, type Reply } from '../helpers/dns-client.js';
 import { FakeUpstream, freePort, rr } from '../helpers/fake-upstream.js';
-import { TEST_PREAMBLE } from '../helpers/proxy.js';
+import { memoryLog } from '../helpers/memory-log.js';
+import { startProxy, TEST_PREAMBLE } from '../helpers/proxy.js';
+import { TLS_FIXTURE } from '../helpers/stunnel.js';
 import { withUpstreams } from '../helpers/scenario.js';
 import { answer, dead } from '../helpers/scripts.js';
 import { sleep, waitFor } from '../helpers/wait.js';
@@ -107,4 +109,33 @@ describe('an upstream that is fandns itself', () => {
       assert.deepEqual(answerData(r.packet), ['10.0.0.2']);
       assert.equal(proxy.server.runtime.forward.counters.forwarded, 1, 'forwarded once, to the other server');
     }));
+
+  it('drops a tls:// or https:// server that is its own DNS-over-TLS or DNS-over-HTTPS listener', async () => {
+    const other = await FakeUpstream.start((q) => ({ answers: [rr.a(q.name, '10.0.0.2', 60)] }));
+    const mem = memoryLog('warn');
+    // The test CA is trusted, so fandns would accept its own certificate: a server not dropped would be asked.
+    const tls = `tls-port=0\nhttps-port=0\ntls-cert-file=${TLS_FIXTURE('server.pem')}\ntls-key-file=${TLS_FIXTURE('server.key')}\ntls-ca-file=${TLS_FIXTURE('ca.pem')}\n`;
+    const proxy = await startProxy(`${tls}server=${other.spec}\n`, mem.log);
+    try {
+      const port = (p: 'tls' | 'https') => proxy.server.encryptedEndpoints.find((e) => e.protocol === p)!.port;
+      const dot = `tls://127.0.0.1#${port('tls')},dns.fandns.test`;
+      const doh = `https://127.0.0.1:${port('https')}/dns-query,dns.fandns.test`;
+      // Each protocol only against its own listener: the plain port over TLS is not fandns speaking TLS.
+      const unlike = `tls://127.0.0.1#${proxy.port},dns.fandns.test`;
+      proxy.server.reload(parseConfigText(`${TEST_PREAMBLE}${tls}strict-order\nupstream-timeout=500\nserver=${dot}\nserver=${doh}\nserver=${unlike}\nserver=${other.spec}\n`, 'self.conf'));
+      const labels = proxy.server.runtime.registry.upstreams().map((u) => u.label);
+      assert.deepEqual(labels, [`tls://127.0.0.1#${proxy.port}`, `127.0.0.1#${other.port}`]);
+      const warned = mem.lines().filter((l) => l.msg.includes('it is fandns itself')).map((l) => l.msg);
+      assert.equal(warned.length, 2, warned.join('\n'));
+      assert.match(warned[0]!, /tls:\/\/127\.0\.0\.1#\d+ - it is fandns itself/);
+      assert.match(warned[1]!, /https:\/\/127\.0\.0\.1#\d+ - it is fandns itself/);
+      const r = await proxy.query('encrypted.self.test');
+      assert.deepEqual(answerData(r.packet), ['10.0.0.2']);
+      assert.equal(other.count('encrypted.self.test'), 1);
+      assert.equal(proxy.server.runtime.forward.counters.forwarded, 1, 'forwarded once: nothing came back through the encrypted listeners');
+    } finally {
+      await proxy.stop();
+      await other.close();
+    }
+  });
 });
