@@ -24,8 +24,8 @@ export interface HealthReport {
     lastCheck: { ok: boolean; result: string } | null;
     /** Only for a tls:// or https:// server named by host name: the addresses it was last looked up to (bootstrap-server=). */
     addresses?: readonly string[];
-    /** Only for a clear-text server looked up from a host name: that name (the server is one of its addresses). */
-    name?: string;
+    /** Only for a clear-text server looked up from host names: those names (the server is one of the addresses of each). */
+    names?: readonly string[];
   }[];
 }
 
@@ -38,7 +38,7 @@ export const upstreamState = (u: Upstream): HealthReport['upstreams'][number] =>
   checked: u.health.checked,
   lastCheck: u.health.lastCheck === null ? null : { ok: u.health.lastCheck.ok, result: u.health.lastCheck.result },
   ...(u.hostAddresses !== null ? { addresses: u.hostAddresses } : {}),
-  ...(u.spec.hostName !== undefined ? { name: u.spec.hostName } : {}),
+  ...(u.hostNames.length > 0 ? { names: u.hostNames } : {}),
 });
 
 /** Per-upstream state for /health. */

@@ -89,6 +89,9 @@ export class UpstreamRegistry {
         const hosts = s.lookup === undefined ? null : this.hostLookup();
         u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, { ignored: o.ignored, ports: o.ports, checkEcs: o.checkEcs, tlsCa: o.tlsCa, notice: o.notice, hosts, tap: o.tap });
         this.#upstreams.set(k, u);
+      } else if (s.hostName !== undefined && !u.hostNames.includes(s.hostName)) {
+        // The same address reached through another name (or first named directly): /health lists every name.
+        u.hostNames.push(s.hostName);
       }
       if (!members.includes(u)) members.push(u);
     }

@@ -98,6 +98,8 @@ export class Upstream {
    * registry's setLooped keeps the groups in step). Carried over by a reload.
    */
   looped = false;
+  /** The host names this server's address was looked up from (clear-text rules naming one; the registry adds those of later rules). */
+  readonly hostNames: string[];
 
   readonly #ignored: AddressRanges | null;
   /** Looks up the server's host name (a server named so), or null. */
@@ -123,6 +125,7 @@ export class Upstream {
     const { ignored = null, ports = DEFAULT_SENDING, checkEcs = false, tlsCa = null, notice = () => {}, hosts = null } = options;
     this.#tap = options.tap ?? null;
     this.label = upstreamLabel(spec);
+    this.hostNames = spec.hostName === undefined ? [] : [spec.hostName];
     this.#hosts = spec.lookup === undefined ? null : hosts;
     this.#ignored = ignored !== null && !ignored.empty ? ignored : null;
     this.#checkEcs = checkEcs;

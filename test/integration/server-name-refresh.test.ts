@@ -72,8 +72,8 @@ describe('server-name-refresh= (CLI process)', () => {
     assert.equal(first.queries.length + moved.queries.length, asked, 'from the cache');
     assert.deepEqual(await ask('v.kv.test'), ['10.0.0.1'], 'the runtime rule stays laid over the new configuration');
     assert.ok((await refreshes('changed'))! >= 1);
-    const health = await (await fetch(`http://${metrics}/health`)).json() as { upstreams: { server: string; name?: string }[] };
-    assert.deepEqual(health.upstreams.map((u) => [u.server, u.name ?? null]).sort(), [[first.spec, null], [`127.0.0.2#${first.port}`, NAME]],
+    const health = await (await fetch(`http://${metrics}/health`)).json() as { upstreams: { server: string; names?: string[] }[] };
+    assert.deepEqual(health.upstreams.map((u) => [u.server, u.names ?? null]).sort(), [[first.spec, null], [`127.0.0.2#${first.port}`, [NAME]]],
       '/health: the new address with the name it came from, and the runtime rule\'s server');
   });
 

@@ -28,6 +28,26 @@ describe('UpstreamRegistry', () => {
     }
   });
 
+  it('keeps every host name an address was looked up from, once each, and none for a server named by address', () => {
+    const r = new UpstreamRegistry('fastest', 1000);
+    const named = (text: string, hostName: string): UpstreamSpec => ({ ...spec(text), hostName });
+    try {
+      // Named directly first, then through two names (and one of them twice).
+      r.group([spec('127.0.0.1#5301')]);
+      r.group([named('127.0.0.1#5301', 'consul.internal'), named('127.0.0.1#5302', 'consul.internal')]);
+      r.group([named('127.0.0.1#5301', 'consul-a.internal')]);
+      r.group([named('127.0.0.1#5301', 'consul.internal')]);
+      r.group([spec('127.0.0.1#5303')]);
+      assert.deepEqual(r.upstreams().map((u) => [u.label, u.hostNames]), [
+        ['127.0.0.1#5301', ['consul.internal', 'consul-a.internal']],
+        ['127.0.0.1#5302', ['consul.internal']],
+        ['127.0.0.1#5303', []],
+      ]);
+    } finally {
+      r.close();
+    }
+  });
+
   it('carries the counters of servers named again, and only theirs', () => {
     const old = new UpstreamRegistry('fastest', 1000);
     const next = (() => {
