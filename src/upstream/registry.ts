@@ -6,6 +6,7 @@
 import type { TlsCa, UpstreamPolicy, UpstreamSpec } from '../config/types.js';
 import { ServerGroup, type GroupTally } from './group.js';
 import { Upstream, type CarriedUpstream } from './upstream.js';
+import { fullUpstreamLabel } from './upstream-label.js';
 import type { AddressRanges } from '../util/address-ranges.js';
 import type { UdpSending } from './udp-transport.js';
 import type { ForwardTap } from './forward-tap.js';
@@ -50,6 +51,8 @@ export interface RegistryOptions {
 export class UpstreamRegistry {
   readonly #upstreams = new Map<string, Upstream>();
   readonly #groups = new Map<string, ServerGroup>();
+  /** The servers by their short label (upstreamLabel), to lengthen the labels of those that share one. */
+  readonly #byLabel = new Map<string, Upstream[]>();
   /** Looks up servers' host names through the bootstrap servers; made for the first server named so. */
   #hosts: HostLookup | null = null;
   /** What the groups and lookups count together (the replaced registry's, when given). */
@@ -89,6 +92,7 @@ export class UpstreamRegistry {
         const hosts = s.lookup === undefined ? null : this.hostLookup();
         u = new Upstream(s, this.onHealthChange, this.carried.get(k) ?? null, { ignored: o.ignored, ports: o.ports, checkEcs: o.checkEcs, tlsCa: o.tlsCa, notice: o.notice, hosts, tap: o.tap });
         this.#upstreams.set(k, u);
+        this.#labelled(u);
       } else if (s.hostName !== undefined && !u.hostNames.includes(s.hostName)) {
         // The same address reached through another name (or first named directly): /health lists every name.
         u.hostNames.push(s.hostName);
@@ -102,6 +106,14 @@ export class UpstreamRegistry {
       this.#groups.set(gk, g);
     }
     return g;
+  }
+
+  /** Keeps `u` under its label; it and every server with the same one get their full labels (another source address, another TLS name). */
+  #labelled(u: Upstream): void {
+    const same = this.#byLabel.get(u.label);
+    if (same === undefined) return void this.#byLabel.set(u.label, [u]);
+    same.push(u);
+    for (const o of same) o.label = fullUpstreamLabel(o.spec);
   }
 
   /**

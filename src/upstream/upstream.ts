@@ -20,6 +20,7 @@ import { DohTransport } from './doh-transport.js';
 import { tlsDialer, type TlsHandshakes } from './tls-dial.js';
 import { NO_BOOTSTRAP, type HostLookup } from './host-lookup.js';
 import { streamProtocol, type ForwardTap } from './forward-tap.js';
+import { upstreamLabel, urlHost } from './upstream-label.js';
 import { RTT_BOUNDS, upstreamStats, type UpstreamStats } from './upstream-stats.js';
 import { DEFAULT_SENDING, fixedSourcePort, UdpTransport, type ReplyFilter, type UdpResult, type UdpSending } from './udp-transport.js';
 
@@ -40,18 +41,7 @@ export interface CarriedUpstream {
   readonly takeUdp: (port: number) => UdpTransport | null;
 }
 
-/**
- * A label like dnsmasq prints: `10.0.0.5#8600`; `tls://9.9.9.9#853` for a DNS-over-TLS server; the
- * URL, `https://9.9.9.9:443/dns-query`, for a DNS-over-HTTPS one.
- */
-export function upstreamLabel(spec: Pick<UpstreamSpec, 'address' | 'port' | 'tls'>): string {
-  if (spec.tls === undefined) return `${spec.address}#${spec.port}`;
-  if (spec.tls.path === null) return `tls://${spec.address}#${spec.port}`;
-  return `https://${urlHost(spec.address)}:${spec.port}${spec.tls.path}`;
-}
-
-/** An address as a URL's host: an IPv6 one in brackets (RFC 3986 §3.2.2). */
-const urlHost = (address: string): string => (address.includes(':') ? `[${address}]` : address);
+export { upstreamLabel } from './upstream-label.js';
 
 /**
  * The stream transport a server is asked over when UDP is not used: DNS over HTTPS for an
@@ -85,7 +75,8 @@ export interface UpstreamOptions {
 
 /** An upstream server shared by every group that lists it. */
 export class Upstream {
-  readonly label: string;
+  /** How logs, metrics and /health name it (upstream-label.ts); the registry lengthens it when another server has the same one. */
+  label: string;
   readonly udp: UdpTransport;
   /** TCP, or for a tls:// server TLS, for an https:// server HTTPS: the only transport it is asked over. */
   readonly tcp: StreamTransport;

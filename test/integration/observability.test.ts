@@ -86,6 +86,25 @@ describe('query log', () => {
     assert.equal((await fetch(`${base}/nope`)).status, 404);
   });
 
+  it('gives servers at one address and port but with other source addresses series of their own', async () => {
+    const servers = [`server=${up.spec}`, `server=/a.src.test/${up.spec}@127.0.0.1`, `server=/b.src.test/${up.spec}@127.0.0.2`];
+    proxy.server.reload(parseConfigText(`${TEST_PREAMBLE}metrics-address=127.0.0.1:0\n${servers.join('\n')}`, 'sources.conf'));
+    try {
+      for (const name of ['x.a.src.test', 'x.b.src.test', 'x.c.src.test']) assert.equal((await proxy.query(name)).rcode, 'NOERROR');
+      const text = await (await fetch(`http://${proxy.server.metricsEndpoint}/metrics`)).text();
+      const series = text.split('\n').filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.slice(0, l.lastIndexOf(' ')));
+      assert.deepEqual(series.filter((l, i) => series.indexOf(l) !== i), [], 'no series twice');
+      const labels = [up.spec, `${up.spec}@127.0.0.1`, `${up.spec}@127.0.0.2`];
+      // The first server's counter goes on from the tests before; the two new ones were asked once each.
+      assert.ok(text.includes(`fandns_upstream_queries_total{upstream="${labels[0]}"} `));
+      for (const l of labels.slice(1)) assert.ok(text.includes(`fandns_upstream_queries_total{upstream="${l}"} 1\n`), l);
+      const health = (await (await fetch(`http://${proxy.server.metricsEndpoint}/health`)).json()) as { upstreams: { server: string }[] };
+      assert.deepEqual(health.upstreams.map((u) => u.server), labels);
+    } finally {
+      proxy.server.reload(proxy.config);
+    }
+  });
+
   it('keeps counting through reloads: counters go on, gauges follow the new configuration', async () => {
     const scrape = async () => (await fetch(`http://${proxy.server.metricsEndpoint}/metrics`)).text();
     const value = (text: string, line: string) => Number(text.split('\n').find((l) => l.startsWith(line))?.split(' ').pop() ?? NaN);

@@ -48,6 +48,23 @@ describe('UpstreamRegistry', () => {
     }
   });
 
+  it('labels servers that share an address and port by what tells them apart, and leaves the others as dnsmasq prints them', () => {
+    const r = new UpstreamRegistry('fastest', 1000);
+    try {
+      r.group([spec('127.0.0.1#5301'), spec('127.0.0.1#5302'), spec('tls://127.0.0.1#853,dns.fandns.test')]);
+      r.group([spec('127.0.0.1#5301@127.0.0.1'), spec('127.0.0.1#5301@127.0.0.2#5310')]);
+      r.group([spec('tls://127.0.0.1#853'), spec('tls://127.0.0.1#853,other.fandns.test'), spec('https://127.0.0.1:8443/dns-query')]);
+      assert.deepEqual(r.upstreams().map((u) => u.label), [
+        '127.0.0.1#5301', '127.0.0.1#5302', 'tls://127.0.0.1#853,dns.fandns.test',
+        '127.0.0.1#5301@127.0.0.1', '127.0.0.1#5301@127.0.0.2#5310',
+        'tls://127.0.0.1#853', 'tls://127.0.0.1#853,other.fandns.test', 'https://127.0.0.1:8443/dns-query',
+      ]);
+      assert.equal(new Set(r.upstreams().map((u) => u.label)).size, r.upstreams().length);
+    } finally {
+      r.close();
+    }
+  });
+
   it('carries the counters of servers named again, and only theirs', () => {
     const old = new UpstreamRegistry('fastest', 1000);
     const next = (() => {
