@@ -230,7 +230,7 @@ export function buildRuntime(config: Config, deps: RuntimeDeps): Runtime {
   chain = compose(stages, () => DROP);
   const dispatch = createDispatcher(chain, {
     ednsPacketMax: fwd.ednsPacketMax,
-    onError: (err, q) => log.error({ err, name: q.name, type: q.typeName }, 'query failed with an internal error'),
+    onError: (err, q) => log.error({ err, qname: q.name, type: q.typeName }, 'query failed with an internal error'),
     tap: deps.tap,
     pending: deps.pending,
   });

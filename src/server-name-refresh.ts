@@ -59,7 +59,7 @@ export async function refreshServerNames(config: Config & { serverNames: NamedSe
       counts.failed++;
       const level = had.length > 0 && !failing.has(key) ? 'warn' : 'debug';
       failing.add(key);
-      log[level]({ name: n.name, err: r, addresses: had }, 'cannot look up server name again; its servers keep their addresses');
+      log[level]({ host: n.name, err: r, addresses: had }, 'cannot look up server name again; its servers keep their addresses');
       return;
     }
     failing.delete(key);
@@ -69,7 +69,7 @@ export async function refreshServerNames(config: Config & { serverNames: NamedSe
       counts.changed++;
       changed = true;
       found.set(key, r);
-      log.info({ name: n.name, addresses: r, before: had }, 'server name looked up to new addresses');
+      log.info({ host: n.name, addresses: r, before: had }, 'server name looked up to new addresses');
     }
   });
   return changed ? withServerAddresses(asWritten, found) : null;

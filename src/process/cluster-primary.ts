@@ -186,7 +186,7 @@ export class ClusterPrimary {
     this.#admin.sync(w).then(() => {
       if (slot.worker === w && !this.#stopping) this.#nowServing(slot, w, m.endpoints);
     }, (err: Error) => {
-      this.log.error({ worker: slot.index, pid: w.process.pid, err: err.message }, 'admin-api: a starting worker did not take the runtime rules; stopping it');
+      this.log.error({ worker: slot.index, workerPid: w.process.pid, err: err.message }, 'admin-api: a starting worker did not take the runtime rules; stopping it');
       if (!w.isDead()) w.process.kill('SIGKILL');
     });
   }
@@ -203,7 +203,7 @@ export class ClusterPrimary {
       this.#starting = null;
       s.resolve();
     } else if (!this.#starting) {
-      this.log.info({ worker: slot.index, pid: w.process.pid }, 'worker replaced');
+      this.log.info({ worker: slot.index, workerPid: w.process.pid }, 'worker replaced');
       this.#coverVacant();
     }
   }
@@ -255,7 +255,7 @@ export class ClusterPrimary {
       return;
     }
     const delay = slot.backoff.next(Date.now() - slot.forkedAt);
-    this.log.warn({ worker: slot.index, pid, code, signal, restartInMs: delay }, 'worker exited; starting another');
+    this.log.warn({ worker: slot.index, workerPid: pid, code, signal, restartInMs: delay }, 'worker exited; starting another');
     this.#coverVacant();
     slot.restartTimer = setTimeout(() => {
       this.#metrics.restarted();

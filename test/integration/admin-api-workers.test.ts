@@ -89,7 +89,7 @@ describe('admin-api with workers=2 (CLI process)', () => {
     const [victim, survivor] = workers as [number, number];
     process.kill(victim, 'SIGKILL');
     const [replaced] = await waitForLog(cli, withMsg('worker replaced'), 1, 15_000);
-    const fresh = replaced!['pid'] as number;
+    const fresh = replaced!['workerPid'] as number;
     assert.ok(fresh !== victim && fresh !== survivor && isAlive(fresh));
     assert.ok(await waitGone(victim));
     workers = [survivor, fresh];

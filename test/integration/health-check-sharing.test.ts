@@ -154,10 +154,10 @@ describe('health-check with workers=2 (CLI process)', () => {
       let exited: Record<string, unknown> | undefined;
       for (let death = 1; death <= 5; death++) {
         process.kill(victim, 'SIGKILL');
-        [exited] = await waitForLog(cli, (r) => r['msg'] === 'worker exited; starting another' && r['pid'] === victim, 1, 15_000);
+        [exited] = await waitForLog(cli, (r) => r['msg'] === 'worker exited; starting another' && r['workerPid'] === victim, 1, 15_000);
         if (death === 5) break;
         const replaced = await waitForLog(cli, (r) => r['msg'] === 'worker replaced', death, 15_000);
-        victim = replaced[death - 1]!['pid'] as number;
+        victim = replaced[death - 1]!['workerPid'] as number;
       }
       assert.ok((exited!['restartInMs'] as number) >= 1600, `the slot stays empty a while (${String(exited!['restartInMs'])} ms)`);
       broken = true;

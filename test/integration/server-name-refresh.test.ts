@@ -62,7 +62,7 @@ describe('server-name-refresh= (CLI process)', () => {
     const put = await fetch(`http://${metrics}/rules/kv.test`, { method: 'PUT', body: JSON.stringify({ servers: [first.spec] }) });
     assert.equal(put.status, 200, await put.text());
     boot.setScript(bootAnswers({ [NAME]: '127.0.0.2' }));
-    const [changed] = await waitForLog(cli, (r) => r['msg'] === 'server name looked up to new addresses' && r['name'] === NAME);
+    const [changed] = await waitForLog(cli, (r) => r['msg'] === 'server name looked up to new addresses' && r['host'] === NAME);
     assert.deepEqual({ addresses: changed!['addresses'], before: changed!['before'] }, { addresses: ['127.0.0.2'], before: ['127.0.0.1'] });
     assert.deepEqual(await ask('b.consul'), ['10.0.0.2'], 'a new name goes to the new address');
     assert.ok(moved.queries.some((q) => q.name === 'b.consul'));
@@ -79,7 +79,7 @@ describe('server-name-refresh= (CLI process)', () => {
 
   it('keeps the addresses while the name cannot be looked up, and counts the failures', async () => {
     boot.setScript(() => ({ rcode: 'SERVFAIL' }));
-    const [failed] = await waitForLog(cli, (r) => r['msg'] === 'cannot look up server name again; its servers keep their addresses' && r['name'] === NAME);
+    const [failed] = await waitForLog(cli, (r) => r['msg'] === 'cannot look up server name again; its servers keep their addresses' && r['host'] === NAME);
     assert.deepEqual(failed!['addresses'], ['127.0.0.2']);
     assert.match(String(failed!['err']), /SERVFAIL/);
     assert.deepEqual(await ask('c.consul'), ['10.0.0.2']);
@@ -88,7 +88,7 @@ describe('server-name-refresh= (CLI process)', () => {
 
   it('brings in the servers-file line once its name has an address', async () => {
     boot.setScript(bootAnswers({ [NAME]: '127.0.0.2', [LATE]: '127.0.0.1' }));
-    await waitForLog(cli, (r) => r['msg'] === 'server name looked up to new addresses' && r['name'] === LATE);
+    await waitForLog(cli, (r) => r['msg'] === 'server name looked up to new addresses' && r['host'] === LATE);
     assert.deepEqual(await ask('y.late.test'), ['10.0.0.1']);
     assert.ok(first.queries.some((q) => q.name === 'y.late.test'));
     assert.deepEqual(await ask('d.consul'), ['10.0.0.2'], 'the other name keeps its new address');

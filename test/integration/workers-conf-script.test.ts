@@ -45,7 +45,7 @@ describe('conf-script with workers=2 (CLI process)', () => {
     const before = logRecords(cli).filter(withMsg('worker replaced')).length;
     process.kill(victim, 'SIGKILL');
     const [replaced] = (await waitForLog(cli, withMsg('worker replaced'), before + 1)).slice(before);
-    const fresh = replaced!['pid'] as number;
+    const fresh = replaced!['workerPid'] as number;
     assert.ok(await waitGone(victim));
     workers = [survivor, fresh];
     return fresh;

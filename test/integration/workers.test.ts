@@ -118,10 +118,10 @@ describe('workers=2 (CLI process)', () => {
   it('replaces a worker killed by PID, and answers continue meanwhile', async () => {
     const [victim, survivor] = workers as [number, number];
     process.kill(victim, 'SIGKILL');
-    await waitForLog(cli, (r) => r['msg'] === 'worker exited; starting another' && r['pid'] === victim);
+    await waitForLog(cli, (r) => r['msg'] === 'worker exited; starting another' && r['workerPid'] === victim);
     assert.equal(await udpAnswered(port, 'during', 100), 100, 'the other worker reads the shared socket');
     const [replaced] = await waitForLog(cli, withMsg('worker replaced'));
-    const fresh = replaced!['pid'] as number;
+    const fresh = replaced!['workerPid'] as number;
     assert.ok(fresh !== victim && fresh !== survivor && isAlive(fresh));
     assert.ok(await waitGone(victim));
     workers = [survivor, fresh];

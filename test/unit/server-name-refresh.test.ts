@@ -53,7 +53,7 @@ describe('refreshServerNames', () => {
     assert.deepEqual(fresh.serverNames?.rules, c.serverNames.rules, 'the rules as written, to look up again');
     assert.deepEqual(fresh.serverNames?.found.get(nameKey('consul.internal', 0)), ['10.0.0.7', '10.0.0.8']);
     assert.deepEqual(record.counts, { unchanged: 1, changed: 1, failed: 0 });
-    assert.deepEqual(log.lines().map((l) => [l.msg, l['name'], l['addresses'], l['before']]),
+    assert.deepEqual(log.lines().map((l) => [l.msg, l['host'], l['addresses'], l['before']]),
       [['server name looked up to new addresses', 'consul.internal', ['10.0.0.7', '10.0.0.8'], ['10.0.0.1']]]);
   });
 
@@ -65,7 +65,7 @@ describe('refreshServerNames', () => {
     const fresh = await refreshServerNames(c, log.log, record, scripted(() => table));
     assert.deepEqual(fresh?.rules.map(describeRule), ['suffix:consul fwd 10.0.0.1#8600', 'suffix:vault fwd 10.0.1.9#53', 'default: fwd 127.0.0.1#5300']);
     assert.equal(await refreshServerNames(fresh as Named, log.log, record, scripted(() => table)), null);
-    const failures = log.lines().filter((l) => l['name'] === 'consul.internal');
+    const failures = log.lines().filter((l) => l['host'] === 'consul.internal');
     assert.deepEqual(failures.map((l) => [l.level, l.msg, l['addresses']]), [
       [40, 'cannot look up server name again; its servers keep their addresses', ['10.0.0.1']],
       [20, 'cannot look up server name again; its servers keep their addresses', ['10.0.0.1']],
