@@ -22,8 +22,11 @@ export const ttlPolicy = (c: { readonly minTtl: number; readonly maxTtl: number;
 
 const clamp = (t: number, p: TtlPolicy) => Math.min(Math.max(t, p.minCacheTtl), p.maxCacheTtl);
 
-/** A record's TTL as sent, with the top bit cleared (RFC 2181 §8). */
-const raw = (wire: Uint8Array, r: RecordSpan) => u32(wire, r.typeOff + 4) & 0x7fffffff;
+/** A record's TTL as sent; one with the top bit set counts as zero (RFC 2181 §8). */
+const raw = (wire: Uint8Array, r: RecordSpan) => {
+  const t = u32(wire, r.typeOff + 4);
+  return t > 0x7fffffff ? 0 : t;
+};
 
 /**
  * Works out how long the reply may be cached and writes the TTL to store for each record of
