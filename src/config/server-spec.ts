@@ -5,7 +5,7 @@
  */
 import { isIP } from 'node:net';
 import { ConfigError, type Origin } from '../errors.js';
-import { canonicalName } from '../wire/name.js';
+import { canonicalName, hasNonAscii } from '../wire/name.js';
 import { splitTlsServer, TLS_SCHEME } from './tls-upstream.js';
 import { HTTPS_SCHEME, splitHttpsServer } from './https-upstream.js';
 import type { DomainPattern, DomainRule, RuleAction, UpstreamSpec } from './types.js';
@@ -23,7 +23,7 @@ export function parsePort(text: string, origin: Origin, what = 'port'): number {
 /** Canonicalises and checks one domain (labels 1-63 bytes, name at most 253). */
 function checkDomain(name: string, origin: Origin): string {
   const d = canonicalName(name);
-  if (d.length > 253 || d.split('.').some((l) => l.length === 0 || l.length > 63)) {
+  if (d.length > 253 || hasNonAscii(d) || d.split('.').some((l) => l.length === 0 || l.length > 63)) {
     throw new ConfigError('FANDNS_CONFIG_VALUE', origin, `bad domain "${name}"`);
   }
   return d;

@@ -4,6 +4,7 @@
  * but a rejection.
  */
 import { Buffer } from 'node:buffer';
+import { domainToASCII } from 'node:url';
 import { MAX_LABEL, MAX_NAME } from './constants.js';
 
 const MAX_POINTER_HOPS = 64;
@@ -130,10 +131,22 @@ export function lowerName(name: string): string {
   return name.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
 }
 
-/** Canonical form used for every name fandns stores: lower-case, no trailing dot, '' = root. */
+/**
+ * Canonical form used for every name fandns stores: lower-case, no trailing dot, '' = root. A name
+ * with characters beyond ASCII (`é.test` in a config file) becomes the A-labels clients send
+ * (`xn--9ca.test`; IDNA, RFC 5890–5891, with UTS #46 mapping), as dnsmasq built with IDN does; one
+ * that is not a valid IDN stays as written (lower-cased), so it can be refused (hasNonAscii).
+ */
 export function canonicalName(name: string): string {
   const n = name.endsWith('.') ? name.slice(0, -1) : name;
-  return lowerName(n);
+  if (!hasNonAscii(n)) return lowerName(n);
+  const ascii = domainToASCII(n);
+  return ascii === '' ? lowerName(n) : ascii;
+}
+
+/** True when `name` has a character beyond ASCII (a name canonicalName could not turn into A-labels). */
+export function hasNonAscii(name: string): boolean {
+  return /[^\x00-\x7f]/.test(name);
 }
 
 /**

@@ -3,7 +3,8 @@
  * same config lines, compared answer section by answer section: IPv4, IPv6, both families, several
  * lines for one domain, `#` (null addresses), empty (NXDOMAIN), with `local=` (NODATA for other
  * types), `/#/` (every name), and the one domain-rule table deciding between a more specific
- * `server=` and a less specific `address=` in both directions.
+ * `server=` and a less specific `address=` in both directions, and domains written in Unicode
+ * (matched as their A-labels, as dnsmasq built with IDN does).
  */
 import { after, before, describe, it } from 'node:test';
 import { strict as assert } from 'node:assert';
@@ -111,4 +112,17 @@ compare('address=/#/: every A not routed more specifically', (_up1, up2) => [
   ['any.test', 'AAAA', 'fd00::2:1'],
   ['exempt.test', 'A', '10.0.2.1'],
   ['www.exempt.test', 'A', '10.0.2.1'],
+]);
+
+compare('internationalized domains in address= and server=: matched as the A-labels clients send', (up1, up2) => [
+  `server=${up2.spec}`,
+  'address=/ü.test/192.0.2.44',
+  `server=/é.test/${up1.spec}`,
+  `server=/Bücher.Example/${up1.spec}`,
+].join('\n'), [
+  ['xn--tda.test', 'A', '192.0.2.44'],
+  ['www.xn--tda.test', 'A', '192.0.2.44'],
+  ['a.xn--9ca.test', 'A', '10.0.1.1'],
+  ['shop.xn--bcher-kva.example', 'A', '10.0.1.1'],
+  ['plain.test', 'A', '10.0.2.1'],
 ]);

@@ -116,10 +116,15 @@ describe('canonicalName and lowerName', () => {
     ['www.example.com', 'www.example.com'],
     ['.', ''],
     ['', ''],
-    ['\xc4B.Test', '\xc4b.test'],
+    // Written in Unicode (a config file, /explain): the A-labels a client sends (IDNA, UTS #46 mapping).
+    ['\xc4B.Test', 'xn--b-zfa.test'],
+    ['é.test.', 'xn--9ca.test'],
+    ['Bücher.Example', 'xn--bcher-kva.example'],
+    ['xn--9ca.test', 'xn--9ca.test'],
   ];
   for (const [input, out] of rows) it(JSON.stringify(input), () => assert.equal(canonicalName(input), out));
   it('lowerName keeps a trailing dot', () => assert.equal(lowerName('A.B.'), 'a.b.'));
+  it('lowerName lower-cases ASCII only (RFC 4343)', () => assert.equal(lowerName('\xc4B.Test'), '\xc4b.test'));
 });
 
 describe('sameWireName', () => {
