@@ -88,7 +88,8 @@ export const MAX_WAITING = 60_000;
 
 /** UDP transport to one server. */
 export class UdpTransport implements Sweepable, SocketOwner {
-  readonly counters: UdpCounters = { unmatched: 0, mismatched: 0 };
+  /** Its server's (UpstreamStats.udp) once the server has it, so they go on across reloads. */
+  counters: UdpCounters = { unmatched: 0, mismatched: 0 };
   sweepSlot = -1;
   readonly #target: UdpTarget;
   readonly #pool: SocketPool;
