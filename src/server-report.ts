@@ -109,7 +109,6 @@ export function metricsReport(rt: Runtime, accept: AcceptCounters, own: ServerCo
       malformed: u.stats.malformed,
       ignored: u.stats.ignored,
       ecsMismatch: u.stats.ecsMismatch,
-      dropped: u.stats.udp,
       resent: u.stats.resent,
       rcodes: u.stats.rcodes,
       network: u.stats.failures - u.stats.timeouts - u.stats.malformed,

@@ -44,8 +44,6 @@ export interface MetricsSnapshot {
     readonly ignored: number;
     /** Replies dropped because their ECS option did not match the query's (add-subnet). */
     readonly ecsMismatch: number;
-    /** UDP datagrams dropped: matching no waiting query (unmatched), or another question (mismatched). */
-    readonly dropped: { readonly unmatched: number; readonly mismatched: number };
     /** Copies of UDP queries sent again while their reply had not come (fast-dns-retry). */
     readonly resent: number;
     /** Replies received, by header RCODE (index). */
@@ -206,11 +204,6 @@ export function createRegistry(stats: QueryStats, snapshot: () => MetricsSnapsho
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.ignored }))));
   add(collected('fandns_upstream_ecs_mismatch_total', 'Replies dropped because their client subnet (ECS) option did not match the query\'s (RFC 7871 §7.3).', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.ecsMismatch }))));
-  add(collected('fandns_upstream_replies_dropped_total', 'UDP datagrams from an upstream\'s address dropped as no reply to a waiting query (another source port, an unknown ID: unmatched) or as a reply to another question (mismatched; RFC 5452 §9.1).', 'counter', () =>
-    snapshot().upstreams.flatMap((u) => [
-      { labels: { upstream: u.label, reason: 'unmatched' }, value: u.dropped.unmatched },
-      { labels: { upstream: u.label, reason: 'mismatched' }, value: u.dropped.mismatched },
-    ])));
   add(collected('fandns_upstream_resent_total', 'Copies of UDP queries sent again because their reply had not come (fast-dns-retry).', 'counter', () =>
     snapshot().upstreams.map((u) => ({ labels: { upstream: u.label }, value: u.resent }))));
   add(collected('fandns_upstream_healthy', '1 when the upstream is considered up, 0 when down (with workers: 1 only if every worker has it up).', 'gauge', () =>

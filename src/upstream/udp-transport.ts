@@ -88,8 +88,7 @@ export const MAX_WAITING = 60_000;
 
 /** UDP transport to one server. */
 export class UdpTransport implements Sweepable, SocketOwner {
-  /** Its server's (UpstreamStats.udp) once the server has it, so they go on across reloads. */
-  counters: UdpCounters = { unmatched: 0, mismatched: 0 };
+  readonly counters: UdpCounters = { unmatched: 0, mismatched: 0 };
   sweepSlot = -1;
   readonly #target: UdpTarget;
   readonly #pool: SocketPool;

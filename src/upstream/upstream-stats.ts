@@ -3,7 +3,6 @@
  * by kind, RCODEs, RTTs and health checks. A reload carries them over (CarriedUpstream).
  */
 import type { TlsHandshakes } from './tls-dial.js';
-import type { UdpCounters } from './udp-transport.js';
 
 /** Per-upstream counters (SIGUSR1 stats, metrics). */
 export interface UpstreamStats {
@@ -30,8 +29,6 @@ export interface UpstreamStats {
   checksFailed: number;
   /** tls:// servers: TLS handshakes that completed (a full handshake, or a resumed session) and that failed. */
   readonly tls: TlsHandshakes;
-  /** UDP datagrams dropped as no reply to a waiting query (another port or ID) or to another question: the UDP transport's counters. */
-  readonly udp: UdpCounters;
 }
 
 /** Upstream RTT histogram bounds in seconds. */
@@ -41,5 +38,4 @@ export const RTT_BOUNDS = [0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.0
 export const upstreamStats = (): UpstreamStats => ({
   queries: 0, answers: 0, failures: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, tcpRetries: 0, resent: 0, rcodes: new Float64Array(16), rttTotalMs: 0,
   rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), checksOk: 0, checksFailed: 0, tls: { full: 0, resumed: 0, failed: 0, notAfter: 0 },
-  udp: { unmatched: 0, mismatched: 0 },
 });

@@ -131,7 +131,6 @@ export class Upstream {
     this.udp = kept ?? new UdpTransport(spec, this.#filter, ports, onNoCase);
     this.overTls = spec.tls !== undefined;
     this.stats = prev?.stats ?? upstreamStats();
-    this.udp.counters = this.stats.udp;
     this.tcp = streamTransport(spec, tlsCa, this.stats.tls, hosts);
     this.health = new Health((up, why) => onHealthChange(this, up, why));
     if (prev) {

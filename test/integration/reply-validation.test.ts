@@ -122,11 +122,6 @@ describe('almost-right upstream replies', () => {
       assert.deepEqual(answerData(r.packet), ['10.0.0.1']);
       assert.equal((r.raw[2]! >> 3) & 0x0f, 0, 'the client sees its own opcode');
       assert.ok(proxy.server.runtime.registry.upstreams()[0]!.udp.counters.mismatched >= 1, 'the other reply was counted');
-      const dropped = () => proxy.server.metricsSnapshot().upstreams[0]!.dropped.mismatched;
-      const seen = dropped();
-      assert.ok(seen >= 1, 'and reported (fandns_upstream_replies_dropped_total)');
-      proxy.server.reload(proxy.config);
-      assert.equal(dropped(), seen, 'the count goes on across a reload');
     }));
 
   it('ignores a reply whose QTYPE differs only in the ASCII case bit (97 for 65)', () =>

@@ -32,8 +32,8 @@ function workerRegistry(hits: number, udp: number, up: boolean, staleByRule: Rec
     rebindBlocked: 0,
     bogusNxdomain: 0,
     upstreams: [
-      { label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, dropped: { unmatched: udp, mismatched: 1 }, resent: 0, rcodes: rcodes(udp, 1), network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp, checked: false, checksOk: 0, checksFailed: 0, tls: null },
-      { label: 'tls://127.0.0.1#853', up, looped: false, queries: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, dropped: { unmatched: 0, mismatched: 0 }, resent: 0, rcodes: rcodes(0, 0), network: 0, rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), rttTotalMs: 0, answers: 0, checked: false, checksOk: 0, checksFailed: 0, tls: { full: 1, resumed: hits, failed: 0, notAfter: 1_800_000_000 + hits } },
+      { label: '127.0.0.1#53', up, looped: false, queries: udp, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, rcodes: rcodes(udp, 1), network: 0, rttBuckets: buckets, rttTotalMs: udp, answers: udp, checked: false, checksOk: 0, checksFailed: 0, tls: null },
+      { label: 'tls://127.0.0.1#853', up, looped: false, queries: 0, timeouts: 0, malformed: 0, ignored: 0, ecsMismatch: 0, resent: 0, rcodes: rcodes(0, 0), network: 0, rttBuckets: new Float64Array(RTT_BOUNDS.length + 1), rttTotalMs: 0, answers: 0, checked: false, checksOk: 0, checksFailed: 0, tls: { full: 1, resumed: hits, failed: 0, notAfter: 1_800_000_000 + hits } },
     ],
     queryLogLost: 0,
     dumpLost: 0,
@@ -71,8 +71,6 @@ describe('PrimaryMetrics', () => {
     assert.equal(sample(text, 'fandns_upstream_responses_total{upstream="127.0.0.1#53",rcode="NOERROR"}'), 15, 'replies by RCODE, summed');
     assert.equal(sample(text, 'fandns_upstream_responses_total{upstream="127.0.0.1#53",rcode="NXDOMAIN"}'), 2);
     assert.equal(sample(text, 'fandns_upstream_responses_total{upstream="tls://127.0.0.1#853",rcode="NOERROR"}'), undefined, 'none: no sample');
-    assert.equal(sample(text, 'fandns_upstream_replies_dropped_total{upstream="127.0.0.1#53",reason="unmatched"}'), 15, 'dropped datagrams, summed');
-    assert.equal(sample(text, 'fandns_upstream_replies_dropped_total{upstream="127.0.0.1#53",reason="mismatched"}'), 2);
     assert.equal(sample(text, 'fandns_upstream_tls_handshakes_total{upstream="tls://127.0.0.1#853",result="full"}'), 2, 'each worker has its own TLS connection');
     assert.equal(sample(text, 'fandns_upstream_tls_handshakes_total{upstream="tls://127.0.0.1#853",result="resumed"}'), 7);
     assert.equal(sample(text, 'fandns_upstream_tls_handshakes_total{upstream="127.0.0.1#53",result="full"}'), undefined, 'clear-text servers have none');
